@@ -1,0 +1,47 @@
+# Brobygger: two commands on a fresh machine with Python 3.11.
+#   make run   sets itself up and runs the main job on the embedded demo data
+#   make test  sets itself up and runs the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA := data/activities
+OUT := out
+
+.PHONY: run test lint format typecheck benchmark demo-data clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/brobygger validate $(DATA)
+	$(BIN)/brobygger plan $(DATA) --out $(OUT)/PLAN.csv
+
+test: $(STAMP)
+	$(BIN)/ruff check matcher tests benchmarks
+	$(BIN)/ruff format --check matcher tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -m "not benchmark" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check matcher tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format matcher tests benchmarks
+	$(BIN)/ruff check --fix matcher tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+# regenerate the embedded demo municipality (committed in data/activities)
+demo-data: $(STAMP)
+	$(BIN)/brobygger demo --out $(DATA) --patients 400 --offers 150 --seed 0
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

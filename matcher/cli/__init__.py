@@ -1,0 +1,20 @@
+"""The ``brobygger`` command line: thin commands over the public functions.
+
+Exit status: 0 success; 2 bad input (every problem listed as
+``file:row:column: message``, nothing written); 1 anything else.
+"""
+
+from __future__ import annotations
+
+from . import data_commands, plan_commands
+from .common import app
+
+__all__ = ["app", "main"]
+
+# each module registers its commands on ``app`` when imported
+_COMMAND_MODULES = (data_commands, plan_commands)
+
+
+def main() -> None:
+    """Entry point of the ``brobygger`` console script."""
+    app()

@@ -1,0 +1,62 @@
+"""Commands about datasets: ``demo`` and ``validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from .common import app, handle_errors, out, report_warnings
+
+
+@app.command()
+@handle_errors
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the dataset into.")],
+    patients: Annotated[int, typer.Option(help="Number of patients.", min=0)] = 400,
+    offers: Annotated[int, typer.Option(help="Number of offers (at least 4).", min=4)] = 120,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
+    danish: Annotated[
+        bool,
+        typer.Option(
+            "--danish", help="Write a Danish spreadsheet export (;, decimal comma, Windows-1252)."
+        ),
+    ] = False,
+) -> None:
+    """Write the seeded demo municipality (around Odense) as a dataset folder."""
+    from ..demo import make_demo
+    from ..export import save_dataset
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError([Problem(str(out_dir), None, None, "exists and is not a folder")])
+    dataset = make_demo(patients=patients, offers=offers, seed=seed)
+    save_dataset(dataset, out_dir, dialect="danish" if danish else "utf8")
+    counts = dataset.summary()
+    out.print(
+        f"wrote {counts['patients']} patients, {counts['offers']} offers and "
+        f"{counts['sessions']} sessions to {out_dir}"
+    )
+
+
+@app.command()
+@handle_errors
+def validate(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+) -> None:
+    """Check a dataset folder and list every problem (exit 2 when there are any)."""
+    from ..io import load_dataset
+
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    table = Table(title=f"{directory}: valid", show_header=True)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in dataset.summary().items():
+        table.add_row(name, str(count))
+    kinds = dataset.offers["kind"].value_counts()
+    for kind, count in kinds.items():
+        table.add_row(f"  offers: {kind}", str(count))
+    out.print(table)

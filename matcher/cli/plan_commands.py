@@ -1,0 +1,98 @@
+"""The batch plan command: ``brobygger plan``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from .common import app, err, handle_errors, out, report_warnings
+
+
+@app.command()
+@handle_errors
+def plan(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="PLAN.csv to write (PLAN.json goes beside it).")
+    ],
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", min=0, help="Seconds for CP-SAT when staff minutes bind."),
+    ] = 30.0,
+    workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers.")] = 1,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+    ] = None,
+    solver: Annotated[str, typer.Option(help="auto, flow or cpsat.")] = "auto",
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+) -> None:
+    """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""
+    from ..batch import plan as make_plan
+    from ..io import load_dataset
+    from ..weights import Weights
+
+    if solver not in ("auto", "flow", "cpsat"):
+        raise InputError(
+            [Problem("--solver", None, None, f"'{solver}' is not auto, flow or cpsat")]
+        )
+    if out_path.exists() and out_path.is_dir():
+        raise InputError(
+            [Problem(str(out_path), None, None, "is a folder; give a file name like PLAN.csv")]
+        )
+    chosen = Weights.load(weights)
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=1.0)
+
+        def progress(stage: str, share: float) -> None:
+            bar.update(task, description=stage, completed=share)
+
+        result = make_plan(
+            dataset,
+            time_limit=time_limit,
+            workers=workers,
+            weights=chosen,
+            solver=solver,
+            seed=seed,
+            progress=progress,
+        )
+    csv_path, json_path = result.write(out_path)
+    summary = result.summary()
+    table = Table(title=f"Plan for {summary['patients']} patients ({summary['status'].lower()})")
+    table.add_column("", style="bold")
+    table.add_column("model", justify="right")
+    table.add_column("by hand (nearest, in order)", justify="right")
+    base = summary.get("baseline_greedy", {})
+    table.add_row("placed", str(summary["placed"]), str(base.get("placed", "")))
+    table.add_row(
+        "priority placed",
+        f"{summary['priority_placed']} of {summary['priority_total']}",
+        str(base.get("priority_placed", "")),
+    )
+    travel = (summary["mean_travel_min"] or 0) * summary["placed"]
+    table.add_row("total travel (min)", f"{travel:.0f}", f"{base.get('total_travel_min', 0):.0f}")
+    table.add_row(
+        "objective (points)", f"{summary['objective']:.0f}", f"{base.get('objective', 0):.0f}"
+    )
+    for kind, count in summary["by_kind"].items():
+        table.add_row(f"  {kind.replace('_', ' ')}", str(count), "")
+    table.add_row("unplaced / escalated", f"{summary['unplaced']} / {summary['escalated']}", "")
+    gap = summary["gap"]
+    table.add_row("gap to bound", "-" if gap is None else f"{gap:.2%}", "")
+    table.add_row("seconds", f"{summary['seconds']:.2f}", "")
+    out.print(table)
+    for note in summary.get("notes", []):
+        err.print(f"note: {note}")
+    out.print(f"wrote {csv_path} and {json_path}")

@@ -1,0 +1,127 @@
+"""Write datasets and result tables, whole or not at all.
+
+``save_dataset`` writes a ``Dataset`` back as the files of the contract, as
+UTF-8 CSV or as a Danish spreadsheet export (``;``, decimal comma, lists
+joined with ``|``, dates as DD-MM-YYYY, Windows-1252), so a planner can open
+it in a spreadsheet and load it again unchanged. Every writer here goes
+through a temporary file and a rename: a crash never leaves a half-written
+file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .domain import format_minutes
+from .io import Dataset
+from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
+
+__all__ = ["Dialect", "atomic_path", "save_dataset", "write_csv", "write_text"]
+
+Dialect = Literal["utf8", "danish"]
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it when the block succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding=encoding)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect = "utf8") -> None:
+    """Write a frame of text and numbers as CSV in ``dialect``, atomically."""
+    if dialect == "danish":
+        text = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        encoding = "cp1252"
+    else:
+        text = frame.to_csv(index=False, lineterminator="\n")
+        encoding = "utf-8"
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(text.encode(encoding, errors="replace"))
+
+
+def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFrame:
+    """The table as the text cells of its file."""
+    sep = "|" if dialect == "danish" else ";"
+    out: dict[str, Any] = {}
+    for column in spec.columns:
+        if column.name not in table.columns:
+            continue
+        values = table[column.name]
+        if column.type in ("enum_list", "tag_list", "lang_list"):
+            out[column.name] = [sep.join(v) for v in values]
+        elif column.type == "windows":
+            out[column.name] = [sep.join(str(w) for w in v) for v in values]
+        elif column.type == "date":
+            fmt = "%d-%m-%Y" if dialect == "danish" else "%Y-%m-%d"
+            out[column.name] = pd.to_datetime(values).dt.strftime(fmt)
+        elif column.type == "bool":
+            out[column.name] = np.where(values.astype(bool), "true", "false")
+        elif column.type == "clock":
+            out[column.name] = [format_minutes(v) for v in table[f"{column.name}_min"]]
+        elif column.type == "int" and column.minimum is not None:
+            # an optional count below its minimum (weeks = 0) means "not given"
+            out[column.name] = np.where(values < column.minimum, "", values.astype(str))
+        elif column.type in ("float", "lat", "lon"):
+            text = [repr(float(v)).removesuffix(".0") for v in values]
+            out[column.name] = [t.replace(".", ",") for t in text] if dialect == "danish" else text
+        else:
+            out[column.name] = values.astype(str)
+    return pd.DataFrame(out)
+
+
+def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "utf8") -> Path:
+    """Write ``dataset`` as the files of the contract into ``directory``.
+
+    Districts are written as ``districts.geojson`` in EPSG:4326.
+    """
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    tables = (
+        (dataset.offers, OFFERS),
+        (dataset.sessions, SESSIONS),
+        (dataset.patients, PATIENTS),
+        (dataset.staff, STAFF),
+        (dataset.candidates, CANDIDATES),
+        (dataset.travel_times, TRAVEL_TIMES),
+    )
+    for table, spec in tables:
+        if table is None:
+            continue
+        cells = _cells(table, spec, dialect)
+        if dialect == "danish":
+            text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
+            data = text.encode("cp1252", errors="replace")
+        else:
+            data = cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        with atomic_path(root / spec.name) as tmp:
+            tmp.write_bytes(data)
+    if dataset.districts is not None:
+        with atomic_path(root / "districts.geojson") as tmp:
+            dataset.districts.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON")
+    return root

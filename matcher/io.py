@@ -1,0 +1,222 @@
+"""Read, check and write a dataset directory.
+
+``load_dataset(DIR)`` reads the files of the contract (UTF-8 CSV or a Danish
+spreadsheet export: ``;``, decimal comma, Windows-1252), checks every cell and
+the links between files, and returns a ``Dataset`` of typed frames, or raises
+``InputError`` listing every problem found in every file, each as
+``file:row:column: message``. ``save_dataset`` writes one back, in either
+dialect, without ever leaving a half-written directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
+from .tables import read_table
+
+__all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points"]
+
+#: Coordinate system for all geometry: ETRS89 / UTM zone 32N, metres.
+CRS = "EPSG:25832"
+#: A generous box around Denmark (WGS84 lon/lat) for the "plainly outside" warning.
+DENMARK_BOX = (7.5, 54.4, 15.4, 58.0)
+#: District files looked for in a dataset directory, in this order.
+DISTRICT_FILES = ("districts.geojson", "districts.gpkg", "districts.shp")
+_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A checked dataset: the tables of the contract as typed frames.
+
+    ``offers``, ``patients`` and ``candidates`` are GeoDataFrames of points in
+    EPSG:25832 (metres) with ``x`` and ``y`` columns beside ``lat``/``lon``.
+    List cells are tuples of strings, ``available`` is a tuple of
+    ``matcher.domain.Window`` (empty: any time), clock columns keep their
+    ``HH:MM`` text and gain ``<name>_min`` (minutes after midnight), and
+    ``weekday`` gains ``day`` (0 = Monday).
+    """
+
+    offers: gpd.GeoDataFrame
+    sessions: pd.DataFrame
+    patients: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame | None = None
+    staff: pd.DataFrame | None = None
+    candidates: gpd.GeoDataFrame | None = None
+    travel_times: pd.DataFrame | None = None
+    source: Path | None = None
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def replace(self, **changes: Any) -> Dataset:
+        """A copy with some tables replaced (the dataset itself never changes)."""
+        return replace(self, **changes)
+
+    def summary(self) -> dict[str, int]:
+        """Row counts per table."""
+        counts = {
+            "offers": len(self.offers),
+            "sessions": len(self.sessions),
+            "patients": len(self.patients),
+            "places": int(self.sessions["capacity"].sum()),
+        }
+        for name in ("districts", "staff", "candidates", "travel_times"):
+            table = getattr(self, name)
+            if table is not None:
+                counts[name] = len(table)
+        return counts
+
+
+def points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with points from ``lon``/``lat`` in EPSG:25832, and ``x``, ``y`` in metres."""
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326").to_crs(CRS)
+    out = gpd.GeoDataFrame(frame.copy(), geometry=geometry, crs=CRS)
+    out["x"] = geometry.x
+    out["y"] = geometry.y
+    return out
+
+
+def _outside_denmark(name: str, table: pd.DataFrame) -> list[Problem]:
+    west, south, east, north = DENMARK_BOX
+    lat, lon = table["lat"].to_numpy(), table["lon"].to_numpy()
+    outside = np.flatnonzero((lat < south) | (lat > north) | (lon < west) | (lon > east))
+    found = [
+        Problem(name, int(i) + 2, "lat", f"{lat[i]:g}, {lon[i]:g} is plainly outside Denmark")
+        for i in outside[:_LISTED]
+    ]
+    if len(outside) > _LISTED:
+        found.append(
+            Problem(name, None, "lat", f"and {len(outside) - _LISTED} more rows outside Denmark")
+        )
+    return found
+
+
+def _rows_where(mask: pd.Series | np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.asarray(mask)) + 2
+
+
+def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Problems between files: unknown ids, times that end before they start."""
+    problems: list[Problem] = []
+    offers = tables.get("offers.csv")
+    offer_ids = set(offers["offer_id"]) if offers is not None else set()
+    sessions = tables.get("sessions.csv")
+    if sessions is not None and offers is not None:
+        unknown = ~sessions["offer_id"].isin(offer_ids) & (sessions["offer_id"] != "")
+        problems += [
+            Problem("sessions.csv", int(r), "offer_id", f"offer '{v}' is not in offers.csv")
+            for r, v in zip(_rows_where(unknown), sessions["offer_id"][unknown], strict=True)
+        ]
+    for name, start, end in (
+        ("sessions.csv", "start", "end"),
+        ("staff.csv", "shift_start", "shift_end"),
+        ("candidates.csv", "start", "end"),
+    ):
+        table = tables.get(name)
+        if table is None:
+            continue
+        bad = (
+            (table[f"{start}_min"] >= table[f"{end}_min"])
+            & (table[start] != "")
+            & (table[end] != "")
+        )
+        problems += [
+            Problem(name, int(r), start, f"starts at {s}, not before it ends at {e}")
+            for r, s, e in zip(_rows_where(bad), table[start][bad], table[end][bad], strict=True)
+        ]
+    staff = tables.get("staff.csv")
+    if staff is not None and offers is not None:
+        home = set(offers.loc[offers["kind"] == "home_visit", "offer_id"])
+        wrong = ~staff["offer_id"].isin(home)
+        problems += [
+            Problem(
+                "staff.csv", int(r), "offer_id", f"'{v}' is not a home_visit offer in offers.csv"
+            )
+            for r, v in zip(_rows_where(wrong), staff["offer_id"][wrong], strict=True)
+        ]
+    travel = tables.get("travel_times.csv")
+    if travel is not None and offers is not None:
+        wrong = ~travel["destination_id"].isin(offer_ids)
+        problems += [
+            Problem(
+                "travel_times.csv", int(r), "destination_id", f"offer '{v}' is not in offers.csv"
+            )
+            for r, v in zip(_rows_where(wrong), travel["destination_id"][wrong], strict=True)
+        ]
+    return problems
+
+
+def load_dataset(directory: str | Path, *, districts: str | Path | None = None) -> Dataset:
+    """Read and check the dataset in ``directory``.
+
+    Parameters
+    ----------
+    directory
+        A folder with ``offers.csv``, ``sessions.csv`` and ``patients.csv``,
+        and optionally ``districts.geojson``, ``staff.csv``,
+        ``candidates.csv`` and ``travel_times.csv``.
+    districts
+        A district file (GeoJSON, GeoPackage or Shapefile) to use instead of
+        the one in ``directory``.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in every file as ``file:row:column: message``.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError([Problem(str(root), None, None, "dataset folder not found")])
+    problems: list[Problem] = []
+    warned: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    spec: FileSpec
+    for spec in (OFFERS, SESSIONS, PATIENTS, STAFF, CANDIDATES, TRAVEL_TIMES):
+        path = root / spec.name
+        if not path.exists():
+            if spec.required:
+                problems.append(Problem(spec.name, None, None, f"file not found in {root}"))
+            continue
+        table, found, warnings = read_table(path, spec)
+        problems += found
+        warned += warnings
+        if table is not None:
+            tables[spec.name] = table
+    problems += _links(tables)
+    for name in ("offers.csv", "patients.csv", "candidates.csv"):
+        if name in tables:
+            warned += _outside_denmark(name, tables[name])
+    district_table = None
+    district_path = Path(districts) if districts is not None else _district_file(root)
+    if district_path is not None:
+        from .geo import read_districts
+
+        try:
+            district_table = read_districts(district_path)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    candidates = tables.get("candidates.csv")
+    return Dataset(
+        offers=points(tables["offers.csv"]),
+        sessions=tables["sessions.csv"],
+        patients=points(tables["patients.csv"]),
+        districts=district_table,
+        staff=tables.get("staff.csv"),
+        candidates=points(candidates) if candidates is not None else None,
+        travel_times=tables.get("travel_times.csv"),
+        source=root.resolve(),
+        warnings=tuple(warned),
+    )
+
+
+def _district_file(root: Path) -> Path | None:
+    return next((root / n for n in DISTRICT_FILES if (root / n).exists()), None)

@@ -1,0 +1,198 @@
+"""The columns of every dataset file, as data.
+
+One ``Column`` per column of the contract (``CONTRACT.md`` and
+``data/activities/README.md``): its type, whether it is required, its default
+and its limits. ``matcher.io`` reads files against these tables, so adding an
+optional column is one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .domain import (
+    DIAGNOSES,
+    GENDER_PREFS,
+    INTENSITIES,
+    KINDS,
+    MODES,
+    OFFER_GENDERS,
+    PATIENT_GENDERS,
+    TOLERANCES,
+    VULNERABILITY_FLAGS,
+    WEEKDAYS,
+)
+
+ColumnType = Literal[
+    "id",  # non-empty text, unique in the file
+    "text",  # free text
+    "enum",  # one of ``choices``
+    "enum_list",  # list of ``choices`` (``all`` allowed when ``allow_all``)
+    "tag_list",  # free list of lower-case words
+    "lang_list",  # ISO 639-1 codes
+    "int",
+    "float",
+    "bool",
+    "date",
+    "clock",  # HH:MM
+    "windows",  # weekly availability windows
+    "lat",
+    "lon",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset file."""
+
+    name: str
+    type: ColumnType
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    allow_all: bool = False
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+
+    @property
+    def required(self) -> bool:
+        """A column without a default must be in the file and never empty."""
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A dataset file: its name, columns and the column holding its id."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    required: bool = True
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+OFFERS = FileSpec(
+    "offers.csv",
+    (
+        Column("offer_id", "id"),
+        Column("name", "text"),
+        Column("kind", "enum", choices=KINDS),
+        Column("provider", "text", default=""),
+        Column("lat", "lat"),
+        Column("lon", "lon"),
+        Column("diagnoses", "enum_list", choices=DIAGNOSES, allow_all=True, default=("all",)),
+        Column("languages", "lang_list", default=("da",)),
+        Column("gender", "enum", choices=OFFER_GENDERS, default="any"),
+        Column("group_size", "int", minimum=1),
+        Column("intensity", "enum", choices=INTENSITIES, default="moderate"),
+        Column("supervised", "bool", default=False),
+        Column("fee_dkk_month", "float", minimum=0, default=0.0),
+        Column("tags", "tag_list", default=()),
+        Column("address", "text", default=""),
+        Column("phone", "text", default=""),
+        Column("description", "text", default=""),
+    ),
+    key="offer_id",
+)
+
+SESSIONS = FileSpec(
+    "sessions.csv",
+    (
+        Column("session_id", "id"),
+        Column("offer_id", "text"),
+        Column("weekday", "enum", choices=WEEKDAYS),
+        Column("start", "clock"),
+        Column("end", "clock"),
+        Column("capacity", "int", minimum=0),
+        Column("first_date", "date"),
+        Column("weeks", "int", minimum=1, default=0),
+    ),
+    key="session_id",
+)
+
+PATIENTS = FileSpec(
+    "patients.csv",
+    (
+        Column("patient_id", "id"),
+        Column("lat", "lat"),
+        Column("lon", "lon"),
+        Column("discharge_date", "date"),
+        Column("diagnoses", "enum_list", choices=DIAGNOSES, default=()),
+        Column("gender", "enum", choices=PATIENT_GENDERS, default="other"),
+        Column("gender_pref", "enum", choices=GENDER_PREFS, default="any"),
+        Column("modes", "enum_list", choices=MODES, default=("walk",)),
+        Column("max_travel_min", "int", minimum=0, exclusive_minimum=True, default=30),
+        Column("available", "windows", default=()),
+        Column("group_tolerance", "enum", choices=TOLERANCES, default="large"),
+        Column("budget_dkk_month", "float", minimum=0, default=0.0),
+        Column("languages", "lang_list", default=("da",)),
+        Column("intensity_max", "enum", choices=INTENSITIES, default="moderate"),
+        Column("needs_supervision", "bool", default=False),
+        Column("home_bound", "bool", default=False),
+        Column("interests", "tag_list", default=()),
+        *(Column(flag, "bool", default=False) for flag in VULNERABILITY_FLAGS),
+        Column("escalate", "bool", default=False),
+        Column("prior_offer_id", "text", default=""),
+    ),
+    key="patient_id",
+)
+
+STAFF = FileSpec(
+    "staff.csv",
+    (
+        Column("staff_id", "text"),
+        Column("offer_id", "text"),
+        Column("weekday", "enum", choices=WEEKDAYS),
+        Column("shift_start", "clock"),
+        Column("shift_end", "clock"),
+        Column("role", "text", default=""),
+    ),
+    required=False,
+)
+
+CANDIDATES = FileSpec(
+    "candidates.csv",
+    (
+        Column("candidate_id", "id"),
+        Column("name", "text"),
+        Column("lat", "lat"),
+        Column("lon", "lon"),
+        Column("weekday", "enum", choices=WEEKDAYS),
+        Column("start", "clock"),
+        Column("end", "clock"),
+        Column("size", "int", minimum=1),
+        Column("cohort_every_weeks", "int", minimum=1),
+        Column("first_date", "date"),
+        Column("staff_hours_week", "float", minimum=0),
+        Column(
+            "diagnoses",
+            "enum_list",
+            choices=DIAGNOSES,
+            allow_all=True,
+            default=("all",),
+        ),
+        Column("languages", "lang_list", default=("da",)),
+        Column("gender", "enum", choices=OFFER_GENDERS, default="any"),
+        Column("intensity", "enum", choices=INTENSITIES, default="moderate"),
+        Column("supervised", "bool", default=True),
+    ),
+    key="candidate_id",
+    required=False,
+)
+
+TRAVEL_TIMES = FileSpec(
+    "travel_times.csv",
+    (
+        Column("origin_id", "text"),
+        Column("destination_id", "text"),
+        Column("minutes", "float", minimum=0),
+        Column("mode", "enum", choices=MODES, default=""),
+    ),
+    required=False,
+)
+
+FILES: tuple[FileSpec, ...] = (OFFERS, SESSIONS, PATIENTS, STAFF, CANDIDATES, TRAVEL_TIMES)
