@@ -4,34 +4,57 @@ All geometry is in EPSG:25832 (ETRS89 / UTM 32N, metres). Travel time comes
 from a ``TravelTimeSource``: the built-in ``EstimatedTravel`` turns
 straight-line distance into minutes per mode with a detour factor, and
 ``MatrixTravel`` lays a router's ``travel_times.csv`` over it.
+
+Districts come from a map file (``read_districts``), the dataset's own file,
+or a regular grid (``districts_for``). Points are placed in districts with a
+spatial join (``locate``, ``assign_districts``); a point in no district goes
+to the visible ``OUTSIDE`` group, so nobody is lost.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely import force_2d
+from shapely.geometry.base import BaseGeometry
 
 from .domain import MODES
 from .errors import InputError, Problem
 
+if TYPE_CHECKING:
+    from .io import Dataset
+
 __all__ = [
     "CRS",
+    "OUTSIDE",
+    "OUTSIDE_NAME",
     "EstimatedTravel",
     "MatrixTravel",
     "ModeSpeed",
     "TravelTimeSource",
+    "assign_districts",
     "distance_m",
+    "districts_for",
+    "grid_districts",
+    "locate",
+    "population_centres",
     "read_districts",
 ]
 
 CRS = "EPSG:25832"
+#: District id of the points that lie in no district: a group reported beside
+#: the districts (without a shape on the map), so nobody is lost.
+OUTSIDE = "outside"
+OUTSIDE_NAME = "outside every district"
+_POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def distance_m(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
@@ -180,42 +203,276 @@ class MatrixTravel:
         return out
 
 
-def read_districts(path: str | Path) -> gpd.GeoDataFrame:
-    """Districts from GeoJSON, GeoPackage or Shapefile, in EPSG:25832.
+def _find_column(frame: pd.DataFrame, wanted: str) -> str | None:
+    """The column called ``wanted``, ignoring case and the 10-character cut of
+    Shapefile attribute names (``district_id`` is stored as ``district_i``)."""
+    if wanted in frame.columns:
+        return wanted
+    folded = {str(c).lower(): str(c) for c in frame.columns if c != frame.geometry.name}
+    for key in (wanted.lower(), wanted.lower()[:10]):
+        if key in folded:
+            return folded[key]
+    return None
 
-    Z values are dropped, parts that share a ``district_id`` are dissolved
-    into one multipolygon, and a missing ``name`` falls back to the id. A file
-    without a declared CRS is taken to be EPSG:4326.
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Ids or names as stripped text (missing stays missing); whole numbers
+    stored as floats (5000.0) lose their ``.0``."""
+    present = values.notna()
+    if pd.api.types.is_float_dtype(values) and (values[present] % 1 == 0).all():
+        values = values.astype("Int64")
+    text = [str(v).strip() if keep else None for v, keep in zip(values, present, strict=True)]
+    return pd.Series(text, index=values.index, dtype=object)
+
+
+def _polygonal(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """The polygon parts of ``geometry`` (repairing a ring can add stray lines), or None."""
+    if geometry is None or geometry.is_empty:
+        return None
+    if geometry.geom_type in _POLYGONAL:
+        return geometry
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in _POLYGONAL]
+    return shapely.union_all(parts) if parts else None
+
+
+def _feature_problems(
+    name: str, frame: gpd.GeoDataFrame, ids: pd.Series | None, id_column: str
+) -> list[Problem]:
+    """Features without a polygon or without an id, numbered from 1."""
+    problems = []
+    geometry = frame.geometry
+    missing = (geometry.isna() | geometry.is_empty).to_numpy()
+    kinds = geometry.geom_type.to_numpy()
+    for i in range(len(frame)):
+        if missing[i]:
+            problems.append(Problem(name, i + 1, "geometry", "feature has no geometry"))
+        elif kinds[i] not in _POLYGONAL:
+            problems.append(Problem(name, i + 1, "geometry", f"is a {kinds[i]}, not a polygon"))
+    if ids is not None:
+        empty = ids.isna().to_numpy() | (ids == "").to_numpy()
+        problems += [
+            Problem(name, int(r) + 1, id_column, "district id is empty")
+            for r in np.flatnonzero(empty)
+        ]
+        problems += [
+            Problem(name, int(r) + 1, id_column, f"'{OUTSIDE}' is kept for points in no district")
+            for r in np.flatnonzero((ids == OUTSIDE).to_numpy())
+        ]
+    return problems
+
+
+def read_districts(
+    path: str | Path,
+    *,
+    id_column: str = "district_id",
+    name_column: str = "name",
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Districts from a GeoJSON, GeoPackage or Shapefile, in EPSG:25832.
+
+    Parameters
+    ----------
+    path
+        The map file. Its declared CRS is used; a file that declares none is
+        taken to be EPSG:4326 (longitude, latitude).
+    id_column, name_column
+        The properties that hold each district's id and name, e.g.
+        ``id_column="lau_1", name_column="label_dk"`` for a file of Danish
+        municipalities or ``id_column="postal_code"`` for postal-code areas.
+        Case does not matter, nor does the 10-character cut of Shapefile
+        attribute names. Without a ``name`` property the id is the name.
+    layer
+        The layer of a GeoPackage that holds several (default: the first).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``district_id``, ``name`` (text) and ``geometry`` in EPSG:25832 (metres):
+        one row per district in the order of first appearance, Z values
+        dropped, broken rings repaired, and every part that shares an id
+        (islands, a district split into many features) dissolved into one
+        polygon or multipolygon.
+
+    Raises
+    ------
+    InputError
+        Listing every problem as ``file:feature:column: message``: a missing
+        file or property, empty ids, features that are not polygons, and
+        coordinates that do not fit the declared (or assumed) CRS.
     """
     path = Path(path)
     name = path.name
     if not path.exists():
         raise InputError([Problem(name, None, None, "district file not found")])
     try:
-        frame = gpd.read_file(path)
+        with warnings.catch_warnings():
+            # a GeoPackage with several layers: the first is used, as documented
+            warnings.simplefilter("ignore", UserWarning)
+            frame = gpd.read_file(path, layer=layer)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(
             [Problem(name, None, None, f"cannot be read as a map layer ({exc})")]
         ) from exc
+    properties = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"
     problems = []
-    if "district_id" not in frame.columns:
-        problems.append(Problem(name, None, "district_id", "required property is missing"))
-    bad_geom = ~frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"]) | frame.geometry.is_empty
-    problems += [
-        Problem(name, int(i) + 1, "geometry", "is not a polygon")
-        for i in np.flatnonzero(bad_geom.to_numpy())
-    ]
-    if problems:
+    found_id = _find_column(frame, id_column)
+    if found_id is None:
+        problems.append(
+            Problem(name, None, id_column, f"required property is missing (found: {properties})")
+        )
+    found_name = _find_column(frame, name_column)
+    if found_name is None and name_column != "name":
+        problems.append(
+            Problem(name, None, name_column, f"name property is missing (found: {properties})")
+        )
+    ids = _as_text(frame[found_id]) if found_id is not None else None
+    problems += _feature_problems(name, frame, ids, id_column)
+    if frame.crs is None and len(frame) and not problems:
+        west, south, east, north = frame.total_bounds
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    "geometry",
+                    "declares no coordinate system and its coordinates are not longitude/"
+                    "latitude; declare one (a .prj file beside a Shapefile, or a GeoPackage)",
+                )
+            )
+    if problems or ids is None:
         raise InputError(problems)
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
-    frame = frame.to_crs(CRS)
-    frame["geometry"] = force_2d(frame.geometry.make_valid())
-    frame["district_id"] = frame["district_id"].astype(str)
-    if "name" not in frame.columns:
-        frame["name"] = frame["district_id"]
-    frame["name"] = frame["name"].fillna(frame["district_id"]).astype(str)
-    dissolved = frame[["district_id", "name", "geometry"]].dissolve(
-        by="district_id", aggfunc="first", as_index=False
+    projected = force_2d(frame.geometry.to_crs(CRS).make_valid())
+    shapes = gpd.GeoSeries([_polygonal(g) for g in projected], crs=CRS)
+    names = _as_text(frame[found_name]) if found_name is not None else ids
+    names = names.where(names.notna() & (names != ""), ids)
+    table = gpd.GeoDataFrame(
+        {"district_id": ids.astype(str).to_numpy(), "name": names.astype(str).to_numpy()},
+        geometry=shapes.to_numpy(),
+        crs=CRS,
     )
-    return dissolved.reset_index(drop=True)
+    table = table[table.geometry.notna()]
+    dissolved = table.dissolve(by="district_id", aggfunc="first", as_index=False, sort=False)
+    return dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
+
+
+def locate(points: gpd.GeoSeries, districts: gpd.GeoDataFrame) -> np.ndarray:
+    """Position (row) of the district that holds each point, -1 for none.
+
+    Points in any CRS are compared in EPSG:25832. A point on a border shared
+    by several districts goes to the first of them in table order.
+    """
+    where = gpd.GeoDataFrame(geometry=np.asarray(points.to_crs(CRS)), crs=CRS)
+    areas = gpd.GeoDataFrame(geometry=np.asarray(districts.geometry.to_crs(CRS)), crs=CRS)
+    hits = gpd.sjoin(where, areas, how="inner", predicate="intersects")
+    first = hits["index_right"].groupby(level=0).min()
+    out = np.full(len(where), -1, dtype=np.int64)
+    out[first.index.to_numpy(dtype=np.int64)] = first.to_numpy(dtype=np.int64)
+    return out
+
+
+def assign_districts(points: gpd.GeoSeries, districts: gpd.GeoDataFrame) -> np.ndarray:
+    """District id of each point, ``OUTSIDE`` for a point in no district.
+
+    Every point gets exactly one label, so nobody is lost: the ``OUTSIDE``
+    group is reported beside the districts.
+    """
+    pos = locate(points, districts)
+    ids = districts["district_id"].to_numpy(dtype=object)
+    return np.where(pos >= 0, ids[np.maximum(pos, 0)], OUTSIDE).astype(object)
+
+
+def _column_label(i: int) -> str:
+    """Spreadsheet-style column letters: A, B, ..., Z, AA, AB, ..."""
+    label = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def grid_districts(
+    xy: np.ndarray, cell_m: float | None = None, *, cells_across: int = 8
+) -> gpd.GeoDataFrame:
+    """A regular grid of square districts over the extent of some points.
+
+    Parameters
+    ----------
+    xy
+        Points in EPSG:25832 metres, shape (n, 2): patients' homes and venues.
+    cell_m
+        Side of a cell in metres; by default the longer side of the extent
+        divided by ``cells_across``, rounded up to whole 100 m (at least 500 m).
+
+    Returns
+    -------
+    GeoDataFrame
+        The cells that hold at least one point, in EPSG:25832, named like a
+        map grid: column letters west to east, row numbers north to south
+        (``district_id`` ``"B3"``, ``name`` ``"grid B3"``).
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if len(xy) == 0:
+        return gpd.GeoDataFrame({"district_id": [], "name": []}, geometry=[], crs=CRS)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    if cell_m is None:
+        span = float((high - low).max()) / max(1, cells_across)
+        cell_m = max(500.0, float(np.ceil(span / 100.0)) * 100.0)
+    west = np.floor(low[0] / cell_m) * cell_m
+    north = (np.floor(high[1] / cell_m) + 1) * cell_m
+    col = np.floor((xy[:, 0] - west) / cell_m).astype(np.int64)
+    row = np.floor((north - xy[:, 1]) / cell_m).astype(np.int64)
+    cells = np.unique(np.column_stack([row, col]), axis=0)
+    cells = cells[np.lexsort((cells[:, 0], cells[:, 1]))]  # column by column, north first
+    labels = [f"{_column_label(int(c))}{int(r) + 1}" for r, c in cells]
+    x0 = west + cells[:, 1] * cell_m
+    y1 = north - cells[:, 0] * cell_m
+    boxes = shapely.box(x0, y1 - cell_m, x0 + cell_m, y1)
+    return gpd.GeoDataFrame(
+        {"district_id": labels, "name": [f"grid {label}" for label in labels]},
+        geometry=boxes,
+        crs=CRS,
+    )
+
+
+def districts_for(
+    dataset: Dataset, districts: gpd.GeoDataFrame | None = None, *, cell_m: float | None = None
+) -> gpd.GeoDataFrame:
+    """The districts to report on: ``districts`` if given, else the dataset's
+    own district file, else a regular grid over its patients and venues
+    (see ``grid_districts``). Always in EPSG:25832."""
+    if districts is not None:
+        return districts.to_crs(CRS)
+    if dataset.districts is not None and len(dataset.districts):
+        return dataset.districts.to_crs(CRS)
+    xy = np.concatenate(
+        [dataset.patients[["x", "y"]].to_numpy(float), dataset.offers[["x", "y"]].to_numpy(float)]
+    )
+    return grid_districts(xy, cell_m)
+
+
+def population_centres(
+    districts: gpd.GeoDataFrame, xy: np.ndarray, district_pos: np.ndarray
+) -> np.ndarray:
+    """Where each district's patients live, on average: shape (districts, 2),
+    EPSG:25832 metres.
+
+    ``xy`` are the patients' homes and ``district_pos`` their districts' rows
+    (-1 outside, ignored; see ``locate``). A district without patients gets
+    a point inside its own shape (``representative_point``).
+    """
+    n = len(districts)
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    pos = np.asarray(district_pos, dtype=np.int64)
+    inside = pos >= 0
+    counts = np.bincount(pos[inside], minlength=n)
+    sums = np.column_stack(
+        [np.bincount(pos[inside], weights=xy[inside, k], minlength=n) for k in (0, 1)]
+    )
+    inner = districts.geometry.to_crs(CRS).representative_point()
+    out = np.column_stack([inner.x.to_numpy(float), inner.y.to_numpy(float)])
+    has = counts > 0
+    out[has] = sums[has] / counts[has, None]
+    return out

@@ -1,0 +1,308 @@
+"""Districts: reading map files in any CRS, dissolving, placing points, fallbacks."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import MultiPolygon, Point, Polygon, box
+
+from matcher import InputError
+from matcher.geo import (
+    CRS,
+    OUTSIDE,
+    assign_districts,
+    districts_for,
+    grid_districts,
+    locate,
+    population_centres,
+    read_districts,
+)
+
+#: Two squares of 2 km side by side in Odense (EPSG:25832 metres), and an island.
+X0, Y0 = 584_000.0, 6_138_000.0
+WEST = box(X0, Y0, X0 + 2000, Y0 + 2000)
+EAST = box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)
+ISLAND = box(X0 + 6000, Y0 + 6000, X0 + 6500, Y0 + 6500)
+DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
+
+
+def layer(
+    geometries: list, ids: list, names: list | None = None, crs: str = CRS
+) -> gpd.GeoDataFrame:
+    """A district layer in EPSG:25832, reprojected to ``crs``."""
+    frame = gpd.GeoDataFrame(
+        {"district_id": ids, "name": names or [f"Area {i}" for i in ids]},
+        geometry=geometries,
+        crs=CRS,
+    )
+    return frame.to_crs(crs)
+
+
+def save(frame: gpd.GeoDataFrame, path: Path) -> Path:
+    """Write ``frame`` in the format its suffix names (Shapefile cuts long names)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame.to_file(path, driver=DRIVERS[path.suffix[1:]])
+    return path
+
+
+def with_z(polygon: Polygon, z: float = -999.0) -> Polygon:
+    """The polygon with a Z value on every vertex, as real Danish files have."""
+    return Polygon([(x, y, z) for x, y in polygon.exterior.coords])
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "gpkg", "shp"])
+def test_same_districts_from_wgs84_and_utm_copies(tmp_path: Path, suffix: str) -> None:
+    """A file in EPSG:4326 and its EPSG:25832 copy give the same districts."""
+    base = layer([WEST, EAST], ["D1", "D2"])
+    wgs = read_districts(save(base.to_crs("EPSG:4326"), tmp_path / f"wgs.{suffix}"))
+    utm = read_districts(save(base, tmp_path / f"utm.{suffix}"))
+    assert wgs.crs == utm.crs == CRS
+    assert wgs["district_id"].tolist() == utm["district_id"].tolist() == ["D1", "D2"]
+    assert wgs.geometry.geom_equals_exact(utm.geometry, tolerance=0.01).all()
+
+
+def test_z_values_are_dropped(tmp_path: Path) -> None:
+    """Z coordinates (-999 in real files) are dropped on reading."""
+    path = save(layer([with_z(WEST)], ["D1"], crs="EPSG:4326"), tmp_path / "z.geojson")
+    assert gpd.read_file(path).has_z.all()
+    assert not read_districts(path).has_z.any()
+
+
+def test_parts_sharing_an_id_dissolve_into_one_multipolygon(tmp_path: Path) -> None:
+    """Islands and split features sharing a district_id become one row."""
+    frame = layer([WEST, ISLAND, EAST], ["D1", "D1", "D2"], ["Vest", "Vest", "Øst"])
+    got = read_districts(save(frame, tmp_path / "islands.geojson"))
+    assert got["district_id"].tolist() == ["D1", "D2"]
+    west = got.geometry.iloc[0]
+    assert isinstance(west, MultiPolygon)
+    assert len(west.geoms) == 2
+    assert west.area == pytest.approx(WEST.area + ISLAND.area, rel=1e-6)
+
+
+def test_split_feature_merges_into_one_polygon(tmp_path: Path) -> None:
+    """A district cut into touching features is one polygon again."""
+    frame = layer([WEST, EAST], ["D1", "D1"])
+    got = read_districts(save(frame, tmp_path / "split.geojson"))
+    assert len(got) == 1
+    assert got.geometry.iloc[0].geom_type == "Polygon"
+    assert got.geometry.iloc[0].area == pytest.approx(8e6, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("columns", "id_column", "name_column"),
+    [
+        ({"lau_1": ["461", "479"], "label_dk": ["Odense", "Svendborg"]}, "lau_1", "label_dk"),
+        ({"LAU_1": ["461", "479"], "Label_DK": ["Odense", "Svendborg"]}, "lau_1", "label_dk"),
+        (
+            {"postal_code": ["461", "479"], "label_dk": ["Odense", "Svendborg"]},
+            "postal_code",
+            "label_dk",
+        ),
+    ],
+)
+def test_id_and_name_columns_can_be_chosen(
+    tmp_path: Path, columns: dict, id_column: str, name_column: str
+) -> None:
+    """Real files name their id and name columns differently (lau_1, label_dk)."""
+    frame = gpd.GeoDataFrame(columns, geometry=[WEST, EAST], crs=CRS)
+    got = read_districts(
+        save(frame, tmp_path / "m.geojson"), id_column=id_column, name_column=name_column
+    )
+    assert got["district_id"].tolist() == ["461", "479"]
+    assert got["name"].tolist() == ["Odense", "Svendborg"]
+
+
+def test_shapefile_cut_column_name_is_found(tmp_path: Path) -> None:
+    """A Shapefile stores district_id as district_i (10 characters); it still reads."""
+    path = save(layer([WEST], ["D1"]), tmp_path / "cut.shp")
+    assert "district_i" in gpd.read_file(path).columns
+    assert read_districts(path)["district_id"].tolist() == ["D1"]
+
+
+def test_numeric_ids_and_missing_names(tmp_path: Path) -> None:
+    """Whole-number ids read as text without '.0'; without names the id is the name."""
+    frame = gpd.GeoDataFrame({"district_id": [5000.0, 5200.0]}, geometry=[WEST, EAST], crs=CRS)
+    got = read_districts(save(frame, tmp_path / "n.geojson"))
+    assert got["district_id"].tolist() == ["5000", "5200"]
+    assert got["name"].tolist() == ["5000", "5200"]
+
+
+def test_invalid_ring_is_repaired(tmp_path: Path) -> None:
+    """A self-crossing ring (bow tie) is repaired, not rejected."""
+    bow = Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X0, Y0 + 1000)])
+    got = read_districts(save(layer([bow], ["D1"]), tmp_path / "bow.gpkg"))
+    assert got.geometry.is_valid.all()
+    assert got.geometry.iloc[0].area == pytest.approx(500_000, rel=1e-6)
+
+
+def problems_of(path: Path, **options: str) -> list[str]:
+    """The problems ``read_districts`` reports, as text."""
+    with pytest.raises(InputError) as caught:
+        read_districts(path, **options)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("frame", "options", "expected"),
+    [
+        (
+            gpd.GeoDataFrame({"kode": ["1"]}, geometry=[WEST], crs=CRS),
+            {},
+            "bad.geojson:-:district_id: required property is missing (found: kode)",
+        ),
+        (
+            gpd.GeoDataFrame({"lau_1": ["1"]}, geometry=[WEST], crs=CRS),
+            {"id_column": "lau_1", "name_column": "label_dk"},
+            "bad.geojson:-:label_dk: name property is missing (found: lau_1)",
+        ),
+        (
+            gpd.GeoDataFrame(
+                {"district_id": ["D1", "D2"]}, geometry=[WEST, Point(X0, Y0)], crs=CRS
+            ),
+            {},
+            "bad.geojson:2:geometry: is a Point, not a polygon",
+        ),
+        (
+            gpd.GeoDataFrame({"district_id": ["D1", None]}, geometry=[WEST, EAST], crs=CRS),
+            {},
+            "bad.geojson:2:district_id: district id is empty",
+        ),
+        (
+            gpd.GeoDataFrame({"district_id": [OUTSIDE]}, geometry=[WEST], crs=CRS),
+            {},
+            "bad.geojson:1:district_id: 'outside' is kept for points in no district",
+        ),
+    ],
+)
+def test_bad_files_name_file_feature_and_column(
+    tmp_path: Path, frame: gpd.GeoDataFrame, options: dict, expected: str
+) -> None:
+    """Every problem names the file, the feature and the property."""
+    assert expected in problems_of(save(frame, tmp_path / "bad.geojson"), **options)
+
+
+def test_missing_crs_with_metres_is_refused(tmp_path: Path) -> None:
+    """A file without a CRS whose coordinates are metres is not taken for lon/lat."""
+    path = save(layer([WEST], ["D1"]), tmp_path / "noprj.shp")
+    path.with_suffix(".prj").unlink()
+    assert any("declares no coordinate system" in p for p in problems_of(path))
+
+
+def test_missing_file_and_unreadable_file(tmp_path: Path) -> None:
+    """A missing or broken file is a problem with the file, not a traceback."""
+    assert problems_of(tmp_path / "none.geojson") == ["none.geojson:-:-: district file not found"]
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{ not json", encoding="utf-8")
+    assert problems_of(broken)[0].startswith("broken.geojson:-:-: cannot be read as a map layer")
+
+
+DISTRICTS = layer([WEST, EAST], ["D1", "D2"])
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [
+        ((X0 + 500, Y0 + 500), 0),
+        ((X0 + 3500, Y0 + 500), 1),
+        ((X0 + 2000, Y0 + 1000), 0),  # on the shared border: the first district
+        ((X0 - 100, Y0 - 100), -1),
+    ],
+)
+def test_locate_puts_each_point_in_one_district(point: tuple, expected: int) -> None:
+    """Each point goes to the district that holds it, the first on a border, -1 outside."""
+    points = gpd.GeoSeries([Point(point)], crs=CRS)
+    assert locate(points, DISTRICTS).tolist() == [expected]
+
+
+def test_points_outside_are_kept_as_outside() -> None:
+    """Points in no district get the OUTSIDE label and are never dropped."""
+    wgs = gpd.GeoSeries(
+        [Point(X0 + 500, Y0 + 500), Point(X0 + 9000, Y0), Point(X0 + 3000, Y0 + 10)], crs=CRS
+    ).to_crs("EPSG:4326")
+    got = assign_districts(wgs, DISTRICTS)
+    assert got.tolist() == ["D1", OUTSIDE, "D2"]
+
+
+def test_grid_covers_every_point_once() -> None:
+    """Without districts, a regular grid holds every point in exactly one named cell."""
+    rng = np.random.default_rng(0)
+    xy = rng.uniform([X0, Y0], [X0 + 9000, Y0 + 5000], size=(300, 2))
+    grid = grid_districts(xy, cell_m=1000)
+    assert (grid.geometry.area == 1e6).all()
+    assert grid["district_id"].is_unique
+    assert grid["name"].str.fullmatch(r"grid [A-Z]+\d+").all()
+    pos = locate(gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS), grid)
+    assert (pos >= 0).all()
+    counts = np.bincount(pos, minlength=len(grid))
+    assert (counts > 0).all()  # only cells that hold a point are kept
+
+
+def test_grid_default_cell_and_labels() -> None:
+    """The default cell splits the longer side in about eight, labelled like a map grid."""
+    xy = np.array([[X0 + 10, Y0 + 10], [X0 + 7990, Y0 + 3990]])
+    grid = grid_districts(xy)
+    assert grid.geometry.iloc[0].area == pytest.approx(1000.0**2)
+    assert grid["district_id"].tolist() == ["A4", "H1"]  # 8 x 4 cells, north is row 1
+    assert len(grid_districts(np.empty((0, 2)))) == 0
+
+
+def test_districts_fallback_order(demo) -> None:
+    """Given districts win, then the dataset's own, then a grid."""
+    given = layer([WEST], ["X1"])
+    assert districts_for(demo, given)["district_id"].tolist() == ["X1"]
+    assert districts_for(demo)["district_id"].tolist() == demo.districts["district_id"].tolist()
+    grid = districts_for(demo.replace(districts=None))
+    assert grid["name"].str.startswith("grid ").all()
+    everyone = gpd.GeoSeries(list(demo.patients.geometry) + list(demo.offers.geometry), crs=CRS)
+    assert (locate(everyone, grid) >= 0).all()
+
+
+def test_population_centre_is_patients_mean_else_inside_point() -> None:
+    """A district's centre is its patients' mean home; without patients, a point inside it."""
+    xy = np.array([[X0 + 100, Y0 + 100], [X0 + 300, Y0 + 500], [X0 + 9000, Y0]])
+    pos = np.array([0, 0, -1])
+    centres = population_centres(DISTRICTS, xy, pos)
+    assert centres[0].tolist() == [X0 + 200, Y0 + 300]
+    assert EAST.contains(Point(centres[1]))
+
+
+def test_real_municipalities_dissolve_and_drop_z(shared_dk: Path) -> None:
+    """Real municipality file: Odense (461) is one 2-D district; islands dissolve."""
+    path = shared_dk / "municipalities.geojson"
+    raw = gpd.read_file(path)
+    got = read_districts(path, id_column="lau_1", name_column="label_dk")
+    assert got.crs == CRS
+    assert not got.has_z.any()
+    assert got["district_id"].is_unique
+    assert len(got) == raw["lau_1"].nunique()
+    odense = got[got["district_id"] == "461"]
+    assert odense["name"].tolist() == ["Odense"]
+    assert odense.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    odense_raw = raw[raw["lau_1"] == "461"].to_crs(CRS).geometry.area.sum()
+    assert odense.geometry.area.iloc[0] == pytest.approx(odense_raw, rel=1e-6)
+    # the municipality split into the most features becomes one multipolygon of islands
+    most = raw["lau_1"].value_counts()
+    lau, parts = str(most.index[0]), int(most.iloc[0])
+    islands = got.set_index("district_id").geometry[lau]
+    assert isinstance(islands, MultiPolygon)
+    assert len(islands.geoms) == parts > 1
+
+
+def test_real_postal_codes_load_and_take_points(shared_dk: Path, demo) -> None:
+    """Real postal-code areas: Odense's 5000-5270 load and demo patients land in them."""
+    got = read_districts(
+        shared_dk / "postal_codes.geojson", id_column="postal_code", name_column="label_dk"
+    )
+    assert not got.has_z.any()
+    odense = {"5000", "5200", "5210", "5220", "5230", "5240", "5250", "5260", "5270"}
+    assert odense <= set(got["district_id"])
+    assert got.set_index("district_id").loc["5000", "name"] == "Odense C"
+    ids = assign_districts(demo.patients.geometry, got)
+    assert len(ids) == len(demo.patients)
+    inside = ids[ids != OUTSIDE]
+    assert np.isin(inside, sorted(odense)).mean() > 0.5
