@@ -128,7 +128,9 @@ def test_a_visit_fits_only_inside_window_and_shift(window: tuple[int, int], visi
 def test_with_no_staff_every_visit_is_dropped() -> None:
     """A service without staff that day can make no visits."""
     base = np.array([590_000.0, 6_140_000.0])
-    result = route_day(base, base + np.array([[1000.0, 0.0]]) * 2, [[(0, 1440)]] * 2, [], 60, CAR)
+    result = route_day(
+        base, base + np.array([[1000.0, 0.0], [0.0, 1000.0]]), [[(0, 1440)]] * 2, [], 60, CAR
+    )
     assert result.dropped.tolist() == [0, 1]
     assert result.stops == ()
 
