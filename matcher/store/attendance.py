@@ -1,0 +1,212 @@
+"""Attendance per booking, and outcomes: which next steps hold.
+
+``record_attendance`` stores whether the patient came on a date (a second
+record for the same date corrects the first) and applies the rule "call
+after two missed sessions in a row". ``outcomes`` gives one row per booking
+with its attendance and "still taking part" at 3 and 6 months;
+``holding_by_kind`` aggregates it per kind of next step with every count
+below 5 suppressed, so it can be shown to a municipality.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ..errors import InputError, Problem
+from .audit import SYSTEM, Actor, record
+from .db import Store
+from .models import Attendance, Booking, CatalogueOffer, Outcome, utcnow
+from .tasks import DEFAULT_RULES, TaskRules, rule_call_after_missed
+
+__all__ = ["MIN_COUNT", "Recorded", "holding_by_kind", "outcomes", "record_attendance"]
+
+log = logging.getLogger(__name__)
+
+#: Smallest count shown in an aggregate for a municipality (smaller: suppressed).
+MIN_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An attendance record and the call task it triggered (if any)."""
+
+    booking_id: int
+    patient_id: str
+    day: date
+    present: bool
+    corrected: bool
+    call_task_id: int | None
+
+
+def _booking_for_update(session: Session, booking_id: int) -> Booking:
+    booking = session.execute(
+        select(Booking).where(Booking.id == booking_id).with_for_update()
+    ).scalar_one_or_none()
+    if booking is None:
+        raise InputError([Problem("--booking", None, None, f"there is no booking {booking_id}")])
+    return booking
+
+
+def record_attendance(
+    store: Store,
+    booking_id: int,
+    day: date,
+    present: bool,
+    *,
+    actor: Actor = SYSTEM,
+    rules: TaskRules = DEFAULT_RULES,
+) -> Recorded:
+    """Record whether the patient of ``booking_id`` came on ``day``.
+
+    Raises
+    ------
+    InputError
+        For an unknown or cancelled booking, or a date before its start.
+    """
+    with store.write() as session:
+        booking = _booking_for_update(session, booking_id)
+        if booking.status != "active":
+            raise InputError(
+                [Problem("--booking", None, None, f"booking {booking_id} is {booking.status}")]
+            )
+        if day < booking.start_date:
+            raise InputError(
+                [
+                    Problem(
+                        "--date",
+                        None,
+                        None,
+                        f"{day} is before booking {booking_id} starts ({booking.start_date})",
+                    )
+                ]
+            )
+        found = session.scalar(
+            select(Attendance).where(Attendance.booking_id == booking_id, Attendance.date == day)
+        )
+        if found is None:
+            session.add(
+                Attendance(booking_id=booking_id, date=day, present=present, recorded_at=utcnow())
+            )
+        else:
+            found.present, found.recorded_at = present, utcnow()
+        session.flush()
+        record(
+            session,
+            actor,
+            "correct_attendance" if found is not None else "attendance",
+            "booking",
+            booking_id,
+            patient_id=booking.patient_id,
+            detail=f"{day}: {'present' if present else 'absent'}",
+        )
+        task = None if present else rule_call_after_missed(session, booking, rules)
+        result = Recorded(
+            booking_id,
+            booking.patient_id,
+            day,
+            present,
+            found is not None,
+            task.id if task is not None else None,
+        )
+    log.info("attendance booking %d on %s: %s", booking_id, day, "present" if present else "absent")
+    return result
+
+
+_OUTCOME_COLUMNS = (
+    "booking_id",
+    "patient_id",
+    "offer_id",
+    "session_id",
+    "kind",
+    "start_date",
+    "status",
+    "sessions_recorded",
+    "sessions_attended",
+    "taking_part_3m",
+    "taking_part_6m",
+)
+
+
+def outcomes(store: Store) -> pd.DataFrame:
+    """One row per booking: attendance and "still taking part" (True, False,
+    or missing when not yet known) at 3 and 6 months."""
+    recorded = (
+        select(
+            Attendance.booking_id,
+            func.count().label("n"),
+            func.sum(case((Attendance.present, 1), else_=0)).label("came"),
+        )
+        .group_by(Attendance.booking_id)
+        .subquery()
+    )
+    query = (
+        select(Booking, CatalogueOffer.kind, recorded.c.n, recorded.c.came)
+        .outerjoin(
+            CatalogueOffer,
+            and_(
+                CatalogueOffer.import_id == Booking.import_id,
+                CatalogueOffer.offer_id == Booking.offer_id,
+            ),
+        )
+        .outerjoin(recorded, recorded.c.booking_id == Booking.id)
+        .order_by(Booking.id)
+    )
+    with store.read() as session:
+        held = {(o.booking_id, o.months): o.taking_part for o in session.scalars(select(Outcome))}
+        rows = [
+            {
+                "booking_id": b.id,
+                "patient_id": b.patient_id,
+                "offer_id": b.offer_id,
+                "session_id": b.session_id,
+                "kind": kind or "",
+                "start_date": b.start_date,
+                "status": b.status,
+                "sessions_recorded": int(n or 0),
+                "sessions_attended": int(came or 0),
+                "taking_part_3m": held.get((b.id, 3)),
+                "taking_part_6m": held.get((b.id, 6)),
+            }
+            for b, kind, n, came in session.execute(query).tuples()
+        ]
+    frame = pd.DataFrame(rows, columns=list(_OUTCOME_COLUMNS))
+    for column in ("taking_part_3m", "taking_part_6m"):
+        frame[column] = frame[column].astype("boolean")
+    return frame
+
+
+def holding_by_kind(store: Store, *, min_count: int = MIN_COUNT) -> pd.DataFrame:
+    """Per kind of next step: bookings, outcomes known and the share still
+    taking part at 3 and 6 months. Counts below ``min_count`` are suppressed
+    (missing), and so is every share computed from one, and every count from
+    which a suppressed one could be worked out."""
+    frame = outcomes(store)
+    rows = []
+    for kind, part in frame.groupby("kind", sort=True):
+        row: dict[str, object] = {"kind": kind, "bookings": len(part)}
+        for months in (3, 6):
+            known = part[f"taking_part_{months}m"].dropna()
+            held = int(known.sum())
+            row[f"known_{months}m"] = len(known)
+            row[f"taking_part_{months}m"] = held
+            row[f"share_{months}m"] = held / len(known) if len(known) else np.nan
+            # the number who stopped (known - held) must not be derivable either
+            if min(len(known), held, len(known) - held) < min_count:
+                row[f"taking_part_{months}m"] = np.nan
+                row[f"share_{months}m"] = np.nan
+            if len(known) < min_count:
+                row[f"known_{months}m"] = np.nan
+        if len(part) < min_count:
+            row = {k: (v if k == "kind" else np.nan) for k, v in row.items()}
+        rows.append(row)
+    columns = ["kind", "bookings"] + [
+        f"{name}_{m}m" for m in (3, 6) for name in ("known", "taking_part", "share")
+    ]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,117 @@
+"""The audit log: who did what to which object, when; append-only, no names.
+
+Only two operations exist here: ``record`` (inside the caller's transaction,
+so an action and its audit entry commit together or not at all) and
+``audit_trail`` (read). The database refuses updates and deletes of audit
+rows on its own (triggers from migration 0001), so no other code path can
+change history either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import InputError, Problem
+from .db import Store
+from .models import AuditEntry, utcnow
+
+__all__ = ["SYSTEM", "Actor", "audit_trail", "check_pseudonym", "record"]
+
+# ten digits, optionally DDMMYY-XXXX: looks like a Danish CPR number
+_CPR = re.compile(r"^\s*\d{6}-?\d{4}\s*$")
+_PSEUDONYM = re.compile(r"^[\w.:\-]{1,64}$")
+
+
+def check_pseudonym(value: str, where: str) -> str:
+    """``value`` if it can be a pseudonym; never a CPR number or free text.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` (the option or column it came from).
+    """
+    if _CPR.match(value):
+        raise InputError([Problem(where, None, None, "looks like a CPR number; use the pseudonym")])
+    if not _PSEUDONYM.match(value):
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-'",
+                )
+            ]
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff pseudonym (initials code, never a name) and a role."""
+
+    pseudonym: str = "cli"
+    role: str = "staff"
+
+    def __post_init__(self) -> None:
+        check_pseudonym(self.pseudonym, "--actor")
+        check_pseudonym(self.role, "--role")
+
+
+#: The actor for what Brobygger does by rule (tasks created automatically).
+SYSTEM = Actor("brobygger", "system")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    patient_id: str | None = None,
+    detail: str = "",
+) -> None:
+    """Append one audit entry in the current transaction."""
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            actor=actor.pseudonym,
+            actor_role=actor.role,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            patient_id=patient_id,
+            detail=detail,
+        )
+    )
+
+
+def audit_trail(store: Store, *, patient_id: str | None = None) -> pd.DataFrame:
+    """The audit log, oldest first (optionally for one patient's pseudonym).
+
+    Columns: ``id, at`` (UTC), ``actor, actor_role, action, object_type,
+    object_id, patient_id, detail``.
+    """
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if patient_id is not None:
+        query = query.where(AuditEntry.patient_id == patient_id)
+    columns = [
+        "id",
+        "at",
+        "actor",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_id",
+        "patient_id",
+        "detail",
+    ]
+    with store.read() as session:
+        rows = [{c: getattr(e, c) for c in columns} for e in session.scalars(query)]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,360 @@
+"""Booking and cancelling places, atomically.
+
+A booking takes a place with one conditional statement on the session's
+place counter::
+
+    UPDATE places SET booked = booked + 1
+    WHERE session_id = :sid AND listed AND booked < capacity
+
+which only one transaction at a time can apply to a row (SQLite: the whole
+database is locked by ``BEGIN IMMEDIATE``; PostgreSQL: the row lock makes a
+waiting UPDATE re-check ``booked < capacity`` after the other commits). If no
+row changed, the session is full. So however many processes book the last
+places at once, no session gets more bookings than places. A unique index
+on active (patient, offer) pairs refuses a second booking of the same
+patient for the same offer, also between processes. Cancelling frees the
+place in the same transaction.
+
+``booked_counts`` and ``apply_bookings`` let ``plan`` and ``recommend``
+count existing bookings against capacity.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import InputError, Problem
+from ..io import Dataset
+from .audit import SYSTEM, Actor, check_pseudonym, record
+from .db import Store, database_exists, open_store, resolve_db_url
+from .importer import ImportReport, import_catalogue
+from .models import Booking, CatalogueState, Place, utcnow
+from .tasks import (
+    DEFAULT_RULES,
+    TaskRules,
+    cancel_for_booking,
+    close_on_booking,
+    rule_follow_up_after_booking,
+)
+
+__all__ = [
+    "BookingInfo",
+    "SessionFull",
+    "active_bookings",
+    "apply_bookings",
+    "book",
+    "book_from_dataset",
+    "booked_counts",
+    "cancel",
+    "first_start",
+]
+
+log = logging.getLogger(__name__)
+
+
+class SessionFull(Exception):
+    """Every place of the session is booked (the CLI exits with status 3)."""
+
+    def __init__(self, session_id: str, capacity: int, booked: int) -> None:
+        self.session_id, self.capacity, self.booked = session_id, capacity, booked
+        super().__init__(f"session {session_id} is full: {booked} of {capacity} places are booked")
+
+
+@dataclass(frozen=True)
+class BookingInfo:
+    """A booking as the caller sees it."""
+
+    booking_id: int
+    patient_id: str
+    session_id: str
+    offer_id: str
+    start_date: date
+    status: str
+
+
+def _info(booking: Booking) -> BookingInfo:
+    return BookingInfo(
+        booking.id,
+        booking.patient_id,
+        booking.session_id,
+        booking.offer_id,
+        booking.start_date,
+        booking.status,
+    )
+
+
+def first_start(first_date: date, discharge_date: date, weekday: int) -> date:
+    """The first day with ``weekday`` (0 = Monday) on or after both dates."""
+    earliest = max(first_date, discharge_date)
+    return earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
+
+
+def book(
+    store: Store,
+    patient_id: str,
+    session_id: str,
+    start_date: date,
+    *,
+    actor: Actor = SYSTEM,
+    rules: TaskRules = DEFAULT_RULES,
+) -> BookingInfo:
+    """Book a place in ``session_id`` for ``patient_id`` from ``start_date``,
+    with the follow-up call and outcome checks as tasks.
+
+    Raises
+    ------
+    SessionFull
+        When every place is taken (nothing is written).
+    InputError
+        For a session not in the current catalogue, or a patient who already
+        has an active booking for the same offer.
+    """
+    check_pseudonym(patient_id, "--patient")
+    with store.write() as session:
+        place = session.get(Place, session_id)
+        if place is None or not place.listed:
+            raise InputError(
+                [
+                    Problem(
+                        "--session",
+                        None,
+                        None,
+                        f"session '{session_id}' is not in the imported catalogue",
+                    )
+                ]
+            )
+        twice = session.scalar(
+            select(Booking.id).where(
+                Booking.patient_id == patient_id,
+                Booking.offer_id == place.offer_id,
+                Booking.status == "active",
+            )
+        )
+        if twice is not None:
+            raise _duplicate(patient_id, place.offer_id, twice)
+        taken = session.execute(
+            update(Place)
+            .where(
+                Place.session_id == session_id,
+                Place.listed.is_(True),
+                Place.booked < Place.capacity,
+            )
+            .values(booked=Place.booked + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            session.refresh(place)
+            raise SessionFull(session_id, place.capacity, place.booked)
+        state = session.get(CatalogueState, 1)
+        booking = Booking(
+            patient_id=patient_id,
+            session_id=session_id,
+            offer_id=place.offer_id,
+            start_date=start_date,
+            status="active",
+            booked_at=utcnow(),
+            import_id=state.import_id if state is not None else None,
+        )
+        session.add(booking)
+        try:
+            session.flush()
+        except IntegrityError:
+            # another process booked the same patient for this offer just now
+            raise _duplicate(patient_id, place.offer_id, None) from None
+        record(
+            session,
+            actor,
+            "book",
+            "booking",
+            booking.id,
+            patient_id=patient_id,
+            detail=f"session {session_id} from {start_date}",
+        )
+        close_on_booking(session, patient_id)
+        rule_follow_up_after_booking(session, booking, rules)
+        info = _info(booking)
+    log.info("booking %d: patient %s in session %s", info.booking_id, patient_id, session_id)
+    return info
+
+
+def _duplicate(patient_id: str, offer_id: str, booking_id: int | None) -> InputError:
+    which = f" (booking {booking_id})" if booking_id is not None else ""
+    return InputError(
+        [
+            Problem(
+                "--patient",
+                None,
+                None,
+                f"patient {patient_id} is already booked for offer {offer_id}{which}; "
+                "cancel that booking first to move them",
+            )
+        ]
+    )
+
+
+def cancel(store: Store, booking_id: int, *, actor: Actor = SYSTEM) -> BookingInfo:
+    """Cancel an active booking: the place is free again, its open tasks cancelled.
+
+    Raises
+    ------
+    InputError
+        For an unknown or already cancelled booking.
+    """
+    with store.write() as session:
+        booking = session.execute(
+            select(Booking).where(Booking.id == booking_id).with_for_update()
+        ).scalar_one_or_none()
+        if booking is None:
+            raise InputError(
+                [Problem("--booking", None, None, f"there is no booking {booking_id}")]
+            )
+        if booking.status != "active":
+            raise InputError(
+                [Problem("--booking", None, None, f"booking {booking_id} is already cancelled")]
+            )
+        booking.status, booking.cancelled_at = "cancelled", utcnow()
+        session.execute(
+            update(Place)
+            .where(Place.session_id == booking.session_id)
+            .values(booked=Place.booked - 1)
+            .execution_options(synchronize_session=False)
+        )
+        cancel_for_booking(session, booking_id)
+        record(
+            session,
+            actor,
+            "cancel",
+            "booking",
+            booking_id,
+            patient_id=booking.patient_id,
+            detail=f"session {booking.session_id}",
+        )
+        info = _info(booking)
+    log.info("booking %d cancelled", booking_id)
+    return info
+
+
+def book_from_dataset(
+    store: Store,
+    dataset: Dataset,
+    patient_id: str,
+    session_id: str,
+    *,
+    actor: Actor = SYSTEM,
+    rules: TaskRules = DEFAULT_RULES,
+) -> tuple[BookingInfo, ImportReport]:
+    """Book ``patient_id`` of ``dataset`` into ``session_id``, importing the
+    dataset's catalogue first when it differs from the stored one.
+
+    The start date is the first occurrence of the session's weekday on or
+    after both its ``first_date`` and the patient's ``discharge_date``.
+
+    Raises
+    ------
+    InputError
+        For a patient or session not in the dataset, or a patient marked
+        ``escalate`` (a person must act first).
+    SessionFull
+        When every place is taken.
+    """
+    check_pseudonym(patient_id, "--patient")
+    patients = dataset.patients
+    at = patients.index[patients["patient_id"] == patient_id]
+    problems = []
+    if len(at) == 0:
+        problems.append(
+            Problem("patients.csv", None, "patient_id", f"'{patient_id}' is not in patients.csv")
+        )
+    sessions = dataset.sessions
+    where = sessions.index[sessions["session_id"] == session_id]
+    if len(where) == 0:
+        problems.append(
+            Problem("sessions.csv", None, "session_id", f"'{session_id}' is not in sessions.csv")
+        )
+    if problems:
+        raise InputError(problems)
+    row = patients.index.get_loc(at[0])
+    patient = patients.iloc[row]
+    if bool(patient["escalate"]):
+        raise InputError(
+            [
+                Problem(
+                    "patients.csv",
+                    int(row) + 2,
+                    "escalate",
+                    "marked escalate: a person must act before any booking",
+                )
+            ]
+        )
+    ses = sessions.loc[where[0]]
+    start = first_start(
+        pd.Timestamp(ses["first_date"]).date(),
+        pd.Timestamp(patient["discharge_date"]).date(),
+        int(ses["day"]),
+    )
+    report = import_catalogue(store, dataset, actor=actor)
+    return book(store, patient_id, session_id, start, actor=actor, rules=rules), report
+
+
+def active_bookings(store: Store) -> pd.DataFrame:
+    """Active bookings: ``booking_id, patient_id, session_id, offer_id, start_date``."""
+    columns = ["booking_id", "patient_id", "session_id", "offer_id", "start_date"]
+    with store.read() as session:
+        rows = session.execute(
+            select(
+                Booking.id,
+                Booking.patient_id,
+                Booking.session_id,
+                Booking.offer_id,
+                Booking.start_date,
+            )
+            .where(Booking.status == "active")
+            .order_by(Booking.id)
+        ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def booked_counts(url: str | None = None, dataset: Dataset | None = None) -> dict[str, int]:
+    """Active bookings per session id in the database at ``url``.
+
+    Parameters
+    ----------
+    url
+        ``--db`` value or URL; ``None`` resolves ``$BROBYGGER_DB`` or the
+        default file (see ``resolve_db_url``). A database file that does not
+        exist yet has no bookings (and is not created).
+    dataset
+        When given, only sessions of this dataset are counted.
+    """
+    resolved = resolve_db_url(url)
+    if not database_exists(resolved):
+        return {}
+    with open_store(resolved) as store, store.read() as session:
+        rows = session.execute(
+            select(Booking.session_id, func.count())
+            .where(Booking.status == "active")
+            .group_by(Booking.session_id)
+        ).all()
+    counts = {str(sid): int(n) for sid, n in rows}
+    if dataset is not None:
+        known = set(dataset.sessions["session_id"])
+        counts = {sid: n for sid, n in counts.items() if sid in known}
+    return counts
+
+
+def apply_bookings(dataset: Dataset, url: str | None = None) -> Dataset:
+    """``dataset`` with each session's ``capacity`` reduced by its active
+    bookings in the database at ``url`` (never below 0 places)."""
+    counts = booked_counts(url, dataset)
+    if not counts:
+        return dataset
+    sessions = dataset.sessions.copy()
+    taken = sessions["session_id"].map(counts).fillna(0).astype("int64")
+    sessions["capacity"] = (sessions["capacity"] - taken).clip(lower=0)
+    return dataset.replace(sessions=sessions)

@@ -1,0 +1,234 @@
+"""Where the database lives, how to connect, and bringing its schema up to date.
+
+The database is chosen in this order: the ``--db`` option, the environment
+variable ``BROBYGGER_DB``, then an SQLite file ``brobygger.sqlite3`` in the
+user's data directory (``platformdirs.user_data_dir("brobygger")``). A value
+without ``://`` is a path to an SQLite file. PostgreSQL works with the same
+code: ``--db postgresql://user@host/brobygger`` (driver psycopg2; install the
+``postgres`` extra).
+
+Every open runs the Alembic migrations up to the newest revision: an older
+database is migrated in place, never recreated. On SQLite, writing
+transactions start with ``BEGIN IMMEDIATE`` (one writer at a time, others
+wait up to ``BUSY_TIMEOUT_S`` seconds); on PostgreSQL, rows are locked where
+it matters (see ``bookings`` and ``importer``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
+
+from ..errors import InputError, Problem
+
+__all__ = [
+    "ENV_VAR",
+    "Store",
+    "current_revision",
+    "default_db_url",
+    "head_revision",
+    "migrate",
+    "open_store",
+    "resolve_db_url",
+]
+
+#: Environment variable naming the database when ``--db`` is not given.
+ENV_VAR = "BROBYGGER_DB"
+#: Seconds an SQLite writer waits for another writer before giving up.
+BUSY_TIMEOUT_S = 60.0
+#: Databases Brobygger supports.
+DIALECTS = ("sqlite", "postgresql")
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# any fixed number: the PostgreSQL advisory lock held while migrating
+_MIGRATION_LOCK = 7_305_201
+
+
+def default_db_url() -> str:
+    """The SQLite file in the user's data directory, as a URL."""
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('brobygger')) / 'brobygger.sqlite3'}"
+
+
+def resolve_db_url(option: str | None = None) -> str:
+    """The database URL to use: ``option`` > ``$BROBYGGER_DB`` > the default file.
+
+    Parameters
+    ----------
+    option
+        The ``--db`` value: a SQLAlchemy URL (``sqlite:///path``,
+        ``postgresql://user@host/db``) or a path to an SQLite file.
+
+    Raises
+    ------
+    InputError
+        When the value is neither a URL of a supported database nor a path.
+    """
+    chosen = option or os.environ.get(ENV_VAR) or default_db_url()
+    where = "--db" if option else (ENV_VAR if os.environ.get(ENV_VAR) else "default")
+    if "://" not in chosen:
+        return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    try:
+        url = make_url(chosen)
+    except ArgumentError:
+        raise InputError([Problem(where, None, None, "is not a database URL")]) from None
+    if url.get_backend_name() not in DIALECTS:
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"'{url.get_backend_name()}' is not supported; use sqlite or postgresql",
+                )
+            ]
+        )
+    return chosen
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database))
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # parameters never appear in logs or error messages (pseudonyms only, but still)
+        return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+    engine = create_engine(
+        url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_S}, pool_size=1
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides when a transaction begins
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        writing = conn.get_execution_options().get("brobygger_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open database: the engine and how to start read or write transactions."""
+
+    url: str
+    engine: Engine
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose transaction takes the write lock at once (SQLite:
+        ``BEGIN IMMEDIATE``); committed when the block ends, rolled back on error."""
+        bind = self.engine.execution_options(brobygger_write=True)
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading one consistent snapshot."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (``None``: no Brobygger schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` in one transaction, holding the
+    write lock so that processes opening the database at once migrate it once."""
+    from alembic import command
+
+    bind = engine.execution_options(brobygger_write=True)
+    with bind.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+    """Open the database at ``url`` (resolved by ``resolve_db_url``), creating
+    an SQLite file if needed, and migrate it to the newest schema.
+
+    Raises
+    ------
+    InputError
+        When the URL is unusable or the folder of an SQLite file is missing.
+    """
+    resolved = resolve_db_url(url)
+    path = _sqlite_file(resolved)
+    if path is not None:
+        if resolved == default_db_url():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise InputError([Problem(str(path.parent), None, None, "folder does not exist")])
+    engine = _make_engine(resolved)
+    store = Store(resolved, engine)
+    if upgrade and current_revision(engine) != head_revision():
+        migrate(engine)
+    return store
+
+
+def database_exists(url: str) -> bool:
+    """False for an SQLite file that is not there yet (reading it would create it)."""
+    path = _sqlite_file(url)
+    return path is None or path.exists()

@@ -1,0 +1,1 @@
+"""Alembic migrations of Brobygger's database (run by ``matcher.store.open_store``)."""

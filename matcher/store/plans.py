@@ -1,0 +1,160 @@
+"""Stored batch plans: the PLAN.json summary and the PLAN.csv rows.
+
+Storing a plan creates a follow-up task for every patient it left
+``unplaced`` or ``escalated`` (``tasks.rule_plan_follow_up``), for the
+fortnightly hospital-municipality meeting.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import insert
+
+from ..errors import InputError, Problem
+from .audit import SYSTEM, Actor, check_pseudonym, record
+from .db import Store
+from .models import PlanRow, StoredPlan, utcnow
+from .tasks import rule_plan_follow_up
+
+__all__ = ["RecordedPlan", "read_plan", "record_plan"]
+
+log = logging.getLogger(__name__)
+
+_STATUSES = ("placed", "unplaced", "escalated")
+_REQUIRED = ("patient_id", "status", "reason")
+_TEXT = ("offer_id", "session_id", "kind", "travel_mode", "reason")
+_NUMBERS = ("wait_days", "travel_min", "fee_dkk_month", "cost")
+
+
+@dataclass(frozen=True)
+class RecordedPlan:
+    """A stored plan and the follow-up tasks it created."""
+
+    plan_id: int
+    rows: int
+    tasks_created: int
+
+
+def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """PLAN.csv at ``path`` and the summary in PLAN.json beside it (``{}`` if absent).
+
+    Raises
+    ------
+    InputError
+        For a missing file, missing columns, or an unknown status, naming the row.
+    """
+    csv_path = Path(path)
+    name = csv_path.name
+    if not csv_path.is_file():
+        raise InputError([Problem(str(csv_path), None, None, "plan file not found")])
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    missing = [c for c in _REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(
+            [Problem(name, 1, c, "column missing (is this a PLAN.csv?)") for c in missing]
+        )
+    bad = ~frame["status"].isin(_STATUSES)
+    problems = [
+        Problem(name, int(i) + 2, "status", f"'{v}' is not placed, unplaced or escalated")
+        for i, v in frame.loc[bad, "status"].items()
+    ]
+    if problems:
+        raise InputError(problems)
+    summary_path = csv_path.with_suffix(".json")
+    summary: dict[str, Any] = {}
+    if summary_path.is_file():
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                [Problem(summary_path.name, exc.lineno, None, f"not valid JSON: {exc.msg}")]
+            ) from None
+    return frame, summary
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def record_plan(
+    store: Store,
+    assignments: pd.DataFrame,
+    summary: Mapping[str, Any] | None = None,
+    *,
+    source: str = "",
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+) -> RecordedPlan:
+    """Store a plan (``Plan.assignments`` or a read PLAN.csv, and its summary)
+    and create a task for every unplaced or escalated patient.
+
+    Only PLAN.csv columns are stored: pseudonym, status, offer, session,
+    kind, start date, wait (days), travel (minutes), mode, fee (DKK per
+    month), cost and reason.
+    """
+    today = today or date.today()
+    for patient_id in assignments["patient_id"]:
+        check_pseudonym(str(patient_id), "PLAN.csv patient_id")
+    counts = assignments["status"].value_counts()
+    info = dict(summary or {})
+    rows = []
+    for row in assignments.to_dict("records"):
+        stored: dict[str, Any] = {
+            "patient_id": str(row["patient_id"]),
+            "status": str(row["status"]),
+            "start_date": _day(row.get("start_date")),
+        }
+        for column in _TEXT:
+            value = row.get(column)
+            stored[column] = "" if value is None or pd.isna(value) else str(value)
+        for column in _NUMBERS:
+            stored[column] = _number(row.get(column))
+        rows.append(stored)
+    with store.write() as session:
+        plan = StoredPlan(
+            created_at=utcnow(),
+            source=source,
+            status=str(info.get("status", "")),
+            patients=len(assignments),
+            placed=int(counts.get("placed", 0)),
+            unplaced=int(counts.get("unplaced", 0)),
+            escalated=int(counts.get("escalated", 0)),
+            summary_json=json.dumps(info, ensure_ascii=False, default=str),
+        )
+        session.add(plan)
+        session.flush()
+        if rows:
+            session.execute(insert(PlanRow), [{**r, "plan_id": plan.id} for r in rows])
+        record(
+            session,
+            actor,
+            "store_plan",
+            "plan",
+            plan.id,
+            detail=f"{plan.patients} patients, {plan.placed} placed",
+        )
+        made = rule_plan_follow_up(
+            session, plan.id, ((r["patient_id"], r["status"], r["reason"]) for r in rows), today
+        )
+        result = RecordedPlan(plan.id, len(rows), len(made))
+    log.info("plan %d stored: %d rows, %d tasks", result.plan_id, result.rows, result.tasks_created)
+    return result

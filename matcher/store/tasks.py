@@ -1,0 +1,474 @@
+"""Follow-up tasks and the rules that create them.
+
+The rules (each a small function below, all parameters in ``TaskRules``):
+
+- ``rule_follow_up_after_booking``: a phone call two months after the start
+  (003:749-767), and checks of "still taking part" at 3 and 6 months;
+- ``rule_call_after_missed``: a call when the patient has missed two sessions
+  in a row (000:2962-3008: nobody stays away without being contacted);
+- ``rule_call_again_or_escalate``: a call nobody answers is tried again;
+  after three unanswered calls the patient is escalated to a person
+  (000:2973: "we have called them three times");
+- ``rule_plan_follow_up``: every patient a stored plan left ``unplaced`` or
+  ``escalated`` gets a task for the fortnightly hospital-municipality
+  meeting (001).
+
+Tasks are listed, completed with an outcome, and exported as CSV. Notes
+carry rule text only: never a vulnerability flag, never a name.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..errors import InputError, Problem
+from .audit import SYSTEM, Actor, record
+from .db import Store
+from .models import Attendance, Booking, Outcome, Task, utcnow
+
+__all__ = [
+    "CALL_KINDS",
+    "DEFAULT_RULES",
+    "OUTCOME_KINDS",
+    "TASK_COLUMNS",
+    "Completed",
+    "TaskRules",
+    "add_months",
+    "complete_task",
+    "export_tasks",
+    "list_tasks",
+]
+
+log = logging.getLogger(__name__)
+
+CALL_MISSED = "call_missed"
+FOLLOW_UP_CALL = "follow_up_call"
+OUTCOME_3M = "outcome_3m"
+OUTCOME_6M = "outcome_6m"
+ESCALATE = "escalate"
+PLAN_UNPLACED = "unplaced"
+PLAN_ESCALATED = "escalated"
+
+#: Tasks that are phone calls: each can go unanswered and be tried again.
+CALL_KINDS: tuple[str, ...] = (CALL_MISSED, FOLLOW_UP_CALL, OUTCOME_3M, OUTCOME_6M)
+#: Months after the start at which "still taking part" is checked, by task kind.
+OUTCOME_KINDS: dict[str, int] = {OUTCOME_3M: 3, OUTCOME_6M: 6}
+#: Outcomes a task of each kind may be closed with (the first is the default).
+OUTCOMES: dict[str, tuple[str, ...]] = {
+    CALL_MISSED: ("reached", "no_answer"),
+    FOLLOW_UP_CALL: ("reached", "no_answer"),
+    OUTCOME_3M: ("taking_part", "stopped", "no_answer"),
+    OUTCOME_6M: ("taking_part", "stopped", "no_answer"),
+    ESCALATE: ("done",),
+    PLAN_UNPLACED: ("done", "booked"),
+    PLAN_ESCALATED: ("done",),
+}
+#: Columns of ``list_tasks`` and of the exported CSV, in order.
+TASK_COLUMNS: tuple[str, ...] = (
+    "task_id",
+    "kind",
+    "patient_id",
+    "booking_id",
+    "offer_id",
+    "session_id",
+    "start_date",
+    "due_date",
+    "attempt",
+    "status",
+    "outcome",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class TaskRules:
+    """The numbers behind the follow-up rules (documented defaults).
+
+    Attributes
+    ----------
+    missed_in_a_row
+        Absences in a row that call for a phone call (sessions).
+    max_calls
+        Unanswered calls before the patient is escalated to a person.
+    retry_days
+        Days until an unanswered call is tried again.
+    call_after_miss_days
+        Days after the missed session that completes the streak until the call is due.
+    follow_up_months
+        Months after the start of the follow-up call.
+    outcome_months
+        Months after the start at which "still taking part" is checked.
+    """
+
+    missed_in_a_row: int = 2
+    max_calls: int = 3
+    retry_days: int = 2
+    call_after_miss_days: int = 1
+    follow_up_months: int = 2
+    outcome_months: tuple[int, ...] = (3, 6)
+
+
+#: The documented defaults (frozen, so safe to share).
+DEFAULT_RULES = TaskRules()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (clamped to the month's end)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _new_task(
+    session: Session,
+    kind: str,
+    patient_id: str,
+    due: date,
+    note: str,
+    *,
+    booking_id: int | None = None,
+    plan_id: int | None = None,
+    attempt: int = 1,
+    actor: Actor = SYSTEM,
+) -> Task:
+    task = Task(
+        kind=kind,
+        patient_id=patient_id,
+        booking_id=booking_id,
+        plan_id=plan_id,
+        due_date=due,
+        status="open",
+        attempt=attempt,
+        created_at=utcnow(),
+        note=note,
+    )
+    session.add(task)
+    session.flush()
+    record(session, actor, "create", "task", task.id, patient_id=patient_id, detail=kind)
+    log.info("task %d (%s) for patient %s due %s", task.id, kind, patient_id, due)
+    return task
+
+
+def rule_follow_up_after_booking(
+    session: Session, booking: Booking, rules: TaskRules = DEFAULT_RULES
+) -> list[Task]:
+    """A follow-up call ``follow_up_months`` after the start, and the checks of
+    "still taking part" at each of ``outcome_months``."""
+    made = [
+        _new_task(
+            session,
+            FOLLOW_UP_CALL,
+            booking.patient_id,
+            add_months(booking.start_date, rules.follow_up_months),
+            f"follow-up call {rules.follow_up_months} months after the start",
+            booking_id=booking.id,
+        )
+    ]
+    for months in rules.outcome_months:
+        kind = {3: OUTCOME_3M, 6: OUTCOME_6M}.get(months)
+        if kind is None:
+            continue
+        made.append(
+            _new_task(
+                session,
+                kind,
+                booking.patient_id,
+                add_months(booking.start_date, months),
+                f"is the patient still taking part {months} months after the start?",
+                booking_id=booking.id,
+            )
+        )
+    return made
+
+
+def rule_call_after_missed(
+    session: Session, booking: Booking, rules: TaskRules = DEFAULT_RULES
+) -> Task | None:
+    """A call when the latest ``missed_in_a_row`` recorded sessions were all
+    missed; one call per run of absences."""
+    dates = session.execute(
+        select(Attendance.date, Attendance.present)
+        .where(Attendance.booking_id == booking.id)
+        .order_by(Attendance.date)
+    ).all()
+    streak = 0
+    for _day, present in reversed(dates):
+        if present:
+            break
+        streak += 1
+    if streak < rules.missed_in_a_row:
+        return None
+    run_start = dates[-streak][0]
+    earlier = session.scalar(
+        select(Task.id).where(
+            Task.booking_id == booking.id, Task.kind == CALL_MISSED, Task.due_date > run_start
+        )
+    )
+    if earlier is not None:
+        return None
+    trigger = dates[-streak + rules.missed_in_a_row - 1][0]
+    return _new_task(
+        session,
+        CALL_MISSED,
+        booking.patient_id,
+        trigger + timedelta(days=rules.call_after_miss_days),
+        f"missed {rules.missed_in_a_row} sessions in a row (from {run_start}): call",
+        booking_id=booking.id,
+    )
+
+
+def rule_call_again_or_escalate(
+    session: Session, task: Task, today: date, rules: TaskRules = DEFAULT_RULES
+) -> Task:
+    """After an unanswered call: the next attempt, or after ``max_calls``
+    unanswered calls an escalation to a person."""
+    if task.attempt < rules.max_calls:
+        return _new_task(
+            session,
+            task.kind,
+            task.patient_id,
+            today + timedelta(days=rules.retry_days),
+            f"call again (attempt {task.attempt + 1} of {rules.max_calls}): {task.note}",
+            booking_id=task.booking_id,
+            plan_id=task.plan_id,
+            attempt=task.attempt + 1,
+        )
+    return _new_task(
+        session,
+        ESCALATE,
+        task.patient_id,
+        today,
+        f"{rules.max_calls} calls without an answer ({task.kind.replace('_', ' ')}): "
+        "a person decides, at the hospital-municipality meeting if need be",
+        booking_id=task.booking_id,
+        plan_id=task.plan_id,
+    )
+
+
+def rule_plan_follow_up(
+    session: Session, plan_id: int, rows: Iterable[tuple[str, str, str]], today: date
+) -> list[Task]:
+    """A task for every ``unplaced`` or ``escalated`` patient of a stored plan
+    (``rows``: patient_id, status, reason), unless one is already open for
+    them or an unplaced patient has a booking already."""
+    booked = set(session.scalars(select(Booking.patient_id).where(Booking.status == "active")))
+    open_now = set(
+        session.execute(select(Task.patient_id, Task.kind).where(Task.status == "open")).tuples()
+    )
+    made = []
+    for patient_id, status, reason in rows:
+        if status == "escalated":
+            kind, note = PLAN_ESCALATED, "marked escalate: a person must act before any match"
+        elif status == "unplaced" and patient_id not in booked:
+            kind, note = PLAN_UNPLACED, f"no place in plan {plan_id}: {reason or 'no reason given'}"
+        else:
+            continue
+        if (patient_id, kind) in open_now:
+            continue
+        made.append(_new_task(session, kind, patient_id, today, note, plan_id=plan_id))
+        open_now.add((patient_id, kind))
+    return made
+
+
+def close_on_booking(session: Session, patient_id: str) -> None:
+    """Close the patient's open ``unplaced`` tasks: a place is booked now."""
+    session.execute(
+        update(Task)
+        .where(Task.patient_id == patient_id, Task.kind == PLAN_UNPLACED, Task.status == "open")
+        .values(status="done", outcome="booked", done_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel_for_booking(session: Session, booking_id: int) -> None:
+    """Cancel the open tasks of a cancelled booking, except escalations: a
+    person still has to act on those."""
+    session.execute(
+        update(Task)
+        .where(Task.booking_id == booking_id, Task.status == "open", Task.kind != ESCALATE)
+        .values(status="cancelled", done_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A completed task and the task the rules made next (if any)."""
+
+    task_id: int
+    kind: str
+    patient_id: str
+    outcome: str
+    next_task_id: int | None
+    next_kind: str | None
+
+
+def complete_task(
+    store: Store,
+    task_id: int,
+    outcome: str | None = None,
+    *,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    rules: TaskRules = DEFAULT_RULES,
+) -> Completed:
+    """Close an open task with an outcome and apply the rules that follow.
+
+    ``no_answer`` on a call makes the next attempt (or, after the last, an
+    escalation); ``taking_part``/``stopped`` on a 3- or 6-month check records
+    the outcome of the booking.
+
+    Raises
+    ------
+    InputError
+        For an unknown or closed task, or an outcome the task cannot have.
+    """
+    today = today or date.today()
+    with store.write() as session:
+        task = session.execute(
+            select(Task).where(Task.id == task_id).with_for_update()
+        ).scalar_one_or_none()
+        if task is None:
+            raise InputError([Problem("--done", None, None, f"there is no task {task_id}")])
+        if task.status != "open":
+            raise InputError([Problem("--done", None, None, f"task {task_id} is {task.status}")])
+        allowed = OUTCOMES.get(task.kind, ("done",))
+        if outcome is None and task.kind in OUTCOME_KINDS:
+            raise InputError(
+                [Problem("--outcome", None, None, f"say {', '.join(allowed)} for a {task.kind}")]
+            )
+        chosen = outcome or allowed[0]
+        if chosen not in allowed:
+            raise InputError(
+                [
+                    Problem(
+                        "--outcome",
+                        None,
+                        None,
+                        f"'{chosen}' does not close a {task.kind} task; use {', '.join(allowed)}",
+                    )
+                ]
+            )
+        task.status, task.outcome, task.done_at = "done", chosen, utcnow()
+        record(
+            session, actor, "complete", "task", task.id, patient_id=task.patient_id, detail=chosen
+        )
+        follow: Task | None = None
+        if chosen == "no_answer":
+            follow = rule_call_again_or_escalate(session, task, today, rules)
+        elif task.kind in OUTCOME_KINDS and task.booking_id is not None:
+            _record_outcome(
+                session, task.booking_id, task.patient_id, OUTCOME_KINDS[task.kind], chosen, actor
+            )
+        result = Completed(
+            task.id,
+            task.kind,
+            task.patient_id,
+            chosen,
+            follow.id if follow else None,
+            follow.kind if follow else None,
+        )
+    log.info("task %d (%s) done: %s", result.task_id, result.kind, result.outcome)
+    return result
+
+
+def _record_outcome(
+    session: Session, booking_id: int, patient_id: str, months: int, outcome: str, actor: Actor
+) -> None:
+    taking_part = outcome == "taking_part"
+    found = session.scalar(
+        select(Outcome).where(Outcome.booking_id == booking_id, Outcome.months == months)
+    )
+    if found is None:
+        session.add(
+            Outcome(
+                booking_id=booking_id,
+                patient_id=patient_id,
+                months=months,
+                taking_part=taking_part,
+                recorded_at=utcnow(),
+            )
+        )
+    else:
+        found.taking_part, found.recorded_at = taking_part, utcnow()
+    record(
+        session,
+        actor,
+        "outcome",
+        "booking",
+        booking_id,
+        patient_id=patient_id,
+        detail=f"{months} months: {outcome}",
+    )
+
+
+def list_tasks(
+    store: Store,
+    *,
+    due_by: date | None = None,
+    statuses: Sequence[str] = ("open",),
+    patient_id: str | None = None,
+) -> pd.DataFrame:
+    """Tasks as a frame with ``TASK_COLUMNS``, by due date.
+
+    Parameters
+    ----------
+    due_by
+        Only tasks due on or before this date (``None``: all).
+    statuses
+        Which tasks: ``open``, ``done``, ``cancelled``.
+    patient_id
+        Only this patient's tasks.
+    """
+    query = (
+        select(Task, Booking.offer_id, Booking.session_id, Booking.start_date)
+        .outerjoin(Booking, Task.booking_id == Booking.id)
+        .where(Task.status.in_(list(statuses)))
+        .order_by(Task.due_date, Task.id)
+    )
+    if due_by is not None:
+        query = query.where(Task.due_date <= due_by)
+    if patient_id is not None:
+        query = query.where(Task.patient_id == patient_id)
+    with store.read() as session:
+        rows = [
+            {
+                "task_id": t.id,
+                "kind": t.kind,
+                "patient_id": t.patient_id,
+                "booking_id": t.booking_id,
+                "offer_id": offer_id or "",
+                "session_id": session_id or "",
+                "start_date": start,
+                "due_date": t.due_date,
+                "attempt": t.attempt,
+                "status": t.status,
+                "outcome": t.outcome or "",
+                "note": t.note,
+            }
+            for t, offer_id, session_id, start in session.execute(query).tuples()
+        ]
+    frame = pd.DataFrame(rows, columns=list(TASK_COLUMNS))
+    frame["booking_id"] = frame["booking_id"].astype("Int64")
+    return frame
+
+
+def export_tasks(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write tasks (``list_tasks``) as UTF-8 CSV for the hospital-municipality
+    meeting, atomically; dates as ``YYYY-MM-DD``."""
+    from ..export import write_csv
+
+    out = frame.copy()
+    for column in ("start_date", "due_date"):
+        out[column] = [d.isoformat() if isinstance(d, date) else "" for d in out[column]]
+    write_csv(out, path)
+    return Path(path)
