@@ -1,0 +1,276 @@
+"""Commands on the database: ``import``, ``book``, ``cancel``, ``attend``, ``tasks``.
+
+Every command takes ``--db URL`` (default: ``$BROBYGGER_DB``, then an SQLite
+file in the user's data directory) and ``--actor``/``--role`` for the audit
+log (a staff pseudonym or initials code, never a name). ``book`` exits with
+status 3 when the session is full.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from .common import app, err, handle_errors, out, report_warnings
+
+if TYPE_CHECKING:
+    from ..store import Actor, ImportReport
+
+#: Exit status of ``book`` when every place of the session is taken.
+EXIT_FULL = 3
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///FILE, postgresql://USER@HOST/DB) or SQLite file; "
+        "default $BROBYGGER_DB, then brobygger.sqlite3 in the user data folder.",
+        show_default=False,
+    ),
+]
+ActorOption = Annotated[
+    str,
+    typer.Option(
+        "--actor",
+        envvar="BROBYGGER_ACTOR",
+        help="Who acts, for the audit log: a staff pseudonym or initials code, never a name.",
+    ),
+]
+RoleOption = Annotated[
+    str,
+    typer.Option(
+        "--role",
+        envvar="BROBYGGER_ROLE",
+        help="The actor's role (physiotherapist, planner, municipality, ...).",
+    ),
+]
+
+
+def _actor(actor: str, role: str) -> Actor:
+    from ..store import Actor
+
+    return Actor(actor, role)
+
+
+def _parse_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            [Problem(option, None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
+        ) from None
+
+
+def _report_import(report: ImportReport, directory: Path) -> None:
+    if report.changed:
+        out.print(
+            f"catalogue import {report.import_id} from {directory}: {report.offers} offers, "
+            f"{report.sessions} sessions ({report.added} new, {report.removed} gone, "
+            f"{report.resized} with a new capacity)"
+        )
+    for conflict in report.conflicts:
+        err.print(f"[yellow]warning:[/] {conflict}", soft_wrap=True)
+
+
+@app.command("import")
+@handle_errors
+def import_catalogue(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+) -> None:
+    """Load or refresh the catalogue (offers and sessions) without losing bookings."""
+    from ..io import load_dataset
+    from ..store import import_catalogue as run_import
+    from ..store import open_store
+
+    who = _actor(actor, role)
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    with open_store(db) as store:
+        report = run_import(store, dataset, actor=who)
+    if not report.changed:
+        out.print(f"catalogue import {report.import_id} is already current; nothing changed")
+    _report_import(report, directory)
+
+
+@app.command()
+@handle_errors
+def book(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    patient: Annotated[str, typer.Option("--patient", help="Patient pseudonym (patient_id).")],
+    session: Annotated[str, typer.Option("--session", help="Session id (session_id).")],
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+) -> None:
+    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input)."""
+    from ..io import load_dataset
+    from ..store import SessionFull, book_from_dataset, open_store
+
+    who = _actor(actor, role)
+    dataset = load_dataset(directory)
+    with open_store(db) as store:
+        try:
+            booking, report = book_from_dataset(store, dataset, patient, session, actor=who)
+        except SessionFull as full:
+            err.print(f"[bold red]full:[/] {full}; nothing was booked", soft_wrap=True)
+            raise typer.Exit(EXIT_FULL) from None
+    _report_import(report, directory)
+    out.print(
+        f"booked {booking.booking_id}: patient {booking.patient_id} in session "
+        f"{booking.session_id} (offer {booking.offer_id}) from {booking.start_date}"
+    )
+
+
+@app.command()
+@handle_errors
+def cancel(
+    booking: Annotated[int, typer.Option("--booking", help="Booking number.")],
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+) -> None:
+    """Cancel a booking; its place is free again."""
+    from ..store import cancel as run_cancel
+    from ..store import open_store
+
+    who = _actor(actor, role)
+    with open_store(db) as store:
+        info = run_cancel(store, booking, actor=who)
+    out.print(f"cancelled {info.booking_id}: session {info.session_id} has a free place again")
+
+
+@app.command()
+@handle_errors
+def attend(
+    booking: Annotated[int, typer.Option("--booking", help="Booking number.")],
+    day: Annotated[str, typer.Option("--date", help="Session date, YYYY-MM-DD.")],
+    present: Annotated[
+        bool | None,
+        typer.Option("--present/--absent", help="Whether the patient came.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+) -> None:
+    """Record attendance; two missed sessions in a row make a call task."""
+    from ..store import open_store, record_attendance
+
+    if present is None:
+        raise InputError([Problem("--present/--absent", None, None, "say whether they came")])
+    when = _parse_date(day, "--date")
+    assert when is not None
+    who = _actor(actor, role)
+    with open_store(db) as store:
+        done = record_attendance(store, booking, when, present, actor=who)
+    verb = "corrected" if done.corrected else "recorded"
+    out.print(
+        f"{verb} booking {done.booking_id} on {done.day}: {'present' if present else 'absent'}"
+    )
+    if done.call_task_id is not None:
+        out.print(f"task {done.call_task_id}: call the patient (two missed sessions in a row)")
+
+
+def _task_table(frame: object, title: str) -> Table:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(title=title)
+    for column in ("task", "kind", "patient", "booking", "session", "due", "try"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("note", overflow="fold", min_width=20)
+    for row in frame.itertuples(index=False):
+        booking = "" if pd.isna(row.booking_id) else str(row.booking_id)
+        table.add_row(
+            str(row.task_id),
+            str(row.kind),
+            str(row.patient_id),
+            booking,
+            str(row.session_id),
+            str(row.due_date),
+            str(row.attempt),
+            str(row.note),
+        )
+    return table
+
+
+@app.command()
+@handle_errors
+def tasks(
+    due: Annotated[bool, typer.Option("--due", help="Only tasks due by --as-of.")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date for --due, YYYY-MM-DD (default today).")
+    ] = None,
+    done: Annotated[int | None, typer.Option("--done", help="Complete this task.")] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="How --done went: reached or no_answer (calls), taking_part or stopped "
+            "(3/6-month checks), done (others).",
+        ),
+    ] = None,
+    from_plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-plan",
+            help="Store PLAN.csv (and PLAN.json beside it) and make a task for every "
+            "unplaced or escalated patient.",
+        ),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the listed tasks as CSV for the meeting."),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also done and cancelled tasks.")
+    ] = False,
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+) -> None:
+    """List, complete and export follow-up tasks; store a plan's open cases."""
+    from ..store import complete_task, export_tasks, list_tasks, open_store, read_plan, record_plan
+
+    today = _parse_date(as_of, "--as-of") or date.today()
+    who = _actor(actor, role)
+    if export is not None and export.is_dir():
+        raise InputError([Problem(str(export), None, None, "is a folder; give a file name")])
+    if outcome is not None and done is None:
+        raise InputError([Problem("--outcome", None, None, "goes with --done TASK")])
+    plan_rows = read_plan(from_plan) if from_plan is not None else None
+    with open_store(db) as store:
+        if plan_rows is not None:
+            assert from_plan is not None
+            stored = record_plan(
+                store, plan_rows[0], plan_rows[1], source=str(from_plan), actor=who, today=today
+            )
+            out.print(
+                f"stored plan {stored.plan_id} ({stored.rows} patients): "
+                f"{stored.tasks_created} new tasks for unplaced or escalated patients"
+            )
+        if done is not None:
+            result = complete_task(store, done, outcome, actor=who, today=today)
+            out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
+            if result.next_task_id is not None:
+                out.print(f"next: task {result.next_task_id} ({result.next_kind})")
+        acted = done is not None or plan_rows is not None
+        if acted and not (due or export is not None):
+            return
+        statuses = ("open", "done", "cancelled") if everything else ("open",)
+        frame = list_tasks(store, due_by=today if due else None, statuses=statuses)
+    if export is not None:
+        export_tasks(frame, export)
+        out.print(f"wrote {len(frame)} tasks to {export}")
+        return
+    title = f"{len(frame)} {'due ' if due else ''}task{'s' if len(frame) != 1 else ''}"
+    out.print(_task_table(frame, title + (f" (as of {today})" if due else "")))
