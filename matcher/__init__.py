@@ -12,6 +12,7 @@ from __future__ import annotations
 from .batch import plan
 from .errors import BrobyggerWarning, InputError, PrecisionWarning, Problem
 from .io import Dataset, load_dataset
+from .recommend import Recommender, recommend
 from .result import Plan
 from .weights import Weights
 
@@ -24,8 +25,10 @@ __all__ = [
     "Plan",
     "PrecisionWarning",
     "Problem",
+    "Recommender",
     "Weights",
     "__version__",
     "load_dataset",
     "plan",
+    "recommend",
 ]

@@ -1,0 +1,584 @@
+"""One patient at the closing conversation: the next steps that fit, ranked and explained.
+
+``Recommender`` turns a dataset into arrays once, with the same
+``costs.MatchModel`` and ``costs.evaluate`` that the batch plan uses, so the
+two never disagree about what fits and what is good. Each recommendation then
+evaluates one patient against every session (a patient of the dataset by id,
+or a new profile given as a mapping with the columns of ``patients.csv``),
+keeps only sessions that obey every rule of a match with a free place left,
+ranks them by the plan's weighted cost and keeps the list varied: at most
+two sessions of one offer, and the best option of each kind that fits.
+
+``recommend(dataset, patient)`` is the one-call convenience; keep a
+``Recommender`` when recommending for many patients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .costs import COST_TERMS, HOME_VISIT, Evaluation, MatchModel, evaluate
+from .domain import GROUP_LIMIT, KINDS, MODES, TOLERANCES, WEEKDAYS, Window
+from .errors import InputError, Problem
+from .io import Dataset, points
+from .schema import PATIENTS
+from .tables import _Checker, _Dialect
+from .weights import Weights
+from .wording import Wording, wording
+
+__all__ = [
+    "NEAR_LIMIT_SHARE",
+    "OPTION_COLUMNS",
+    "PATIENT_SOURCE",
+    "SOON_DAYS",
+    "Evaluated",
+    "Recommender",
+    "check_patient",
+    "check_patient_rows",
+    "patient_cells",
+    "recommend",
+]
+
+#: Columns of a recommendation, in order.
+OPTION_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "offer_id",
+    "name",
+    "session_id",
+    "kind",
+    "first_date",
+    "weekday",
+    "start",
+    "end",
+    "when",
+    "days_until_start",
+    "wait_days",
+    "travel_min",
+    "travel_mode",
+    "fee_dkk_month",
+    "group_size",
+    "places_left",
+    "cost",
+    "fits",
+    "less_good",
+)
+#: A first date within this many days reads as a good thing ("starts in 9 days").
+SOON_DAYS = 14
+#: Travel or group size above this share of the patient's own limit reads as
+#: "less good" (close to the limit, larger than preferred).
+NEAR_LIMIT_SHARE = 0.75
+#: Where the patient is given as a mapping, the problems name this "file".
+PATIENT_SOURCE = "patient"
+#: Columns a patient row may carry that are computed, not given.
+_DERIVED = frozenset({"x", "y", "geometry"})
+_SESSION_FIELDS = frozenset(
+    f.name for f in fields(MatchModel) if f.name.startswith("s_") or f.name == "session_ids"
+)
+_OTHER_FIELDS = tuple(f.name for f in fields(MatchModel) if f.name not in _SESSION_FIELDS)
+_TERM = {name: i for i, name in enumerate(COST_TERMS)}
+
+
+# -- a patient given as a mapping -------------------------------------------
+def _cell(value: Any) -> str:
+    """One value as the text of a ``patients.csv`` cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return "" if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+    if isinstance(value, Window):
+        return str(value)
+    if isinstance(value, tuple | list | set | frozenset | np.ndarray):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, float | np.floating):
+        return "" if np.isnan(value) else repr(float(value)).removesuffix(".0")
+    return str(value).strip()
+
+
+def patient_cells(patient: Mapping[str, Any]) -> dict[str, str]:
+    """A patient (a mapping or a row of ``Dataset.patients``) as ``patients.csv`` text cells.
+
+    Lists become ``a;b``, dates ``YYYY-MM-DD``, booleans ``true``/``false``
+    and availability windows ``mon 08:00-12:00``; computed columns (``x``,
+    ``y``, ``geometry``) are left out.
+    """
+    return {
+        str(k).strip().lower(): _cell(v)
+        for k, v in patient.items()
+        if str(k).strip().lower() not in _DERIVED
+    }
+
+
+def check_patient_rows(
+    rows: Sequence[Mapping[str, str]], source: str = PATIENT_SOURCE
+) -> pd.DataFrame:
+    """Check ``patients.csv`` text rows with the loader's own checks.
+
+    Returns the typed rows with ``x`` and ``y`` in EPSG:25832 metres, or
+    raises ``InputError`` naming every column with a problem (and the row,
+    numbered as a spreadsheet shows it, when there are several rows).
+    """
+    known = {c.name for c in PATIENTS.columns}
+    problems = [
+        Problem(source, None, key, "is not a column of patients.csv")
+        for key in dict.fromkeys(k for row in rows for k in row)
+        if key not in known
+    ]
+    if problems:
+        raise InputError(problems)
+    names = [c.name for c in PATIENTS.columns if any(c.name in row for row in rows)]
+    frame = pd.DataFrame(
+        {name: [row.get(name, "") for row in rows] for name in names}, dtype=object
+    )
+    # the loader's own cell checks, run on the rows in memory (no file in between)
+    checker = _Checker(PATIENTS, frame, np.arange(2, len(rows) + 2), _Dialect("utf-8", ","))
+    table = checker.parse()
+    found = checker.problems
+    if found or table is None:
+        single = len(rows) == 1
+        raise InputError(
+            [Problem(source, None if single else p.row, p.column, p.message) for p in found]
+        )
+    return pd.DataFrame(points(table).drop(columns="geometry"))
+
+
+def check_patient(patient: Mapping[str, Any]) -> pd.DataFrame:
+    """A patient profile checked exactly as ``load_dataset`` checks ``patients.csv``.
+
+    ``patient`` holds ``patients.csv`` columns (Python values or cell text);
+    ``patient_id`` may be left out. Returns one typed row with ``x`` and
+    ``y`` in EPSG:25832 metres.
+
+    Raises
+    ------
+    InputError
+        Naming every column with a problem (``patient:-:max_travel_min: ...``).
+    """
+    cells = patient_cells(patient)
+    cells.setdefault("patient_id", "new")
+    return check_patient_rows([cells], PATIENT_SOURCE)
+
+
+# -- evaluating one patient --------------------------------------------------
+@dataclass(frozen=True)
+class Evaluated:
+    """One patient evaluated against every session.
+
+    ``model`` holds the patient at row ``index``; ``evaluation`` has shape
+    (1, sessions); ``row`` is the patient's typed row (dates as the model
+    sees them: never before ``today``).
+    """
+
+    model: MatchModel
+    index: int
+    evaluation: Evaluation
+    row: pd.Series
+    today: np.datetime64
+
+    @property
+    def patient_id(self) -> str:
+        return str(self.row["patient_id"])
+
+    @property
+    def options(self) -> np.ndarray:
+        """Sessions that obey every rule, cheapest first (ties: dataset order)."""
+        feasible = np.flatnonzero(self.evaluation.feasible[0])
+        cost = self.evaluation.cost[0, feasible]
+        return feasible[np.lexsort((feasible, cost))]
+
+
+class Recommender:
+    """Ranked next steps for one patient at a time, with the batch plan's cost model.
+
+    Parameters
+    ----------
+    dataset
+        The municipality's offers, sessions and patients.
+    weights
+        Cost weights (default: ``matcher/weights.toml``).
+    booked
+        Places already booked per session id; they reduce the free places.
+    today
+        The date of the conversation. Nobody starts before it: a discharge
+        date before ``today`` counts as ``today`` (for dates and waiting), and
+        "starts in N days" counts from it. Default: each patient's discharge
+        date.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        weights: Weights | None = None,
+        booked: Mapping[str, int] | None = None,
+        today: date | str | np.datetime64 | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.weights = weights or Weights.load()
+        self.booked = dict(booked or {})
+        self.today = None if today is None else np.datetime64(pd.Timestamp(today).date(), "D")
+        patients = self._from_today(pd.DataFrame(dataset.patients.drop(columns="geometry")))
+        self.model = MatchModel.from_dataset(
+            dataset.replace(patients=patients), self.weights, booked=self.booked
+        )
+        self._patients = patients
+        self._row_of = {str(p): i for i, p in enumerate(self.model.patient_ids)}
+        # a new profile is evaluated on the offers and one session per time slot,
+        # then joined to the sessions of the model above
+        self._slot_sessions = np.unique(self.model.s_slot, return_index=True)[1]
+        self._mini = dataset.replace(
+            offers=pd.DataFrame(dataset.offers.drop(columns="geometry")),
+            sessions=dataset.sessions.iloc[self._slot_sessions].reset_index(drop=True),
+        )
+        offers, sessions = dataset.offers, dataset.sessions
+        self._offer = {c: offers[c].to_numpy() for c in offers.columns if c != "geometry"}
+        self._session = {c: sessions[c].to_numpy() for c in sessions.columns}
+        self._session_pos = {str(s): i for i, s in enumerate(self.model.session_ids)}
+
+    # -- patients ---------------------------------------------------------
+    def _from_today(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.today is None:
+            return frame
+        out = frame.copy()
+        today = pd.Timestamp(self.today)
+        out["discharge_date"] = out["discharge_date"].where(out["discharge_date"] >= today, today)
+        return out
+
+    def model_for(
+        self, rows: pd.DataFrame, *, travel_times: pd.DataFrame | None = None
+    ) -> MatchModel:
+        """A model of these typed patient rows (``x``, ``y`` in EPSG:25832)
+        against every session of the dataset, with the same free places.
+
+        ``travel_times`` replaces the dataset's router table (e.g. with rows
+        copied for other patient ids).
+        """
+        rows = self._from_today(rows)
+        mini_data = self._mini.replace(patients=rows)
+        if travel_times is not None:
+            mini_data = mini_data.replace(travel_times=travel_times)
+        mini = MatchModel.from_dataset(mini_data, self.weights)
+        aligned = mini.p_slot_ok.shape[1] == self.model.p_slot_ok.shape[1] and np.array_equal(
+            mini.s_slot, self.model.s_slot[self._slot_sessions]
+        )
+        if not aligned:  # time slots numbered differently: build the whole model
+            full = mini_data.replace(offers=self.dataset.offers, sessions=self.dataset.sessions)
+            return MatchModel.from_dataset(full, self.weights, booked=self.booked)
+        return replace(self.model, **{name: getattr(mini, name) for name in _OTHER_FIELDS})
+
+    def patient_row(self, patient: str | Mapping[str, Any]) -> pd.DataFrame:
+        """The typed row of a patient id or of a profile (checked like ``patients.csv``)."""
+        if isinstance(patient, str):
+            return self._patients.iloc[[self._index(patient)]]
+        return check_patient(patient)
+
+    def _index(self, patient_id: str) -> int:
+        if patient_id not in self._row_of:
+            raise InputError(
+                [
+                    Problem(
+                        "patients.csv",
+                        None,
+                        "patient_id",
+                        f"patient '{patient_id}' is not in the dataset",
+                    )
+                ]
+            )
+        return self._row_of[patient_id]
+
+    def evaluate(self, patient: str | Mapping[str, Any], *, explain: bool = False) -> Evaluated:
+        """Every session for one patient (an id in the dataset or a profile mapping)."""
+        if isinstance(patient, str):
+            index = self._index(patient)
+            model, row = self.model, self._patients.iloc[index]
+        else:
+            rows = check_patient(patient)
+            model, index, row = self.model_for(rows), 0, self._from_today(rows).iloc[0]
+        ev = evaluate(model, np.array([index]), explain=explain)
+        today = (
+            self.today
+            if self.today is not None
+            else np.datetime64(pd.Timestamp(row["discharge_date"]).date(), "D")
+        )
+        return Evaluated(model, index, ev, row, today)
+
+    # -- sessions ---------------------------------------------------------
+    def session_index(self, session_id: str) -> int:
+        """The position of ``session_id``; an unknown id is an input error."""
+        if session_id not in self._session_pos:
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "session_id",
+                        f"session '{session_id}' is not in the dataset",
+                    )
+                ]
+            )
+        return self._session_pos[session_id]
+
+    # -- recommendations --------------------------------------------------
+    def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> pd.DataFrame:
+        """Every session that fits, cheapest first, without the variety rule."""
+        found = self.evaluate(patient)
+        return self.frame(found, found.options, wording(lang))
+
+    def recommend(
+        self,
+        patient: str | Mapping[str, Any],
+        top: int = 5,
+        *,
+        lang: str = "da",
+        suggest: bool = True,
+    ) -> pd.DataFrame:
+        """The ``top`` next steps for one patient, ranked, with reasons.
+
+        Parameters
+        ----------
+        patient
+            A ``patient_id`` of the dataset, or a mapping with the columns of
+            ``patients.csv`` (checked as the loader checks the file).
+        top
+            How many options at most.
+        lang
+            ``da`` (default) or ``en`` for the reasons.
+        suggest
+            When nothing fits, work out what would open options.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per option with the columns of ``OPTION_COLUMNS``:
+            ``first_date`` (a date), ``weekday``/``start``/``end`` and ``when``
+            in words, ``days_until_start`` and ``wait_days`` (days),
+            ``travel_min`` (minutes one way; for a home visit the staff's
+            drive), ``travel_mode`` (a mode, or ``staff``), ``fee_dkk_month``
+            (DKK), ``cost`` (the plan's cost points), and ``fits`` /
+            ``less_good`` (plain-language reasons). ``attrs["patient_id"]``
+            names the patient; when nothing fits, ``attrs["nothing_fits"]``
+            holds a ``matcher.suggest.NothingFits``: the rules that removed
+            the options and what would open the most.
+        """
+        if int(top) < 1:
+            raise InputError([Problem("--top", None, None, f"must be at least 1, not {top}")])
+        words = wording(lang)
+        found = self.evaluate(patient, explain=False)
+        chosen = varied(found.options, self.model.s_offer, self.model.o_kind, int(top))
+        frame = self.frame(found, chosen, words)
+        frame.attrs["patient_id"] = found.patient_id
+        frame.attrs["nothing_fits"] = None
+        if len(frame) == 0 and suggest:
+            from .suggest import nothing_fits
+
+            frame.attrs["nothing_fits"] = nothing_fits(self, patient, lang=lang)
+        return frame
+
+    def option(
+        self, patient: str | Mapping[str, Any], session_id: str, *, lang: str = "da"
+    ) -> pd.DataFrame:
+        """One session for one patient, as a one-row recommendation.
+
+        Raises ``InputError`` when the session does not fit the patient by
+        a rule other than free places (a place may just have been booked).
+        """
+        s = self.session_index(session_id)
+        found = self.evaluate(patient, explain=True)
+        fails = found.evaluation.fails
+        assert fails is not None
+        from .costs import RULES
+
+        broken = [RULES[r] for r in np.flatnonzero(fails[:, 0, s]) if RULES[r] != "capacity"]
+        if broken:
+            words = wording(lang)
+            text = "; ".join(words(f"rule_{r}") for r in broken)
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "session_id",
+                        f"session '{session_id}' does not fit patient '{found.patient_id}': {text}",
+                    )
+                ]
+            )
+        return self.frame(found, np.array([s]), wording(lang))
+
+    def frame(self, found: Evaluated, sessions: np.ndarray, words: Wording) -> pd.DataFrame:
+        """Options at these session positions, in this order, as ``OPTION_COLUMNS``."""
+        m, ev = found.model, found.evaluation
+        s = np.asarray(sessions, dtype=np.int64)
+        o = m.s_offer[s]
+        start_day = ev.start_day[0, s]
+        mode_index = ev.mode[0, s].astype(np.int64)
+        mode_names = np.array([*MODES, "staff", ""], dtype=object)
+        mode = mode_names[np.where(mode_index == -1, len(MODES), mode_index)]
+        reasons = [self._reasons(found, int(x), words) for x in s]
+        first = start_day.astype("datetime64[D]")
+        frame = pd.DataFrame(
+            {
+                "rank": np.arange(1, len(s) + 1),
+                "offer_id": m.offer_ids[o].astype(str),
+                "name": self._offer["name"][o].astype(str),
+                "session_id": m.session_ids[s].astype(str),
+                "kind": np.array(KINDS, dtype=object)[m.o_kind[o]].astype(str),
+                "first_date": first.astype("datetime64[ns]"),
+                "weekday": np.array(WEEKDAYS, dtype=object)[m.s_day[s]].astype(str),
+                "start": self._session["start"][s].astype(str),
+                "end": self._session["end"][s].astype(str),
+                "when": [
+                    f"{words.date(pd.Timestamp(d).date())} "
+                    f"{words('clock_span', start=words.clock(a), end=words.clock(b))}"
+                    for d, a, b in zip(first, m.s_start[s], m.s_end[s], strict=True)
+                ],
+                "days_until_start": (start_day - found.today.astype(np.int64)).astype(np.int64),
+                "wait_days": ev.wait_days[0, s].astype(np.int64),
+                "travel_min": np.round(ev.travel_min[0, s].astype(float), 1),
+                "travel_mode": mode.astype(str),
+                "fee_dkk_month": m.o_fee[o].astype(float),
+                "group_size": m.o_group[o].astype(np.int64),
+                "places_left": m.s_capacity[s].astype(np.int64),
+                "cost": np.round(ev.cost[0, s].astype(float), 2),
+                "fits": [r[0] for r in reasons],
+                "less_good": [r[1] for r in reasons],
+            },
+            columns=list(OPTION_COLUMNS),
+        )
+        return frame
+
+    def _reasons(
+        self, found: Evaluated, s: int, words: Wording
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What fits and what is less good about session ``s``, in the patient's words."""
+        m, ev, row, p = found.model, found.evaluation, found.row, found.index
+        o = int(m.s_offer[s])
+        terms = ev.terms[:, 0, s]
+        fits: list[str] = []
+        less: list[str] = []
+        # travel
+        minutes = int(np.ceil(float(ev.travel_min[0, s]) - 1e-6))
+        limit = float(m.p_max_travel[p])
+        if m.o_kind[o] == HOME_VISIT:
+            fits.append(words("at_home"))
+        else:
+            mode = words.names("modes")[MODES[int(ev.mode[0, s])]]
+            if minutes > NEAR_LIMIT_SHARE * limit and minutes > 10:
+                less.append(words("travel_far", minutes=minutes, mode=mode, limit=int(limit)))
+            else:
+                fits.append(words("travel", minutes=minutes, mode=mode))
+        # when it starts
+        days = int(ev.start_day[0, s] - found.today.astype(np.int64))
+        if days > SOON_DAYS:
+            less.append(words("starts_late", days=days))
+        elif days <= 0:
+            fits.append(words("starts_today"))
+        elif days == 1:
+            fits.append(words("starts_tomorrow"))
+        else:
+            fits.append(words("starts_in", days=days))
+        # time of day
+        if terms[_TERM["time_of_day_hours"]] > 0:
+            if m.s_start[s] < m.weights.comfortable_start:
+                less.append(words("early", clock=words.clock(int(m.s_start[s]))))
+            else:
+                less.append(words("late", clock=words.clock(int(m.s_end[s]))))
+        # group size
+        size = int(m.o_group[o])
+        tolerance = str(row["group_tolerance"])
+        if size == 1:
+            if m.o_kind[o] != HOME_VISIT:
+                fits.append(words("one_to_one"))
+        elif tolerance != TOLERANCES[-1] and size > NEAR_LIMIT_SHARE * GROUP_LIMIT[tolerance]:
+            less.append(words("group_larger", size=size))
+        elif size <= GROUP_LIMIT["small"]:
+            fits.append(words("small_group", size=size))
+        elif size <= GROUP_LIMIT["medium"]:
+            fits.append(words("group", size=size))
+        else:
+            fits.append(words("big_group", size=size))
+        # interests and continuity
+        liked = [t for t in self._offer["tags"][o] if t in set(row["interests"])]
+        if liked:
+            fits.append(words("interest", tags=words.tags(liked)))
+        elif terms[_TERM["interest_miss"]] > 0:
+            less.append(words("no_interest"))
+        if str(row["prior_offer_id"]):
+            continuity = terms[_TERM["continuity_miss"]]
+            if continuity == 0:
+                fits.append(words("same_team"))
+            elif continuity < 1:
+                fits.append(words("same_place"))
+        # the offer itself
+        if self._offer["supervised"][o]:
+            fits.append(words("supervised"))
+        spoken = [c for c in self._offer["languages"][o] if c in set(row["languages"])]
+        if spoken and "da" not in spoken:
+            fits.append(words("spoken_in", languages=words.languages(spoken)))
+        gender = str(self._offer["gender"][o])
+        if gender in ("men", "women"):
+            fits.append(words(f"{gender}_only"))
+        if str(self._offer["intensity"][o]) == "low":
+            fits.append(words("gentle"))
+        fee = float(m.o_fee[o])
+        if fee > 0:
+            less.append(words("fee", money=words.money(fee)))
+        else:
+            fits.append(words("free"))
+        return tuple(fits), tuple(less)
+
+
+def varied(options: np.ndarray, s_offer: np.ndarray, o_kind: np.ndarray, top: int) -> np.ndarray:
+    """Up to ``top`` of the ranked ``options`` (session positions, best first),
+    with at most two sessions of one offer and the best option of each kind.
+
+    When more kinds fit than ``top`` allows, the best options of the ``top``
+    best kinds are kept. The result stays in rank order.
+    """
+    per_offer: dict[int, int] = {}
+    allowed: list[int] = []
+    best_of_kind: dict[int, int] = {}
+    for s in options.tolist():
+        offer = int(s_offer[s])
+        if per_offer.get(offer, 0) >= 2:
+            continue
+        per_offer[offer] = per_offer.get(offer, 0) + 1
+        allowed.append(s)
+        best_of_kind.setdefault(int(o_kind[offer]), s)
+    required = set(list(best_of_kind.values())[:top])
+    free = top - len(required)
+    chosen = []
+    for s in allowed:
+        if s in required:
+            chosen.append(s)
+        elif free > 0:
+            chosen.append(s)
+            free -= 1
+    return np.array(chosen, dtype=np.int64)
+
+
+def recommend(
+    dataset: Dataset,
+    patient: str | Mapping[str, Any],
+    top: int = 5,
+    *,
+    weights: Weights | None = None,
+    booked: Mapping[str, int] | None = None,
+    today: date | str | np.datetime64 | None = None,
+    lang: str = "da",
+) -> pd.DataFrame:
+    """The ``top`` next steps that fit one patient, ranked by the batch plan's cost.
+
+    A one-call convenience over ``Recommender(dataset, ...).recommend(...)``;
+    see there for the columns. Building the arrays takes a moment, so keep a
+    ``Recommender`` when recommending for many patients.
+    """
+    recommender = Recommender(dataset, weights=weights, booked=booked, today=today)
+    return recommender.recommend(patient, top, lang=lang)
