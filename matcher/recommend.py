@@ -15,35 +15,24 @@ two sessions of one offer, and the best option of each kind that fits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .costs import COST_TERMS, HOME_VISIT, Evaluation, MatchModel, evaluate
-from .domain import GROUP_LIMIT, KINDS, MODES, TOLERANCES, WEEKDAYS, Window
+from .costs import RULES, Evaluation, MatchModel, evaluate
+from .domain import KINDS, MODES, WEEKDAYS
 from .errors import InputError, Problem
-from .io import Dataset, points
-from .schema import PATIENTS
-from .tables import _Checker, _Dialect
+from .io import Dataset
+from .profile import check_patient
+from .reasons import option_reasons
 from .weights import Weights
 from .wording import Wording, wording
 
-__all__ = [
-    "NEAR_LIMIT_SHARE",
-    "OPTION_COLUMNS",
-    "PATIENT_SOURCE",
-    "SOON_DAYS",
-    "Evaluated",
-    "Recommender",
-    "check_patient",
-    "check_patient_rows",
-    "patient_cells",
-    "recommend",
-]
+__all__ = ["OPTION_COLUMNS", "Evaluated", "Recommender", "recommend", "varied"]
 
 #: Columns of a recommendation, in order.
 OPTION_COLUMNS: tuple[str, ...] = (
@@ -68,103 +57,10 @@ OPTION_COLUMNS: tuple[str, ...] = (
     "fits",
     "less_good",
 )
-#: A first date within this many days reads as a good thing ("starts in 9 days").
-SOON_DAYS = 14
-#: Travel or group size above this share of the patient's own limit reads as
-#: "less good" (close to the limit, larger than preferred).
-NEAR_LIMIT_SHARE = 0.75
-#: Where the patient is given as a mapping, the problems name this "file".
-PATIENT_SOURCE = "patient"
-#: Columns a patient row may carry that are computed, not given.
-_DERIVED = frozenset({"x", "y", "geometry"})
 _SESSION_FIELDS = frozenset(
     f.name for f in fields(MatchModel) if f.name.startswith("s_") or f.name == "session_ids"
 )
 _OTHER_FIELDS = tuple(f.name for f in fields(MatchModel) if f.name not in _SESSION_FIELDS)
-_TERM = {name: i for i, name in enumerate(COST_TERMS)}
-
-
-# -- a patient given as a mapping -------------------------------------------
-def _cell(value: Any) -> str:
-    """One value as the text of a ``patients.csv`` cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
-        stamp = pd.Timestamp(value)
-        return "" if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
-    if isinstance(value, Window):
-        return str(value)
-    if isinstance(value, tuple | list | set | frozenset | np.ndarray):
-        return ";".join(_cell(v) for v in value)
-    if isinstance(value, float | np.floating):
-        return "" if np.isnan(value) else repr(float(value)).removesuffix(".0")
-    return str(value).strip()
-
-
-def patient_cells(patient: Mapping[str, Any]) -> dict[str, str]:
-    """A patient (a mapping or a row of ``Dataset.patients``) as ``patients.csv`` text cells.
-
-    Lists become ``a;b``, dates ``YYYY-MM-DD``, booleans ``true``/``false``
-    and availability windows ``mon 08:00-12:00``; computed columns (``x``,
-    ``y``, ``geometry``) are left out.
-    """
-    return {
-        str(k).strip().lower(): _cell(v)
-        for k, v in patient.items()
-        if str(k).strip().lower() not in _DERIVED
-    }
-
-
-def check_patient_rows(
-    rows: Sequence[Mapping[str, str]], source: str = PATIENT_SOURCE
-) -> pd.DataFrame:
-    """Check ``patients.csv`` text rows with the loader's own checks.
-
-    Returns the typed rows with ``x`` and ``y`` in EPSG:25832 metres, or
-    raises ``InputError`` naming every column with a problem (and the row,
-    numbered as a spreadsheet shows it, when there are several rows).
-    """
-    known = {c.name for c in PATIENTS.columns}
-    problems = [
-        Problem(source, None, key, "is not a column of patients.csv")
-        for key in dict.fromkeys(k for row in rows for k in row)
-        if key not in known
-    ]
-    if problems:
-        raise InputError(problems)
-    names = [c.name for c in PATIENTS.columns if any(c.name in row for row in rows)]
-    frame = pd.DataFrame(
-        {name: [row.get(name, "") for row in rows] for name in names}, dtype=object
-    )
-    # the loader's own cell checks, run on the rows in memory (no file in between)
-    checker = _Checker(PATIENTS, frame, np.arange(2, len(rows) + 2), _Dialect("utf-8", ","))
-    table = checker.parse()
-    found = checker.problems
-    if found or table is None:
-        single = len(rows) == 1
-        raise InputError(
-            [Problem(source, None if single else p.row, p.column, p.message) for p in found]
-        )
-    return pd.DataFrame(points(table).drop(columns="geometry"))
-
-
-def check_patient(patient: Mapping[str, Any]) -> pd.DataFrame:
-    """A patient profile checked exactly as ``load_dataset`` checks ``patients.csv``.
-
-    ``patient`` holds ``patients.csv`` columns (Python values or cell text);
-    ``patient_id`` may be left out. Returns one typed row with ``x`` and
-    ``y`` in EPSG:25832 metres.
-
-    Raises
-    ------
-    InputError
-        Naming every column with a problem (``patient:-:max_travel_min: ...``).
-    """
-    cells = patient_cells(patient)
-    cells.setdefault("patient_id", "new")
-    return check_patient_rows([cells], PATIENT_SOURCE)
 
 
 # -- evaluating one patient --------------------------------------------------
@@ -394,8 +290,6 @@ class Recommender:
         found = self.evaluate(patient, explain=True)
         fails = found.evaluation.fails
         assert fails is not None
-        from .costs import RULES
-
         broken = [RULES[r] for r in np.flatnonzero(fails[:, 0, s]) if RULES[r] != "capacity"]
         if broken:
             words = wording(lang)
@@ -421,7 +315,18 @@ class Recommender:
         mode_index = ev.mode[0, s].astype(np.int64)
         mode_names = np.array([*MODES, "staff", ""], dtype=object)
         mode = mode_names[np.where(mode_index == -1, len(MODES), mode_index)]
-        reasons = [self._reasons(found, int(x), words) for x in s]
+        reasons = [
+            option_reasons(
+                m,
+                ev,
+                int(x),
+                found.row,
+                {k: v[int(m.s_offer[x])] for k, v in self._offer.items()},
+                found.today,
+                words,
+            )
+            for x in s
+        ]
         first = start_day.astype("datetime64[D]")
         frame = pd.DataFrame(
             {
@@ -453,86 +358,6 @@ class Recommender:
             columns=list(OPTION_COLUMNS),
         )
         return frame
-
-    def _reasons(
-        self, found: Evaluated, s: int, words: Wording
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """What fits and what is less good about session ``s``, in the patient's words."""
-        m, ev, row, p = found.model, found.evaluation, found.row, found.index
-        o = int(m.s_offer[s])
-        terms = ev.terms[:, 0, s]
-        fits: list[str] = []
-        less: list[str] = []
-        # travel
-        minutes = int(np.ceil(float(ev.travel_min[0, s]) - 1e-6))
-        limit = float(m.p_max_travel[p])
-        if m.o_kind[o] == HOME_VISIT:
-            fits.append(words("at_home"))
-        else:
-            mode = words.names("modes")[MODES[int(ev.mode[0, s])]]
-            if minutes > NEAR_LIMIT_SHARE * limit and minutes > 10:
-                less.append(words("travel_far", minutes=minutes, mode=mode, limit=int(limit)))
-            else:
-                fits.append(words("travel", minutes=minutes, mode=mode))
-        # when it starts
-        days = int(ev.start_day[0, s] - found.today.astype(np.int64))
-        if days > SOON_DAYS:
-            less.append(words("starts_late", days=days))
-        elif days <= 0:
-            fits.append(words("starts_today"))
-        elif days == 1:
-            fits.append(words("starts_tomorrow"))
-        else:
-            fits.append(words("starts_in", days=days))
-        # time of day
-        if terms[_TERM["time_of_day_hours"]] > 0:
-            if m.s_start[s] < m.weights.comfortable_start:
-                less.append(words("early", clock=words.clock(int(m.s_start[s]))))
-            else:
-                less.append(words("late", clock=words.clock(int(m.s_end[s]))))
-        # group size
-        size = int(m.o_group[o])
-        tolerance = str(row["group_tolerance"])
-        if size == 1:
-            if m.o_kind[o] != HOME_VISIT:
-                fits.append(words("one_to_one"))
-        elif tolerance != TOLERANCES[-1] and size > NEAR_LIMIT_SHARE * GROUP_LIMIT[tolerance]:
-            less.append(words("group_larger", size=size))
-        elif size <= GROUP_LIMIT["small"]:
-            fits.append(words("small_group", size=size))
-        elif size <= GROUP_LIMIT["medium"]:
-            fits.append(words("group", size=size))
-        else:
-            fits.append(words("big_group", size=size))
-        # interests and continuity
-        liked = [t for t in self._offer["tags"][o] if t in set(row["interests"])]
-        if liked:
-            fits.append(words("interest", tags=words.tags(liked)))
-        elif terms[_TERM["interest_miss"]] > 0:
-            less.append(words("no_interest"))
-        if str(row["prior_offer_id"]):
-            continuity = terms[_TERM["continuity_miss"]]
-            if continuity == 0:
-                fits.append(words("same_team"))
-            elif continuity < 1:
-                fits.append(words("same_place"))
-        # the offer itself
-        if self._offer["supervised"][o]:
-            fits.append(words("supervised"))
-        spoken = [c for c in self._offer["languages"][o] if c in set(row["languages"])]
-        if spoken and "da" not in spoken:
-            fits.append(words("spoken_in", languages=words.languages(spoken)))
-        gender = str(self._offer["gender"][o])
-        if gender in ("men", "women"):
-            fits.append(words(f"{gender}_only"))
-        if str(self._offer["intensity"][o]) == "low":
-            fits.append(words("gentle"))
-        fee = float(m.o_fee[o])
-        if fee > 0:
-            less.append(words("fee", money=words.money(fee)))
-        else:
-            fits.append(words("free"))
-        return tuple(fits), tuple(less)
 
 
 def varied(options: np.ndarray, s_offer: np.ndarray, o_kind: np.ndarray, top: int) -> np.ndarray:

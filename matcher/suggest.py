@@ -22,7 +22,8 @@ import pandas as pd
 from .costs import HOME_VISIT, RULES, evaluate
 from .domain import GROUP_LIMIT, TOLERANCES
 from .explain import exclusion_counts
-from .recommend import Evaluated, Recommender, check_patient_rows, patient_cells
+from .profile import check_patient_rows, patient_cells
+from .recommend import Evaluated, Recommender
 from .wording import Wording, wording
 
 __all__ = [
