@@ -83,12 +83,12 @@ def points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _outside_denmark(name: str, table: pd.DataFrame) -> list[Problem]:
+def _outside_denmark(name: str, table: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
     west, south, east, north = DENMARK_BOX
     lat, lon = table["lat"].to_numpy(), table["lon"].to_numpy()
     outside = np.flatnonzero((lat < south) | (lat > north) | (lon < west) | (lon > east))
     found = [
-        Problem(name, int(i) + 2, "lat", f"{lat[i]:g}, {lon[i]:g} is plainly outside Denmark")
+        Problem(name, int(rows[i]), "lat", f"{lat[i]:g}, {lon[i]:g} is plainly outside Denmark")
         for i in outside[:_LISTED]
     ]
     if len(outside) > _LISTED:
@@ -98,13 +98,16 @@ def _outside_denmark(name: str, table: pd.DataFrame) -> list[Problem]:
     return found
 
 
-def _rows_where(mask: pd.Series | np.ndarray) -> np.ndarray:
-    return np.flatnonzero(np.asarray(mask)) + 2
+def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list[Problem]:
+    """Problems between files: unknown ids, times that end before they start.
 
-
-def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Problems between files: unknown ids, times that end before they start."""
+    ``rows`` gives the spreadsheet row number of every row of each table.
+    """
     problems: list[Problem] = []
+
+    def _rows_where(mask: pd.Series | np.ndarray, name: str) -> np.ndarray:
+        return rows[name][np.flatnonzero(np.asarray(mask))]
+
     offers = tables.get("offers.csv")
     offer_ids = set(offers["offer_id"]) if offers is not None else set()
     sessions = tables.get("sessions.csv")
@@ -112,7 +115,9 @@ def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         unknown = ~sessions["offer_id"].isin(offer_ids) & (sessions["offer_id"] != "")
         problems += [
             Problem("sessions.csv", int(r), "offer_id", f"offer '{v}' is not in offers.csv")
-            for r, v in zip(_rows_where(unknown), sessions["offer_id"][unknown], strict=True)
+            for r, v in zip(
+                _rows_where(unknown, "sessions.csv"), sessions["offer_id"][unknown], strict=True
+            )
         ]
     for name, start, end in (
         ("sessions.csv", "start", "end"),
@@ -129,7 +134,9 @@ def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         )
         problems += [
             Problem(name, int(r), start, f"starts at {s}, not before it ends at {e}")
-            for r, s, e in zip(_rows_where(bad), table[start][bad], table[end][bad], strict=True)
+            for r, s, e in zip(
+                _rows_where(bad, name), table[start][bad], table[end][bad], strict=True
+            )
         ]
     staff = tables.get("staff.csv")
     if staff is not None and offers is not None:
@@ -139,7 +146,7 @@ def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
             Problem(
                 "staff.csv", int(r), "offer_id", f"'{v}' is not a home_visit offer in offers.csv"
             )
-            for r, v in zip(_rows_where(wrong), staff["offer_id"][wrong], strict=True)
+            for r, v in zip(_rows_where(wrong, "staff.csv"), staff["offer_id"][wrong], strict=True)
         ]
     travel = tables.get("travel_times.csv")
     if travel is not None and offers is not None:
@@ -148,7 +155,9 @@ def _links(tables: dict[str, pd.DataFrame]) -> list[Problem]:
             Problem(
                 "travel_times.csv", int(r), "destination_id", f"offer '{v}' is not in offers.csv"
             )
-            for r, v in zip(_rows_where(wrong), travel["destination_id"][wrong], strict=True)
+            for r, v in zip(
+                _rows_where(wrong, "travel_times.csv"), travel["destination_id"][wrong], strict=True
+            )
         ]
     return problems
 
@@ -177,6 +186,7 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
     problems: list[Problem] = []
     warned: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
+    rows: dict[str, np.ndarray] = {}
     spec: FileSpec
     for spec in (OFFERS, SESSIONS, PATIENTS, STAFF, CANDIDATES, TRAVEL_TIMES):
         path = root / spec.name
@@ -184,15 +194,16 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
             if spec.required:
                 problems.append(Problem(spec.name, None, None, f"file not found in {root}"))
             continue
-        table, found, warnings = read_table(path, spec)
-        problems += found
-        warned += warnings
-        if table is not None:
-            tables[spec.name] = table
-    problems += _links(tables)
+        read = read_table(path, spec)
+        problems += read.problems
+        warned += read.warnings
+        if read.frame is not None:
+            tables[spec.name] = read.frame
+            rows[spec.name] = read.rows
+    problems += _links(tables, rows)
     for name in ("offers.csv", "patients.csv", "candidates.csv"):
         if name in tables:
-            warned += _outside_denmark(name, tables[name])
+            warned += _outside_denmark(name, tables[name], rows[name])
     district_table = None
     district_path = Path(districts) if districts is not None else _district_file(root)
     if district_path is not None:
