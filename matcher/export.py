@@ -2,10 +2,15 @@
 
 ``save_dataset`` writes a ``Dataset`` back as the files of the contract, as
 UTF-8 CSV or as a Danish spreadsheet export (``;``, decimal comma, lists
-joined with ``|``, dates as DD-MM-YYYY, Windows-1252), so a planner can open
-it in a spreadsheet and load it again unchanged. Every writer here goes
-through a temporary file and a rename: a crash never leaves a half-written
-file behind.
+joined with ``|``, dates as DD-MM-YYYY, booleans as ja/nej, Windows-1252), so a
+planner can open it in a spreadsheet and load it again unchanged. Text that
+Windows-1252 cannot hold (Polish or Arabic letters, say) is never replaced:
+such a file is written as UTF-8 with a byte-order mark instead, which
+spreadsheets open as well.
+
+Every writer here goes through a temporary file and a rename: a crash never
+leaves a half-written file behind, and ``save_dataset`` renames its files only
+once all of them are written.
 """
 
 from __future__ import annotations
@@ -53,16 +58,26 @@ def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
         tmp.write_text(text, encoding=encoding)
 
 
+def _encode(text: str, dialect: Dialect) -> bytes:
+    """The bytes of a CSV file: Windows-1252 for the Danish dialect when every
+    character fits, otherwise UTF-8 (with a byte-order mark in the Danish
+    dialect, so spreadsheets detect it)."""
+    if dialect == "danish":
+        try:
+            return text.encode("cp1252")
+        except UnicodeEncodeError:
+            return text.encode("utf-8-sig")
+    return text.encode("utf-8")
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect = "utf8") -> None:
     """Write a frame of text and numbers as CSV in ``dialect``, atomically."""
     if dialect == "danish":
         text = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
-        encoding = "cp1252"
     else:
         text = frame.to_csv(index=False, lineterminator="\n")
-        encoding = "utf-8"
     with atomic_path(path) as tmp:
-        tmp.write_bytes(text.encode(encoding, errors="replace"))
+        tmp.write_bytes(_encode(text, dialect))
 
 
 def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFrame:
@@ -81,7 +96,8 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
             fmt = "%d-%m-%Y" if dialect == "danish" else "%Y-%m-%d"
             out[column.name] = pd.to_datetime(values).dt.strftime(fmt)
         elif column.type == "bool":
-            out[column.name] = np.where(values.astype(bool), "true", "false")
+            yes, no = ("ja", "nej") if dialect == "danish" else ("true", "false")
+            out[column.name] = np.where(values.astype(bool), yes, no)
         elif column.type == "clock":
             out[column.name] = [format_minutes(v) for v in table[f"{column.name}_min"]]
         elif column.type == "int" and column.minimum is not None:
@@ -98,7 +114,10 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
 def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "utf8") -> Path:
     """Write ``dataset`` as the files of the contract into ``directory``.
 
-    Districts are written as ``districts.geojson`` in EPSG:4326.
+    Districts are written as ``districts.geojson`` in EPSG:4326. Every file is
+    first written beside its target under a temporary name, and the files are
+    renamed into place only when all of them are written: a failure leaves the
+    folder as it was (apart from the folder itself, which is created).
     """
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
@@ -110,18 +129,18 @@ def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "ut
         (dataset.candidates, CANDIDATES),
         (dataset.travel_times, TRAVEL_TIMES),
     )
-    for table, spec in tables:
-        if table is None:
-            continue
-        cells = _cells(table, spec, dialect)
-        if dialect == "danish":
-            text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
-            data = text.encode("cp1252", errors="replace")
-        else:
-            data = cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        with atomic_path(root / spec.name) as tmp:
-            tmp.write_bytes(data)
-    if dataset.districts is not None:
-        with atomic_path(root / "districts.geojson") as tmp:
-            dataset.districts.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON")
+    with contextlib.ExitStack() as stack:  # renames happen as the stack closes
+        for table, spec in tables:
+            if table is None:
+                continue
+            cells = _cells(table, spec, dialect)
+            if dialect == "danish":
+                text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
+            else:
+                text = cells.to_csv(index=False, lineterminator="\n")
+            tmp = stack.enter_context(atomic_path(root / spec.name))
+            tmp.write_bytes(_encode(text, dialect))
+        if dataset.districts is not None:
+            tmp = stack.enter_context(atomic_path(root / "districts.geojson"))
+            dataset.districts.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", layer="districts")
     return root
