@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,23 @@ from rich.table import Table
 
 from ..errors import InputError, Problem
 from .common import app, handle_errors, out, report_warnings
+
+
+def _folder_problems(folder: Path) -> list[Problem]:
+    """Why ``folder`` cannot receive a dataset, checked before anything is written."""
+    if folder.exists():
+        if not folder.is_dir():
+            return [Problem(str(folder), None, None, "exists and is not a folder")]
+        nearest = folder
+    else:
+        nearest = next(p for p in folder.absolute().parents if p.exists())
+        if not nearest.is_dir():
+            return [
+                Problem(str(folder), None, None, f"cannot be created: {nearest} is not a folder")
+            ]
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        return [Problem(str(folder), None, None, f"cannot be written: no permission in {nearest}")]
+    return []
 
 
 @app.command()
@@ -30,8 +48,9 @@ def demo(
     from ..demo import make_demo
     from ..export import save_dataset
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError([Problem(str(out_dir), None, None, "exists and is not a folder")])
+    problems = _folder_problems(out_dir)
+    if problems:
+        raise InputError(problems)
     dataset = make_demo(patients=patients, offers=offers, seed=seed)
     save_dataset(dataset, out_dir, dialect="danish" if danish else "utf8")
     counts = dataset.summary()
