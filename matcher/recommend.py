@@ -32,7 +32,14 @@ from .reasons import option_reasons
 from .weights import Weights
 from .wording import Wording, wording
 
-__all__ = ["OPTION_COLUMNS", "Evaluated", "Recommender", "recommend", "varied"]
+__all__ = [
+    "OPTION_COLUMNS",
+    "Evaluated",
+    "Recommender",
+    "as_dict",
+    "recommend",
+    "varied",
+]
 
 #: Columns of a recommendation, in order.
 OPTION_COLUMNS: tuple[str, ...] = (
@@ -407,3 +414,28 @@ def recommend(
     """
     recommender = Recommender(dataset, weights=weights, booked=booked, today=today)
     return recommender.recommend(patient, top, lang=lang)
+
+
+def as_dict(frame: pd.DataFrame) -> dict[str, Any]:
+    """A recommendation as plain data for JSON: ``patient_id``, ``options``
+    (one object per row, dates as ``YYYY-MM-DD``, reasons as lists) and
+    ``nothing_fits`` (``null``, or the rules and suggestions)."""
+    options = []
+    for record in frame.to_dict(orient="records"):
+        item: dict[str, Any] = {}
+        for key, value in record.items():
+            if key == "first_date":
+                item[key] = pd.Timestamp(value).strftime("%Y-%m-%d")
+            elif isinstance(value, tuple):
+                item[key] = list(value)
+            elif isinstance(value, np.generic):
+                item[key] = value.item()
+            else:
+                item[key] = value
+        options.append(item)
+    nothing = frame.attrs.get("nothing_fits")
+    return {
+        "patient_id": frame.attrs.get("patient_id"),
+        "options": options,
+        "nothing_fits": None if nothing is None else nothing.as_dict(),
+    }

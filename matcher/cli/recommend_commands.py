@@ -1,0 +1,155 @@
+"""Commands for one patient at the closing conversation: ``recommend`` and ``handout``."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from .common import app, handle_errors, out, report_warnings
+
+if TYPE_CHECKING:
+    from ..io import Dataset
+
+_LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
+_TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
+
+
+def _today(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            [Problem("--today", None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
+        ) from None
+
+
+def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
+    """Problems for a patient or session id that the dataset does not hold."""
+    problems = []
+    if patient not in set(dataset.patients["patient_id"]):
+        problems.append(
+            Problem("--patient", None, "patient_id", f"patient '{patient}' is not in patients.csv")
+        )
+    if session is not None and session not in set(dataset.sessions["session_id"]):
+        problems.append(
+            Problem("--session", None, "session_id", f"session '{session}' is not in sessions.csv")
+        )
+    return problems
+
+
+@app.command()
+@handle_errors
+def recommend(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
+    top: Annotated[int, typer.Option("--top", min=1, help="How many options at most.")] = 5,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the options as JSON instead of a table.")
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "da",
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+) -> None:
+    """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
+    from ..io import load_dataset
+    from ..recommend import Recommender, as_dict
+    from ..weights import Weights
+    from ..wording import wording
+
+    wording(lang)
+    day = _today(today)
+    chosen = Weights.load(weights)
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    problems = _unknown_ids(dataset, patient, None)
+    if problems:
+        raise InputError(problems)
+    frame = Recommender(dataset, weights=chosen, today=day).recommend(patient, top, lang=lang)
+    if as_json:
+        payload = {"lang": lang, "top": top, **as_dict(frame)}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_table(frame, patient)
+
+
+def _print_table(frame: pd.DataFrame, patient: str) -> None:
+    nothing = frame.attrs.get("nothing_fits")
+    if len(frame) == 0:
+        out.print(f"[bold]{patient}[/]: {nothing.text if nothing else ''}", soft_wrap=True)
+        if nothing is not None:
+            for blocker in nothing.blockers:
+                out.print(f"  - {blocker.text}", markup=False, soft_wrap=True)
+            for suggestion in nothing.suggestions:
+                out.print(f"  + {suggestion.text}", markup=False, soft_wrap=True)
+        return
+    table = Table(title=f"Next steps for {patient}", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("offer")
+    table.add_column("first time")
+    table.add_column("travel, fee, group")
+    table.add_column("cost", justify="right")
+    table.add_column("what fits (+) and is less good (-)")
+    for row in frame.itertuples(index=False):
+        reasons = "\n".join([*(f"+ {r}" for r in row.fits), *(f"- {r}" for r in row.less_good)])
+        days = "day" if row.days_until_start == 1 else "days"
+        table.add_row(
+            str(row.rank),
+            f"{row.name}\n{row.kind.replace('_', ' ')}\n{row.offer_id} / {row.session_id}",
+            f"{pd.Timestamp(row.first_date):%Y-%m-%d} {row.weekday}\n{row.start}-{row.end}"
+            f"\nin {row.days_until_start} {days}",
+            f"{math.ceil(row.travel_min - 1e-6)} min {row.travel_mode}\n"
+            f"{row.fee_dkk_month:.0f} DKK/month\ngroup {row.group_size}",
+            f"{row.cost:.1f}",
+            reasons,
+        )
+    out.print(table)
+
+
+@app.command()
+@handle_errors
+def handout(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
+    session: Annotated[str, typer.Option("--session", help="The session to invite to.")],
+    out_path: Annotated[Path, typer.Option("--out", help="HTML file to write (one A4 page).")],
+    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "da",
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+    ] = None,
+    today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+) -> None:
+    """A one-page printable hand-out for the first visit (what, where, when, bring, price, call)."""
+    from ..handout import write_handout
+    from ..io import load_dataset
+    from ..recommend import Recommender
+    from ..weights import Weights
+    from ..wording import wording
+
+    wording(lang)
+    day = _today(today)
+    if out_path.exists() and out_path.is_dir():
+        raise InputError(
+            [Problem(str(out_path), None, None, "is a folder; give a file name like invite.html")]
+        )
+    chosen = Weights.load(weights)
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    problems = _unknown_ids(dataset, patient, session)
+    if problems:
+        raise InputError(problems)
+    recommender = Recommender(dataset, weights=chosen, today=day)
+    path = write_handout(recommender, patient, session, out_path, lang=lang)
+    out.print(f"wrote {path}")
