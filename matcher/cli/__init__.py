@@ -6,13 +6,27 @@ Exit status: 0 success; 2 bad input (every problem listed as
 
 from __future__ import annotations
 
-from . import data_commands, plan_commands, recommend_commands, store_commands
+from . import (
+    app_commands,
+    data_commands,
+    plan_commands,
+    recommend_commands,
+    schedule_commands,
+    store_commands,
+)
 from .common import app
 
 __all__ = ["app", "main"]
 
 # each module registers its commands on ``app`` when imported
-_COMMAND_MODULES = (data_commands, plan_commands, store_commands, recommend_commands)
+_COMMAND_MODULES = (
+    data_commands,
+    plan_commands,
+    app_commands,
+    store_commands,
+    recommend_commands,
+    schedule_commands,
+)
 
 
 def main() -> None:

@@ -1,0 +1,90 @@
+"""Start the Voila app: ``brobygger app``.
+
+The page must work on a closed hospital network: Voila's default "lab"
+template links icon fonts from a CDN, so the app runs with its own template,
+made at start from the installed "lab" template without those links. Data
+directory, tile source and language reach the notebook through environment
+variables, so the notebook itself stays four cells.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+
+__all__ = [
+    "ENV_DATA",
+    "ENV_LANG",
+    "ENV_TILES",
+    "notebook_path",
+    "prepare_template",
+    "voila_command",
+]
+
+ENV_DATA = "BROBYGGER_DATA"
+ENV_TILES = "BROBYGGER_TILES"
+ENV_LANG = "BROBYGGER_LANG"
+TEMPLATE = "brobygger"
+_CDN_LINK = re.compile(r"^.*<link[^>]+https?://[^>]+>.*\n", re.MULTILINE)
+
+
+def notebook_path() -> Path:
+    """The app notebook, ``apps/brobygger.ipynb`` of the source tree."""
+    return Path(__file__).resolve().parents[2] / "apps" / "brobygger.ipynb"
+
+
+def _voila_templates() -> Path:
+    import voila
+
+    prefix = Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates"
+    if prefix.is_dir():
+        return prefix
+    return Path(voila.__file__).resolve().parents[3] / "share" / "jupyter" / "voila" / "templates"
+
+
+def prepare_template(root: Path | None = None) -> Path:
+    """Write the offline template; return the Jupyter data dir that holds it.
+
+    The template is Voila's installed "lab" template with every link to an
+    external stylesheet removed; everything else comes from "lab" and "base".
+    """
+    root = root or Path(platformdirs.user_cache_dir("brobygger")) / "jupyter"
+    target = root / "voila" / "templates" / TEMPLATE
+    target.mkdir(parents=True, exist_ok=True)
+    lab = (_voila_templates() / "lab" / "index.html.j2").read_text(encoding="utf-8")
+    (target / "index.html.j2").write_text(_CDN_LINK.sub("", lab), encoding="utf-8")
+    (target / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
+    return root
+
+
+def voila_command(port: int, open_browser: bool = False) -> list[str]:
+    """The command line that serves the app on ``port`` (localhost only)."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook_path()),
+        f"--port={port}",
+        f"--template={TEMPLATE}",
+        "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=False",
+        *([] if open_browser else ["--no-browser"]),
+    ]
+
+
+def run(data: Path, port: int, tiles: str, lang: str, open_browser: bool) -> int:
+    """Serve the app until interrupted; the exit status of Voila."""
+    jupyter_dir = prepare_template()
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(jupyter_dir), env.get("JUPYTER_PATH", "")) if p
+    )
+    env[ENV_DATA] = str(Path(data).resolve())
+    env[ENV_TILES] = tiles
+    env[ENV_LANG] = lang
+    return subprocess.call(voila_command(port, open_browser), env=env)

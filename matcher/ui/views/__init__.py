@@ -1,0 +1,1 @@
+"""Widget views; each renders one state object and calls its actions."""

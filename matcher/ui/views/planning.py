@@ -1,0 +1,217 @@
+"""The planner's view: the waiting list, "plan all", the plan and its charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from ..i18n import text
+from ..state import DataState, PlanningState
+from .common import figure_png, frame_html, message
+
+_WAITING_COLUMNS = [
+    "patient_id",
+    "discharge_date",
+    "diagnoses",
+    "modes",
+    "max_travel_min",
+    "group_tolerance",
+    "languages",
+]
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object and len(out) and isinstance(out[column].iloc[0], tuple):
+            out[column] = [", ".join(v) for v in out[column]]
+    return out
+
+
+def waits_figure(plan: pd.DataFrame, guarantee_days: int, lang: str) -> Any:
+    """Histogram of waiting days of placed patients with the guarantee marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    placed = plan.loc[plan["status"] == "placed", "wait_days"].astype(float)
+    fig, ax = plt.subplots(figsize=(6, 2.8))
+    ax.hist(
+        placed,
+        bins=range(0, int(max(placed.max() if len(placed) else 0, guarantee_days)) + 8, 7),
+        color="#4a7fb5",
+        edgecolor="white",
+    )
+    ax.axvline(guarantee_days, color="#c0392b", linestyle="--")
+    ax.set_xlabel(
+        "dage fra afslutning til start" if lang == "da" else "days from discharge to start"
+    )
+    ax.set_ylabel("borgere" if lang == "da" else "patients")
+    ax.set_title(text("waits", lang))
+    return fig
+
+
+def capacity_figure(
+    plan: pd.DataFrame, sessions: pd.DataFrame, offers: pd.DataFrame, lang: str
+) -> Any:
+    """Places used against places offered, per kind of offer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kind_of = offers.set_index("offer_id")["kind"]
+    offered = sessions.groupby(sessions["offer_id"].map(kind_of))["capacity"].sum()
+    used = plan.loc[plan["status"] == "placed"].groupby("kind").size()
+    kinds = [
+        k for k in ("exit_team", "network_group", "association", "home_visit") if k in offered.index
+    ]
+    fig, ax = plt.subplots(figsize=(6, 2.8))
+    xs = range(len(kinds))
+    ax.bar(
+        [x - 0.2 for x in xs],
+        [offered.get(k, 0) for k in kinds],
+        width=0.4,
+        label="pladser" if lang == "da" else "places",
+        color="#bcd",
+    )
+    ax.bar(
+        [x + 0.2 for x in xs],
+        [used.get(k, 0) for k in kinds],
+        width=0.4,
+        label="brugt" if lang == "da" else "used",
+        color="#4a7fb5",
+    )
+    ax.set_xticks(list(xs), [text(k, lang) for k in kinds])
+    ax.legend()
+    return fig
+
+
+class PlanningView(w.VBox):
+    """Waiting list, plan all (with progress and stop), the plan table and charts."""
+
+    guarantee_days = 28
+
+    def __init__(self, data: DataState, state: PlanningState) -> None:
+        self.data = data
+        self.state = state
+        lang = data.lang
+        self.waiting = w.HTML()
+        self.run_button = w.Button(description=text("plan_all", lang), button_style="primary")
+        self.stop_button = w.Button(
+            description=text("plan_stop", lang), button_style="warning", disabled=True
+        )
+        self.bar = w.FloatProgress(
+            min=0.0, max=1.0, layout=w.Layout(width="300px", visibility="hidden")
+        )
+        self.status = w.HTML()
+        self.sort = w.Dropdown(
+            options=["patient_id", "status", "kind", "wait_days", "travel_min", "cost"],
+            value="patient_id",
+            description=text("sort_by", lang),
+        )
+        self.show = w.Dropdown(
+            options=[
+                (text("all", lang), ""),
+                ("placed", "placed"),
+                ("unplaced", "unplaced"),
+                ("escalated", "escalated"),
+            ],
+            value="",
+            description=text("filter_status", lang),
+        )
+        self.table = w.HTML()
+        self.waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
+        self.capacity = w.Image(format="png", layout=w.Layout(max_width="48%"))
+        self.run_button.on_click(lambda _: self.state.run())
+        self.stop_button.on_click(lambda _: self.state.stop())
+        self.sort.observe(self._render_table, names="value")
+        self.show.observe(self._render_table, names="value")
+        state.observe(self._progress, names=["running", "stage", "progress"])
+        state.observe(self._render_result, names=["result", "error", "stopped"])
+        data.observe(self._render_waiting, names="version")
+        super().__init__(
+            [
+                w.HTML(f"<h3>{text('waiting_list', lang)}</h3>"),
+                self.waiting,
+                w.HBox([self.run_button, self.stop_button, self.bar]),
+                self.status,
+                w.HTML(f"<h3>{text('plan_table', lang)}</h3>"),
+                w.HBox([self.sort, self.show]),
+                self.table,
+                w.HBox([self.waits, self.capacity]),
+            ]
+        )
+        self._render_waiting()
+        self._render_result()
+
+    def _render_waiting(self, _: Any = None) -> None:
+        ds = self.data.dataset
+        if ds is None:
+            self.waiting.value = ""
+            return
+        frame = ds.patients[_WAITING_COLUMNS].copy()
+        frame["discharge_date"] = frame["discharge_date"].dt.strftime("%Y-%m-%d")
+        self.waiting.value = frame_html(_plain(frame.sort_values("discharge_date")), max_rows=50)
+
+    def _progress(self, _: Any = None) -> None:
+        running = self.state.running
+        self.run_button.disabled = running
+        self.stop_button.disabled = not running
+        self.bar.layout.visibility = "visible" if running else "hidden"
+        self.bar.value = self.state.progress
+        if running:
+            self.status.value = message(
+                text("plan_running", self.data.lang, stage=self.state.stage or "...")
+            )
+
+    def _render_result(self, _: Any = None) -> None:
+        lang = self.data.lang
+        result = self.state.result
+        if self.state.error:
+            self.status.value = message(text("error", lang, message=self.state.error), "error")
+        elif self.state.stopped:
+            self.status.value = message(text("plan_stopped", lang), "warn")
+        elif result is not None:
+            summary = result.summary()
+            lines = [
+                text(
+                    "plan_done",
+                    lang,
+                    placed=summary["placed"],
+                    patients=summary["patients"],
+                    status=summary["status"].lower(),
+                    seconds=summary["seconds"],
+                )
+            ]
+            if "baseline_greedy" in summary:
+                lines.append(
+                    text("plan_baseline", lang, placed=summary["baseline_greedy"]["placed"])
+                )
+            self.status.value = message("\n".join(lines))
+            ds = self.data.dataset
+            self.waits.value = figure_png(
+                waits_figure(result.assignments, self.guarantee_days, lang)
+            )
+            self.capacity.value = figure_png(
+                capacity_figure(result.assignments, ds.sessions, ds.offers, lang)
+            )
+        else:
+            self.status.value = ""
+        self._render_table()
+
+    def _render_table(self, _: Any = None) -> None:
+        result = self.state.result
+        if result is None:
+            self.table.value = ""
+            return
+        frame = result.assignments
+        if self.show.value:
+            frame = frame[frame["status"] == self.show.value]
+        frame = frame.sort_values(self.sort.value, kind="stable", na_position="last")
+        shown = frame.copy()
+        shown["start_date"] = pd.to_datetime(shown["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
+        self.table.value = frame_html(shown)

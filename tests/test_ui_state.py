@@ -1,0 +1,77 @@
+"""App state without a browser: loading data and planning in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builders import build, patient
+
+from matcher.ui.state import DataState, PlanningState
+
+
+def test_load_keeps_previous_dataset_and_lists_problems_on_bad_input(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    """A bad folder never replaces the data in use; its problems are listed as file:row:column."""
+    state = DataState()
+    assert state.load(demo_dir)
+    before = state.dataset
+    (tmp_path / "offers.csv").write_text("offer_id,name\nO1,x\n", encoding="utf-8")
+    assert not state.load(tmp_path)
+    assert state.dataset is before
+    assert any(p.startswith("offers.csv:1:kind:") for p in state.problems)
+    assert any("sessions.csv" in p and "file not found" in p for p in state.problems)
+
+
+def test_load_files_accepts_uploaded_csv_bytes(demo_dir: Path) -> None:
+    """Uploaded files (name -> bytes) load like a folder."""
+    state = DataState()
+    files = {p.name: p.read_bytes() for p in demo_dir.iterdir() if p.suffix in (".csv", ".geojson")}
+    assert state.load_files(files)
+    assert state.dataset is not None
+    assert len(state.dataset.patients) == 400
+
+
+def test_new_dataset_bumps_version_and_forgets_the_old_plan() -> None:
+    """A plan belongs to the data it was made from: loading new data clears it."""
+    data = DataState()
+    data.use(build(patients=[patient()]))
+    planning = PlanningState(data)
+    planning.run(background=False)
+    assert planning.result is not None
+    data.use(build(patients=[patient(patient_id="P2")]))
+    assert planning.result is None
+    assert data.version == 2
+
+
+def test_plan_in_background_reports_progress_and_finishes() -> None:
+    """Plan all runs in a thread, shows stages, and ends with a result and running False."""
+    data = DataState()
+    data.use(build(patients=[patient(), patient(patient_id="P2")]))
+    planning = PlanningState(data)
+    stages: list[str] = []
+    planning.observe(lambda change: stages.append(change["new"]), names="stage")
+    planning.run()
+    planning.wait(60)
+    assert not planning.running
+    assert planning.result is not None
+    assert planning.result.placed == 2
+    assert "costs" in stages
+
+
+def test_stop_during_a_plan_leaves_no_half_plan_and_says_so() -> None:
+    """Stop takes effect at the plan's next step: no result, stopped is set, nothing runs."""
+    data = DataState()
+    data.use(build(patients=[patient()]))
+    planning = PlanningState(data)
+    original = planning._progress
+
+    def press_stop_at_first_step(stage: str, share: float) -> None:
+        planning.stop()
+        original(stage, share)
+
+    planning._progress = press_stop_at_first_step  # type: ignore[method-assign]
+    planning.run(background=False)
+    assert planning.stopped
+    assert planning.result is None
+    assert not planning.running
