@@ -1,0 +1,512 @@
+"""Loading a dataset folder: typed frames, or every problem as file:row:column: message.
+
+``BAD_INPUTS`` lists the bad inputs of the data contract, each as a change to a
+small valid dataset and the problem line it must give; ``test_cli_data.py``
+runs the same table through the command line.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from builders import offer, patient, session, write
+
+from matcher import Dataset, InputError, load_dataset
+from matcher.domain import Window
+
+DATA = Path(__file__).resolve().parent / "data"
+
+Change = Callable[[Path], None]
+
+
+def valid_dataset(root: Path) -> Path:
+    """Three offers (one a home-visit service), four sessions and three patients that load."""
+    root.mkdir(parents=True, exist_ok=True)
+    write(
+        root,
+        "offers.csv",
+        [
+            offer(offer_id="O1"),
+            offer(offer_id="O2", name="Hjertecafé", kind="network_group", fee_dkk_month=25),
+            offer(offer_id="O3", name="Hjemmetræning", kind="home_visit", group_size=1),
+        ],
+    )
+    write(
+        root,
+        "sessions.csv",
+        [
+            session(session_id="S1", offer_id="O1"),
+            session(session_id="S2", offer_id="O2", weekday="wed", start="17:00", end="19:00"),
+            session(session_id="S3", offer_id="O3", weekday="thu", start="09:00", end="10:00"),
+            session(session_id="S4", offer_id="O1", weekday="sat"),
+        ],
+    )
+    write(
+        root,
+        "patients.csv",
+        [
+            patient(patient_id="P1"),
+            patient(patient_id="P2", modes="walk;bus", available="mon 16:00-21:00"),
+            patient(patient_id="P3", home_bound="true", group_tolerance="individual"),
+        ],
+    )
+    return root
+
+
+def _edit(name: str, row: int, column: str, value: str) -> Change:
+    """Set one cell (spreadsheet row numbering: the first data row is 2)."""
+
+    def change(root: Path) -> None:
+        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
+        frame.loc[row - 2, column] = value
+        frame.to_csv(root / name, index=False)
+
+    return change
+
+
+def _drop_column(name: str, column: str) -> Change:
+    def change(root: Path) -> None:
+        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
+        frame.drop(columns=column).to_csv(root / name, index=False)
+
+    return change
+
+
+def _remove(name: str) -> Change:
+    def change(root: Path) -> None:
+        (root / name).unlink()
+
+    return change
+
+
+def _replace(name: str, data: bytes) -> Change:
+    def change(root: Path) -> None:
+        (root / name).write_bytes(data)
+
+    return change
+
+
+def _binary(name: str) -> Change:
+    """A gzip-compressed CSV saved under the plain name, as happens with e-mailed files."""
+
+    def change(root: Path) -> None:
+        shutil.copy(DATA / "patients.csv.gz", root / name)
+
+    return change
+
+
+#: (case, change to a valid dataset, the problem line it gives)
+BAD_INPUTS: list[tuple[str, Change, str]] = [
+    ("missing_file", _remove("sessions.csv"), "sessions.csv:-:-: file not found in "),
+    (
+        "missing_column",
+        _drop_column("offers.csv", "kind"),
+        "offers.csv:1:kind: required column is missing",
+    ),
+    (
+        "unknown_kind",
+        _edit("offers.csv", 3, "kind", "club"),
+        "offers.csv:3:kind: 'club' is not a known kind (expected one of: exit_team, "
+        "network_group, association, home_visit)",
+    ),
+    (
+        "duplicate_id",
+        _edit("patients.csv", 4, "patient_id", "P1"),
+        "patients.csv:4:patient_id: duplicate id 'P1' (first used in row 2)",
+    ),
+    (
+        "session_to_missing_offer",
+        _edit("sessions.csv", 4, "offer_id", "O9"),
+        "sessions.csv:4:offer_id: offer 'O9' is not in offers.csv",
+    ),
+    (
+        "start_after_end",
+        _edit("sessions.csv", 3, "start", "19:30"),
+        "sessions.csv:3:start: starts at 19:30, not before it ends at 19:00",
+    ),
+    (
+        "hour_25",
+        _edit("sessions.csv", 2, "end", "25:00"),
+        "sessions.csv:2:end: '25:00' is not a time of day (HH:MM, 00:00-23:59)",
+    ),
+    (
+        "negative_capacity",
+        _edit("sessions.csv", 5, "capacity", "-3"),
+        "sessions.csv:5:capacity: must be at least 0, not -3",
+    ),
+    (
+        "negative_fee",
+        _edit("offers.csv", 3, "fee_dkk_month", "-50"),
+        "offers.csv:3:fee_dkk_month: must be at least 0, not -50",
+    ),
+    (
+        "latitude_outside_range",
+        _edit("patients.csv", 3, "lat", "95.2"),
+        "patients.csv:3:lat: latitude 95.2 is outside -90..90",
+    ),
+    (
+        "longitude_outside_range",
+        _edit("offers.csv", 2, "lon", "-190"),
+        "offers.csv:2:lon: longitude -190 is outside -180..180",
+    ),
+    (
+        "month_13",
+        _edit("sessions.csv", 3, "first_date", "2026-13-01"),
+        "sessions.csv:3:first_date: '2026-13-01' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "unknown_weekday",
+        _edit("sessions.csv", 2, "weekday", "mandag"),
+        "sessions.csv:2:weekday: 'mandag' is not a known weekday (expected one of: mon, tue, "
+        "wed, thu, fri, sat, sun)",
+    ),
+    (
+        "unknown_weekday_in_window",
+        _edit("patients.csv", 3, "available", "fre 10:00-12:00"),
+        "patients.csv:3:available: 'fre' is not a weekday (mon, tue, ... sun)",
+    ),
+    (
+        "unknown_mode",
+        _edit("patients.csv", 2, "modes", "walk;taxi"),
+        "patients.csv:2:modes: unknown modes 'taxi' (expected: walk, bike, bus, car, flextrafik)",
+    ),
+    ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
+    (
+        "binary_file",
+        _binary("patients.csv"),
+        "patients.csv:-:-: is not a CSV text file (it holds binary data)",
+    ),
+]
+BAD_IDS = [case for case, _, _ in BAD_INPUTS]
+
+
+def problem_lines(error: InputError) -> list[str]:
+    """The problems of an InputError as the lines a user reads."""
+    return [str(p) for p in error.problems]
+
+
+@pytest.fixture
+def dataset_dir(tmp_path: Path) -> Path:
+    """A small valid dataset in a fresh folder."""
+    return valid_dataset(tmp_path / "data")
+
+
+def test_small_valid_dataset_loads(dataset_dir: Path) -> None:
+    """The base of every bad-input case is itself valid, so each case changes one thing."""
+    ds = load_dataset(dataset_dir)
+    assert ds.summary() == {"offers": 3, "sessions": 4, "patients": 3, "places": 20}
+    assert ds.warnings == ()
+
+
+@pytest.mark.parametrize(("case", "change", "expected"), BAD_INPUTS, ids=BAD_IDS)
+def test_bad_input_is_named_by_file_row_and_column(
+    dataset_dir: Path, case: str, change: Change, expected: str
+) -> None:
+    """Each bad input of the contract raises InputError with its file:row:column: message."""
+    change(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    lines = problem_lines(caught.value)
+    assert any(line.startswith(expected) for line in lines), lines
+    assert expected in str(caught.value)
+
+
+def test_problems_in_several_files_are_listed_together(dataset_dir: Path) -> None:
+    """Every problem in every file is listed, in file order, not just the first one."""
+    _edit("offers.csv", 2, "kind", "club")(dataset_dir)
+    _edit("offers.csv", 4, "group_size", "0")(dataset_dir)
+    _edit("sessions.csv", 3, "start", "25:00")(dataset_dir)
+    _edit("sessions.csv", 5, "capacity", "-1")(dataset_dir)
+    _edit("patients.csv", 2, "lat", "91")(dataset_dir)
+    _edit("patients.csv", 4, "discharge_date", "2026-13-01")(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert [p.file for p in caught.value.problems] == [
+        "offers.csv",
+        "offers.csv",
+        "sessions.csv",
+        "sessions.csv",
+        "patients.csv",
+        "patients.csv",
+    ]
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (2, "kind"),
+        (4, "group_size"),
+        (3, "start"),
+        (5, "capacity"),
+        (2, "lat"),
+        (4, "discharge_date"),
+    ]
+    assert str(caught.value).startswith("6 problems in the input:")
+
+
+def test_missing_files_and_cell_problems_are_listed_together(dataset_dir: Path) -> None:
+    """A missing required file does not hide the problems of the files that are there."""
+    (dataset_dir / "offers.csv").unlink()
+    (dataset_dir / "sessions.csv").write_bytes(b"")
+    _edit("patients.csv", 3, "gender", "female")(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    lines = problem_lines(caught.value)
+    assert lines[0].startswith("offers.csv:-:-: file not found in ")
+    assert lines[1] == "sessions.csv:-:-: the file is empty"
+    assert lines[2].startswith("patients.csv:3:gender: 'female' is not a known gender")
+    assert len(lines) == 3
+
+
+def test_coordinates_outside_denmark_warn_but_load(dataset_dir: Path) -> None:
+    """A point plainly outside Denmark (here Paris) is a warning with its row, not a failure."""
+    _edit("patients.csv", 3, "lat", "48.8566")(dataset_dir)
+    _edit("patients.csv", 3, "lon", "2.3522")(dataset_dir)
+    ds = load_dataset(dataset_dir)
+    assert [str(w) for w in ds.warnings] == [
+        "patients.csv:3:lat: 48.8566, 2.3522 is plainly outside Denmark"
+    ]
+    assert len(ds.patients) == 3
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [(55.68, 12.57), (57.72, 10.58), (54.57, 11.93), (55.10, 14.70), (56.46, 8.12)],
+    ids=["copenhagen", "skagen", "gedser", "bornholm", "west_coast"],
+)
+def test_places_in_denmark_give_no_warning(dataset_dir: Path, lat: float, lon: float) -> None:
+    """Points from Skagen to Gedser and Bornholm are inside Denmark: no warning."""
+    _edit("offers.csv", 2, "lat", str(lat))(dataset_dir)
+    _edit("offers.csv", 2, "lon", str(lon))(dataset_dir)
+    assert load_dataset(dataset_dir).warnings == ()
+
+
+def test_folder_not_found_is_an_input_error(tmp_path: Path) -> None:
+    """A dataset folder that does not exist is a user's mistake with its own message."""
+    with pytest.raises(InputError, match="dataset folder not found"):
+        load_dataset(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "expected"),
+    [
+        (
+            "staff.csv",
+            [
+                {
+                    "staff_id": "T1",
+                    "offer_id": "O3",
+                    "weekday": "mon",
+                    "shift_start": "08:00",
+                    "shift_end": "15:30",
+                },
+                {
+                    "staff_id": "T1",
+                    "offer_id": "O1",
+                    "weekday": "tue",
+                    "shift_start": "08:00",
+                    "shift_end": "15:30",
+                },
+            ],
+            "staff.csv:3:offer_id: 'O1' is not a home_visit offer in offers.csv",
+        ),
+        (
+            "staff.csv",
+            [
+                {
+                    "staff_id": "T1",
+                    "offer_id": "O3",
+                    "weekday": "mon",
+                    "shift_start": "15:30",
+                    "shift_end": "08:00",
+                }
+            ],
+            "staff.csv:2:shift_start: starts at 15:30, not before it ends at 08:00",
+        ),
+        (
+            "travel_times.csv",
+            [
+                {"origin_id": "P1", "destination_id": "O1", "minutes": 12, "mode": "bus"},
+                {"origin_id": "P1", "destination_id": "O7", "minutes": 5, "mode": ""},
+            ],
+            "travel_times.csv:3:destination_id: offer 'O7' is not in offers.csv",
+        ),
+        (
+            "travel_times.csv",
+            [{"origin_id": "P1", "destination_id": "O1", "minutes": 12, "mode": "tram"}],
+            "travel_times.csv:2:mode: 'tram' is not a known mode",
+        ),
+        (
+            "candidates.csv",
+            [
+                {
+                    "candidate_id": "C1",
+                    "name": "Nyt hold",
+                    "lat": 55.39,
+                    "lon": 10.38,
+                    "weekday": "tue",
+                    "start": "17:00",
+                    "end": "18:30",
+                    "size": 0,
+                    "cohort_every_weeks": 4,
+                    "first_date": "2027-01-19",
+                    "staff_hours_week": 6,
+                }
+            ],
+            "candidates.csv:2:size: must be at least 1, not 0",
+        ),
+    ],
+    ids=["staff_not_home_visit", "shift_ends_first", "travel_unknown_offer", "travel_mode", "size"],
+)
+def test_optional_files_are_checked_against_the_others(
+    dataset_dir: Path, name: str, rows: list[dict[str, object]], expected: str
+) -> None:
+    """staff, travel_times and candidates point only at offers that exist and fit."""
+    write(dataset_dir, name, rows)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert any(line.startswith(expected) for line in problem_lines(caught.value))
+
+
+def test_a_broken_district_file_is_listed_with_the_table_problems(dataset_dir: Path) -> None:
+    """An unreadable districts.geojson is one more problem in the same list."""
+    (dataset_dir / "districts.geojson").write_text("{ not json", encoding="utf-8")
+    _edit("offers.csv", 2, "kind", "club")(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    files = [p.file for p in caught.value.problems]
+    assert files == ["offers.csv", "districts.geojson"]
+
+
+def test_loaded_tables_are_typed(demo: Dataset) -> None:
+    """Points are GeoDataFrames in EPSG:25832 (metres), lists are tuples, dates are dates."""
+    assert demo.offers.crs == "EPSG:25832"
+    assert demo.patients.crs == "EPSG:25832"
+    assert demo.districts is not None and demo.districts.crs == "EPSG:25832"
+    assert demo.candidates is not None and demo.candidates.crs == "EPSG:25832"
+    # Odense lies around 585 km east, 6,140 km north in UTM 32N
+    assert demo.offers["x"].between(570_000, 600_000).all()
+    assert demo.offers["y"].between(6_125_000, 6_155_000).all()
+    assert demo.sessions["first_date"].dtype == "datetime64[ns]"
+    assert demo.patients["discharge_date"].dtype == "datetime64[ns]"
+    assert demo.sessions["capacity"].dtype == np.int64
+    assert demo.offers["fee_dkk_month"].dtype == np.float64
+    assert demo.patients["home_bound"].dtype == bool
+    assert all(isinstance(v, tuple) for v in demo.offers["languages"])
+    assert all(isinstance(w, Window) for v in demo.patients["available"] for w in v)
+    assert (demo.sessions["start_min"] < demo.sessions["end_min"]).all()
+    assert set(demo.sessions["day"]) <= set(range(7))
+
+
+def test_empty_optional_cells_take_the_documented_defaults(tmp_path: Path) -> None:
+    """A patients.csv with only the four required columns gets every documented default."""
+    root = valid_dataset(tmp_path / "d")
+    (root / "patients.csv").write_text(
+        "patient_id,lat,lon,discharge_date\nP1,55.4,10.39,2027-02-10\n", encoding="utf-8"
+    )
+    row = load_dataset(root).patients.iloc[0]
+    assert row["diagnoses"] == ()
+    assert row["gender"] == "other"
+    assert row["gender_pref"] == "any"
+    assert row["modes"] == ("walk",)
+    assert row["max_travel_min"] == 30
+    assert row["available"] == ()
+    assert row["group_tolerance"] == "large"
+    assert row["budget_dkk_month"] == 0.0
+    assert row["languages"] == ("da",)
+    assert row["intensity_max"] == "moderate"
+    assert not row["needs_supervision"] and not row["home_bound"] and not row["escalate"]
+    assert not any(row[f] for f in ("lives_alone", "short_education", "low_income"))
+    assert not row["multimorbidity"] and not row["mental_health"]
+    assert row["prior_offer_id"] == ""
+
+
+def test_danish_spreadsheet_export_loads_like_utf8() -> None:
+    """The same rows as Windows-1252 with ';', decimal comma, DD-MM-YYYY, ja/nej and '|'
+    lists load to exactly the frames of the UTF-8 file with a BOM."""
+    utf8 = load_dataset(DATA / "utf8_export")
+    danish = load_dataset(DATA / "danish_export")
+    for name in ("offers", "sessions", "patients"):
+        pd.testing.assert_frame_equal(getattr(utf8, name), getattr(danish, name))
+
+
+def test_fixture_cells_mean_what_they_say() -> None:
+    """BOM, Windows-1252 letters, quoted ';' inside a ';' file and '|' inside a ',' file."""
+    ds = load_dataset(DATA / "danish_export")
+    offers = ds.offers.set_index("offer_id")
+    assert offers.loc["O1", "name"] == "Gåklub Ærø-kvarteret"
+    assert offers.loc["O1", "tags"] == ("walking", "social")
+    assert offers.loc["O1", "description"] == "Vi går 5 km; kaffe bagefter"
+    assert offers.loc["O2", "fee_dkk_month"] == 120.5
+    patients = ds.patients.set_index("patient_id")
+    assert patients.loc["P2", "diagnoses"] == ("heart", "copd")
+    assert patients.loc["P2", "budget_dkk_month"] == 1000.0
+    assert patients.loc["P1", "available"] == (Window(0, 480, 720), Window(2, 1020, 1260))
+    utf8 = load_dataset(DATA / "utf8_export")
+    assert utf8.offers.set_index("offer_id").loc["O1", "tags"] == ("walking", "social")
+    assert list(utf8.offers.columns[:2]) == ["offer_id", "name"]  # the BOM is not in a name
+
+
+def test_blank_spreadsheet_rows_are_skipped_and_rows_keep_their_numbers(
+    dataset_dir: Path,
+) -> None:
+    """Empty rows (';;;' or blank lines) are ignored; a later problem keeps its spreadsheet row."""
+    lines = (dataset_dir / "sessions.csv").read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "")  # a blank line as row 3
+    lines.insert(3, ",,,,,,")  # an emptied row as row 4
+    lines[4] = lines[4].replace("17:00", "25:00")  # session S2, now row 5
+    (dataset_dir / "sessions.csv").write_text("\n".join(lines) + "\n,,,,,,\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert problem_lines(caught.value) == [
+        "sessions.csv:5:start: '25:00' is not a time of day (HH:MM, 00:00-23:59)"
+    ]
+
+
+def test_column_names_ignore_case_spaces_and_order(dataset_dir: Path) -> None:
+    """'  Offer_ID ' is offer_id; columns may come in any order; unknown columns are kept."""
+    frame = pd.read_csv(dataset_dir / "offers.csv", dtype=str, keep_default_na=False)
+    frame = frame[list(reversed(frame.columns))]
+    frame.columns = [f"  {c.upper()} " for c in frame.columns]
+    frame["Note"] = "x"
+    frame.to_csv(dataset_dir / "offers.csv", index=False)
+    ds = load_dataset(dataset_dir)
+    assert list(ds.offers["offer_id"]) == ["O1", "O2", "O3"]
+    assert list(ds.offers["note"]) == ["x", "x", "x"]
+
+
+@pytest.mark.slow
+def test_a_file_of_100000_rows_loads(tmp_path: Path) -> None:
+    """100,000 patients load, every row checked (timing: benchmarks/bench_load.py)."""
+    root = valid_dataset(tmp_path / "big")
+    n = 100_000
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "patient_id": [f"P{i:06d}" for i in range(n)],
+            "lat": np.round(55.33 + 0.14 * rng.random(n), 6),
+            "lon": np.round(10.25 + 0.27 * rng.random(n), 6),
+            "discharge_date": pd.Timestamp("2027-01-04")
+            + pd.to_timedelta(rng.integers(0, 56, n), unit="D"),
+            "diagnoses": rng.choice(["heart", "copd", "heart;diabetes", "cancer"], n),
+            "modes": rng.choice(["walk", "walk;bus", "walk;bike;car"], n),
+            "available": rng.choice(["", "mon 16:00-21:00;wed 16:00-21:00", "tue 09:00-12:00"], n),
+            "budget_dkk_month": rng.choice([0, 50, 150, 300], n),
+            "lives_alone": rng.choice(["true", "false"], n),
+        }
+    )
+    frame.loc[n - 1, "lat"] = 123.0  # the last row, spreadsheet row 100,001
+    frame.to_csv(root / "patients.csv", index=False, date_format="%Y-%m-%d")
+    with pytest.raises(InputError) as caught:
+        load_dataset(root)
+    assert problem_lines(caught.value) == [
+        "patients.csv:100001:lat: latitude 123.0 is outside -90..90"
+    ]
+    frame.loc[n - 1, "lat"] = 55.4
+    frame.to_csv(root / "patients.csv", index=False, date_format="%Y-%m-%d")
+    ds = load_dataset(root)
+    assert len(ds.patients) == n
+    assert ds.patients["patient_id"].is_unique
+    assert ds.patients["modes"].map(len).max() == 3
+    assert ds.patients["lives_alone"].dtype == bool
