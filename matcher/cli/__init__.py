@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     app_commands,
     data_commands,
+    gaps_commands,
     plan_commands,
     recommend_commands,
     schedule_commands,
@@ -26,6 +27,7 @@ _COMMAND_MODULES = (
     store_commands,
     recommend_commands,
     schedule_commands,
+    gaps_commands,
 )
 
 

@@ -1,0 +1,303 @@
+"""Commands for the municipality: ``brobygger gaps`` and ``brobygger sites``."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from ..domain import KINDS
+from ..errors import InputError, Problem
+from .common import app, err, handle_errors, out, report_warnings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from ..io import Dataset
+    from ..weights import Weights
+
+DistrictsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--districts",
+        help="District map (GeoJSON, GeoPackage or Shapefile, any declared CRS) instead of "
+        "the dataset's own districts file; without either, a regular grid.",
+    ),
+]
+IdColumnOption = Annotated[
+    str,
+    typer.Option("--id-column", help="Property holding the district id (e.g. lau_1)."),
+]
+NameColumnOption = Annotated[
+    str,
+    typer.Option("--name-column", help="Property holding the district name (e.g. label_dk)."),
+]
+TravelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--travel-times",
+        help="origin_id,destination_id,minutes[,mode] from a router; origins may be "
+        "patient or district ids. Replaces the dataset's travel_times.csv.",
+    ),
+]
+WeightsOption = Annotated[
+    Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+]
+
+
+def _weights(path: Path | None, problems: list[Problem]) -> Weights | None:
+    from ..weights import Weights
+
+    try:
+        return Weights.load(path)
+    except InputError as exc:
+        problems += exc.problems
+        return None
+
+
+def _inputs(
+    directory: Path,
+    districts: Path | None,
+    id_column: str,
+    name_column: str,
+    travel_times: Path | None,
+    problems: list[Problem],
+) -> tuple[Dataset, gpd.GeoDataFrame | None]:
+    """The dataset, with the given travel times, and the given districts;
+    raises one InputError listing the problems of every input at once."""
+    from ..geo import read_districts
+    from ..io import load_dataset
+    from ..schema import TRAVEL_TIMES
+    from ..tables import read_table
+
+    dataset = shapes = table = None
+    try:
+        dataset = load_dataset(directory)
+    except InputError as exc:
+        problems += exc.problems
+    if districts is not None:
+        try:
+            shapes = read_districts(districts, id_column=id_column, name_column=name_column)
+        except InputError as exc:
+            problems += exc.problems
+    if travel_times is not None:
+        if not travel_times.is_file():
+            problems.append(Problem(travel_times.name, None, None, "file not found"))
+        else:
+            spec = dataclasses.replace(TRAVEL_TIMES, name=travel_times.name)
+            read = read_table(travel_times, spec)
+            table = read.frame
+            problems += read.problems
+            if table is not None and dataset is not None:
+                offers = set(dataset.offers["offer_id"])
+                problems += [
+                    Problem(
+                        spec.name, int(row), "destination_id", f"offer '{v}' is not in offers.csv"
+                    )
+                    for row, v in zip(read.rows, table["destination_id"], strict=True)
+                    if v not in offers
+                ]
+    if problems or dataset is None:
+        raise InputError(problems)
+    if table is not None:
+        dataset = dataset.replace(travel_times=table)
+    report_warnings(dataset.warnings)
+    return dataset, shapes
+
+
+def _out_folder(out_dir: Path, problems: list[Problem]) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(Problem(str(out_dir), None, None, "exists and is not a folder"))
+
+
+@app.command()
+@handle_errors
+def gaps(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for gaps.csv, gaps.geojson, gaps.png, coverage.csv."),
+    ],
+    districts: DistrictsOption = None,
+    id_column: IdColumnOption = "district_id",
+    name_column: NameColumnOption = "name",
+    travel_times: TravelOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help=f"Map only this kind ({', '.join(KINDS)}); default all."),
+    ] = None,
+    band: Annotated[
+        str | None,
+        typer.Option(
+            "--band",
+            help="Only sessions starting before 16:00 (day) or at 16:00 or later (evening).",
+        ),
+    ] = None,
+    weights: WeightsOption = None,
+) -> None:
+    """Map where patients have no suitable next step, per district and kind.
+
+    Coverage is the share of a district's patients with at least one session
+    that obeys every rule of a match; E2SFCA is places per 1,000 patients
+    within 30 minutes of the district's population centre (faster of walking
+    and bus; home visits: the staff's drive). Counts below 5, and shares and
+    scores computed from them, are left empty.
+    """
+    from ..export import atomic_path, write_csv, write_text
+    from ..gapmap import gaps_png
+    from ..gaps import gap_analysis
+
+    problems: list[Problem] = []
+    if kind is not None and kind not in KINDS:
+        problems.append(Problem("--kind", None, None, f"'{kind}' is not one of {', '.join(KINDS)}"))
+    if band is not None and band not in ("day", "evening"):
+        problems.append(Problem("--band", None, None, f"'{band}' is not day or evening"))
+    _out_folder(out_dir, problems)
+    chosen = _weights(weights, problems)
+    dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
+    analysis = gap_analysis(dataset, shapes, weights=chosen, band=band or "any")
+    table = analysis.table()
+    long = analysis.long_table()
+    geojson = analysis.to_geojson()
+    png = gaps_png(analysis, [kind] if kind else None)
+    write_csv(table, out_dir / "gaps.csv")
+    write_csv(long, out_dir / "coverage.csv")
+    write_text(out_dir / "gaps.geojson", geojson)
+    with atomic_path(out_dir / "gaps.png") as tmp:
+        tmp.write_bytes(png)
+    _print_gaps(table, [kind] if kind else list(KINDS))
+    out.print(f"wrote gaps.csv, coverage.csv, gaps.geojson and gaps.png to {out_dir}")
+
+
+def _print_gaps(table: pd.DataFrame, kinds: list[str]) -> None:
+    view = Table(title=f"Coverage in {len(table)} districts (empty: a count below 5)")
+    view.add_column("kind")
+    view.add_column("districts shown", justify="right")
+    view.add_column("lowest share", justify="left")
+    for kind in kinds:
+        share = table[f"served_share_{kind}"]
+        shown = share.notna()
+        if shown.any():
+            low = table[shown].loc[share[shown].astype(float).idxmin()]
+            lowest = f"{low['name']} {float(low[f'served_share_{kind}']):.0%}"
+        else:
+            lowest = "-"
+        view.add_row(kind.replace("_", " "), f"{int(shown.sum())} of {len(table)}", lowest)
+    out.print(view)
+
+
+@app.command()
+@handle_errors
+def sites(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")],
+    weekday: Annotated[str, typer.Option("--weekday", help="mon ... sun.")],
+    start: Annotated[str, typer.Option("--start", help="Session start, HH:MM.")],
+    end: Annotated[str, typer.Option("--end", help="Session end, HH:MM.")],
+    group_size: Annotated[int, typer.Option("--group-size", help="Typical participants.")],
+    fee: Annotated[float, typer.Option("--fee", help="Fee in DKK per month.")] = 0.0,
+    k: Annotated[int, typer.Option("--k", help="How many sites to pick.")] = 3,
+    intensity: Annotated[str, typer.Option(help="low, moderate or high.")] = "low",
+    supervised: Annotated[
+        bool, typer.Option("--supervised/--unsupervised", help="A professional is present.")
+    ] = True,
+    languages: Annotated[str, typer.Option(help="Languages spoken, ;-separated.")] = "da",
+    diagnoses: Annotated[str, typer.Option(help="Diagnoses, ;-separated, or all.")] = "all",
+    gender: Annotated[str, typer.Option(help="any, men or women.")] = "any",
+    among: Annotated[
+        str,
+        typer.Option(
+            help="Serve patients with no option of this kind (kind) or none at all (any)."
+        ),
+    ] = "kind",
+    districts: DistrictsOption = None,
+    id_column: IdColumnOption = "district_id",
+    name_column: NameColumnOption = "name",
+    travel_times: TravelOption = None,
+    weights: WeightsOption = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write the chosen sites as CSV here.")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0, help="Seconds for CP-SAT.")
+    ] = 30.0,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+) -> None:
+    """Pick the K best sites (venues or district centres) for a new activity:
+    together they serve the most patients who have no suitable option now."""
+    from ..export import write_csv
+    from ..siting import NewActivity, best_sites
+
+    def listed(text: str) -> tuple[str, ...]:
+        return tuple(p.strip() for p in text.replace("|", ";").split(";") if p.strip())
+
+    activity = NewActivity(
+        kind=kind,
+        weekday=weekday.lower()[:3],
+        start=start,
+        end=end,
+        group_size=group_size,
+        fee_dkk_month=fee,
+        diagnoses=listed(diagnoses),
+        languages=listed(languages),
+        gender=gender,
+        intensity=intensity,
+        supervised=supervised,
+    )
+    problems = activity.problems()
+    if k < 1:
+        problems.append(Problem("--k", None, None, "must be at least 1"))
+    if among not in ("kind", "any"):
+        problems.append(Problem("--among", None, None, f"'{among}' is not kind or any"))
+    if out_path is not None and out_path.is_dir():
+        problems.append(Problem(str(out_path), None, None, "is a folder; give a file name"))
+    chosen = _weights(weights, problems)
+    dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
+    choice = best_sites(
+        dataset,
+        activity,
+        k,
+        districts=shapes,
+        weights=chosen,
+        among="any" if among == "any" else "kind",
+        time_limit=time_limit,
+        seed=seed,
+    )
+    table = choice.table()
+    view = Table(
+        title=f"Best {len(table)} of {choice.candidates} sites for a new "
+        f"{kind.replace('_', ' ')} ({weekday} {start}-{end})"
+    )
+    for column in ("site", "lat, lon", "serves", "only here"):
+        view.add_column(column, justify="right" if column in ("serves", "only here") else "left")
+    for row in table.itertuples():
+        view.add_row(
+            str(row.name),
+            f"{row.lat:.5f}, {row.lon:.5f}",
+            _count(row.serves),
+            _count(row.only_here),
+        )
+    out.print(view)
+    out.print(
+        f"patients without a suitable option now: {_count(choice.unserved)}; "
+        f"served by the chosen sites: {_count(choice.covered)} "
+        f"({'proven best' if choice.optimal else choice.status.lower()})"
+    )
+    for note in choice.notes:
+        err.print(f"note: {note}")
+    if out_path is not None:
+        write_csv(table, out_path)
+        out.print(f"wrote {out_path}")
+
+
+def _count(value: object) -> str:
+    """A count for the terminal: below 5 is shown as "fewer than 5"."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or int(str(value)) < 5:
+        return "fewer than 5"
+    return str(value)
