@@ -7,11 +7,13 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .discharge import DischargeState
 from .i18n import text
 from .launch import ENV_DATA, ENV_LANG, ENV_TILES
 from .state import DataState, PlanningState
 from .views.common import STYLE
 from .views.data_view import DataView
+from .views.discharge import DischargeView
 from .views.planning import PlanningView
 
 __all__ = ["BrobyggerApp", "default_app"]
@@ -36,13 +38,19 @@ class BrobyggerApp(w.VBox):
     ) -> None:
         self.data = DataState(lang=lang)
         self.planning = PlanningState(self.data)
+        self.discharge = DischargeState(self.data)
         self.tiles = tiles
         if data_dir is not None:
             self.data.load(data_dir)
         self.data_view = DataView(self.data)
+        self.discharge_view = DischargeView(self.data, self.discharge, tiles)
         self.planning_view = PlanningView(self.data, self.planning)
-        self.tabs = w.Tab(children=[self.planning_view, self.data_view])
-        self.tabs.titles = (text("tab_planning", lang), text("tab_data", lang))
+        self.tabs = w.Tab(children=[self.discharge_view, self.planning_view, self.data_view])
+        self.tabs.titles = (
+            text("tab_discharge", lang),
+            text("tab_planning", lang),
+            text("tab_data", lang),
+        )
         title = w.HTML(f"<h2>{text('app_title', lang)}</h2>")
         super().__init__([STYLE, title, self.tabs])
 

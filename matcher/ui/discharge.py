@@ -1,0 +1,193 @@
+"""State of the discharge view: one patient's profile, next steps and booking.
+
+The physiotherapist fills in a profile (or starts from a patient of the
+dataset), finds the next steps that fit, books one and gets the hand-out.
+Everything goes through the same public functions as the command line:
+``matcher.recommend.Recommender``, ``matcher.suggest``, ``matcher.store``
+and ``matcher.handout``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+from traitlets import Any as AnyTrait
+from traitlets import Dict, HasTraits, List, Unicode
+
+from ..domain import VULNERABILITY_FLAGS
+from ..errors import InputError
+from ..io import points
+from ..profile import check_patient, patient_cells
+from .state import DataState
+
+__all__ = ["PROFILE_DEFAULTS", "DischargeState"]
+
+#: A new profile before anything is filled in: the common case at a closing
+#: conversation (walks, can take the bus, 30 minutes, any time, medium group).
+PROFILE_DEFAULTS: dict[str, Any] = {
+    "patient_id": "",
+    "lat": 55.3959,
+    "lon": 10.3883,
+    "discharge_date": "",
+    "diagnoses": ("heart",),
+    "gender": "woman",
+    "gender_pref": "any",
+    "modes": ("walk", "bus"),
+    "max_travel_min": 30,
+    "available": "",
+    "group_tolerance": "medium",
+    "budget_dkk_month": 200.0,
+    "languages": ("da",),
+    "intensity_max": "moderate",
+    "needs_supervision": False,
+    "home_bound": False,
+    "interests": (),
+    **dict.fromkeys(VULNERABILITY_FLAGS, False),
+    "escalate": False,
+    "prior_offer_id": "",
+}
+
+
+class DischargeState(HasTraits):
+    """One patient at the closing conversation."""
+
+    profile = Dict()
+    problems = List(Unicode())
+    options = AnyTrait(None, allow_none=True)  # recommendation frame
+    nothing_fits = AnyTrait(None, allow_none=True)  # matcher.suggest.NothingFits
+    booking = AnyTrait(None, allow_none=True)  # matcher.store.BookingInfo
+    booking_message = Unicode("")
+    handout = Unicode("")
+    error = Unicode("")
+
+    def __init__(self, data: DataState, db_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data = data
+        self.db_url = db_url or os.environ.get("BROBYGGER_DB") or None
+        self._recommender: Any = None
+        self.profile = self._defaults()
+        data.observe(self._new_data, names="version")
+
+    # -- profile ----------------------------------------------------------
+    def _defaults(self) -> dict[str, Any]:
+        profile = dict(PROFILE_DEFAULTS)
+        ds = self.data.dataset
+        if ds is not None and len(ds.patients):
+            profile["lat"] = round(float(ds.patients["lat"].median()), 6)
+            profile["lon"] = round(float(ds.patients["lon"].median()), 6)
+            profile["discharge_date"] = ds.patients["discharge_date"].min().strftime("%Y-%m-%d")
+        return profile
+
+    def _new_data(self, _: Any = None) -> None:
+        self._recommender = None
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh profile and no results."""
+        self.profile = self._defaults()
+        self._clear()
+
+    def _clear(self) -> None:
+        self.options = None
+        self.nothing_fits = None
+        self.problems = []
+        self.error = ""
+        self.booking = None
+        self.booking_message = ""
+        self.handout = ""
+
+    def set(self, **values: Any) -> None:
+        """Change fields of the profile (``patients.csv`` column names)."""
+        unknown = [k for k in values if k not in PROFILE_DEFAULTS]
+        if unknown:
+            raise KeyError(f"not a profile field: {', '.join(unknown)}")
+        self.profile = {**self.profile, **values}
+
+    def start_from(self, patient_id: str) -> None:
+        """Fill the profile from a patient of the dataset."""
+        ds = self.data.dataset
+        rows = ds.patients[ds.patients["patient_id"] == patient_id] if ds is not None else None
+        if rows is None or len(rows) == 0:
+            self.problems = [f"patient:-:patient_id: '{patient_id}' is not in the dataset"]
+            return
+        cells = patient_cells(rows.iloc[0].to_dict())
+        self.profile = {
+            **self._defaults(),
+            **{k: v for k, v in cells.items() if k in PROFILE_DEFAULTS},
+        }
+        self._clear()
+
+    def check(self) -> pd.DataFrame | None:
+        """The profile as a checked patient row, or None with ``problems`` set."""
+        try:
+            row = check_patient(self.profile)
+        except InputError as exc:
+            self.problems = [str(p) for p in exc.problems]
+            return None
+        if not str(self.profile.get("patient_id", "")).strip():
+            self.problems = [
+                "patient:-:patient_id: give the patient's pseudonym (never a name or CPR number)"
+            ]
+            return None
+        self.problems = []
+        return row
+
+    # -- actions ----------------------------------------------------------
+    def recommender(self) -> Any:
+        """The recommender for the current data, counting existing bookings."""
+        if self._recommender is None:
+            from ..recommend import Recommender
+
+            booked = self._booked()
+            self._recommender = Recommender(self.data.dataset, booked=booked)
+        return self._recommender
+
+    def _booked(self) -> dict[str, int]:
+        from ..store import booked_counts
+        from ..store.db import database_exists, resolve_db_url
+
+        url = resolve_db_url(self.db_url)
+        return booked_counts(url) if database_exists(url) else {}
+
+    def find(self, top: int = 5) -> None:
+        """Rank the next steps that fit the profile."""
+        self._clear()
+        if self.data.dataset is None or self.check() is None:
+            return
+        try:
+            frame = self.recommender().recommend(dict(self.profile), top=top, lang=self.data.lang)
+        except InputError as exc:
+            self.problems = [str(p) for p in exc.problems]
+            return
+        self.nothing_fits = frame.attrs.get("nothing_fits")
+        self.options = frame
+
+    def book(self, session_id: str) -> bool:
+        """Hold a place in ``session_id`` for this patient and make the hand-out."""
+        from ..handout import handout_html
+        from ..store import SessionFull, book_from_dataset, open_store
+
+        row = self.check()
+        ds = self.data.dataset
+        if row is None or ds is None:
+            return False
+        pid = str(self.profile["patient_id"]).strip()
+        others = ds.patients[ds.patients["patient_id"] != pid].drop(columns="geometry")
+        with_profile = ds.replace(patients=points(pd.concat([others, row], ignore_index=True)))
+        try:
+            with open_store(self.db_url) as store:
+                booking, _ = book_from_dataset(store, with_profile, pid, session_id)
+        except SessionFull:
+            self.booking_message = "full"
+            self._recommender = None
+            return False
+        except InputError as exc:
+            self.problems = [str(p) for p in exc.problems]
+            return False
+        self.booking = booking
+        self.booking_message = "booked"
+        self._recommender = None  # the place is taken now
+        self.handout = handout_html(with_profile, pid, session_id, lang=self.data.lang)
+        return True
