@@ -1,0 +1,168 @@
+"""Writing datasets and tables: both CSV dialects round-trip, and nothing is half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from matcher import Dataset, load_dataset
+from matcher.export import Dialect, atomic_path, save_dataset, write_csv, write_text
+
+TABLES = ("offers", "sessions", "patients", "staff", "candidates", "travel_times")
+
+
+def assert_same_dataset(left: Dataset, right: Dataset) -> None:
+    """Every table equal, column by column and type by type; districts to a micrometre."""
+    for name in TABLES:
+        a, b = getattr(left, name), getattr(right, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+    if left.districts is None or right.districts is None:
+        assert left.districts is right.districts
+        return
+    pd.testing.assert_frame_equal(
+        left.districts.drop(columns="geometry"), right.districts.drop(columns="geometry")
+    )
+    assert left.districts.crs == right.districts.crs
+    # districts pass through EPSG:4326 in the file, so compare to a micrometre
+    assert left.districts.geometry.geom_equals_exact(right.districts.geometry, 1e-6).all()
+
+
+@pytest.mark.parametrize("dialect", ["utf8", "danish"])
+def test_saved_demo_loads_to_identical_frames(
+    demo: Dataset, tmp_path: Path, dialect: Dialect
+) -> None:
+    """The demo written as UTF-8 or as a Danish spreadsheet export loads to the same frames,
+    geometry included."""
+    save_dataset(demo, tmp_path / dialect, dialect=dialect)
+    again = load_dataset(tmp_path / dialect)
+    assert_same_dataset(demo, again)
+    assert again.warnings == ()
+
+
+def test_danish_export_is_what_a_danish_spreadsheet_writes(demo: Dataset, tmp_path: Path) -> None:
+    """Windows-1252, ';', decimal comma, '|' lists, DD-MM-YYYY dates, ja/nej and CRLF."""
+    save_dataset(demo, tmp_path, dialect="danish")
+    raw = (tmp_path / "patients.csv").read_bytes()
+    text = raw.decode("cp1252")
+    header, first = text.split("\r\n")[:2]
+    assert header.startswith("patient_id;lat;lon;discharge_date;")
+    cells = dict(zip(header.split(";"), first.split(";"), strict=True))
+    row = demo.patients.iloc[0]
+    assert cells["lat"] == repr(float(row["lat"])).replace(".", ",")
+    assert cells["discharge_date"] == row["discharge_date"].strftime("%d-%m-%Y")
+    assert cells["modes"] == "|".join(row["modes"])
+    assert cells["lives_alone"] == ("ja" if row["lives_alone"] else "nej")
+    offers = (tmp_path / "offers.csv").read_bytes()
+    assert "Næsby".encode("cp1252") in offers  # demo names with æ, ø, å in Windows-1252
+    assert not offers.startswith(b"\xef\xbb\xbf")
+
+
+def test_utf8_export_is_plain_csv(demo: Dataset, tmp_path: Path) -> None:
+    """UTF-8 without BOM, ',', decimal point, ';' lists, ISO dates, true/false and LF."""
+    save_dataset(demo, tmp_path)
+    raw = (tmp_path / "patients.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" not in raw
+    header, first = raw.decode("utf-8").split("\n")[:2]
+    row = demo.patients.iloc[0]
+    assert f",{row['discharge_date']:%Y-%m-%d}," in first
+    assert ("true" if row["lives_alone"] else "false") in first
+    assert header.count(",") == 23
+
+
+def test_letters_windows_1252_cannot_hold_are_kept(demo: Dataset, tmp_path: Path) -> None:
+    """A Polish or Arabic name is never replaced by '?': the Danish file becomes UTF-8 with BOM
+    and loads back unchanged."""
+    offers = demo.offers.copy()
+    offers.loc[0, "name"] = "Spacer w Łodzi"
+    offers.loc[1, "description"] = "مجموعة المشي"
+    changed = demo.replace(offers=offers)
+    save_dataset(changed, tmp_path, dialect="danish")
+    raw = (tmp_path / "offers.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"?" not in raw
+    again = load_dataset(tmp_path)
+    pd.testing.assert_frame_equal(again.offers, changed.offers)
+    assert (tmp_path / "sessions.csv").read_bytes()[:3] != b"\xef\xbb\xbf"  # others stay cp1252
+
+
+def test_open_ended_sessions_are_written_as_empty_weeks(demo: Dataset, tmp_path: Path) -> None:
+    """weeks = 0 in a frame means 'not given' and is written as an empty cell, not 0."""
+    save_dataset(demo, tmp_path)
+    sessions = pd.read_csv(tmp_path / "sessions.csv", dtype=str, keep_default_na=False)
+    open_ended = demo.sessions["weeks"].to_numpy() == 0
+    assert open_ended.any()
+    assert (sessions.loc[open_ended, "weeks"] == "").all()
+
+
+def test_a_failed_save_writes_nothing(
+    demo: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the last file cannot be written, none of the others appear, and no temporary
+    file is left behind."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        save_dataset(demo, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failed_save_keeps_the_previous_files(
+    demo: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving over a dataset that fails half-way leaves the old dataset exactly as it was."""
+    save_dataset(demo, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", broken)
+    smaller = demo.replace(patients=demo.patients.iloc[:10])
+    with pytest.raises(OSError):
+        save_dataset(smaller, tmp_path, dialect="danish")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_atomic_path_replaces_only_on_success(tmp_path: Path) -> None:
+    """A block that fails leaves the old file untouched and no temporary file behind."""
+    target = tmp_path / "PLAN.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("stopped")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PLAN.csv"]
+    with atomic_path(target) as tmp:
+        tmp.write_text("new\n", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PLAN.csv"]
+
+
+def test_write_text_creates_folders_and_writes_whole_files(tmp_path: Path) -> None:
+    """write_text makes the parent folder and writes the text in one piece."""
+    target = tmp_path / "out" / "PLAN.json"
+    write_text(target, '{"placed": 3}\n')
+    assert target.read_text(encoding="utf-8") == '{"placed": 3}\n'
+
+
+@pytest.mark.parametrize(
+    ("dialect", "expected"),
+    [
+        ("utf8", "patient_id,travel_min,start_date\nP1,12.5,2027-01-04\n"),
+        ("danish", "patient_id;travel_min;start_date\r\nP1;12,5;2027-01-04\r\n"),
+    ],
+)
+def test_write_csv_speaks_both_dialects(tmp_path: Path, dialect: Dialect, expected: str) -> None:
+    """A result table is written with '.' or, for spreadsheets, ';' and a decimal comma."""
+    frame = pd.DataFrame({"patient_id": ["P1"], "travel_min": [12.5], "start_date": ["2027-01-04"]})
+    write_csv(frame, tmp_path / "PLAN.csv", dialect=dialect)
+    assert (tmp_path / "PLAN.csv").read_bytes() == expected.encode("cp1252")
