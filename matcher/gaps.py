@@ -285,7 +285,8 @@ class GapAnalysis:
         for k, kind in enumerate(self.kinds):
             out[f"served_share_{kind}"] = _floats(cells["share"][:, k, b])
             out[f"e2sfca_{kind}"] = _floats(cells["score"][:, k, b])
-        out["offers"] = self.offers
+        # a district with fewer than 5 patients shows nothing but its name
+        out["offers"] = _ints(np.where(self.patients >= MIN_COUNT, self.offers, np.nan))
         for k, kind in enumerate(self.kinds):
             out[f"reason_{kind}"] = _texts(cells["reason"][:, k, b])
         if self.band == "any":

@@ -1,0 +1,305 @@
+"""Gap analysis: coverage per district, kind and band; E2SFCA; suppression below 5."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from builders import LAT, LON, build, offer, patient, session
+from pyproj import Transformer
+from shapely.geometry import box
+
+from matcher import Dataset
+from matcher.gaps import (
+    BANDS,
+    NO_SESSIONS,
+    GapAnalysis,
+    band_mask,
+    centre_minutes,
+    e2sfca,
+    gap_analysis,
+    step_weights,
+)
+from matcher.geo import CRS, OUTSIDE, read_districts
+from matcher.weights import Weights
+
+_TO_UTM = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+#: The builders' centre (Odense) in EPSG:25832 metres.
+CX, CY = _TO_UTM.transform(LON, LAT)
+
+
+def at(dx: float, dy: float = 0.0) -> dict[str, float]:
+    """lat/lon of the point ``dx``, ``dy`` metres east and north of the centre."""
+    lon, lat = _TO_UTM.transform(CX + dx, CY + dy, direction="INVERSE")
+    return {"lat": lat, "lon": lon}
+
+
+def two_districts() -> gpd.GeoDataFrame:
+    """Vest (D1) west of the centre and Øst (D2) east of it, each 3 x 3 km."""
+    return gpd.GeoDataFrame(
+        {"district_id": ["D1", "D2"], "name": ["Vest", "Øst"]},
+        geometry=[
+            box(CX - 3000, CY - 1500, CX, CY + 1500),
+            box(CX, CY - 1500, CX + 3000, CY + 1500),
+        ],
+        crs=CRS,
+    )
+
+
+def people(n: int, prefix: str, dx: float, **changes: Any) -> list[dict[str, Any]]:
+    """``n`` patients living ``dx`` metres east of the centre."""
+    return [patient(patient_id=f"{prefix}{i}", **at(dx), **changes) for i in range(n)]
+
+
+def coverage_dataset() -> Dataset:
+    """One association walk in Vest on Monday mornings.
+
+    Vest: 5 Danish speakers who fit and 5 who speak only Arabic; Øst: 6 who
+    can walk only 20 minutes, 2.5 km from the walk.
+    """
+    return build(
+        offers=[offer(**at(-1000))],
+        sessions=[session(capacity=10)],
+        patients=people(5, "V", -1000)
+        + people(5, "A", -1000, languages="ar")
+        + people(6, "E", 1500, max_travel_min=20),
+    )
+
+
+def test_share_and_reason_per_district() -> None:
+    """Served share counts patients with an option; the others get the most common rule."""
+    result = gap_analysis(coverage_dataset(), two_districts())
+    table = result.table().set_index("district_id")
+    assert table.loc["D1", "patients"] == 10
+    assert table.loc["D1", "served_share_association"] == 0.5
+    assert table.loc["D1", "reason_association"] == "language"
+    assert table.loc["D2", "patients"] == 6
+    assert table.loc["D2", "reason_association"] == "travel"
+    # nobody served in Øst: a count below 5 (zero), so the share is left empty
+    assert pd.isna(table.loc["D2", "served_share_association"])
+    assert result.served[:2, 2, 0].tolist() == [5, 0]
+
+
+def test_kinds_without_sessions_say_so() -> None:
+    """A kind with no session at all is excluded by 'no_sessions', not a rule."""
+    table = gap_analysis(coverage_dataset(), two_districts()).table().set_index("district_id")
+    assert table.loc["D1", "reason_exit_team"] == NO_SESSIONS
+    assert table.loc["D2", "reason_home_visit"] == NO_SESSIONS
+
+
+def test_time_bands_split_day_and_evening() -> None:
+    """A Monday 10:00 session covers the day band only; evening has no sessions."""
+    result = gap_analysis(coverage_dataset(), two_districts())
+    long = result.long_table().set_index(["district_id", "kind", "band"])
+    assert long.loc[("D1", "association", "day"), "served_share"] == 0.5
+    assert long.loc[("D1", "association", "evening"), "reason"] == NO_SESSIONS
+    assert result.served[0, 2, BANDS.index("evening")] == 0
+    evening = gap_analysis(coverage_dataset(), two_districts(), band="evening").table()
+    assert evening["reason_association"].tolist() == [NO_SESSIONS, NO_SESSIONS]
+
+
+@pytest.mark.parametrize(
+    ("start", "band"), [(0, "day"), (959, "day"), (960, "evening"), (1200, "evening")]
+)
+def test_band_edge_at_four_pm(start: int, band: str) -> None:
+    """Sessions starting before 16:00 are daytime, at or after 16:00 evening."""
+    assert band_mask(np.array([start]), band).tolist() == [True]
+    other = "evening" if band == "day" else "day"
+    assert band_mask(np.array([start]), other).tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "weight"),
+    [
+        (0.0, 1.0),
+        (10.0, 1.0),
+        (10.01, 0.68),
+        (20.0, 0.68),
+        (20.5, 0.22),
+        (30.0, 0.22),
+        (30.01, 0.0),
+        (np.inf, 0.0),
+        (np.nan, 0.0),
+    ],
+)
+def test_step_weights_follow_the_contract_bands(minutes: float, weight: float) -> None:
+    """0-10 min weigh 1.00, 10-20 0.68, 20-30 0.22, nothing beyond 30 (upper edges included)."""
+    assert step_weights(np.array([[minutes]]))[0, 0] == weight
+
+
+def test_e2sfca_matches_hand_computed_values() -> None:
+    """E2SFCA on two districts and two offers equals the numbers worked out by hand.
+
+    W = [[1, .68], [.22, 0]]; R1 = 6 / (10*1 + 20*.22) = 6/14.4; R2 = 4 / (10*.68) = 4/6.8;
+    A1 = 1000 (R1 + .68 R2) = 816.67; A2 = 1000 * .22 R1 = 91.67 places per 1,000.
+    """
+    minutes = np.array([[5.0, 15.0], [25.0, 40.0]])
+    got = e2sfca(minutes, demand=np.array([10, 20]), supply=np.array([6, 4]))
+    assert got == pytest.approx([1000 * (6 / 14.4 + 0.68 * 4 / 6.8), 1000 * 0.22 * 6 / 14.4])
+    assert got == pytest.approx([816.6667, 91.6667], abs=1e-3)
+
+
+def test_e2sfca_offer_out_of_reach_adds_nothing() -> None:
+    """An offer no district reaches within 30 minutes adds no places anywhere."""
+    with np.errstate(all="raise"):
+        both = e2sfca(np.array([[5.0, 45.0]]), demand=np.array([10]), supply=np.array([6, 9]))
+        near = e2sfca(np.array([[5.0]]), demand=np.array([10]), supply=np.array([6]))
+        nobody = e2sfca(np.array([[5.0]]), demand=np.array([0]), supply=np.array([6]))
+    assert both.tolist() == near.tolist() == [600.0]
+    assert nobody.tolist() == [0.0]
+
+
+def travel_dataset(rows: list[dict[str, Any]]) -> Dataset:
+    """Two association offers (6 and 4 places), 10 patients in Vest and 20 in Øst."""
+    return build(
+        offers=[offer(offer_id="O1", **at(-1000)), offer(offer_id="O2", **at(1000))],
+        sessions=[
+            session(session_id="S1", offer_id="O1", capacity=6),
+            session(session_id="S2", offer_id="O2", capacity=4),
+        ],
+        patients=people(10, "V", -1500) + people(20, "E", 1500),
+        travel_times=rows,
+    )
+
+
+def test_e2sfca_from_travel_times_with_district_origins() -> None:
+    """travel_times.csv rows from district ids give the hand-computed E2SFCA."""
+    rows = [
+        {"origin_id": "D1", "destination_id": "O1", "minutes": 5},
+        {"origin_id": "D1", "destination_id": "O2", "minutes": 15},
+        {"origin_id": "D2", "destination_id": "O1", "minutes": 25},
+        {"origin_id": "D2", "destination_id": "O2", "minutes": 40},
+    ]
+    table = gap_analysis(travel_dataset(rows), two_districts()).table()
+    assert table["e2sfca_association"].astype(float).to_numpy() == pytest.approx(
+        [816.67, 91.67], abs=0.01
+    )
+
+
+@pytest.mark.parametrize(
+    ("dx", "expected"),
+    [
+        (500.0, 0.5 * 1.3 / 4.0 * 60),  # too short for the bus: walking
+        (5000.0, 15.0 + 5.0 * 1.4 / 22.0 * 60),  # the bus is faster than walking
+    ],
+)
+def test_centre_travel_is_faster_of_walk_and_bus(dx: float, expected: float) -> None:
+    """Built-in E2SFCA travel: the faster of walking and bus from the centre."""
+    dataset = build(offers=[offer(**at(dx))], patients=[patient()])
+    got = centre_minutes(dataset, np.array([[CX, CY]]), np.array(["D1"]), Weights.load())
+    assert got[0, 0] == pytest.approx(expected, rel=1e-4)
+
+
+def test_home_visit_travel_is_the_staff_drive() -> None:
+    """For home visits E2SFCA uses the staff's drive by car, as the rules do."""
+    dataset = build(offers=[offer(kind="home_visit", group_size=1, **at(5000))])
+    got = centre_minutes(dataset, np.array([[CX, CY]]), np.array(["D1"]), Weights.load())
+    assert got[0, 0] == pytest.approx(4.0 + 5.0 * 1.3 / 35.0 * 60, rel=1e-4)
+
+
+def analysis_with(patients: int, served: int) -> GapAnalysis:
+    """A one-district analysis with these exact counts (association, every band)."""
+    shapes = two_districts().iloc[:1].assign(centre_x=CX, centre_y=CY)
+    counts = np.array([[[served] * 3]])
+    return GapAnalysis(
+        districts=shapes,
+        kinds=("association",),
+        band="any",
+        group_ids=np.array(["D1", OUTSIDE], dtype=object),
+        group_names=np.array(["Vest", "outside every district"], dtype=object),
+        patients=np.array([patients, 0]),
+        offers=np.array([2, 0]),
+        served=np.concatenate([counts, np.zeros_like(counts)]),
+        reason=np.full((2, 1, 3), "travel", dtype=object),
+        score=np.full((2, 1, 3), 12.5),
+    )
+
+
+@pytest.mark.parametrize(
+    ("patients", "served", "share_shown", "reason_shown"),
+    [
+        (20, 10, True, True),
+        (10, 5, True, True),
+        (10, 4, False, True),  # 4 served: a count below 5
+        (10, 6, False, False),  # 4 unserved
+        (10, 0, False, True),  # nobody served reveals everyone's outcome
+        (10, 10, False, False),  # everybody served, likewise
+        (4, 0, False, False),
+    ],
+)
+def test_shares_hidden_when_any_count_is_below_five(
+    patients: int, served: int, share_shown: bool, reason_shown: bool
+) -> None:
+    """A share shows only when served and unserved both number at least 5."""
+    row = analysis_with(patients, served).table().iloc[0]
+    assert pd.notna(row["served_share_association"]) == share_shown
+    assert pd.notna(row["served_share_association_day"]) == share_shown
+    assert pd.notna(row["reason_association"]) == reason_shown
+    assert pd.notna(row["e2sfca_association"]) == (patients >= 5)
+
+
+def test_district_with_three_patients_shows_only_its_name() -> None:
+    """A district with 3 patients shows nothing but its name in tables and GeoJSON."""
+    result = analysis_with(3, 3)
+    row = result.table().iloc[0]
+    assert row[["district_id", "name"]].tolist() == ["D1", "Vest"]
+    assert row.drop(["district_id", "name"]).isna().all()
+    long = result.long_table()
+    assert long[["patients", "served_share", "reason", "e2sfca"]].isna().all().all()
+    feature = gpd.read_file(result.to_geojson()).iloc[0]
+    assert feature["name"] == "Vest"
+    assert feature.drop(["district_id", "name", "geometry"]).isna().all()
+
+
+def test_outside_patients_are_counted_never_lost() -> None:
+    """Patients outside every district form a visible 'outside' row; none is lost."""
+    dataset = build(
+        offers=[offer(**at(-1000))],
+        patients=people(6, "V", -1000) + people(7, "F", 9000),
+    )
+    table = gap_analysis(dataset, two_districts()).table().set_index("district_id")
+    assert table.loc[OUTSIDE, "name"] == "outside every district"
+    assert table.loc[OUTSIDE, "patients"] == 7
+    assert pd.isna(table.loc[OUTSIDE, "e2sfca_association"])  # no catchment centre
+    assert table["patients"].sum() == 13
+
+
+def test_without_districts_a_grid_counts_everyone(demo: Dataset) -> None:
+    """A dataset without districts is analysed on a grid and every patient is counted."""
+    result = gap_analysis(demo.replace(districts=None))
+    assert result.districts["name"].str.startswith("grid ").all()
+    assert int(result.patients.sum()) == len(demo.patients)
+    assert result.patients[-1] == 0  # the grid covers every patient
+
+
+def test_same_result_for_wgs84_and_utm_district_files(demo: Dataset, tmp_path: Path) -> None:
+    """The analysis on a districts file in EPSG:4326 equals that on its EPSG:25832 copy."""
+    assert demo.districts is not None
+    wgs = tmp_path / "wgs.geojson"
+    utm = tmp_path / "utm.gpkg"
+    demo.districts.to_crs("EPSG:4326").to_file(wgs, driver="GeoJSON")
+    demo.districts.to_crs(CRS).to_file(utm, driver="GPKG")
+    assert gpd.read_file(wgs).crs == "EPSG:4326"
+    assert gpd.read_file(utm).crs == CRS
+    first = gap_analysis(demo, read_districts(wgs))
+    second = gap_analysis(demo, read_districts(utm))
+    pd.testing.assert_frame_equal(first.table(), second.table(), check_exact=False, rtol=1e-6)
+    assert np.array_equal(first.served, second.served)
+    assert first.table()["patients"].notna().any()
+
+
+def test_served_patients_have_an_allowed_session(demo: Dataset) -> None:
+    """Coverage counts exactly the patients evaluate() allows a session of the kind."""
+    from matcher.costs import MatchModel, evaluate
+    from matcher.domain import KINDS
+
+    result = gap_analysis(demo)
+    model = MatchModel.from_dataset(demo)
+    feasible = evaluate(model, np.arange(model.n_patients)).feasible
+    session_kind = np.array(KINDS)[model.o_kind[model.s_offer]]
+    total = sum(int(feasible[:, session_kind == kind].any(axis=1).sum()) for kind in KINDS)
+    assert int(result.served[:, :, 0].sum()) == total
