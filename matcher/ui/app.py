@@ -10,6 +10,7 @@ import ipywidgets as w
 from .discharge import DischargeState
 from .i18n import text
 from .launch import ENV_DATA, ENV_LANG, ENV_TILES
+from .municipality import MunicipalityState
 from .state import DataState, PlanningState
 from .views.common import STYLE
 from .views.data_view import DataView
@@ -39,6 +40,7 @@ class BrobyggerApp(w.VBox):
         self.data = DataState(lang=lang)
         self.planning = PlanningState(self.data)
         self.discharge = DischargeState(self.data)
+        self.municipality = MunicipalityState(self.data, self.planning)
         self.tiles = tiles
         if data_dir is not None:
             self.data.load(data_dir)

@@ -150,6 +150,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "equity": ("Lighed: andel med plads", "Equity: share placed"),
     "suppressed": ("(under 5: skjult)", "(below 5: hidden)"),
     "sites": ("Hvor ville et nyt tilbud hjælpe mest", "Where would a new activity help most"),
+    "sites_head": (
+        "{covered} af {unserved} borgere uden et tilbud af denne type ville få et.",
+        "{covered} of {unserved} patients without an option of this kind would get one.",
+    ),
+    "equity_hint": (
+        "Lav en plan under Planlægning for at se lighed.",
+        "Make a plan under Planning to see equity.",
+    ),
     "sites_run": ("Find steder", "Find sites"),
     # kinds
     "exit_team": ("Udslusningshold", "Exit team"),

@@ -48,6 +48,8 @@ STYLE = w.HTML(
 .bb-warn { background: #fff6e0; }
 .bb-error { background: #fdecea; }
 .bb-card { border: 1px solid #ccd; border-radius: 6px; padding: 8px 12px; margin: 6px 0; }
+.bb-label { font-size: 11px; font-weight: 600; color: #222; white-space: nowrap;
+  text-shadow: 0 0 3px white; }
 .bb-card h4 { margin: 0 0 4px 0; } .bb-good { color: #1b5e20; } .bb-less { color: #8a4b00; }
 </style>"""
 )

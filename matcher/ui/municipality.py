@@ -1,0 +1,146 @@
+"""State of the municipality view: gaps by kind and time band, equity, new sites.
+
+All figures come from ``matcher.gaps.gap_analysis``, ``matcher.equity`` and
+``matcher.siting.best_sites``, the functions behind ``brobygger gaps`` and
+``brobygger sites``; everything shown is suppressed below five people.
+Heavy work runs in a background thread so the page stays responsive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from traitlets import Any as AnyTrait
+from traitlets import Bool, HasTraits, Unicode
+
+from ..errors import InputError
+from .state import DataState, PlanningState
+
+__all__ = ["MunicipalityState"]
+
+
+class MunicipalityState(HasTraits):
+    """Gap analysis, equity table and the choice of sites for a new activity."""
+
+    kind = Unicode("association")
+    band = Unicode("any")
+    analysis = AnyTrait(None, allow_none=True)  # matcher.gaps.GapAnalysis
+    equity = AnyTrait(None, allow_none=True)  # DataFrame, suppressed
+    sites = AnyTrait(None, allow_none=True)  # matcher.siting.SiteChoice
+    busy = Bool(False)
+    error = Unicode("")
+
+    def __init__(self, data: DataState, planning: PlanningState, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.data = data
+        self.planning = planning
+        self._thread: threading.Thread | None = None
+        data.observe(self._forget, names="version")
+        planning.observe(self._plan_changed, names="result")
+
+    def _forget(self, _: Any = None) -> None:
+        self.analysis = None
+        self.equity = None
+        self.sites = None
+        self.error = ""
+
+    def _run(self, work: Callable[[], None], background: bool) -> None:
+        if self.busy:
+            return
+
+        def guarded() -> None:
+            try:
+                work()
+            except InputError as exc:
+                self.error = "; ".join(str(p) for p in exc.problems)
+            except Exception as exc:  # shown in the page, never a traceback
+                self.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                self.busy = False
+
+        self.busy = True
+        self.error = ""
+        if background:
+            self._thread = threading.Thread(target=guarded, daemon=True)
+            self._thread.start()
+        else:
+            guarded()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for background work (tests and scripts)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def analyse(self, background: bool = True) -> None:
+        """Compute coverage and accessibility for every kind and band."""
+        from ..gaps import gap_analysis
+
+        def work() -> None:
+            self.analysis = gap_analysis(self.data.dataset)
+
+        if self.data.dataset is not None:
+            self._run(work, background)
+
+    def shown(self) -> pd.DataFrame:
+        """Per district for the chosen kind and band: patients, served share,
+        most common excluding rule and E2SFCA, suppressed below five."""
+        if self.analysis is None:
+            return pd.DataFrame()
+        long = self.analysis.long_table()
+        chosen = long[(long["kind"] == self.kind) & (long["band"] == self.band)]
+        return chosen.drop(columns=["kind", "band"]).reset_index(drop=True)
+
+    def _plan_changed(self, change: Any) -> None:
+        if change["new"] is not None:
+            self.update_equity()
+
+    def update_equity(self) -> None:
+        """Placed share by group from the current plan (none without a plan)."""
+        from ..equity import equity_table
+        from ..geo import districts_for, locate
+
+        result = self.planning.result
+        ds = self.data.dataset
+        if result is None or ds is None:
+            self.equity = None
+            return
+        shapes = districts_for(ds).reset_index(drop=True)
+        pos = locate(ds.patients.geometry, shapes)
+        names = shapes["name"].to_numpy(dtype=object)
+        district = pd.Series(
+            [names[p] if p >= 0 else "outside" for p in pos],
+            index=ds.patients["patient_id"].to_numpy(),
+        )
+        self.equity = equity_table(result.assignments, ds.patients, district)
+
+    def find_sites(
+        self,
+        weekday: str,
+        start: str,
+        end: str,
+        group_size: int,
+        fee: float,
+        k: int = 3,
+        background: bool = True,
+    ) -> None:
+        """Pick the ``k`` sites where a new activity of ``kind`` would serve
+        the most patients who have no option of that kind now."""
+        from ..siting import NewActivity, best_sites
+
+        activity = NewActivity(
+            kind=self.kind,
+            weekday=weekday,
+            start=start,
+            end=end,
+            group_size=int(group_size),
+            fee_dkk_month=float(fee),
+        )
+
+        def work() -> None:
+            self.sites = best_sites(self.data.dataset, activity, k=int(k), time_limit=20.0)
+
+        if self.data.dataset is not None:
+            self._run(work, background)

@@ -1,0 +1,131 @@
+"""The municipality view's state and widgets, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matcher.ui.municipality import MunicipalityState
+from matcher.ui.state import DataState, PlanningState
+from matcher.ui.views.municipality import MunicipalityView, share_colour
+
+
+@pytest.fixture(scope="module")
+def analysed(demo_dir: Path) -> tuple[DataState, PlanningState, MunicipalityState]:
+    data = DataState()
+    assert data.load(demo_dir)
+    planning = PlanningState(data)
+    state = MunicipalityState(data, planning)
+    state.analyse(background=False)
+    assert state.error == ""
+    return data, planning, state
+
+
+def test_shown_table_follows_kind_and_band(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """Switching kind or band changes the rows to that kind and band's figures."""
+    _, _, state = analysed
+    state.kind, state.band = "association", "any"
+    any_band = state.shown()
+    state.band = "evening"
+    evening = state.shown()
+    assert list(any_band.columns) == [
+        "district_id",
+        "name",
+        "patients",
+        "served_share",
+        "reason",
+        "e2sfca",
+    ]
+    assert len(any_band) == len(evening) >= 10
+    shares = pd.to_numeric(any_band["served_share"], errors="coerce")
+    evening_shares = pd.to_numeric(evening["served_share"], errors="coerce")
+    both = shares.notna() & evening_shares.notna()
+    assert (evening_shares[both] <= shares[both] + 1e-9).all()
+
+
+def test_small_districts_show_nothing_but_their_name(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """A district left with 3 patients shows only its name: every figure is empty."""
+    from matcher.geo import locate
+
+    data, _, _ = analysed
+    ds = data.dataset
+    pos = locate(ds.patients.geometry, ds.districts)
+    target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
+    keep = (pos != target) | (pos == target).cumsum() <= 3
+    small = DataState()
+    small.use(ds.replace(patients=ds.patients[keep].reset_index(drop=True)))
+    state = MunicipalityState(small, PlanningState(small))
+    state.analyse(background=False)
+    shown = state.shown()
+    row = shown[shown["district_id"] == ds.districts["district_id"].iloc[target]].iloc[0]
+    assert row["name"] == ds.districts["name"].iloc[target]
+    assert row[["patients", "served_share", "reason", "e2sfca"]].isna().all()
+
+
+def test_equity_appears_after_a_plan_and_is_suppressed_below_five(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """The equity table comes from the plan; no shown count is below 5."""
+    _, planning, state = analysed
+    assert state.equity is None
+    planning.run(background=False)
+    assert planning.error == ""
+    equity = state.equity
+    assert equity is not None
+    assert set(equity["dimension"]) >= {"gender", "language", "district", "vulnerability"}
+    for column in ("patients", "placed"):
+        shown = equity[column].dropna()
+        assert (shown >= 5).all()
+
+
+def test_sites_are_chosen_and_drawn(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """Find sites picks K sites and the map shows one marker per site."""
+    data, _, state = analysed
+    view = MunicipalityView(data, state)
+    state.kind = "exit_team"
+    state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2, background=False)
+    assert state.error == ""
+    assert state.sites is not None and len(state.sites.sites) == 2
+    markers = [layer for layer in view.map.layers if getattr(layer, "name", "").startswith("site ")]
+    assert len(markers) == 2
+
+
+def test_bad_site_description_is_shown_not_raised(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """A wrong time is reported in the page, naming the option."""
+    _, _, state = analysed
+    state.find_sites("tue", "25:00", "18:30", 10, 0.0, background=False)
+    assert "--start" in state.error
+
+
+def test_map_has_polygons_labels_and_legend(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """The gap map draws every district with a name label and a legend, without tiles."""
+    data, _, state = analysed
+    view = MunicipalityView(data, state)
+    names = [layer for layer in view.map.layers if getattr(layer, "title", "")]
+    polygons = [layer for layer in view.map.layers if getattr(layer, "name", "") == "districts"]
+    assert len(polygons) == 1
+    assert len(names) == len(data.dataset.districts)
+    assert view.legend.legend
+
+
+@pytest.mark.parametrize(("share", "darker_than"), [(0.9, 0.1), (0.5, 0.1), (0.9, 0.5)])
+def test_share_colour_is_darker_for_more_served(share: float, darker_than: float) -> None:
+    """More served reads as a darker colour on the map."""
+
+    def lightness(colour: str) -> int:
+        return sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert lightness(share_colour(share)) < lightness(share_colour(darker_than))
+    assert share_colour(None) == "#dddddd"
