@@ -1,0 +1,176 @@
+"""The database: where it is, migrations that keep data, and an audit log nobody can rewrite."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+from store_support import run_cli_processes
+
+from matcher import InputError
+from matcher.store import Actor, audit_trail, book, cancel, migrate, open_store, resolve_db_url
+from matcher.store.db import _make_engine, current_revision, head_revision
+from matcher.store.models import Base
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "expected"),
+    [
+        ("sqlite:////srv/a.sqlite3", "sqlite:////srv/b.sqlite3", "sqlite:////srv/a.sqlite3"),
+        (None, "sqlite:////srv/b.sqlite3", "sqlite:////srv/b.sqlite3"),
+        (None, "postgresql://care@db/brobygger", "postgresql://care@db/brobygger"),
+        ("/srv/c.sqlite3", None, "sqlite:////srv/c.sqlite3"),
+        (None, None, "sqlite:////home/u/.local/share/brobygger/brobygger.sqlite3"),
+    ],
+)
+def test_database_url_order(
+    monkeypatch: pytest.MonkeyPatch, option: str | None, env: str | None, expected: str
+) -> None:
+    """--db wins over BROBYGGER_DB, which wins over the file in the user data folder."""
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda name: f"/home/u/.local/share/{name}")
+    if env is None:
+        monkeypatch.delenv("BROBYGGER_DB", raising=False)
+    else:
+        monkeypatch.setenv("BROBYGGER_DB", env)
+    assert resolve_db_url(option) == expected
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("mysql://someone@host/db", "not supported"),
+        ("oracle://x@y/z", "not supported"),
+    ],
+)
+def test_unsupported_database_is_bad_input(option: str, message: str) -> None:
+    """Only SQLite and PostgreSQL URLs are accepted."""
+    with pytest.raises(InputError, match=message):
+        resolve_db_url(option)
+
+
+def test_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    """An SQLite file in a folder that does not exist is refused, not created."""
+    with pytest.raises(InputError, match="folder does not exist"):
+        open_store(str(tmp_path / "nowhere" / "db.sqlite3"))
+
+
+def test_models_match_the_migrations(tmp_path: Path) -> None:
+    """The schema the migrations build is exactly the one the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with open_store(str(tmp_path / "db.sqlite3")) as store, store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_older_database_is_migrated_not_recreated(tmp_path: Path) -> None:
+    """A database at revision 0001 with data is upgraded in place and keeps every row."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    engine = _make_engine(url)
+    migrate(engine, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.execution_options(brobygger_write=True).begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO catalogue_imports (id, imported_at, source, fingerprint, offers, "
+                "sessions, conflicts) VALUES (1, '2026-01-05 09:00:00', 'old', 'x', 1, 1, 0)"
+            )
+        )
+        conn.execute(text("UPDATE catalogue_state SET import_id = 1"))
+        conn.execute(
+            text(
+                "INSERT INTO places (session_id, offer_id, capacity, booked, listed) "
+                "VALUES ('S1', 'O1', 4, 1, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO bookings (id, patient_id, session_id, offer_id, start_date, status, "
+                "booked_at, import_id) VALUES (7, 'P001', 'S1', 'O1', '2026-01-12', 'active', "
+                "'2026-01-05 09:01:00', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, action, object_type, object_id, patient_id, "
+                "detail) VALUES ('2026-01-05 09:01:00', 'AB', 'book', 'booking', '7', 'P001', '')"
+            )
+        )
+    assert "outcomes" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+    with open_store(url) as store:
+        assert current_revision(store.engine) == head_revision() == "0002"
+        assert "outcomes" in inspect(store.engine).get_table_names()
+        trail = audit_trail(store)
+        assert trail[["actor", "actor_role", "action"]].values.tolist() == [["AB", "staff", "book"]]
+        assert cancel(store, 7, actor=Actor("CD", "planner")).patient_id == "P001"
+        assert book(store, "P002", "S1", date(2026, 1, 12)).booking_id == 8
+
+
+def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
+    """Revision 0002 can be taken back to 0001 and reapplied without losing audit entries."""
+    from alembic import command
+
+    from matcher.store.db import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with open_store(url) as store:
+        with store.write() as session:
+            from matcher.store.audit import record
+
+            record(session, Actor("AB", "nurse"), "note", "test", 1)
+        with store.engine.execution_options(brobygger_write=True).begin() as conn:
+            command.downgrade(_alembic_config(conn), "0001")
+        assert current_revision(store.engine) == "0001"
+        migrate(store.engine)
+        assert audit_trail(store)["actor"].tolist() == ["AB"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'someone else'",
+        "UPDATE audit_log SET detail = '' WHERE id = 1",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE id = 1",
+    ],
+)
+def test_audit_log_is_append_only(tmp_path: Path, statement: str) -> None:
+    """The database refuses to change or delete audit entries."""
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        with store.write() as session:
+            from matcher.store.audit import record
+
+            record(session, Actor("AB", "nurse"), "book", "booking", 1, patient_id="P001")
+        with pytest.raises(DBAPIError, match="append-only"), store.write() as session:
+            session.execute(text(statement))
+        assert audit_trail(store)[["actor", "patient_id"]].values.tolist() == [["AB", "P001"]]
+
+
+@pytest.mark.parametrize(
+    ("pseudonym", "role"), [("0101901234", "nurse"), ("AB", "Jens Hansen"), ("", "nurse")]
+)
+def test_actor_is_a_pseudonym(pseudonym: str, role: str) -> None:
+    """An actor given as a CPR number or a name is refused."""
+    with pytest.raises(InputError):
+        Actor(pseudonym, role)
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """Eight processes opening one fresh database at once all succeed; it ends at the head."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    codes = run_cli_processes([["tasks", "--db", url] for _ in range(8)], together=False)
+    assert codes == [0] * 8
+    engine = _make_engine(url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
