@@ -1,0 +1,248 @@
+"""`brobygger gaps` and `brobygger sites`: files written, suppression, bad input writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from builders import build, offer, session
+from test_gaps import at, people, two_districts
+from typer.testing import CliRunner
+
+from matcher import Dataset, load_dataset
+from matcher.domain import KINDS
+from matcher.gapmap import draw_gaps
+from matcher.gaps import gap_analysis
+from matcher.geo import read_districts
+
+RUNNER = CliRunner()
+OUTPUTS = ["coverage.csv", "gaps.csv", "gaps.geojson", "gaps.png"]
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    """Run a brobygger command in-process: (exit status, everything it printed)."""
+    from matcher.cli import app
+
+    result = RUNNER.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def files_under(folder: Path) -> list[str]:
+    """Every file in ``folder`` (empty when it does not exist)."""
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def small_town(root: Path) -> Path:
+    """A dataset folder: Vest with 10 patients, Øst with 3, one walk in Vest,
+    and a districts.geojson in EPSG:4326."""
+    build(
+        offers=[offer(**at(-1000))],
+        sessions=[session(capacity=10)],
+        patients=people(5, "V", -1000)
+        + people(5, "A", -1000, languages="ar")
+        + people(3, "E", 800),
+        directory=root,
+    )
+    two_districts().to_crs("EPSG:4326").to_file(root / "districts.geojson", driver="GeoJSON")
+    return root
+
+
+def test_gaps_writes_contract_files(demo_dir: Path, tmp_path: Path) -> None:
+    """gaps writes gaps.csv (contract columns first), coverage.csv, gaps.geojson and gaps.png."""
+    status, output = run("gaps", demo_dir, "--out", tmp_path / "out")
+    assert status == 0, output
+    assert files_under(tmp_path / "out") == OUTPUTS
+    table = pd.read_csv(tmp_path / "out" / "gaps.csv")
+    contract = ["district_id", "name", "patients"]
+    for kind in KINDS:
+        contract += [f"served_share_{kind}", f"e2sfca_{kind}"]
+    assert table.columns[: len(contract)].tolist() == contract
+    assert len(table) == 16
+    geo = gpd.read_file(tmp_path / "out" / "gaps.geojson")
+    assert geo.crs == "EPSG:4326"
+    assert geo["district_id"].tolist() == table["district_id"].astype(str).tolist()
+    assert (tmp_path / "out" / "gaps.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_three_patient_district_shows_only_its_name(tmp_path: Path) -> None:
+    """A district with 3 patients shows nothing but its name in CSV, GeoJSON and map labels."""
+    root = small_town(tmp_path / "town")
+    status, output = run("gaps", root, "--out", tmp_path / "out", "--kind", "association")
+    assert status == 0, output
+    table = pd.read_csv(tmp_path / "out" / "gaps.csv", dtype={"district_id": str})
+    east = table.set_index("district_id").loc["D2"]
+    assert east["name"] == "Øst"
+    assert east.drop("name").isna().all()
+    assert table.set_index("district_id").loc["D1", "served_share_association"] == 0.5
+    features = json.loads((tmp_path / "out" / "gaps.geojson").read_text(encoding="utf-8"))
+    props = {f["properties"]["district_id"]: f["properties"] for f in features["features"]}
+    assert {k for k, v in props["D2"].items() if v is not None} == {"district_id", "name"}
+    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv", dtype={"district_id": str})
+    small = coverage[coverage["district_id"] == "D2"]
+    assert small[["patients", "served_share", "reason", "e2sfca"]].isna().all().all()
+    # the map: Øst is labelled with its name only, Vest with its share
+    figure = draw_gaps(gap_analysis(load_dataset(root)), ["association"])
+    labels = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert "Øst" in labels
+    assert "Vest\n50%" in labels
+    legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+    assert any(text.startswith("suppressed") for text in legend)
+    assert "association" in figure.get_suptitle().lower()
+
+
+def test_same_output_for_wgs84_and_utm_districts(demo: Dataset, tmp_path: Path) -> None:
+    """gaps with --districts in EPSG:4326 or its EPSG:25832 copy writes the same gaps.csv."""
+    assert demo.districts is not None
+    wgs, utm = tmp_path / "wgs.geojson", tmp_path / "utm.shp"
+    demo.districts.to_crs("EPSG:4326").to_file(wgs, driver="GeoJSON")
+    demo.districts.rename(columns={"district_id": "kode"}).to_file(utm, driver="ESRI Shapefile")
+    source = demo.source
+    assert source is not None
+    first = run("gaps", source, "--out", tmp_path / "a", "--districts", wgs, "--kind", "exit_team")
+    second = run("gaps", source, "--out", tmp_path / "b", "--districts", utm, "--id-column", "kode")
+    assert first[0] == second[0] == 0
+    a = pd.read_csv(tmp_path / "a" / "gaps.csv")
+    b = pd.read_csv(tmp_path / "b" / "gaps.csv")
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--kind", "club"], "--kind:-:-: 'club' is not one of"),
+        (["--band", "night"], "--band:-:-: 'night' is not day or evening"),
+        (["--districts", "NOFILE.geojson"], "NOFILE.geojson:-:-: district file not found"),
+        (["--districts", "DISTRICTS", "--id-column", "lau_1"], "districts.geojson:-:lau_1:"),
+        (["--travel-times", "TRAVEL"], "router.csv:2:destination_id: offer 'O9' is not in"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    tmp_path: Path, extra: list[str], expected: str
+) -> None:
+    """Bad options or files: exit status 2, every problem named, no output file."""
+    root = small_town(tmp_path / "town")
+    router = tmp_path / "router.csv"
+    router.write_text("origin_id,destination_id,minutes\nD1,O9,5\n", encoding="utf-8")
+    names = {"DISTRICTS": root / "districts.geojson", "TRAVEL": router}
+    args = [str(names.get(a, a)) for a in extra]
+    status, output = run("gaps", root, "--out", tmp_path / "out", *args)
+    assert status == 2
+    assert expected in output
+    assert "Traceback" not in output
+    assert files_under(tmp_path / "out") == []
+
+
+def test_travel_times_with_district_origins_are_used(tmp_path: Path) -> None:
+    """--travel-times rows from a district id set that district's E2SFCA travel."""
+    root = small_town(tmp_path / "town")
+    router = tmp_path / "router.csv"
+    router.write_text("origin_id,destination_id,minutes\nD1,O1,25\n", encoding="utf-8")
+    assert run("gaps", root, "--out", tmp_path / "near")[0] == 0
+    assert run("gaps", root, "--out", tmp_path / "far", "--travel-times", router)[0] == 0
+    near = pd.read_csv(tmp_path / "near" / "gaps.csv").set_index("district_id")
+    far = pd.read_csv(tmp_path / "far" / "gaps.csv").set_index("district_id")
+    # 10 places; Øst's 3 patients reach the walk by bus in 22 min (weight 0.22). Built in,
+    # Vest's centre is at the walk (weight 1.00); by the router it is 25 min away (0.22).
+    assert near.loc["D1", "e2sfca_association"] == pytest.approx(
+        1000 * 10 / (10 + 3 * 0.22), abs=0.01
+    )
+    assert far.loc["D1", "e2sfca_association"] == pytest.approx(1000 * 10 / 13, abs=0.01)
+    assert far.loc["D1", "served_share_association"] == near.loc["D1", "served_share_association"]
+
+
+def test_real_postal_code_districts(shared_dk: Path, demo_dir: Path, tmp_path: Path) -> None:
+    """gaps runs on the real postal-code file with its own id and name columns."""
+    status, output = run(
+        "gaps",
+        demo_dir,
+        "--out",
+        tmp_path / "out",
+        "--districts",
+        shared_dk / "postal_codes.geojson",
+        "--id-column",
+        "postal_code",
+        "--name-column",
+        "label_dk",
+        "--kind",
+        "exit_team",
+    )
+    assert status == 0, output
+    table = pd.read_csv(tmp_path / "out" / "gaps.csv", dtype={"district_id": str})
+    odense = table[table["district_id"].isin(["5000", "5200", "5210", "5220", "5230", "5240"])]
+    assert len(odense) == 6
+    assert odense["patients"].notna().any()
+    assert table["patients"].sum() <= len(load_dataset(demo_dir).patients)
+
+
+def test_real_municipalities_read_with_column_options(shared_dk: Path) -> None:
+    """The district reader the command uses takes the municipality file's lau_1/label_dk."""
+    shapes = read_districts(
+        shared_dk / "municipalities.geojson", id_column="lau_1", name_column="label_dk"
+    )
+    assert shapes.set_index("district_id").loc["461", "name"] == "Odense"
+
+
+def test_sites_prints_and_writes_suppressed_counts(demo_dir: Path, tmp_path: Path) -> None:
+    """sites picks K sites, prints them and writes a CSV where counts below 5 are empty."""
+    target = tmp_path / "sites.csv"
+    status, output = run(
+        "sites",
+        demo_dir,
+        "--kind",
+        "exit_team",
+        "--weekday",
+        "tue",
+        "--start",
+        "17:00",
+        "--end",
+        "18:30",
+        "--group-size",
+        "10",
+        "--k",
+        "2",
+        "--out",
+        target,
+    )
+    assert status == 0, output
+    assert "proven best" in output
+    table = pd.read_csv(target)
+    assert len(table) == 2
+    assert table.columns.tolist() == [
+        "candidate_id",
+        "name",
+        "source",
+        "lat",
+        "lon",
+        "serves",
+        "only_here",
+    ]
+    counts = pd.concat([table["serves"], table["only_here"]]).dropna()
+    assert (counts >= 5).all()
+
+
+def test_sites_bad_options_exit_2(demo_dir: Path, tmp_path: Path) -> None:
+    """sites with a wrong kind, weekday and end time lists every problem, exit 2."""
+    target = tmp_path / "sites.csv"
+    status, output = run(
+        "sites",
+        demo_dir,
+        "--kind",
+        "club",
+        "--weekday",
+        "someday",
+        "--start",
+        "18:00",
+        "--end",
+        "17:00",
+        "--group-size",
+        "8",
+        "--out",
+        target,
+    )
+    assert status == 2
+    for text in ("--kind:-:-:", "--weekday:-:-:", "--end:-:-: 17:00 is not after 18:00"):
+        assert text in output
+    assert not target.exists()
