@@ -123,9 +123,11 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
-def _read_frame(
+def _read_columns(
     path: Path, problems: list[Problem]
-) -> tuple[pd.DataFrame, np.ndarray, _Dialect] | None:
+) -> tuple[dict[str, np.ndarray], np.ndarray, _Dialect] | None:
+    """The trimmed text cells of each named column, without blank rows, and the
+    spreadsheet row number of each row kept."""
     decoded = _decode(path, problems)
     if decoded is None:
         return None
@@ -158,7 +160,10 @@ def _read_frame(
         return None
     if overlong:
         frame = _records(name, text, dialect.sep, problems)
-    header = [str(c).strip().lower() for c in frame.columns]
+    names = next(csv.reader(_io.StringIO(text.lstrip("\r\n")), delimiter=dialect.sep))
+    if len(names) != frame.shape[1]:  # pandas and csv disagree: use pandas' names
+        names = [str(c) for c in frame.columns]
+    header = [c.strip().lower() for c in names]
     cells = {
         i: _by_unique(frame.iloc[:, i].to_numpy(dtype=object), str.strip)
         for i in range(len(header))
@@ -168,7 +173,7 @@ def _read_frame(
         blank &= values == ""
     keep: dict[str, np.ndarray] = {}
     for i, column in enumerate(header):
-        unnamed = not column or column.startswith("unnamed: ")
+        unnamed = not column
         if unnamed and not (cells[i] != "").any():
             continue  # a trailing separator in the header: an empty, nameless column
         if unnamed:
@@ -179,7 +184,7 @@ def _read_frame(
             continue
         keep[column] = cells[i][~blank]
     rows = np.flatnonzero(~blank) + 2
-    return pd.DataFrame(keep, dtype=object), rows, dialect
+    return keep, rows, dialect
 
 
 def _split_list(text: str) -> tuple[str, ...]:
@@ -202,10 +207,10 @@ class _Checker:
     """Parses the columns of one table and collects its problems."""
 
     def __init__(
-        self, spec: FileSpec, frame: pd.DataFrame, rows: np.ndarray, dialect: _Dialect
+        self, spec: FileSpec, columns: dict[str, np.ndarray], rows: np.ndarray, dialect: _Dialect
     ) -> None:
         self.spec = spec
-        self.frame = frame
+        self.columns = columns
         self.rows = rows
         self.dialect = dialect
         self.problems: list[Problem] = []
@@ -220,7 +225,7 @@ class _Checker:
         )
 
     def parse(self) -> pd.DataFrame | None:
-        present = set(self.frame.columns)
+        present = set(self.columns)
         missing = [c.name for c in self.spec.columns if c.required and c.name not in present]
         for name in missing:
             self.problems.append(Problem(self.spec.name, 1, name, "required column is missing"))
@@ -229,14 +234,14 @@ class _Checker:
         out: dict[str, Any] = {}
         for column in self.spec.columns:
             if column.name in present:
-                cells = self.frame[column.name].to_numpy(dtype=object)
+                cells = self.columns[column.name]
             else:
-                cells = np.full(len(self.frame), "", dtype=object)
+                cells = np.full(len(self.rows), "", dtype=object)
             out.update(self._column(column, cells))
         known = {c.name for c in self.spec.columns}
-        for name in self.frame.columns:  # unknown columns are kept as text, untouched
+        for name, cells in self.columns.items():  # unknown columns are kept as text
             if name not in known:
-                out[name] = self.frame[name].to_numpy(dtype=object)
+                out[name] = cells
         result = pd.DataFrame(out)
         if self.spec.key is not None:
             key = result[self.spec.key]
@@ -434,11 +439,11 @@ def read_table(path: Path, spec: FileSpec) -> TableRead:
     """Read one file against its spec: the frame (or None), problems, warnings
     and the spreadsheet row number of every row of the frame."""
     problems: list[Problem] = []
-    read = _read_frame(path, problems)
+    read = _read_columns(path, problems)
     if read is None:
         return TableRead(None, problems, [], np.empty(0, dtype=np.int64))
-    frame, rows, dialect = read
-    checker = _Checker(spec, frame, rows, dialect)
+    columns, rows, dialect = read
+    checker = _Checker(spec, columns, rows, dialect)
     table = checker.parse()
     problems.extend(checker.problems)
     return TableRead(table, problems, checker.warnings, rows)

@@ -352,6 +352,7 @@ def test_trailing_separators_of_spreadsheet_exports_are_harmless(tmp_path: Path)
     ("header", "expected"),
     [
         ("id,number,Number", "cells.csv:1:number: appears more than once in the header"),
+        ("id,number,number", "cells.csv:1:number: appears more than once in the header"),
         ("id,number,", "cells.csv:1:column 3: has values but no name"),
     ],
 )
