@@ -383,8 +383,9 @@ def _availability(
 
 def _rows_as_tuples(mask: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
     """Each boolean row of ``mask`` as the tuple of ``names`` it selects."""
-    unique, inverse = np.unique(mask, axis=0, return_inverse=True)
-    patterns = [tuple(n for n, on in zip(names, row, strict=True) if on) for row in unique]
+    codes = mask.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+    unique, inverse = np.unique(codes, return_inverse=True)
+    patterns = [tuple(n for i, n in enumerate(names) if int(code) >> i & 1) for code in unique]
     return _tuples([patterns[i] for i in inverse.reshape(-1)])
 
 
