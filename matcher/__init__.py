@@ -14,6 +14,7 @@ from .errors import BrobyggerWarning, InputError, PrecisionWarning, Problem
 from .io import Dataset, load_dataset
 from .recommend import Recommender, recommend
 from .result import Plan
+from .schedule import Schedule, schedule
 from .weights import Weights
 
 __version__ = "0.1.0"
@@ -26,9 +27,11 @@ __all__ = [
     "PrecisionWarning",
     "Problem",
     "Recommender",
+    "Schedule",
     "Weights",
     "__version__",
     "load_dataset",
     "plan",
     "recommend",
+    "schedule",
 ]

@@ -195,8 +195,11 @@ def route_day(
     for v, shift in enumerate(shifts):
         clock.CumulVar(routing.Start(v)).SetRange(shift.start, shift.end)
         clock.CumulVar(routing.End(v)).SetRange(shift.start, shift.end)
-        routing.AddVariableMaximizedByFinalizer(clock.CumulVar(routing.Start(v)))
+    # times: back at base as early as possible, then leave as late as that allows
+    for v in range(n_staff):
         routing.AddVariableMinimizedByFinalizer(clock.CumulVar(routing.End(v)))
+    for v in range(n_staff):
+        routing.AddVariableMaximizedByFinalizer(clock.CumulVar(routing.Start(v)))
     penalty = (int(drive.max()) * (n + n_staff) + 1) * weight
     for i, spans in enumerate(ranges):
         index = manager.NodeToIndex(i + 1)
@@ -326,15 +329,34 @@ def route_home_visits(
         staff = pd.DataFrame(
             columns=["staff_id", "offer_id", "weekday", "shift_start_min", "shift_end_min"]
         )
-    pat = dataset.patients.set_index("patient_id")
-    off = dataset.offers.set_index("offer_id")
+    # everything the loop needs, as plain arrays and dicts (no pandas in the loop)
+    pat = dataset.patients
+    row_of = pd.Series(np.arange(len(pat)), index=pat["patient_id"].to_numpy())
+    rows_p = row_of[placed["patient_id"]].to_numpy()
+    ids_p = placed["patient_id"].to_numpy(dtype=object)
+    offer_p = placed["offer_id"].to_numpy(dtype=object)
+    session_p = placed["session_id"].to_numpy(dtype=object)
+    xy_p = pat[["x", "y"]].to_numpy(dtype=float)[rows_p]
+    available_p = pat["available"].to_numpy()[rows_p]
+    flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)[rows_p]
+    priority_p = 1 + flags.sum(axis=1)
+    base_of = {
+        o: np.array([x, y], dtype=float)
+        for o, x, y in zip(
+            dataset.offers["offer_id"], dataset.offers["x"], dataset.offers["y"], strict=True
+        )
+    }
+    shifts_of: dict[tuple[str, str], list[Shift]] = {}
+    for r in staff.sort_values(["staff_id", "shift_start_min"]).itertuples(index=False):
+        shifts_of.setdefault((str(r.offer_id), str(r.weekday)), []).append(
+            Shift(str(r.staff_id), int(r.shift_start_min), int(r.shift_end_min))
+        )
     weeks = dataset.sessions.set_index("session_id")["weeks"]
-    flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)
-    priority = pd.Series(1 + flags.sum(axis=1), index=pat.index)
     end_day = _day(end)
     first = placed["start_date"].to_numpy(dtype="datetime64[D]")
     course = weeks.reindex(placed["session_id"]).fillna(0).to_numpy(dtype=np.int64)
     last = np.where(course > 0, first + 7 * (course - 1), end_day)
+    order = np.lexsort((ids_p.astype(str), offer_p.astype(str)))
     rows: list[dict] = []
     day_rows: list[dict] = []
     drops: list[dict] = []
@@ -346,34 +368,27 @@ def route_home_visits(
         active = (first <= date) & (date <= last) & ((date - first).astype(np.int64) % 7 == 0)
         if not active.any():
             continue
-        today = placed[active]
-        for offer_id, group in today.groupby("offer_id", sort=True):
+        today = order[active[order]]
+        text = str(date)
+        for offer_id in dict.fromkeys(offer_p[today].tolist()):
             days += 1
-            on_duty = staff[(staff["offer_id"] == offer_id) & (staff["weekday"] == WEEKDAYS[wd])]
-            shifts = [
-                Shift(str(r.staff_id), int(r.shift_start_min), int(r.shift_end_min))
-                for r in on_duty.sort_values(["staff_id", "shift_start_min"]).itertuples()
-            ]
-            ids = group["patient_id"].sort_values().to_numpy()
+            mine = today[offer_p[today] == offer_id]
+            shifts = shifts_of.get((str(offer_id), WEEKDAYS[wd]), [])
+            ids = ids_p[mine]
             key = (offer_id, tuple(shifts), tuple(ids))
             if key not in cache:
-                homes = pat.loc[ids, ["x", "y"]].to_numpy(dtype=float)
-                spans = [_windows_on(pat.at[p, "available"], wd) for p in ids]
-                base = off.loc[offer_id, ["x", "y"]].to_numpy(dtype=float)
                 cache[key] = route_day(
-                    base,
-                    homes,
-                    spans,
+                    base_of[offer_id],
+                    xy_p[mine],
+                    [_windows_on(available_p[i], wd) for i in mine.tolist()],
                     shifts,
                     duration,
                     car,
-                    priority=priority.loc[ids].to_numpy(),
+                    priority=priority_p[mine],
                     time_limit=time_limit,
                     guided=guided,
                 )
             result = cache[key]
-            text = str(date)
-            sessions = group.set_index("patient_id")["session_id"]
             for stop in result.stops:
                 rows.append(
                     {
@@ -387,13 +402,16 @@ def route_home_visits(
                         "offer_id": offer_id,
                     }
                 )
+            visits = np.bincount(
+                [st.staff for st in result.stops if st.visit >= 0], minlength=len(shifts)
+            )
             for v, shift in enumerate(shifts):
                 day_rows.append(
                     {
                         "staff_id": shift.staff_id,
                         "offer_id": offer_id,
                         "date": text,
-                        "visits": sum(1 for s in result.stops if s.staff == v and s.visit >= 0),
+                        "visits": int(visits[v]),
                         "drive_min": int(result.drive[v]),
                         "visit_min": int(result.visit[v]),
                         "idle_min": int(result.idle[v]),
@@ -404,7 +422,7 @@ def route_home_visits(
                     {
                         "patient_id": ids[i],
                         "offer_id": offer_id,
-                        "session_id": sessions[ids[i]],
+                        "session_id": session_p[mine[i]],
                         "date": text,
                     }
                 )

@@ -1,0 +1,203 @@
+"""Planning over weeks: ``brobygger schedule``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from .common import app, err, handle_errors, out, report_warnings
+
+
+def _budgets(text: str) -> list[float]:
+    """Staff-hour budgets from ``0,40,80``."""
+    values = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            values.append(float(item.replace(" ", "")))
+        except ValueError:
+            raise InputError(
+                [Problem("--budgets", None, None, f"'{item}' is not a number of staff hours")]
+            ) from None
+    if not values:
+        raise InputError(
+            [Problem("--budgets", None, None, "give at least one budget, e.g. 0,40,80")]
+        )
+    return values
+
+
+def _date(text: str | None) -> str | None:
+    """``--start`` as ``YYYY-MM-DD``."""
+    if text is None:
+        return None
+    import pandas as pd
+
+    try:
+        day = pd.Timestamp(text)
+    except ValueError:
+        day = pd.NaT
+    if pd.isna(day):
+        raise InputError([Problem("--start", None, None, f"'{text}' is not a date (YYYY-MM-DD)")])
+    return str(day.date())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return "-" if value != value else f"{value:g}"
+    return str(value)
+
+
+@app.command()
+@handle_errors
+def schedule(
+    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    weeks: Annotated[int, typer.Option("--weeks", help="Weeks in the horizon.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for schedule.csv, tradeoff.csv, routes.csv and plots."),
+    ],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            help="Candidate teams (columns of candidates.csv); default: the dataset's.",
+        ),
+    ] = None,
+    budgets: Annotated[
+        str | None,
+        typer.Option(
+            "--budgets",
+            help="Staff hours over the horizon to weigh, e.g. 0,40,80 (default with candidates).",
+        ),
+    ] = None,
+    guarantee_days: Annotated[
+        int, typer.Option("--guarantee-days", help="Waiting-time guarantee in days.")
+    ] = 28,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First day (YYYY-MM-DD); default: earliest discharge."),
+    ] = None,
+    join_weeks: Annotated[
+        int, typer.Option("--join-weeks", help="Weeks in which a new cohort takes newcomers.")
+    ] = 2,
+    schedule_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--schedule-budget", help="Budget whose plan is schedule.csv (default: smallest)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0, help="CP-SAT seconds per budget.")
+    ] = 30.0,
+    workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers.")] = 1,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+) -> None:
+    """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
+    candidate teams under staff-hour budgets, and home-visit routes."""
+    from ..io import load_dataset
+    from ..schedule import schedule as make_schedule
+    from ..weights import Weights
+    from ..whatif import load_candidates
+
+    problems = []
+    if weeks < 1:
+        problems.append(Problem("--weeks", None, None, f"must be at least 1, not {weeks}"))
+    if guarantee_days < 0:
+        problems.append(Problem("--guarantee-days", None, None, "must be 0 or more"))
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(Problem(str(out_dir), None, None, "exists and is not a folder"))
+    if problems:
+        raise InputError(problems)
+    budget_list = _budgets(budgets) if budgets is not None else None
+    first = _date(start)
+    chosen = Weights.load(weights)
+    dataset = load_dataset(directory)
+    report_warnings(dataset.warnings)
+    teams = load_candidates(candidates) if candidates is not None else None
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=1.0)
+
+        def progress(stage: str, share: float) -> None:
+            bar.update(task, description=stage, completed=share)
+
+        result = make_schedule(
+            dataset,
+            weeks=weeks,
+            start=first,
+            guarantee_days=guarantee_days,
+            cohort_join_weeks=join_weeks,
+            candidates=teams,
+            budgets=budget_list,
+            schedule_budget=schedule_budget,
+            weights=chosen,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+        )
+    written = result.write(out_dir)
+    figures = result.summary()
+    head = Table(
+        title=(
+            f"Schedule {figures['start']} to {figures['end']} ({figures['weeks']} weeks), "
+            f"guarantee {figures['guarantee_days']} days"
+        )
+    )
+    head.add_column("", style="bold")
+    head.add_column("", justify="right")
+    head.add_row("patients discharged in the horizon", str(figures["patients"]))
+    head.add_row("placed", str(figures["placed"]))
+    head.add_row("breaches of the guarantee", str(figures["breaches"]))
+    head.add_row("  placed late / not placed", f"{figures['late']} / {figures['unplaced']}")
+    head.add_row("escalated", str(figures["escalated"]))
+    head.add_row("mean wait (days)", _cell(figures["mean_wait_days"]))
+    head.add_row(
+        "schedule uses budget",
+        f"{figures['schedule_budget']:g} h: {figures['opened'] or 'no new team'}",
+    )
+    routes = figures["routes"]
+    head.add_row(
+        "home visits routed",
+        f"{routes['visits']} on {routes['service_days']} service days, "
+        f"{routes['drive_min']} min driving",
+    )
+    head.add_row("seconds", f"{figures['seconds']:.1f}")
+    out.print(head)
+    trade = Table(title="What staff hours buy (tradeoff.csv)")
+    shown = (
+        "budget",
+        "opened",
+        "staff_hours",
+        "placed",
+        "priority_placed",
+        "breaches",
+        "mean_wait",
+        "p90_wait",
+        "mean_travel",
+        "status",
+    )
+    for column in shown:
+        trade.add_column(column.replace("_", " "), justify="right")
+    for row in result.tradeoff.itertuples(index=False):
+        trade.add_row(*(_cell(getattr(row, c)) for c in shown))
+    out.print(trade)
+    for note in result.notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    out.print(f"wrote {len(written)} files to {out_dir}")

@@ -1,0 +1,199 @@
+"""Reports of a schedule: breaches, the trade-off table, opened teams, plots.
+
+Plots use matplotlib's object interface (``Figure``), never global pyplot
+state, so they are safe in the app and in threads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .horizon import Horizon, HorizonModel
+from .whatif import BudgetPlan, CandidateTeams
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "TRADEOFF_COLUMNS",
+    "breaches_frame",
+    "capacity_plot",
+    "opened_frame",
+    "tradeoff_frame",
+    "tradeoff_plot",
+]
+
+#: Columns of tradeoff.csv (the contract's first, then details).
+TRADEOFF_COLUMNS: tuple[str, ...] = (
+    "budget",
+    "opened",
+    "placed",
+    "priority_placed",
+    "mean_wait",
+    "p90_wait",
+    "breaches",
+    "mean_travel",
+    "staff_hours",
+    "late",
+    "unplaced",
+    "in_time",
+    "opened_ids",
+    "status",
+    "seconds",
+)
+#: Teams shown in the capacity plot, the busiest first.
+PLOTTED_TEAMS = 40
+
+
+def breaches_frame(hm: HorizonModel, frame: pd.DataFrame, capacity: np.ndarray) -> pd.DataFrame:
+    """Every patient (not escalated) who does not start within the guarantee, with why.
+
+    ``earliest_wait`` is the shortest wait any allowed session with places
+    offers the patient (-1: none), so a planner can tell "nothing starts in
+    time" from "the places in time went to others".
+    """
+    m, g = hm.model, hm.horizon.guarantee_days
+    status = frame["status"].to_numpy()
+    wait = frame["wait_days"].to_numpy(dtype=float, na_value=np.nan)
+    late = (status == "placed") & (wait > g)
+    missing = status == "unplaced"
+    rows = np.flatnonzero(late | missing)
+    earliest = hm.earliest_wait(capacity)
+    reasons = []
+    for i in rows.tolist():
+        e = int(earliest[i])
+        if missing[i] and (e < 0 or str(frame["reason"].iat[i]).startswith("the home-visit")):
+            reasons.append(str(frame["reason"].iat[i]))
+        elif e > g:
+            reasons.append(f"no suitable session starts within {g} days (the earliest after {e})")
+        elif missing[i]:
+            reasons.append(f"the suitable places within {g} days were all needed for others")
+        else:
+            reasons.append(
+                f"the suitable places within {g} days were all needed for others; "
+                f"placed after {int(wait[i])} days"
+            )
+    start = pd.to_datetime(pd.Series(frame["start_date"].to_numpy()[rows]))
+    return pd.DataFrame(
+        {
+            "patient_id": m.patient_ids[rows],
+            "discharge_date": m.p_discharge[rows].astype("datetime64[D]").astype(str),
+            "status": status[rows],
+            "wait_days": frame["wait_days"].to_numpy()[rows],
+            "earliest_wait": earliest[rows],
+            "guarantee_days": g,
+            "offer_id": frame["offer_id"].to_numpy()[rows],
+            "start_date": start.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "reason": reasons,
+        }
+    )
+
+
+def tradeoff_frame(plans: list[BudgetPlan], teams: CandidateTeams | None) -> pd.DataFrame:
+    """tradeoff.csv: one row per budget (staff hours over the horizon)."""
+    ids = teams.table["candidate_id"].to_numpy() if teams is not None else np.zeros(0, object)
+    rows = []
+    for plan in plans:
+        mt = plan.metrics
+        rows.append(
+            {
+                "budget": plan.budget,
+                "opened": len(plan.opened),
+                "placed": mt.placed,
+                "priority_placed": mt.priority_placed,
+                "mean_wait": mt.mean_wait,
+                "p90_wait": mt.p90_wait,
+                "breaches": mt.breaches,
+                "mean_travel": mt.mean_travel,
+                "staff_hours": round(plan.hours, 2),
+                "late": mt.late,
+                "unplaced": mt.unplaced,
+                "in_time": mt.in_time,
+                "opened_ids": ";".join(str(c) for c in ids[plan.opened]),
+                "status": plan.status,
+                "seconds": round(plan.seconds, 2),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(TRADEOFF_COLUMNS))
+
+
+def opened_frame(plans: list[BudgetPlan], teams: CandidateTeams | None) -> pd.DataFrame:
+    """opened.csv: the candidates each budget opens, with cohorts and staff hours."""
+    columns = ["budget", "candidate_id", "name", "cohorts", "first_cohort", "hours"]
+    if teams is None:
+        return pd.DataFrame(columns=columns)
+    rows = [
+        {"budget": plan.budget, **teams.table.iloc[c][columns[1:]].to_dict()}
+        for plan in plans
+        for c in plan.opened.tolist()
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tradeoff_plot(table: pd.DataFrame, horizon: Horizon) -> Figure:
+    """Placed, breaches, waits and travel against the staff-hour budget."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 7), layout="constrained")
+    axes = figure.subplots(2, 2, sharex=True)
+    x = table["budget"].to_numpy(dtype=float)
+    panels = (
+        (axes[0, 0], ("placed", "priority_placed"), "patients / priority points"),
+        (axes[0, 1], ("breaches", "late", "unplaced"), "patients"),
+        (axes[1, 0], ("mean_wait", "p90_wait"), "days"),
+        (axes[1, 1], ("mean_travel",), "minutes one way"),
+    )
+    for ax, columns, unit in panels:
+        for column in columns:
+            values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+            ax.plot(x, values, marker="o", label=column.replace("_", " "))
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[0, 1].set_title(f"not started within {horizon.guarantee_days} days", fontsize=9)
+    for ax in axes[1]:
+        ax.set_xlabel(f"staff hours over {horizon.weeks} weeks")
+    figure.suptitle(f"What more staff hours buy ({horizon.start} + {horizon.weeks} weeks)")
+    return figure
+
+
+def capacity_plot(weekly: pd.DataFrame, horizon: Horizon) -> Figure:
+    """Free places against demand per exit team and week, as two heat maps."""
+    from matplotlib.figure import Figure
+
+    teams = weekly[weekly["kind"] == "exit_team"]
+    figure = Figure(figsize=(12, 8), layout="constrained")
+    if teams.empty:
+        ax = figure.subplots()
+        ax.text(0.5, 0.5, "no exit teams in the horizon", ha="center", va="center")
+        ax.set_axis_off()
+        return figure
+    places = teams.pivot_table(index="offer_id", columns="week", values="places", aggfunc="sum")
+    demand = teams.pivot_table(index="offer_id", columns="week", values="demand", aggfunc="sum")
+    joined = teams.pivot_table(index="offer_id", columns="week", values="joined", aggfunc="sum")
+    busiest = (demand.sum(axis=1) + joined.sum(axis=1)).sort_values(ascending=False).index
+    busiest = busiest[:PLOTTED_TEAMS]
+    names = teams.drop_duplicates("offer_id").set_index("offer_id")["name"]
+    labels = [f"{o} {names.get(o, '')}"[:34] for o in busiest]
+    top = max(
+        1.0, float(np.nanmax([places.loc[busiest].max().max(), demand.loc[busiest].max().max()]))
+    )
+    axes = figure.subplots(1, 2, sharey=True)
+    image = None
+    for ax, table, title in (
+        (axes[0], places, "free places open to newcomers"),
+        (axes[1], demand, "demand (first choice of patients discharged)"),
+    ):
+        values = table.loc[busiest].to_numpy(dtype=float)
+        image = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=top)
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
+        ax.set_xlabel("week of the horizon")
+    axes[0].set_yticks(range(len(labels)), labels, fontsize=7)
+    if image is not None:
+        figure.colorbar(image, ax=axes, shrink=0.6, label="patients")
+    figure.suptitle(f"Exit teams: places against demand per week (from {horizon.start})")
+    return figure

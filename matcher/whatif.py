@@ -1,0 +1,555 @@
+"""What-if: which candidate exit teams to open under a budget of staff hours.
+
+A candidate team (``candidates.csv``) becomes cohorts over the horizon: its
+first meeting on or after ``first_date`` (and not before the horizon), then
+every ``cohort_every_weeks`` weeks while the horizon lasts, each with
+``size`` places. Opened, it costs ``staff_hours_week`` for every week it runs
+inside the horizon (from its first cohort to the horizon's end).
+
+``tradeoff`` answers, for each staff-hour budget, which candidates to open
+and who goes where. Budgets are solved in increasing order. Each is a CP-SAT
+model with one bool per candidate ("open c") that gives its cohorts their
+places, a budget constraint on staff hours, and one bool per candidate pair
+of a patient and a session (the pairs the exact min-cost flow uses with no
+candidate and with every candidate open, the pairs of the plan of the
+previous budget, and each patient's cheapest few pairs to existing and to
+candidate sessions). The objective is lexicographic, solved in three stages:
+priority placed, then breaches of the guarantee, then cost. The previous
+budget's plan stays feasible under a larger budget; it is the hint, and the
+model must place at least as many patients, as much priority and have no
+more breaches, so more budget never looks worse. Min-cost flow then
+re-assigns everyone exactly, over all allowed pairs, for the chosen teams.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from .domain import WEEKDAYS
+from .errors import InputError, Problem
+from .horizon import Horizon, HorizonModel, Metrics, first_meeting
+from .io import points
+from .schema import CANDIDATES
+from .tables import read_table
+
+__all__ = ["BudgetPlan", "CandidateTeams", "expand_candidates", "load_candidates", "tradeoff"]
+
+#: Cheapest pairs per patient kept for CP-SAT, to existing and to candidate sessions.
+PAIRS_PER_PATIENT = 3
+_HUNDREDTHS = 100
+_SESSION_COLUMNS = [
+    "session_id",
+    "offer_id",
+    "weekday",
+    "start",
+    "end",
+    "capacity",
+    "first_date",
+    "weeks",
+    "start_min",
+    "end_min",
+    "day",
+]
+Progress = Callable[[str, float], None]
+
+
+def load_candidates(path: str | Path) -> gpd.GeoDataFrame:
+    """Read and check a candidates file (same columns as ``candidates.csv``).
+
+    Raises
+    ------
+    InputError
+        Listing every problem as ``file:row:column: message``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(path.name, None, None, "candidates file not found")])
+    read = read_table(path, CANDIDATES)
+    table, problems = read[0], list(read[1])
+    if table is not None:
+        rows = getattr(read, "rows", None)
+        row_of = np.arange(len(table)) + 2 if rows is None else np.asarray(rows)
+        bad = np.flatnonzero((table["start_min"] >= table["end_min"]).to_numpy())
+        problems += [
+            Problem(
+                path.name,
+                int(row_of[i]),
+                "start",
+                f"starts at {table['start'].iloc[i]}, not before it ends at {table['end'].iloc[i]}",
+            )
+            for i in bad
+        ]
+    if problems or table is None:
+        raise InputError(problems)
+    return points(table)
+
+
+@dataclass(frozen=True)
+class CandidateTeams:
+    """Candidate teams expanded into cohorts over a horizon.
+
+    ``table`` has one row per candidate that has a cohort in the horizon:
+    ``candidate_id, name, cohorts, first_cohort, weeks_running,
+    staff_hours_week, hours`` (``hours``: staff hours over the horizon).
+    ``offers`` and ``sessions`` are rows in the form of ``offers.csv`` and
+    ``sessions.csv`` (offer id = candidate id, one session per cohort).
+    """
+
+    table: pd.DataFrame
+    offers: gpd.GeoDataFrame
+    sessions: pd.DataFrame
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def hours(self) -> np.ndarray:
+        return self.table["hours"].to_numpy(dtype=float)
+
+
+def _common_tags(offers: pd.DataFrame) -> tuple[str, ...]:
+    """The activities the municipality's exit teams most often have."""
+    tags = offers.loc[offers["kind"] == "exit_team", "tags"]
+    if tags.empty:
+        return ()
+    return tuple(pd.Series([tuple(t) for t in tags]).value_counts().index[0])
+
+
+def expand_candidates(
+    candidates: gpd.GeoDataFrame, horizon: Horizon, offers: pd.DataFrame, sessions: pd.DataFrame
+) -> CandidateTeams:
+    """Cohorts, places and staff hours of each candidate over ``horizon``.
+
+    A new team does what the municipality's exit teams most often do (their
+    most common ``tags``), is free for the patient and has no provider yet.
+    Candidates whose first cohort would start after the horizon are skipped.
+
+    Raises
+    ------
+    InputError
+        When a candidate id is already an offer id.
+    """
+    clash = candidates["candidate_id"].isin(set(offers["offer_id"])).to_numpy()
+    if clash.any():
+        raise InputError(
+            [
+                Problem(
+                    "candidates.csv", int(i) + 2, "candidate_id", f"'{v}' is already an offer_id"
+                )
+                for i, v in zip(
+                    np.flatnonzero(clash), candidates["candidate_id"][clash], strict=True
+                )
+            ]
+        )
+    first = candidates["first_date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    day = np.array([WEEKDAYS.index(w) for w in candidates["weekday"]], dtype=np.int64)
+    every = 7 * candidates["cohort_every_weeks"].to_numpy(dtype=np.int64)
+    meeting = first_meeting(first, day)
+    behind = np.maximum(horizon.first_day - meeting, 0)
+    meeting = meeting + every * -(-behind // every)  # first cohort inside the horizon
+    tags = _common_tags(offers)
+    rows, cohort_rows, skipped = [], [], []
+    known_sessions = set(sessions["session_id"])
+    for i, cand in enumerate(candidates.itertuples(index=False)):
+        dates = np.arange(meeting[i], horizon.end_day, every[i])
+        if len(dates) == 0:
+            skipped.append(str(cand.candidate_id))
+            continue
+        weeks_running = int(-(-(horizon.end_day - dates[0]) // 7))
+        rows.append(
+            {
+                "candidate_id": cand.candidate_id,
+                "name": cand.name,
+                "cohorts": len(dates),
+                "first_cohort": str(np.datetime64(int(dates[0]), "D")),
+                "weeks_running": weeks_running,
+                "staff_hours_week": float(cand.staff_hours_week),
+                "hours": float(cand.staff_hours_week) * weeks_running,
+                "row": i,
+            }
+        )
+        for k, date in enumerate(dates.tolist()):
+            session_id = f"{cand.candidate_id}/{k + 1}"
+            if session_id in known_sessions:
+                raise InputError(
+                    [
+                        Problem(
+                            "candidates.csv",
+                            i + 2,
+                            "candidate_id",
+                            f"its cohort id '{session_id}' is already a session_id",
+                        )
+                    ]
+                )
+            cohort_rows.append(
+                {
+                    "session_id": session_id,
+                    "offer_id": cand.candidate_id,
+                    "weekday": cand.weekday,
+                    "start": cand.start,
+                    "end": cand.end,
+                    "capacity": int(cand.size),
+                    "first_date": np.datetime64(int(date), "D").astype("datetime64[ns]"),
+                    "weeks": int(cand.cohort_every_weeks),
+                    "start_min": int(cand.start_min),
+                    "end_min": int(cand.end_min),
+                    "day": int(day[i]),
+                }
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "candidate_id",
+            "name",
+            "cohorts",
+            "first_cohort",
+            "weeks_running",
+            "staff_hours_week",
+            "hours",
+            "row",
+        ],
+    )
+    chosen = candidates.iloc[table["row"].to_numpy(dtype=np.int64)]
+    new_offers = gpd.GeoDataFrame(
+        {
+            "offer_id": chosen["candidate_id"].to_numpy(),
+            "name": chosen["name"].to_numpy(),
+            "kind": "exit_team",
+            "provider": "",
+            "lat": chosen["lat"].to_numpy(),
+            "lon": chosen["lon"].to_numpy(),
+            "diagnoses": chosen["diagnoses"].to_numpy(),
+            "languages": chosen["languages"].to_numpy(),
+            "gender": chosen["gender"].to_numpy(),
+            "group_size": chosen["size"].to_numpy(dtype=np.int64),
+            "intensity": chosen["intensity"].to_numpy(),
+            "supervised": chosen["supervised"].to_numpy(dtype=bool),
+            "fee_dkk_month": 0.0,
+            "tags": pd.Series([tags] * len(chosen), dtype=object).to_numpy(),
+            "address": "",
+            "phone": "",
+            "description": "",
+            "x": chosen["x"].to_numpy(),
+            "y": chosen["y"].to_numpy(),
+        },
+        geometry=chosen.geometry.to_numpy(),
+        crs=candidates.crs,
+    )
+    return CandidateTeams(
+        table=table.drop(columns="row"),
+        offers=new_offers,
+        sessions=pd.DataFrame(cohort_rows, columns=_SESSION_COLUMNS),
+        skipped=tuple(skipped),
+    )
+
+
+@dataclass(frozen=True)
+class BudgetPlan:
+    """The plan for one staff-hour budget.
+
+    ``opened``: positions of the candidates that run (and have patients);
+    ``hours``: their staff hours over the horizon; ``arc_of``: the pair each
+    patient uses (index into the horizon model's arcs, -1 unplaced);
+    ``status``: ``OPTIMAL`` (proven), ``FEASIBLE`` (time limit) or ``KEPT``
+    (nothing better found than the plan of the smaller budget).
+    """
+
+    budget: float
+    opened: np.ndarray
+    hours: float
+    arc_of: np.ndarray
+    metrics: Metrics
+    status: str
+    seconds: float
+
+
+def _cheapest(hm: HorizonModel, mask: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each patient's ``k`` cheapest arcs among ``mask``."""
+    idx = np.flatnonzero(mask)
+    order = idx[np.lexsort((hm.arcs.cost[idx], hm.arcs.patient[idx]))]
+    patients = hm.arcs.patient[order]
+    rank = np.arange(len(order)) - np.searchsorted(patients, patients)
+    return order[rank < k]
+
+
+def _neighbourhood(hm: HorizonModel, usable: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """Patients free to move when candidates open: those who could join a
+    candidate, and those late or unplaced who could take a place they leave.
+    Everyone else keeps the previous plan's place (the exact flow that follows
+    may still move them)."""
+    arcs = hm.arcs
+    to_candidate = usable & (hm.s_candidate[arcs.session] >= 0)
+    free = np.zeros(hm.n_patients, bool)
+    free[arcs.patient[to_candidate]] = True
+    held = previous[free & (previous >= 0)]
+    freed = np.zeros(hm.n_sessions, bool)
+    freed[arcs.session[held]] = True
+    waiting = previous < 0
+    waiting[previous >= 0] = hm.late[previous[previous >= 0]]
+    could = usable & freed[arcs.session] & waiting[arcs.patient]
+    free[arcs.patient[could]] = True
+    return free
+
+
+def _cpsat(
+    hm: HorizonModel,
+    capacity: np.ndarray,
+    hours: np.ndarray,
+    budget: float,
+    start: tuple[np.ndarray, np.ndarray],
+    before: Metrics,
+    hints: Sequence[np.ndarray],
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Open candidates and assign the patients they concern: (opened, arc_of, status).
+
+    ``start`` (opened, arc per patient) is a plan within the budget that is
+    no worse than ``before``; patients outside the neighbourhood keep their
+    place in it, and it is the first hint.
+    """
+    affordable = np.flatnonzero(hours <= budget + 1e-9)
+    team = hm.s_candidate
+    usable = ((capacity > 0) & ((team < 0) | np.isin(team, affordable)))[hm.arcs.session]
+    start_open, before_arc = start
+    free = _neighbourhood(hm, usable, before_arc)
+    kept = np.flatnonzero(~free & (before_arc >= 0))
+    residual = capacity - np.bincount(hm.arcs.session[before_arc[kept]], minlength=hm.n_sessions)
+    mine_only = usable & free[hm.arcs.patient]
+    candidate = team[hm.arcs.session] >= 0
+    picked = np.concatenate(
+        [
+            _cheapest(hm, mine_only & candidate, PAIRS_PER_PATIENT),
+            _cheapest(hm, mine_only & ~candidate, PAIRS_PER_PATIENT),
+            *(arc[(arc >= 0) & free] for arc in (before_arc, *hints)),
+        ]
+    )
+    pairs = np.unique(picked[mine_only[picked]])
+    patient, session = hm.arcs.patient[pairs], hm.arcs.session[pairs]
+    priority = hm.model.p_priority[patient]
+    in_time = (~hm.late[pairs]).astype(np.int64)
+    cost = hm.scaling.cost(hm.base_cost[pairs])
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(len(pairs))]
+    opened = {int(c): model.new_bool_var(f"open{c}") for c in affordable}
+    for c in set(team[hm.arcs.session[before_arc[kept]]].tolist()) - {-1}:
+        model.add(opened[int(c)] == 1)  # someone who keeps a place there needs it open
+    order = np.argsort(patient, kind="stable")
+    bounds = np.searchsorted(patient[order], np.arange(hm.n_patients + 1))
+    for p in np.flatnonzero(free).tolist():
+        mine = order[bounds[p] : bounds[p + 1]]
+        if len(mine) > 1:
+            model.add_at_most_one(x[i] for i in mine.tolist())
+    order = np.argsort(session, kind="stable")
+    bounds = np.searchsorted(session[order], np.arange(hm.n_sessions + 1))
+    for s in np.unique(session).tolist():
+        mine = order[bounds[s] : bounds[s + 1]].tolist()
+        c = int(team[s])
+        if c >= 0:
+            for i in mine:
+                model.add_implication(x[i], opened[c])
+            model.add(sum(x[i] for i in mine) <= int(residual[s]) * opened[c])
+        elif len(mine) > residual[s]:
+            model.add(sum(x[i] for i in mine) <= int(residual[s]))
+    cents = np.ceil(hours[affordable] * _HUNDREDTHS - 1e-6).astype(np.int64)
+    model.add(
+        cp_model.LinearExpr.weighted_sum([opened[int(c)] for c in affordable], cents.tolist())
+        <= int(np.floor(budget * _HUNDREDTHS + 1e-6))
+    )
+    # the patients who keep their place count towards "never worse" as they are
+    fixed = hm.metrics(np.where(free, -1, before_arc))
+    placed = cp_model.LinearExpr.sum(x)
+    prio = cp_model.LinearExpr.weighted_sum(x, priority.tolist())
+    timely = cp_model.LinearExpr.weighted_sum(x, in_time.tolist())
+    model.add(placed >= before.placed - fixed.placed)
+    model.add(prio >= before.priority_placed - fixed.priority_placed)
+    model.add(timely >= before.in_time - fixed.in_time)
+    position = {int(a): i for i, a in enumerate(pairs.tolist())}
+    chosen = np.zeros(len(pairs), bool)
+    chosen[[position[int(a)] for a in before_arc[free & (before_arc >= 0)]]] = True
+    open_now = {int(c) for c in start_open}
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, int(workers))
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_probing_level = 0
+    deadline = time.perf_counter() + max(0.0, time_limit)
+    statuses = []
+    stages = (
+        ("max", prio, 0.45),
+        ("max", timely, 0.5),
+        ("min", cp_model.LinearExpr.weighted_sum(x, cost.tolist()), 1.0),
+    )
+    for sense, objective, share in stages:
+        model.clear_hints()
+        for i, var in enumerate(x):
+            model.add_hint(var, bool(chosen[i]))
+        for c, var in opened.items():
+            model.add_hint(var, c in open_now)
+        if sense == "max":
+            model.maximize(objective)
+        else:
+            model.minimize(objective)
+        left = deadline - time.perf_counter()
+        solver.parameters.max_time_in_seconds = max(0.05, left * share)
+        code = solver.solve(model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            statuses.append("FEASIBLE")
+            break
+        statuses.append(solver.status_name(code))
+        chosen = np.array(solver.boolean_values(x), dtype=bool) if x else np.zeros(0, bool)
+        open_now = {c for c, var in opened.items() if solver.boolean_value(var)}
+        value = round(solver.objective_value)
+        model.add(objective >= value if sense == "max" else objective <= value)
+    arc_of = np.where(free, -1, before_arc)
+    arc_of[patient[chosen]] = pairs[chosen]
+    status = "OPTIMAL" if statuses and all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
+    return np.array(sorted(open_now), dtype=np.int64), arc_of, status
+
+
+def _greedy(
+    hm: HorizonModel,
+    capacity: np.ndarray,
+    hours: np.ndarray,
+    budget: float,
+    opened: np.ndarray,
+    every: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A first plan: keep ``opened`` and add candidates by the priority they
+    serve when every candidate is open, per staff hour, while the budget lasts;
+    then assign exactly."""
+    placed = every >= 0
+    team = hm.s_candidate[hm.arcs.session[every[placed]]]
+    value = np.zeros(len(hours))
+    inside = team >= 0
+    np.add.at(value, team[inside], hm.model.p_priority[placed][inside])
+    chosen = set(opened.tolist())
+    spent = float(hours[list(chosen)].sum()) if chosen else 0.0
+    for c in np.argsort(-value / np.maximum(hours, 1e-9), kind="stable").tolist():
+        if value[c] > 0 and c not in chosen and spent + hours[c] <= budget + 1e-9:
+            chosen.add(c)
+            spent += float(hours[c])
+    result = np.array(sorted(chosen), dtype=np.int64)
+    return result, hm.solve(hm.capacity_with(result, capacity)).arc
+
+
+def _better(metrics: Metrics, floor: Metrics, than: Metrics) -> bool:
+    """No worse than ``floor`` in every reported figure, and at least as good as ``than``."""
+    return metrics.at_least(floor) and metrics.key() <= than.key()
+
+
+def _in_use(hm: HorizonModel, opened: np.ndarray, arc_of: np.ndarray) -> np.ndarray:
+    """The opened candidates that have at least one patient."""
+    used = hm.s_candidate[hm.arcs.session[arc_of[arc_of >= 0]]]
+    return np.array(sorted(set(opened.tolist()) & set(used.tolist())), dtype=np.int64)
+
+
+def tradeoff(
+    hm: HorizonModel,
+    hours: np.ndarray,
+    budgets: Sequence[float],
+    *,
+    capacity: np.ndarray | None = None,
+    baseline: np.ndarray | None = None,
+    time_limit: float = 30.0,
+    workers: int = 1,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> list[BudgetPlan]:
+    """Plans for each budget of staff hours (over the horizon), in increasing order.
+
+    Parameters
+    ----------
+    hours
+        Staff hours of each candidate over the horizon.
+    capacity
+        Places per session to plan with (default: the model's); candidate
+        sessions count only when their candidate is opened.
+    baseline
+        The exact plan without candidates under ``capacity`` (an arc per
+        patient), when it is already known.
+    time_limit
+        Seconds for CP-SAT per budget.
+    """
+    cap0 = hm.capacity if capacity is None else capacity
+    hours = np.asarray(hours, dtype=float)
+    everyone = np.arange(len(hours))
+    started = time.perf_counter()
+    if baseline is None:
+        baseline = hm.solve(hm.capacity_with(np.zeros(0, np.int64), cap0)).arc
+    every = hm.solve(hm.capacity_with(everyone, cap0)).arc if len(hours) else baseline
+    previous = BudgetPlan(
+        budget=-1.0,
+        opened=np.zeros(0, np.int64),
+        hours=0.0,
+        arc_of=baseline,
+        metrics=hm.metrics(baseline),
+        status="OPTIMAL",
+        seconds=time.perf_counter() - started,
+    )
+    plans: list[BudgetPlan] = []
+    ordered = sorted(set(float(b) for b in budgets))
+    for number, budget in enumerate(ordered):
+        if budget < 0:
+            raise ValueError(f"a budget of staff hours cannot be negative ({budget:g})")
+        t0 = time.perf_counter()
+        if progress:
+            progress(f"budget {budget:g}", number / max(1, len(ordered)))
+        affordable = np.flatnonzero(hours <= budget + 1e-9)
+        status = "OPTIMAL"
+        if hours[affordable].sum() <= budget + 1e-9:
+            opened = affordable  # every team that fits opens: exact by min-cost flow
+            arc_of = hm.solve(hm.capacity_with(opened, cap0)).arc
+        else:
+            start = (previous.opened, previous.arc_of)
+            greedy = _greedy(hm, cap0, hours, budget, previous.opened, every)
+            if _better(hm.metrics(greedy[1]), previous.metrics, previous.metrics):
+                start = greedy
+            opened, chosen, status = _cpsat(
+                hm,
+                cap0,
+                hours,
+                budget,
+                start,
+                previous.metrics,
+                [baseline, every],
+                time_limit,
+                workers,
+                seed,
+            )
+            exact = hm.solve(hm.capacity_with(opened, cap0)).arc
+            options = [(opened, exact), (opened, chosen), start]
+            best = min(
+                (o for o in options if hm.metrics(o[1]).at_least(previous.metrics)),
+                key=lambda o: hm.metrics(o[1]).key(),
+                default=(previous.opened, previous.arc_of),
+            )
+            opened, arc_of = best
+        metrics = hm.metrics(arc_of)
+        if not metrics.at_least(previous.metrics) or metrics.key() > previous.metrics.key():
+            opened, arc_of, metrics, status = (
+                previous.opened,
+                previous.arc_of,
+                previous.metrics,
+                "KEPT",
+            )
+        opened = _in_use(hm, opened, arc_of)
+        plan = BudgetPlan(
+            budget=budget,
+            opened=opened,
+            hours=float(hours[opened].sum()),
+            arc_of=arc_of,
+            metrics=metrics,
+            status=status,
+            seconds=time.perf_counter() - t0,
+        )
+        plans.append(plan)
+        previous = plan
+    return plans
