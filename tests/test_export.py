@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import string
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from builders import offer, patient, session, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher import Dataset, load_dataset
 from matcher.export import Dialect, atomic_path, save_dataset, write_csv, write_text
@@ -166,3 +171,43 @@ def test_write_csv_speaks_both_dialects(tmp_path: Path, dialect: Dialect, expect
     frame = pd.DataFrame({"patient_id": ["P1"], "travel_min": [12.5], "start_date": ["2027-01-04"]})
     write_csv(frame, tmp_path / "PLAN.csv", dialect=dialect)
     assert (tmp_path / "PLAN.csv").read_bytes() == expected.encode("cp1252")
+
+
+#: Letters of Danish text, punctuation that needs quoting, and letters Windows-1252 lacks.
+_ALPHABET = string.ascii_letters + string.digits + " .,;:'\"-/()&æøåÆØÅéü" + "Łłść" + "مرحبا"
+_text = st.text(alphabet=_ALPHABET, min_size=1, max_size=24).map(str.strip).filter(bool)
+_offer_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": _text,
+            "provider": _text,
+            "fee_dkk_month": st.decimals(0, 5000, places=2).map(float),
+            "lat": st.floats(54.6, 57.7).map(lambda v: round(v, 6)),
+            "lon": st.floats(8.1, 15.1).map(lambda v: round(v, 6)),
+            "group_size": st.integers(1, 40),
+            "supervised": st.booleans(),
+            "tags": st.lists(st.sampled_from(["walking", "dans", "kor", "svømning"]), max_size=3),
+            "languages": st.lists(st.sampled_from(["da", "en", "ar", "pl"]), min_size=1),
+        }
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(rows=_offer_rows)
+def test_any_offers_round_trip_through_both_dialects(rows: list[dict[str, object]]) -> None:
+    """Offers with quotes, separators, Danish and non-Windows-1252 letters, decimals and lists
+    load back identically from UTF-8 and from a Danish spreadsheet export."""
+    with tempfile.TemporaryDirectory(prefix="brobygger-test-") as tmp:
+        root = Path(tmp)
+        offers = [offer(offer_id=f"O{i}", **row) for i, row in enumerate(rows, start=1)]
+        write(root, "offers.csv", offers)
+        write(root, "sessions.csv", [session(offer_id="O1")])
+        write(root, "patients.csv", [patient()])
+        original = load_dataset(root)
+        for dialect in ("utf8", "danish"):
+            save_dataset(original, root / dialect, dialect=dialect)
+            assert_same_dataset(original, load_dataset(root / dialect))
