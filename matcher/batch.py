@@ -1,11 +1,12 @@
 """The batch plan for the whole waiting list: ``plan(dataset)``.
 
-Steps: build the arrays (``costs.MatchModel``), scan every patient against
-every session in blocks and keep the cheapest allowed pairs per patient
-(plus the nearest, for the manual baseline), solve exactly with min-cost flow
-and prove optimality over all allowed pairs by pricing, switch to CP-SAT only
-when staff minutes for home visits are exceeded, and explain every patient
-left without a place.
+Steps: build the arrays (``costs.MatchModel``); scan every patient against
+every session once, in blocks, and keep every allowed pair with its cost in a
+compact store (``PairStore``); solve exactly with min-cost flow from the
+cheapest pairs per patient and prove optimality over *all* allowed pairs by
+pricing the store; switch to CP-SAT only when staff minutes for home visits
+are exceeded; explain every patient left without a place; and compare with
+the manual rule (nearest suitable place, in order of discharge).
 """
 
 from __future__ import annotations
@@ -18,167 +19,155 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .costs import MatchModel, block_size, evaluate
-from .domain import KINDS, MODES
+from .costs import HOME_VISIT, MatchModel, allowed_pairs, pair_dates
+from .domain import MODES, WEEKDAYS
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .io import Dataset
 from .optimize import Arcs, Scaling, SideConstraint, Solution, greedy, solve_cpsat, solve_flow
 from .result import PLAN_COLUMNS, Baseline, Plan
 from .weights import Weights
 
-__all__ = ["Progress", "plan"]
+__all__ = ["PairStore", "Progress", "plan"]
 
 Progress = Callable[[str, float], None]
+#: Most left-out pairs a pricing round adds per patient (the most negative first).
 _ADD_PER_PATIENT = 16
+#: Pairs per chunk when pricing (bounds the temporary memory, about 40 bytes a pair).
+_PRICE_CHUNK = 2_000_000
+#: Cells (patients x sessions) per block of the scan: small enough to stay in cache.
+_SCAN_CELLS = 1_000_000
 
 
 @dataclass
-class _Details:
-    """Per-pair details carried beside ``Arcs`` (same order)."""
+class PairStore:
+    """Every allowed pair of a dataset, grouped by patient.
 
+    The pairs of patient ``p`` are rows ``start[p]:start[p + 1]``, in session
+    order. ``cost`` is in points, ``travel`` in one-way minutes, ``mode``
+    indexes ``MODES`` (-1: the staff's drive).
+    """
+
+    start: np.ndarray
+    patient: np.ndarray
+    session: np.ndarray
+    cost: np.ndarray
     travel: np.ndarray
     mode: np.ndarray
-    start_day: np.ndarray
-    wait: np.ndarray
 
-    def concat(self, other: _Details) -> _Details:
-        return _Details(
-            *(np.concatenate([a, b]) for a, b in zip(self.parts(), other.parts(), strict=True))
+    def __len__(self) -> int:
+        return len(self.session)
+
+    @property
+    def options(self) -> np.ndarray:
+        """Allowed sessions per patient."""
+        return np.diff(self.start)
+
+    @property
+    def max_cost(self) -> float:
+        return float(self.cost.max()) if len(self.cost) else 0.0
+
+    def arcs(self, index: np.ndarray) -> Arcs:
+        """The pairs at ``index`` as arcs for the optimiser."""
+        return Arcs(
+            self.patient[index].astype(np.int64),
+            self.session[index].astype(np.int64),
+            self.cost[index],
         )
 
-    def parts(self) -> tuple[np.ndarray, ...]:
-        return (self.travel, self.mode, self.start_day, self.wait)
+
+def _cheapest(row: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the (up to) ``k`` cheapest pairs per row; ``row`` is sorted."""
+    if len(row) == 0:
+        return np.zeros(0, np.int64)
+    counts = np.bincount(row)
+    if counts.max() <= k:
+        return np.arange(len(row))
+    order = np.lexsort((cost, row))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(row)) - first[row[order]]
+    return np.sort(order[rank < k])
 
 
-@dataclass
-class _Scan:
-    arcs: Arcs
-    details: _Details
-    near: Arcs  # nearest allowed pairs, for the baseline
-    near_travel: np.ndarray
-    options: np.ndarray  # allowed sessions per patient
-    max_cost: float
-
-
-def _pick(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of the (up to) ``k`` smallest finite entries per row."""
-    if matrix.shape[1] > k:
-        cols = np.argpartition(matrix, k - 1, axis=1)[:, :k]
-    else:
-        cols = np.broadcast_to(np.arange(matrix.shape[1]), matrix.shape)
-    rows = np.broadcast_to(np.arange(matrix.shape[0])[:, None], cols.shape)
-    keep = np.isfinite(matrix[rows, cols])
-    return rows[keep], cols[keep]
-
-
-def _blocks(model: MatchModel) -> list[np.ndarray]:
-    size = block_size(model)
-    return [np.arange(i, min(i + size, model.n_patients)) for i in range(0, model.n_patients, size)]
-
-
-def _scan(model: MatchModel, k: int, progress: Progress | None) -> _Scan:
+def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[PairStore, np.ndarray]:
+    """Every allowed pair (one pass over patients x sessions, in blocks), and the
+    store positions of the ``k`` cheapest pairs per patient to start the flow from."""
+    size = max(1, _SCAN_CELLS // max(1, model.n_sessions, len(model.offer_ids)))
+    n = model.n_patients
     parts: list[tuple[np.ndarray, ...]] = []
-    near_parts: list[tuple[np.ndarray, ...]] = []
-    options = np.zeros(model.n_patients, np.int64)
-    max_cost = 0.0
-    blocks = _blocks(model)
-    for number, block in enumerate(blocks):
-        ev = evaluate(model, block)
-        options[block] = ev.feasible.sum(axis=1)
-        if ev.feasible.any():
-            max_cost = max(max_cost, float(ev.cost[ev.feasible].max()))
-        r, c = _pick(ev.cost, k)
+    picked: list[np.ndarray] = []
+    counts = np.zeros(n, np.int64)
+    total = 0
+    for lo in range(0, n, size):
+        block = np.arange(lo, min(lo + size, n))
+        pairs = allowed_pairs(model, block)
+        counts[block] = np.bincount(pairs.row, minlength=len(block))
         parts.append(
             (
-                block[r],
-                c,
-                ev.cost[r, c],
-                ev.travel_min[r, c],
-                ev.mode[r, c],
-                ev.start_day[r, c],
-                ev.wait_days[r, c],
+                (lo + pairs.row).astype(np.int32),
+                pairs.session.astype(np.int32),
+                pairs.cost,
+                pairs.travel_min,
+                pairs.mode,
             )
         )
-        near = np.where(ev.feasible, ev.travel_min, np.inf)
-        r, c = _pick(near, k)
-        near_parts.append((block[r], c, ev.cost[r, c], near[r, c]))
+        picked.append(total + _cheapest(pairs.row, pairs.cost, k))
+        total += len(pairs)
         if progress:
-            progress("costs", (number + 1) / len(blocks))
-
-    def cat(items: list[tuple[np.ndarray, ...]], i: int, dtype: type) -> np.ndarray:
-        return np.concatenate([x[i] for x in items]).astype(dtype) if items else np.zeros(0, dtype)
-
-    return _Scan(
-        arcs=Arcs(cat(parts, 0, np.int64), cat(parts, 1, np.int64), cat(parts, 2, np.float64)),
-        details=_Details(
-            cat(parts, 3, np.float32),
-            cat(parts, 4, np.int8),
-            cat(parts, 5, np.int64),
-            cat(parts, 6, np.int64),
-        ),
-        near=Arcs(
-            cat(near_parts, 0, np.int64),
-            cat(near_parts, 1, np.int64),
-            cat(near_parts, 2, np.float64),
-        ),
-        near_travel=cat(near_parts, 3, np.float64),
-        options=options,
-        max_cost=max_cost,
-    )
+            progress("costs", min(1.0, (lo + size) / n))
+    if progress and n == 0:
+        progress("costs", 1.0)
+    dtypes = (np.int32, np.int32, np.float64, np.float32, np.int8)
+    columns = [
+        np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtypes[i])
+        for i in range(5)
+    ]
+    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    store = PairStore(start, *columns)
+    return store, (np.concatenate(picked) if picked else np.zeros(0, np.int64))
 
 
-def _pricer(
-    model: MatchModel, known: list[np.ndarray], extra_details: list[_Details]
-) -> Callable[..., Arcs]:
-    """A ``price`` function for ``solve_flow`` over all allowed pairs."""
-    n_s = model.n_sessions
+def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
+    """A ``price`` function for ``solve_flow`` over every allowed pair in ``store``.
+
+    ``chosen`` holds the store positions of the arcs given to the flow so far,
+    in arc order; each round appends the positions it adds.
+    """
+    in_arcs = np.zeros(len(store), bool)
+    in_arcs[chosen[0]] = True
 
     def price(pot_p: np.ndarray, pot_s: np.ndarray, scaling: Scaling) -> Arcs:
-        keys = np.sort(known[0])
-        found: list[tuple[np.ndarray, ...]] = []
-        for block in _blocks(model):
-            ev = evaluate(model, block)
-            cost = np.where(ev.feasible, ev.cost, 0.0)
-            reduced = scaling.cost(cost) + pot_p[block, None] - pot_s[None, :]
-            reduced = np.where(ev.feasible, reduced, 0)
-            r, c = np.nonzero(reduced < 0)
-            if len(r) == 0:
+        found: list[np.ndarray] = []
+        for a in range(0, len(store), _PRICE_CHUNK):
+            b = min(a + _PRICE_CHUNK, len(store))
+            patient = store.patient[a:b]
+            reduced = scaling.cost(store.cost[a:b]) + pot_p[patient] - pot_s[store.session[a:b]]
+            negative = np.flatnonzero((reduced < 0) & ~in_arcs[a:b])
+            if len(negative) == 0:
                 continue
-            key = block[r] * n_s + c
-            new = ~np.isin(key, keys, assume_unique=False)
-            r, c = r[new], c[new]
-            order = np.lexsort((reduced[r, c], r))
-            r, c = r[order], c[order]
-            rank = np.arange(len(r)) - np.searchsorted(r, r)
-            keep = rank < _ADD_PER_PATIENT
-            r, c = r[keep], c[keep]
-            found.append(
-                (
-                    block[r],
-                    c,
-                    ev.cost[r, c],
-                    ev.travel_min[r, c],
-                    ev.mode[r, c],
-                    ev.start_day[r, c],
-                    ev.wait_days[r, c],
-                )
-            )
+            row = patient[negative]
+            order = np.lexsort((reduced[negative], row))
+            negative, row = negative[order], row[order]
+            first = np.searchsorted(row, row)
+            keep = (np.arange(len(row)) - first) < _ADD_PER_PATIENT
+            found.append(a + negative[keep])
         if not found:
             return Arcs.empty()
-        cols = [np.concatenate([f[i] for f in found]) for i in range(7)]
-        known[0] = np.concatenate([known[0], cols[0] * n_s + cols[1]])
-        extra_details.append(
-            _Details(cols[3].astype(np.float32), cols[4].astype(np.int8), cols[5], cols[6])
-        )
-        return Arcs(cols[0].astype(np.int64), cols[1].astype(np.int64), cols[2].astype(np.float64))
+        new = np.sort(np.concatenate(found))
+        in_arcs[new] = True
+        chosen.append(new)
+        return store.arcs(new)
 
     return price
 
 
 def _staff_limits(
-    dataset: Dataset, model: MatchModel, arcs: Arcs, details: _Details
+    dataset: Dataset, model: MatchModel, arcs: Arcs, travel: np.ndarray
 ) -> list[SideConstraint]:
-    """Staff minutes per home-visit service and weekday, from staff.csv."""
+    """Staff minutes per home-visit service and weekday, from staff.csv.
+
+    A visit uses ``home_visit_min`` at the home plus the drive there and back
+    (``travel``: one-way minutes per arc).
+    """
     staff = dataset.staff
     if staff is None or len(staff) == 0 or len(arcs) == 0:
         return []
@@ -187,15 +176,17 @@ def _staff_limits(
         .groupby([staff["offer_id"], staff["weekday"]])
         .sum()
     )
-    home_visit = KINDS.index("home_visit")
     offer = model.s_offer[arcs.session]
-    is_home = model.o_kind[offer] == home_visit
+    is_home = model.o_kind[offer] == HOME_VISIT
+    day = model.s_day[arcs.session]
+    use = model.weights.home_visit_min + 2 * np.ceil(travel).astype(np.int64)
+    position = {offer_id: i for i, offer_id in enumerate(model.offer_ids)}
     constraints = []
-    use = model.weights.home_visit_min + 2 * np.ceil(details.travel).astype(np.int64)
     for (offer_id, weekday), limit in minutes.items():
-        o = int(np.flatnonzero(model.offer_ids == offer_id)[0])
-        day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(weekday)
-        mine = np.flatnonzero(is_home & (offer == o) & (model.s_day[arcs.session] == day))
+        o = position.get(offer_id)
+        if o is None:
+            continue
+        mine = np.flatnonzero(is_home & (offer == o) & (day == WEEKDAYS.index(weekday)))
         if len(mine):
             constraints.append(SideConstraint(f"{offer_id} {weekday}", mine, use[mine], int(limit)))
     return constraints
@@ -207,20 +198,15 @@ def _broken(constraints: list[SideConstraint], arc_of: np.ndarray) -> list[str]:
 
 
 def _assignments(
-    dataset: Dataset,
-    model: MatchModel,
-    solution_arc: np.ndarray,
-    arcs: Arcs,
-    details: _Details,
-    options: np.ndarray,
+    dataset: Dataset, model: MatchModel, store: PairStore, pair: np.ndarray
 ) -> pd.DataFrame:
+    """PLAN.csv as a frame; ``pair`` is the store position per patient (-1: none)."""
     n = model.n_patients
-    placed = solution_arc >= 0
-    a = solution_arc[placed]
-    session = np.full(n, -1, np.int64)
-    session[placed] = arcs.session[a]
-    offer = np.where(placed, model.s_offer[np.maximum(session, 0)], -1)
-    offers = dataset.offers
+    placed = pair >= 0
+    at = pair[placed]
+    session = store.session[at].astype(np.int64)
+    offer = model.s_offer[session]
+    start_day, wait = pair_dates(model, np.flatnonzero(placed), session)
     mode_names = np.array([*MODES, "staff", ""], dtype=object)
 
     def fill(values: np.ndarray, empty: Any, dtype: Any = object) -> np.ndarray:
@@ -228,6 +214,7 @@ def _assignments(
         out[placed] = values
         return out
 
+    options = store.options
     status = np.where(placed, "placed", np.where(model.p_escalate, "escalated", "unplaced"))
     reason = np.full(n, "", dtype=object)
     reason[model.p_escalate] = ESCALATED_REASON
@@ -236,52 +223,44 @@ def _assignments(
     empty = np.flatnonzero(~placed & ~model.p_escalate & (options == 0))
     if len(empty):
         reason[empty] = reasons_for(model, empty)
-    mode_index = details.mode[a].astype(np.int64)
+    mode_index = store.mode[at].astype(np.int64)
     frame = pd.DataFrame(
         {
             "patient_id": model.patient_ids,
             "status": status,
-            "offer_id": fill(model.offer_ids[offer[placed]], ""),
-            "session_id": fill(model.session_ids[session[placed]], ""),
-            "kind": fill(offers["kind"].to_numpy()[offer[placed]], ""),
+            "offer_id": fill(model.offer_ids[offer], ""),
+            "session_id": fill(model.session_ids[session], ""),
+            "kind": fill(dataset.offers["kind"].to_numpy()[offer], ""),
             "start_date": fill(
-                details.start_day[a].astype("datetime64[D]").astype("datetime64[ns]"),
+                start_day.astype("datetime64[D]").astype("datetime64[ns]"),
                 np.datetime64("NaT"),
                 "datetime64[ns]",
             ),
-            "wait_days": pd.array(fill(details.wait[a], None), dtype="Int64"),
-            "travel_min": fill(np.round(details.travel[a].astype(float), 1), np.nan, float),
+            "wait_days": pd.array(fill(wait, None), dtype="Int64"),
+            "travel_min": fill(np.round(store.travel[at].astype(float), 1), np.nan, float),
             "travel_mode": fill(mode_names[np.where(mode_index == -1, len(MODES), mode_index)], ""),
-            "fee_dkk_month": fill(model.o_fee[offer[placed]], np.nan, float),
-            "cost": fill(np.round(arcs.cost[a], 2), np.nan, float),
+            "fee_dkk_month": fill(model.o_fee[offer], np.nan, float),
+            "cost": fill(np.round(store.cost[at], 2), np.nan, float),
             "reason": reason,
         }
     )
     return frame[list(PLAN_COLUMNS)]
 
 
-def _baseline(model: MatchModel, scan: _Scan, scaling_reward_points: float) -> Baseline:
+def _baseline(model: MatchModel, store: PairStore, reward_points: float) -> Baseline:
+    """The manual rule: in order of discharge, the nearest allowed session with room."""
     order = np.lexsort((np.arange(model.n_patients), model.p_discharge))
-    extra: dict[int, tuple[float, float]] = {}
-
-    def fallback(p: int, remaining: np.ndarray) -> int:
-        ev = evaluate(model, np.array([p]))
-        travel = np.where(ev.feasible[0] & (remaining > 0), ev.travel_min[0], np.inf)
-        s = int(np.argmin(travel)) if len(travel) else -1
-        if s < 0 or not np.isfinite(travel[s]):
-            return -1
-        extra[p] = (float(ev.cost[0, s]), float(travel[s]))
-        return s
-
-    chosen = greedy(order, model.s_capacity, scan.near, scan.near_travel, fallback)
+    chosen = greedy(order, model.s_capacity, store.arcs(np.arange(len(store))), store.travel)
     chosen = np.concatenate([chosen, np.full(model.n_patients - len(chosen), -1)])
-    direct = chosen >= 0
-    placed = direct | (chosen <= -2)
-    cost = float(scan.near.cost[chosen[direct]].sum()) + sum(c for c, _ in extra.values())
-    travel = float(scan.near_travel[chosen[direct]].sum()) + sum(t for _, t in extra.values())
-    priority = int(model.p_priority[placed].sum())
-    unplaced = float((model.p_priority[~placed] * scaling_reward_points).sum())
-    return Baseline(int(placed.sum()), priority, travel, cost + unplaced)
+    placed = chosen >= 0
+    at = chosen[placed]
+    unplaced = float((model.p_priority[~placed] * reward_points).sum())
+    return Baseline(
+        placed=int(placed.sum()),
+        priority_placed=int(model.p_priority[placed].sum()),
+        total_travel_min=float(store.travel[at].astype(float).sum()),
+        objective=float(store.cost[at].sum()) + unplaced,
+    )
 
 
 def plan(
@@ -314,18 +293,18 @@ def plan(
     baseline
         Also compute the manual baseline (nearest suitable place in order of
         discharge) for comparison.
+    progress
+        Called with a stage name and the share done (0 to 1).
     """
     if solver not in ("auto", "flow", "cpsat"):
         raise ValueError(f"unknown solver '{solver}' (auto, flow or cpsat)")
     started = time.perf_counter()
     model = MatchModel.from_dataset(dataset, weights, booked=booked)
-    w = model.weights
-    scan = _scan(model, w.candidates_per_patient, progress)
+    store, first = _scan(model, model.weights.candidates_per_patient, progress)
     max_priority = int(model.p_priority.max()) if model.n_patients else 1
-    scaling = Scaling.choose(scan.max_cost, model.n_patients, model.n_sessions, max_priority)
+    scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
     reward_points = scaling.reward / scaling.scale
-    known = [scan.arcs.patient * max(1, model.n_sessions) + scan.arcs.session]
-    extra_details: list[_Details] = []
+    chosen = [first]
     if progress:
         progress("solving", 0.0)
     solution: Solution
@@ -333,16 +312,14 @@ def plan(
         model.n_patients,
         model.s_capacity,
         model.p_priority,
-        scan.arcs,
+        store.arcs(first),
         scaling,
-        price=_pricer(model, known, extra_details),
+        price=_pricer(store, chosen),
     )
-    details = scan.details
-    for more in extra_details:
-        details = details.concat(more)
+    position = np.concatenate(chosen)  # store position of every arc
     notes = list(solution.notes)
     if solver != "flow":
-        side = _staff_limits(dataset, model, arcs, details)
+        side = _staff_limits(dataset, model, arcs, store.travel[position])
         broken = _broken(side, solution.arc)
         if broken or solver == "cpsat":
             if broken:
@@ -367,8 +344,10 @@ def plan(
             solution.bound = max(solution.bound, flow_objective)
     if progress:
         progress("writing", 1.0)
-    assignments = _assignments(dataset, model, solution.arc, arcs, details, scan.options)
-    base = _baseline(model, scan, reward_points) if baseline and model.n_patients else None
+    pair = np.full(model.n_patients, -1, np.int64)
+    pair[solution.arc >= 0] = position[solution.arc[solution.arc >= 0]]
+    assignments = _assignments(dataset, model, store, pair)
+    base = _baseline(model, store, reward_points) if baseline and model.n_patients else None
     placed = assignments["status"].to_numpy() == "placed"
     return Plan(
         assignments=assignments,

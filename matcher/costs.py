@@ -13,29 +13,26 @@ in ``RULES`` in the order used to explain why nothing fits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from .domain import (
-    DIAGNOSES,
-    GROUP_LIMIT,
-    INTENSITY_LEVEL,
-    KINDS,
-    MODES,
-    VULNERABILITY_FLAGS,
-)
-from .geo import EstimatedTravel, MatrixTravel, TravelTimeSource
-from .io import Dataset
-from .weights import Weights
+from .domain import MODES
+from .model import HOME_VISIT, MatchModel
 
-__all__ = ["COST_TERMS", "RULES", "Evaluation", "MatchModel", "Rule", "evaluate"]
+__all__ = [
+    "COST_TERMS",
+    "HOME_VISIT",
+    "RULES",
+    "Evaluation",
+    "MatchModel",
+    "Pairs",
+    "Rule",
+    "allowed_pairs",
+    "evaluate",
+]
 
-HOME_VISIT = KINDS.index("home_visit")
-_GENDER = {"any": 0, "men": 1, "women": 2, "man": 1, "woman": 2, "other": 3}
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 #: Cost terms in their own units, in the order of ``Evaluation.terms``.
 COST_TERMS: tuple[str, ...] = (
@@ -50,225 +47,16 @@ COST_TERMS: tuple[str, ...] = (
 )
 
 
-def _bits(lists: pd.Series | np.ndarray, vocabulary: list[str]) -> np.ndarray:
-    """Each list as a row of 64-bit words with one bit per vocabulary entry."""
-    index = {v: i for i, v in enumerate(vocabulary)}
-    words = max(1, -(-len(vocabulary) // 64))
-    out = np.zeros((len(lists), words), dtype=np.uint64)
-    cache: dict[tuple[str, ...], np.ndarray] = {}
-    for row, items in enumerate(lists):
-        key = tuple(items)
-        if key not in cache:
-            value = np.zeros(words, dtype=np.uint64)
-            for item in key:
-                if item in index:
-                    i = index[item]
-                    value[i // 64] |= np.uint64(1) << np.uint64(i % 64)
-            cache[key] = value
-        out[row] = cache[key]
-    return out
-
-
 def _share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True where bit rows of ``a`` (n, w) and ``b`` (m, w) share a bit: shape (n, m)."""
+    if a.shape[-1] == 1:
+        return (a[:, None, 0] & b[None, :, 0]) != 0
     return ((a[:, None, :] & b[None, :, :]) != 0).any(axis=-1)
 
 
-def _days(dates: pd.Series | np.ndarray) -> np.ndarray:
-    return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
-
-
-@dataclass(frozen=True, eq=False)
-class MatchModel:
-    """A dataset as arrays for matching. Times are minutes after midnight,
-    dates are days since 1970-01-01, coordinates are EPSG:25832 metres."""
-
-    weights: Weights
-    travel: TravelTimeSource
-    # patients
-    patient_ids: np.ndarray
-    p_discharge: np.ndarray
-    p_diag: np.ndarray
-    p_lang: np.ndarray
-    p_gender: np.ndarray
-    p_same_gender: np.ndarray
-    p_modes: np.ndarray  # (P, len(MODES)) bool
-    p_max_travel: np.ndarray
-    p_group_limit: np.ndarray
-    p_individual: np.ndarray
-    p_budget: np.ndarray
-    p_intensity: np.ndarray
-    p_needs_supervision: np.ndarray
-    p_home_bound: np.ndarray
-    p_interests: np.ndarray
-    p_has_interests: np.ndarray
-    p_escalate: np.ndarray
-    p_priority: np.ndarray
-    p_prior_offer: np.ndarray  # offer position or -1
-    p_slot_ok: np.ndarray  # (P, slots) bool: patient available for the time slot
-    # offers
-    offer_ids: np.ndarray
-    o_xy: np.ndarray
-    o_kind: np.ndarray
-    o_diag: np.ndarray
-    o_lang: np.ndarray
-    o_gender: np.ndarray
-    o_group: np.ndarray
-    o_intensity: np.ndarray
-    o_supervised: np.ndarray
-    o_fee: np.ndarray
-    o_tags: np.ndarray
-    # sessions
-    session_ids: np.ndarray
-    s_offer: np.ndarray
-    s_day: np.ndarray
-    s_start: np.ndarray
-    s_end: np.ndarray
-    s_first: np.ndarray
-    s_capacity: np.ndarray
-    s_slot: np.ndarray
-    s_time_of_day: np.ndarray  # hours outside the comfortable band
-
-    @property
-    def n_patients(self) -> int:
-        return len(self.patient_ids)
-
-    @property
-    def n_sessions(self) -> int:
-        return len(self.session_ids)
-
-    @classmethod
-    def from_dataset(
-        cls,
-        dataset: Dataset,
-        weights: Weights | None = None,
-        *,
-        booked: Mapping[str, int] | None = None,
-        travel: TravelTimeSource | None = None,
-        district_of_patient: np.ndarray | None = None,
-    ) -> MatchModel:
-        """Arrays for ``dataset``.
-
-        Parameters
-        ----------
-        booked
-            Places already taken per session id; they are subtracted from
-            ``capacity`` (never below 0).
-        travel
-            A travel-time source over (patients, offers); by default the
-            built-in estimate, with ``travel_times.csv`` laid over it.
-        district_of_patient
-            District id per patient, so ``travel_times.csv`` rows may name a
-            district as origin.
-        """
-        w = weights or Weights.load()
-        pat, off, ses = dataset.patients, dataset.offers, dataset.sessions
-        offer_pos = pd.Series(np.arange(len(off)), index=off["offer_id"].to_numpy())
-        languages = sorted(
-            {x for col in (pat["languages"], off["languages"]) for v in col for x in v}
-        )
-        interests = sorted({x for v in pat["interests"] for x in v})
-        o_diag = _bits(off["diagnoses"], list(DIAGNOSES))
-        o_diag[np.array([tuple(v) == ("all",) for v in off["diagnoses"]], dtype=bool)] = ~np.uint64(
-            0
-        )
-        if travel is None:
-            travel = EstimatedTravel(
-                pat[["x", "y"]].to_numpy(), off[["x", "y"]].to_numpy(), w.travel
-            )
-            if dataset.travel_times is not None and len(dataset.travel_times):
-                travel = MatrixTravel(
-                    travel,
-                    dataset.travel_times,
-                    pat["patient_id"].to_numpy(),
-                    off["offer_id"].to_numpy(),
-                    district_of_patient,
-                )
-        capacity = ses["capacity"].to_numpy(dtype=np.int64).copy()
-        if booked:
-            taken = ses["session_id"].map(booked).fillna(0).to_numpy(dtype=np.int64)
-            capacity = np.maximum(capacity - taken, 0)
-        slots, s_slot = np.unique(
-            ses[["day", "start_min", "end_min"]].to_numpy(dtype=np.int64).reshape(-1, 3),
-            axis=0,
-            return_inverse=True,
-        )
-        start, end = ses["start_min"].to_numpy(), ses["end_min"].to_numpy()
-        early = np.clip(w.comfortable_start - start, 0, end - start)
-        late = np.clip(end - w.comfortable_end, 0, end - start)
-        prior = pat["prior_offer_id"].map(offer_pos).fillna(-1).to_numpy(dtype=np.int64)
-        flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)
-        return cls(
-            weights=w,
-            travel=travel,
-            patient_ids=pat["patient_id"].to_numpy(dtype=object),
-            p_discharge=_days(pat["discharge_date"]),
-            p_diag=_bits(pat["diagnoses"], list(DIAGNOSES)),
-            p_lang=_bits(pat["languages"], languages),
-            p_gender=pat["gender"].map(_GENDER).to_numpy(dtype=np.int8),
-            p_same_gender=(pat["gender_pref"] == "same").to_numpy(),
-            p_modes=np.array([[m in v for m in MODES] for v in pat["modes"]], dtype=bool).reshape(
-                -1, len(MODES)
-            ),
-            p_max_travel=pat["max_travel_min"].to_numpy(dtype=np.float32),
-            p_group_limit=pat["group_tolerance"].map(GROUP_LIMIT).to_numpy(dtype=np.int64),
-            p_individual=(pat["group_tolerance"] == "individual").to_numpy(),
-            p_budget=pat["budget_dkk_month"].to_numpy(dtype=float),
-            p_intensity=pat["intensity_max"].map(INTENSITY_LEVEL).to_numpy(dtype=np.int8),
-            p_needs_supervision=pat["needs_supervision"].to_numpy(dtype=bool),
-            p_home_bound=pat["home_bound"].to_numpy(dtype=bool),
-            p_interests=_bits(pat["interests"], interests),
-            p_has_interests=np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
-            p_escalate=pat["escalate"].to_numpy(dtype=bool),
-            p_priority=1 + flags.sum(axis=1).astype(np.int64),
-            p_prior_offer=prior,
-            p_slot_ok=_slot_ok(pat["available"].to_numpy(), slots),
-            offer_ids=off["offer_id"].to_numpy(dtype=object),
-            o_xy=off[["x", "y"]].to_numpy(dtype=float),
-            o_kind=off["kind"].map({k: i for i, k in enumerate(KINDS)}).to_numpy(dtype=np.int8),
-            o_diag=o_diag,
-            o_lang=_bits(off["languages"], languages),
-            o_gender=off["gender"].map(_GENDER).to_numpy(dtype=np.int8),
-            o_group=off["group_size"].to_numpy(dtype=np.int64),
-            o_intensity=off["intensity"].map(INTENSITY_LEVEL).to_numpy(dtype=np.int8),
-            o_supervised=off["supervised"].to_numpy(dtype=bool),
-            o_fee=off["fee_dkk_month"].to_numpy(dtype=float),
-            o_tags=_bits(off["tags"], interests),
-            session_ids=ses["session_id"].to_numpy(dtype=object),
-            s_offer=ses["offer_id"].map(offer_pos).to_numpy(dtype=np.int64),
-            s_day=ses["day"].to_numpy(dtype=np.int64),
-            s_start=start.astype(np.int64),
-            s_end=end.astype(np.int64),
-            s_first=_days(ses["first_date"]),
-            s_capacity=capacity,
-            s_slot=s_slot.reshape(-1).astype(np.int64),
-            s_time_of_day=(early + late) / 60.0,
-        )
-
-    def with_capacity(self, capacity: np.ndarray) -> MatchModel:
-        """The same model with other free places per session."""
-        from dataclasses import replace
-
-        return replace(self, s_capacity=np.asarray(capacity, dtype=np.int64))
-
-
-def _slot_ok(available: np.ndarray, slots: np.ndarray) -> np.ndarray:
-    """(patients, slots): the slot lies inside one of the patient's windows."""
-    out = np.ones((len(available), len(slots)), dtype=bool)
-    if len(slots) == 0:
-        return out
-    day, start, end = slots[:, 0], slots[:, 1], slots[:, 2]
-    cache: dict[Any, np.ndarray] = {}
-    for i, windows in enumerate(available):
-        if not windows:
-            continue
-        if windows not in cache:
-            ok = np.zeros(len(slots), dtype=bool)
-            for wnd in windows:
-                ok |= (day == wnd.day) & (start >= wnd.start) & (end <= wnd.end)
-            cache[windows] = ok
-        out[i] = cache[windows]
-    return out
+def _share_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where bit rows ``a[i]`` and ``b[i]`` share a bit (rows paired, any shape)."""
+    return ((a & b) != 0).any(axis=-1)
 
 
 # -- the hard rules: each gives a (patients, offers or sessions) boolean ------
@@ -303,8 +91,9 @@ def home_visits_for_those_at_home(m: MatchModel, p: np.ndarray, b: _Block) -> np
 
 
 def shares_a_diagnosis(m: MatchModel, p: np.ndarray, b: _Block) -> np.ndarray:
-    """The offer is open to all or shares a diagnosis with the patient."""
-    return _share(m.p_diag[p], m.o_diag)
+    """The offer is open to all (also to a patient with no diagnosis recorded yet)
+    or shares a diagnosis with the patient."""
+    return _share(m.p_diag[p], m.o_diag) | m.o_all_diagnoses[None, :]
 
 
 def shares_a_language(m: MatchModel, p: np.ndarray, b: _Block) -> np.ndarray:
@@ -400,101 +189,181 @@ class Evaluation:
 
 
 def _travel(m: MatchModel, p: np.ndarray) -> _Block:
-    minutes = m.travel.minutes(p, np.arange(len(m.offer_ids)))  # (c, O, modes)
-    allowed = np.where(m.p_modes[p][:, None, :], minutes, np.inf)
-    mode = np.argmin(allowed, axis=-1)
-    best = np.take_along_axis(allowed, mode[..., None], axis=-1)[..., 0]
-    home = m.o_kind == HOME_VISIT
-    if home.any():
-        car = MODES.index("car")
-        best[:, home] = minutes[:, home, car]
-        mode[:, home] = -1
-    mode[~np.isfinite(best)] = -2
-    return _Block(best.astype(np.float32), mode.astype(np.int8))
+    """Best allowed one-way minutes per (patient, offer); home visits: the staff's drive."""
+    offers = np.arange(len(m.offer_ids))
+    allowed = m.p_modes[p]
+    fastest = getattr(m.travel, "best_minutes", None)
+    if fastest is not None:
+        best, mode = fastest(p, offers, allowed)
+    else:
+        minutes = m.travel.minutes(p, offers)  # (c, O, modes)
+        best = np.full(minutes.shape[:2], np.inf, dtype=np.float32)
+        mode = np.full(minutes.shape[:2], -2, dtype=np.int8)
+        for k in range(len(MODES)):
+            better = allowed[:, k, None] & (minutes[:, :, k] < best)
+            np.copyto(best, minutes[:, :, k], where=better)
+            mode[better] = k
+    home = np.flatnonzero(m.o_kind == HOME_VISIT)
+    if len(home):
+        car = m.travel.minutes(p, home)[:, :, MODES.index("car")]
+        best[:, home] = car
+        mode[:, home] = np.where(np.isfinite(car), -1, -2)
+    return _Block(best.astype(np.float32, copy=False), mode.astype(np.int8, copy=False))
+
+
+def _offer_stage(
+    m: MatchModel, p: np.ndarray, explain: bool
+) -> tuple[_Block, np.ndarray, list[np.ndarray]]:
+    """Travel, the offer rules together, and (when explaining) each rule's failures."""
+    block = _travel(m, p)
+    ok = np.ones((len(p), len(m.offer_ids)), dtype=bool)
+    fails = []
+    for rule in OFFER_RULES:
+        holds = rule.check(m, p, block)
+        ok &= holds
+        if explain:
+            fails.append(~holds)
+    return block, ok, fails
+
+
+def _dates(m: MatchModel, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start day (days since 1970-01-01) and days of waiting for patients ``p`` at
+    sessions ``s`` (index arrays of one broadcast shape): the first occurrence of the
+    session's weekday on or after both its first date and the discharge date."""
+    discharge = m.p_discharge[p]
+    d0 = np.maximum(m.s_first[s], discharge)
+    start = d0 + (m.s_day[s] - (d0 + _EPOCH_WEEKDAY)) % 7
+    return start, start - discharge
+
+
+def _interest_miss(m: MatchModel, p: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """The patient named interests and offer ``o`` serves none (index arrays, one shape)."""
+    return m.p_has_interests[p] & ~_share_pairs(m.p_interests[p], m.o_tags[o])
+
+
+def _continuity(m: MatchModel, p: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """0 for the prior offer (or no prior), 0.5 at the prior offer's venue, else 1."""
+    prior = m.p_prior_offer[p]
+    here, there = m.o_xy[o], m.o_xy[np.maximum(prior, 0)]
+    same_venue = np.hypot(here[..., 0] - there[..., 0], here[..., 1] - there[..., 1]) < 50.0
+    return np.where((prior < 0) | (o == prior), 0.0, np.where(same_venue, 0.5, 1.0))
+
+
+def _offer_cost(
+    m: MatchModel, p: np.ndarray, o: np.ndarray, travel: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Cost points of patients ``p`` at offers ``o`` before the session's part, and the
+    terms it is made of (travel, interest, continuity, fee, home, staff drive)."""
+    w = m.weights
+    home = m.o_kind[o] == HOME_VISIT
+    minutes = travel.astype(np.float64)
+    miss = _interest_miss(m, p, o)
+    continuity = _continuity(m, p, o)
+    fee = m.o_fee[o]
+    cost = np.where(home, w.staff_drive_min * minutes + w.home_visit, w.travel_min * minutes)
+    cost = cost + w.interest_miss * miss + w.continuity_miss * continuity + w.fee_dkk * fee
+    return cost, (np.where(home, 0.0, minutes), miss, continuity, fee, home, minutes * home)
+
+
+def _total_cost(
+    m: MatchModel, offer_cost: np.ndarray, s: np.ndarray, wait: np.ndarray
+) -> np.ndarray:
+    """The pair's cost in points: the offer's part, the time of day and the waiting."""
+    w = m.weights
+    return offer_cost + (w.time_of_day_hour * m.s_time_of_day[s] + w.wait_day * wait)
 
 
 def evaluate(m: MatchModel, patients: np.ndarray, *, explain: bool = False) -> Evaluation:
     """Feasibility and costs of every session for the patients at ``patients``."""
     p = np.asarray(patients, dtype=np.int64)
-    w = m.weights
-    block = _travel(m, p)
+    block, ok_offer, offer_fails = _offer_stage(m, p, explain)
     s_off = m.s_offer
-    ok_offer = np.ones((len(p), len(m.offer_ids)), dtype=bool)
-    offer_fails = []
-    for rule in OFFER_RULES:
-        holds = rule.check(m, p, block)
-        ok_offer &= holds
-        if explain:
-            offer_fails.append(~holds[:, s_off])
     feasible = ok_offer[:, s_off]
-    session_fails = []
+    fails = [f[:, s_off] for f in offer_fails]
     for _, _, check in SESSION_RULES:
         holds = check(m, p)
-        feasible = feasible & holds
+        feasible &= holds
         if explain:
-            session_fails.append(~holds)
-    # dates: the first occurrence of the weekday on or after both dates
-    d0 = np.maximum(m.s_first[None, :], m.p_discharge[p, None])
-    start_day = d0 + (m.s_day[None, :] - (d0 + _EPOCH_WEEKDAY)) % 7
-    wait = start_day - m.p_discharge[p, None]
-    travel = block.travel_min[:, s_off]
-    home = (m.o_kind == HOME_VISIT)[s_off][None, :]
-    interest_miss = m.p_has_interests[p, None] & ~_share(m.p_interests[p], m.o_tags)[:, s_off]
-    prior = m.p_prior_offer[p]
-    has_prior = prior >= 0
-    same_offer = s_off[None, :] == prior[:, None]
-    prior_xy = m.o_xy[np.maximum(prior, 0)]
-    venue_xy = m.o_xy[s_off]
-    same_venue = (
-        np.hypot(
-            prior_xy[:, None, 0] - venue_xy[None, :, 0], prior_xy[:, None, 1] - venue_xy[None, :, 1]
-        )
-        < 50.0
+            fails.append(~holds)
+    sessions = np.arange(m.n_sessions)
+    start_day, wait = _dates(m, p[:, None], sessions[None, :])
+    offer_cost, parts = _offer_cost(
+        m, p[:, None], np.arange(len(m.offer_ids))[None, :], block.travel_min
     )
-    continuity = np.where(
-        has_prior[:, None], np.where(same_offer, 0.0, np.where(same_venue, 0.5, 1.0)), 0.0
-    )
+    cost = _total_cost(m, offer_cost[:, s_off], sessions[None, :], wait)
     shape = feasible.shape
-    terms = np.stack(
-        [
-            np.where(home, 0.0, travel),
-            wait.astype(float),
-            np.broadcast_to(m.s_time_of_day[None, :], shape),
-            interest_miss.astype(float),
-            continuity,
-            np.broadcast_to(m.o_fee[s_off][None, :], shape),
-            np.broadcast_to(home, shape).astype(float),
-            np.where(home, travel, 0.0),
-        ]
-    )
-    weight = np.array(
-        [
-            w.travel_min,
-            w.wait_day,
-            w.time_of_day_hour,
-            w.interest_miss,
-            w.continuity_miss,
-            w.fee_dkk,
-            w.home_visit,
-            w.staff_drive_min,
-        ]
-    )
-    cost = np.tensordot(weight, terms, axes=1)
-    cost = np.where(feasible, cost, np.inf)
-    fails = np.stack(offer_fails + session_fails) if explain else None
+    terms = np.empty((len(COST_TERMS), *shape))
+    travel, miss, continuity, fee, home, staff = parts
+    terms[0] = travel[:, s_off]
+    terms[1] = wait
+    terms[2] = m.s_time_of_day[None, :]
+    terms[3] = miss[:, s_off]
+    terms[4] = continuity[:, s_off]
+    terms[5] = np.broadcast_to(fee, offer_cost.shape)[:, s_off]
+    terms[6] = np.broadcast_to(home, offer_cost.shape)[:, s_off]
+    terms[7] = staff[:, s_off]
     return Evaluation(
         patients=p,
         feasible=feasible,
-        cost=cost,
-        travel_min=travel,
+        cost=np.where(feasible, cost, np.inf),
+        travel_min=block.travel_min[:, s_off],
         mode=block.mode[:, s_off],
         start_day=start_day,
         wait_days=wait,
         terms=terms,
-        fails=fails,
+        fails=np.stack(fails) if explain else None,
     )
 
 
-def block_size(m: MatchModel, budget_cells: int = 2_000_000) -> int:
+@dataclass
+class Pairs:
+    """The allowed pairs of a block of patients, ordered by patient, then session.
+
+    ``row`` indexes the block's patients, ``session`` the sessions; ``cost`` is in
+    points (exactly what ``evaluate`` gives for the pair), ``travel_min`` the one-way
+    minutes and ``mode`` the index into ``MODES`` (-1: the staff's drive).
+    """
+
+    row: np.ndarray
+    session: np.ndarray
+    cost: np.ndarray
+    travel_min: np.ndarray
+    mode: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+
+def allowed_pairs(m: MatchModel, patients: np.ndarray) -> Pairs:
+    """Only the allowed pairs of ``patients`` and their costs: what ``evaluate`` gives
+    where ``feasible`` holds, computed without the full (patients, sessions) tables."""
+    p = np.asarray(patients, dtype=np.int64)
+    block, ok_offer, _ = _offer_stage(m, p, False)
+    feasible = ok_offer[:, m.s_offer]
+    for _, _, check in SESSION_RULES:
+        feasible &= check(m, p)
+    row, session = np.nonzero(feasible)
+    offer = m.s_offer[session]
+    patient = p[row]
+    travel = block.travel_min[row, offer]
+    offer_cost, _ = _offer_cost(m, patient, offer, travel)
+    _, wait = _dates(m, patient, session)
+    return Pairs(
+        row=row,
+        session=session,
+        cost=_total_cost(m, offer_cost, session, wait),
+        travel_min=travel,
+        mode=block.mode[row, offer],
+    )
+
+
+def pair_dates(
+    m: MatchModel, patients: np.ndarray, sessions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start day (days since 1970-01-01) and waiting days for paired patients and sessions."""
+    return _dates(m, np.asarray(patients, np.int64), np.asarray(sessions, np.int64))
+
+
+def block_size(m: MatchModel, budget_cells: int = 1_000_000) -> int:
     """Patients per block so one evaluation holds about ``budget_cells`` pairs."""
     return max(1, budget_cells // max(1, m.n_sessions, len(m.offer_ids) * len(MODES)))

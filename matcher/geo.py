@@ -78,9 +78,11 @@ class ModeSpeed:
 
     def minutes(self, distance_m: np.ndarray) -> np.ndarray:
         """Minutes for distances in metres (``inf`` below ``min_km``)."""
-        km = distance_m / 1000.0
-        minutes = self.fixed_min + km * self.detour / self.speed_kmh * 60.0
-        return np.where(km < self.min_km, np.inf, minutes)
+        per_metre = self.detour / self.speed_kmh * 60.0 / 1000.0
+        minutes = self.fixed_min + distance_m * per_metre
+        if self.min_km > 0:
+            return np.where(distance_m < self.min_km * 1000.0, np.inf, minutes)
+        return minutes
 
 
 class TravelTimeSource(Protocol):
@@ -128,6 +130,31 @@ class EstimatedTravel:
         b = self.destination_xy[destinations]
         dist = distance_m(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
         return np.stack([s.minutes(dist) for s in self.speeds], axis=-1).astype(np.float32)
+
+    def best_minutes(
+        self, origins: np.ndarray, destinations: np.ndarray, allowed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Minutes by the fastest allowed mode, without the table of every mode.
+
+        ``allowed`` is (len(origins), len(MODES)) bool. Returns the minutes
+        (float32, ``inf`` where no allowed mode applies) and that mode's index
+        into ``MODES`` (int8, -2 where none), both of shape
+        (len(origins), len(destinations)); the same values as ``minutes``.
+        """
+        a = self.origin_xy[origins]
+        b = self.destination_xy[destinations]
+        dist = distance_m(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+        best = np.full(dist.shape, np.inf, dtype=np.float32)
+        mode = np.full(dist.shape, -2, dtype=np.int8)
+        for k, speed in enumerate(self.speeds):
+            rows = np.asarray(allowed[:, k], dtype=bool)
+            if not rows.any():
+                continue
+            minutes = speed.minutes(dist).astype(np.float32)
+            better = rows[:, None] & (minutes < best)
+            np.copyto(best, minutes, where=better)
+            mode[better] = k
+        return best, mode
 
 
 class MatrixTravel:

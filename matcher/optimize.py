@@ -187,21 +187,16 @@ def _flow_once(
     return session, arc, int(flow.optimal_cost())
 
 
-def potentials(
+def _residual(
     n_patients: int,
     capacity: np.ndarray,
     unplaced_cost: np.ndarray,
     arcs: Arcs,
     arc_of_patient: np.ndarray,
     scaling: Scaling,
-    max_rounds: int = 100_000,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Shortest-path potentials on the residual network of an optimal flow.
-
-    Returns (patient potentials, session potentials) such that every residual
-    arc has a non-negative reduced cost, or None if Bellman-Ford does not
-    settle within ``max_rounds`` (then the caller falls back to all pairs).
-    """
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tail, head, cost) of every arc of the residual network of a flow, sorted by
+    tail. Nodes: patients, then sessions, then the sink."""
     n_sessions = len(capacity)
     sink = n_patients + n_sessions
     cost = scaling.cost(arcs.cost)
@@ -211,41 +206,101 @@ def potentials(
     load = np.bincount(arcs.session[used], minlength=n_sessions)
     s_node = n_patients + np.arange(n_sessions)
     p_node = np.arange(n_patients)
+    free, busy = load < capacity, load > 0
     pieces = [
         # patient -> session (unused pairs) and back along used ones
         (arcs.patient[~used], n_patients + arcs.session[~used], cost[~used]),
         (n_patients + arcs.session[used], arcs.patient[used], -cost[used]),
         # session -> sink while places are free, sink -> session when in use
-        (
-            s_node[load < capacity],
-            np.full(int((load < capacity).sum()), sink),
-            np.zeros(int((load < capacity).sum()), np.int64),
-        ),
-        (
-            np.full(int((load > 0).sum()), sink),
-            s_node[load > 0],
-            np.zeros(int((load > 0).sum()), np.int64),
-        ),
+        (s_node[free], np.full(int(free.sum()), sink), np.zeros(int(free.sum()), np.int64)),
+        (np.full(int(busy.sum()), sink), s_node[busy], np.zeros(int(busy.sum()), np.int64)),
         # patient -> sink (unplaced) when placed, sink -> patient when unplaced
         (p_node[placed], np.full(int(placed.sum()), sink), unplaced_cost[placed]),
         (np.full(int((~placed).sum()), sink), p_node[~placed], -unplaced_cost[~placed]),
     ]
-    tail = np.concatenate([p[0] for p in pieces]).astype(np.int64)
-    head = np.concatenate([p[1] for p in pieces]).astype(np.int64)
-    weight = np.concatenate([p[2] for p in pieces]).astype(np.int64)
-    order = np.argsort(head, kind="stable")
-    tail, head, weight = tail[order], head[order], weight[order]
-    heads, starts = np.unique(head, return_index=True)
-    dist = np.zeros(sink + 1, np.int64)
+    tail = np.concatenate([x[0] for x in pieces]).astype(np.int64)
+    head = np.concatenate([x[1] for x in pieces]).astype(np.int64)
+    weight = np.concatenate([x[2] for x in pieces]).astype(np.int64)
+    order = np.argsort(tail, kind="stable")
+    return tail[order], head[order], weight[order]
+
+
+def _shortest_paths(
+    tail: np.ndarray,
+    head: np.ndarray,
+    weight: np.ndarray,
+    n_nodes: int,
+    start: np.ndarray | None,
+    max_rounds: int,
+) -> np.ndarray | None:
+    """Labels with ``dist[head] <= dist[tail] + weight`` on every arc, by label
+    correcting from ``start`` (zeros: a virtual source next to every node).
+
+    Each round relaxes only the arcs out of nodes whose label fell in the round
+    before, so a warm start from the labels of a similar network settles in a
+    few rounds. Returns None if it does not settle within ``max_rounds`` (which
+    only a negative cycle would cause).
+    """
+    dist = np.zeros(n_nodes, np.int64) if start is None else np.array(start, np.int64)
+    first = np.searchsorted(tail, np.arange(n_nodes + 1))
+    active = np.arange(n_nodes)
     for _ in range(max_rounds):
-        best = (
-            np.minimum.reduceat(dist[tail] + weight, starts) if len(tail) else np.zeros(0, np.int64)
-        )
-        improved = best < dist[heads]
-        if not improved.any():
-            return dist[:n_patients], dist[n_patients:sink]
-        dist[heads[improved]] = best[improved]
+        begin = first[active]
+        counts = first[active + 1] - begin
+        total = int(counts.sum())
+        if total == 0:
+            return dist
+        idx = np.arange(total) + np.repeat(begin - (np.cumsum(counts) - counts), counts)
+        heads = head[idx]
+        candidate = dist[tail[idx]] + weight[idx]
+        better = candidate < dist[heads]
+        if not better.any():
+            return dist
+        heads, candidate = heads[better], candidate[better]
+        np.minimum.at(dist, heads, candidate)
+        active = np.unique(heads)
     return None
+
+
+def potentials(
+    n_patients: int,
+    capacity: np.ndarray,
+    unplaced_cost: np.ndarray,
+    arcs: Arcs,
+    arc_of_patient: np.ndarray,
+    scaling: Scaling,
+    max_rounds: int = 100_000,
+    start: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Shortest-path potentials on the residual network of an optimal flow.
+
+    Returns (patient potentials, session potentials) such that every residual
+    arc has a non-negative reduced cost, or None if the labels do not settle
+    within ``max_rounds`` (then the caller falls back to all pairs). ``start``
+    (labels of every node: patients, sessions, sink) warm-starts the search.
+    """
+    dist = _potentials(
+        n_patients, capacity, unplaced_cost, arcs, arc_of_patient, scaling, max_rounds, start
+    )
+    if dist is None:
+        return None
+    return dist[:n_patients], dist[n_patients : n_patients + len(capacity)]
+
+
+def _potentials(
+    n_patients: int,
+    capacity: np.ndarray,
+    unplaced_cost: np.ndarray,
+    arcs: Arcs,
+    arc_of_patient: np.ndarray,
+    scaling: Scaling,
+    max_rounds: int,
+    start: np.ndarray | None,
+) -> np.ndarray | None:
+    tail, head, weight = _residual(
+        n_patients, capacity, unplaced_cost, arcs, arc_of_patient, scaling
+    )
+    return _shortest_paths(tail, head, weight, n_patients + len(capacity) + 1, start, max_rounds)
 
 
 def solve_flow(
@@ -275,17 +330,18 @@ def solve_flow(
     rounds = 0
     notes: list[str] = []
     status = "OPTIMAL"
+    labels: np.ndarray | None = None
     while True:
         rounds += 1
         session, arc, objective = _flow_once(n_patients, capacity, unplaced, arcs, scaling)
         if price is None:
             break
-        pot = potentials(n_patients, capacity, unplaced, arcs, arc, scaling)
-        if pot is None:
+        labels = _potentials(n_patients, capacity, unplaced, arcs, arc, scaling, 100_000, labels)
+        if labels is None:
             notes.append("potentials did not settle; optimal over the candidate pairs only")
             status = "FEASIBLE"
             break
-        extra = price(pot[0], pot[1], scaling)
+        extra = price(labels[:n_patients], labels[n_patients:-1], scaling)
         if len(extra) == 0:
             break
         if rounds >= max_rounds:

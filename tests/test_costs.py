@@ -1,0 +1,458 @@
+"""The rules of a match and the cost terms (matcher.costs), on tiny hand-built cases.
+
+Every hard rule of the contract has a table of cases: one where the rule
+allows the pair and one or more where it forbids it. A forbidden case also
+checks that the rule itself is what removed the pair (and no other rule did),
+so a test cannot pass because of an unrelated rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from builders import build, offer, patient, session
+
+from matcher.costs import COST_TERMS, RULES, MatchModel, evaluate
+from matcher.domain import MODES
+from matcher.weights import Weights
+
+ONE_KM_EAST = {"lat": 55.3959, "lon": 10.4042}
+
+
+def check(
+    tmp_path: Path,
+    *,
+    o: dict[str, Any] | None = None,
+    s: dict[str, Any] | None = None,
+    p: dict[str, Any] | None = None,
+    booked: dict[str, int] | None = None,
+) -> tuple[bool, list[str], Any, MatchModel]:
+    """Feasibility of the single pair, the rules that fail, the evaluation and the model."""
+    ds = build([offer(**(o or {}))], [session(**(s or {}))], [patient(**(p or {}))], tmp_path)
+    model = MatchModel.from_dataset(ds, booked=booked)
+    ev = evaluate(model, np.array([0]), explain=True)
+    assert ev.fails is not None
+    failing = [RULES[i] for i in np.flatnonzero(ev.fails[:, 0, 0])]
+    return bool(ev.feasible[0, 0]), failing, ev, model
+
+
+def assert_rule(tmp_path: Path, rule: str, allowed: bool, **case: Any) -> None:
+    feasible, failing, _, _ = check(tmp_path, **case)
+    assert feasible is allowed, failing
+    assert failing == ([] if allowed else [rule])
+
+
+@pytest.mark.parametrize(
+    ("escalate", "allowed"),
+    [("false", True), ("true", False)],
+)
+def test_escalated_patient_is_never_matched(tmp_path: Path, escalate: str, allowed: bool) -> None:
+    """Rule 'escalated': a patient flagged for escalation gets no session at all."""
+    assert_rule(tmp_path, "escalated", allowed, p={"escalate": escalate})
+
+
+HOME_VISIT = {"kind": "home_visit", "group_size": 1}
+
+
+@pytest.mark.parametrize(
+    ("offer_changes", "patient_changes", "allowed"),
+    [
+        ({}, {"home_bound": "false"}, True),
+        ({}, {"home_bound": "true"}, False),  # home-bound: no group outside the home
+        (HOME_VISIT, {"home_bound": "true"}, True),
+        (HOME_VISIT, {"home_bound": "false", "group_tolerance": "individual"}, True),
+        (HOME_VISIT, {"home_bound": "false", "group_tolerance": "small"}, False),
+        (HOME_VISIT, {"home_bound": "false", "group_tolerance": "large"}, False),
+    ],
+)
+def test_home_visits_only_for_those_at_home(
+    tmp_path: Path, offer_changes: dict[str, Any], patient_changes: dict[str, Any], allowed: bool
+) -> None:
+    """Rule 'home': home-bound patients get only home visits; home visits go only to the
+    home-bound or to patients who tolerate nothing but one-to-one."""
+    assert_rule(tmp_path, "home", allowed, o=offer_changes, p=patient_changes)
+
+
+@pytest.mark.parametrize(
+    ("available", "allowed"),
+    [
+        ("", True),  # empty: any time
+        ("mon 09:00-12:00", True),
+        ("mon 10:00-11:00", True),  # exactly the session
+        ("mon 10:30-12:00", False),  # partly outside: starts before the window
+        ("mon 08:00-10:30", False),  # partly outside: ends after the window
+        ("tue 09:00-12:00", False),  # other weekday
+        ("tue 09:00-12:00;mon 08:00-11:00", True),  # the second window holds it
+    ],
+)
+def test_session_inside_an_available_window(tmp_path: Path, available: str, allowed: bool) -> None:
+    """Rule 'time': the Monday 10:00-11:00 session lies inside one of the patient's windows."""
+    assert_rule(tmp_path, "time", allowed, p={"available": available})
+
+
+@pytest.mark.parametrize(
+    ("offer_diagnoses", "patient_diagnoses", "allowed"),
+    [
+        ("heart;copd", "copd", True),
+        ("heart;copd", "cancer;heart", True),
+        ("heart;copd", "cancer", False),
+        ("all", "cancer", True),
+        ("all", "", True),  # no diagnosis recorded yet: an offer open to all still fits
+        ("heart", "", False),
+    ],
+)
+def test_offer_open_to_all_or_shares_a_diagnosis(
+    tmp_path: Path, offer_diagnoses: str, patient_diagnoses: str, allowed: bool
+) -> None:
+    """Rule 'diagnosis': the offer is for all or shares a diagnosis with the patient."""
+    assert_rule(
+        tmp_path,
+        "diagnosis",
+        allowed,
+        o={"diagnoses": offer_diagnoses},
+        p={"diagnoses": patient_diagnoses},
+    )
+
+
+@pytest.mark.parametrize(
+    ("offer_languages", "patient_languages", "allowed"),
+    [
+        ("da", "da", True),
+        ("da", "ar", False),
+        ("da", "ar;da", True),
+        ("ar;en", "en", True),
+        ("ar;en", "tr;so", False),
+    ],
+)
+def test_offer_speaks_a_language_of_the_patient(
+    tmp_path: Path, offer_languages: str, patient_languages: str, allowed: bool
+) -> None:
+    """Rule 'language': the offer and the patient share a language."""
+    assert_rule(
+        tmp_path,
+        "language",
+        allowed,
+        o={"languages": offer_languages},
+        p={"languages": patient_languages},
+    )
+
+
+@pytest.mark.parametrize(
+    ("offer_gender", "gender", "pref", "allowed"),
+    [
+        ("any", "woman", "any", True),
+        ("men", "man", "any", True),
+        ("men", "woman", "any", False),
+        ("men", "other", "any", False),
+        ("women", "woman", "any", True),
+        ("women", "man", "any", False),
+        ("any", "man", "same", False),  # wants a men-only group
+        ("men", "man", "same", True),
+        ("women", "woman", "same", True),
+        ("women", "man", "same", False),
+    ],
+)
+def test_gender_of_group_and_gender_wish(
+    tmp_path: Path, offer_gender: str, gender: str, pref: str, allowed: bool
+) -> None:
+    """Rule 'gender': men/women groups take only men/women; gender_pref=same takes only
+    a group of the patient's own gender."""
+    assert_rule(
+        tmp_path,
+        "gender",
+        allowed,
+        o={"gender": offer_gender},
+        p={"gender": gender, "gender_pref": pref},
+    )
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "group_size", "allowed"),
+    [
+        ("small", 1, True),
+        ("small", 6, True),
+        ("small", 7, False),
+        ("medium", 12, True),
+        ("medium", 13, False),
+        ("large", 500, True),
+        ("individual", 2, False),
+    ],
+)
+def test_group_no_larger_than_tolerated(
+    tmp_path: Path, tolerance: str, group_size: int, allowed: bool
+) -> None:
+    """Rule 'group_size': the typical group is at most 1, 6, 12 or any for the tolerance."""
+    assert_rule(
+        tmp_path,
+        "group_size",
+        allowed,
+        o={"group_size": group_size},
+        p={"group_tolerance": tolerance},
+    )
+
+
+def test_individual_tolerance_takes_a_one_to_one_group(tmp_path: Path) -> None:
+    """Rule 'group_size': tolerance 'individual' allows group size 1 (home visit or one-to-one)."""
+    assert_rule(tmp_path, "group_size", True, o=HOME_VISIT, p={"group_tolerance": "individual"})
+
+
+@pytest.mark.parametrize(
+    ("intensity", "intensity_max", "allowed"),
+    [
+        ("low", "low", True),
+        ("moderate", "low", False),
+        ("moderate", "moderate", True),
+        ("high", "moderate", False),
+        ("high", "high", True),
+    ],
+)
+def test_intensity_manageable(
+    tmp_path: Path, intensity: str, intensity_max: str, allowed: bool
+) -> None:
+    """Rule 'intensity': the offer is no harder than the patient's intensity_max."""
+    assert_rule(
+        tmp_path,
+        "intensity",
+        allowed,
+        o={"intensity": intensity},
+        p={"intensity_max": intensity_max},
+    )
+
+
+@pytest.mark.parametrize(
+    ("needs", "supervised", "allowed"),
+    [("false", "false", True), ("true", "true", True), ("true", "false", False)],
+)
+def test_supervision_when_needed(
+    tmp_path: Path, needs: str, supervised: str, allowed: bool
+) -> None:
+    """Rule 'supervision': a patient who needs supervision gets a supervised offer."""
+    assert_rule(
+        tmp_path,
+        "supervision",
+        allowed,
+        o={"supervised": supervised},
+        p={"needs_supervision": needs},
+    )
+
+
+@pytest.mark.parametrize(
+    ("fee", "budget", "allowed"),
+    [(0, 0, True), (100, 100, True), (100.5, 100, False), (250, 0, False)],
+)
+def test_fee_within_budget(tmp_path: Path, fee: float, budget: float, allowed: bool) -> None:
+    """Rule 'fee': fee_dkk_month does not exceed budget_dkk_month."""
+    assert_rule(tmp_path, "fee", allowed, o={"fee_dkk_month": fee}, p={"budget_dkk_month": budget})
+
+
+def _minutes(model: MatchModel, mode: str) -> float:
+    """The built-in estimate for patient 0 to offer 0 by ``mode``."""
+    speed = model.weights.travel[mode]
+    px = model.travel.origin_xy[0]  # type: ignore[attr-defined]
+    km = float(np.hypot(*(px - model.o_xy[0]))) / 1000.0
+    return speed.fixed_min + km * speed.detour / speed.speed_kmh * 60.0
+
+
+@pytest.mark.parametrize(
+    ("modes", "max_travel", "allowed", "best"),
+    [
+        ("walk", 30, True, "walk"),  # about 19.5 min on foot
+        ("walk", 15, False, None),
+        ("walk;bike", 15, True, "bike"),  # about 8.5 min by bike
+        ("walk;bus", 15, False, None),  # the bus needs 15 min to stops and waiting
+        ("walk;bus;car", 10, True, "car"),
+        ("flextrafik", 15, False, None),
+    ],
+)
+def test_travel_by_best_allowed_mode(
+    tmp_path: Path, modes: str, max_travel: int, allowed: bool, best: str | None
+) -> None:
+    """Rule 'travel': one-way minutes by the fastest of the patient's modes is at most
+    max_travel_min; the pair records that mode and its minutes."""
+    feasible, failing, ev, model = check(
+        tmp_path, o=ONE_KM_EAST, p={"modes": modes, "max_travel_min": max_travel}
+    )
+    assert feasible is allowed
+    assert failing == ([] if allowed else ["travel"])
+    fastest = min(_minutes(model, m) for m in modes.split(";"))
+    assert ev.travel_min[0, 0] == pytest.approx(fastest, rel=1e-5)
+    if best is not None:
+        assert MODES[ev.mode[0, 0]] == best
+        assert ev.travel_min[0, 0] == pytest.approx(_minutes(model, best), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("max_travel", "allowed"),
+    [(10, True), (5, False)],  # the staff drive about 6.2 min by car
+)
+def test_home_visit_travel_is_the_staff_drive(
+    tmp_path: Path, max_travel: int, allowed: bool
+) -> None:
+    """Rule 'travel' for home visits: the staff's drive counts, not the patient's modes."""
+    feasible, failing, ev, model = check(
+        tmp_path,
+        o={**HOME_VISIT, **ONE_KM_EAST},
+        p={"home_bound": "true", "modes": "walk", "max_travel_min": max_travel},
+    )
+    assert feasible is allowed
+    assert failing == ([] if allowed else ["travel"])
+    assert ev.travel_min[0, 0] == pytest.approx(_minutes(model, "car"), rel=1e-5)
+    assert ev.mode[0, 0] == -1  # staff travel, not a patient mode
+    terms = dict(zip(COST_TERMS, ev.terms[:, 0, 0], strict=True))
+    assert terms["travel_min"] == 0.0
+    assert terms["staff_drive_min"] == pytest.approx(_minutes(model, "car"), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("weekday", "first_date", "discharge", "start", "wait"),
+    [
+        ("mon", "2027-01-04", "2027-01-04", "2027-01-04", 0),  # same Monday
+        ("mon", "2027-01-04", "2027-01-06", "2027-01-11", 5),  # after discharge: next Monday
+        ("mon", "2027-01-04", "2026-12-20", "2027-01-04", 15),  # waits for the first date
+        ("wed", "2027-01-04", "2027-01-01", "2027-01-06", 5),  # first date is not a Wednesday
+        ("sun", "2027-01-11", "2027-01-12", "2027-01-17", 5),
+        ("fri", "2026-12-01", "2027-01-04", "2027-01-08", 4),  # ongoing group
+    ],
+)
+def test_start_date_is_first_weekday_on_or_after_both_dates(
+    tmp_path: Path, weekday: str, first_date: str, discharge: str, start: str, wait: int
+) -> None:
+    """Start date: the first occurrence of the session's weekday on or after both
+    first_date and discharge_date; the wait is counted from discharge."""
+    feasible, _, ev, _ = check(
+        tmp_path,
+        s={"weekday": weekday, "first_date": first_date},
+        p={"discharge_date": discharge},
+    )
+    assert feasible
+    assert ev.start_day[0, 0] == np.datetime64(start, "D").astype(np.int64)
+    assert ev.wait_days[0, 0] == wait
+
+
+@pytest.mark.parametrize(
+    ("capacity", "booked", "allowed"),
+    [
+        (1, None, True),
+        (0, None, False),
+        (2, {"S1": 1}, True),
+        (1, {"S1": 1}, False),  # the only place is already booked
+        (1, {"S1": 3}, False),  # overbooked: never below zero
+        (1, {"S9": 1}, True),  # bookings of other sessions do not count
+    ],
+)
+def test_capacity_counts_existing_bookings(
+    tmp_path: Path, capacity: int, booked: dict[str, int] | None, allowed: bool
+) -> None:
+    """Rule 'capacity': a session with no free place left (after bookings) takes nobody."""
+    feasible, failing, _, model = check(tmp_path, s={"capacity": capacity}, booked=booked)
+    assert feasible is allowed
+    assert failing == ([] if allowed else ["capacity"])
+    assert model.s_capacity[0] >= 0
+
+
+def test_every_rule_has_a_test() -> None:
+    """Every rule named in matcher.costs.RULES is covered by a table above."""
+    covered = {
+        "escalated",
+        "home",
+        "diagnosis",
+        "language",
+        "gender",
+        "group_size",
+        "intensity",
+        "supervision",
+        "fee",
+        "travel",
+        "time",
+        "capacity",
+    }
+    assert set(RULES) == covered
+
+
+# -- cost terms ---------------------------------------------------------------
+
+
+def terms_of(tmp_path: Path, **case: Any) -> dict[str, float]:
+    _, _, ev, _ = check(tmp_path, **case)
+    return dict(zip(COST_TERMS, ev.terms[:, 0, 0].tolist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [("10:00", "11:00", 0.0), ("08:00", "10:00", 1.0), ("19:30", "21:00", 1.0)],
+)
+def test_time_of_day_counts_hours_outside_the_comfortable_band(
+    tmp_path: Path, start: str, end: str, hours: float
+) -> None:
+    """Cost term time_of_day_hours: hours of the session outside 09:00-20:00 (defaults)."""
+    assert terms_of(tmp_path, s={"start": start, "end": end})["time_of_day_hours"] == hours
+
+
+@pytest.mark.parametrize(
+    ("interests", "tags", "miss"),
+    [("", "walking", 0.0), ("walking;choir", "choir", 0.0), ("dance", "walking", 1.0)],
+)
+def test_interest_miss_only_when_interests_named_and_none_served(
+    tmp_path: Path, interests: str, tags: str, miss: float
+) -> None:
+    """Cost term interest_miss: 1 when the patient named interests and the offer serves none."""
+    assert terms_of(tmp_path, o={"tags": tags}, p={"interests": interests})["interest_miss"] == miss
+
+
+@pytest.mark.parametrize(
+    ("prior", "miss"),
+    [("", 0.0), ("O1", 0.0), ("O2", 0.5), ("O3", 1.0)],
+)
+def test_continuity_with_prior_team_or_venue(tmp_path: Path, prior: str, miss: float) -> None:
+    """Cost term continuity_miss: 0 for the prior offer, 0.5 for the same venue, 1 otherwise."""
+    offers = [
+        offer(),
+        offer(offer_id="O2", kind="exit_team"),  # same venue as O1
+        offer(offer_id="O3", kind="exit_team", **ONE_KM_EAST),
+    ]
+    ds = build(offers, [session()], [patient(prior_offer_id=prior)], tmp_path)
+    ev = evaluate(MatchModel.from_dataset(ds), np.array([0]))
+    assert ev.terms[COST_TERMS.index("continuity_miss"), 0, 0] == miss
+
+
+def test_cost_is_the_weighted_sum_of_the_terms(tmp_path: Path) -> None:
+    """The pair's cost in points is the weights times the terms, inf where infeasible."""
+    ds = build(
+        [offer(fee_dkk_month=100, tags="choir", **ONE_KM_EAST)],
+        [session(start="08:00", end="09:30"), session(session_id="S2", weekday="tue")],
+        [patient(modes="walk;bike", interests="dance", discharge_date="2027-01-02")],
+        tmp_path,
+    )
+    model = MatchModel.from_dataset(ds)
+    w = model.weights
+    ev = evaluate(model, np.array([0]))
+    weights = np.array(
+        [
+            w.travel_min,
+            w.wait_day,
+            w.time_of_day_hour,
+            w.interest_miss,
+            w.continuity_miss,
+            w.fee_dkk,
+            w.home_visit,
+            w.staff_drive_min,
+        ]
+    )
+    expected = weights @ ev.terms[:, 0, :]
+    assert ev.feasible[0].all()
+    np.testing.assert_allclose(ev.cost[0], expected, rtol=1e-9)
+    # travel by bike (8.5 min), 2 days wait, 1 hour early, interest missed, 100 DKK
+    assert ev.cost[0, 0] == pytest.approx(_minutes(model, "bike") + 1.0 + 6.0 + 10.0 + 5.0)
+
+
+def test_weights_change_the_cost(tmp_path: Path) -> None:
+    """A weights file changes what each term costs (here: a day of waiting costs 3 points)."""
+    path = tmp_path / "w.toml"
+    path.write_text("[weights]\nwait_day = 3.0\ntravel_min = 0.0\n", encoding="utf-8")
+    ds = build(patients=[patient(discharge_date="2027-01-01")], directory=tmp_path / "d")
+    ev = evaluate(MatchModel.from_dataset(ds, Weights.load(path)), np.array([0]))
+    assert ev.wait_days[0, 0] == 3
+    assert ev.cost[0, 0] == pytest.approx(9.0)
