@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .costs import RULES, MatchModel, block_size, evaluate
 from .domain import KINDS, MODES
@@ -118,6 +119,9 @@ def e2sfca(
 
     Step 1, per offer j: R_j = S_j / sum_i P_i W(t_ij). Step 2, per origin i:
     A_i = per * sum_j R_j W(t_ij). An offer that no demand reaches gets R_j = 0.
+    Vectorised: the weights form a matrix (sparse when most pairs lie beyond
+    the catchment), and both steps are matrix-vector products (no loop over
+    pairs).
 
     Parameters
     ----------
@@ -139,12 +143,22 @@ def e2sfca(
     numpy.ndarray
         A_i, places per ``per`` patients, shape (origins,).
     """
-    weight = step_weights(minutes, steps)
-    reached = np.asarray(demand, dtype=float) @ weight
+    t = np.asarray(minutes, dtype=float)
+    inside = t <= steps[-1][0]
+    weight: np.ndarray | sparse.csr_array
+    if inside.sum() > 0.4 * inside.size:  # most pairs within reach: a plain matrix is cheaper
+        weight = step_weights(t, steps)
+    else:  # only pairs inside the catchment carry weight: a sparse matrix
+        flat = np.flatnonzero(inside)
+        rows_start = np.concatenate([[0], np.cumsum(inside.sum(axis=1))])
+        weight = sparse.csr_array(
+            (step_weights(t.ravel()[flat], steps), flat % t.shape[1], rows_start), shape=t.shape
+        )
+    reached = weight.T @ np.asarray(demand, dtype=float)
     ratio = np.divide(
         np.asarray(supply, dtype=float),
         reached,
-        out=np.zeros(weight.shape[1]),
+        out=np.zeros(t.shape[1]),
         where=reached > 0,
     )
     return np.asarray(weight @ ratio) * per
