@@ -88,8 +88,12 @@ def load_candidates(path: str | Path) -> gpd.GeoDataFrame:
             for i in bad
         ]
     if problems or table is None:
-        raise InputError(problems)
-    return points(table)
+        raise InputError(
+            [Problem(path.name, q.row, q.column, q.message) for q in problems]  # the user's name
+        )
+    out = points(table)
+    out.attrs["source"] = path.name
+    return out
 
 
 @dataclass(frozen=True)
@@ -135,13 +139,12 @@ def expand_candidates(
     InputError
         When a candidate id is already an offer id.
     """
+    source = str(candidates.attrs.get("source", "candidates.csv"))
     clash = candidates["candidate_id"].isin(set(offers["offer_id"])).to_numpy()
     if clash.any():
         raise InputError(
             [
-                Problem(
-                    "candidates.csv", int(i) + 2, "candidate_id", f"'{v}' is already an offer_id"
-                )
+                Problem(source, int(i) + 2, "candidate_id", f"'{v}' is already an offer_id")
                 for i, v in zip(
                     np.flatnonzero(clash), candidates["candidate_id"][clash], strict=True
                 )
@@ -180,7 +183,7 @@ def expand_candidates(
                 raise InputError(
                     [
                         Problem(
-                            "candidates.csv",
+                            source,
                             i + 2,
                             "candidate_id",
                             f"its cohort id '{session_id}' is already a session_id",
