@@ -28,7 +28,15 @@ from .recommend import Recommender
 from .weights import Weights
 from .wording import Wording, wording
 
-__all__ = ["MapView", "handout_html", "map_view", "write_handout"]
+__all__ = [
+    "MAX_DESCRIPTION",
+    "MapLabel",
+    "MapView",
+    "handout_context",
+    "handout_html",
+    "map_view",
+    "write_handout",
+]
 
 TEMPLATE = "handout.html"
 #: Longest offer description printed (characters), so the page stays one page.
@@ -38,11 +46,24 @@ _SCALE_STEPS_M = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 
 
 
 @dataclass(frozen=True)
+class MapLabel:
+    """A label on the map: its text, where it is anchored (pixels) and how
+    (``start``, ``end`` or ``middle``, as SVG's ``text-anchor``)."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
 class MapView:
-    """A small map in SVG pixels: home, venue, a scale bar and north.
+    """A small map in SVG pixels: home, venue, their labels, a scale bar and north.
 
     ``home`` and ``venue`` are (x, y) pixel positions (y grows downwards);
-    ``scale_px`` is the length in pixels of a bar worth ``scale_m`` metres.
+    ``scale_px`` is the length in pixels of a bar worth ``scale_m`` metres;
+    ``distance_m`` is the straight line in metres and ``bearing_deg`` the
+    direction from home to venue (0 = north, 90 = east).
     """
 
     width: int
@@ -53,22 +74,37 @@ class MapView:
     scale_m: int
     distance_m: float
     bearing_deg: float
+    home_label: MapLabel
+    venue_label: MapLabel
 
-    @property
-    def venue_label_end(self) -> bool:
-        """Put the venue's label left of its dot (it sits near the right edge)."""
-        return self.venue[0] > self.width * 0.6
 
-    @property
-    def home_label_end(self) -> bool:
-        """Put the home label left of its dot."""
-        return self.home[0] > self.width * 0.6
+#: Rough width of one character of a 12 px bold label, in pixels.
+_CHAR_PX = 7.4
+#: Longest venue name drawn on the map (characters).
+MAX_LABEL = 26
+#: Pixels kept free at the right edge for the north arrow.
+_NORTH_PX = 36
+
+
+def _label(text: str, x: float, y: float, width: int, height: int) -> MapLabel:
+    """A label beside the dot at (x, y): right of it, else left of it, else below it."""
+    if len(text) > MAX_LABEL:
+        text = text[: MAX_LABEL - 1].rstrip() + "…"
+    wide = len(text) * _CHAR_PX
+    if x + 13 + wide <= width - _NORTH_PX:
+        return MapLabel(text, round(x + 13, 1), round(y + 4, 1), "start")
+    if x - 13 - wide >= 4:
+        return MapLabel(text, round(x - 13, 1), round(y + 4, 1), "end")
+    middle = min(max(x, wide / 2 + 4), width - _NORTH_PX - wide / 2)
+    below = y + 24 if y + 24 < height - 24 else y - 16
+    return MapLabel(text, round(middle, 1), round(below, 1), "middle")
 
 
 def map_view(
     home_xy: tuple[float, float],
     venue_xy: tuple[float, float],
     *,
+    labels: tuple[str, str] = ("", ""),
     width: int = 340,
     height: int = 210,
     margin: int = 40,
@@ -78,6 +114,8 @@ def map_view(
 
     North is up and both axes have the same scale; the map spans at least
     ``min_span_m`` metres across, so two points next door do not fill it.
+    ``labels`` are the texts for home and venue; each is placed where it
+    fits inside the map.
     """
     (hx, hy), (vx, vy) = home_xy, venue_xy
     dx, dy = vx - hx, vy - hy
@@ -94,15 +132,18 @@ def map_view(
     longest = width / 3 * metres_per_px
     scale_m = max((s for s in _SCALE_STEPS_M if s <= longest), default=_SCALE_STEPS_M[0])
     bearing = (math.degrees(math.atan2(dx, dy)) + 360.0) % 360.0
+    home, venue = pixel(hx, hy), pixel(vx, vy)
     return MapView(
         width=width,
         height=height,
-        home=pixel(hx, hy),
-        venue=pixel(vx, vy),
+        home=home,
+        venue=venue,
         scale_px=round(scale_m / metres_per_px, 1),
         scale_m=int(scale_m),
         distance_m=float(math.hypot(dx, dy)),
         bearing_deg=bearing,
+        home_label=_label(labels[0], *home, width, height),
+        venue_label=_label(labels[1], *venue, width, height),
     )
 
 
@@ -169,7 +210,11 @@ def handout_context(
     view = None
     directions = ""
     if not home_visit:
-        view = map_view((float(row["x"]), float(row["y"])), (float(offer["x"]), float(offer["y"])))
+        view = map_view(
+            (float(row["x"]), float(row["y"])),
+            (float(offer["x"]), float(offer["y"])),
+            labels=(words("home"), str(offer["name"])),
+        )
         compass = words.names("compass")[round(view.bearing_deg / 45.0) % 8]
         directions = words("direction", km=words.km(view.distance_m), compass=compass)
     fee = float(option["fee_dkk_month"])
@@ -214,7 +259,6 @@ def handout_context(
         "directions": directions,
         "map": view,
         "scale_label": _scale_label(words, view.scale_m) if view else "",
-        "venue_label": str(offer["name"]),
         "bring": _bring(words, kind, tuple(offer["tags"]), bool(offer["supervised"])),
         "cost": cost,
         "call": call,

@@ -1,0 +1,276 @@
+"""The printed hand-out (matcher.handout) and ``brobygger handout``, without a browser.
+
+The browser checks (it renders, prints to one A4 page) are in
+tests/browser/test_handout_browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import LAT, LON, build, offer, patient, session
+from typer.testing import CliRunner
+
+from matcher import InputError, Recommender
+from matcher.cli import app
+from matcher.domain import VULNERABILITY_FLAGS
+from matcher.handout import MAX_DESCRIPTION, handout_html, map_view, write_handout
+
+WALK = offer(
+    name="Gåklub Centrum",
+    lat=LAT + 0.0133,
+    address="Parkvej 11, 5000 Odense C",
+    phone="65220190",
+    provider="Ældre Sagen",
+    fee_dkk_month=40,
+    description="Vi går en tur i parken og drikker kaffe bagefter.",
+)
+HOME = offer(
+    offer_id="HOME",
+    name="Hjemmetræning",
+    kind="home_visit",
+    group_size=1,
+    supervised="true",
+    provider="Odense Kommune",
+    phone="",
+)
+
+
+@pytest.fixture
+def town(tmp_path: Path) -> Any:
+    """One walking club, one home visit and three patients (bike, bus, at home)."""
+    return build(
+        [WALK, HOME],
+        [
+            session(first_date="2027-01-13", weekday="wed", weeks=8),
+            session(session_id="H1", offer_id="HOME", weekday="thu", start="13:00", end="14:00"),
+        ],
+        [
+            patient(modes="bike"),
+            patient(patient_id="P2", modes="bus", lat=LAT - 0.02),
+            patient(patient_id="P3", home_bound="true", group_tolerance="individual"),
+        ],
+        tmp_path / "data",
+    )
+
+
+def text_of(html: str) -> str:
+    """The words of a page, without tags."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_handout_says_what_where_when_bring_cost_and_call(town: Any) -> None:
+    """Hand-out: what, where (address and map), first date and time, what to bring,
+    what it costs and whom to call, in plain Danish by default."""
+    html = handout_html(town, "P1", "S1")
+    words = text_of(html)
+    assert '<html lang="da">' in html
+    for expected in (
+        "Gåklub Centrum",
+        "En aktivitet i en lokal forening.",
+        "onsdag den 13. januar 2027",
+        "kl. 10.00-11.00",
+        "Derefter hver onsdag, i alt 8 gange.",
+        "Parkvej 11, 5000 Odense C",
+        "Ca. 12 min på cykel fra dit hjem.",
+        "km mod nord fra dit hjem",
+        "Gode sko og tøj efter vejret.",
+        "40 kr. om måneden.",
+        "Ring til Ældre Sagen på 65 22 01 90.",
+        "Din kontaktperson:",
+    ):
+        assert expected in words, expected
+    assert "<svg" in html and "Dit hjem" in html
+
+
+def test_the_handout_in_english(town: Any) -> None:
+    """Hand-out: English on request."""
+    words = text_of(handout_html(town, "P1", "S1", lang="en"))
+    for expected in (
+        "Your next step",
+        "Wednesday 13 January 2027",
+        "About 12 min by bike from your home.",
+        "DKK 40 a month.",
+        "Call Ældre Sagen on 65 22 01 90.",
+    ):
+        assert expected in words, expected
+
+
+def test_a_home_visit_needs_no_map(town: Any) -> None:
+    """Hand-out for a home visit: 'we come to you', no map, nothing to bring."""
+    html = handout_html(town, "P3", "H1")
+    words = text_of(html)
+    assert "Vi kommer hjem til dig" in words
+    assert "<svg" not in html
+    assert "Kontakt Odense Kommune." in words
+    assert "Kom gerne 10 minutter før" not in words
+
+
+def test_a_bus_trip_reminds_of_the_ticket(town: Any) -> None:
+    """Hand-out: what it costs includes the bus ticket when the trip is by bus."""
+    words = text_of(handout_html(town, "P2", "S1"))
+    assert "min med bus" in words and "Husk buskort eller billet." in words
+
+
+def test_nothing_private_and_no_jargon(town: Any) -> None:
+    """Health data: no vulnerability label, priority, id or rehabilitation jargon, and the
+    flags do not change the page."""
+    recommender = Recommender(town, today="2027-01-04")
+    plain = handout_html(recommender, patient(modes="bike"), "S1")
+    flagged = handout_html(
+        recommender, {**patient(modes="bike"), **dict.fromkeys(VULNERABILITY_FLAGS, True)}, "S1"
+    )
+    assert plain == flagged
+    words = text_of(plain).lower()
+    for word in (
+        "rehabilitering",
+        "genoptræningsforløb",
+        "udslusning",
+        "priorit",
+        "sårbar",
+        "alene",
+        "indkomst",
+        "uddannelse",
+        "p1",
+        "s1",
+        "o1",
+    ):
+        assert word not in words, word
+
+
+def test_the_page_loads_nothing_from_the_internet(town: Any) -> None:
+    """Hand-out: works offline: no scripts, links, images or addresses to fetch."""
+    html = handout_html(town, "P1", "S1")
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert re.findall(r"https?://[^\"' ]+", html) == ["http://www.w3.org/2000/svg"]
+    assert "url(" not in html and "@import" not in html
+
+
+def test_a_long_description_is_cut_to_keep_one_page(tmp_path: Path) -> None:
+    """Hand-out: a long description is shortened so the page stays one page."""
+    long_text = "Vi mødes og går en tur. " * 60
+    ds = build([offer(description=long_text)], [session()], [patient()], tmp_path)
+    words = text_of(handout_html(ds, "P1", "S1"))
+    kept = re.search(r"(Vi mødes og går en tur\..*?…)", words)
+    assert kept is not None and len(kept.group(1)) <= MAX_DESCRIPTION
+
+
+@pytest.mark.parametrize(
+    ("venue", "bearing", "scale"),
+    [
+        ((0.0, 1000.0), 0.0, 500),
+        ((1000.0, 1000.0), 45.0, 500),
+        ((-3000.0, 0.0), 270.0, 1000),
+        ((5.0, -5.0), 135.0, 100),
+    ],
+)
+def test_the_map_keeps_both_places_inside_with_north_up(
+    venue: tuple[float, float], bearing: float, scale: int
+) -> None:
+    """Map: home, venue and their labels inside the drawing, north up, a round scale bar,
+    true bearing."""
+    long_name = "Fællesspisning og gåtur i Kongens Have"
+    view = map_view(
+        (500_000.0, 6_100_000.0),
+        (500_000.0 + venue[0], 6_100_000.0 + venue[1]),
+        labels=("Dit hjem", long_name),
+    )
+    for x, y in (view.home, view.venue):
+        assert 0 < x < view.width and 0 < y < view.height
+    for label in (view.home_label, view.venue_label):
+        wide = len(label.text) * 7.4
+        left = {"start": label.x, "end": label.x - wide, "middle": label.x - wide / 2}
+        assert left[label.anchor] >= 0 and left[label.anchor] + wide <= view.width - 36
+        assert 0 < label.y < view.height
+    assert view.venue_label.text.endswith("…") and len(view.venue_label.text) <= 26
+    if venue[1] > 0:
+        assert view.venue[1] < view.home[1]  # north is up
+    assert view.bearing_deg == pytest.approx(bearing)
+    assert view.scale_m == scale
+    metres_per_px = view.scale_m / view.scale_px
+    pixels = ((view.venue[0] - view.home[0]) ** 2 + (view.venue[1] - view.home[1]) ** 2) ** 0.5
+    assert pixels * metres_per_px == pytest.approx(view.distance_m, rel=0.01, abs=1.0)
+
+
+def test_a_session_that_does_not_fit_is_refused(town: Any) -> None:
+    """Rules: no hand-out for a session that breaks a rule for the patient (named)."""
+    with pytest.raises(InputError, match="does not fit patient 'P1'"):
+        handout_html(town, "P1", "H1")
+
+
+def test_write_handout_writes_the_page(town: Any, tmp_path: Path) -> None:
+    """Hand-out file: written whole, as UTF-8 HTML."""
+    path = write_handout(town, "P1", "S1", tmp_path / "invite.html", lang="en")
+    assert path.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+# -- the command line -----------------------------------------------------------
+def test_cli_handout_writes_the_file(town: Any, tmp_path: Path) -> None:
+    """CLI: handout exits 0 and writes the page."""
+    out = tmp_path / "out" / "invite.html"
+    result = CliRunner().invoke(
+        app,
+        ["handout", str(town.source), "--patient", "P1", "--session", "S1", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Gåklub Centrum" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("patient_id", "session_id", "extra", "named"),
+    [
+        ("NOPE", "S1", [], ["'NOPE'"]),
+        ("P1", "NOPE", [], ["'NOPE'"]),
+        ("NOPE", "GONE", [], ["'NOPE'", "'GONE'"]),
+        ("P1", "H1", [], ["does not fit"]),
+        ("P1", "S1", ["--lang", "xx"], ["'xx'"]),
+    ],
+)
+def test_cli_handout_bad_input_exits_2_and_writes_nothing(
+    town: Any,
+    tmp_path: Path,
+    patient_id: str,
+    session_id: str,
+    extra: list[str],
+    named: list[str],
+) -> None:
+    """CLI: a bad patient id, session id or language exits 2, names them, writes nothing."""
+    out = tmp_path / "invite.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "handout",
+            str(town.source),
+            "--patient",
+            patient_id,
+            "--session",
+            session_id,
+            "--out",
+            str(out),
+            *extra,
+        ],
+    )
+    assert result.exit_code == 2
+    for name in named:
+        assert name in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]
+
+
+def test_cli_handout_into_a_folder_exits_2(town: Any, tmp_path: Path) -> None:
+    """CLI: --out naming a folder is bad input (exit 2)."""
+    result = CliRunner().invoke(
+        app,
+        ["handout", str(town.source), "--patient", "P1", "--session", "S1", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr
+
+
+def test_same_walk_club_near_and_far(tmp_path: Path) -> None:
+    """Directions: the compass word follows the venue (west of home reads 'vest')."""
+    ds = build([offer(lon=LON - 0.02)], [session()], [patient(modes="bike")], tmp_path)
+    assert "km mod vest fra dit hjem" in text_of(handout_html(ds, "P1", "S1"))
