@@ -55,6 +55,10 @@ CRS = "EPSG:25832"
 OUTSIDE = "outside"
 OUTSIDE_NAME = "outside every district"
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_NO_CRS = (
+    "declares no coordinate system and its coordinates are not longitude/latitude; "
+    "declare one (a .prj file beside a Shapefile, or a GeoPackage)"
+)
 
 
 def distance_m(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
@@ -231,8 +235,7 @@ class MatrixTravel:
 
 
 def _find_column(frame: pd.DataFrame, wanted: str) -> str | None:
-    """The column called ``wanted``, ignoring case and the 10-character cut of
-    Shapefile attribute names (``district_id`` is stored as ``district_i``)."""
+    """The column ``wanted``, ignoring case and Shapefile's 10-character cut (district_i)."""
     if wanted in frame.columns:
         return wanted
     folded = {str(c).lower(): str(c) for c in frame.columns if c != frame.geometry.name}
@@ -243,8 +246,7 @@ def _find_column(frame: pd.DataFrame, wanted: str) -> str | None:
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    """Ids or names as stripped text (missing stays missing); whole numbers
-    stored as floats (5000.0) lose their ``.0``."""
+    """Stripped text, missing kept; whole numbers stored as floats (5000.0) lose ``.0``."""
     present = values.notna()
     if pd.api.types.is_float_dtype(values) and (values[present] % 1 == 0).all():
         values = values.astype("Int64")
@@ -357,21 +359,19 @@ def read_districts(
     if frame.crs is None and len(frame) and not problems:
         west, south, east, north = frame.total_bounds
         if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            problems.append(
-                Problem(
-                    name,
-                    None,
-                    "geometry",
-                    "declares no coordinate system and its coordinates are not longitude/"
-                    "latitude; declare one (a .prj file beside a Shapefile, or a GeoPackage)",
-                )
-            )
+            problems.append(Problem(name, None, "geometry", _NO_CRS))
     if problems or ids is None:
         raise InputError(problems)
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     projected = force_2d(frame.geometry.to_crs(CRS).make_valid())
     shapes = gpd.GeoSeries([_polygonal(g) for g in projected], crs=CRS)
+    lost = np.flatnonzero(shapes.isna().to_numpy())
+    if len(lost):
+        raise InputError(
+            Problem(name, int(i) + 1, "geometry", "has no area left once its rings are repaired")
+            for i in lost
+        )
     names = _as_text(frame[found_name]) if found_name is not None else ids
     names = names.where(names.notna() & (names != ""), ids)
     table = gpd.GeoDataFrame(
@@ -379,7 +379,6 @@ def read_districts(
         geometry=shapes.to_numpy(),
         crs=CRS,
     )
-    table = table[table.geometry.notna()]
     dissolved = table.dissolve(by="district_id", aggfunc="first", as_index=False, sort=False)
     return dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
 
@@ -433,12 +432,8 @@ def grid_districts(
         Side of a cell in metres; by default the longer side of the extent
         divided by ``cells_across``, rounded up to whole 100 m (at least 500 m).
 
-    Returns
-    -------
-    GeoDataFrame
-        The cells that hold at least one point, in EPSG:25832, named like a
-        map grid: column letters west to east, row numbers north to south
-        (``district_id`` ``"B3"``, ``name`` ``"grid B3"``).
+    Returns the cells that hold at least one point, in EPSG:25832, named like
+    a map grid: letters west to east, numbers north to south (``B3``, ``grid B3``).
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     if len(xy) == 0:
@@ -483,12 +478,10 @@ def districts_for(
 def population_centres(
     districts: gpd.GeoDataFrame, xy: np.ndarray, district_pos: np.ndarray
 ) -> np.ndarray:
-    """Where each district's patients live, on average: shape (districts, 2),
-    EPSG:25832 metres.
+    """Mean home of each district's patients, shape (districts, 2), EPSG:25832 metres.
 
-    ``xy`` are the patients' homes and ``district_pos`` their districts' rows
-    (-1 outside, ignored; see ``locate``). A district without patients gets
-    a point inside its own shape (``representative_point``).
+    ``xy`` are homes, ``district_pos`` their districts' rows (-1: outside,
+    ignored). A district without patients gets ``representative_point()``.
     """
     n = len(districts)
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)

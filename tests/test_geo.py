@@ -173,6 +173,15 @@ def problems_of(path: Path, **options: str) -> list[str]:
             "bad.geojson:2:district_id: district id is empty",
         ),
         (
+            gpd.GeoDataFrame(
+                {"district_id": ["D1"]},
+                geometry=[Polygon([(X0, Y0), (X0 + 10, Y0), (X0 + 20, Y0)])],
+                crs=CRS,
+            ),
+            {},
+            "bad.geojson:1:geometry: has no area left once its rings are repaired",
+        ),
+        (
             gpd.GeoDataFrame({"district_id": [OUTSIDE]}, geometry=[WEST], crs=CRS),
             {},
             "bad.geojson:1:district_id: 'outside' is kept for points in no district",
