@@ -25,7 +25,8 @@ Privacy: every count below ``MIN_COUNT`` (5) is suppressed, and so is every
 share or score computed from it: a district with fewer than 5 patients shows
 only its name; a share is shown only when the district's served and unserved
 patients both number at least 5 (0 included: "nobody" and "everybody" reveal
-each person's outcome too); a reason only when at least 5 are unserved.
+each person's outcome too); a reason only when at least 5 unserved patients
+share it.
 """
 
 from __future__ import annotations
@@ -263,6 +264,7 @@ class GapAnalysis:
     served: np.ndarray  # (groups, kinds, bands) patients with an option
     reason: np.ndarray  # (groups, kinds, bands) most common excluding rule or ""
     score: np.ndarray  # (groups, kinds, bands) E2SFCA places per 1,000 (NaN outside)
+    reason_count: np.ndarray  # (groups, kinds, bands) unserved patients with that reason
 
     def _cells(self) -> dict[str, np.ndarray]:
         """Shown values per (group, kind, band), NaN/None where suppressed."""
@@ -271,7 +273,7 @@ class GapAnalysis:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = self.served / self.patients[:, None, None]
         share_ok = people[:, None, None] & (self.served >= MIN_COUNT) & (unserved >= MIN_COUNT)
-        reason_ok = people[:, None, None] & (unserved >= MIN_COUNT) & (self.reason != "")
+        reason_ok = people[:, None, None] & (self.reason_count >= MIN_COUNT) & (unserved > 0)
         return {
             "patients": np.where(people, self.patients, np.nan),
             "share": np.where(share_ok, np.round(share, 3), np.nan),
@@ -457,4 +459,5 @@ def gap_analysis(
         served=served,
         reason=reason,
         score=score,
+        reason_count=tally.max(axis=-1),
     )

@@ -226,8 +226,9 @@ def test_home_visit_travel_is_the_staff_drive() -> None:
     assert got[0, 0] == pytest.approx(4.0 + 5.0 * 1.3 / 35.0 * 60, rel=1e-4)
 
 
-def analysis_with(patients: int, served: int) -> GapAnalysis:
-    """A one-district analysis with these exact counts (association, every band)."""
+def analysis_with(patients: int, served: int, sharing: int | None = None) -> GapAnalysis:
+    """A one-district analysis with these exact counts (association, every band);
+    ``sharing`` unserved patients (default: all) share the most common reason."""
     shapes = two_districts().iloc[:1].assign(centre_x=CX, centre_y=CY)
     counts = np.array([[[served] * 3]])
     return GapAnalysis(
@@ -241,6 +242,7 @@ def analysis_with(patients: int, served: int) -> GapAnalysis:
         served=np.concatenate([counts, np.zeros_like(counts)]),
         reason=np.full((2, 1, 3), "travel", dtype=object),
         score=np.full((2, 1, 3), 12.5),
+        reason_count=np.full((2, 1, 3), patients - served if sharing is None else sharing),
     )
 
 
@@ -265,6 +267,13 @@ def test_shares_hidden_when_any_count_is_below_five(
     assert pd.notna(row["served_share_association_day"]) == share_shown
     assert pd.notna(row["reason_association"]) == reason_shown
     assert pd.notna(row["e2sfca_association"]) == (patients >= 5)
+
+
+@pytest.mark.parametrize(("sharing", "shown"), [(5, True), (4, False)])
+def test_reason_hidden_when_fewer_than_five_share_it(sharing: int, shown: bool) -> None:
+    """The most common excluding rule shows only when at least 5 unserved patients share it."""
+    row = analysis_with(30, 10, sharing=sharing).table().iloc[0]
+    assert pd.notna(row["reason_association"]) == shown
 
 
 def test_district_with_three_patients_shows_only_its_name() -> None:
