@@ -174,7 +174,7 @@ def outcomes(store: Store) -> pd.DataFrame:
                 "taking_part_3m": held.get((b.id, 3)),
                 "taking_part_6m": held.get((b.id, 6)),
             }
-            for b, kind, n, came in session.execute(query).tuples()
+            for b, kind, n, came in session.execute(query)
         ]
     frame = pd.DataFrame(rows, columns=list(_OUTCOME_COLUMNS))
     for column in ("taking_part_3m", "taking_part_6m"):

@@ -152,10 +152,11 @@ def book(
             session.refresh(place)
             raise SessionFull(session_id, place.capacity, place.booked)
         state = session.get(CatalogueState, 1)
+        offer_id = place.offer_id  # read now: a failed flush expires loaded rows
         booking = Booking(
             patient_id=patient_id,
             session_id=session_id,
-            offer_id=place.offer_id,
+            offer_id=offer_id,
             start_date=start_date,
             status="active",
             booked_at=utcnow(),
@@ -166,7 +167,7 @@ def book(
             session.flush()
         except IntegrityError:
             # another process booked the same patient for this offer just now
-            raise _duplicate(patient_id, place.offer_id, None) from None
+            raise _duplicate(patient_id, offer_id, None) from None
         record(
             session,
             actor,

@@ -261,9 +261,12 @@ def rule_plan_follow_up(
     (``rows``: patient_id, status, reason), unless one is already open for
     them or an unplaced patient has a booking already."""
     booked = set(session.scalars(select(Booking.patient_id).where(Booking.status == "active")))
-    open_now = set(
-        session.execute(select(Task.patient_id, Task.kind).where(Task.status == "open")).tuples()
-    )
+    open_now: set[tuple[str, str]] = {
+        (pid, kind)
+        for pid, kind in session.execute(
+            select(Task.patient_id, Task.kind).where(Task.status == "open")
+        )
+    }
     made = []
     for patient_id, status, reason in rows:
         if status == "escalated":
@@ -455,7 +458,7 @@ def list_tasks(
                 "outcome": t.outcome or "",
                 "note": t.note,
             }
-            for t, offer_id, session_id, start in session.execute(query).tuples()
+            for t, offer_id, session_id, start in session.execute(query)
         ]
     frame = pd.DataFrame(rows, columns=list(TASK_COLUMNS))
     frame["booking_id"] = frame["booking_id"].astype("Int64")

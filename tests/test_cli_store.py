@@ -1,0 +1,245 @@
+"""The database commands: `brobygger import/book/cancel/attend/tasks`, their exit statuses,
+and that nothing personal beyond the pseudonym reaches logs, output or the database."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import inspect, select, text
+from store_support import PRIVATE, dataset_dir, leaks
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.store import active_bookings, list_tasks, open_store
+
+RUNNER = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    """Run a brobygger command in-process: (exit status, everything it printed)."""
+    result = RUNNER.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A dataset with S1 of 2 places, patients P001-P004 and the PRIVATE patient."""
+    return dataset_dir(tmp_path / "data", capacity=2, patients=4, private=True)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A database URL in the test's folder (never the user's own database)."""
+    return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+
+def _book(folder: Path, db: str, patient: str, session: str = "S1") -> tuple[int, str]:
+    return run("book", folder, "--patient", patient, "--session", session, "--db", db)
+
+
+@pytest.mark.parametrize(
+    ("before", "patient", "session", "status", "says"),
+    [
+        ([], "P001", "S1", 0, "booked 1: patient P001 in session S1"),
+        (["P001", "P002"], "P003", "S1", 3, "full"),
+        (["P001"], "P001", "S2", 2, "already booked for offer O1"),
+        ([], "P999", "S1", 2, "patients.csv:-:patient_id: 'P999' is not in patients.csv"),
+        ([], "P001", "S9", 2, "sessions.csv:-:session_id: 'S9' is not in sessions.csv"),
+        ([], "0101901234", "S1", 2, "looks like a CPR number"),
+    ],
+)
+def test_book_exit_status(
+    folder: Path,
+    db: str,
+    before: list[str],
+    patient: str,
+    session: str,
+    status: int,
+    says: str,
+) -> None:
+    """book exits 0 when booked, 3 when the session is full, 2 for bad input."""
+    for earlier in before:
+        assert _book(folder, db, earlier)[0] == 0
+    code, output = _book(folder, db, patient, session)
+    assert code == status, output
+    assert says in output
+    with open_store(db) as store:
+        assert len(active_bookings(store)) == len(before) + (status == 0)
+
+
+def test_bad_dataset_writes_no_database(tmp_path: Path, db: str) -> None:
+    """A missing dataset folder is bad input and no database file is created."""
+    code, output = _book(tmp_path / "missing", db, "P001")
+    assert code == 2
+    assert "dataset folder not found" in output
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_cancel_then_book_again(folder: Path, db: str) -> None:
+    """cancel frees the place of a full session; cancelling twice is bad input."""
+    _book(folder, db, "P001")
+    _book(folder, db, "P002")
+    assert run("cancel", "--booking", "1", "--db", db)[0] == 0
+    assert _book(folder, db, "P003")[0] == 0
+    code, output = run("cancel", "--booking", "1", "--db", db)
+    assert (code, "already cancelled" in output) == (2, True)
+    assert run("cancel", "--booking", "42", "--db", db)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"),
+    [
+        (["--date", "2027-01-04", "--present"], 0, "recorded booking 1 on 2027-01-04: present"),
+        (["--date", "2027-01-04"], 2, "say whether they came"),
+        (["--date", "4. januar", "--absent"], 2, "is not a date"),
+        (["--date", "2026-12-28", "--absent"], 2, "before booking 1 starts"),
+    ],
+)
+def test_attend(folder: Path, db: str, args: list[str], status: int, says: str) -> None:
+    """attend records presence or absence, and refuses a missing flag or a bad date."""
+    _book(folder, db, "P001")
+    code, output = run("attend", "--booking", "1", *args, "--db", db)
+    assert code == status, output
+    assert says in output
+
+
+def test_two_absences_make_a_call_task(folder: Path, db: str) -> None:
+    """The second missed session in a row tells the user a call task was made."""
+    _book(folder, db, "P001")
+    run("attend", "--booking", "1", "--date", "2027-01-04", "--absent", "--db", db)
+    code, output = run("attend", "--booking", "1", "--date", "2027-01-11", "--absent", "--db", db)
+    assert code == 0
+    assert "call the patient" in output
+
+
+def test_tasks_list_due_done_and_export(folder: Path, db: str, tmp_path: Path) -> None:
+    """tasks lists open tasks, --due filters by date, --done closes one, --export writes CSV."""
+    _book(folder, db, "P001")
+    code, output = run("tasks", "--db", db)
+    assert (code, "3 tasks" in output) == (0, True)
+    code, output = run("tasks", "--due", "--as-of", "2027-03-04", "--db", db)
+    assert (code, "1 due task" in output, "follow_up_call" in output) == (0, True, True)
+    code, output = run(
+        "tasks", "--done", "1", "--outcome", "no_answer", "--as-of", "2027-03-04", "--db", db
+    )
+    assert (code, "next: task 4 (follow_up_call)" in output) == (0, True)
+    target = tmp_path / "meeting" / "tasks.csv"
+    assert run("tasks", "--export", target, "--db", db)[0] == 0
+    table = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert table[["task_id", "due_date", "attempt"]].values.tolist() == [
+        ["4", "2027-03-06", "2"],
+        ["2", "2027-04-04", "1"],
+        ["3", "2027-07-04", "1"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--outcome", "reached"], "goes with --done"),
+        (["--done", "99"], "there is no task 99"),
+        (["--done", "1", "--outcome", "maybe"], "does not close"),
+        (["--as-of", "next week"], "is not a date"),
+    ],
+)
+def test_tasks_bad_input(folder: Path, db: str, args: list[str], says: str) -> None:
+    """tasks refuses options that do not fit, with exit status 2."""
+    _book(folder, db, "P001")
+    code, output = run("tasks", *args, "--db", db)
+    assert (code, says in output) == (2, True), output
+
+
+def test_tasks_from_plan(db: str, tmp_path: Path) -> None:
+    """--from-plan stores PLAN.csv and makes tasks for unplaced and escalated patients."""
+    plan = tmp_path / "PLAN.csv"
+    pd.DataFrame(
+        {
+            "patient_id": ["P001", "P002", "P003"],
+            "status": ["placed", "unplaced", "escalated"],
+            "offer_id": ["O1", "", ""],
+            "session_id": ["S1", "", ""],
+            "start_date": ["2027-01-04", "", ""],
+            "reason": ["", "no session fits the times", ""],
+        }
+    ).to_csv(plan, index=False)
+    code, output = run("tasks", "--from-plan", plan, "--as-of", "2027-01-04", "--db", db)
+    assert (code, "2 new tasks" in output) == (0, True), output
+    with open_store(db) as store:
+        assert sorted(list_tasks(store)["kind"]) == ["escalated", "unplaced"]
+
+
+def test_tasks_from_a_file_that_is_not_a_plan(db: str, tmp_path: Path) -> None:
+    """A CSV without PLAN.csv columns or with an unknown status is bad input, naming the row."""
+    plan = tmp_path / "PLAN.csv"
+    plan.write_text("patient_id,status,reason\nP001,placed,\nP002,lost,\n", encoding="utf-8")
+    code, output = run("tasks", "--from-plan", plan, "--db", db)
+    assert code == 2
+    assert "PLAN.csv:3:status: 'lost' is not placed, unplaced or escalated" in output
+
+
+def test_import_reports_shrinking_sessions(folder: Path, db: str) -> None:
+    """import of a catalogue with fewer places than bookings warns and keeps the bookings."""
+    from builders import session
+
+    _book(folder, db, "P001")
+    _book(folder, db, "P002")
+    dataset_dir(
+        folder,
+        sessions=[
+            session(session_id="S1", offer_id="O1", capacity=1),
+            session(session_id="S3", offer_id="O2", weekday="thu"),
+        ],
+        patients=4,
+        private=True,
+    )
+    code, output = run("import", folder, "--db", db)
+    assert code == 0
+    assert "session S1 now has 1 places but 2 active bookings" in output
+    assert "1 gone" in output
+    code, output = run("import", folder, "--db", db)
+    assert (code, "already current" in output) == (0, True)
+    with open_store(db) as store:
+        assert len(active_bookings(store)) == 2
+
+
+def _database_text(db: str) -> str:
+    with open_store(db) as store, store.engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        rows = [conn.execute(text(f"SELECT * FROM {t}")).all() for t in tables]
+    return "\n".join(" | ".join(map(str, row)) for table in rows for row in table)
+
+
+def test_nothing_personal_beyond_the_pseudonym(
+    folder: Path, db: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Logs at DEBUG, printed output and the database hold the pseudonym, no other patient field."""
+    pid = PRIVATE["patient_id"]
+    printed = []
+    # SQLAlchemy keeps its own loggers at WARNING unless asked
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="sqlalchemy"):
+        printed.append(_book(folder, db, pid))
+        printed.append(
+            run("attend", "--booking", "1", "--date", "2027-01-11", "--absent", "--db", db)
+        )
+        printed.append(
+            run("attend", "--booking", "1", "--date", "2027-01-18", "--absent", "--db", db)
+        )
+        printed.append(run("tasks", "--db", db))
+        printed.append(run("tasks", "--done", "4", "--outcome", "no_answer", "--db", db))
+        printed.append(run("tasks", "--due", "--as-of", "2027-12-31", "--db", db))
+    assert [code for code, _ in printed] == [0] * 6, printed
+    logged = caplog.text
+    assert pid in logged  # the log is captured at all, with the pseudonym
+    assert "sqlalchemy.engine" in logged  # including SQL at DEBUG
+    assert leaks(logged) == []
+    assert leaks("\n".join(output for _, output in printed)) == []
+    stored = _database_text(db)
+    assert pid in stored
+    assert leaks(stored) == []
+    with open_store(db) as store, store.read() as session:
+        from matcher.store.models import Booking
+
+        assert session.scalar(select(Booking.start_date)).isoformat() == "2027-01-11"

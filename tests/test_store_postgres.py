@@ -1,0 +1,219 @@
+"""The same storage code on a real PostgreSQL server: migrations, atomic booking under
+50 processes, no double booking, and the append-only audit log.
+
+A throw-away server is started in a temporary folder (``initdb`` + ``pg_ctl``
+from ``/usr/lib/postgresql/*/bin``, as the ``postgres`` user when the tests
+run as root), or ``BROBYGGER_TEST_POSTGRES`` names a server to use instead
+(a URL whose user may create databases). The tests skip, saying why, when
+neither is possible.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from store_support import dataset_dir, run_cli_processes
+
+from matcher import InputError, load_dataset
+from matcher.store import (
+    Actor,
+    SessionFull,
+    active_bookings,
+    audit_trail,
+    book,
+    book_from_dataset,
+    booked_counts,
+    cancel,
+    import_catalogue,
+    migrate,
+    open_store,
+)
+from matcher.store.db import _make_engine, current_revision, head_revision
+
+pytestmark = pytest.mark.slow
+_NAMES = itertools.count(1)
+
+
+def _run(command: list[str], user: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(user + command, capture_output=True, text=True, timeout=120)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[str]:
+    """URL of a PostgreSQL server (database ``postgres``) for this module's tests."""
+    given = os.environ.get("BROBYGGER_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    pg_ctl = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")) or [shutil.which("pg_ctl")]
+    if not pg_ctl[-1]:
+        pytest.skip(
+            "no PostgreSQL server binaries (apt package postgresql) and no BROBYGGER_TEST_POSTGRES"
+        )
+    bindir = Path(str(pg_ctl[-1])).parent
+    user: list[str] = []
+    root = Path(tempfile.mkdtemp(prefix="brobygger-pg-"))
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server")
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root and runuser is missing")
+        user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+    data, port = root / "data", _free_port()
+    made = _run([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "brobygger"], user)
+    if made.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(f"initdb failed: {made.stderr.strip()[-300:]}")
+    options = f"-k {root} -p {port} -c listen_addresses='' -c fsync=off -c max_connections=120"
+    started = _run(
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ],
+        user,
+    )
+    if started.returncode != 0:
+        log = (root / "log").read_text(errors="replace")[-300:] if (root / "log").exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(f"PostgreSQL did not start: {started.stderr.strip()[-300:]} {log}")
+    try:
+        yield f"postgresql+psycopg2://brobygger@/postgres?host={root}&port={port}"
+    finally:
+        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the server, dropped after the test."""
+    name = f"brobygger_test_{os.getpid()}_{next(_NAMES)}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_booking_rules_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    """Booking, full sessions, double booking and cancelling behave as on SQLite."""
+    folder = dataset_dir(tmp_path / "data", capacity=2, patients=4)
+    with open_store(pg_url) as store:
+        assert store.dialect == "postgresql"
+        first, report = book_from_dataset(store, load_dataset(folder), "P001", "S1")
+        assert report.changed and first.start_date == date(2027, 1, 4)
+        with pytest.raises(InputError, match="already booked for offer O1"):
+            book(store, "P001", "S2", date(2027, 1, 6))
+        book(store, "P002", "S1", date(2027, 1, 4))
+        with pytest.raises(SessionFull):
+            book(store, "P003", "S1", date(2027, 1, 4))
+        cancel(store, first.booking_id)
+        book(store, "P003", "S1", date(2027, 1, 4))
+        assert booked_counts(pg_url) == {"S1": 2}
+
+
+def test_fifty_processes_book_three_places_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    """50 processes booking 3 remaining places at once on PostgreSQL: exactly 3 succeed."""
+    folder = dataset_dir(tmp_path / "data", capacity=5, patients=52)
+    with open_store(pg_url) as store:
+        for pid in ("P051", "P052"):
+            book_from_dataset(store, load_dataset(folder), pid, "S1")
+    argvs = [
+        ["book", str(folder), "--patient", f"P{i:03d}", "--session", "S1", "--db", pg_url]
+        for i in range(1, 51)
+    ]
+    codes = run_cli_processes(argvs)
+    assert (codes.count(0), codes.count(3)) == (3, 47), codes
+    assert booked_counts(pg_url) == {"S1": 5}
+
+
+def test_same_patient_from_many_processes_is_booked_once(tmp_path: Path, pg_url: str) -> None:
+    """Ten processes booking one patient into two sessions of one offer: one booking."""
+    folder = dataset_dir(tmp_path / "data", capacity=20, patients=2)
+    with open_store(pg_url) as store:
+        import_catalogue(store, load_dataset(folder))
+    argvs = [
+        [
+            "book",
+            str(folder),
+            "--patient",
+            "P001",
+            "--session",
+            "S1" if i % 2 else "S2",
+            "--db",
+            pg_url,
+        ]
+        for i in range(10)
+    ]
+    codes = run_cli_processes(argvs)
+    assert (codes.count(0), codes.count(2)) == (1, 9), codes
+    with open_store(pg_url) as store:
+        assert len(active_bookings(store)) == 1
+        assert sum(booked_counts(pg_url).values()) == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"],
+)
+def test_audit_log_is_append_only_on_postgres(pg_url: str, statement: str) -> None:
+    """PostgreSQL refuses updates, deletes and truncation of audit entries."""
+    with open_store(pg_url) as store:
+        with store.write() as session:
+            from matcher.store.audit import record
+
+            record(session, Actor("AB", "nurse"), "book", "booking", 1, patient_id="P001")
+        with pytest.raises(DBAPIError, match="append-only"), store.write() as session:
+            session.execute(text(statement))
+        assert audit_trail(store)["actor"].tolist() == ["AB"]
+
+
+def test_older_schema_is_migrated_on_postgres(pg_url: str) -> None:
+    """A PostgreSQL database at revision 0001 is upgraded in place and keeps its rows."""
+    engine = _make_engine(pg_url)
+    migrate(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) "
+                "VALUES (now(), 'AB', 'import', 'catalogue_import', '1', '')"
+            )
+        )
+    engine.dispose()
+    with open_store(pg_url) as store:
+        assert current_revision(store.engine) == head_revision()
+        assert audit_trail(store)[["actor", "actor_role"]].values.tolist() == [["AB", "staff"]]

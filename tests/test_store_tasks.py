@@ -1,0 +1,273 @@
+"""Follow-up rules: calls after missed sessions, three tries then escalation, two-month
+calls, outcome checks, tasks from a stored plan, and the export for the meeting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from store_support import dataset_dir
+
+from matcher import InputError, load_dataset
+from matcher.store import (
+    TASK_COLUMNS,
+    book,
+    cancel,
+    complete_task,
+    export_tasks,
+    holding_by_kind,
+    import_catalogue,
+    list_tasks,
+    open_store,
+    outcomes,
+    record_attendance,
+    record_plan,
+)
+from matcher.store.db import Store
+from matcher.store.tasks import add_months
+
+START = date(2027, 1, 4)  # a Monday; S1 meets on Mondays
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """An SQLite store with a tiny catalogue (S1: 5 places on Mondays)."""
+    opened = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    import_catalogue(opened, load_dataset(dataset_dir(tmp_path / "data", patients=8)))
+    yield opened
+    opened.close()
+
+
+def _kinds(store: Store, **query: object) -> list[str]:
+    return list_tasks(store, **query)["kind"].tolist()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 4), 2, date(2027, 3, 4)),
+        (date(2027, 12, 31), 2, date(2028, 2, 29)),  # clamped to a leap February
+        (date(2027, 8, 31), 3, date(2027, 11, 30)),
+        (date(2027, 11, 15), 6, date(2028, 5, 15)),
+    ],
+)
+def test_add_months(day: date, months: int, expected: date) -> None:
+    """Months are calendar months, clamped to the end of a shorter month."""
+    assert add_months(day, months) == expected
+
+
+def test_booking_makes_follow_up_call_and_outcome_checks(store: Store) -> None:
+    """A booking gets a call two months after the start and checks at 3 and 6 months."""
+    booking = book(store, "P001", "S1", START)
+    tasks = list_tasks(store)
+    assert tasks[["kind", "due_date"]].values.tolist() == [
+        ["follow_up_call", date(2027, 3, 4)],
+        ["outcome_3m", date(2027, 4, 4)],
+        ["outcome_6m", date(2027, 7, 4)],
+    ]
+    assert set(tasks["booking_id"]) == {booking.booking_id}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "calls"),
+    [
+        ([False], 0),  # one miss
+        ([False, False], 1),  # two in a row: call
+        ([False, True, False], 0),  # not in a row
+        ([False, False, False], 1),  # a third miss does not call twice
+        ([False, False, True, False, False], 2),  # a new run after coming back
+        ([True, True, True], 0),
+    ],
+)
+def test_call_after_two_missed_sessions_in_a_row(
+    store: Store, pattern: list[bool], calls: int
+) -> None:
+    """Two missed sessions in a row make one call task per run of absences."""
+    booking = book(store, "P001", "S1", START)
+    for week, present in enumerate(pattern):
+        record_attendance(store, booking.booking_id, START + timedelta(weeks=week), present)
+    assert _kinds(store).count("call_missed") == calls
+
+
+def test_call_is_due_the_day_after_the_second_miss(store: Store) -> None:
+    """The call after two misses is due the day after the second missed session."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START, False)
+    second = record_attendance(store, booking.booking_id, START + timedelta(weeks=1), False)
+    tasks = list_tasks(store).set_index("task_id")
+    assert tasks.loc[second.call_task_id, "due_date"] == START + timedelta(weeks=1, days=1)
+
+
+def test_correcting_attendance_replaces_the_record(store: Store) -> None:
+    """Recording the same date again corrects it instead of adding a session."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START, False)
+    again = record_attendance(store, booking.booking_id, START, True)
+    assert again.corrected
+    row = outcomes(store).iloc[0]
+    assert (row["sessions_recorded"], row["sessions_attended"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("answers", "open_kinds"),
+    [
+        (["reached"], []),
+        (["no_answer"], ["call_missed"]),
+        (["no_answer", "no_answer"], ["call_missed"]),
+        (["no_answer", "no_answer", "no_answer"], ["escalate"]),
+        (["no_answer", "reached"], []),
+    ],
+)
+def test_three_unanswered_calls_escalate(
+    store: Store, answers: list[str], open_kinds: list[str]
+) -> None:
+    """An unanswered call is tried again; after three unanswered calls a person takes over."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START, False)
+    task_id = record_attendance(
+        store, booking.booking_id, START + timedelta(weeks=1), False
+    ).call_task_id
+    for answer in answers:
+        assert task_id is not None
+        done = complete_task(store, task_id, answer, today=date(2027, 1, 13))
+        task_id = done.next_task_id
+    calls = [k for k in _kinds(store) if k in ("call_missed", "escalate")]
+    assert calls == open_kinds
+    attempts = list_tasks(store, statuses=("done",))["attempt"].tolist()
+    assert attempts == list(range(1, len(answers) + 1))
+
+
+def test_outcome_checks_record_still_taking_part(store: Store) -> None:
+    """Closing the 3- and 6-month checks records whether the patient still takes part."""
+    booking = book(store, "P001", "S1", START)
+    tasks = list_tasks(store).set_index("kind")["task_id"]
+    complete_task(store, int(tasks["outcome_3m"]), "taking_part")
+    complete_task(store, int(tasks["outcome_6m"]), "stopped")
+    row = outcomes(store).set_index("booking_id").loc[booking.booking_id]
+    assert (bool(row["taking_part_3m"]), bool(row["taking_part_6m"])) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome", "message"),
+    [
+        ("outcome_3m", None, "say taking_part"),
+        ("follow_up_call", "taking_part", "does not close"),
+        ("outcome_6m", "reached", "does not close"),
+    ],
+)
+def test_wrong_outcome_is_refused(
+    store: Store, kind: str, outcome: str | None, message: str
+) -> None:
+    """A task can only be closed with an outcome that fits its kind."""
+    book(store, "P001", "S1", START)
+    task_id = int(list_tasks(store).set_index("kind").loc[kind, "task_id"])
+    with pytest.raises(InputError, match=message):
+        complete_task(store, task_id, outcome)
+    assert kind in _kinds(store)
+
+
+def test_closed_task_cannot_be_closed_again(store: Store) -> None:
+    """Completing a task twice is refused."""
+    book(store, "P001", "S1", START)
+    task_id = int(list_tasks(store)["task_id"].iloc[0])
+    complete_task(store, task_id)
+    with pytest.raises(InputError, match="is done"):
+        complete_task(store, task_id)
+
+
+def test_cancelling_a_booking_cancels_its_tasks_but_not_escalations(store: Store) -> None:
+    """Cancelled bookings drop their calls and checks; an escalation stays for a person."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START, False)
+    task_id = record_attendance(
+        store, booking.booking_id, START + timedelta(weeks=1), False
+    ).call_task_id
+    for _ in range(3):
+        assert task_id is not None
+        task_id = complete_task(store, task_id, "no_answer").next_task_id
+    cancel(store, booking.booking_id)
+    assert _kinds(store) == ["escalate"]
+
+
+def _plan_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "patient_id": ["P001", "P002", "P003", "P004"],
+            "status": ["placed", "unplaced", "escalated", "unplaced"],
+            "offer_id": ["O1", "", "", ""],
+            "session_id": ["S1", "", "", ""],
+            "kind": ["association", "", "", ""],
+            "start_date": ["2027-01-04", "", "", ""],
+            "wait_days": [0.0, None, None, None],
+            "travel_min": [5.0, None, None, None],
+            "travel_mode": ["walk", "", "", ""],
+            "fee_dkk_month": [0.0, None, None, None],
+            "cost": [3.5, None, None, None],
+            "reason": ["", "no session within 20 minutes", "", "no session fits the times"],
+        }
+    )
+
+
+def test_plan_makes_a_task_for_every_unplaced_or_escalated_patient(store: Store) -> None:
+    """Storing a plan gives each unplaced or escalated patient one task, even when stored twice."""
+    first = record_plan(store, _plan_rows(), {"status": "OPTIMAL"}, today=START)
+    assert (first.rows, first.tasks_created) == (4, 3)
+    again = record_plan(store, _plan_rows(), {"status": "OPTIMAL"}, today=START)
+    assert again.tasks_created == 0
+    tasks = list_tasks(store)
+    assert sorted(zip(tasks["patient_id"], tasks["kind"], strict=True)) == [
+        ("P002", "unplaced"),
+        ("P003", "escalated"),
+        ("P004", "unplaced"),
+    ]
+    assert "no session within 20 minutes" in tasks.set_index("patient_id").loc["P002", "note"]
+
+
+def test_booking_an_unplaced_patient_closes_the_task(store: Store) -> None:
+    """When an unplaced patient is booked, their unplaced task is closed as booked."""
+    record_plan(store, _plan_rows(), today=START)
+    book(store, "P002", "S1", START)
+    done = list_tasks(store, statuses=("done",))
+    assert done[["patient_id", "kind", "outcome"]].values.tolist() == [
+        ["P002", "unplaced", "booked"]
+    ]
+
+
+def test_due_lists_only_tasks_due_by_the_date(store: Store) -> None:
+    """--due keeps the tasks due on or before the date, earliest first."""
+    book(store, "P001", "S1", START)
+    assert _kinds(store, due_by=date(2027, 3, 3)) == []
+    assert _kinds(store, due_by=date(2027, 4, 4)) == ["follow_up_call", "outcome_3m"]
+
+
+def test_export_for_the_meeting(store: Store, tmp_path: Path) -> None:
+    """The export is a CSV with one row per task, pseudonyms and ISO dates only."""
+    book(store, "P001", "S1", START)
+    record_plan(store, _plan_rows(), today=START)
+    path = export_tasks(list_tasks(store), tmp_path / "meeting.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert tuple(table.columns) == TASK_COLUMNS
+    assert len(table) == 6
+    assert set(table["due_date"]) >= {"2027-01-04", "2027-03-04"}
+
+
+def test_holding_by_kind_suppresses_small_counts(tmp_path: Path) -> None:
+    """Shares of patients still taking part are shown only when every count is 5 or more."""
+    folder = dataset_dir(tmp_path / "data", capacity=20, patients=16)
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        import_catalogue(store, load_dataset(folder))
+        for i in range(1, 17):
+            book(store, f"P{i:03d}", "S1", START)
+        checks = list_tasks(store).query("kind == 'outcome_3m'")["task_id"].tolist()
+        # 11 still taking part and 5 stopped at 3 months; 6-month checks not yet done
+        for n, task_id in enumerate(checks):
+            complete_task(store, int(task_id), "taking_part" if n < 11 else "stopped")
+        table = holding_by_kind(store).set_index("kind")
+        row = table.loc["association"]
+        assert (row["bookings"], row["known_3m"], row["taking_part_3m"]) == (16, 16, 11)
+        assert row["share_3m"] == pytest.approx(11 / 16)
+        assert pd.isna(row["known_6m"]) and pd.isna(row["share_6m"])
+        fewer = holding_by_kind(store, min_count=6).loc[0]
+        assert pd.isna(fewer["taking_part_3m"])  # 5 stopped would be given away
