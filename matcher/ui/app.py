@@ -15,6 +15,7 @@ from .state import DataState, PlanningState
 from .views.common import STYLE
 from .views.data_view import DataView
 from .views.discharge import DischargeView
+from .views.municipality import MunicipalityView
 from .views.planning import PlanningView
 
 __all__ = ["BrobyggerApp", "default_app"]
@@ -47,11 +48,18 @@ class BrobyggerApp(w.VBox):
         self.data_view = DataView(self.data)
         self.discharge_view = DischargeView(self.data, self.discharge, tiles)
         self.planning_view = PlanningView(self.data, self.planning)
-        self.tabs = w.Tab(children=[self.discharge_view, self.planning_view, self.data_view])
-        self.tabs.titles = (
-            text("tab_discharge", lang),
-            text("tab_planning", lang),
-            text("tab_data", lang),
+        self.municipality_view = MunicipalityView(self.data, self.municipality, tiles)
+        self.tabs = w.Tab(
+            children=[
+                self.discharge_view,
+                self.planning_view,
+                self.municipality_view,
+                self.data_view,
+            ]
+        )
+        self.tabs.titles = tuple(
+            text(key, lang)
+            for key in ("tab_discharge", "tab_planning", "tab_municipality", "tab_data")
         )
         title = w.HTML(f"<h2>{text('app_title', lang)}</h2>")
         super().__init__([STYLE, title, self.tabs])

@@ -1,0 +1,56 @@
+"""The app object the notebook displays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.ui import BrobyggerApp
+
+
+@pytest.mark.parametrize(
+    ("lang", "titles"),
+    [
+        ("da", ("Afslutning", "Planlægning", "Kommune", "Data")),
+        ("en", ("Discharge", "Planning", "Municipality", "Data")),
+    ],
+)
+def test_app_has_one_tab_per_user_and_data(
+    demo_dir: Path, lang: str, titles: tuple[str, ...]
+) -> None:
+    """Physiotherapist, planner and municipality each have a tab, in the chosen language."""
+    app = BrobyggerApp(demo_dir, lang=lang)
+    assert tuple(app.tabs.titles) == titles
+    assert app.data.dataset is not None
+
+
+def test_app_with_bad_data_shows_the_problems_not_a_traceback(tmp_path: Path) -> None:
+    """A broken folder starts the app with the loader's messages in the data state."""
+    (tmp_path / "offers.csv").write_text("", encoding="utf-8")
+    app = BrobyggerApp(tmp_path)
+    assert app.data.dataset is None
+    assert any(p.startswith("offers.csv:-:-: the file is empty") for p in app.data.problems)
+    assert "offers.csv" in app.data_view.status.value
+
+
+def test_notebook_is_thin() -> None:
+    """apps/brobygger.ipynb only imports, configures, builds and displays the app."""
+    import nbformat
+
+    from matcher.ui.launch import notebook_path
+
+    notebook = nbformat.read(notebook_path(), as_version=4)
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert len(code) <= 4
+    assert sum(len(c.splitlines()) for c in code) <= 6
+
+
+def test_offline_template_has_no_outside_links(tmp_path: Path) -> None:
+    """The app's Voila template keeps nothing that loads from the internet."""
+    from matcher.ui.launch import TEMPLATE, prepare_template
+
+    root = prepare_template(tmp_path)
+    index = (root / "voila" / "templates" / TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    assert "https://" not in index.replace("https://github.com/pallets/jinja/issues/1044", "")
+    assert "extends" in index
