@@ -301,6 +301,7 @@ def route_home_visits(
     weights: Weights | None = None,
     time_limit: float = 2.0,
     guided: bool = False,
+    cache: dict[tuple, DayRoutes] | None = None,
 ) -> RoutePlan:
     """Routes for the home visits in ``assignments`` on every date in [start, end).
 
@@ -308,7 +309,8 @@ def route_home_visits(
     week from ``start_date`` for the session's ``weeks`` (every week when it
     has none). Staff and shifts come from ``staff.csv``; a service without
     staff on a weekday can make no visits that day. Days with the same staff
-    and the same visits are planned once.
+    and the same visits are planned once; pass the same ``cache`` (a dict) to
+    several calls to plan each such day once across them.
     """
     started = time.perf_counter()
     w = weights or Weights.load()
@@ -360,7 +362,8 @@ def route_home_visits(
     rows: list[dict] = []
     day_rows: list[dict] = []
     drops: list[dict] = []
-    cache: dict[tuple, DayRoutes] = {}
+    cache = {} if cache is None else cache
+    solved = len(cache)
     days = 0
     days_in = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), inclusive="left")
     for date in days_in.to_numpy(dtype="datetime64[D]"):
@@ -434,7 +437,7 @@ def route_home_visits(
         staff_days=pd.DataFrame(day_rows, columns=empty_days.columns) if day_rows else empty_days,
         dropped=pd.DataFrame(drops, columns=empty_dropped.columns) if drops else empty_dropped,
         days=days,
-        solves=len(cache),
+        solves=len(cache) - solved,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )

@@ -36,7 +36,7 @@ from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .horizon import Horizon, HorizonModel
 from .io import Dataset
 from .result import PLAN_COLUMNS
-from .routes import ROUTE_COLUMNS, RoutePlan, route_home_visits
+from .routes import ROUTE_COLUMNS, DayRoutes, RoutePlan, route_home_visits
 from .schedule_report import (
     TRADEOFF_COLUMNS,
     breaches_frame,
@@ -217,7 +217,12 @@ def _placements(
 
 
 def _route(
-    hm: HorizonModel, dataset: Dataset, arc_of: np.ndarray, weights: Weights, seconds: float
+    hm: HorizonModel,
+    dataset: Dataset,
+    arc_of: np.ndarray,
+    weights: Weights,
+    seconds: float,
+    cache: dict[tuple, DayRoutes],
 ) -> RoutePlan:
     frame = _placements(hm, dataset, arc_of, hm.capacity, explain=False)
     return route_home_visits(
@@ -227,6 +232,7 @@ def _route(
         end=hm.horizon.end,
         weights=weights,
         time_limit=seconds,
+        cache=cache,
     )
 
 
@@ -246,6 +252,7 @@ def _fit_home_visits(
     weights: Weights,
     rounds: int,
     seconds: float,
+    cache: dict[tuple, DayRoutes],
 ) -> tuple[np.ndarray, np.ndarray, RoutePlan, list[str]]:
     """Places per session after home visits that fit no route are taken off,
     the plan without candidates under them, and its routes."""
@@ -253,7 +260,7 @@ def _fit_home_visits(
     none = np.zeros(0, np.int64)
     arc_of = hm.solve(hm.capacity_with(none, capacity)).arc
     notes: list[str] = []
-    routes = _route(hm, dataset, arc_of, weights, seconds)
+    routes = _route(hm, dataset, arc_of, weights, seconds, cache)
     position = pd.Series(np.arange(hm.n_sessions), index=hm.model.session_ids)
     for _ in range(rounds):
         dropped = routes.dropped_patients()
@@ -268,7 +275,7 @@ def _fit_home_visits(
             f"{int((drops > 0).sum())} visit slot(s) lose places and the plan is solved again"
         )
         arc_of = hm.solve(hm.capacity_with(none, capacity)).arc
-        routes = _route(hm, dataset, arc_of, weights, seconds)
+        routes = _route(hm, dataset, arc_of, weights, seconds, cache)
     return capacity, arc_of, routes, notes
 
 
@@ -354,8 +361,9 @@ def schedule(
     hm = HorizonModel.build(horizon_data, horizon, w, s_candidate)
     if progress:
         progress("routes", 0.2)
+    days_routed: dict[tuple, DayRoutes] = {}
     capacity, routed, routes, route_notes = _fit_home_visits(
-        hm, horizon_data, w, route_rounds, route_seconds
+        hm, horizon_data, w, route_rounds, route_seconds, days_routed
     )
     notes += route_notes
     hours = teams.hours if teams is not None else np.zeros(0)
@@ -380,7 +388,7 @@ def schedule(
         progress("writing", 0.9)
     final_capacity = hm.capacity_with(plan.opened, capacity)
     if not np.array_equal(_home_visits(hm, plan.arc_of), _home_visits(hm, routed)):
-        routes = _route(hm, horizon_data, plan.arc_of, w, route_seconds)
+        routes = _route(hm, horizon_data, plan.arc_of, w, route_seconds, days_routed)
     dropped = set(routes.dropped_patients()["patient_id"])
     if dropped:
         notes.append(f"{len(dropped)} home-visit patient(s) left unplaced: {DROPPED_REASON}")
@@ -424,7 +432,7 @@ def schedule(
         "candidates": 0 if teams is None else len(teams.table),
         "routes": {
             "service_days": routes.days,
-            "solves": routes.solves,
+            "solves": len(days_routed),
             "visits": len(visits),
             "dropped_patients": len(dropped),
             "drive_min": int(routes.staff_days["drive_min"].sum()),

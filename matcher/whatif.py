@@ -259,8 +259,11 @@ class BudgetPlan:
     ``opened``: positions of the candidates that run (and have patients);
     ``hours``: their staff hours over the horizon; ``arc_of``: the pair each
     patient uses (index into the horizon model's arcs, -1 unplaced);
-    ``status``: ``OPTIMAL`` (proven), ``FEASIBLE`` (time limit) or ``KEPT``
-    (nothing better found than the plan of the smaller budget).
+    ``status``: ``OPTIMAL`` (every affordable candidate opens and min-cost
+    flow assigns exactly), ``LOCAL`` (CP-SAT proved that no better plan exists
+    in either neighbourhood of this one), ``FEASIBLE`` (the time limit ended
+    the search) or ``KEPT`` (nothing better found than the plan of the
+    smaller budget).
     """
 
     budget: float
@@ -281,23 +284,31 @@ def _cheapest(hm: HorizonModel, mask: np.ndarray, k: int) -> np.ndarray:
     return order[rank < k]
 
 
-def _neighbourhood(hm: HorizonModel, usable: np.ndarray, previous: np.ndarray) -> np.ndarray:
-    """Patients free to move when candidates open: those who could join a
-    candidate, and those late or unplaced who could take a place they leave.
-    Everyone else keeps the previous plan's place (the exact flow that follows
-    may still move them)."""
+def _neighbourhood(
+    hm: HorizonModel, usable: np.ndarray, start: np.ndarray, wide: bool
+) -> np.ndarray:
+    """Patients free to move when candidates open.
+
+    Narrow: those still waiting (unplaced with an allowed session, or placed
+    after the guarantee), and those placed in a session a waiting patient could
+    take who could move to a candidate instead. Wide: also everyone else who
+    could join a candidate.
+    Everyone else keeps the place ``start`` gives them; the exact flow that
+    follows may still move them.
+    """
     arcs = hm.arcs
-    to_candidate = usable & (hm.s_candidate[arcs.session] >= 0)
-    free = np.zeros(hm.n_patients, bool)
-    free[arcs.patient[to_candidate]] = True
-    held = previous[free & (previous >= 0)]
-    freed = np.zeros(hm.n_sessions, bool)
-    freed[arcs.session[held]] = True
-    waiting = previous < 0
-    waiting[previous >= 0] = hm.late[previous[previous >= 0]]
-    could = usable & freed[arcs.session] & waiting[arcs.patient]
-    free[arcs.patient[could]] = True
-    return free
+    placed = start >= 0
+    waiting = ~placed & np.isin(np.arange(hm.n_patients), arcs.patient[usable])
+    waiting[placed] = hm.late[start[placed]]
+    wanted = np.zeros(hm.n_sessions, bool)
+    wanted[arcs.session[usable & waiting[arcs.patient]]] = True
+    movable = np.zeros(hm.n_patients, bool)
+    movable[arcs.patient[usable & (hm.s_candidate[arcs.session] >= 0)]] = True
+    blocking = np.zeros(hm.n_patients, bool)
+    blocking[placed] = wanted[arcs.session[start[placed]]]
+    if wide:
+        return waiting | movable
+    return waiting | (blocking & movable)
 
 
 def _cpsat(
@@ -311,6 +322,7 @@ def _cpsat(
     time_limit: float,
     workers: int,
     seed: int,
+    wide: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Open candidates and assign the patients they concern: (opened, arc_of, status).
 
@@ -322,7 +334,7 @@ def _cpsat(
     team = hm.s_candidate
     usable = ((capacity > 0) & ((team < 0) | np.isin(team, affordable)))[hm.arcs.session]
     start_open, before_arc = start
-    free = _neighbourhood(hm, usable, before_arc)
+    free = _neighbourhood(hm, usable, before_arc, wide)
     kept = np.flatnonzero(~free & (before_arc >= 0))
     residual = capacity - np.bincount(hm.arcs.session[before_arc[kept]], minlength=hm.n_sessions)
     mine_only = usable & free[hm.arcs.patient]
@@ -443,6 +455,55 @@ def _greedy(
     return result, hm.solve(hm.capacity_with(result, capacity)).arc
 
 
+def _search(
+    hm: HorizonModel,
+    capacity: np.ndarray,
+    hours: np.ndarray,
+    budget: float,
+    start: tuple[np.ndarray, np.ndarray],
+    before: Metrics,
+    hints: Sequence[np.ndarray],
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Improve ``start`` by CP-SAT on narrow and wide neighbourhoods in turn,
+    each result re-assigned exactly by min-cost flow, until neither improves
+    or the time is up: (opened, arc_of, status)."""
+    deadline = time.perf_counter() + max(0.0, time_limit)
+    best = start
+    best_key = hm.metrics(start[1]).key()
+    idle = 0
+    proven = True
+    for number in range(8):
+        wide = number % 2 == 1
+        left = deadline - time.perf_counter()
+        if left <= 0.5 or idle == 2:
+            break
+        opened, chosen, found = _cpsat(
+            hm,
+            capacity,
+            hours,
+            budget,
+            best,
+            before,
+            hints,
+            left * (1.0 if wide else 0.35),
+            workers,
+            seed,
+            wide,
+        )
+        exact = hm.solve(hm.capacity_with(opened, capacity)).arc
+        improved = False
+        for arc in (exact, chosen):
+            metrics = hm.metrics(arc)
+            if metrics.at_least(before) and metrics.key() < best_key:
+                best, best_key, improved = (opened, arc), metrics.key(), True
+        idle = 0 if improved else idle + 1
+        proven = proven and found == "OPTIMAL"
+    return best[0], best[1], "LOCAL" if idle == 2 and proven else "FEASIBLE"
+
+
 def _better(metrics: Metrics, floor: Metrics, than: Metrics) -> bool:
     """No worse than ``floor`` in every reported figure, and at least as good as ``than``."""
     return metrics.at_least(floor) and metrics.key() <= than.key()
@@ -515,7 +576,7 @@ def tradeoff(
             greedy = _greedy(hm, cap0, hours, budget, previous.opened, every)
             if _better(hm.metrics(greedy[1]), previous.metrics, previous.metrics):
                 start = greedy
-            opened, chosen, status = _cpsat(
+            opened, arc_of, status = _search(
                 hm,
                 cap0,
                 hours,
@@ -527,14 +588,6 @@ def tradeoff(
                 workers,
                 seed,
             )
-            exact = hm.solve(hm.capacity_with(opened, cap0)).arc
-            options = [(opened, exact), (opened, chosen), start]
-            best = min(
-                (o for o in options if hm.metrics(o[1]).at_least(previous.metrics)),
-                key=lambda o: hm.metrics(o[1]).key(),
-                default=(previous.opened, previous.arc_of),
-            )
-            opened, arc_of = best
         metrics = hm.metrics(arc_of)
         if not metrics.at_least(previous.metrics) or metrics.key() > previous.metrics.key():
             opened, arc_of, metrics, status = (
