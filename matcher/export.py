@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,6 +80,18 @@ def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect = "utf8") 
         tmp.write_bytes(_encode(text, dialect))
 
 
+def _per_value(values: pd.Series, func: Callable[[Any], str]) -> np.ndarray:
+    """``func`` of every value, computed once per distinct value (lists and windows
+    repeat a few patterns over many rows)."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(cells)
+    except TypeError:  # unhashable cells (lists made by hand): one call per row
+        return np.array([func(v) for v in cells], dtype=object)
+    text = np.array([func(u) for u in uniques] + [""], dtype=object)
+    return text[codes]  # code -1 (a missing value) takes the last entry, ""
+
+
 def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFrame:
     """The table as the text cells of its file."""
     sep = "|" if dialect == "danish" else ";"
@@ -89,9 +101,9 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
             continue
         values = table[column.name]
         if column.type in ("enum_list", "tag_list", "lang_list"):
-            out[column.name] = [sep.join(v) for v in values]
+            out[column.name] = _per_value(values, sep.join)
         elif column.type == "windows":
-            out[column.name] = [sep.join(str(w) for w in v) for v in values]
+            out[column.name] = _per_value(values, lambda v: sep.join(str(w) for w in v))
         elif column.type == "date":
             fmt = "%d-%m-%Y" if dialect == "danish" else "%Y-%m-%d"
             out[column.name] = pd.to_datetime(values).dt.strftime(fmt)
@@ -99,7 +111,7 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
             yes, no = ("ja", "nej") if dialect == "danish" else ("true", "false")
             out[column.name] = np.where(values.astype(bool), yes, no)
         elif column.type == "clock":
-            out[column.name] = [format_minutes(v) for v in table[f"{column.name}_min"]]
+            out[column.name] = _per_value(table[f"{column.name}_min"], format_minutes)
         elif column.type == "int" and column.minimum is not None:
             # an optional count below its minimum (weeks = 0) means "not given"
             out[column.name] = np.where(values < column.minimum, "", values.astype(str))
