@@ -75,3 +75,16 @@ def test_stop_during_a_plan_leaves_no_half_plan_and_says_so() -> None:
     assert planning.stopped
     assert planning.result is None
     assert not planning.running
+
+
+def test_schedule_over_weeks_gives_tradeoff_for_each_budget(demo_dir: Path) -> None:
+    """Plan over weeks from the app: one trade-off row per budget, placed never falls with budget."""
+    data = DataState()
+    assert data.load(demo_dir)
+    planning = PlanningState(data)
+    planning.run_schedule(weeks=4, budgets=(40.0, 0.0), guarantee_days=28, background=False)
+    assert planning.error == ""
+    found = planning.schedule
+    assert found is not None
+    assert list(found.tradeoff["budget"]) == [0.0, 40.0]
+    assert found.tradeoff["placed"].is_monotonic_increasing

@@ -67,6 +67,16 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "weeks": ("Uger", "Weeks"),
     "schedule_run": ("Planlæg over uger", "Plan over weeks"),
+    "schedule_done": (
+        "{placed} af {patients} får et forløb inden for {weeks} uger; {breaches} starter ikke inden for"
+        " {days} dage ({seconds:.0f} s).",
+        "{placed} of {patients} get a place within {weeks} weeks; {breaches} do not start within"
+        " {days} days ({seconds:.0f} s).",
+    ),
+    "no_candidates": (
+        "Ingen kandidathold i data (candidates.csv), så der er ingen afvejning.",
+        "No candidate teams in the data (candidates.csv), so there is no trade-off.",
+    ),
     "budgets": ("Timebudgetter (pr. uge)", "Hour budgets (per week)"),
     "guarantee_days": ("Garanti (dage)", "Guarantee (days)"),
     # discharge

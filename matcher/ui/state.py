@@ -72,7 +72,8 @@ class PlanningState(HasTraits):
     running = Bool(False)
     stage = Unicode("")
     progress = Float(0.0)
-    result = AnyTrait(None, allow_none=True)
+    result = AnyTrait(None, allow_none=True)  # matcher.result.Plan
+    schedule = AnyTrait(None, allow_none=True)  # matcher.schedule.Schedule
     error = Unicode("")
     stopped = Bool(False)
 
@@ -85,6 +86,7 @@ class PlanningState(HasTraits):
 
     def _forget(self, change: Any) -> None:
         self.result = None
+        self.schedule = None
         self.error = ""
 
     def _progress(self, stage: str, share: float) -> None:
@@ -93,11 +95,15 @@ class PlanningState(HasTraits):
         self.stage = stage
         self.progress = share
 
-    def _work(self, **options: Any) -> None:
+    def _work(self, over_weeks: bool = False, **options: Any) -> None:
         from ..batch import plan
+        from ..schedule import schedule
 
         try:
-            self.result = plan(self.data.dataset, progress=self._progress, **options)
+            if over_weeks:
+                self.schedule = schedule(self.data.dataset, progress=self._progress, **options)
+            else:
+                self.result = plan(self.data.dataset, progress=self._progress, **options)
         except PlanStopped:
             self.stopped = True
         except InputError as exc:
@@ -122,6 +128,25 @@ class PlanningState(HasTraits):
             self._thread.start()
         else:
             self._work(**options)
+
+    def run_schedule(
+        self,
+        weeks: int = 12,
+        budgets: tuple[float, ...] = (0.0, 40.0, 80.0),
+        guarantee_days: int = 28,
+        background: bool = True,
+    ) -> None:
+        """Plan over ``weeks`` weeks with the waiting-time guarantee and, when
+        the data has candidate teams, the trade-off for each staff-hour budget."""
+        has_candidates = self.data.dataset is not None and self.data.dataset.candidates is not None
+        self.run(
+            background,
+            over_weeks=True,
+            weeks=int(weeks),
+            guarantee_days=int(guarantee_days),
+            budgets=tuple(sorted(budgets)) if has_candidates else (0.0,),
+            time_limit=10.0,
+        )
 
     def stop(self) -> None:
         """Ask a running plan to stop at its next step; the last plan stays."""

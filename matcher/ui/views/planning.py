@@ -126,12 +126,28 @@ class PlanningView(w.VBox):
         self.table = w.HTML()
         self.waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
         self.capacity = w.Image(format="png", layout=w.Layout(max_width="48%"))
+        self.weeks = w.BoundedIntText(value=12, min=1, max=52, description=text("weeks", lang))
+        self.guarantee = w.BoundedIntText(
+            value=28, min=1, max=365, description=text("guarantee_days", lang)
+        )
+        self.budgets = w.Text(value="0,40,80", description=text("budgets", lang))
+        self.schedule_button = w.Button(
+            description=text("schedule_run", lang), button_style="primary"
+        )
+        self.schedule_button.on_click(self._schedule)
+        self.schedule_status = w.HTML()
+        self.schedule_waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
+        self.team_weeks = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.tradeoff_table = w.HTML()
+        self.tradeoff_plot = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.breaches = w.HTML()
         self.run_button.on_click(lambda _: self.state.run())
         self.stop_button.on_click(lambda _: self.state.stop())
         self.sort.observe(self._render_table, names="value")
         self.show.observe(self._render_table, names="value")
         state.observe(self._progress, names=["running", "stage", "progress"])
         state.observe(self._render_result, names=["result", "error", "stopped"])
+        state.observe(self._render_schedule, names=["schedule", "error"])
         data.observe(self._render_waiting, names="version")
         super().__init__(
             [
@@ -143,10 +159,73 @@ class PlanningView(w.VBox):
                 w.HBox([self.sort, self.show]),
                 self.table,
                 w.HBox([self.waits, self.capacity]),
+                w.HTML(f"<h3>{text('schedule_run', lang)}</h3>"),
+                w.HBox([self.weeks, self.guarantee, self.budgets, self.schedule_button]),
+                self.schedule_status,
+                w.HTML(f"<h4>{text('capacity_demand', lang)}</h4>"),
+                self.team_weeks,
+                w.HTML(f"<h4>{text('waits', lang)}</h4>"),
+                self.schedule_waits,
+                self.breaches,
+                w.HTML(f"<h4>{text('tradeoff', lang)}</h4>"),
+                self.tradeoff_table,
+                self.tradeoff_plot,
             ]
         )
         self._render_waiting()
         self._render_result()
+
+    def _schedule(self, _: Any = None) -> None:
+        try:
+            budgets = tuple(
+                float(b) for b in self.budgets.value.replace(";", ",").split(",") if b.strip()
+            )
+        except ValueError:
+            self.schedule_status.value = message(
+                text(
+                    "error",
+                    self.data.lang,
+                    message=f"budgets: '{self.budgets.value}' (e.g. 0,40,80)",
+                ),
+                "error",
+            )
+            return
+        self.state.run_schedule(self.weeks.value, budgets or (0.0,), self.guarantee.value)
+
+    def _render_schedule(self, _: Any = None) -> None:
+        from ...schedule_report import capacity_plot, tradeoff_plot
+
+        lang = self.data.lang
+        found = self.state.schedule
+        if found is None:
+            for image in (self.schedule_waits, self.team_weeks, self.tradeoff_plot):
+                image.value = b""
+            self.schedule_status.value = self.tradeoff_table.value = self.breaches.value = ""
+            return
+        figures = found.figures
+        self.schedule_status.value = message(
+            text(
+                "schedule_done",
+                lang,
+                placed=figures["placed"],
+                patients=figures["patients"],
+                breaches=figures["breaches"],
+                weeks=figures["weeks"],
+                days=figures["guarantee_days"],
+                seconds=figures["seconds"],
+            )
+        )
+        self.team_weeks.value = figure_png(capacity_plot(found.weekly, found.horizon))
+        self.schedule_waits.value = figure_png(
+            waits_figure(found.assignments, int(figures["guarantee_days"]), lang)
+        )
+        self.breaches.value = frame_html(found.breaches, max_rows=50) if len(found.breaches) else ""
+        if len(found.tradeoff) > 1:
+            self.tradeoff_table.value = frame_html(found.tradeoff)
+            self.tradeoff_plot.value = figure_png(tradeoff_plot(found.tradeoff, found.horizon))
+        else:
+            self.tradeoff_table.value = message(text("no_candidates", lang))
+            self.tradeoff_plot.value = b""
 
     def _render_waiting(self, _: Any = None) -> None:
         ds = self.data.dataset
@@ -160,6 +239,7 @@ class PlanningView(w.VBox):
     def _progress(self, _: Any = None) -> None:
         running = self.state.running
         self.run_button.disabled = running
+        self.schedule_button.disabled = running
         self.stop_button.disabled = not running
         self.bar.layout.visibility = "visible" if running else "hidden"
         self.bar.value = self.state.progress

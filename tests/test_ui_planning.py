@@ -1,0 +1,55 @@
+"""The planner's view, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.ui.state import DataState, PlanningState
+from matcher.ui.views.planning import PlanningView
+
+
+@pytest.fixture(scope="module")
+def view(demo_dir: Path) -> PlanningView:
+    data = DataState()
+    assert data.load(demo_dir)
+    return PlanningView(data, PlanningState(data))
+
+
+def test_waiting_list_is_shown_before_planning(view: PlanningView) -> None:
+    """The waiting list lists patients by discharge date and never vulnerability flags."""
+    assert "P00" in view.waiting.value
+    for flag in ("lives_alone", "low_income", "mental_health"):
+        assert flag not in view.waiting.value
+
+
+def test_plan_table_filters_and_sorts(view: PlanningView) -> None:
+    """After planning, the table can show only unplaced patients, sorted as asked."""
+    view.state.run(background=False)
+    assert "har fået et næste skridt" in view.status.value
+    assert view.waits.value and view.capacity.value
+    view.show.value = "unplaced"
+    assert "placed</td>" not in view.table.value.replace("unplaced</td>", "")
+    view.sort.value = "wait_days"
+    assert "unplaced" in view.table.value
+
+
+def test_bad_budget_text_is_explained(view: PlanningView) -> None:
+    """Budgets that are not numbers get a message, and nothing runs."""
+    view.budgets.value = "0,lots"
+    view._schedule()
+    assert "budgets" in view.schedule_status.value
+    assert not view.state.running
+
+
+def test_schedule_renders_charts_and_tradeoff(view: PlanningView) -> None:
+    """Plan over weeks shows places against demand per team and week, waits and the trade-off."""
+    view.weeks.value = 3
+    view.budgets.value = "0,40"
+    view.state.run_schedule(3, (0.0, 40.0), 28, background=False)
+    assert view.state.error == ""
+    assert view.team_weeks.value
+    assert view.schedule_waits.value
+    assert "budget" in view.tradeoff_table.value
+    assert view.tradeoff_plot.value
