@@ -78,7 +78,7 @@ def test_stop_during_a_plan_leaves_no_half_plan_and_says_so() -> None:
 
 
 def test_schedule_over_weeks_gives_tradeoff_for_each_budget(demo_dir: Path) -> None:
-    """Plan over weeks from the app: one trade-off row per budget, placed never falls with budget."""
+    """Plan over weeks: one trade-off row per budget, and placed never falls as budget grows."""
     data = DataState()
     assert data.load(demo_dir)
     planning = PlanningState(data)

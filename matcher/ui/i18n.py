@@ -68,8 +68,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "weeks": ("Uger", "Weeks"),
     "schedule_run": ("Planlæg over uger", "Plan over weeks"),
     "schedule_done": (
-        "{placed} af {patients} får et forløb inden for {weeks} uger; {breaches} starter ikke inden for"
-        " {days} dage ({seconds:.0f} s).",
+        "{placed} af {patients} får et forløb inden for {weeks} uger; "
+        "{breaches} starter ikke inden for {days} dage ({seconds:.0f} s).",
         "{placed} of {patients} get a place within {weeks} weeks; {breaches} do not start within"
         " {days} days ({seconds:.0f} s).",
     ),
