@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := data/activities
 OUT := out
 
-.PHONY: run test lint format typecheck benchmark demo-data clean
+.PHONY: run plan test lint format typecheck benchmark demo-data clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the app on the embedded demo data: http://127.0.0.1:8866/ (stop with Ctrl+C)
 run: $(STAMP)
 	$(BIN)/brobygger validate $(DATA)
+	$(BIN)/brobygger app --data $(DATA)
+
+# the batch plan of the demo's whole waiting list, without the app
+plan: $(STAMP)
 	$(BIN)/brobygger plan $(DATA) --out $(OUT)/PLAN.csv
 
 test: $(STAMP)
