@@ -4,7 +4,8 @@ The planner's view of the coming weeks. Patients discharged in the horizon
 are placed in exit-team cohorts and ongoing offers (``matcher.horizon``:
 cohort joining rule, waiting-time guarantee as the steepest soft cost), home
 visits are routed for every day (``matcher.routes``), and candidate exit
-teams are weighed against staff-hour budgets (``matcher.whatif``). Steps:
+teams are weighed against staff-hour budgets (``matcher.candidates``,
+``matcher.whatif``). Steps:
 
 1. score every allowed pair of the horizon once, and solve exactly with
    min-cost flow without candidates;
@@ -29,6 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .candidates import expand_candidates
 from .costs import HOME_VISIT
 from .domain import KINDS, MODES
 from .errors import InputError, Problem
@@ -46,7 +48,7 @@ from .schedule_report import (
     tradeoff_plot,
 )
 from .weights import Weights
-from .whatif import expand_candidates, tradeoff
+from .whatif import tradeoff
 
 __all__ = ["SCHEDULE_COLUMNS", "TRADEOFF_COLUMNS", "Schedule", "schedule"]
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .candidates import CandidateTeams
 from .horizon import Horizon, HorizonModel
-from .whatif import BudgetPlan, CandidateTeams
+from .whatif import BudgetPlan
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

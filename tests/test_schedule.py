@@ -10,9 +10,9 @@ import pytest
 from builders import LAT, LON, build, offer, patient, session
 
 from matcher import Dataset
+from matcher.candidates import expand_candidates
 from matcher.horizon import Horizon
 from matcher.schedule import SCHEDULE_COLUMNS, schedule
-from matcher.whatif import expand_candidates
 
 START = "2027-01-04"  # a Monday
 

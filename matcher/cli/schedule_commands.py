@@ -105,10 +105,10 @@ def schedule(
 ) -> None:
     """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
     candidate teams under staff-hour budgets, and home-visit routes."""
+    from ..candidates import load_candidates
     from ..io import load_dataset
     from ..schedule import schedule as make_schedule
     from ..weights import Weights
-    from ..whatif import load_candidates
 
     problems = []
     if weeks < 1:
