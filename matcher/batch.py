@@ -32,6 +32,7 @@ __all__ = ["PairStore", "Progress", "plan"]
 Progress = Callable[[str, float], None]
 #: Most left-out pairs a pricing round adds per patient (the most negative first).
 _ADD_PER_PATIENT = 16
+_PRICE_MARGIN = 0.0
 #: Pairs per chunk when pricing (bounds the temporary memory, about 40 bytes a pair).
 _PRICE_CHUNK = 2_000_000
 #: Cells (patients x sessions) per block of the scan: small enough to stay in cache.
@@ -137,11 +138,15 @@ def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
 
     def price(pot_p: np.ndarray, pot_s: np.ndarray, scaling: Scaling) -> Arcs:
         found: list[np.ndarray] = []
+        margin = int(_PRICE_MARGIN * scaling.scale)
+        improving = False
         for a in range(0, len(store), _PRICE_CHUNK):
             b = min(a + _PRICE_CHUNK, len(store))
             patient = store.patient[a:b]
             reduced = scaling.cost(store.cost[a:b]) + pot_p[patient] - pot_s[store.session[a:b]]
-            negative = np.flatnonzero((reduced < 0) & ~in_arcs[a:b])
+            outside = ~in_arcs[a:b]
+            improving = improving or bool((outside & (reduced < 0)).any())
+            negative = np.flatnonzero((reduced < margin) & outside)
             if len(negative) == 0:
                 continue
             row = patient[negative]
@@ -150,7 +155,7 @@ def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
             first = np.searchsorted(row, row)
             keep = (np.arange(len(row)) - first) < _ADD_PER_PATIENT
             found.append(a + negative[keep])
-        if not found:
+        if not found or not improving:
             return Arcs.empty()
         new = np.sort(np.concatenate(found))
         in_arcs[new] = True
@@ -301,6 +306,8 @@ def plan(
     started = time.perf_counter()
     model = MatchModel.from_dataset(dataset, weights, booked=booked)
     store, first = _scan(model, model.weights.candidates_per_patient, progress)
+    if len(store) <= model.weights.all_pairs_up_to:
+        first = np.arange(len(store))
     max_priority = int(model.p_priority.max()) if model.n_patients else 1
     scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
     reward_points = scaling.reward / scaling.scale

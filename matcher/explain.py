@@ -48,56 +48,76 @@ def exclusion_counts(fails: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return alone, fails.sum(axis=1)
 
 
-def _travel_detail(model: MatchModel, p: int, fails: np.ndarray, travel: np.ndarray) -> str:
-    others = ~np.delete(fails, RULES.index("travel"), axis=0).any(axis=0)
+def _travel_detail(model: MatchModel, p: int, nearest: float) -> str:
     limit = int(model.p_max_travel[p])
     modes = [m for m, has in zip(MODES, model.p_modes[p], strict=True) if has]
-    near = travel[others & np.isfinite(travel)]
     text = f"over {limit} min by {' or '.join(modes) or 'any mode'}"
-    if len(near):
-        text += f"; the nearest is {int(np.ceil(near.min()))} min"
+    if np.isfinite(nearest):
+        text += f"; the nearest is {int(np.ceil(nearest))} min"
     return text
 
 
+def _reason(
+    model: MatchModel, p: int, alone: np.ndarray, total: np.ndarray, n: int, near: float
+) -> str:
+    """The reason for patient ``p`` from the sessions each rule removes alone and at all."""
+    bound = bool(model.p_home_bound[p])
+    prefix = "stays at home, so only home visits fit; " if bound else ""
+    if n == 0:
+        return prefix + "there are no sessions of that kind"
+    ranked = sorted(range(len(RULES)), key=lambda r: (-alone[r], -total[r], r))
+    parts = []
+    for r in ranked[:2]:
+        if total[r] == 0:
+            continue
+        name = RULES[r]
+        count = int(alone[r]) if alone[r] else int(total[r])
+        scope = "only reason for" if alone[r] else "one reason for"
+        text = f"{_PHRASES[name]} ({scope} {count} of {n} sessions"
+        if name == "travel":
+            text += f"; {_travel_detail(model, p, near)}"
+        parts.append(text + ")")
+        if alone[r] == 0:
+            break
+    return prefix + "nothing fits: " + "; ".join(parts) if parts else prefix + "nothing fits"
+
+
 def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
-    """A reason for each patient in ``patients`` who has no allowed session."""
-    out = []
+    """A reason for each patient in ``patients`` who has no allowed session.
+
+    Only sessions of the kinds a patient could have count as removed options:
+    home visits for those who stay at home, places outside the home for
+    everyone else (and home visits too for those who want one-to-one only).
+    Patients are explained in blocks, vectorised.
+    """
+    patients = np.asarray(patients, dtype=np.int64)
     if model.n_sessions == 0:
         return ["there are no sessions in the dataset"] * len(patients)
-    for p in np.asarray(patients, dtype=np.int64).tolist():
-        if model.p_escalate[p]:
-            out.append(ESCALATED_REASON)
-            continue
-        ev = evaluate(model, np.array([p]), explain=True)
+    out: list[str] = []
+    home = model.o_kind[model.s_offer] == HOME_VISIT
+    travel_rule = RULES.index("travel")
+    others = np.array([r != travel_rule for r in range(len(RULES))])
+    step = max(1, 200_000 // model.n_sessions)
+    for lo in range(0, len(patients), step):
+        rows = patients[lo : lo + step]
+        ev = evaluate(model, rows, explain=True)
         assert ev.fails is not None
-        # only sessions of the kinds this patient could have count as removed options:
-        # home visits for those at home, places outside the home for everyone else
-        home = model.o_kind[model.s_offer] == HOME_VISIT
-        bound = bool(model.p_home_bound[p])
-        relevant = home if bound else (~home | bool(model.p_individual[p]))
-        fails = ev.fails[:, 0, relevant]
-        travel = ev.travel_min[0, relevant]
-        n_relevant = int(relevant.sum())
-        prefix = "stays at home, so only home visits fit; " if bound else ""
-        if n_relevant == 0:
-            out.append(prefix + "there are no sessions of that kind")
-            continue
-        alone, total = exclusion_counts(fails)
-        ranked = sorted(range(len(RULES)), key=lambda r: (-alone[r], -total[r], r))
-        parts = []
-        for r in ranked[:2]:
-            if total[r] == 0:
-                continue
-            name = RULES[r]
-            count = int(alone[r]) if alone[r] else int(total[r])
-            scope = "only reason for" if alone[r] else "one reason for"
-            text = f"{_PHRASES[name]} ({scope} {count} of {n_relevant} sessions"
-            if name == "travel":
-                text += f"; {_travel_detail(model, p, fails, travel)}"
-            parts.append(text + ")")
-            if alone[r] == 0:
-                break
-        out.append(
-            prefix + "nothing fits: " + "; ".join(parts) if parts else prefix + "nothing fits"
+        relevant = np.where(
+            model.p_home_bound[rows, None],
+            home[None, :],
+            ~home[None, :] | model.p_individual[rows, None],
         )
+        fails = ev.fails & relevant[None, :, :]
+        alone = (fails & (fails.sum(axis=0) == 1)[None, :, :]).sum(axis=-1)
+        total = fails.sum(axis=-1)
+        only_travel = relevant & ~ev.fails[others].any(axis=0) & np.isfinite(ev.travel_min)
+        nearest = np.where(only_travel, ev.travel_min, np.inf).min(axis=-1)
+        n_relevant = relevant.sum(axis=-1)
+        for i, p in enumerate(rows.tolist()):
+            if model.p_escalate[p]:
+                out.append(ESCALATED_REASON)
+            else:
+                out.append(
+                    _reason(model, p, alone[:, i], total[:, i], int(n_relevant[i]), nearest[i])
+                )
     return out

@@ -143,21 +143,29 @@ class EstimatedTravel:
         ``allowed`` is (len(origins), len(MODES)) bool. Returns the minutes
         (float32, ``inf`` where no allowed mode applies) and that mode's index
         into ``MODES`` (int8, -2 where none), both of shape
-        (len(origins), len(destinations)); the same values as ``minutes``.
+        (len(origins), len(destinations)); the values of ``minutes`` up to
+        float32 rounding (well under a second).
         """
         a = self.origin_xy[origins]
         b = self.destination_xy[destinations]
-        dist = distance_m(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+        dx = a[:, 0, None] - b[None, :, 0]
+        dy = a[:, 1, None] - b[None, :, 1]
+        dist = np.sqrt(dx * dx + dy * dy).astype(np.float32)
         best = np.full(dist.shape, np.inf, dtype=np.float32)
         mode = np.full(dist.shape, -2, dtype=np.int8)
         for k, speed in enumerate(self.speeds):
             rows = np.asarray(allowed[:, k], dtype=bool)
             if not rows.any():
                 continue
-            minutes = speed.minutes(dist).astype(np.float32)
-            better = rows[:, None] & (minutes < best)
+            per_metre = np.float32(speed.detour / speed.speed_kmh * 60.0 / 1000.0)
+            minutes = np.float32(speed.fixed_min) + dist * per_metre
+            better = minutes < best
+            if speed.min_km > 0:
+                better &= dist >= np.float32(speed.min_km * 1000.0)
+            if not rows.all():
+                better &= rows[:, None]
             np.copyto(best, minutes, where=better)
-            mode[better] = k
+            np.copyto(mode, np.int8(k), where=better)
         return best, mode
 
 
@@ -342,6 +350,8 @@ def read_districts(
         raise InputError(
             [Problem(name, None, None, f"cannot be read as a map layer ({exc})")]
         ) from exc
+    if len(frame) == 0:
+        raise InputError([Problem(name, None, None, "holds no district (no features)")])
     properties = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"
     problems = []
     found_id = _find_column(frame, id_column)

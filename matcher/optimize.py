@@ -499,23 +499,29 @@ def greedy(
     as ``-2 - session`` so the caller can tell them apart.
     """
     remaining = np.asarray(capacity, np.int64).copy()
-    result = np.full(int(arcs.patient.max()) + 1 if len(arcs) else 0, -1, np.int64)
-    n = max(len(result), int(order.max()) + 1 if len(order) else 0)
+    n = max(
+        int(arcs.patient.max()) + 1 if len(arcs) else 0,
+        int(order.max()) + 1 if len(order) else 0,
+    )
     result = np.full(n, -1, np.int64)
-    by_patient = np.argsort(arcs.patient, kind="stable")
+    if len(arcs) and (np.diff(arcs.patient) < 0).any():
+        by_patient = np.argsort(arcs.patient, kind="stable")
+    else:
+        by_patient = np.arange(len(arcs))
     starts = np.searchsorted(arcs.patient[by_patient], np.arange(n + 1))
+    sessions, keys = arcs.session[by_patient], np.asarray(key, float)[by_patient]
     for p in order.tolist():
-        mine = by_patient[starts[p] : starts[p + 1]]
-        if len(mine):
-            mine = mine[np.argsort(key[mine], kind="stable")]
-            open_ = mine[remaining[arcs.session[mine]] > 0]
-            if len(open_):
-                remaining[arcs.session[open_[0]]] -= 1
-                result[p] = open_[0]
+        a, b = starts[p], starts[p + 1]
+        if a < b:
+            open_key = np.where(remaining[sessions[a:b]] > 0, keys[a:b], np.inf)
+            j = int(np.argmin(open_key))
+            if open_key[j] < np.inf:
+                remaining[sessions[a + j]] -= 1
+                result[p] = by_patient[a + j]
                 continue
-        if fallback is not None and len(mine):
-            s = fallback(p, remaining)
-            if s >= 0:
-                remaining[s] -= 1
-                result[p] = -2 - s
+            if fallback is not None:
+                s = fallback(p, remaining)
+                if s >= 0:
+                    remaining[s] -= 1
+                    result[p] = -2 - s
     return result

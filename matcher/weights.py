@@ -45,6 +45,7 @@ class Weights:
     travel: dict[str, ModeSpeed]
     candidates_per_patient: int
     home_visit_min: int
+    all_pairs_up_to: int = 2_000_000
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Weights:
@@ -88,6 +89,10 @@ class Weights:
             problems.append(
                 Problem(name, None, "plan.candidates_per_patient", "must be at least 1")
             )
+        if plan["all_pairs_up_to"] < 0:
+            problems.append(Problem(name, None, "plan.all_pairs_up_to", "must be at least 0"))
+        if plan["home_visit_min"] < 1:
+            problems.append(Problem(name, None, "plan.home_visit_min", "must be at least 1"))
         if problems:
             raise InputError(problems)
         known = {f.name for f in fields(cls)}
@@ -100,6 +105,7 @@ class Weights:
             },
             candidates_per_patient=int(plan["candidates_per_patient"]),
             home_visit_min=int(plan["home_visit_min"]),
+            all_pairs_up_to=int(plan["all_pairs_up_to"]),
         )
 
 

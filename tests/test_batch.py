@@ -309,7 +309,9 @@ def test_one_candidate_per_patient_reaches_the_same_optimum(
     with tempfile.TemporaryDirectory() as tmp:
         ds = load(rows, Path(tmp))
         path = Path(tmp) / "one.toml"
-        path.write_text("[plan]\ncandidates_per_patient = 1\n", encoding="utf-8")
+        path.write_text(
+            "[plan]\ncandidates_per_patient = 1\nall_pairs_up_to = 0\n", encoding="utf-8"
+        )
         one = Weights.load(path)
     wide = plan(ds, baseline=False)
     narrow = plan(ds, weights=one, baseline=False)
