@@ -181,22 +181,23 @@ def schedule(
     head.add_row("seconds", f"{figures['seconds']:.1f}")
     out.print(head)
     trade = Table(title="What staff hours buy (tradeoff.csv)")
-    shown = (
-        "budget",
-        "opened",
-        "staff_hours",
-        "placed",
-        "priority_placed",
-        "breaches",
-        "mean_wait",
-        "p90_wait",
-        "mean_travel",
-        "status",
-    )
-    for column in shown:
-        trade.add_column(column.replace("_", " "), justify="right")
+    shown = {
+        "budget": "hours",
+        "opened": "teams",
+        "staff_hours": "used",
+        "placed": "placed",
+        "priority_placed": "priority",
+        "breaches": "breaches",
+        "mean_wait": "wait",
+        "p90_wait": "p90",
+        "mean_travel": "travel",
+        "status": "status",
+    }
+    for header in shown.values():
+        trade.add_column(header, justify="right")
     for row in result.tradeoff.itertuples(index=False):
         trade.add_row(*(_cell(getattr(row, c)) for c in shown))
+    trade.caption = "hours: budget of staff hours; wait, p90: days; travel: minutes one way"
     out.print(trade)
     for note in result.notes:
         err.print(f"note: {note}", soft_wrap=True)
