@@ -205,6 +205,9 @@ def test_missing_crs_with_metres_is_refused(tmp_path: Path) -> None:
 def test_missing_file_and_unreadable_file(tmp_path: Path) -> None:
     """A missing or broken file is a problem with the file, not a traceback."""
     assert problems_of(tmp_path / "none.geojson") == ["none.geojson:-:-: district file not found"]
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert problems_of(empty) == ["empty.geojson:-:-: holds no district (no features)"]
     broken = tmp_path / "broken.geojson"
     broken.write_text("{ not json", encoding="utf-8")
     assert problems_of(broken)[0].startswith("broken.geojson:-:-: cannot be read as a map layer")

@@ -174,7 +174,8 @@ def gaps(
 
 
 def _print_gaps(table: pd.DataFrame, kinds: list[str]) -> None:
-    view = Table(title=f"Coverage in {len(table)} districts (empty: a count below 5)")
+    rows = f"{len(table)} district{'' if len(table) == 1 else 's'}"
+    view = Table(title=f"Coverage in {rows} (empty: a count below 5)")
     view.add_column("kind")
     view.add_column("districts shown", justify="right")
     view.add_column("lowest share", justify="left")
