@@ -11,8 +11,10 @@ invented. The same seed always gives the same files, and 50,000 patients with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +26,8 @@ from .export import save_dataset
 from .io import CRS, Dataset, points
 
 __all__ = ["DEMO_START", "make_demo", "write_demo"]
+
+T = TypeVar("T")
 
 #: The Monday the demo's calendar starts on (discharges, cohorts).
 DEMO_START = np.datetime64("2027-01-04")
@@ -74,6 +78,26 @@ GENDERED = (
     ("Kvindesvømning", ("swimming",), "low", "women"),
     ("Kvindegymnastik", ("strength", "social"), "low", "women"),
     ("Mandekor", ("choir", "social"), "low", "men"),
+)
+ASSOCIATION_PROVIDERS = (
+    "DGI Fyn",
+    "Ældre Sagen",
+    "Lokal idrætsforening",
+    "Dansk Firmaidræt",
+    "Hjerteforeningen",
+    "Aftenskolen",
+    "Boligsocialt projekt",
+)
+STREETS = (
+    "Skolevej",
+    "Kirkevej",
+    "Stationsvej",
+    "Parkvej",
+    "Søndergade",
+    "Idrætsvej",
+    "Rugårdsvej",
+    "Munkebjergvej",
+    "Hjallesevej",
 )
 LANGUAGES = ("da", "en", "ar", "tr", "so", "ur", "pl", "fa")
 OTHER_LANGUAGE_WEIGHTS = np.array([0.20, 0.22, 0.16, 0.12, 0.10, 0.10, 0.10])
@@ -151,7 +175,13 @@ def _tuples(values: list[tuple[str, ...]]) -> np.ndarray:
 
 
 def _clock(minutes: np.ndarray) -> list[str]:
-    return [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in np.asarray(minutes).tolist()]
+
+
+def _pick(rng: np.random.Generator, options: Sequence[T]) -> T:
+    """One of ``options``, uniformly: the very draw ``rng.choice(options)`` makes
+    (``integers(0, len(options))``), without turning the list into an array first."""
+    return options[int(rng.integers(0, len(options), dtype=np.int64))]
 
 
 def _offers(rng: np.random.Generator, area: _Area, n: int) -> pd.DataFrame:
@@ -165,13 +195,8 @@ def _offers(rng: np.random.Generator, area: _Area, n: int) -> pd.DataFrame:
     xy = _scatter(rng, area, n, 1200.0)
     lon, lat = _lonlat(xy)
     district_names = [d[0] for d in DISTRICTS]
-    nearest = np.argmin(
-        np.hypot(
-            xy[:, None, 0] - area.centres_xy[None, :, 0],
-            xy[:, None, 1] - area.centres_xy[None, :, 1],
-        ),
-        axis=1,
-    )
+    offsets = xy[:, None, :] - area.centres_xy[None, :, :]
+    nearest = np.argmin(np.hypot(offsets[..., 0], offsets[..., 1]), axis=1)
     rows = []
     for i, kind in enumerate(kinds):
         place = district_names[nearest[i]]
@@ -180,27 +205,17 @@ def _offers(rng: np.random.Generator, area: _Area, n: int) -> pd.DataFrame:
         tags: tuple[str, ...] = ("social",)
         diagnoses: tuple[str, ...] = ("all",)
         if kind == "exit_team":
-            diagnoses = (
-                ("all",)
-                if rng.random() < 0.5
-                else tuple(
-                    sorted(
-                        set(
-                            rng.choice(
-                                DIAG[:4], size=2, p=DIAG_WEIGHTS[:4] / DIAG_WEIGHTS[:4].sum()
-                            )
-                        )
-                    )
-                )
-            )
+            if rng.random() >= 0.5:  # half are for anyone, half for one or two diagnoses
+                two = rng.choice(DIAG[:4], size=2, p=DIAG_WEIGHTS[:4] / DIAG_WEIGHTS[:4].sum())
+                diagnoses = tuple(sorted(set(two)))
             name = f"Udslusningshold {place}"
             provider = "Odense Kommune, Sundhedscenter"
             group, intensity, supervised = int(rng.integers(6, 13)), "moderate", True
             fee, tags = 0.0, ("strength", "walking", "social")
             if rng.random() < 0.2:
-                lang = ("da", str(rng.choice(["ar", "tr", "so"])))
+                lang = ("da", str(_pick(rng, ["ar", "tr", "so"])))
         elif kind == "network_group":
-            theme = rng.choice(["Hjertecafé", "Netværksgruppe", "Lungecafé", "Kræftnetværk"])
+            theme = _pick(rng, ["Hjertecafé", "Netværksgruppe", "Lungecafé", "Kræftnetværk"])
             diagnoses = {
                 "Hjertecafé": ("heart",),
                 "Lungecafé": ("copd",),
@@ -208,13 +223,13 @@ def _offers(rng: np.random.Generator, area: _Area, n: int) -> pd.DataFrame:
             }.get(str(theme), ("all",))
             name = f"{theme} {place}"
             provider = str(
-                rng.choice(["Hjerteforeningen", "Frivilligcenter Odense", "Odense Kommune"])
+                _pick(rng, ["Hjerteforeningen", "Frivilligcenter Odense", "Odense Kommune"])
             )
             group, intensity = int(rng.integers(4, 13)), "low"
             supervised = bool(rng.random() < 0.3)
-            fee, tags = float(rng.choice([0, 0, 25, 50])), ("social", "walking")
+            fee, tags = float(_pick(rng, [0, 0, 25, 50])), ("social", "walking")
             if rng.random() < 0.15:
-                lang = (str(rng.choice(["ar", "tr", "so", "ur", "fa"])), "da")
+                lang = (str(_pick(rng, ["ar", "tr", "so", "ur", "fa"])), "da")
         elif kind == "home_visit":
             name = f"Hjemmetræning {place}"
             provider = "Odense Kommune, Hjemmetræning"
@@ -232,39 +247,13 @@ def _offers(rng: np.random.Generator, area: _Area, n: int) -> pd.DataFrame:
                 group = int(rng.integers(g_lo, g_hi + 1))
                 fee = float(rng.integers(f_lo // 10, f_hi // 10 + 1) * 10)
             name = f"{base} {place}"
-            provider = str(
-                rng.choice(
-                    [
-                        "DGI Fyn",
-                        "Ældre Sagen",
-                        "Lokal idrætsforening",
-                        "Dansk Firmaidræt",
-                        "Hjerteforeningen",
-                        "Aftenskolen",
-                        "Boligsocialt projekt",
-                    ]
-                )
-            )
+            provider = _pick(rng, ASSOCIATION_PROVIDERS)
             supervised = bool(rng.random() < 0.15)
             if rng.random() < 0.12:
                 lang = (str(rng.choice(LANGUAGES[1:], p=OTHER_LANGUAGE_WEIGHTS)),) + (
                     ("da",) if rng.random() < 0.6 else ()
                 )
-        street = str(
-            rng.choice(
-                [
-                    "Skolevej",
-                    "Kirkevej",
-                    "Stationsvej",
-                    "Parkvej",
-                    "Søndergade",
-                    "Idrætsvej",
-                    "Rugårdsvej",
-                    "Munkebjergvej",
-                    "Hjallesevej",
-                ]
-            )
-        )
+        street = _pick(rng, STREETS)
         postcode = 5000 + 10 * int(rng.integers(0, 27))
         rows.append(
             {
@@ -298,7 +287,7 @@ def _sessions(rng: np.random.Generator, offers: pd.DataFrame) -> pd.DataFrame:
     for offer_id, kind in zip(offers["offer_id"], offers["kind"], strict=True):
         if kind == "exit_team":
             day = int(rng.integers(0, 5))
-            start = int(rng.choice([9 * 60, 10 * 60, 13 * 60, 17 * 60]))
+            start = int(_pick(rng, [9 * 60, 10 * 60, 13 * 60, 17 * 60]))
             every = int(rng.integers(3, 7))
             first = DEMO_START + np.timedelta64(int(rng.integers(0, every * 7)), "D")
             for cohort in range(3):  # three coming cohorts
@@ -316,12 +305,12 @@ def _sessions(rng: np.random.Generator, offers: pd.DataFrame) -> pd.DataFrame:
             for day in rng.choice(7 if kind == "association" else 5, size=count, replace=False):
                 evening = rng.random() < (0.4 if kind == "association" else 0.25)
                 start = int(
-                    rng.choice([17, 18, 19]) * 60
+                    _pick(rng, [17, 18, 19]) * 60
                     if evening
-                    else rng.choice([9, 10, 11, 13, 14]) * 60
+                    else _pick(rng, [9, 10, 11, 13, 14]) * 60
                 )
-                start += int(rng.choice([0, 30]))
-                length = int(rng.choice([60, 90, 120]))
+                start += int(_pick(rng, [0, 30]))
+                length = int(_pick(rng, [60, 90, 120]))
                 cap = int(rng.integers(1, 7) if kind == "association" else rng.integers(2, 6))
                 rows.append(
                     (
