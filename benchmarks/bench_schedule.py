@@ -39,7 +39,7 @@ def bench_tradeoff(console: Console, workers: int = 2) -> tuple[float, bool]:
         weeks=12,
         budgets=BUDGETS,
         workers=workers,
-        time_limit=40.0,
+        time_limit=25.0,
         progress=lambda stage, _: stages.append((stage, time.perf_counter() - started)),
     )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -151,7 +151,7 @@ def bench_routes(console: Console, time_limit: float = 6.0) -> tuple[float, bool
 
 def main() -> None:
     """Run both targets and print a table with the verdicts."""
-    console = Console()
+    console = Console(width=140)
     figures = [
         ("routes: 8 staff, 80 visits", ROUTES_TARGET_S, *bench_routes(console)),
         (

@@ -299,7 +299,7 @@ def route_home_visits(
     start: str | np.datetime64 | pd.Timestamp,
     end: str | np.datetime64 | pd.Timestamp,
     weights: Weights | None = None,
-    time_limit: float = 2.0,
+    time_limit: float = 5.0,
     guided: bool = False,
     cache: dict[tuple, DayRoutes] | None = None,
 ) -> RoutePlan:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -225,8 +225,9 @@ def _route(
     weights: Weights,
     seconds: float,
     cache: dict[tuple, DayRoutes],
+    dropped: set[str] | None = None,
 ) -> RoutePlan:
-    frame = _placements(hm, dataset, arc_of, hm.capacity, explain=False)
+    frame = _placements(hm, dataset, arc_of, hm.capacity, explain=False, dropped=dropped)
     return route_home_visits(
         dataset,
         frame,
@@ -295,8 +296,8 @@ def schedule(
     time_limit: float = 30.0,
     workers: int = 1,
     seed: int = 0,
-    route_seconds: float = 2.0,
-    route_rounds: int = 3,
+    route_seconds: float = 5.0,
+    route_rounds: int = 5,
     progress: Progress | None = None,
 ) -> Schedule:
     """Plan the patients discharged over the next ``weeks`` weeks.
@@ -319,8 +320,9 @@ def schedule(
     time_limit
         CP-SAT seconds per budget; ``workers`` and ``seed`` as for CP-SAT.
     route_seconds
-        Routing seconds per service and day; ``route_rounds``: how often the
-        plan is solved again after visits that fit no route.
+        Most routing seconds per service and day (the search normally stops
+        long before, at its first local optimum); ``route_rounds``: how often
+        the plan is solved again after visits that fit no route.
     """
     started = time.perf_counter()
     w = weights or Weights.load()
@@ -391,19 +393,25 @@ def schedule(
     final_capacity = hm.capacity_with(plan.opened, capacity)
     if not np.array_equal(_home_visits(hm, plan.arc_of), _home_visits(hm, routed)):
         routes = _route(hm, horizon_data, plan.arc_of, w, route_seconds, days_routed)
-    dropped = set(routes.dropped_patients()["patient_id"])
+    # visits that still fit no route: those patients go unplaced, and their days are
+    # planned again without them (days that do not change come from the cache)
+    dropped: set[str] = set()
+    for _ in range(route_rounds + 1):
+        more = set(routes.dropped_patients()["patient_id"]) - dropped
+        if not more:
+            break
+        dropped |= more
+        routes = _route(hm, horizon_data, plan.arc_of, w, route_seconds, days_routed, dropped)
+    left = set(routes.dropped_patients()["patient_id"]) - dropped
+    if left:  # still not fitting after every round: off the routes as well
+        dropped |= left
+        keep = ~routes.routes["patient_id"].isin(left)
+        routes = replace(routes, routes=routes.routes[keep].reset_index(drop=True))
+        notes.append(
+            "routes were not planned again after the last round of visits that did not fit"
+        )
     if dropped:
         notes.append(f"{len(dropped)} home-visit patient(s) left unplaced: {DROPPED_REASON}")
-        keep = ~routes.routes["patient_id"].isin(dropped)
-        routes = RoutePlan(
-            routes.routes[keep].reset_index(drop=True),
-            routes.staff_days,
-            routes.dropped,
-            routes.days,
-            routes.solves,
-            routes.seconds,
-            routes.notes,
-        )
     notes += list(routes.notes)
     frame = _placements(hm, horizon_data, plan.arc_of, final_capacity, dropped=dropped)
     breaches = breaches_frame(hm, frame, final_capacity)
