@@ -10,11 +10,13 @@ for the same places at the same moment.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -104,7 +106,7 @@ def _cli_child(argv: list[str], barrier: Any) -> None:
 
         def book_together(*args: Any, **kwargs: Any) -> Any:
             with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=60)
+                barrier.wait(timeout=300)
             return real(*args, **kwargs)
 
         bookings.book = book_together  # type: ignore[assignment]
@@ -123,21 +125,30 @@ def _cli_child(argv: list[str], barrier: Any) -> None:
 
 
 def run_cli_processes(
-    argvs: Sequence[list[str]], *, together: bool = True, timeout: float = 120.0
+    argvs: Sequence[list[str]], *, together: bool = True, timeout: float = 900.0
 ) -> list[int | None]:
-    """Exit status of ``brobygger ARGV`` run in one forked process per ARGV."""
+    """Exit status of ``brobygger ARGV`` run in one forked process per ARGV
+    (``None`` for a process still running after ``timeout`` seconds in all)."""
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(len(argvs)) if together else None
     processes = [context.Process(target=_cli_child, args=(list(a), barrier)) for a in argvs]
+    # keep the collector off the objects every child inherits: touching them
+    # would copy the parent's memory into each of the processes
+    gc.freeze()
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        gc.unfreeze()
+    deadline = time.monotonic() + timeout
     for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout)
+        process.join(max(0.0, deadline - time.monotonic()))
+    codes = [p.exitcode for p in processes]
     for process in processes:
         if process.is_alive():
             process.kill()
             process.join()
-    return [p.exitcode for p in processes]
+    return codes
 
 
 def run_in_process(target: Callable[..., None], *args: Any) -> int | None:

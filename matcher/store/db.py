@@ -17,6 +17,7 @@ it matters (see ``bookings`` and ``importer``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -176,6 +177,7 @@ def _alembic_config(connection: Connection | None = None) -> Any:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest migration revision shipped with this version."""
     from alembic.script import ScriptDirectory

@@ -197,6 +197,16 @@ def _conflicts(session: Session) -> tuple[Conflict, ...]:
     return tuple(Conflict(p.session_id, p.capacity, p.booked, p.listed) for p in rows)
 
 
+def _unchanged(session: Session, digest: str, offers: int, sessions: int) -> ImportReport | None:
+    state = session.get(CatalogueState, 1)
+    if state is None or state.import_id is None:
+        return None
+    current = session.get(CatalogueImport, state.import_id)
+    if current is None or current.fingerprint != digest:
+        return None
+    return ImportReport(current.id, False, offers, sessions, 0, 0, 0, _conflicts(session))
+
+
 def current_import(store: Store) -> CatalogueImport | None:
     """The import that is the current catalogue (``None``: nothing imported yet)."""
     with store.read() as session:
@@ -231,16 +241,20 @@ def import_catalogue(
     offers, sessions = catalogue_rows(dataset)
     digest = _fingerprint(offers, sessions)
     origin = source or (str(dataset.source) if dataset.source is not None else "")
+    # most calls (every booking) find the catalogue current: answer that
+    # without taking the write lock
+    with store.read() as session:
+        unchanged = _unchanged(session, digest, len(offers), len(sessions))
+    if unchanged is not None:
+        return unchanged
     with store.write() as session:
         # the catalogue pointer row is the lock every import takes first
         state = session.execute(
             select(CatalogueState).where(CatalogueState.id == 1).with_for_update()
         ).scalar_one()
-        current = session.get(CatalogueImport, state.import_id) if state.import_id else None
-        if current is not None and current.fingerprint == digest:
-            return ImportReport(
-                current.id, False, len(offers), len(sessions), 0, 0, 0, _conflicts(session)
-            )
+        unchanged = _unchanged(session, digest, len(offers), len(sessions))
+        if unchanged is not None:  # another process imported it meanwhile
+            return unchanged
         batch = CatalogueImport(
             imported_at=utcnow(),
             source=origin,
