@@ -91,7 +91,9 @@ def check_patient_rows(
         raise InputError(
             [Problem(source, None if single else p.row, p.column, p.message) for p in found]
         )
-    return pd.DataFrame(points(table).drop(columns="geometry"))
+    # geometry as the loader makes it (EPSG:25832), on the coordinates alone
+    where = points(table[["lat", "lon"]])
+    return table.assign(x=where["x"].to_numpy(), y=where["y"].to_numpy())
 
 
 def check_patient(patient: Mapping[str, Any]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ two sessions of one offer, and the best option of each kind that fits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ from .costs import RULES, Evaluation, MatchModel, evaluate
 from .domain import KINDS, MODES, WEEKDAYS
 from .errors import InputError, Problem
 from .io import Dataset
+from .newcomers import Newcomers
 from .profile import check_patient
 from .reasons import option_reasons
 from .weights import Weights
@@ -64,10 +65,6 @@ OPTION_COLUMNS: tuple[str, ...] = (
     "fits",
     "less_good",
 )
-_SESSION_FIELDS = frozenset(
-    f.name for f in fields(MatchModel) if f.name.startswith("s_") or f.name == "session_ids"
-)
-_OTHER_FIELDS = tuple(f.name for f in fields(MatchModel) if f.name not in _SESSION_FIELDS)
 
 
 # -- evaluating one patient --------------------------------------------------
@@ -134,12 +131,8 @@ class Recommender:
         )
         self._patients = patients
         self._row_of = {str(p): i for i, p in enumerate(self.model.patient_ids)}
-        # a new profile is evaluated on the offers and one session per time slot,
-        # then joined to the sessions of the model above
-        self._slot_sessions = np.unique(self.model.s_slot, return_index=True)[1]
-        self._mini = dataset.replace(
-            offers=pd.DataFrame(dataset.offers.drop(columns="geometry")),
-            sessions=dataset.sessions.iloc[self._slot_sessions].reset_index(drop=True),
+        self._newcomers = Newcomers(
+            dataset.replace(patients=patients), self.model, self.weights, self.booked
         )
         offers, sessions = dataset.offers, dataset.sessions
         self._offer = {c: offers[c].to_numpy() for c in offers.columns if c != "geometry"}
@@ -164,18 +157,7 @@ class Recommender:
         ``travel_times`` replaces the dataset's router table (e.g. with rows
         copied for other patient ids).
         """
-        rows = self._from_today(rows)
-        mini_data = self._mini.replace(patients=rows)
-        if travel_times is not None:
-            mini_data = mini_data.replace(travel_times=travel_times)
-        mini = MatchModel.from_dataset(mini_data, self.weights)
-        aligned = mini.p_slot_ok.shape[1] == self.model.p_slot_ok.shape[1] and np.array_equal(
-            mini.s_slot, self.model.s_slot[self._slot_sessions]
-        )
-        if not aligned:  # time slots numbered differently: build the whole model
-            full = mini_data.replace(offers=self.dataset.offers, sessions=self.dataset.sessions)
-            return MatchModel.from_dataset(full, self.weights, booked=self.booked)
-        return replace(self.model, **{name: getattr(mini, name) for name in _OTHER_FIELDS})
+        return self._newcomers.model_for(self._from_today(rows), travel_times=travel_times)
 
     def patient_row(self, patient: str | Mapping[str, Any]) -> pd.DataFrame:
         """The typed row of a patient id or of a profile (checked like ``patients.csv``)."""
@@ -282,7 +264,7 @@ class Recommender:
         if len(frame) == 0 and suggest:
             from .suggest import nothing_fits
 
-            frame.attrs["nothing_fits"] = nothing_fits(self, patient, lang=lang)
+            frame.attrs["nothing_fits"] = nothing_fits(self, patient, lang=lang, found=found)
         return frame
 
     def option(

@@ -13,7 +13,7 @@ many places, the change opens.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ import pandas as pd
 from .costs import HOME_VISIT, RULES, evaluate
 from .domain import GROUP_LIMIT, TOLERANCES
 from .explain import exclusion_counts
-from .profile import check_patient_rows, patient_cells
+from .profile import patient_cells
 from .recommend import Evaluated, Recommender
 from .wording import Wording, wording
 
@@ -124,13 +124,19 @@ def blockers(found: Evaluated, words: Wording, limit: int = 3) -> tuple[Blocker,
 
 @dataclass(frozen=True)
 class _Change:
-    """One change to try: its key and group, the new cells, and its phrase."""
+    """One change to try: its key and group, the new values (typed, as the loader
+    gives them), and its phrase."""
 
     key: str
     group: str
-    cells: dict[str, str]
+    typed: dict[str, Any]
     phrase: str
     values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The change as ``patients.csv`` cells."""
+        return patient_cells(self.typed)
 
     def text(self, words: Wording, options: int, places: int) -> str:
         values = dict(self.values)
@@ -156,7 +162,7 @@ def _candidates(row: pd.Series, recommender: Recommender) -> list[_Change]:
                 _Change(
                     f"travel+{extra}",
                     "travel",
-                    {"max_travel_min": str(limit + extra)},
+                    {"max_travel_min": limit + extra},
                     "if_travel",
                     {"extra": extra, "limit": limit + extra},
                 )
@@ -168,7 +174,7 @@ def _candidates(row: pd.Series, recommender: Recommender) -> list[_Change]:
                     _Change(
                         f"mode:{mode}",
                         "mode",
-                        {"modes": ";".join((*modes, mode))},
+                        {"modes": (*modes, mode)},
                         "if_mode",
                         {"mode": mode},
                     )
@@ -181,7 +187,7 @@ def _candidates(row: pd.Series, recommender: Recommender) -> list[_Change]:
             _Change(
                 "interpreter",
                 "language",
-                {"languages": ";".join((*spoken, *more))},
+                {"languages": (*spoken, *more)},
                 "if_interpreter",
             )
         )
@@ -191,13 +197,13 @@ def _candidates(row: pd.Series, recommender: Recommender) -> list[_Change]:
             _Change(
                 f"budget+{extra}",
                 "budget",
-                {"budget_dkk_month": f"{budget + extra:g}"},
+                {"budget_dkk_month": budget + extra},
                 "if_budget",
                 {"extra": extra},
             )
         )
     if len(row["available"]):
-        out.append(_Change("any_time", "time", {"available": ""}, "if_any_time"))
+        out.append(_Change("any_time", "time", {"available": ()}, "if_any_time"))
     tolerance = str(row["group_tolerance"])
     position = TOLERANCES.index(tolerance)
     if not home_bound and position < len(TOLERANCES) - 1:
@@ -219,7 +225,7 @@ def _candidates(row: pd.Series, recommender: Recommender) -> list[_Change]:
     if str(row["gender_pref"]) == "same":
         out.append(_Change("any_gender", "gender", {"gender_pref": "any"}, "if_any_gender"))
     if not home_bound and tolerance != "individual":
-        out.append(_Change("home_visit", "home_visit", {"home_bound": "true"}, "if_home_visit"))
+        out.append(_Change("home_visit", "home_visit", {"home_bound": True}, "if_home_visit"))
     return out
 
 
@@ -229,29 +235,35 @@ def what_would_open(
     *,
     lang: str = "da",
     limit: int = 3,
+    found: Evaluated | None = None,
 ) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
     """The single changes that open the most options: (best few, every change tried).
 
     The best few keep one change per group (the one opening most; on a tie
     the smaller change), only changes that open anything, largest first, at
     most ``limit`` of them; a home visit, when one would fit, comes last as
-    well, since it takes staff time that others need.
+    well, since it takes staff time that others need. ``found`` is the
+    patient already evaluated, if at hand.
+
+    Each change is a copy of the patient's checked row with new values of
+    the loader's own types, so no cell is parsed twice.
     """
     words = wording(lang)
-    row = recommender.patient_row(patient).iloc[0]
-    cells = patient_cells(row.to_dict())
+    row = found.row if found is not None else recommender.patient_row(patient).iloc[0]
     candidates = _candidates(row, recommender)
     if not candidates:
         return (), ()
     # each changed copy gets its own id; a router's travel times follow the patient
-    own_id = cells["patient_id"]
+    own_id = str(row["patient_id"])
     ids = [f"{own_id}~{change.key}" for change in candidates]
-    rows = [
-        {**cells, **change.cells, "patient_id": pid}
-        for pid, change in zip(ids, candidates, strict=True)
-    ]
-    typed = check_patient_rows(rows)
-    model = recommender.model_for(typed, travel_times=_travel_for(recommender, own_id, ids))
+    base = row.to_dict()
+    rows = pd.DataFrame(
+        [
+            {**base, **change.typed, "patient_id": pid}
+            for pid, change in zip(ids, candidates, strict=True)
+        ]
+    )
+    model = recommender.model_for(rows, travel_times=_travel_for(recommender, own_id, ids))
     ev = evaluate(model, np.arange(len(rows)))
     tried = []
     for i, change in enumerate(candidates):
@@ -287,16 +299,24 @@ def nothing_fits(
     *,
     lang: str = "da",
     limit: int = 3,
+    found: Evaluated | None = None,
 ) -> NothingFits:
-    """Why ``patient`` has no option, and the few changes that would open the most."""
+    """Why ``patient`` has no option, and the few changes that would open the most.
+
+    ``found`` is the patient already evaluated (then it is not checked again).
+    """
     words = wording(lang)
-    found = recommender.evaluate(patient, explain=True)
+    if found is None:
+        found = recommender.evaluate(patient, explain=True)
+    elif found.evaluation.fails is None:
+        ev = evaluate(found.model, np.array([found.index]), explain=True)
+        found = replace(found, evaluation=ev)
     p = found.index
     if found.model.p_escalate[p]:
         return NothingFits(found.patient_id, words("escalated"))
     if found.model.n_sessions == 0:
         return NothingFits(found.patient_id, words("no_sessions"))
-    suggestions, tried = what_would_open(recommender, patient, lang=lang, limit=limit)
+    suggestions, tried = what_would_open(recommender, patient, lang=lang, limit=limit, found=found)
     return NothingFits(
         found.patient_id,
         words("nothing_fits"),

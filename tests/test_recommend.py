@@ -363,11 +363,35 @@ def test_varied_keeps_rank_order_and_kinds(
 def test_a_mapping_gives_the_same_options_as_its_id(demo: Any) -> None:
     """Same arrays: a profile typed in gives exactly what the same patient's id gives."""
     recommender = Recommender(demo)
-    for i in range(0, len(demo.patients), 40):
+    for i in range(0, len(demo.patients), 10):
         row = demo.patients.iloc[i]
         by_id = recommender.recommend(str(row["patient_id"]), top=5, suggest=False)
         by_map = recommender.recommend(row.to_dict(), top=5, suggest=False)
         pd.testing.assert_frame_equal(by_id, by_map)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"languages": "sw"},
+        {"languages": "da;sw", "interests": "chess;walking"},
+        {"interests": "walking", "prior_offer_id": "O00003"},
+        {"available": "sat 06:00-09:00", "modes": "bus;flextrafik"},
+    ],
+)
+def test_a_profile_is_evaluated_as_the_whole_model_would(demo: Any, change: dict[str, Any]) -> None:
+    """Same arrays: a new profile (also with a language or interest nobody in the data has)
+    gets exactly the evaluation of a model built from scratch with that patient."""
+    profile = {**demo.patients.iloc[7].to_dict(), **change, "patient_id": "NEW"}
+    recommender = Recommender(demo, booked={"S00001": 2})
+    rows = recommender.patient_row(profile)
+    joined = evaluate(recommender.model_for(rows), np.array([0]), explain=True)
+    alone = demo.replace(patients=rows)
+    whole = evaluate(
+        MatchModel.from_dataset(alone, booked={"S00001": 2}), np.array([0]), explain=True
+    )
+    for name in ("feasible", "cost", "travel_min", "mode", "start_day", "terms", "fails"):
+        assert np.array_equal(getattr(joined, name), getattr(whole, name)), name
 
 
 @pytest.mark.parametrize(
