@@ -258,6 +258,7 @@ def assert_obeys_every_rule(
     assert free > 0 and option["places_left"] == free, "capacity"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=100,
     deadline=None,
@@ -293,6 +294,7 @@ def _arrays(recommender: Recommender) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- the same choice as the batch plan ----------------------------------------
+@pytest.mark.slow
 def test_top_option_is_what_the_plan_gives_a_patient_alone(demo: Any) -> None:
     """Rank by the plan's cost: the top option is the plan's choice for the patient alone
     in an empty municipality (exact ties go to the first session in the file)."""
