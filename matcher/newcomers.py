@@ -117,11 +117,18 @@ class Newcomers:
         interests = {x for v in rows["interests"] for x in v}
         if not (languages <= self._languages and interests <= self._interests):
             return None
-        carrier = rows.iloc[:1].copy()
-        carrier["patient_id"] = "\x00vocabulary"
-        carrier["languages"] = pd.Series([tuple(sorted(self._languages))], index=carrier.index)
-        carrier["interests"] = pd.Series([tuple(sorted(self._interests))], index=carrier.index)
-        patients = pd.concat([rows, carrier], ignore_index=True)
+        # one more row that speaks every language and names every interest of the data
+        carrier = {
+            "patient_id": "\x00vocabulary",
+            "languages": tuple(sorted(self._languages)),
+            "interests": tuple(sorted(self._interests)),
+        }
+        patients = pd.DataFrame(
+            {
+                name: [*rows[name].tolist(), carrier.get(name, rows[name].iloc[0])]
+                for name in rows.columns
+            }
+        )
         mini = MatchModel.from_dataset(
             self._fast.replace(patients=patients), self.weights, travel=self.model.travel
         )
