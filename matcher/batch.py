@@ -25,6 +25,7 @@ from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .io import Dataset
 from .optimize import Arcs, Scaling, SideConstraint, Solution, greedy, solve_cpsat, solve_flow
 from .result import PLAN_COLUMNS, Baseline, Plan
+from .sideplan import solve_side
 from .weights import Weights
 
 __all__ = ["PairStore", "Progress", "plan"]
@@ -328,13 +329,11 @@ def plan(
     if solver != "flow":
         side = _staff_limits(dataset, model, arcs, store.travel[position])
         broken = _broken(side, solution.arc)
-        if broken or solver == "cpsat":
-            if broken:
-                notes.append(
-                    "staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5])
-                )
-            if progress:
-                progress("CP-SAT", 0.0)
+        if broken:
+            notes.append("staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5]))
+        if progress and (broken or solver == "cpsat"):
+            progress("CP-SAT", 0.0)
+        if solver == "cpsat":
             flow_objective = solution.objective
             solution = solve_cpsat(
                 model.n_patients,
@@ -349,6 +348,21 @@ def plan(
                 seed=seed,
             )
             solution.bound = max(solution.bound, flow_objective)
+        elif broken:
+            solution = solve_side(
+                model.n_patients,
+                model.s_capacity,
+                model.p_priority,
+                arcs,
+                scaling,
+                side,
+                solution,
+                time_limit=time_limit,
+                workers=workers,
+                seed=seed,
+                complete=len(arcs) == len(store),
+            )
+            notes += solution.notes
     if progress:
         progress("writing", 1.0)
     pair = np.full(model.n_patients, -1, np.int64)

@@ -367,22 +367,119 @@ def home_visit_case(tmp_path: Path, shift_end: str) -> Dataset:
     ("shift_end", "placed", "solver"),
     [
         ("16:00", ["placed", "placed"], "min-cost flow"),  # 480 minutes: room for both
-        ("10:00", ["unplaced", "placed"], "CP-SAT"),  # 120 minutes: one visit of 60 + 2 x 7
+        ("10:00", ["unplaced", "placed"], "min-cost flow + "),  # 120 minutes: one visit of 74
     ],
 )
 def test_staff_minutes_bind_and_cpsat_changes_the_plan(
     tmp_path: Path, shift_end: str, placed: list[str], solver: str
 ) -> None:
     """When the staff's minutes on a weekday cannot cover every visit the flow plan makes,
-    CP-SAT takes over: the plan fits the minutes and keeps the patient of higher priority."""
+    the side-constraint solver re-plans: the plan fits the minutes, keeps the patient of
+    higher priority, and is proven optimal."""
     result = plan(home_visit_case(tmp_path, shift_end), workers=1, seed=0)
     assert result.assignments["status"].tolist() == placed
-    assert result.solver == solver
+    assert result.solver.startswith(solver)
     assert result.status == "OPTIMAL"
     visits = result.assignments[result.assignments["status"] == "placed"]
     used = (60 + 2 * np.ceil(visits["travel_min"].to_numpy())).sum()
     shift = (int(shift_end[:2]) - 8) * 60
     assert used <= shift
+
+
+@st.composite
+def home_visit_datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
+    """Home visits only, with staff shifts short enough to bind now and then."""
+    offers = [
+        offer(offer_id=f"H{i + 1}", kind="home_visit", group_size=1, **draw(_pick(PLACES[:3])))
+        for i in range(draw(st.integers(1, 2)))
+    ]
+    sessions = [
+        session(
+            session_id=f"S{j + 1}",
+            offer_id=f"H{draw(st.integers(1, len(offers)))}",
+            weekday=draw(_pick(["mon", "tue"])),
+            start=draw(_pick(["09:00", "11:00", "13:00"])),
+            end="14:00",
+            capacity=2,
+        )
+        for j in range(draw(st.integers(1, 3)))
+    ]
+    staff = [
+        {
+            "staff_id": f"T{k}",
+            "offer_id": o["offer_id"],
+            "weekday": day,
+            "shift_start": "08:00",
+            "shift_end": draw(_pick(["09:30", "10:00", "10:30", "12:00"])),
+        }
+        for k, o in enumerate(offers)
+        for day in ("mon", "tue")
+    ]
+    patients = [
+        patient(
+            patient_id=f"P{k + 1}",
+            **draw(_pick(PLACES)),
+            home_bound=draw(_pick([True, True, False])),
+            group_tolerance="individual",
+            modes="walk",
+            max_travel_min=draw(_pick([10, 30])),
+            lives_alone=draw(st.booleans()),
+            low_income=draw(st.booleans()),
+        )
+        for k in range(draw(st.integers(3, 5)))
+    ]
+    return {"offers": offers, "sessions": sessions, "patients": patients, "staff": staff}
+
+
+def staff_minutes_ok(ds: Dataset, combo: tuple[tuple[int, float], ...], ref: Reference) -> bool:
+    """The visits of ``combo`` fit the staff minutes per offer and weekday."""
+    assert ds.staff is not None
+    shifts = (
+        (ds.staff["shift_end_min"] - ds.staff["shift_start_min"])
+        .groupby([ds.staff["offer_id"], ds.staff["weekday"]])
+        .sum()
+    )
+    used: dict[tuple[str, str], float] = {}
+    for pat, (j, _) in zip(ref.patients, combo, strict=True):
+        if j < 0:
+            continue
+        ses = ref.sessions[j]
+        off = ref.offers[ses["offer_id"]]
+        key = (off["offer_id"], ses["weekday"])
+        drive = float(np.ceil(np.float32(travel_of(pat, off, DEFAULTS))))
+        used[key] = used.get(key, 0) + DEFAULTS.home_visit_min + 2 * drive
+    return all(minutes <= shifts.get(key, np.inf) for key, minutes in used.items())
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None)
+@given(home_visit_datasets())
+def test_staff_minute_plans_are_optimal(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """With staff minutes per home-visit service and weekday, the plan fits them, obeys
+    every rule and places the brute-force maximum of priority at the least cost."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = build(
+            rows["offers"], rows["sessions"], rows["patients"], Path(tmp), staff=rows["staff"]
+        )
+    ref = Reference(ds)
+    result = plan(ds, workers=1, seed=0, baseline=False)
+    priority, cost = ref.check(result)
+    index = {s["session_id"]: j for j, s in enumerate(ref.sessions)}
+    chosen = tuple(
+        (index[sid], 0.0) if sid else (-1, 0.0) for sid in result.assignments["session_id"]
+    )
+    assert staff_minutes_ok(ds, chosen, ref)
+    best = (-1, 0.0)
+    for combo in itertools.product(*[[(-1, 0.0), *opts] for opts in ref.options]):
+        load = np.bincount([j for j, _ in combo if j >= 0], minlength=len(ref.sessions))
+        if (load > np.array(ref.capacity)).any() or not staff_minutes_ok(ds, combo, ref):
+            continue
+        value = sum(priority_of(p) for p, (j, _) in zip(ref.patients, combo, strict=True) if j >= 0)
+        spent = sum(c for j, c in combo if j >= 0)
+        if (value, -spent) > (best[0], -best[1]):
+            best = (value, spent)
+    assert result.status == "OPTIMAL"
+    assert priority == best[0]
+    assert cost == pytest.approx(best[1], abs=0.01 * len(ref.patients) + 1e-9)
 
 
 def test_flow_solver_ignores_staff_minutes(tmp_path: Path) -> None:
