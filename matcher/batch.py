@@ -21,6 +21,7 @@ import pandas as pd
 
 from .costs import HOME_VISIT, MatchModel, allowed_pairs, pair_dates
 from .domain import MODES, WEEKDAYS
+from .errors import InputError, Problem
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .io import Dataset
 from .optimize import Arcs, Scaling, SideConstraint, Solution, greedy, solve_cpsat, solve_flow
@@ -310,7 +311,19 @@ def plan(
     if len(store) <= model.weights.all_pairs_up_to:
         first = np.arange(len(store))
     max_priority = int(model.p_priority.max()) if model.n_patients else 1
-    scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
+    try:
+        scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
+    except ValueError as exc:
+        raise InputError(
+            [
+                Problem(
+                    "weights",
+                    None,
+                    None,
+                    f"a pair costs up to {store.max_cost:.3g} points: {exc}; use smaller weights",
+                )
+            ]
+        ) from None
     reward_points = scaling.reward / scaling.scale
     chosen = [first]
     if progress:

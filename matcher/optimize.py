@@ -92,6 +92,7 @@ class Scaling:
         """
         chain = max(1, min(n_patients, n_sessions + 1))
         nodes = n_patients + n_sessions + 2
+        max_cost = max(float(max_cost), 1.0)  # an unplaced patient never costs under a point
         scale = DEFAULT_SCALE
         while scale > 1:
             reward = chain * int(np.ceil(max_cost * scale)) + 1

@@ -78,6 +78,13 @@ class Plan:
         return max(0.0, (self.objective - self.bound) / abs(self.objective))
 
     @property
+    def gap_points(self) -> float | None:
+        """How far the objective may be above the optimum, in cost points (None: no bound)."""
+        if self.bound == float("-inf"):
+            return None
+        return max(0.0, self.objective - self.bound)
+
+    @property
     def placed(self) -> int:
         return int((self.assignments["status"] == "placed").sum())
 
@@ -100,6 +107,7 @@ class Plan:
             "placed": self.placed,
             "priority_placed": self.priority_placed,
             "by_kind": self.by_kind(),
+            "gap_points": None if self.gap_points is None else round(self.gap_points, 2),
             "solver": self.solver,
             "priority_total": self.priority_total,
             "unplaced": int(status_counts.get("unplaced", 0)),

@@ -89,8 +89,12 @@ def plan(
     for kind, count in summary["by_kind"].items():
         table.add_row(f"  {kind.replace('_', ' ')}", str(count), "")
     table.add_row("unplaced / escalated", f"{summary['unplaced']} / {summary['escalated']}", "")
-    gap = summary["gap"]
-    table.add_row("gap to bound", "-" if gap is None else f"{gap:.2%}", "")
+    gap, points = summary["gap"], summary["gap_points"]
+    table.add_row(
+        "gap to bound",
+        "unknown" if gap is None or points is None else f"{gap:.2%} ({points:g} points)",
+        "",
+    )
     table.add_row("seconds", f"{summary['seconds']:.2f}", "")
     out.print(table)
     for note in summary.get("notes", []):
