@@ -31,3 +31,13 @@ def shared_dk() -> Path:
     if not (SHARED_DK / "municipalities.geojson").exists():
         pytest.skip(f"real Danish boundary files not found in {SHARED_DK}")
     return SHARED_DK
+
+
+@pytest.fixture(autouse=True)
+def private_database(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own empty bookings database and data folders, so a
+    developer's own bookings never change a result and no test writes there."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BROBYGGER_DB", f"sqlite:///{home / 'brobygger.sqlite3'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
