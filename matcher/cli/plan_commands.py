@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..errors import InputError, Problem
 from .common import app, err, handle_errors, out, report_warnings
+from .store_commands import DbOption
 
 
 @app.command()
@@ -30,10 +31,11 @@ def plan(
     ] = None,
     solver: Annotated[str, typer.Option(help="auto, flow or cpsat.")] = "auto",
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+    db: DbOption = None,
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""
-    from ..batch import plan as make_plan
     from ..io import load_dataset
+    from ..store.replan import plan_around_bookings
     from ..weights import Weights
 
     if solver not in ("auto", "flow", "cpsat"):
@@ -59,8 +61,9 @@ def plan(
         def progress(stage: str, share: float) -> None:
             bar.update(task, description=stage, completed=share)
 
-        result = make_plan(
+        result = plan_around_bookings(
             dataset,
+            db,
             time_limit=time_limit,
             workers=workers,
             weights=chosen,

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ..errors import InputError, Problem
 from .common import app, handle_errors, out, report_warnings
+from .store_commands import DbOption
 
 if TYPE_CHECKING:
     from ..io import Dataset
@@ -62,10 +63,12 @@ def recommend(
         Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
     ] = None,
     today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+    db: DbOption = None,
 ) -> None:
     """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
     from ..io import load_dataset
     from ..recommend import Recommender, as_dict
+    from ..store import booked_counts
     from ..weights import Weights
     from ..wording import wording
 
@@ -77,7 +80,9 @@ def recommend(
     problems = _unknown_ids(dataset, patient, None)
     if problems:
         raise InputError(problems)
-    frame = Recommender(dataset, weights=chosen, today=day).recommend(patient, top, lang=lang)
+    booked = booked_counts(db, dataset)
+    recommender = Recommender(dataset, weights=chosen, today=day, booked=booked)
+    frame = recommender.recommend(patient, top, lang=lang)
     if as_json:
         payload = {"lang": lang, "top": top, **as_dict(frame)}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -130,11 +135,13 @@ def handout(
         Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
     ] = None,
     today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+    db: DbOption = None,
 ) -> None:
     """A one-page printable hand-out for the first visit (what, where, when, bring, price, call)."""
     from ..handout import write_handout
     from ..io import load_dataset
     from ..recommend import Recommender
+    from ..store import booked_counts
     from ..weights import Weights
     from ..wording import wording
 
@@ -150,6 +157,6 @@ def handout(
     problems = _unknown_ids(dataset, patient, session)
     if problems:
         raise InputError(problems)
-    recommender = Recommender(dataset, weights=chosen, today=day)
+    recommender = Recommender(dataset, weights=chosen, today=day, booked=booked_counts(db, dataset))
     path = write_handout(recommender, patient, session, out_path, lang=lang)
     out.print(f"wrote {path}")
