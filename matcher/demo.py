@@ -506,6 +506,14 @@ def _candidates(rng: np.random.Generator, area: _Area, count: int) -> pd.DataFra
     return frame
 
 
+def _age_bands(rng: np.random.Generator, patients: pd.DataFrame) -> np.ndarray:
+    """Age bands: people at work are of working age; most others are retired."""
+    working = np.array([windows == _EVENINGS for windows in patients["available"]], dtype=bool)
+    young = rng.random(len(patients))
+    older = rng.choice(["40-64", "65-79", "80+"], size=len(patients), p=[0.2, 0.55, 0.25])
+    return np.where(working, np.where(young < 0.25, "18-39", "40-64"), older)
+
+
 def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
     """The demo municipality as a ``Dataset`` (nothing is written)."""
     if patients < 0 or offers < 4:
@@ -517,6 +525,12 @@ def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
     offer_table = _offers(rng, area, offers)
     session_table = _sessions(rng, offer_table)
     patient_table = _patients(rng, area, patients, offer_table)
+    # drawn from their own stream, so adding them left every other figure unchanged
+    patient_table.insert(
+        patient_table.columns.get_loc("gender_pref") + 1,
+        "age_band",
+        _age_bands(np.random.default_rng([seed, 1]), patient_table),
+    )
     staff = _staff(rng, offer_table)
     candidates = _candidates(rng, area, max(4, min(40, offers // 10)))
     return Dataset(

@@ -62,6 +62,8 @@ DIAGNOSES: tuple[str, ...] = (
 OFFER_GENDERS: tuple[str, ...] = ("any", "men", "women")
 PATIENT_GENDERS: tuple[str, ...] = ("woman", "man", "other")
 GENDER_PREFS: tuple[str, ...] = ("any", "same")
+#: Age bands for equity reporting (optional patient column ``age_band``).
+AGE_BANDS: tuple[str, ...] = ("18-39", "40-64", "65-79", "80+")
 TOLERANCES: tuple[str, ...] = ("individual", "small", "medium", "large")
 INTENSITIES: tuple[str, ...] = ("low", "moderate", "high")
 

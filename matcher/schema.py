@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .domain import (
+    AGE_BANDS,
     DIAGNOSES,
     GENDER_PREFS,
     INTENSITIES,
@@ -124,6 +125,7 @@ PATIENTS = FileSpec(
         Column("diagnoses", "enum_list", choices=DIAGNOSES, default=()),
         Column("gender", "enum", choices=PATIENT_GENDERS, default="other"),
         Column("gender_pref", "enum", choices=GENDER_PREFS, default="any"),
+        Column("age_band", "enum", choices=AGE_BANDS, default=""),
         Column("modes", "enum_list", choices=MODES, default=("walk",)),
         Column("max_travel_min", "int", minimum=0, exclusive_minimum=True, default=30),
         Column("available", "windows", default=()),

@@ -34,6 +34,7 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "diagnoses": ("heart",),
     "gender": "woman",
     "gender_pref": "any",
+    "age_band": "",
     "modes": ("walk", "bus"),
     "max_travel_min": 30,
     "available": "",

@@ -118,6 +118,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "f_needs_supervision": ("Har brug for fagperson til stede", "Needs a professional present"),
     "f_home_bound": ("Kan ikke komme ud af hjemmet", "Cannot leave home"),
     "f_gender": ("Køn", "Gender"),
+    "f_age_band": ("Alder", "Age"),
     "f_gender_pref": ("Kun eget køn", "Own gender only"),
     "f_budget_dkk_month": ("Højst kr. om måneden", "At most DKK a month"),
     "f_languages": ("Taler", "Speaks"),

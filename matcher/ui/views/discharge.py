@@ -18,7 +18,7 @@ import ipyleaflet as L
 import ipywidgets as w
 import pandas as pd
 
-from ...domain import DIAGNOSES, INTENSITIES, MODES, TOLERANCES, VULNERABILITY_FLAGS
+from ...domain import AGE_BANDS, DIAGNOSES, INTENSITIES, MODES, TOLERANCES, VULNERABILITY_FLAGS
 from ..discharge import DischargeState
 from ..i18n import text
 from ..state import DataState
@@ -172,6 +172,14 @@ class DischargeView(w.VBox):
                 "gender",
                 w.Dropdown(
                     options=["woman", "man", "other"], description=t("f_gender"), style=_LABEL
+                ),
+            ),
+            field(
+                "age_band",
+                w.Dropdown(
+                    options=[("?", ""), *[(b, b) for b in AGE_BANDS]],
+                    description=t("f_age_band"),
+                    style=_LABEL,
                 ),
             ),
             field(
