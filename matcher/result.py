@@ -127,13 +127,17 @@ class Plan:
         return out
 
     def write(self, path: str | Path) -> tuple[Path, Path]:
-        """Write PLAN.csv at ``path`` and PLAN.json beside it, atomically."""
-        from .export import write_csv, write_text
+        """Write PLAN.csv at ``path`` and PLAN.json beside it: both are written
+        in full to temporary files first and only then put in place, so a
+        failure leaves neither a half file nor a plan without its summary."""
+        from .export import atomic_path
 
         csv_path = Path(path)
         json_path = csv_path.with_suffix(".json")
         frame = self.assignments.copy()
         frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
-        write_csv(frame, csv_path)
-        write_text(json_path, json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n")
+        summary = json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
+        with atomic_path(json_path) as json_tmp, atomic_path(csv_path) as csv_tmp:
+            json_tmp.write_text(summary, encoding="utf-8")
+            csv_tmp.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
         return csv_path, json_path

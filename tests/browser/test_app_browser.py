@@ -152,7 +152,8 @@ def test_municipality_map_switches_kind(page: Page) -> None:
     tab = page
     tab.get_by_role("tab", name="Kommune").click()
     tab.get_by_role("button", name="Dækning og tilgængelighed").click()
-    tab.locator(".leaflet-interactive").first.wait_for(timeout=180_000)
+    tab.get_by_text("served_share").first.wait_for(timeout=240_000)
+    tab.locator(".leaflet-interactive:visible").first.wait_for(timeout=60_000)
     tab.get_by_role("button", name="Udslusningshold").click()
     tab.get_by_role("heading", name="Udslusningshold: hele dagen").wait_for(timeout=60_000)
 
