@@ -262,7 +262,14 @@ def _offer_cost(
     fee = m.o_fee[o]
     cost = np.where(home, w.staff_drive_min * minutes + w.home_visit, w.travel_min * minutes)
     cost = cost + w.interest_miss * miss + w.continuity_miss * continuity + w.fee_dkk * fee
-    return cost, (np.where(home, 0.0, minutes), miss, continuity, fee, home, minutes * home)
+    return cost, (
+        np.where(home, 0.0, minutes),
+        miss,
+        continuity,
+        fee,
+        home,
+        np.where(home, minutes, 0.0),
+    )
 
 
 def _total_cost(
