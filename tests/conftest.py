@@ -34,7 +34,9 @@ def shared_dk() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def private_database(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def private_database(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own empty bookings database and data folders, so a
     developer's own bookings never change a result and no test writes there."""
     home = tmp_path_factory.mktemp("home")
