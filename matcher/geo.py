@@ -59,6 +59,7 @@ _NO_CRS = (
     "declares no coordinate system and its coordinates are not longitude/latitude; "
     "declare one (a .prj file beside a Shapefile, or a GeoPackage)"
 )
+_NO_GEOMETRY = "has no geometry; give GeoJSON, GeoPackage or Shapefile"
 
 
 def distance_m(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
@@ -242,6 +243,15 @@ class MatrixTravel:
         return out
 
 
+def _has_geometry(frame: gpd.GeoDataFrame) -> bool:
+    """Whether a frame read as a map layer has an active geometry column."""
+    try:
+        frame.geometry  # noqa: B018 - raises when there is none
+    except AttributeError:
+        return False
+    return True
+
+
 def _find_column(frame: pd.DataFrame, wanted: str) -> str | None:
     """The column ``wanted``, ignoring case and Shapefile's 10-character cut (district_i)."""
     if wanted in frame.columns:
@@ -350,6 +360,8 @@ def read_districts(
         raise InputError(
             [Problem(name, None, None, f"cannot be read as a map layer ({exc})")]
         ) from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or not _has_geometry(frame):
+        raise InputError([Problem(name, None, "geometry", _NO_GEOMETRY)])
     if len(frame) == 0:
         raise InputError([Problem(name, None, None, "holds no district (no features)")])
     properties = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"

@@ -120,6 +120,7 @@ def test_same_output_for_wgs84_and_utm_districts(demo: Dataset, tmp_path: Path) 
         (["--districts", "NOFILE.geojson"], "NOFILE.geojson:-:-: district file not found"),
         (["--districts", "DISTRICTS", "--id-column", "lau_1"], "districts.geojson:-:lau_1:"),
         (["--travel-times", "TRAVEL"], "router.csv:2:destination_id: offer 'O9' is not in"),
+        (["--districts", "FLAT"], "flat.csv:-:geometry: has no geometry; give GeoJSON"),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
@@ -129,7 +130,9 @@ def test_bad_input_exits_2_and_writes_nothing(
     root = small_town(tmp_path / "town")
     router = tmp_path / "router.csv"
     router.write_text("origin_id,destination_id,minutes\nD1,O9,5\n", encoding="utf-8")
-    names = {"DISTRICTS": root / "districts.geojson", "TRAVEL": router}
+    flat = tmp_path / "flat.csv"  # a table without shapes, given as a district map
+    flat.write_text("district_id,name\nD1,Vest\n", encoding="utf-8")
+    names = {"DISTRICTS": root / "districts.geojson", "TRAVEL": router, "FLAT": flat}
     args = [str(names.get(a, a)) for a in extra]
     status, output = run("gaps", root, "--out", tmp_path / "out", *args)
     assert status == 2
@@ -249,4 +252,33 @@ def test_sites_bad_options_exit_2(demo_dir: Path, tmp_path: Path) -> None:
     assert status == 2
     for text in ("--kind:-:-:", "--weekday:-:-:", "--end:-:-: 17:00 is not after 18:00"):
         assert text in output
+    assert not target.exists()
+
+
+def test_sites_with_a_table_as_districts_exits_2(demo_dir: Path, tmp_path: Path) -> None:
+    """sites --districts with a file without shapes: exit 2, the file and geometry named."""
+    flat = tmp_path / "flat.csv"
+    flat.write_text("district_id,name\nD1,Vest\n", encoding="utf-8")
+    target = tmp_path / "sites.csv"
+    status, output = run(
+        "sites",
+        demo_dir,
+        "--kind",
+        "exit_team",
+        "--weekday",
+        "tue",
+        "--start",
+        "17:00",
+        "--end",
+        "18:30",
+        "--group-size",
+        "10",
+        "--districts",
+        flat,
+        "--out",
+        target,
+    )
+    assert status == 2
+    assert "flat.csv:-:geometry: has no geometry; give GeoJSON, GeoPackage or Shapefile" in output
+    assert "Traceback" not in output
     assert not target.exists()

@@ -213,6 +213,16 @@ def test_missing_file_and_unreadable_file(tmp_path: Path) -> None:
     assert problems_of(broken)[0].startswith("broken.geojson:-:-: cannot be read as a map layer")
 
 
+@pytest.mark.parametrize("text", ["district_id,name\nD1,Vest\nD2,Øst\n", "district_id,name\n"])
+def test_table_without_shapes_names_geometry(tmp_path: Path, text: str) -> None:
+    """A readable table without shapes (e.g. CSV) is a problem naming the geometry column."""
+    table = tmp_path / "districts.csv"
+    table.write_text(text, encoding="utf-8")
+    assert problems_of(table) == [
+        f"{table.name}:-:geometry: has no geometry; give GeoJSON, GeoPackage or Shapefile"
+    ]
+
+
 DISTRICTS = layer([WEST, EAST], ["D1", "D2"])
 
 
