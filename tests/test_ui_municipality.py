@@ -57,7 +57,9 @@ def test_small_districts_show_nothing_but_their_name(
     ds = data.dataset
     pos = locate(ds.patients.geometry, ds.districts)
     target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
-    keep = (pos != target) | (pos == target).cumsum() <= 3
+    keep = (pos != target) | ((pos == target).cumsum() <= 3)
+    assert int((pos[keep] == target).sum()) == 3  # the target district keeps 3 patients
+    assert int((pos[keep] != target).sum()) == int((pos != target).sum())  # the rest all stay
     small = DataState()
     small.use(ds.replace(patients=ds.patients[keep].reset_index(drop=True)))
     state = MunicipalityState(small, PlanningState(small))
