@@ -30,9 +30,11 @@ def test_plan_table_filters_and_sorts(view: PlanningView) -> None:
     assert "har fået et næste skridt" in view.status.value
     assert view.waits.value and view.capacity.value
     view.show.value = "unplaced"
-    assert "placed</td>" not in view.table.value.replace("unplaced</td>", "")
+    assert "<td>placeret</td>" not in view.table.value
+    assert "<td>uden plads</td>" in view.table.value
     view.sort.value = "wait_days"
-    assert "unplaced" in view.table.value
+    assert "<td>uden plads</td>" in view.table.value
+    assert "<th>Ventetid (dage)</th>" in view.table.value
 
 
 def test_bad_budget_text_is_explained(view: PlanningView) -> None:

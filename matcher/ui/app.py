@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
 from .discharge import DischargeState
-from .i18n import text
+from .i18n import LANGUAGE_NAMES, LANGUAGES, text
 from .launch import ENV_DATA, ENV_LANG, ENV_TILES
 from .municipality import MunicipalityState
 from .state import DataState, PlanningState
@@ -29,7 +30,8 @@ class BrobyggerApp(w.VBox):
     data_dir
         Dataset folder to load at start.
     lang
-        ``da`` (default) or ``en``.
+        ``da`` (default) or ``en`` at start; the switch in the header
+        changes it while the app runs (``data.lang``), keeping all state.
     tiles
         Map tile URL template, or ``""`` for no tiles (polygons and points
         are drawn either way).
@@ -57,12 +59,37 @@ class BrobyggerApp(w.VBox):
                 self.data_view,
             ]
         )
+        self.title = w.HTML()
+        self.language_label = w.Label()
+        self.language = w.ToggleButtons(
+            options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
+            value=lang if lang in LANGUAGES else "da",
+            style={"button_width": "80px"},
+        )
+        self.language.observe(self._switch, names="value")
+        self.data.observe(self._relabel, names="lang")
+        header = w.HBox(
+            [self.title, w.HBox([self.language_label, self.language])],
+            layout=w.Layout(justify_content="space-between", align_items="center"),
+        )
+        self._relabel()
+        super().__init__([STYLE, header, self.tabs])
+
+    def _switch(self, change: Any) -> None:
+        """The switch in the header: every view re-labels itself; no state is lost."""
+        self.data.lang = change["new"]
+
+    def _relabel(self, _: Any = None) -> None:
+        lang = self.data.lang
+        if self.language.value != lang:
+            self.language.value = lang
+        self.language.tooltips = [text("language_hint", lang)] * len(LANGUAGES)
+        self.language_label.value = text("language", lang)
         self.tabs.titles = tuple(
             text(key, lang)
             for key in ("tab_discharge", "tab_planning", "tab_municipality", "tab_data")
         )
-        title = w.HTML(f"<h2>{text('app_title', lang)}</h2>")
-        super().__init__([STYLE, title, self.tabs])
+        self.title.value = f"<h2>{text('app_title', lang)}</h2>"
 
 
 def default_app() -> BrobyggerApp:

@@ -9,6 +9,7 @@ and ``matcher.handout``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -68,8 +69,12 @@ class DischargeState(HasTraits):
         self.data = data
         self.db_url = db_url or os.environ.get("BROBYGGER_DB") or None
         self._recommender: Any = None
+        self._found: dict[str, Any] | None = None  # the profile the options are for
+        self._top = 5
+        self._with_profile: Any = None  # the dataset the hand-out was made from
         self.profile = self._defaults()
         data.observe(self._new_data, names="version")
+        data.observe(self._reword, names="lang")
 
     # -- profile ----------------------------------------------------------
     def _defaults(self) -> dict[str, Any]:
@@ -91,6 +96,8 @@ class DischargeState(HasTraits):
         self._clear()
 
     def _clear(self) -> None:
+        self._found = None
+        self._with_profile = None
         self.options = None
         self.nothing_fits = None
         self.problems = []
@@ -162,8 +169,47 @@ class DischargeState(HasTraits):
         except InputError as exc:
             self.problems = [str(p) for p in exc.problems]
             return
+        self._found = dict(self.profile)
+        self._top = top
         self.nothing_fits = frame.attrs.get("nothing_fits")
         self.options = frame
+
+    #: The columns of an option that are words in the app's language.
+    _WORDS = ("when", "fits", "less_good")
+
+    def _reword(self, _: Any = None) -> None:
+        """The results in the app's new language: the same options, in the same
+        order, for the same profile, with their words (and the hand-out) in the
+        language now chosen. Nothing is looked up again, nothing is lost."""
+        lang = self.data.lang
+        found, options = self._found, self.options
+        if found is not None and options is not None and self.data.dataset is not None:
+            try:
+                if len(options) == 0:
+                    frame = self.recommender().recommend(dict(found), top=self._top, lang=lang)
+                    if len(frame) == 0:
+                        self.nothing_fits = frame.attrs.get("nothing_fits")
+                else:
+                    rows = [
+                        self.recommender().option(dict(found), str(sid), lang=lang).iloc[0]
+                        for sid in options["session_id"]
+                    ]
+                    frame = options.copy()
+                    for column in self._WORDS:
+                        frame[column] = pd.Series(
+                            [row[column] for row in rows], index=frame.index, dtype=object
+                        )
+                    frame.attrs = dict(options.attrs)
+                    self.options = frame
+            except InputError:
+                pass  # a session that no longer fits keeps the words it had
+        if self.booking is not None and self.handout and self._with_profile is not None:
+            from ..handout import handout_html
+
+            with contextlib.suppress(InputError):  # else the hand-out shown stays
+                self.handout = handout_html(
+                    self._with_profile, self.booking.patient_id, self.booking.session_id, lang=lang
+                )
 
     def book(self, session_id: str) -> bool:
         """Hold a place in ``session_id`` for this patient and make the hand-out."""
@@ -190,5 +236,6 @@ class DischargeState(HasTraits):
         self.booking = booking
         self.booking_message = "booked"
         self._recommender = None  # the place is taken now
+        self._with_profile = with_profile
         self.handout = handout_html(with_profile, pid, session_id, lang=self.data.lang)
         return True

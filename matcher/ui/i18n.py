@@ -1,14 +1,33 @@
 """Every text the app shows, in Danish (default) and English.
 
 Views look words up with ``text(key, lang)``; nothing user-facing is written
-inline in view code. Patient-facing words never name vulnerability flags.
+inline in view code. Tables go through ``frame_in``: column headers
+(``col_<column>``) and coded values (``status_``, ``kind_``, ``mode_``,
+``rule_``, ``band_``, ``diag_``, ``tol_``, ``dim_``/``group_`` for equity)
+in words. Patient-facing words never name vulnerability flags.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "text"]
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "code_text",
+    "column_text",
+    "equity_in",
+    "frame_in",
+    "has_text",
+    "keys",
+    "text",
+]
 
 LANGUAGES = ("da", "en")
+#: The switch shows each language in its own words.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 _TEXT: dict[str, tuple[str, str]] = {
     # shell
@@ -154,7 +173,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     # municipality
     "kind": ("Type", "Kind"),
     "band": ("Tidspunkt", "Time of day"),
-    "band_all": ("hele dagen", "all day"),
+    "band_any": ("hele dagen", "all day"),
     "band_day": ("dag (før 16)", "daytime (before 16)"),
     "band_evening": ("aften (fra 16)", "evening (from 16)"),
     "coverage": ("Dækning og tilgængelighed", "Coverage and accessibility"),
@@ -170,11 +189,161 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Make a plan under Planning to see equity.",
     ),
     "sites_run": ("Find steder", "Find sites"),
-    # kinds
-    "exit_team": ("Udslusningshold", "Exit team"),
-    "network_group": ("Netværksgruppe", "Network group"),
-    "association": ("Foreningsaktivitet", "Association activity"),
-    "home_visit": ("Hjemmebesøg", "Home visit"),
+    # shell: the language switch
+    "language_hint": ("Skift sprog", "Switch language"),
+    # planning: charts and the filter
+    "chart_wait_days": ("dage fra afslutning til start", "days from discharge to start"),
+    "chart_patients": ("borgere", "patients"),
+    "chart_places": ("pladser", "places"),
+    "chart_used": ("brugt", "used"),
+    # planning stages (stage_<code>, as the plan reports them)
+    "stage_costs": ("beregner afstande og tider", "working out distances and times"),
+    "stage_solving": ("finder den bedste plan", "finding the best plan"),
+    "stage_cp_sat": ("finder den bedste plan (hjemmebesøg)", "finding the best plan (home visits)"),
+    "stage_routes": ("planlægger ruter", "planning routes"),
+    "stage_writing": ("skriver planen", "writing the plan"),
+    "stage_done": ("færdig", "done"),
+    # municipality: a new activity
+    "site_day": ("Dag", "Day"),
+    "site_from": ("Fra", "From"),
+    "site_to": ("Til", "To"),
+    "site_group": ("Gruppe", "Group"),
+    "site_fee": ("Kr. om måneden", "DKK a month"),
+    "site_k": ("Antal steder", "Sites"),
+    # tables
+    "more_rows": ("... {more} rækker mere", "... {more} more rows"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    # column headers (col_<column>)
+    "col_patient_id": ("Borger", "Patient"),
+    "col_status": ("Status", "Status"),
+    "col_offer_id": ("Tilbud", "Offer"),
+    "col_session_id": ("Hold/tid", "Session"),
+    "col_kind": ("Type", "Kind"),
+    "col_start_date": ("Start", "Start"),
+    "col_wait_days": ("Ventetid (dage)", "Wait (days)"),
+    "col_travel_min": ("Rejsetid (min)", "Travel (min)"),
+    "col_travel_mode": ("Transport", "Travel by"),
+    "col_fee_dkk_month": ("Kr. om måneden", "DKK a month"),
+    "col_cost": ("Omkostning (point)", "Cost (points)"),
+    "col_reason": ("Årsag", "Reason"),
+    "col_week": ("Uge", "Week"),
+    "col_discharge_date": ("Afsluttet", "Discharged"),
+    "col_diagnoses": ("Diagnoser", "Diagnoses"),
+    "col_modes": ("Transport", "Travel by"),
+    "col_max_travel_min": ("Højst min. hver vej", "At most min. each way"),
+    "col_group_tolerance": ("Største gruppe", "Largest group"),
+    "col_languages": ("Sprog", "Languages"),
+    "col_district_id": ("Distrikt-id", "District id"),
+    "col_name": ("Navn", "Name"),
+    "col_patients": ("Borgere", "Patients"),
+    "col_served_share": ("Andel med et tilbud", "Share with an option"),
+    "col_e2sfca": ("Tilgængelighed (E2SFCA)", "Accessibility (E2SFCA)"),
+    "col_dimension": ("Opdelt efter", "Grouped by"),
+    "col_group": ("Gruppe", "Group"),
+    "col_placed": ("Placeret", "Placed"),
+    "col_share_placed": ("Andel placeret", "Share placed"),
+    "col_budget": ("Timebudget", "Hour budget"),
+    "col_opened": ("Nye hold", "Teams opened"),
+    "col_priority_placed": ("Prioritet placeret", "Priority placed"),
+    "col_mean_wait": ("Gns. ventetid", "Mean wait"),
+    "col_p90_wait": ("Ventetid, 90 %", "Wait, 90th percentile"),
+    "col_breaches": ("Brud på garantien", "Guarantee breaches"),
+    "col_mean_travel": ("Gns. rejsetid", "Mean travel"),
+    "col_staff_hours": ("Personaletimer", "Staff hours"),
+    "col_late": ("For sent", "Late"),
+    "col_unplaced": ("Uden plads", "Unplaced"),
+    "col_escalated": ("Skal tages op", "Escalated"),
+    "col_in_time": ("Til tiden", "In time"),
+    "col_opened_ids": ("Åbnede hold", "Opened teams"),
+    "col_seconds": ("Sekunder", "Seconds"),
+    "col_earliest_wait": ("Tidligst mulige ventetid", "Earliest possible wait"),
+    "col_guarantee_days": ("Garanti (dage)", "Guarantee (days)"),
+    "col_candidate_id": ("Kandidat", "Candidate"),
+    "col_source": ("Kilde", "Source"),
+    "col_lat": ("Bredde", "Latitude"),
+    "col_lon": ("Længde", "Longitude"),
+    "col_serves": ("Borgere der får et tilbud", "Patients served"),
+    "col_only_here": ("Kun her", "Only here"),
+    "col_offer_name": ("Tilbud", "Offer"),
+    # plan status (status_<code>)
+    "status_placed": ("placeret", "placed"),
+    "status_unplaced": ("uden plads", "unplaced"),
+    "status_escalated": ("skal tages op", "escalated"),
+    # kinds (kind_<code>)
+    "kind_exit_team": ("Udslusningshold", "Exit team"),
+    "kind_network_group": ("Netværksgruppe", "Network group"),
+    "kind_association": ("Foreningsaktivitet", "Association activity"),
+    "kind_home_visit": ("Hjemmebesøg", "Home visit"),
+    # time bands (band_<code>) are above; travel modes (mode_<code>)
+    "mode_walk": ("gå", "walk"),
+    "mode_bike": ("cykel", "bike"),
+    "mode_bus": ("bus", "bus"),
+    "mode_car": ("bil", "car"),
+    "mode_flextrafik": ("flextrafik", "flextrafik"),
+    "mode_staff": ("personalet kører", "staff drive"),
+    # rules that exclude an option (rule_<code>)
+    "rule_escalated": ("skal tages op af en person", "a person must act first"),
+    "rule_home": ("kun hjemmebesøg for hjemmebundne", "home visits only for the home-bound"),
+    "rule_diagnosis": ("ikke for diagnosen", "not for the diagnosis"),
+    "rule_language": ("sprog", "language"),
+    "rule_gender": ("køn", "gender"),
+    "rule_group_size": ("gruppestørrelse", "group size"),
+    "rule_intensity": ("intensitet", "intensity"),
+    "rule_supervision": ("mangler fagperson", "no professional present"),
+    "rule_fee": ("pris", "fee"),
+    "rule_travel": ("rejsetid", "travel time"),
+    "rule_time": ("tidspunkt", "time of day"),
+    "rule_capacity": ("ingen ledige pladser", "no free places"),
+    "rule_no_sessions": ("ingen hold/tider", "no sessions"),
+    # diagnoses (diag_<code>)
+    "diag_heart": ("hjerte", "heart"),
+    "diag_copd": ("KOL", "COPD"),
+    "diag_diabetes": ("diabetes", "diabetes"),
+    "diag_cancer": ("kræft", "cancer"),
+    "diag_musculoskeletal": ("muskler og led", "muscles and joints"),
+    "diag_mental": ("psykisk", "mental"),
+    "diag_other": ("andet", "other"),
+    # group tolerance (tol_<code>) is above; intensity (intensity_<code>)
+    "intensity_low": ("let", "low"),
+    "intensity_moderate": ("moderat", "moderate"),
+    "intensity_high": ("hård", "high"),
+    # gender (gender_<code>)
+    "gender_woman": ("kvinde", "woman"),
+    "gender_man": ("mand", "man"),
+    "gender_other": ("andet", "other"),
+    # candidate sites (source_<code>)
+    "source_venue": ("eksisterende sted", "existing venue"),
+    "source_district": ("midt i distriktet", "district centre"),
+    # weekdays (day_<code>)
+    "day_mon": ("mandag", "Monday"),
+    "day_tue": ("tirsdag", "Tuesday"),
+    "day_wed": ("onsdag", "Wednesday"),
+    "day_thu": ("torsdag", "Thursday"),
+    "day_fri": ("fredag", "Friday"),
+    "day_sat": ("lørdag", "Saturday"),
+    "day_sun": ("søndag", "Sunday"),
+    # equity: dimensions (dim_<code>) and groups (group_<code>)
+    "dim_gender": ("køn", "gender"),
+    "dim_language": ("sprog", "language"),
+    "dim_age_band": ("alder", "age band"),
+    "dim_district": ("distrikt", "district"),
+    "dim_vulnerability": ("sårbarhed", "vulnerability"),
+    "dim_vulnerability_flags": ("antal sårbarheder", "vulnerability flags"),
+    "group_da": ("taler dansk", "speaks Danish"),
+    "group_not_da": ("taler ikke dansk", "does not speak Danish"),
+    "group_unknown": ("ukendt", "unknown"),
+    "group_outside": ("uden for distrikterne", "outside the districts"),
+    "group_lives_alone": ("bor alene", "lives alone"),
+    "group_not_lives_alone": ("bor ikke alene", "does not live alone"),
+    "group_short_education": ("kort uddannelse", "short education"),
+    "group_not_short_education": ("ikke kort uddannelse", "not short education"),
+    "group_low_income": ("lav indkomst", "low income"),
+    "group_not_low_income": ("ikke lav indkomst", "not low income"),
+    "group_multimorbidity": ("flere sygdomme", "several diseases"),
+    "group_not_multimorbidity": ("ikke flere sygdomme", "not several diseases"),
+    "group_mental_health": ("psykisk sårbar", "mental health"),
+    "group_not_mental_health": ("ikke psykisk sårbar", "no mental health flag"),
     # common
     "error": ("Noget gik galt: {message}", "Something went wrong: {message}"),
     "working": ("Arbejder ...", "Working ..."),
@@ -186,3 +355,72 @@ def text(key: str, lang: str = "da", **values: object) -> str:
     da, en = _TEXT[key]
     template = en if lang == "en" else da
     return template.format(**values) if values else template
+
+
+def has_text(key: str) -> bool:
+    """Whether ``key`` has a text (in both languages)."""
+    return key in _TEXT
+
+
+def keys() -> tuple[str, ...]:
+    """Every key with a text."""
+    return tuple(_TEXT)
+
+
+def _key(code: object) -> str:
+    return str(code).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def code_text(family: str, code: object, lang: str = "da") -> str:
+    """A coded value in words: ``code_text("status", "placed", "da")`` is
+    ``placeret``. Codes without a text are shown as they are (e.g. a
+    district name), and missing values stay empty."""
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    key = f"{family}_{_key(code)}"
+    return text(key, lang) if key in _TEXT else str(code)
+
+
+def column_text(column: str, lang: str = "da") -> str:
+    """The header of a table column; the column name itself if it has none."""
+    key = f"col_{column}"
+    return text(key, lang) if key in _TEXT else column
+
+
+def frame_in(
+    frame: pd.DataFrame, lang: str = "da", codes: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """``frame`` for people: coded values in words and headers in ``lang``.
+
+    ``codes`` maps a column to the family of its codes (``status``,
+    ``kind``, ``mode``, ``rule``, ``band``, ``diag``, ``tol``, ...); a column
+    of tuples (e.g. travel modes) is shown as the words joined by commas.
+    Missing values (suppressed counts) stay missing.
+    """
+    out = frame.copy()
+    for column, family in (codes or {}).items():
+        if column not in out.columns:
+            continue
+        original = out[column]
+        words = [
+            ", ".join(code_text(family, c, lang) for c in v)
+            if isinstance(v, tuple | list)
+            else code_text(family, v, lang)
+            for v in original
+        ]
+        out[column] = pd.Series(words, index=out.index, dtype=object).where(original.notna())
+    return out.rename(columns={c: column_text(str(c), lang) for c in out.columns})
+
+
+def equity_in(frame: pd.DataFrame, lang: str = "da") -> pd.DataFrame:
+    """The equity table for people: dimension and group names and headers in
+    ``lang``; district names stay as they are and suppressed cells stay empty."""
+    out = frame.copy()
+    if {"dimension", "group"} <= set(out.columns):
+        groups = [
+            str(g) if d == "district" and g != "outside" else code_text("group", g, lang)
+            for d, g in zip(out["dimension"], out["group"], strict=True)
+        ]
+        out["group"] = groups
+        out["dimension"] = [code_text("dim", d, lang) for d in out["dimension"]]
+    return frame_in(out, lang)

@@ -9,17 +9,35 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-__all__ = ["figure_png", "frame_html", "message"]
+from ..i18n import text
+
+__all__ = ["figure_png", "frame_html", "message", "set_options"]
 
 
-def frame_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
+def frame_html(frame: pd.DataFrame, max_rows: int = 200, lang: str = "da") -> str:
     """A plain, readable HTML table of ``frame`` (first ``max_rows`` rows)."""
     shown = frame.head(max_rows)
     body = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="bb-table")
     more = len(frame) - len(shown)
     if more > 0:
-        body += f"<p class='bb-more'>... {more} more rows</p>"
+        body += f"<p class='bb-more'>{html.escape(text('more_rows', lang, more=more))}</p>"
     return f"<div class='bb-scroll'>{body}</div>"
+
+
+def set_options(widget: Any, options: Any) -> None:
+    """New option labels for a selection widget, keeping what is selected.
+
+    Setting ``options`` selects the first option; the value is put back, and
+    a value that is no longer an option falls back to the first (or none).
+    Callers guard their own observers while this runs.
+    """
+    value = widget.value
+    widget.options = options
+    values = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    if isinstance(value, tuple):
+        widget.value = tuple(v for v in value if v in values)
+    elif value in values:
+        widget.value = value
 
 
 def message(text: str, kind: str = "info") -> str:

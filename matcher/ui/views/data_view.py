@@ -16,19 +16,22 @@ class DataView(w.VBox):
 
     def __init__(self, state: DataState) -> None:
         self.state = state
-        lang = state.lang
-        self.path = w.Text(
-            value=state.path, description=text("data_path", lang), layout=w.Layout(width="60%")
-        )
-        self.load_button = w.Button(description=text("data_load", lang), button_style="primary")
-        self.upload = w.FileUpload(
-            accept=".csv,.geojson", multiple=True, description=text("data_upload", lang)
-        )
+        self.path = w.Text(value=state.path, layout=w.Layout(width="60%"))
+        self.load_button = w.Button(button_style="primary")
+        self.upload = w.FileUpload(accept=".csv,.geojson", multiple=True)
         self.status = w.HTML()
         self.load_button.on_click(self._load)
         self.upload.observe(self._uploaded, names="value")
         state.observe(self._render, names=["version", "problems"])
+        state.observe(self._relabel, names="lang")
         super().__init__([w.HBox([self.path, self.load_button]), self.upload, self.status])
+        self._relabel()
+
+    def _relabel(self, _: Any = None) -> None:
+        lang = self.state.lang
+        self.path.description = text("data_path", lang)
+        self.load_button.description = text("data_load", lang)
+        self.upload.description = text("data_upload", lang)
         self._render()
 
     def _load(self, _: Any = None) -> None:

@@ -18,9 +18,18 @@ import ipyleaflet as L
 import ipywidgets as w
 import pandas as pd
 
-from ...domain import AGE_BANDS, DIAGNOSES, INTENSITIES, MODES, TOLERANCES, VULNERABILITY_FLAGS
+from ...domain import (
+    AGE_BANDS,
+    DIAGNOSES,
+    GENDER_PREFS,
+    INTENSITIES,
+    MODES,
+    PATIENT_GENDERS,
+    TOLERANCES,
+    VULNERABILITY_FLAGS,
+)
 from ..discharge import DischargeState
-from ..i18n import text
+from ..i18n import code_text, text
 from ..state import DataState
 from .common import message
 from .maps import base_map, fit
@@ -52,6 +61,37 @@ def _items(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
+#: Fields whose options are codes, shown in words: field -> (codes, family in ``i18n``).
+_CODED: dict[str, tuple[tuple[str, ...], str]] = {
+    "modes": (MODES, "mode"),
+    "diagnoses": (DIAGNOSES, "diag"),
+    "group_tolerance": (TOLERANCES, "tol"),
+    "intensity_max": (INTENSITIES, "intensity"),
+    "gender": (PATIENT_GENDERS, "gender"),
+}
+#: The label of a field is ``f_<field>`` except for these.
+_FIELD_KEY = {"available": "f_available_text"}
+#: The sections of the form, in the order of the conversation: key of the title.
+_SECTIONS = (
+    "where_travel",
+    "when",
+    "likes",
+    "tolerates",
+    "money",
+    "language_section",
+    "f_priority",
+)
+
+
+def _pairs(widget: Any) -> list[tuple[str, Any]]:
+    """The (label, value) options of a selection widget, however they were given."""
+    return [o if isinstance(o, tuple) else (str(o), o) for o in widget.options]
+
+
+def _values(widget: Any) -> list[Any]:
+    return [value for _, value in _pairs(widget)]
+
+
 class DischargeView(w.VBox):
     """Profile, next steps, map, what would open more, booking and hand-out."""
 
@@ -60,8 +100,6 @@ class DischargeView(w.VBox):
         self.state = state
         self.tiles = tiles
         self._syncing = False
-        lang = data.lang
-        t = lambda key: text(key, lang)  # noqa: E731
         self.fields: dict[str, w.ValueWidget] = {}
 
         def field(name: str, widget: w.ValueWidget) -> w.ValueWidget:
@@ -69,59 +107,33 @@ class DischargeView(w.VBox):
             widget.observe(lambda change, n=name: self._changed(n, change["new"]), names="value")
             return widget
 
-        self.start_from = w.Combobox(
-            placeholder="P00001", description=t("f_start_from"), style=_LABEL
-        )
-        self.use_button = w.Button(description=t("f_use"))
+        self.start_from = w.Combobox(placeholder="P00001", style=_LABEL)
+        self.use_button = w.Button()
         self.use_button.on_click(lambda _: self.state.start_from(self.start_from.value.strip()))
-        self.new_button = w.Button(description=t("new_profile"))
+        self.new_button = w.Button()
         self.new_button.on_click(lambda _: self.state.reset())
+        self.map_hint = w.HTML()
         where = [
-            field("patient_id", w.Text(description=t("f_patient_id"), style=_LABEL, layout=_WIDE)),
-            field(
-                "lat",
-                w.BoundedFloatText(
-                    min=-90, max=90, step=0.001, description=t("f_lat"), style=_LABEL
-                ),
-            ),
-            field(
-                "lon",
-                w.BoundedFloatText(
-                    min=-180, max=180, step=0.001, description=t("f_lon"), style=_LABEL
-                ),
-            ),
-            w.HTML(f"<i>{t('f_map_hint')}</i>"),
-            field(
-                "modes",
-                w.SelectMultiple(options=MODES, description=t("f_modes"), style=_LABEL, rows=5),
-            ),
-            field(
-                "max_travel_min",
-                w.IntSlider(
-                    min=5,
-                    max=90,
-                    step=5,
-                    description=t("f_max_travel_min"),
-                    style=_LABEL,
-                    layout=_WIDE,
-                ),
-            ),
+            field("patient_id", w.Text(style=_LABEL, layout=_WIDE)),
+            field("lat", w.BoundedFloatText(min=-90, max=90, step=0.001, style=_LABEL)),
+            field("lon", w.BoundedFloatText(min=-180, max=180, step=0.001, style=_LABEL)),
+            self.map_hint,
+            field("modes", w.SelectMultiple(options=MODES, style=_LABEL, rows=5)),
+            field("max_travel_min", w.IntSlider(min=5, max=90, step=5, style=_LABEL, layout=_WIDE)),
         ]
         self.availability = w.Dropdown(
-            options=[(t(k), v) for k, v in AVAILABILITY] + [(t("avail_custom"), None)],
+            options=[(k, v) for k, v in AVAILABILITY] + [("avail_custom", None)],
             value="",
-            description=t("f_available"),
             style=_LABEL,
             layout=_WIDE,
         )
         self.availability.observe(self._preset, names="value")
         when = [
-            field("discharge_date", w.DatePicker(description=t("f_discharge_date"), style=_LABEL)),
+            field("discharge_date", w.DatePicker(style=_LABEL)),
             self.availability,
             field(
                 "available",
                 w.Text(
-                    description=t("f_available_text"),
                     style=_LABEL,
                     placeholder="mon 16:00-21:00;sat 09:00-13:00",
                     layout=w.Layout(width="640px"),
@@ -129,92 +141,30 @@ class DischargeView(w.VBox):
             ),
         ]
         likes = [
-            field(
-                "interests",
-                w.SelectMultiple(
-                    options=self._tags(), description=t("f_interests"), style=_LABEL, rows=6
-                ),
-            ),
-            field(
-                "prior_offer_id",
-                w.Dropdown(
-                    options=self._offers(),
-                    description=t("f_prior_offer_id"),
-                    style=_LABEL,
-                    layout=_WIDE,
-                ),
-            ),
+            field("interests", w.SelectMultiple(options=self._tags(), style=_LABEL, rows=6)),
+            field("prior_offer_id", w.Dropdown(options=self._offers(), style=_LABEL, layout=_WIDE)),
         ]
         manage = [
-            field(
-                "diagnoses",
-                w.SelectMultiple(
-                    options=DIAGNOSES, description=t("f_diagnoses"), style=_LABEL, rows=4
-                ),
-            ),
-            field(
-                "group_tolerance",
-                w.Dropdown(
-                    options=[(t(f"tol_{k}"), k) for k in TOLERANCES],
-                    description=t("f_group_tolerance"),
-                    style=_LABEL,
-                ),
-            ),
-            field(
-                "intensity_max",
-                w.Dropdown(options=INTENSITIES, description=t("f_intensity_max"), style=_LABEL),
-            ),
-            field(
-                "needs_supervision", w.Checkbox(description=t("f_needs_supervision"), indent=False)
-            ),
-            field("home_bound", w.Checkbox(description=t("f_home_bound"), indent=False)),
-            field(
-                "gender",
-                w.Dropdown(
-                    options=["woman", "man", "other"], description=t("f_gender"), style=_LABEL
-                ),
-            ),
+            field("diagnoses", w.SelectMultiple(options=DIAGNOSES, style=_LABEL, rows=4)),
+            field("group_tolerance", w.Dropdown(options=TOLERANCES, style=_LABEL)),
+            field("intensity_max", w.Dropdown(options=INTENSITIES, style=_LABEL)),
+            field("needs_supervision", w.Checkbox(indent=False)),
+            field("home_bound", w.Checkbox(indent=False)),
+            field("gender", w.Dropdown(options=PATIENT_GENDERS, style=_LABEL)),
             field(
                 "age_band",
-                w.Dropdown(
-                    options=[("?", ""), *[(b, b) for b in AGE_BANDS]],
-                    description=t("f_age_band"),
-                    style=_LABEL,
-                ),
+                w.Dropdown(options=[("?", ""), *[(b, b) for b in AGE_BANDS]], style=_LABEL),
             ),
-            field(
-                "gender_pref",
-                w.Dropdown(
-                    options=[
-                        ("nej" if lang == "da" else "no", "any"),
-                        ("ja" if lang == "da" else "yes", "same"),
-                    ],
-                    description=t("f_gender_pref"),
-                    style=_LABEL,
-                ),
-            ),
+            field("gender_pref", w.Dropdown(options=GENDER_PREFS, style=_LABEL)),
         ]
         money = [
-            field(
-                "budget_dkk_month",
-                w.BoundedFloatText(
-                    min=0, max=5000, step=25, description=t("f_budget_dkk_month"), style=_LABEL
-                ),
-            ),
+            field("budget_dkk_month", w.BoundedFloatText(min=0, max=5000, step=25, style=_LABEL)),
         ]
         language = [
-            field(
-                "languages",
-                w.SelectMultiple(
-                    options=self._languages(), description=t("f_languages"), style=_LABEL, rows=5
-                ),
-            ),
+            field("languages", w.SelectMultiple(options=self._languages(), style=_LABEL, rows=5)),
         ]
-        priority = [
-            field(flag, w.Checkbox(description=t(f"f_{flag}"), indent=False))
-            for flag in VULNERABILITY_FLAGS
-        ]
-        priority.append(field("escalate", w.Checkbox(description=t("f_escalate"), indent=False)))
+        priority = [field(flag, w.Checkbox(indent=False)) for flag in VULNERABILITY_FLAGS]
+        priority.append(field("escalate", w.Checkbox(indent=False)))
         self.sections = w.Accordion(
             children=[
                 w.VBox(where),
@@ -225,18 +175,9 @@ class DischargeView(w.VBox):
                 w.VBox(language),
                 w.VBox(priority),
             ],
-            titles=(
-                t("where_travel"),
-                t("when"),
-                t("likes"),
-                t("tolerates"),
-                t("money"),
-                t("language_section"),
-                t("f_priority"),
-            ),
             selected_index=0,
         )
-        self.find_button = w.Button(description=t("find"), button_style="primary")
+        self.find_button = w.Button(button_style="primary")
         self.find_button.on_click(lambda _: self.state.find())
         self.problems = w.HTML()
         self.results = w.VBox()
@@ -248,6 +189,7 @@ class DischargeView(w.VBox):
         state.observe(self._render_results, names=["options", "nothing_fits", "problems", "error"])
         state.observe(self._render_booking, names=["booking", "booking_message", "handout"])
         data.observe(self._new_data, names="version")
+        data.observe(self._relabel, names="lang")
         form = w.VBox(
             [
                 w.HBox([self.start_from, self.use_button, self.new_button]),
@@ -264,7 +206,34 @@ class DischargeView(w.VBox):
                 self.handout,
             ]
         )
+        self._relabel()
+
+    def _relabel(self, _: Any = None) -> None:
+        """Every label, choice and result in the current language; the profile stays."""
+        lang = self.data.lang
+
+        def t(key: str) -> str:
+            return text(key, lang)
+
+        self.start_from.description = t("f_start_from")
+        self.use_button.description = t("f_use")
+        self.new_button.description = t("new_profile")
+        self.map_hint.value = f"<i>{t('f_map_hint')}</i>"
+        self.availability.description = t("f_available")
+        self.find_button.description = t("find")
+        self.sections.titles = tuple(t(key) for key in _SECTIONS)
+        for name, widget in self.fields.items():
+            widget.description = t(_FIELD_KEY.get(name, f"f_{name}"))
+        with self._quiet():
+            for name, (codes, family) in _CODED.items():
+                self.fields[name].options = [(code_text(family, c, lang), c) for c in codes]
+            self.fields["gender_pref"].options = [(t("no"), "any"), (t("yes"), "same")]
+            self.availability.options = [(t(k), v) for k, v in AVAILABILITY] + [
+                (t("avail_custom"), None)
+            ]
         self._new_data()
+        self._render_results()
+        self._render_booking()
 
     # -- choices from the data --------------------------------------------
     def _tags(self) -> list[str]:
@@ -291,9 +260,10 @@ class DischargeView(w.VBox):
     def _new_data(self, _: Any = None) -> None:
         ds = self.data.dataset
         self.start_from.options = list(ds.patients["patient_id"]) if ds is not None else []
-        self.fields["interests"].options = self._tags()
-        self.fields["languages"].options = self._languages()
-        self.fields["prior_offer_id"].options = self._offers()
+        with self._quiet():  # the profile is the truth: _render_profile puts it back
+            self.fields["interests"].options = self._tags()
+            self.fields["languages"].options = self._languages()
+            self.fields["prior_offer_id"].options = self._offers()
         self._render_profile()
 
     # -- profile <-> widgets ------------------------------------------------
@@ -336,13 +306,18 @@ class DischargeView(w.VBox):
                 value = profile.get(name)
                 if isinstance(widget, w.SelectMultiple):
                     items = _items(value)
-                    widget.options = tuple(dict.fromkeys([*widget.options, *items]))
+                    known = _values(widget)
+                    if any(item not in known for item in items):
+                        widget.options = [
+                            *_pairs(widget),
+                            *[(item, item) for item in items if item not in known],
+                        ]
                     widget.value = items
                 elif isinstance(widget, w.DatePicker):
                     widget.value = pd.Timestamp(value).date() if value else None
                 elif isinstance(widget, w.Dropdown):
-                    if value not in [o[1] if isinstance(o, tuple) else o for o in widget.options]:
-                        widget.options = [*widget.options, (str(value), value)]
+                    if value not in _values(widget):
+                        widget.options = [*_pairs(widget), (str(value), value)]
                     widget.value = value
                 elif isinstance(widget, w.Checkbox):
                     widget.value = str(value).lower() in ("true", "1", "ja", "yes")
@@ -433,7 +408,7 @@ class DischargeView(w.VBox):
         less = "".join(f"<li class='bb-less'>{html.escape(str(r))}</li>" for r in row["less_good"])
         body = (
             f"<div class='bb-card'><h4>{int(row['rank'])}. {html.escape(str(row['name']))} "
-            f"<small>({text(str(row['kind']), lang)})</small></h4>"
+            f"<small>({html.escape(code_text('kind', row['kind'], lang))})</small></h4>"
             f"<div>{text('first_time', lang)}: {when}, {html.escape(str(row['when']))}</div>"
             f"<ul>{fits}{less}</ul></div>"
         )

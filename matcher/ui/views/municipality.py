@@ -18,13 +18,17 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from ...domain import KINDS, WEEKDAYS
-from ..i18n import text
+from ..i18n import code_text, equity_in, frame_in, text
 from ..municipality import MunicipalityState
 from ..state import DataState
-from .common import frame_html, message
+from .common import frame_html, message, set_options
 from .maps import base_map, districts_layer, fit
 
 _STEPS = (0.0, 0.2, 0.4, 0.6, 0.8)
+_BANDS = ("any", "day", "evening")
+#: The coded columns of the coverage and sites tables, and their families in ``i18n``.
+_COVERAGE_CODES = {"reason": "rule"}
+_SITES_CODES = {"source": "source"}
 
 
 def share_colour(value: float | None) -> str:
@@ -41,69 +45,87 @@ class MunicipalityView(w.VBox):
     def __init__(self, data: DataState, state: MunicipalityState, tiles: str = "") -> None:
         self.data = data
         self.state = state
-        lang = data.lang
-        self.kind = w.ToggleButtons(options=[(text(k, lang), k) for k in KINDS], value=state.kind)
-        self.band = w.ToggleButtons(
-            options=[
-                (text("band_all", lang), "any"),
-                (text("band_day", lang), "day"),
-                (text("band_evening", lang), "evening"),
-            ],
-            value=state.band,
-        )
-        self.kind.observe(lambda c: setattr(self.state, "kind", c["new"]), names="value")
-        self.band.observe(lambda c: setattr(self.state, "band", c["new"]), names="value")
-        self.analyse_button = w.Button(description=text("coverage", lang), button_style="primary")
+        self._relabelling = False
+        self.kind = w.ToggleButtons(options=KINDS, value=state.kind)
+        self.band = w.ToggleButtons(options=_BANDS, value=state.band)
+        self.kind.observe(self._pick_kind, names="value")
+        self.band.observe(self._pick_band, names="value")
+        self.kind_label = w.Label()
+        self.band_label = w.Label()
+        self.analyse_button = w.Button(button_style="primary")
         self.analyse_button.on_click(lambda _: self.state.analyse())
         self.status = w.HTML()
         self.map = base_map(tiles, (55.3959, 10.3883), 11)
-        self.legend = L.LegendControl({}, title=text("coverage", lang), position="bottomright")
+        self.legend = L.LegendControl({}, title="", position="bottomright")
         self.map.add(self.legend)
         self.title = w.HTML()
         self.table = w.HTML()
         self.equity = w.HTML()
-        self.weekday = w.Dropdown(
-            options=WEEKDAYS, value="tue", description="dag" if lang == "da" else "day"
-        )
-        self.start = w.Text(
-            value="17:00",
-            description="fra" if lang == "da" else "from",
-            layout=w.Layout(width="160px"),
-        )
-        self.end = w.Text(
-            value="18:30",
-            description="til" if lang == "da" else "to",
-            layout=w.Layout(width="160px"),
-        )
-        self.size = w.BoundedIntText(
-            value=10, min=1, max=100, description="gruppe" if lang == "da" else "group"
-        )
-        self.fee = w.BoundedFloatText(
-            value=0, min=0, max=2000, description="kr./md." if lang == "da" else "DKK/mo"
-        )
-        self.k = w.BoundedIntText(value=3, min=1, max=10, description="K")
-        self.sites_button = w.Button(description=text("sites_run", lang), button_style="info")
+        self.equity_heading = w.HTML()
+        self.sites_heading = w.HTML()
+        self.weekday = w.Dropdown(options=WEEKDAYS, value="tue")
+        self.start = w.Text(value="17:00", layout=w.Layout(width="160px"))
+        self.end = w.Text(value="18:30", layout=w.Layout(width="160px"))
+        self.size = w.BoundedIntText(value=10, min=1, max=100)
+        self.fee = w.BoundedFloatText(value=0, min=0, max=2000)
+        self.k = w.BoundedIntText(value=3, min=1, max=10)
+        self.sites_button = w.Button(button_style="info")
         self.sites_button.on_click(self._find_sites)
         self.sites = w.HTML()
         state.observe(self._render, names=["kind", "band", "analysis", "sites"])
         state.observe(self._busy, names=["busy", "error"])
         state.observe(self._render_equity, names="equity")
+        data.observe(self._relabel, names="lang")
         super().__init__(
             [
-                w.HBox([w.Label(text("kind", lang)), self.kind]),
-                w.HBox([w.Label(text("band", lang)), self.band]),
+                w.HBox([self.kind_label, self.kind]),
+                w.HBox([self.band_label, self.band]),
                 w.HBox([self.analyse_button, self.status]),
                 self.title,
                 self.map,
                 self.table,
-                w.HTML(f"<h3>{text('equity', lang)}</h3>"),
+                self.equity_heading,
                 self.equity,
-                w.HTML(f"<h3>{text('sites', lang)}</h3>"),
+                self.sites_heading,
                 w.HBox([self.weekday, self.start, self.end]),
                 w.HBox([self.size, self.fee, self.k, self.sites_button]),
                 self.sites,
             ]
         )
+        self._relabel()
+
+    def _pick_kind(self, change: Any) -> None:
+        if not self._relabelling:
+            self.state.kind = change["new"]
+
+    def _pick_band(self, change: Any) -> None:
+        if not self._relabelling:
+            self.state.band = change["new"]
+
+    def _relabel(self, _: Any = None) -> None:
+        """Every label, heading and table in the current language."""
+        lang = self.data.lang
+        self._relabelling = True
+        try:
+            set_options(self.kind, [(code_text("kind", k, lang), k) for k in KINDS])
+            set_options(self.band, [(code_text("band", b, lang), b) for b in _BANDS])
+            set_options(self.weekday, [(code_text("day", d, lang), d) for d in WEEKDAYS])
+        finally:
+            self._relabelling = False
+        self.kind_label.value = text("kind", lang)
+        self.band_label.value = text("band", lang)
+        self.analyse_button.description = text("coverage", lang)
+        self.legend.title = text("coverage", lang)
+        self.equity_heading.value = f"<h3>{text('equity', lang)}</h3>"
+        self.sites_heading.value = f"<h3>{text('sites', lang)}</h3>"
+        self.start.description = text("site_from", lang)
+        self.end.description = text("site_to", lang)
+        self.weekday.description = text("site_day", lang)
+        self.size.description = text("site_group", lang)
+        self.fee.description = text("site_fee", lang)
+        self.k.description = text("site_k", lang)
+        self.sites_button.description = text("sites_run", lang)
+        self._busy()
         self._render()
         self._render_equity()
 
@@ -131,12 +153,8 @@ class MunicipalityView(w.VBox):
         lang = self.data.lang
         ds = self.data.dataset
         state = self.state
-        kind_name = text(state.kind, lang)
-        band_name = {
-            "any": text("band_all", lang),
-            "day": text("band_day", lang),
-            "evening": text("band_evening", lang),
-        }[state.band]
+        kind_name = code_text("kind", state.kind, lang)
+        band_name = code_text("band", state.band, lang)
         self.title.value = f"<h3>{html.escape(kind_name)}: {html.escape(band_name)}</h3>"
         tiles = [layer for layer in self.map.layers if getattr(layer, "name", "") == "tiles"]
         layers: list[Any] = list(tiles)
@@ -154,7 +172,7 @@ class MunicipalityView(w.VBox):
             }
             legend[text("suppressed", lang)] = "#dddddd"
             self.legend.legend = legend
-            self.table.value = frame_html(shown)
+            self.table.value = frame_html(frame_in(shown, lang, _COVERAGE_CODES), lang=lang)
         elif ds is not None and ds.districts is not None:
             layers.append(districts_layer(ds.districts))
             layers += self._labels(ds.districts)
@@ -207,11 +225,12 @@ class MunicipalityView(w.VBox):
         lang = self.data.lang
         head = text("sites_head", lang, covered=choice.covered, unserved=choice.unserved)
         covered_ok = choice.covered >= 5 and choice.unserved >= 5
-        self.sites.value = (message(head) if covered_ok else "") + frame_html(choice.table())
+        table = frame_in(choice.table(), lang, _SITES_CODES)
+        self.sites.value = (message(head) if covered_ok else "") + frame_html(table, lang=lang)
 
     def _render_equity(self, _: Any = None) -> None:
         equity = self.state.equity
         if equity is None:
             self.equity.value = message(text("equity_hint", self.data.lang))
             return
-        self.equity.value = frame_html(equity)
+        self.equity.value = frame_html(equity_in(equity, self.data.lang), lang=self.data.lang)

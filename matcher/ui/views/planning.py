@@ -7,9 +7,9 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..i18n import text
+from ..i18n import code_text, column_text, frame_in, text
 from ..state import DataState, PlanningState
-from .common import figure_png, frame_html, message
+from .common import figure_png, frame_html, message, set_options
 
 _WAITING_COLUMNS = [
     "patient_id",
@@ -20,6 +20,11 @@ _WAITING_COLUMNS = [
     "group_tolerance",
     "languages",
 ]
+_SORT_COLUMNS = ("patient_id", "status", "kind", "wait_days", "travel_min", "cost")
+_STATUSES = ("placed", "unplaced", "escalated")
+#: The coded columns of the tables, and the family of their codes in ``i18n``.
+_PLAN_CODES = {"status": "status", "kind": "kind", "travel_mode": "mode"}
+_WAITING_CODES = {"diagnoses": "diag", "modes": "mode", "group_tolerance": "tol"}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,10 +51,8 @@ def waits_figure(plan: pd.DataFrame, guarantee_days: int, lang: str) -> Any:
         edgecolor="white",
     )
     ax.axvline(guarantee_days, color="#c0392b", linestyle="--")
-    ax.set_xlabel(
-        "dage fra afslutning til start" if lang == "da" else "days from discharge to start"
-    )
-    ax.set_ylabel("borgere" if lang == "da" else "patients")
+    ax.set_xlabel(text("chart_wait_days", lang))
+    ax.set_ylabel(text("chart_patients", lang))
     ax.set_title(text("waits", lang))
     return fig
 
@@ -75,17 +78,17 @@ def capacity_figure(
         [x - 0.2 for x in xs],
         [offered.get(k, 0) for k in kinds],
         width=0.4,
-        label="pladser" if lang == "da" else "places",
+        label=text("chart_places", lang),
         color="#bcd",
     )
     ax.bar(
         [x + 0.2 for x in xs],
         [used.get(k, 0) for k in kinds],
         width=0.4,
-        label="brugt" if lang == "da" else "used",
+        label=text("chart_used", lang),
         color="#4a7fb5",
     )
-    ax.set_xticks(list(xs), [text(k, lang) for k in kinds])
+    ax.set_xticks(list(xs), [code_text("kind", k, lang) for k in kinds])
     ax.legend()
     return fig
 
@@ -98,42 +101,23 @@ class PlanningView(w.VBox):
     def __init__(self, data: DataState, state: PlanningState) -> None:
         self.data = data
         self.state = state
-        lang = data.lang
+        self._relabelling = False
         self.waiting = w.HTML()
-        self.run_button = w.Button(description=text("plan_all", lang), button_style="primary")
-        self.stop_button = w.Button(
-            description=text("plan_stop", lang), button_style="warning", disabled=True
-        )
+        self.run_button = w.Button(button_style="primary")
+        self.stop_button = w.Button(button_style="warning", disabled=True)
         self.bar = w.FloatProgress(
             min=0.0, max=1.0, layout=w.Layout(width="300px", visibility="hidden")
         )
         self.status = w.HTML()
-        self.sort = w.Dropdown(
-            options=["patient_id", "status", "kind", "wait_days", "travel_min", "cost"],
-            value="patient_id",
-            description=text("sort_by", lang),
-        )
-        self.show = w.Dropdown(
-            options=[
-                (text("all", lang), ""),
-                ("placed", "placed"),
-                ("unplaced", "unplaced"),
-                ("escalated", "escalated"),
-            ],
-            value="",
-            description=text("filter_status", lang),
-        )
+        self.sort = w.Dropdown(options=_SORT_COLUMNS, value="patient_id")
+        self.show = w.Dropdown(options=[("", ""), *[(s, s) for s in _STATUSES]], value="")
         self.table = w.HTML()
         self.waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
         self.capacity = w.Image(format="png", layout=w.Layout(max_width="48%"))
-        self.weeks = w.BoundedIntText(value=12, min=1, max=52, description=text("weeks", lang))
-        self.guarantee = w.BoundedIntText(
-            value=28, min=1, max=365, description=text("guarantee_days", lang)
-        )
-        self.budgets = w.Text(value="0,40,80", description=text("budgets", lang))
-        self.schedule_button = w.Button(
-            description=text("schedule_run", lang), button_style="primary"
-        )
+        self.weeks = w.BoundedIntText(value=12, min=1, max=52)
+        self.guarantee = w.BoundedIntText(value=28, min=1, max=365)
+        self.budgets = w.Text(value="0,40,80")
+        self.schedule_button = w.Button(button_style="primary")
         self.schedule_button.on_click(self._schedule)
         self.schedule_status = w.HTML()
         self.schedule_waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
@@ -141,6 +125,11 @@ class PlanningView(w.VBox):
         self.tradeoff_table = w.HTML()
         self.tradeoff_plot = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.breaches = w.HTML()
+        self.headings = {
+            key: w.HTML()
+            for key in ("waiting_list", "plan_table", "schedule_run", "capacity_demand", "waits")
+        }
+        self.headings["tradeoff"] = w.HTML()
         self.run_button.on_click(lambda _: self.state.run())
         self.stop_button.on_click(lambda _: self.state.stop())
         self.sort.observe(self._render_table, names="value")
@@ -149,31 +138,60 @@ class PlanningView(w.VBox):
         state.observe(self._render_result, names=["result", "error", "stopped"])
         state.observe(self._render_schedule, names=["schedule", "error"])
         data.observe(self._render_waiting, names="version")
+        data.observe(self._relabel, names="lang")
+        heading = self.headings
         super().__init__(
             [
-                w.HTML(f"<h3>{text('waiting_list', lang)}</h3>"),
+                heading["waiting_list"],
                 self.waiting,
                 w.HBox([self.run_button, self.stop_button, self.bar]),
                 self.status,
-                w.HTML(f"<h3>{text('plan_table', lang)}</h3>"),
+                heading["plan_table"],
                 w.HBox([self.sort, self.show]),
                 self.table,
                 w.HBox([self.waits, self.capacity]),
-                w.HTML(f"<h3>{text('schedule_run', lang)}</h3>"),
+                heading["schedule_run"],
                 w.HBox([self.weeks, self.guarantee, self.budgets, self.schedule_button]),
                 self.schedule_status,
-                w.HTML(f"<h4>{text('capacity_demand', lang)}</h4>"),
+                heading["capacity_demand"],
                 self.team_weeks,
-                w.HTML(f"<h4>{text('waits', lang)}</h4>"),
+                heading["waits"],
                 self.schedule_waits,
                 self.breaches,
-                w.HTML(f"<h4>{text('tradeoff', lang)}</h4>"),
+                heading["tradeoff"],
                 self.tradeoff_table,
                 self.tradeoff_plot,
             ]
         )
+        self._relabel()
+
+    def _relabel(self, _: Any = None) -> None:
+        """Every label, heading, table and chart in the current language."""
+        lang = self.data.lang
+        for key, widget in self.headings.items():
+            level = "h3" if key in ("waiting_list", "plan_table", "schedule_run") else "h4"
+            widget.value = f"<{level}>{text(key, lang)}</{level}>"
+        self.run_button.description = text("plan_all", lang)
+        self.stop_button.description = text("plan_stop", lang)
+        self.sort.description = text("sort_by", lang)
+        self.show.description = text("filter_status", lang)
+        self.weeks.description = text("weeks", lang)
+        self.guarantee.description = text("guarantee_days", lang)
+        self.budgets.description = text("budgets", lang)
+        self.schedule_button.description = text("schedule_run", lang)
+        self._relabelling = True
+        try:
+            set_options(self.sort, [(column_text(c, lang), c) for c in _SORT_COLUMNS])
+            set_options(
+                self.show,
+                [(text("all", lang), ""), *[(code_text("status", s, lang), s) for s in _STATUSES]],
+            )
+        finally:
+            self._relabelling = False
         self._render_waiting()
         self._render_result()
+        self._render_schedule()
+        self._progress()
 
     def _schedule(self, _: Any = None) -> None:
         try:
@@ -219,9 +237,13 @@ class PlanningView(w.VBox):
         self.schedule_waits.value = figure_png(
             waits_figure(found.assignments, int(figures["guarantee_days"]), lang)
         )
-        self.breaches.value = frame_html(found.breaches, max_rows=50) if len(found.breaches) else ""
+        self.breaches.value = (
+            frame_html(frame_in(found.breaches, lang, {"status": "status"}), 50, lang)
+            if len(found.breaches)
+            else ""
+        )
         if len(found.tradeoff) > 1:
-            self.tradeoff_table.value = frame_html(found.tradeoff)
+            self.tradeoff_table.value = frame_html(frame_in(found.tradeoff, lang), lang=lang)
             self.tradeoff_plot.value = figure_png(tradeoff_plot(found.tradeoff, found.horizon))
         else:
             self.tradeoff_table.value = message(text("no_candidates", lang))
@@ -232,9 +254,11 @@ class PlanningView(w.VBox):
         if ds is None:
             self.waiting.value = ""
             return
+        lang = self.data.lang
         frame = ds.patients[_WAITING_COLUMNS].copy()
         frame["discharge_date"] = frame["discharge_date"].dt.strftime("%Y-%m-%d")
-        self.waiting.value = frame_html(_plain(frame.sort_values("discharge_date")), max_rows=50)
+        shown = frame_in(frame.sort_values("discharge_date"), lang, _WAITING_CODES)
+        self.waiting.value = frame_html(_plain(shown), max_rows=50, lang=lang)
 
     def _progress(self, _: Any = None) -> None:
         running = self.state.running
@@ -245,7 +269,11 @@ class PlanningView(w.VBox):
         self.bar.value = self.state.progress
         if running:
             self.status.value = message(
-                text("plan_running", self.data.lang, stage=self.state.stage or "...")
+                text(
+                    "plan_running",
+                    self.data.lang,
+                    stage=code_text("stage", self.state.stage, self.data.lang) or "...",
+                )
             )
 
     def _render_result(self, _: Any = None) -> None:
@@ -284,6 +312,8 @@ class PlanningView(w.VBox):
         self._render_table()
 
     def _render_table(self, _: Any = None) -> None:
+        if self._relabelling:
+            return
         result = self.state.result
         if result is None:
             self.table.value = ""
@@ -294,4 +324,5 @@ class PlanningView(w.VBox):
         frame = frame.sort_values(self.sort.value, kind="stable", na_position="last")
         shown = frame.copy()
         shown["start_date"] = pd.to_datetime(shown["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
-        self.table.value = frame_html(shown)
+        lang = self.data.lang
+        self.table.value = frame_html(frame_in(shown, lang, _PLAN_CODES), lang=lang)
