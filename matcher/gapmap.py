@@ -112,7 +112,10 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
     suppressed = Patch(facecolor=_GREY, edgecolor=_EDGE, hatch=_HATCH)
     fig.legend(
         handles=[suppressed, Patch(visible=False)],
-        labels=[f"suppressed: a count below {MIN_COUNT} (name only)", _outside_note(analysis)],
+        labels=[
+            f"suppressed: a count below {MIN_COUNT}, or one that would reveal it",
+            _outside_note(analysis),
+        ],
         loc="outside lower center",
         ncols=2,
         fontsize=10,
@@ -123,11 +126,15 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
 
 def _outside_note(analysis: GapAnalysis) -> str:
     """How many patients live outside every district (suppressed below 5)."""
-    count = int(analysis.patients[analysis.group_ids == OUTSIDE].sum())
+    outside = analysis.group_ids == OUTSIDE
+    count = int(analysis.patients[outside].sum())
     if count == 0:
         return "every patient lives in a district"
     if count < MIN_COUNT:
         return f"fewer than {MIN_COUNT} patients live outside every district (in gaps.csv)"
+    if np.isnan(analysis.shown_patients()[outside]).any():
+        # shown, it would let a small district's count be worked out from the total
+        return "some patients live outside every district (how many is hidden)"
     return f"{count} patients live outside every district (in gaps.csv)"
 
 

@@ -26,7 +26,11 @@ share or score computed from it: a district with fewer than 5 patients shows
 only its name; a share is shown only when the district's served and unserved
 patients both number at least 5 (0 included: "nobody" and "everybody" reveal
 each person's outcome too); a reason only when at least 5 unserved patients
-share it.
+share it. Nor can a hidden count be worked out by subtraction from the
+total number of patients: when the hidden district counts are only one, or
+add up to fewer than 5, the next-smallest districts' counts (and the shares
+in their rows) are hidden too (``matcher.equity.complementary``); their
+accessibility scores, offers and reasons stay.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from scipy import sparse
 
 from .costs import RULES, MatchModel, block_size, evaluate
 from .domain import KINDS, MODES
+from .equity import complementary
 from .errors import InputError, Problem
 from .geo import (
     CRS,
@@ -266,16 +271,33 @@ class GapAnalysis:
     score: np.ndarray  # (groups, kinds, bands) E2SFCA places per 1,000 (NaN outside)
     reason_count: np.ndarray  # (groups, kinds, bands) unserved patients with that reason
 
+    def _counted(self) -> np.ndarray:
+        """Groups whose patient count (and shares) are shown: at least 5 patients,
+        and not needed to keep a smaller hidden count from being worked out by
+        subtracting the shown ones from the total (complementary suppression)."""
+        small = self.patients < MIN_COUNT
+        # the cells that split the total: every listed group, except an empty outside
+        # group (listed only for its offers; the map says nobody lives outside)
+        cells = self._listed() & ~((self.group_ids == OUTSIDE) & (self.patients == 0))
+        hidden = small.copy()
+        hidden[cells] = complementary(self.patients[cells], small[cells])
+        return ~hidden
+
+    def shown_patients(self) -> np.ndarray:
+        """Patients per group as shown (float, NaN where suppressed)."""
+        return np.where(self._counted(), self.patients, np.nan)
+
     def _cells(self) -> dict[str, np.ndarray]:
         """Shown values per (group, kind, band), NaN/None where suppressed."""
         people = self.patients >= MIN_COUNT
+        counted = self._counted()
         unserved = self.patients[:, None, None] - self.served
         with np.errstate(invalid="ignore", divide="ignore"):
             share = self.served / self.patients[:, None, None]
-        share_ok = people[:, None, None] & (self.served >= MIN_COUNT) & (unserved >= MIN_COUNT)
+        share_ok = counted[:, None, None] & (self.served >= MIN_COUNT) & (unserved >= MIN_COUNT)
         reason_ok = people[:, None, None] & (self.reason_count >= MIN_COUNT) & (unserved > 0)
         return {
-            "patients": np.where(people, self.patients, np.nan),
+            "patients": np.where(counted, self.patients, np.nan),
             "share": np.where(share_ok, np.round(share, 3), np.nan),
             "reason": np.where(reason_ok, self.reason, np.array(None, dtype=object)),
             "score": np.where(people[:, None, None], np.round(self.score, 2), np.nan),

@@ -36,14 +36,15 @@ def files_under(folder: Path) -> list[str]:
 
 
 def small_town(root: Path) -> Path:
-    """A dataset folder: Vest with 10 patients, Øst with 3, one walk in Vest,
-    and a districts.geojson in EPSG:4326."""
+    """A dataset folder: Vest with 10 patients, Øst with 3, 6 outside both, one
+    walk in Vest, and a districts.geojson in EPSG:4326."""
     build(
         offers=[offer(**at(-1000))],
         sessions=[session(capacity=10)],
         patients=people(5, "V", -1000)
         + people(5, "A", -1000, languages="ar")
-        + people(3, "E", 800),
+        + people(3, "E", 800)
+        + people(6, "F", 9000),
         directory=root,
     )
     two_districts().to_crs("EPSG:4326").to_file(root / "districts.geojson", driver="GeoJSON")
@@ -77,6 +78,8 @@ def test_three_patient_district_shows_only_its_name(tmp_path: Path) -> None:
     assert east["name"] == "Øst"
     assert east.drop("name").isna().all()
     assert table.set_index("district_id").loc["D1", "served_share_association"] == 0.5
+    # the 6 outside are hidden too, or Øst's 3 would be 19 - 10 - 6
+    assert pd.isna(table.set_index("district_id").loc["outside", "patients"])
     features = json.loads((tmp_path / "out" / "gaps.geojson").read_text(encoding="utf-8"))
     props = {f["properties"]["district_id"]: f["properties"] for f in features["features"]}
     assert {k for k, v in props["D2"].items() if v is not None} == {"district_id", "name"}
@@ -90,6 +93,7 @@ def test_three_patient_district_shows_only_its_name(tmp_path: Path) -> None:
     assert "Vest\n50%" in labels
     legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
     assert any(text.startswith("suppressed") for text in legend)
+    assert "some patients live outside every district (how many is hidden)" in legend
     assert "association" in figure.get_suptitle().lower()
 
 

@@ -295,11 +295,97 @@ def test_outside_patients_are_counted_never_lost() -> None:
         offers=[offer(**at(-1000))],
         patients=people(6, "V", -1000) + people(7, "F", 9000),
     )
-    table = gap_analysis(dataset, two_districts()).table().set_index("district_id")
+    result = gap_analysis(dataset, two_districts())
+    table = result.table().set_index("district_id")
     assert table.loc[OUTSIDE, "name"] == "outside every district"
     assert table.loc[OUTSIDE, "patients"] == 7
     assert pd.isna(table.loc[OUTSIDE, "e2sfca_association"])  # no catchment centre
-    assert table["patients"].sum() == 13
+    assert int(result.patients.sum()) == 13
+    # Øst's 0 would be 13 - 6 - 7: Vest's count is hidden with it
+    assert pd.isna(table.loc["D2", "patients"]) and pd.isna(table.loc["D1", "patients"])
+
+
+def analysis_of(patients: list[int], served: list[int]) -> GapAnalysis:
+    """An analysis of districts D1, D2, ... with these exact counts (association,
+    every band) and nobody outside; every unserved patient shares one reason."""
+    n = len(patients)
+    counts = np.array([*patients, 0])
+    done = np.repeat(np.array([*served, 0])[:, None, None], 3, axis=2)
+    shapes = gpd.GeoDataFrame(
+        {"district_id": [f"D{i + 1}" for i in range(n)], "name": [f"N{i + 1}" for i in range(n)]},
+        geometry=[box(CX + 1000 * i, CY, CX + 1000 * (i + 1), CY + 1000) for i in range(n)],
+        crs=CRS,
+    ).assign(centre_x=CX, centre_y=CY)
+    return GapAnalysis(
+        districts=shapes,
+        kinds=("association",),
+        band="any",
+        group_ids=np.array([*shapes["district_id"], OUTSIDE], dtype=object),
+        group_names=np.array([*shapes["name"], "outside every district"], dtype=object),
+        patients=counts,
+        offers=np.array([1] * n + [0]),
+        served=done,
+        reason=np.full((n + 1, 1, 3), "travel", dtype=object),
+        score=np.full((n + 1, 1, 3), 12.5),
+        reason_count=(counts[:, None, None] - done),
+    )
+
+
+@pytest.mark.parametrize(
+    ("patients", "hidden"),
+    [
+        ([3, 10, 20], [True, True, False]),  # one hidden: the next-smallest goes too
+        ([20, 10, 3], [False, True, True]),
+        ([2, 2, 10, 20], [True, True, True, False]),  # 2 + 2 is under 5
+        ([2, 3, 10, 20], [True, True, False, False]),  # two cells, 5 people: enough
+        ([0, 12, 30], [True, True, False]),  # a district of nobody is a count below 5 too
+        ([10, 20, 30], [False, False, False]),
+        ([3, 10], [True, True]),
+    ],
+)
+def test_hidden_district_counts_cannot_be_worked_out_from_the_total(
+    patients: list[int], hidden: list[bool]
+) -> None:
+    """Hidden district counts are at least two and add up to at least 5, shares go with them."""
+    result = analysis_of(patients, [p // 2 if p >= 10 else 0 for p in patients])
+    table = result.table()
+    assert table["district_id"].tolist() == [f"D{i + 1}" for i in range(len(patients))]
+    assert table["patients"].isna().tolist() == hidden
+    counts = np.array(patients)
+    mask = np.array(hidden)
+    if mask.any():
+        assert mask.sum() >= 2 and counts[mask].sum() >= 5
+    # a hidden count hides its shares; a district of 5 or more keeps its score and offers
+    assert table.loc[mask, "served_share_association"].isna().all()
+    assert table.loc[mask, "served_share_association_day"].isna().all()
+    big = mask & (counts >= 5)
+    assert table.loc[big, "e2sfca_association"].notna().all()
+    assert table.loc[big, "offers"].notna().all()
+    shown = table.loc[~mask, "served_share_association"]
+    assert shown.notna().all()  # half served in every district shown: nothing else hides
+    long = result.long_table()
+    assert long.groupby("district_id", sort=False)["patients"].first().isna().tolist() == hidden
+
+
+def test_demo_district_of_three_is_not_found_by_subtraction(demo: Dataset) -> None:
+    """On the demo with one district cut to 3 patients, no hidden count follows from the total."""
+    from matcher.geo import locate
+
+    assert demo.districts is not None
+    pos = locate(demo.patients.geometry, demo.districts.reset_index(drop=True))
+    target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
+    keep = (pos != target) | (np.cumsum(pos == target) <= 3)
+    small = demo.replace(patients=demo.patients[keep].reset_index(drop=True))
+    result = gap_analysis(small)
+    table = result.table()
+    hidden = table["patients"].isna().to_numpy()
+    exact = pd.Series(result.patients, index=result.group_ids).reindex(table["district_id"])
+    assert exact.iloc[target] == 3 and hidden[target]
+    assert hidden.sum() >= 2 and exact[hidden].sum() >= 5
+    # what a reader can work out: the total less the shown counts, spread over >= 2 districts
+    assert len(small.patients) - table["patients"].sum() == exact[hidden].sum()
+    shares = [c for c in table.columns if c.startswith("served_share_")]
+    assert table.loc[hidden, shares].isna().all().all()
 
 
 def test_without_districts_a_grid_counts_everyone(demo: Dataset) -> None:
