@@ -117,3 +117,27 @@ def test_map_click_sets_the_home(data: DataState, db: str) -> None:
     view = DischargeView(data, state)
     view._map_click(type="click", coordinates=[55.41, 10.40])
     assert (state.profile["lat"], state.profile["lon"]) == (55.41, 10.4)
+
+
+def test_apply_suggestion_changes_the_profile_and_finds_again(data: DataState, db: str) -> None:
+    """ "Try it" under what would open more applies that change to the profile and finds again."""
+    state = DischargeState(data, db)
+    view = DischargeView(data, state)
+    state.start_from("P00001")
+    view.fields["modes"].value = ("walk",)
+    view.fields["max_travel_min"].value = 5
+    view.find_button.click()
+    assert state.options is not None and len(state.options) == 0
+    suggestion = state.nothing_fits.suggestions[0]
+    buttons = [
+        box.children[1]
+        for box in view.more.children
+        if hasattr(box, "children") and len(box.children) == 2
+    ]
+    assert buttons and buttons[0].description == "Prøv det"
+    buttons[0].click()
+    for name, value in suggestion.changes.items():
+        assert str(state.profile[name]) == str(value)
+    assert len(state.options) > 0
+    assert len(view.results.children) == len(state.options)
+    assert view.fields["max_travel_min"].value == int(suggestion.changes["max_travel_min"])

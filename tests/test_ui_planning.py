@@ -55,3 +55,34 @@ def test_schedule_renders_charts_and_tradeoff(view: PlanningView) -> None:
     assert view.schedule_waits.value
     assert "budget" in view.tradeoff_table.value
     assert view.tradeoff_plot.value
+
+
+def test_stop_button_stops_a_running_plan() -> None:
+    """Pressing Stop while a plan runs ends it with no plan, says so, and enables Plan all again."""
+    import threading
+
+    from builders import build, patient
+
+    data = DataState()
+    data.use(build(patients=[patient(), patient(patient_id="P2")]))
+    state = PlanningState(data)
+    view = PlanningView(data, state)
+    reached, pressed = threading.Event(), threading.Event()
+    original = state._progress
+
+    def hold_at_first_step(stage: str, share: float) -> None:
+        reached.set()
+        assert pressed.wait(30), "the test never pressed stop"
+        original(stage, share)
+
+    state._progress = hold_at_first_step  # type: ignore[method-assign]
+    view.run_button.click()
+    assert reached.wait(30), "the plan never started"
+    assert state.running and not view.stop_button.disabled and view.run_button.disabled
+    view.stop_button.click()
+    pressed.set()
+    state.wait(60)
+    assert state.stopped
+    assert state.result is None and not state.running
+    assert "stoppet" in view.status.value
+    assert view.stop_button.disabled and not view.run_button.disabled

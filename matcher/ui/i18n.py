@@ -16,13 +16,14 @@ import pandas as pd
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "code_key",
     "code_text",
     "column_text",
     "equity_in",
     "frame_in",
     "has_text",
-    "keys",
     "text",
+    "text_keys",
 ]
 
 LANGUAGES = ("da", "en")
@@ -362,13 +363,14 @@ def has_text(key: str) -> bool:
     return key in _TEXT
 
 
-def keys() -> tuple[str, ...]:
+def text_keys() -> tuple[str, ...]:
     """Every key with a text."""
     return tuple(_TEXT)
 
 
-def _key(code: object) -> str:
-    return str(code).strip().lower().replace(" ", "_").replace("-", "_")
+def code_key(family: str, code: object) -> str:
+    """The key of a coded value: ``code_key("dim", "age band")`` is ``dim_age_band``."""
+    return f"{family}_{str(code).strip().lower().replace(' ', '_').replace('-', '_')}"
 
 
 def code_text(family: str, code: object, lang: str = "da") -> str:
@@ -377,7 +379,7 @@ def code_text(family: str, code: object, lang: str = "da") -> str:
     district name), and missing values stay empty."""
     if code is None or (isinstance(code, float) and code != code):
         return ""
-    key = f"{family}_{_key(code)}"
+    key = code_key(family, code)
     return text(key, lang) if key in _TEXT else str(code)
 
 

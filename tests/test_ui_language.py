@@ -1,0 +1,195 @@
+"""The language switch in the page header and the words behind it, without a browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from matcher.ui import BrobyggerApp, i18n
+
+UI = Path(i18n.__file__).resolve().parent
+
+
+@pytest.fixture()
+def app(demo_dir: Path) -> BrobyggerApp:
+    """The app on the demo data with a found profile, a plan and the gap analysis."""
+    app = BrobyggerApp(demo_dir)
+    app.discharge.start_from("P00001")
+    app.discharge.set(max_travel_min=40, modes=("bike",))
+    app.discharge.find()
+    app.planning.run(background=False)
+    app.municipality.analyse(background=False)
+    assert app.planning.result is not None and app.municipality.analysis is not None
+    assert app.municipality.error == "" and app.planning.error == ""
+    return app
+
+
+def test_switch_to_english_relabels_every_view(app: BrobyggerApp) -> None:
+    """The header switch turns headings, labels, tables and cards into English and back."""
+    assert app.language.value == "da"
+    assert app.discharge_view.find_button.description == "Find næste skridt"
+    app.language.value = "en"
+    assert app.data.lang == "en"
+    assert tuple(app.tabs.titles) == ("Discharge", "Planning", "Municipality", "Data")
+    assert "the next step after rehabilitation" in app.title.value
+    assert app.language_label.value == "Language"
+    discharge = app.discharge_view
+    assert discharge.find_button.description == "Find next steps"
+    assert discharge.fields["max_travel_min"].description == "At most minutes each way"
+    assert discharge.sections.titles[0] == "Where the person lives and how they travel"
+    assert ("bike", "bike") in discharge.fields["modes"].options
+    card = discharge.results.children[0].children[0].value
+    assert "First time" in card and "by bike" in card and "på cykel" not in card
+    planning = app.planning_view
+    assert planning.headings["waiting_list"].value == "<h3>Waiting list</h3>"
+    assert planning.run_button.description == "Plan all"
+    assert "have a next step" in planning.status.value
+    assert "<th>Wait (days)</th>" in planning.table.value
+    assert "<td>placed</td>" in planning.table.value
+    assert "<td>walk</td>" in planning.waiting.value or "walk," in planning.waiting.value
+    municipality = app.municipality_view
+    assert municipality.title.value == "<h3>Association activity: all day</h3>"
+    assert "<th>Share with an option</th>" in municipality.table.value
+    assert "<td>travel time</td>" in municipality.table.value
+    assert "<td>speaks Danish</td>" in municipality.equity.value
+    assert "<td>age band</td>" in municipality.equity.value
+    assert "Loaded: 150 offers" in app.data_view.status.value
+    app.language.value = "da"
+    assert discharge.find_button.description == "Find næste skridt"
+    assert "<td>placeret</td>" in planning.table.value
+    assert "<td>taler dansk</td>" in municipality.equity.value
+    assert "på cykel" in discharge.results.children[0].children[0].value
+
+
+def test_switch_keeps_data_profile_and_results(app: BrobyggerApp) -> None:
+    """Switching language loses nothing: the same data, profile, options, plan and analysis."""
+    dataset, plan, analysis = app.data.dataset, app.planning.result, app.municipality.analysis
+    equity = app.municipality.equity
+    profile = dict(app.discharge.profile)
+    sessions = list(app.discharge.options["session_id"])
+    app.municipality_view.kind.value = "exit_team"
+    app.planning_view.show.value = "unplaced"
+    app.planning_view.sort.value = "wait_days"
+    app.language.value = "en"
+    assert app.data.dataset is dataset and app.data.version == 1
+    assert app.discharge.profile == profile
+    assert list(app.discharge.options["session_id"]) == sessions
+    assert app.planning.result is plan
+    assert app.municipality.analysis is analysis and app.municipality.equity is equity
+    assert app.municipality.kind == "exit_team" and app.municipality_view.kind.value == "exit_team"
+    assert app.planning_view.show.value == "unplaced"
+    assert app.planning_view.sort.value == "wait_days"
+    assert "<td>unplaced</td>" in app.planning_view.table.value
+    assert "<td>placed</td>" not in app.planning_view.table.value
+    assert app.discharge_view.fields["max_travel_min"].value == 40
+    assert app.discharge_view.fields["modes"].value == ("bike",)
+
+
+def test_switch_keeps_the_booking_and_rewrites_the_handout(app: BrobyggerApp) -> None:
+    """A booked place stays booked across a switch; the hand-out is then in the new language."""
+    state = app.discharge
+    session = str(state.options.iloc[0]["session_id"])
+    assert state.book(session)
+    booking = state.booking
+    assert 'lang="da"' in state.handout
+    app.language.value = "en"
+    assert state.booking is booking and state.booking_message == "booked"
+    assert 'lang="en"' in state.handout
+    assert "Booked:" in app.discharge_view.handout.value
+    assert state.options.iloc[0]["session_id"] == session
+
+
+def test_nothing_fits_is_reworded_not_lost(app: BrobyggerApp) -> None:
+    """When nothing fits, the reasons and what would open more follow the language."""
+    state = app.discharge
+    state.set(modes=("walk",), max_travel_min=5)
+    state.find()
+    assert state.nothing_fits is not None and state.nothing_fits.text == "Intet passer lige nu."
+    changes = [s.changes for s in state.nothing_fits.suggestions]
+    app.language.value = "en"
+    assert state.nothing_fits.text == "Nothing fits right now."
+    assert [s.changes for s in state.nothing_fits.suggestions] == changes
+    assert app.discharge_view.more.children
+    assert "What would open more options" in "".join(
+        getattr(c, "value", "") for c in app.discharge_view.more.children
+    )
+
+
+def test_every_text_has_danish_and_english() -> None:
+    """Every key has a non-empty text in both languages."""
+    assert i18n.LANGUAGES == ("da", "en")
+    for key in i18n.text_keys():
+        for lang in i18n.LANGUAGES:
+            assert i18n.text(key, lang).strip(), f"{key} has no {lang} text"
+
+
+def test_every_key_the_views_use_exists() -> None:
+    """Each text("key") and t("key") in the app's code names a key with both texts."""
+    used: set[str] = set()
+    for source in UI.rglob("*.py"):
+        code = source.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\b(?:text|t)\(\s*["']([a-z_0-9]+)["']""", code))
+    assert len(used) > 40
+    missing = sorted(k for k in used if not i18n.has_text(k))
+    assert not missing, f"keys without a text: {missing}"
+
+
+def test_every_code_shown_in_a_table_has_words(demo_dir: Path) -> None:
+    """Statuses, kinds, modes, rules, bands, diagnoses, equity groups and headers all have texts."""
+    from matcher import load_dataset
+    from matcher.costs import RULES
+    from matcher.domain import (
+        DIAGNOSES,
+        INTENSITIES,
+        KINDS,
+        MODES,
+        PATIENT_GENDERS,
+        TOLERANCES,
+        VULNERABILITY_FLAGS,
+        WEEKDAYS,
+    )
+    from matcher.equity import EQUITY_COLUMNS
+    from matcher.gaps import BANDS, NO_SESSIONS
+    from matcher.result import PLAN_COLUMNS
+
+    families = {
+        "status": ("placed", "unplaced", "escalated"),
+        "kind": KINDS,
+        "mode": (*MODES, "staff"),
+        "rule": (*RULES, NO_SESSIONS),
+        "band": BANDS,
+        "diag": DIAGNOSES,
+        "tol": TOLERANCES,
+        "intensity": INTENSITIES,
+        "gender": PATIENT_GENDERS,
+        "day": WEEKDAYS,
+        "source": ("venue", "district"),
+        "dim": ("gender", "language", "age band", "district", "vulnerability"),
+        "group": (
+            "da",
+            "not da",
+            "unknown",
+            "outside",
+            *VULNERABILITY_FLAGS,
+            *(f"not {f}" for f in VULNERABILITY_FLAGS),
+        ),
+    }
+    for family, codes in families.items():
+        for code in codes:
+            assert i18n.has_text(i18n.code_key(family, code)), f"{family} {code!r} has no words"
+    from matcher.ui.municipality import MunicipalityState
+    from matcher.ui.state import DataState, PlanningState
+
+    data = DataState()
+    data.use(load_dataset(demo_dir))
+    planning = PlanningState(data)
+    state = MunicipalityState(data, planning)
+    state.analyse(background=False)
+    planning.run(background=False)
+    for dimension in set(state.equity["dimension"]):
+        assert i18n.has_text(i18n.code_key("dim", dimension)), dimension
+    columns = {*PLAN_COLUMNS, *EQUITY_COLUMNS, *state.shown().columns}
+    for column in columns:
+        assert i18n.has_text(f"col_{column}"), f"column {column} has no header"
