@@ -21,7 +21,11 @@ order:
 The previous budget's plan stays feasible under a larger budget: it is a
 hint, and every model must place at least as many patients and as much
 priority with no more breaches; a plan that would look worse is never taken.
-So more budget never looks worse.
+So more budget never looks worse, in the order of the trade-off table
+(``looks_worse``): priority placed, placed and breaches may only improve,
+and when all three are equal the mean wait may not rise, nor (at an equal
+wait) the mean travel. When the larger budget's search finds nothing better
+in that sense, it keeps the smaller budget's plan (status ``KEPT``).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from ortools.sat.python import cp_model
 
 from .horizon import HorizonModel, Metrics
 
-__all__ = ["BudgetPlan", "tradeoff"]
+__all__ = ["BudgetPlan", "looks_worse", "tradeoff"]
 
 #: Cheapest pairs per patient kept for CP-SAT, to existing and to candidate sessions.
 PAIRS_PER_PATIENT = 3
@@ -54,7 +58,7 @@ class BudgetPlan:
     flow assigns exactly), ``LOCAL`` (CP-SAT proved that no better plan exists
     in either neighbourhood of this one), ``FEASIBLE`` (the time limit ended
     the search) or ``KEPT`` (nothing better found than the plan of the
-    smaller budget).
+    smaller budget, by the planner's objective or by ``looks_worse``).
     """
 
     budget: float
@@ -300,6 +304,26 @@ def _better(metrics: Metrics, floor: Metrics, than: Metrics) -> bool:
     return metrics.at_least(floor) and metrics.key() <= than.key()
 
 
+def looks_worse(metrics: Metrics, than: Metrics) -> bool:
+    """Whether the trade-off table would show ``metrics`` as worse than ``than``.
+
+    Worse: fewer priority placed, fewer placed or more breaches; or, with
+    those three equal, a longer mean wait; or, with the wait equal too, a
+    longer mean travel. Waits and travel compare as shown (in hundredths);
+    a missing figure (no one placed, or no one travelling) counts as 0.
+    """
+    if not metrics.at_least(than):
+        return True
+    first = (metrics.priority_placed, metrics.placed, metrics.breaches)
+    if first != (than.priority_placed, than.placed, than.breaches):
+        return False  # better in one of them and worse in none
+
+    def then(m: Metrics) -> tuple[float, float]:
+        return (m.mean_wait or 0.0, m.mean_travel or 0.0)
+
+    return then(metrics) > then(than)
+
+
 def _in_use(hm: HorizonModel, opened: np.ndarray, arc_of: np.ndarray) -> np.ndarray:
     """The opened candidates that have at least one patient."""
     used = hm.s_candidate[hm.arcs.session[arc_of[arc_of >= 0]]]
@@ -380,7 +404,8 @@ def tradeoff(
                 seed,
             )
         metrics = hm.metrics(arc_of)
-        if not metrics.at_least(previous.metrics) or metrics.key() > previous.metrics.key():
+        if looks_worse(metrics, previous.metrics) or metrics.key() > previous.metrics.key():
+            # the smaller budget's plan is still feasible with more hours: keep it
             opened, arc_of, metrics, status = (
                 previous.opened,
                 previous.arc_of,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,8 +12,9 @@ from builders import LAT, LON, build, offer, patient, session
 
 from matcher import Dataset
 from matcher.candidates import expand_candidates
-from matcher.horizon import Horizon
+from matcher.horizon import Horizon, Metrics
 from matcher.schedule import SCHEDULE_COLUMNS, schedule
+from matcher.whatif import looks_worse
 
 START = "2027-01-04"  # a Monday
 
@@ -246,14 +248,70 @@ def test_a_budget_opens_candidates_and_never_looks_worse() -> None:
     assert table.loc[table["budget"] == 40, "opened_ids"].iat[0] == "C1;C2"
 
 
-def test_trade_off_on_the_demo_is_monotone(demo: Dataset) -> None:
-    """On the demo municipality, more staff hours never place fewer or breach more."""
-    result = schedule(demo, weeks=12, budgets=[0, 50, 100, 200], time_limit=8, workers=1)
-    table = result.tradeoff
+def assert_never_looks_worse(table: pd.DataFrame) -> None:
+    """Each budget's row is no worse than the one before: priority placed, placed and
+    breaches never worse, and with those equal the mean wait, then the travel, never up."""
     assert table["placed"].is_monotonic_increasing
     assert table["priority_placed"].is_monotonic_increasing
     assert table["breaches"].is_monotonic_decreasing
+    first = ["priority_placed", "placed", "breaches"]
+    for (_, smaller), (_, larger) in itertools.pairwise(table.iterrows()):
+        if (smaller[first] == larger[first]).all():
+            assert larger["mean_wait"] <= smaller["mean_wait"], (smaller, larger)
+            if larger["mean_wait"] == smaller["mean_wait"]:
+                assert larger["mean_travel"] <= smaller["mean_travel"], (smaller, larger)
+
+
+@pytest.mark.parametrize("budgets", [[0, 50, 100, 200], [0, 40, 80]])
+def test_trade_off_on_the_demo_is_monotone(demo: Dataset, budgets: list[float]) -> None:
+    """On the demo, more staff hours never place fewer, breach more, or (else equal) wait longer."""
+    result = schedule(demo, weeks=12, budgets=budgets, time_limit=8, workers=1)
+    table = result.tradeoff
+    assert_never_looks_worse(table)
     assert (table["staff_hours"] <= table["budget"]).all()
+    kept = table[table["status"] == "KEPT"]
+    for row in kept.itertuples():  # a kept plan is the smaller budget's, teams and all
+        before = table[table["budget"] < row.budget].iloc[-1]
+        assert row.opened_ids == before["opened_ids"] or (
+            pd.isna(row.opened_ids) and pd.isna(before["opened_ids"])
+        )
+        assert row.mean_wait == before["mean_wait"]
+
+
+def _metrics(**changes: object) -> Metrics:
+    base: dict[str, Any] = {
+        "placed": 10,
+        "priority_placed": 15,
+        "in_time": 10,
+        "late": 0,
+        "unplaced": 2,
+        "breaches": 2,
+        "mean_wait": 3.0,
+        "p90_wait": 6.0,
+        "mean_travel": 12.0,
+        "cost": 100.0,
+    }
+    base.update(changes)
+    return Metrics(**base)
+
+
+@pytest.mark.parametrize(
+    ("changes", "worse"),
+    [
+        ({}, False),
+        ({"mean_wait": 3.01}, True),  # same people, same breaches, a longer wait
+        ({"mean_wait": 2.9, "mean_travel": 20.0}, False),  # a shorter wait comes first
+        ({"mean_travel": 12.5}, True),  # equal wait, longer travel
+        ({"placed": 11, "unplaced": 1, "breaches": 1, "mean_wait": 9.0}, False),  # one more
+        ({"priority_placed": 16, "mean_wait": 9.0}, False),
+        ({"placed": 9, "mean_wait": 1.0}, True),  # fewer placed is worse whatever the wait
+        ({"breaches": 3, "mean_wait": 1.0}, True),
+        ({"placed": 11, "priority_placed": 14}, True),  # less priority is worse
+    ],
+)
+def test_looks_worse_follows_the_trade_off_order(changes: dict, worse: bool) -> None:
+    """A plan looks worse by priority placed, placed, breaches, then mean wait, then travel."""
+    assert looks_worse(_metrics(**changes), _metrics()) is worse
 
 
 def test_weekly_report_counts_places_joiners_and_demand() -> None:
