@@ -89,6 +89,37 @@ def test_placed_weeks_match_start_dates(written: tuple[Path, str]) -> None:
     assert ((start - first).dt.days // 7 + 1).tolist() == placed["week"].astype(int).tolist()
 
 
+def test_schedule_lists_only_patients_discharged_in_the_horizon(
+    written: tuple[Path, str], demo_dir: Path
+) -> None:
+    """schedule.csv has the patients discharged in the four weeks, and no one else."""
+    import json
+
+    from matcher import load_dataset
+
+    out, _ = written
+    frame = pd.read_csv(out / "schedule.csv", keep_default_na=False, dtype={"patient_id": str})
+    patients = load_dataset(demo_dir).patients
+    discharge = pd.to_datetime(patients["discharge_date"])
+    inside = (discharge >= pd.Timestamp("2027-01-04")) & (discharge < pd.Timestamp("2027-02-01"))
+    assert 0 < inside.sum() < len(patients)  # the demo reaches beyond four weeks
+    assert set(frame["patient_id"]) == set(patients.loc[inside, "patient_id"])
+    figures = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    assert figures["outside_horizon"] == len(patients) - len(frame)
+
+
+def test_every_route_ends_with_a_return_to_base_row(written: tuple[Path, str]) -> None:
+    """Each staff member's day in routes.csv ends with one row with no patient: back at base."""
+    out, _ = written
+    routes = pd.read_csv(out / "routes.csv", keep_default_na=False, dtype=str)
+    assert len(routes)
+    for _, day in routes.groupby(["staff_id", "date"], sort=False):
+        ordered = day.sort_values("order", key=lambda o: o.astype(int))
+        assert (ordered["patient_id"] == "").tolist() == [False] * (len(day) - 1) + [True]
+        last = ordered.iloc[-1]
+        assert last["depart"] == "" and last["arrive"] != "" and int(last["drive_min"]) >= 0
+
+
 def _candidates_file(directory: Path, **changes: object) -> Path:
     row: dict[str, object] = {
         "candidate_id": "C1",
