@@ -54,6 +54,8 @@ class Column:
     allow_all: bool = False
     minimum: float | None = None
     exclusive_minimum: bool = False
+    #: holds a pseudonym: a value that looks like a CPR number is refused
+    pseudonym: bool = False
 
     @property
     def required(self) -> bool:
@@ -70,6 +72,8 @@ class FileSpec:
     key: str | None = None
     required: bool = True
     aliases: dict[str, str] = field(default_factory=dict)
+    #: refuse columns named like a name, CPR number or contact (``matcher.privacy``)
+    no_personal_columns: bool = False
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -118,7 +122,7 @@ SESSIONS = FileSpec(
 PATIENTS = FileSpec(
     "patients.csv",
     (
-        Column("patient_id", "id"),
+        Column("patient_id", "id", pseudonym=True),
         Column("lat", "lat"),
         Column("lon", "lon"),
         Column("discharge_date", "date"),
@@ -141,6 +145,7 @@ PATIENTS = FileSpec(
         Column("prior_offer_id", "text", default=""),
     ),
     key="patient_id",
+    no_personal_columns=True,
 )
 
 STAFF = FileSpec(

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .domain import WEEKDAYS, format_minutes, parse_clock, parse_window
 from .errors import Problem
+from .privacy import looks_like_cpr, personal_column
 from .schema import Column, FileSpec
 
 __all__ = ["TableRead", "read_table"]
@@ -226,6 +227,18 @@ class _Checker:
 
     def parse(self) -> pd.DataFrame | None:
         present = set(self.columns)
+        if self.spec.no_personal_columns:
+            for name in self.columns:
+                if personal_column(name):
+                    self.problems.append(
+                        Problem(
+                            self.spec.name,
+                            1,
+                            name,
+                            "a name, CPR number or contact detail must never be in this file; "
+                            "remove the column (patients are known by their pseudonym only)",
+                        )
+                    )
         missing = [c.name for c in self.spec.columns if c.required and c.name not in present]
         for name in missing:
             self.problems.append(Problem(self.spec.name, 1, name, "required column is missing"))
@@ -246,6 +259,9 @@ class _Checker:
         if self.spec.key is not None:
             key = result[self.spec.key]
             dup = (key.duplicated(keep="first") & (key != "")).to_numpy()
+            if self.spec.column(self.spec.key).pseudonym:
+                # already refused, and never repeated in a message
+                dup = dup & ~_by_unique(key.to_numpy(dtype=object), looks_like_cpr).astype(bool)
             if dup.any():
                 first_row = dict(zip(key[::-1], self.rows[::-1], strict=True))
                 self.add(
@@ -283,9 +299,15 @@ class _Checker:
 
     # -- one parser per column type: (values, bad mask, messages) ------------
     def _parse_id(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        return cells, None, None
+        if not column.pseudonym:
+            return cells, None, None
+        bad = _by_unique(cells, looks_like_cpr).astype(bool) & ~empty
+        messages = np.empty(len(cells), dtype=object)
+        messages[bad] = "looks like a CPR number; use the patient's pseudonym instead"
+        return cells, bad, messages
 
-    _parse_text = _parse_id
+    def _parse_text(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
+        return cells, None, None
 
     def _parse_enum(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         values = _by_unique(cells, str.lower)

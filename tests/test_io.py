@@ -91,6 +91,17 @@ def _replace(name: str, data: bytes) -> Change:
     return change
 
 
+def _add_column(name: str, column: str, value: str) -> Change:
+    """Add a column with ``value`` in every row."""
+
+    def change(root: Path) -> None:
+        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
+        frame[column] = value
+        frame.to_csv(root / name, index=False)
+
+    return change
+
+
 def _binary(name: str) -> Change:
     """A gzip-compressed CSV saved under the plain name, as happens with e-mailed files."""
 
@@ -175,6 +186,39 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
         _edit("patients.csv", 2, "modes", "walk;taxi"),
         "patients.csv:2:modes: unknown modes 'taxi' (expected: walk, bike, bus, car, flextrafik)",
     ),
+    (
+        "cpr_number_as_patient_id",
+        _edit("patients.csv", 3, "patient_id", "0101901234"),
+        "patients.csv:3:patient_id: looks like a CPR number; use the patient's pseudonym",
+    ),
+    (
+        "cpr_number_with_dash_as_patient_id",
+        _edit("patients.csv", 4, "patient_id", "010190-1234"),
+        "patients.csv:4:patient_id: looks like a CPR number; use the patient's pseudonym",
+    ),
+    *(
+        (
+            f"personal_column_{column}",
+            _add_column("patients.csv", column, "x"),
+            f"patients.csv:1:{column.lower()}: a name, CPR number or contact detail must "
+            "never be in this file",
+        )
+        for column in (
+            "name",
+            "Navn",
+            "fornavn",
+            "efternavn",
+            "cpr",
+            "cpr_nr",
+            "cprnr",
+            "address",
+            "adresse",
+            "phone",
+            "telefon",
+            "email",
+            "e-mail",
+        )
+    ),
     ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
     (
         "binary_file",
@@ -214,6 +258,28 @@ def test_bad_input_is_named_by_file_row_and_column(
     lines = problem_lines(caught.value)
     assert any(line.startswith(expected) for line in lines), lines
     assert expected in str(caught.value)
+
+
+def test_a_cpr_number_is_never_repeated_in_a_message(dataset_dir: Path) -> None:
+    """Pseudonyms only: a CPR-like patient_id given twice is named once per row, by
+    row and column only, never by its digits (not even as a duplicate id)."""
+    _edit("patients.csv", 2, "patient_id", "0101901234")(dataset_dir)
+    _edit("patients.csv", 3, "patient_id", "0101901234")(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (2, "patient_id"),
+        (3, "patient_id"),
+    ]
+    assert "0101901234" not in str(caught.value)
+
+
+def test_pseudonyms_with_digits_still_load(dataset_dir: Path) -> None:
+    """Pseudonyms of digits that are not CPR-shaped (P00001, 12345, 123456789) load."""
+    for row, pid in ((2, "12345"), (3, "123456789"), (4, "P0101901234")):
+        _edit("patients.csv", row, "patient_id", pid)(dataset_dir)
+    ds = load_dataset(dataset_dir)
+    assert list(ds.patients["patient_id"]) == ["12345", "123456789", "P0101901234"]
 
 
 def test_problems_in_several_files_are_listed_together(dataset_dir: Path) -> None:

@@ -225,6 +225,23 @@ def test_plan_makes_a_task_for_every_unplaced_or_escalated_patient(store: Store)
     assert "no session within 20 minutes" in tasks.set_index("patient_id").loc["P002", "note"]
 
 
+def test_plan_with_a_cpr_number_names_file_row_and_column(store: Store) -> None:
+    """Pseudonyms only: record_plan refuses every CPR-like patient_id as FILE:ROW:patient_id
+    (never repeating the number) and stores nothing."""
+    rows = _plan_rows()
+    rows.loc[1, "patient_id"] = "0101901234"
+    rows.loc[3, "patient_id"] = "010190-1234"
+    with pytest.raises(InputError) as caught:
+        record_plan(store, rows, source="/plans/PLAN.csv", today=START)
+    lines = [str(p) for p in caught.value.problems]
+    assert lines == [
+        "PLAN.csv:3:patient_id: looks like a CPR number; use the pseudonym",
+        "PLAN.csv:5:patient_id: looks like a CPR number; use the pseudonym",
+    ]
+    assert "1234" not in str(caught.value)
+    assert list_tasks(store).empty
+
+
 def test_booking_an_unplaced_patient_closes_the_task(store: Store) -> None:
     """When an unplaced patient is booked, their unplaced task is closed as booked."""
     record_plan(store, _plan_rows(), today=START)

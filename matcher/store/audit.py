@@ -17,37 +17,56 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
+from ..privacy import looks_like_cpr
 from .db import Store
 from .models import AuditEntry, utcnow
 
-__all__ = ["SYSTEM", "Actor", "audit_trail", "check_pseudonym", "record"]
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "audit_trail",
+    "check_pseudonym",
+    "pseudonym_problem",
+    "record",
+]
 
-# ten digits, optionally DDMMYY-XXXX: looks like a Danish CPR number
-_CPR = re.compile(r"^\s*\d{6}-?\d{4}\s*$")
 _PSEUDONYM = re.compile(r"^[\w.:\-]{1,64}$")
 
 
-def check_pseudonym(value: str, where: str) -> str:
+def pseudonym_problem(
+    value: str, where: str, row: int | None = None, column: str | None = None
+) -> Problem | None:
+    """Why ``value`` cannot be a pseudonym (a CPR number or free text), or ``None``.
+
+    The problem names ``where`` (an option or a file), ``row`` and ``column``,
+    never the value itself.
+    """
+    if looks_like_cpr(value):
+        return Problem(where, row, column, "looks like a CPR number; use the pseudonym")
+    if not _PSEUDONYM.match(value):
+        return Problem(
+            where,
+            row,
+            column,
+            "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-'",
+        )
+    return None
+
+
+def check_pseudonym(
+    value: str, where: str, row: int | None = None, column: str | None = None
+) -> str:
     """``value`` if it can be a pseudonym; never a CPR number or free text.
 
     Raises
     ------
     InputError
-        Naming ``where`` (the option or column it came from).
+        Naming ``where`` (the option or file it came from), and the ``row``
+        and ``column`` when given.
     """
-    if _CPR.match(value):
-        raise InputError([Problem(where, None, None, "looks like a CPR number; use the pseudonym")])
-    if not _PSEUDONYM.match(value):
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    None,
-                    None,
-                    "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-'",
-                )
-            ]
-        )
+    problem = pseudonym_problem(value, where, row, column)
+    if problem is not None:
+        raise InputError([problem])
     return value
 
 

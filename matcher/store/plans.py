@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import insert
 
 from ..errors import InputError, Problem
-from .audit import SYSTEM, Actor, check_pseudonym, record
+from .audit import SYSTEM, Actor, pseudonym_problem, record
 from .db import Store
 from .models import PlanRow, StoredPlan, utcnow
 from .tasks import rule_plan_follow_up
@@ -50,7 +50,8 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     Raises
     ------
     InputError
-        For a missing file, missing columns, or an unknown status, naming the row.
+        For a missing file, missing columns, an unknown status or a
+        ``patient_id`` that is not a pseudonym, naming the row.
     """
     csv_path = Path(path)
     name = csv_path.name
@@ -67,6 +68,7 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         Problem(name, int(i) + 2, "status", f"'{v}' is not placed, unplaced or escalated")
         for i, v in frame.loc[bad, "status"].items()
     ]
+    problems += _pseudonym_problems(frame, name)
     if problems:
         raise InputError(problems)
     summary_path = csv_path.with_suffix(".json")
@@ -79,6 +81,15 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
                 [Problem(summary_path.name, exc.lineno, None, f"not valid JSON: {exc.msg}")]
             ) from None
     return frame, summary
+
+
+def _pseudonym_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """``name:ROW:patient_id:`` for every patient_id that is not a pseudonym."""
+    found = (
+        pseudonym_problem(str(patient_id), name, row, "patient_id")
+        for row, patient_id in enumerate(frame["patient_id"], start=2)
+    )
+    return [p for p in found if p is not None]
 
 
 def _number(value: Any) -> float | None:
@@ -110,10 +121,17 @@ def record_plan(
     Only PLAN.csv columns are stored: pseudonym, status, offer, session,
     kind, start date, wait (days), travel (minutes), mode, fee (DKK per
     month), cost and reason.
+
+    Raises
+    ------
+    InputError
+        For a ``patient_id`` that is not a pseudonym (a CPR number, free
+        text), as ``PLAN.csv:ROW:patient_id:`` (the file named by ``source``).
     """
     today = today or date.today()
-    for patient_id in assignments["patient_id"]:
-        check_pseudonym(str(patient_id), "PLAN.csv patient_id")
+    problems = _pseudonym_problems(assignments, Path(source).name if source else "PLAN.csv")
+    if problems:
+        raise InputError(problems)
     counts = assignments["status"].value_counts()
     info = dict(summary or {})
     rows = []
