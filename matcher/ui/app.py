@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from .discharge import DischargeState
+from .errors import log_callback_errors
 from .i18n import LANGUAGE_NAMES, LANGUAGES, text
 from .launch import ENV_DATA, ENV_LANG, ENV_TILES
 from .municipality import MunicipalityState
@@ -93,9 +94,11 @@ class BrobyggerApp(w.VBox):
 
 
 def default_app() -> BrobyggerApp:
-    """The app configured from the environment set by ``brobygger app``."""
+    """The app configured from the environment set by ``brobygger app``; errors
+    in its callbacks are copied to the server's log (``errors.log_callback_errors``)."""
     from ..cli.common import default_data_dir
 
+    log_callback_errors()
     data = os.environ.get(ENV_DATA) or str(default_data_dir())
     return BrobyggerApp(
         data, lang=os.environ.get(ENV_LANG, "da"), tiles=os.environ.get(ENV_TILES, "")
