@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from store_support import run_cli_processes
 
@@ -21,7 +22,7 @@ from matcher.store.models import Base
     [
         ("sqlite:////srv/a.sqlite3", "sqlite:////srv/b.sqlite3", "sqlite:////srv/a.sqlite3"),
         (None, "sqlite:////srv/b.sqlite3", "sqlite:////srv/b.sqlite3"),
-        (None, "postgresql://care@db/brobygger", "postgresql://care@db/brobygger"),
+        (None, "postgresql://care@db/brobygger", "postgresql+psycopg2://care@db/brobygger"),
         ("/srv/c.sqlite3", None, "sqlite:////srv/c.sqlite3"),
         (None, None, "sqlite:////home/u/.local/share/brobygger/brobygger.sqlite3"),
     ],
@@ -51,6 +52,61 @@ def test_unsupported_database_is_bad_input(option: str, message: str) -> None:
     """Only SQLite and PostgreSQL URLs are accepted."""
     with pytest.raises(InputError, match=message):
         resolve_db_url(option)
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("postgresql://care@db/brobygger", "postgresql+psycopg2://care@db/brobygger"),
+        (
+            "postgresql://care:s%40cret@db:5433/brobygger?sslmode=require",
+            "postgresql+psycopg2://care:s%40cret@db:5433/brobygger?sslmode=require",
+        ),
+        ("postgresql+psycopg2://care@db/brobygger", "postgresql+psycopg2://care@db/brobygger"),
+        ("postgresql+psycopg://care@db/brobygger", "postgresql+psycopg://care@db/brobygger"),
+        ("sqlite:////srv/a.sqlite3", "sqlite:////srv/a.sqlite3"),
+    ],
+)
+def test_plain_postgresql_url_gets_the_installed_driver(option: str, expected: str) -> None:
+    """A driverless postgresql:// URL means psycopg2 (the postgres extra), the rest kept
+    as given; a URL naming its driver is left alone."""
+    resolved = resolve_db_url(option)
+    assert resolved == expected
+    assert make_url(resolved).get_dialect().driver == make_url(expected).get_dialect().driver
+
+
+def test_plain_postgresql_url_makes_a_psycopg2_engine() -> None:
+    """The documented --db postgresql://USER@HOST/DB builds an engine on psycopg2 (no server
+    needed: engines connect lazily)."""
+    engine = _make_engine(resolve_db_url("postgresql://care@db.invalid/brobygger"))
+    try:
+        assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg2")
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"patient_id,lat,lon\nP1,55.4,10.4\n", b"\x00\x01\x02 not sqlite at all" * 40],
+)
+def test_a_file_that_is_not_a_database_is_bad_input(tmp_path: Path, content: bytes) -> None:
+    """--db naming a file that is not an SQLite database is an InputError naming the file,
+    and the file is left exactly as it was."""
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        open_store(str(path))
+    (problem,) = caught.value.problems
+    assert problem.file == str(path)
+    assert "is not a Brobygger database" in problem.message
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_folder_as_database_is_bad_input(tmp_path: Path) -> None:
+    """--db naming a folder is an InputError, not a crash."""
+    with pytest.raises(InputError, match="is a folder"):
+        open_store(str(tmp_path))
 
 
 def test_missing_folder_is_bad_input(tmp_path: Path) -> None:

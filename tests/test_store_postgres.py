@@ -42,7 +42,7 @@ from matcher.store import (
     migrate,
     open_store,
 )
-from matcher.store.db import _make_engine, current_revision, head_revision
+from matcher.store.db import _make_engine, current_revision, head_revision, with_driver
 
 pytestmark = pytest.mark.slow
 _NAMES = itertools.count(1)
@@ -107,7 +107,8 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
         pytest.skip(f"PostgreSQL did not start: {started.stderr.strip()[-300:]} {log}")
     try:
-        yield f"postgresql+psycopg2://brobygger@/postgres?host={root}&port={port}"
+        # the plain form the README documents (no driver named)
+        yield f"postgresql://brobygger@/postgres?host={root}&port={port}"
     finally:
         _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user)
         shutil.rmtree(root, ignore_errors=True)
@@ -117,7 +118,7 @@ def postgres_server() -> Iterator[str]:
 def pg_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty database on the server, dropped after the test."""
     name = f"brobygger_test_{os.getpid()}_{next(_NAMES)}"
-    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(with_driver(postgres_server), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
@@ -130,10 +131,12 @@ def pg_url(postgres_server: str) -> Iterator[str]:
 
 
 def test_booking_rules_on_postgres(tmp_path: Path, pg_url: str) -> None:
-    """Booking, full sessions, double booking and cancelling behave as on SQLite."""
+    """Booking, full sessions, double booking and cancelling behave as on SQLite, through
+    the plain postgresql:// URL the README documents (driver psycopg2)."""
+    assert pg_url.startswith("postgresql://")
     folder = dataset_dir(tmp_path / "data", capacity=2, patients=4)
     with open_store(pg_url) as store:
-        assert store.dialect == "postgresql"
+        assert (store.dialect, store.engine.dialect.driver) == ("postgresql", "psycopg2")
         first, report = book_from_dataset(store, load_dataset(folder), "P001", "S1")
         assert report.changed and first.start_date == date(2027, 1, 4)
         with pytest.raises(InputError, match="already booked for offer O1"):

@@ -5,7 +5,8 @@ variable ``BROBYGGER_DB``, then an SQLite file ``brobygger.sqlite3`` in the
 user's data directory (``platformdirs.user_data_dir("brobygger")``). A value
 without ``://`` is a path to an SQLite file. PostgreSQL works with the same
 code: ``--db postgresql://user@host/brobygger`` (driver psycopg2; install the
-``postgres`` extra).
+``postgres`` extra). A ``postgresql://`` URL without a driver means psycopg2
+here (SQLAlchemy 2.1 on its own would pick psycopg 3, which is not installed).
 
 Every open runs the Alembic migrations up to the newest revision: an older
 database is migrated in place, never recreated. On SQLite, writing
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
@@ -40,6 +41,7 @@ __all__ = [
     "migrate",
     "open_store",
     "resolve_db_url",
+    "with_driver",
 ]
 
 #: Environment variable naming the database when ``--db`` is not given.
@@ -48,6 +50,8 @@ ENV_VAR = "BROBYGGER_DB"
 BUSY_TIMEOUT_S = 60.0
 #: Databases Brobygger supports.
 DIALECTS = ("sqlite", "postgresql")
+#: The driver a ``postgresql://`` URL without one gets (the ``postgres`` extra).
+POSTGRES_DRIVER = "psycopg2"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # any fixed number: the PostgreSQL advisory lock held while migrating
 _MIGRATION_LOCK = 7_305_201
@@ -67,7 +71,8 @@ def resolve_db_url(option: str | None = None) -> str:
     ----------
     option
         The ``--db`` value: a SQLAlchemy URL (``sqlite:///path``,
-        ``postgresql://user@host/db``) or a path to an SQLite file.
+        ``postgresql://user@host/db``) or a path to an SQLite file. A
+        ``postgresql://`` URL without a driver gets ``postgresql+psycopg2://``.
 
     Raises
     ------
@@ -93,7 +98,16 @@ def resolve_db_url(option: str | None = None) -> str:
                 )
             ]
         )
-    return chosen
+    return with_driver(chosen)
+
+
+def with_driver(url: str) -> str:
+    """``url`` with ``postgresql+psycopg2://`` for a driverless ``postgresql://``
+    (the rest of the URL, password included, is kept exactly as given)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.strip().lower() == "postgresql":
+        return f"postgresql+{POSTGRES_DRIVER}://{rest}"
+    return url
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -104,6 +118,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _make_engine(url: str) -> Engine:
+    url = with_driver(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # parameters never appear in logs or error messages (pseudonyms only, but still)
@@ -214,7 +229,8 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     Raises
     ------
     InputError
-        When the URL is unusable or the folder of an SQLite file is missing.
+        When the URL is unusable, the folder of an SQLite file is missing, or
+        the file is not an SQLite database (a text file, say).
     """
     resolved = resolve_db_url(url)
     path = _sqlite_file(resolved)
@@ -223,11 +239,37 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
             raise InputError([Problem(str(path.parent), None, None, "folder does not exist")])
+        if path.is_dir():
+            raise InputError(
+                [Problem(str(path), None, None, "is a folder, not a Brobygger database file")]
+            )
     engine = _make_engine(resolved)
     store = Store(resolved, engine)
-    if upgrade and current_revision(engine) != head_revision():
-        migrate(engine)
+    try:
+        if upgrade and current_revision(engine) != head_revision():
+            migrate(engine)
+    except DatabaseError as exc:
+        engine.dispose()
+        if path is not None and _not_sqlite(exc):
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "is not a Brobygger database (not an SQLite file); "
+                        "give another --db, or a new file name to start one",
+                    )
+                ]
+            ) from None
+        raise
     return store
+
+
+def _not_sqlite(exc: DatabaseError) -> bool:
+    """True for SQLite's "file is not a database" (also: "file is encrypted")."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "not a database" in text or "encrypted" in text
 
 
 def database_exists(url: str) -> bool:
