@@ -188,10 +188,15 @@ def handout_context(
     session_id: str,
     *,
     lang: str = "da",
+    held: bool = False,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain values."""
+    """Everything the template shows, as plain values.
+
+    ``held``: the patient already holds a booking for the session, so it may
+    have no free place left; otherwise a full session is refused.
+    """
     words = wording(lang)
-    option = recommender.option(patient, session_id, lang=lang).iloc[0]
+    option = recommender.option(patient, session_id, lang=lang, need_place=not held).iloc[0]
     row = recommender.patient_row(patient).iloc[0]
     offers = recommender.dataset.offers
     offer = offers.loc[offers["offer_id"] == option["offer_id"]].iloc[0]
@@ -274,19 +279,22 @@ def handout_html(
     lang: str = "da",
     weights: Weights | None = None,
     today: date | str | np.datetime64 | None = None,
+    held: bool = False,
 ) -> str:
     """The hand-out for ``patient`` and ``session_id`` as one HTML page (A4, print-ready).
 
     ``dataset`` may also be a ``Recommender`` already built for it (then
-    ``weights`` and ``today`` are its own). Raises ``InputError`` for an
-    unknown patient or session, or a session that does not fit the patient.
+    ``weights`` and ``today`` are its own, and its ``booked`` places count).
+    Raises ``InputError`` for an unknown patient or session, a session that
+    does not fit the patient, or a session without a free place, unless
+    ``held`` (the patient already holds a booking for it).
     """
     recommender = (
         dataset
         if isinstance(dataset, Recommender)
         else Recommender(dataset, weights=weights, today=today)
     )
-    context = handout_context(recommender, patient, session_id, lang=lang)
+    context = handout_context(recommender, patient, session_id, lang=lang, held=held)
     return _environment().get_template(TEMPLATE).render(**context)
 
 
@@ -299,11 +307,14 @@ def write_handout(
     lang: str = "da",
     weights: Weights | None = None,
     today: date | str | np.datetime64 | None = None,
+    held: bool = False,
 ) -> Path:
-    """Write the hand-out to ``out`` (HTML), whole or not at all."""
+    """Write the hand-out to ``out`` (HTML), whole or not at all (see ``handout_html``)."""
     from .export import write_text
 
-    html = handout_html(dataset, patient, session_id, lang=lang, weights=weights, today=today)
+    html = handout_html(
+        dataset, patient, session_id, lang=lang, weights=weights, today=today, held=held
+    )
     path = Path(out)
     write_text(path, html)
     return path

@@ -268,21 +268,28 @@ class Recommender:
         return frame
 
     def option(
-        self, patient: str | Mapping[str, Any], session_id: str, *, lang: str = "da"
+        self,
+        patient: str | Mapping[str, Any],
+        session_id: str,
+        *,
+        lang: str = "da",
+        need_place: bool = False,
     ) -> pd.DataFrame:
         """One session for one patient, as a one-row recommendation.
 
         Raises ``InputError`` when the session does not fit the patient by
-        a rule other than free places (a place may just have been booked).
+        a rule other than free places (a place may just have been booked),
+        naming each broken rule; with ``need_place``, also when the session
+        has no free place left (counting ``booked``).
         """
         s = self.session_index(session_id)
         found = self.evaluate(patient, explain=True)
         fails = found.evaluation.fails
         assert fails is not None
         broken = [RULES[r] for r in np.flatnonzero(fails[:, 0, s]) if RULES[r] != "capacity"]
+        words = wording(lang)
         if broken:
-            words = wording(lang)
-            text = "; ".join(words(f"rule_{r}") for r in broken)
+            text = "; ".join(f"{r} ({words(f'rule_{r}')})" for r in broken)
             raise InputError(
                 [
                     Problem(
@@ -293,7 +300,20 @@ class Recommender:
                     )
                 ]
             )
-        return self.frame(found, np.array([s]), wording(lang))
+        if need_place and int(found.model.s_capacity[s]) <= 0:
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "capacity",
+                        f"session '{session_id}' is full: every place is booked by others, "
+                        f"so there is none for patient '{found.patient_id}'; choose another "
+                        "session",
+                    )
+                ]
+            )
+        return self.frame(found, np.array([s]), words)
 
     def frame(self, found: Evaluated, sessions: np.ndarray, words: Wording) -> pd.DataFrame:
         """Options at these session positions, in this order, as ``OPTION_COLUMNS``."""

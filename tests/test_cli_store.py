@@ -95,15 +95,115 @@ def test_cancel_then_book_again(folder: Path, db: str) -> None:
         (["--date", "2027-01-04", "--present"], 0, "recorded booking 1 on 2027-01-04: present"),
         (["--date", "2027-01-04"], 2, "say whether they came"),
         (["--date", "4. januar", "--absent"], 2, "is not a date"),
-        (["--date", "2026-12-28", "--absent"], 2, "before booking 1 starts"),
+        (
+            ["--date", "2026-12-28", "--absent"],
+            2,
+            "--date:-:start_date: 2026-12-28 is before booking 1 starts (2027-01-04)",
+        ),
+        (
+            ["--date", "2027-01-05", "--present"],
+            2,
+            "--date:-:weekday: 2027-01-05 is a Tuesday, but session S1 of booking 1 meets "
+            "on Mondays",
+        ),
+        (["--date", "2027-01-11", "--absent"], 0, "recorded booking 1 on 2027-01-11: absent"),
     ],
 )
 def test_attend(folder: Path, db: str, args: list[str], status: int, says: str) -> None:
-    """attend records presence or absence, and refuses a missing flag or a bad date."""
+    """attend records presence or absence on a session date, and refuses a missing flag, a
+    bad date, a date before the start or on another weekday than the session's."""
     _book(folder, db, "P001")
     code, output = run("attend", "--booking", "1", *args, "--db", db)
     assert code == status, output
     assert says in output
+    with open_store(db) as store, store.read() as session:
+        from matcher.store.models import Attendance
+
+        assert len(session.scalars(select(Attendance)).all()) == (status == 0)
+
+
+def test_attend_on_a_day_the_session_moved_to(folder: Path, db: str) -> None:
+    """After an import moves a booked session to another weekday, attendance on the new
+    weekday is accepted, as on the old one; any other weekday is still refused."""
+    from builders import session
+
+    _book(folder, db, "P001")
+    dataset_dir(
+        folder,
+        sessions=[
+            session(session_id="S1", offer_id="O1", weekday="wed", capacity=2),
+            session(session_id="S3", offer_id="O2", weekday="thu"),
+        ],
+        patients=4,
+        private=True,
+    )
+    assert run("import", folder, "--db", db)[0] == 0
+    for day, status in (("2027-01-11", 0), ("2027-01-13", 0), ("2027-01-14", 2)):
+        code, output = run("attend", "--booking", "1", "--date", day, "--present", "--db", db)
+        assert code == status, (day, output)
+    assert "meets on Mondays or Wednesdays" in output
+
+
+def _rules_folder(root: Path) -> Path:
+    """S1 (low intensity) and S3 (high intensity) with one place each; P001 manages low
+    intensity only, P002 anything."""
+    from builders import offer, patient, session, write
+
+    dataset_dir(root, capacity=1, patients=2)
+    write(root, "offers.csv", [offer(offer_id="O1"), offer(offer_id="O2", intensity="high")])
+    write(
+        root,
+        "sessions.csv",
+        [
+            session(session_id="S1", offer_id="O1", capacity=1),
+            session(session_id="S3", offer_id="O2", weekday="thu", capacity=1),
+        ],
+    )
+    write(
+        root,
+        "patients.csv",
+        [patient(patient_id="P001", intensity_max="low"), patient(patient_id="P002")],
+    )
+    return root
+
+
+def test_book_refuses_a_session_that_breaks_a_rule(tmp_path: Path, db: str) -> None:
+    """Rules of a match: book refuses (exit 2, the rule named, no database written) a session
+    whose intensity exceeds the patient's intensity_max, though it has a free place."""
+    folder = _rules_folder(tmp_path / "data")
+    code, output = _book(folder, db, "P001", "S3")
+    assert code == 2, output
+    assert "session 'S3' does not fit patient 'P001': intensity" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "db.sqlite3").exists()
+    assert _book(folder, db, "P002", "S3")[0] == 0  # the same session fits another patient
+
+
+def test_book_checks_the_rules_but_leaves_free_places_to_the_store(tmp_path: Path, db: str) -> None:
+    """Capacity: a full session that fits the patient is still refused by the store (exit 3),
+    not as a broken rule."""
+    folder = _rules_folder(tmp_path / "data")
+    assert _book(folder, db, "P002", "S1")[0] == 0
+    code, output = _book(folder, db, "P001", "S1")
+    assert code == 3, output
+    assert "full" in output and "does not fit" not in output
+
+
+def test_a_database_that_is_not_one_is_bad_input(folder: Path, tmp_path: Path) -> None:
+    """--db naming a text file: exit 2 with the file named as not a Brobygger database,
+    and the file is not changed."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n", encoding="utf-8")
+    for args in (
+        ["book", folder, "--patient", "P001", "--session", "S1"],
+        ["tasks"],
+        ["cancel", "--booking", "1"],
+    ):
+        code, output = run(*args, "--db", notes)
+        assert code == 2, output
+        assert f"{notes}:-:-: is not a Brobygger database" in output.replace("\n", "")
+        assert "DatabaseError" not in output
+    assert notes.read_text(encoding="utf-8") == "not a database\n"
 
 
 def test_two_absences_make_a_call_task(folder: Path, db: str) -> None:
@@ -178,6 +278,21 @@ def test_tasks_from_a_file_that_is_not_a_plan(db: str, tmp_path: Path) -> None:
     code, output = run("tasks", "--from-plan", plan, "--db", db)
     assert code == 2
     assert "PLAN.csv:3:status: 'lost' is not placed, unplaced or escalated" in output
+
+
+def test_tasks_from_a_plan_with_a_cpr_number(db: str, tmp_path: Path) -> None:
+    """Pseudonyms only: a CPR-like patient_id in PLAN.csv is refused as PLAN.csv:ROW:patient_id,
+    without repeating the number, and nothing is stored."""
+    plan = tmp_path / "PLAN.csv"
+    plan.write_text(
+        "patient_id,status,reason\nP001,placed,\n010190-1234,unplaced,none fits\n",
+        encoding="utf-8",
+    )
+    code, output = run("tasks", "--from-plan", plan, "--db", db)
+    assert code == 2, output
+    assert "PLAN.csv:3:patient_id: looks like a CPR number" in output
+    assert "1234" not in output
+    assert not (tmp_path / "db.sqlite3").exists()
 
 
 def test_import_reports_shrinking_sessions(folder: Path, db: str) -> None:

@@ -274,3 +274,66 @@ def test_same_walk_club_near_and_far(tmp_path: Path) -> None:
     """Directions: the compass word follows the venue (west of home reads 'vest')."""
     ds = build([offer(lon=LON - 0.02)], [session()], [patient(modes="bike")], tmp_path)
     assert "km mod vest fra dit hjem" in text_of(handout_html(ds, "P1", "S1"))
+
+
+# -- no invitation to a full session -------------------------------------------
+@pytest.fixture
+def one_place(tmp_path: Path) -> Any:
+    """The walking club with a single place, and two patients for whom it fits."""
+    return build(
+        [WALK],
+        [session(first_date="2027-01-13", weekday="wed", capacity=1)],
+        [patient(modes="bike"), patient(patient_id="P2", modes="bike")],
+        tmp_path / "data",
+    )
+
+
+def _cli(*args: str | Path) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_cli_handout_refuses_a_session_another_patient_fills(
+    one_place: Any, tmp_path: Path
+) -> None:
+    """Capacity: no hand-out (exit 2, 'is full', no file) when another patient holds the
+    session's only place in --db; the patient who holds it gets theirs."""
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    booked = _cli("book", one_place.source, "--patient", "P2", "--session", "S1", "--db", db)
+    assert booked.exit_code == 0, booked.output
+    out = tmp_path / "invite.html"
+    refused = _cli(
+        "handout", one_place.source, "--patient", "P1", "--session", "S1", "--out", out, "--db", db
+    )
+    assert refused.exit_code == 2, refused.output
+    assert "sessions.csv:-:capacity: session 'S1' is full" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert not out.exists()
+    held = _cli(
+        "handout", one_place.source, "--patient", "P2", "--session", "S1", "--out", out, "--db", db
+    )
+    assert held.exit_code == 0, held.output
+    assert "Gåklub Centrum" in out.read_text(encoding="utf-8")
+
+
+def test_cli_handout_after_the_place_is_freed(one_place: Any, tmp_path: Path) -> None:
+    """Capacity: once the other patient's booking is cancelled, the place is free and the
+    hand-out is written."""
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    _cli("book", one_place.source, "--patient", "P2", "--session", "S1", "--db", db)
+    assert _cli("cancel", "--booking", "1", "--db", db).exit_code == 0
+    out = tmp_path / "invite.html"
+    result = _cli(
+        "handout", one_place.source, "--patient", "P1", "--session", "S1", "--out", out, "--db", db
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+def test_handout_of_a_session_without_places(one_place: Any) -> None:
+    """Capacity: handout_html refuses a session whose places are all booked, unless the
+    patient holds one of them (held=True)."""
+    full = Recommender(one_place, booked={"S1": 1})
+    with pytest.raises(InputError, match="session 'S1' is full"):
+        handout_html(full, "P1", "S1")
+    assert "Gåklub Centrum" in handout_html(full, "P1", "S1", held=True)
+    assert "Gåklub Centrum" in handout_html(Recommender(one_place), "P1", "S1")

@@ -162,6 +162,35 @@ def test_escalated_patient_is_not_booked(tmp_path: Path) -> None:
         book_from_dataset(store, load_dataset(folder), "P001", "S1")
 
 
+@pytest.mark.parametrize(
+    ("changes", "rules"),
+    [
+        ({"intensity_max": "low"}, ["intensity"]),
+        ({"languages": "en"}, ["language"]),
+        ({"budget_dkk_month": 0, "available": "tue 08:00-12:00"}, ["fee", "time"]),
+    ],
+)
+def test_a_pair_that_breaks_a_rule_is_not_booked(
+    tmp_path: Path, changes: dict[str, object], rules: list[str]
+) -> None:
+    """Rules of a match: book_from_dataset refuses a session that breaks any rule but free
+    places, naming every broken rule, and books nothing."""
+    from builders import offer, patient, session, write
+
+    folder = dataset_dir(tmp_path / "data")
+    write(folder, "offers.csv", [offer(offer_id="O1", intensity="high", fee_dkk_month=200)])
+    write(folder, "sessions.csv", [session(session_id="S1", capacity=3)])
+    write(folder, "patients.csv", [patient(patient_id="P001", **changes)])
+    with open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}") as store:
+        with pytest.raises(InputError) as caught:
+            book_from_dataset(store, load_dataset(folder), "P001", "S1")
+        (problem,) = caught.value.problems
+        assert problem.message.startswith("session 'S1' does not fit patient 'P001': ")
+        named = [part.split(" (")[0] for part in problem.message.split(": ", 1)[1].split("; ")]
+        assert named == rules
+        assert active_bookings(store).empty
+
+
 def test_apply_bookings_reduces_capacity(store: Store, folder: Path) -> None:
     """Plans see each session's capacity minus its active bookings, never below zero."""
     for pid in ("P001", "P002"):

@@ -137,11 +137,15 @@ def handout(
     today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
     db: DbOption = None,
 ) -> None:
-    """A one-page printable hand-out for the first visit (what, where, when, bring, price, call)."""
+    """A one-page printable hand-out for the first visit (what, where, when, bring, price, call).
+
+    Refused (exit 2) when the session has no free place left, counting the
+    bookings in --db, unless the patient holds one of them.
+    """
     from ..handout import write_handout
     from ..io import load_dataset
     from ..recommend import Recommender
-    from ..store import booked_counts
+    from ..store import booked_counts, holds_booking
     from ..weights import Weights
     from ..wording import wording
 
@@ -158,5 +162,7 @@ def handout(
     if problems:
         raise InputError(problems)
     recommender = Recommender(dataset, weights=chosen, today=day, booked=booked_counts(db, dataset))
-    path = write_handout(recommender, patient, session, out_path, lang=lang)
+    # a full session is refused, unless the place it is full with is this patient's own
+    held = holds_booking(db, patient, session)
+    path = write_handout(recommender, patient, session, out_path, lang=lang, held=held)
     out.print(f"wrote {path}")

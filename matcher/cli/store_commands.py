@@ -112,12 +112,13 @@ def book(
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
 ) -> None:
-    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input)."""
+    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule)."""
     from ..io import load_dataset
-    from ..store import SessionFull, book_from_dataset, open_store
+    from ..store import SessionFull, book_from_dataset, check_booking, open_store
 
     who = _actor(actor, role)
     dataset = load_dataset(directory)
+    check_booking(dataset, patient, session)  # a pair that breaks a rule writes nothing
     with open_store(db) as store:
         try:
             booking, report = book_from_dataset(store, dataset, patient, session, actor=who)

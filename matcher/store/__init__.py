@@ -29,7 +29,9 @@ from .bookings import (
     book_from_dataset,
     booked_counts,
     cancel,
+    check_booking,
     first_start,
+    holds_booking,
 )
 from .db import ENV_VAR, Store, default_db_url, migrate, open_store, resolve_db_url
 from .importer import Conflict, ImportReport, current_import, import_catalogue
@@ -57,6 +59,7 @@ __all__ = [
     "book_from_dataset",
     "booked_counts",
     "cancel",
+    "check_booking",
     "check_pseudonym",
     "complete_task",
     "current_import",
@@ -64,6 +67,7 @@ __all__ = [
     "export_tasks",
     "first_start",
     "holding_by_kind",
+    "holds_booking",
     "import_catalogue",
     "list_tasks",
     "migrate",

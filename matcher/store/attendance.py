@@ -19,10 +19,19 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from ..domain import WEEKDAYS
 from ..errors import InputError, Problem
 from .audit import SYSTEM, Actor, record
 from .db import Store
-from .models import Attendance, Booking, CatalogueOffer, Outcome, utcnow
+from .models import (
+    Attendance,
+    Booking,
+    CatalogueOffer,
+    CatalogueSession,
+    CatalogueState,
+    Outcome,
+    utcnow,
+)
 from .tasks import DEFAULT_RULES, TaskRules, rule_call_after_missed
 
 __all__ = ["MIN_COUNT", "Recorded", "holding_by_kind", "outcomes", "record_attendance"]
@@ -54,6 +63,55 @@ def _booking_for_update(session: Session, booking_id: int) -> Booking:
     return booking
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _meeting_days(session: Session, booking: Booking) -> set[int]:
+    """The weekdays (0 = Monday) the booked session meets on: its weekday in
+    the catalogue it was booked from and in the current one (a session may
+    have moved since), else the weekday of the booking's start date."""
+    imports = {booking.import_id}
+    state = session.get(CatalogueState, 1)
+    if state is not None:
+        imports.add(state.import_id)
+    imports.discard(None)
+    days = session.scalars(
+        select(CatalogueSession.weekday).where(
+            CatalogueSession.session_id == booking.session_id,
+            CatalogueSession.import_id.in_(imports),
+        )
+    )
+    found = {WEEKDAYS.index(d) for d in days if d in WEEKDAYS}
+    return found or {booking.start_date.weekday()}
+
+
+def _date_problems(session: Session, booking: Booking, day: date) -> list[Problem]:
+    """Why ``day`` cannot be a session date of ``booking`` (empty: it can)."""
+    problems = []
+    if day < booking.start_date:
+        problems.append(
+            Problem(
+                "--date",
+                None,
+                "start_date",
+                f"{day} is before booking {booking.id} starts ({booking.start_date})",
+            )
+        )
+    meets = _meeting_days(session, booking)
+    if day.weekday() not in meets:
+        on = " or ".join(f"{_DAY_NAMES[d]}s" for d in sorted(meets))
+        problems.append(
+            Problem(
+                "--date",
+                None,
+                "weekday",
+                f"{day} is a {_DAY_NAMES[day.weekday()]}, but session {booking.session_id} "
+                f"of booking {booking.id} meets on {on}",
+            )
+        )
+    return problems
+
+
 def record_attendance(
     store: Store,
     booking_id: int,
@@ -68,7 +126,9 @@ def record_attendance(
     Raises
     ------
     InputError
-        For an unknown or cancelled booking, or a date before its start.
+        For an unknown or cancelled booking, or a date that is before its
+        start or not on the weekday of its session (naming ``start_date`` or
+        ``weekday``).
     """
     with store.write() as session:
         booking = _booking_for_update(session, booking_id)
@@ -76,17 +136,9 @@ def record_attendance(
             raise InputError(
                 [Problem("--booking", None, None, f"booking {booking_id} is {booking.status}")]
             )
-        if day < booking.start_date:
-            raise InputError(
-                [
-                    Problem(
-                        "--date",
-                        None,
-                        None,
-                        f"{day} is before booking {booking_id} starts ({booking.start_date})",
-                    )
-                ]
-            )
+        problems = _date_problems(session, booking, day)
+        if problems:
+            raise InputError(problems)
         found = session.scalar(
             select(Attendance).where(Attendance.booking_id == booking_id, Attendance.date == day)
         )

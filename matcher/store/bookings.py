@@ -52,7 +52,9 @@ __all__ = [
     "book_from_dataset",
     "booked_counts",
     "cancel",
+    "check_booking",
     "first_start",
+    "holds_booking",
 ]
 
 log = logging.getLogger(__name__)
@@ -249,21 +251,45 @@ def book_from_dataset(
     *,
     actor: Actor = SYSTEM,
     rules: TaskRules = DEFAULT_RULES,
+    lang: str = "en",
 ) -> tuple[BookingInfo, ImportReport]:
     """Book ``patient_id`` of ``dataset`` into ``session_id``, importing the
     dataset's catalogue first when it differs from the stored one.
 
-    The start date is the first occurrence of the session's weekday on or
-    after both its ``first_date`` and the patient's ``discharge_date``.
+    The pair is checked by ``check_booking`` first (every rule of a match but
+    free places, which the store counts atomically when it books).
 
     Raises
     ------
     InputError
-        For a patient or session not in the dataset, or a patient marked
-        ``escalate`` (a person must act first).
+        As ``check_booking``: nothing is written.
     SessionFull
         When every place is taken.
     """
+    start = check_booking(dataset, patient_id, session_id, lang=lang)
+    report = import_catalogue(store, dataset, actor=actor)
+    return book(store, patient_id, session_id, start, actor=actor, rules=rules), report
+
+
+def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: str = "en") -> date:
+    """The start date of booking ``patient_id`` of ``dataset`` into
+    ``session_id``, once the pair is known to obey every rule of a match
+    except free places (``matcher.recommend.Recommender.option``).
+
+    The start date is the first occurrence of the session's weekday on or
+    after both its ``first_date`` and the patient's ``discharge_date``.
+    ``lang`` (``en`` or ``da``) is the language of the broken rules' words.
+
+    Raises
+    ------
+    InputError
+        For a patient id that is not a pseudonym, a patient or session not in
+        the dataset, a patient marked ``escalate`` (a person must act first),
+        or a session that breaks a rule of a match for the patient (each
+        broken rule named, e.g. ``intensity``).
+    """
+    from ..recommend import Recommender
+
     check_pseudonym(patient_id, "--patient")
     patients = dataset.patients
     at = patients.index[patients["patient_id"] == patient_id]
@@ -293,14 +319,15 @@ def book_from_dataset(
                 )
             ]
         )
+    # only this patient: whether a pair fits never depends on the other patients
+    alone = dataset.replace(patients=patients.iloc[[row]])
+    Recommender(alone).option(patient_id, session_id, lang=lang)
     ses = sessions.loc[where[0]]
-    start = first_start(
+    return first_start(
         pd.Timestamp(ses["first_date"]).date(),
         pd.Timestamp(patient["discharge_date"]).date(),
         int(ses["day"]),
     )
-    report = import_catalogue(store, dataset, actor=actor)
-    return book(store, patient_id, session_id, start, actor=actor, rules=rules), report
 
 
 def active_bookings(store: Store) -> pd.DataFrame:
@@ -347,6 +374,26 @@ def booked_counts(url: str | None = None, dataset: Dataset | None = None) -> dic
         known = set(dataset.sessions["session_id"])
         counts = {sid: n for sid, n in counts.items() if sid in known}
     return counts
+
+
+def holds_booking(url: str | None, patient_id: str, session_id: str) -> bool:
+    """True when ``patient_id`` holds an active booking for ``session_id`` in
+    the database at ``url`` (resolved as in ``booked_counts``; a database file
+    that does not exist yet holds none and is not created)."""
+    resolved = resolve_db_url(url)
+    if not database_exists(resolved):
+        return False
+    with open_store(resolved) as store, store.read() as session:
+        found = session.scalar(
+            select(Booking.id)
+            .where(
+                Booking.patient_id == patient_id,
+                Booking.session_id == session_id,
+                Booking.status == "active",
+            )
+            .limit(1)
+        )
+    return found is not None
 
 
 def apply_bookings(dataset: Dataset, url: str | None = None) -> Dataset:
