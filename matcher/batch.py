@@ -24,7 +24,16 @@ from .domain import MODES, WEEKDAYS
 from .errors import InputError, Problem
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .io import Dataset
-from .optimize import Arcs, Scaling, SideConstraint, Solution, greedy, solve_cpsat, solve_flow
+from .optimize import (
+    Arcs,
+    Scaling,
+    SideConstraint,
+    Solution,
+    arc_mask,
+    greedy,
+    solve_cpsat,
+    solve_flow,
+)
 from .result import PLAN_COLUMNS, Baseline, Plan
 from .sideplan import solve_side
 from .weights import Weights
@@ -168,40 +177,47 @@ def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
 
 
 def _staff_limits(
-    dataset: Dataset, model: MatchModel, arcs: Arcs, travel: np.ndarray
+    dataset: Dataset, model: MatchModel, sessions: np.ndarray, travel: np.ndarray
 ) -> list[SideConstraint]:
-    """Staff minutes per home-visit service and weekday, from staff.csv.
+    """Staff minutes per home-visit service and weekday, from staff.csv, over the
+    pairs whose sessions are ``sessions``.
 
     A visit uses ``home_visit_min`` at the home plus the drive there and back
-    (``travel``: one-way minutes per arc).
+    (``travel``: one-way minutes per pair).
     """
     staff = dataset.staff
-    if staff is None or len(staff) == 0 or len(arcs) == 0:
+    if staff is None or len(staff) == 0 or len(sessions) == 0:
         return []
     minutes = (
         (staff["shift_end_min"] - staff["shift_start_min"])
         .groupby([staff["offer_id"], staff["weekday"]])
         .sum()
     )
-    offer = model.s_offer[arcs.session]
-    is_home = model.o_kind[offer] == HOME_VISIT
-    day = model.s_day[arcs.session]
-    use = model.weights.home_visit_min + 2 * np.ceil(travel).astype(np.int64)
+    home = np.flatnonzero(model.o_kind[model.s_offer[sessions]] == HOME_VISIT)
+    session = sessions[home]
+    # one key per (offer, weekday), and the home-visit arcs grouped by it
+    key = model.s_offer[session] * len(WEEKDAYS) + model.s_day[session]
+    order = np.argsort(key, kind="stable")
+    home, key = home[order], key[order]
+    use = model.weights.home_visit_min + 2 * np.ceil(travel[home]).astype(np.int64)
     position = {offer_id: i for i, offer_id in enumerate(model.offer_ids)}
     constraints = []
     for (offer_id, weekday), limit in minutes.items():
         o = position.get(offer_id)
         if o is None:
             continue
-        mine = np.flatnonzero(is_home & (offer == o) & (day == WEEKDAYS.index(weekday)))
-        if len(mine):
-            constraints.append(SideConstraint(f"{offer_id} {weekday}", mine, use[mine], int(limit)))
+        k = o * len(WEEKDAYS) + WEEKDAYS.index(weekday)
+        a, b = np.searchsorted(key, [k, k + 1])
+        if b > a:
+            constraints.append(
+                SideConstraint(f"{offer_id} {weekday}", home[a:b], use[a:b], int(limit))
+            )
     return constraints
 
 
-def _broken(constraints: list[SideConstraint], arc_of: np.ndarray) -> list[str]:
-    chosen = arc_of[arc_of >= 0]
-    return [c.name for c in constraints if int(c.use[np.isin(c.arcs, chosen)].sum()) > c.limit]
+def _broken(constraints: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) -> list[str]:
+    chosen = arc_mask(arc_of, n_arcs)
+    return [c.name for c in constraints if c.used(chosen) > c.limit]
 
 
 def _assignments(
@@ -338,16 +354,16 @@ def plan(
         price=_pricer(store, chosen),
     )
     position = np.concatenate(chosen)  # store position of every arc
+    flow = solution
     notes = list(solution.notes)
     if solver != "flow":
-        side = _staff_limits(dataset, model, arcs, store.travel[position])
-        broken = _broken(side, solution.arc)
+        side = _staff_limits(dataset, model, arcs.session, store.travel[position])
+        broken = _broken(side, solution.arc, len(arcs))
         if broken:
             notes.append("staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5]))
         if progress and (broken or solver == "cpsat"):
             progress("CP-SAT", 0.0)
         if solver == "cpsat":
-            flow_objective = solution.objective
             solution = solve_cpsat(
                 model.n_patients,
                 model.s_capacity,
@@ -360,7 +376,7 @@ def plan(
                 workers=workers,
                 seed=seed,
             )
-            solution.bound = max(solution.bound, flow_objective)
+            solution.bound = max(solution.bound, flow.objective)
         elif broken:
             solution = solve_side(
                 model.n_patients,
@@ -376,10 +392,10 @@ def plan(
                 complete=len(arcs) == len(store),
             )
             notes += solution.notes
-    if progress:
-        progress("writing", 1.0)
     pair = np.full(model.n_patients, -1, np.int64)
     pair[solution.arc >= 0] = position[solution.arc[solution.arc >= 0]]
+    if progress:
+        progress("writing", 1.0)
     assignments = _assignments(dataset, model, store, pair)
     base = _baseline(model, store, reward_points) if baseline and model.n_patients else None
     placed = assignments["status"].to_numpy() == "placed"
@@ -395,6 +411,6 @@ def plan(
         reward_points=reward_points,
         baseline=base,
         notes=tuple(notes),
-        rounds=solution.rounds,
+        rounds=flow.rounds,
         pairs=len(arcs),
     )

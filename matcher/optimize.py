@@ -37,6 +37,7 @@ __all__ = [
     "Scaling",
     "SideConstraint",
     "Solution",
+    "arc_mask",
     "greedy",
     "solve_cpsat",
     "solve_flow",
@@ -378,11 +379,22 @@ class SideConstraint:
     use: np.ndarray
     limit: int
 
+    def used(self, chosen: np.ndarray) -> int:
+        """What a plan uses of the limit; ``chosen``: a mask over all arcs (``arc_mask``)."""
+        return int(self.use[chosen[self.arcs]].sum())
+
+
+def arc_mask(arc_of: np.ndarray, n_arcs: int) -> np.ndarray:
+    """True at the arcs a plan uses (``arc_of``: arc per patient, -1 unplaced)."""
+    mask = np.zeros(n_arcs, bool)
+    mask[arc_of[arc_of >= 0]] = True
+    return mask
+
 
 def _repair(session: np.ndarray, arc: np.ndarray, arcs: Arcs, side: list[SideConstraint]) -> None:
     """Unassign the costliest pairs of any side constraint the plan breaks (in place)."""
     for constraint in side:
-        chosen = np.isin(constraint.arcs, arc[arc >= 0])
+        chosen = arc_mask(arc, len(arcs))[constraint.arcs]
         total = int(constraint.use[chosen].sum())
         if total <= constraint.limit:
             continue

@@ -35,6 +35,7 @@ from .optimize import (
     _flow_once,
     _potentials,
     _repair,
+    arc_mask,
     solve_cpsat,
 )
 
@@ -51,14 +52,14 @@ MAX_STALLED = 6
 MAX_CPSAT_PAIRS = 60_000
 
 
-def usage(side: list[SideConstraint], arc_of: np.ndarray) -> np.ndarray:
-    """Minutes (or other units) each side constraint uses in a plan."""
-    chosen = arc_of[arc_of >= 0]
-    return np.array([int(c.use[np.isin(c.arcs, chosen)].sum()) for c in side], np.int64)
+def usage(side: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) -> np.ndarray:
+    """Minutes (or other units) each side constraint uses in a plan over ``n_arcs`` arcs."""
+    chosen = arc_mask(arc_of, n_arcs)
+    return np.array([c.used(chosen) for c in side], np.int64)
 
 
 def _neighbourhood(
-    n_patients: int, arcs: Arcs, side: list[SideConstraint]
+    n_patients: int, n_sessions: int, arcs: Arcs, side: list[SideConstraint]
 ) -> tuple[np.ndarray, bool]:
     """Patients free to move, and whether nobody else can use their sessions."""
     free = np.zeros(n_patients, bool)
@@ -67,9 +68,10 @@ def _neighbourhood(
     base, grown = free.copy(), free
     limit = min(MAX_NEIGHBOURHOOD, 3 * int(base.sum()) + 100)
     while True:
-        sessions = np.unique(arcs.session[grown[arcs.patient]])
+        touched = np.zeros(n_sessions, bool)
+        touched[arcs.session[grown[arcs.patient]]] = True
         wider = grown.copy()
-        wider[arcs.patient[np.isin(arcs.session, sessions)]] = True
+        wider[arcs.patient[touched[arcs.session]]] = True
         if wider.sum() == grown.sum():
             return grown, True
         if wider.sum() > limit:
@@ -155,7 +157,7 @@ def _lagrange(
             stalled += 1
             if stalled % 3 == 0:
                 theta /= 2
-        excess = usage(sub.side, arc) - limit
+        excess = usage(sub.side, arc, len(sub.arcs)) - limit
         if (excess <= 0).all():
             found = True
             value_true = _objective(icost, unplaced, arc)
@@ -198,7 +200,7 @@ def solve_side(
     """
     started = time.perf_counter()
     deadline = started + max(0.0, time_limit) / 2
-    free, closed = _neighbourhood(n_patients, arcs, side)
+    free, closed = _neighbourhood(n_patients, len(capacity), arcs, side)
     sub = _Sub(free, capacity, priority, arcs, side, start.arc)
     best, upper, lower, reduced = _lagrange(sub, scaling, deadline)
     status = "OPTIMAL" if upper <= lower else "FEASIBLE"
