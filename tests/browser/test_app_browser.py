@@ -2,22 +2,29 @@
 Playwright in Debian's headless Chromium.
 
 Each test fails on any browser console error, any request that leaves the
-machine or fails, and any Python traceback in the page. Screenshots are saved
-under ``$BROBYGGER_ARTIFACTS`` (default ``test-artifacts/``), which CI prints.
+machine or fails, any Python traceback in the page, and any traceback or
+"Exception in" in the Voila server's log (where the app writes errors of
+button and widget callbacks). Screenshots are saved under
+``$BROBYGGER_ARTIFACTS`` (default ``test-artifacts/``), which CI prints, with
+``startup_seconds.txt``: the seconds from starting ``brobygger app`` to the
+first usable view, also printed in pytest's terminal summary.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +34,8 @@ ARTIFACTS = Path(os.environ.get("BROBYGGER_ARTIFACTS", ROOT / "test-artifacts"))
 STARTUP_LIMIT_S = (
     240  # generous: CI machines are slow; the figure is reported, not asserted tightly
 )
+#: What a server log must never contain.
+LOG_ERRORS = re.compile(r"Traceback|Exception in")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,6 +47,33 @@ CHROMIUM_ARGS = [
 ]
 
 
+@dataclass
+class Server:
+    """The running app: its address, its log, and when its process was started."""
+
+    url: str
+    log: Path
+    started: float  # time.monotonic() just before the process was started
+    startup_s: float | None = None  # to the first usable view, measured once
+    read: int = field(default=0)  # how much of the log the tests have checked
+
+    def new_log(self) -> str:
+        """The server's log since the last call."""
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        fresh, self.read = text[self.read :], len(text)
+        return fresh
+
+
+def log_errors(text: str) -> list[str]:
+    """The lines of a server log that show an error, with a little context."""
+    lines = text.splitlines()
+    return [
+        "\n".join(lines[max(0, i - 2) : i + 12])
+        for i, line in enumerate(lines)
+        if LOG_ERRORS.search(line)
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,8 +81,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``brobygger app`` on the demo data, without map tiles, with its own database."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``brobygger app`` on the demo data, without map tiles, with its own database.
+
+    At the end the whole server log is checked once more for tracebacks.
+    """
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it")
     port = _free_port()
@@ -56,7 +95,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         BROBYGGER_DB=f"sqlite:///{home / 'app.sqlite3'}",
         XDG_CACHE_HOME=str(home / "cache"),
     )
-    log = (home / "voila.log").open("w")
+    log_path = home / "voila.log"
+    log = log_path.open("w")
+    started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "matcher.cli", "app", "--port", str(port), "--tiles", "none"],
         cwd=ROOT,
@@ -64,8 +105,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + STARTUP_LIMIT_S
+    deadline = started + STARTUP_LIMIT_S
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -73,22 +113,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("the app did not start:\n" + (home / "voila.log").read_text())
+                pytest.fail("the app did not start:\n" + log_path.read_text())
             time.sleep(0.5)
     try:
-        yield url
+        yield Server(url=f"http://127.0.0.1:{port}/", log=log_path, started=started)
     finally:
         process.terminate()
         process.wait(20)
         log.close()
+    (ARTIFACTS / "voila.log").write_text(log_path.read_text(encoding="utf-8", errors="replace"))
+    errors = log_errors(log_path.read_text(encoding="utf-8", errors="replace"))
+    assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)
 
 
 @pytest.fixture()
-def page(server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh page on the app; fails the test on console errors or outside requests."""
+def page(
+    server: Server, request: pytest.FixtureRequest, report_startup: Callable[[float], None]
+) -> Iterator[Page]:
+    """A fresh page on the app; fails the test on console errors, outside requests,
+    a traceback in the page, or an error in the server's log during the test."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server.new_log()  # what came before this test is not its fault
     problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -110,33 +157,72 @@ def page(server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
                 problems.append(f"request leaves the machine: {url}")
 
         tab.on("request", outside)
-        started = time.monotonic()
-        tab.goto(server, wait_until="commit", timeout=STARTUP_LIMIT_S * 1000)
+        tab.goto(server.url, wait_until="commit", timeout=STARTUP_LIMIT_S * 1000)
         tab.get_by_role("tab", name="Afslutning").wait_for(timeout=STARTUP_LIMIT_S * 1000)
         tab.get_by_text("Find næste skridt").wait_for(timeout=STARTUP_LIMIT_S * 1000)
-        usable = time.monotonic() - started
-        print(f"\nfirst view usable after {usable:.1f} s")
-        (ARTIFACTS / "startup_seconds.txt").write_text(f"{usable:.1f}\n")
+        if server.startup_s is None:  # the first page: from starting the process
+            server.startup_s = time.monotonic() - server.started
+            (ARTIFACTS / "startup_seconds.txt").write_text(f"{server.startup_s:.1f}\n")
+            report_startup(server.startup_s)
         yield tab
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         body = tab.inner_text("body")
         browser.close()
     assert "Traceback" not in body, "a Python traceback is shown in the page"
     assert not problems, "\n".join(problems)
+    errors = log_errors(server.new_log())
+    assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)
+
+
+def _visible(page: Page, selector: str) -> Any:
+    return page.locator(f"{selector}:visible")
 
 
 def test_discharge_find_book_and_handout(page: Page) -> None:
-    """Fill a profile from a patient, find next steps, book the first and see the hand-out."""
+    """Start from a patient, change how far and how they travel, find, book and see the hand-out."""
     tab = page
     tab.get_by_role("combobox", name="Start fra borger").fill("P00001")
     tab.get_by_role("button", name="Hent").click()
+    pseudonym = _visible(tab, ".widget-text:has-text('Pseudonym') input")
+    expect(pseudonym).to_have_value("P00001", timeout=60_000)
+    modes = _visible(tab, ".widget-select-multiple:has-text('Kan komme rundt med') select")
+    modes.select_option(label=["cykel"])
+    readout = _visible(tab, ".widget-slider:has-text('Højst minutter hver vej') .widget-readout")
+    readout.fill("40")
+    readout.press("Enter")
+    expect(readout).to_have_text("40", timeout=30_000)
     tab.get_by_role("button", name="Find næste skridt").click()
     tab.get_by_role("button", name="Book").first.wait_for(timeout=120_000)
+    # P00001 travels by bus or car in the data: "på cykel" shows the form reached the search
+    expect(tab.locator(".bb-card").first).to_contain_text("på cykel", timeout=30_000)
     tab.screenshot(path=str(ARTIFACTS / "discharge_options.png"), full_page=True)
     tab.get_by_role("button", name="Book").first.click()
-    tab.get_by_text("Booket:").wait_for(timeout=120_000)
+    booked = tab.get_by_text("Booket:")
+    booked.wait_for(timeout=120_000)
+    name = re.match(r"Booket: (.+), første gang", booked.inner_text())
+    assert name, booked.inner_text()
     frame = tab.frame_locator("iframe").first
-    frame.get_by_text("Gåklub").first.wait_for(timeout=30_000)
+    frame.get_by_text(name.group(1)).first.wait_for(timeout=30_000)
+
+
+def test_language_switch_keeps_the_profile(page: Page) -> None:
+    """English in the header makes the page English and keeps what was typed; Dansk goes back."""
+    tab = page
+    pseudonym = _visible(tab, ".widget-text:has-text('Pseudonym') input")
+    pseudonym.fill("X-SPROG-1")
+    pseudonym.press("Enter")
+    tab.get_by_role("button", name="English", exact=True).click()
+    tab.get_by_role("tab", name="Discharge").wait_for(timeout=60_000)
+    tab.get_by_role("button", name="Find next steps").wait_for(timeout=60_000)
+    expect(_visible(tab, ".widget-text:has-text('Pseudonym') input")).to_have_value("X-SPROG-1")
+    tab.get_by_role("tab", name="Planning").click()
+    tab.get_by_role("heading", name="Waiting list").wait_for(timeout=60_000)
+    tab.get_by_role("columnheader", name="Discharged").first.wait_for(timeout=60_000)
+    tab.screenshot(path=str(ARTIFACTS / "language_english.png"), full_page=True)
+    tab.get_by_role("button", name="Dansk", exact=True).click()
+    tab.get_by_role("heading", name="Venteliste").wait_for(timeout=60_000)
+    tab.get_by_role("tab", name="Afslutning").click()
+    expect(_visible(tab, ".widget-text:has-text('Pseudonym') input")).to_have_value("X-SPROG-1")
 
 
 def test_planning_plan_all(page: Page) -> None:
@@ -145,6 +231,7 @@ def test_planning_plan_all(page: Page) -> None:
     tab.get_by_role("tab", name="Planlægning").click()
     tab.get_by_role("button", name="Planlæg alle").click()
     tab.get_by_text("har fået et næste skridt").wait_for(timeout=180_000)
+    tab.get_by_role("cell", name="placeret", exact=True).first.wait_for(timeout=60_000)
 
 
 def test_municipality_map_switches_kind(page: Page) -> None:
@@ -152,7 +239,7 @@ def test_municipality_map_switches_kind(page: Page) -> None:
     tab = page
     tab.get_by_role("tab", name="Kommune").click()
     tab.get_by_role("button", name="Dækning og tilgængelighed").click()
-    tab.get_by_text("served_share").first.wait_for(timeout=240_000)
+    tab.get_by_role("columnheader", name="Andel med et tilbud").first.wait_for(timeout=240_000)
     tab.locator(".leaflet-interactive:visible").first.wait_for(timeout=60_000)
     tab.get_by_role("button", name="Udslusningshold").click()
     tab.get_by_role("heading", name="Udslusningshold: hele dagen").wait_for(timeout=60_000)
