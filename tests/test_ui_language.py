@@ -166,6 +166,7 @@ def test_every_code_shown_in_a_table_has_words(demo_dir: Path) -> None:
         "gender": PATIENT_GENDERS,
         "day": WEEKDAYS,
         "source": ("venue", "district"),
+        "solver": ("OPTIMAL", "FEASIBLE"),
         "dim": ("gender", "language", "age band", "district", "vulnerability"),
         "group": (
             "da",
@@ -193,3 +194,10 @@ def test_every_code_shown_in_a_table_has_words(demo_dir: Path) -> None:
     columns = {*PLAN_COLUMNS, *EQUITY_COLUMNS, *state.shown().columns}
     for column in columns:
         assert i18n.has_text(f"col_{column}"), f"column {column} has no header"
+
+
+def test_unknown_language_opens_in_danish() -> None:
+    """A language the app does not have falls back to Danish, the default."""
+    app = BrobyggerApp(lang="fr")
+    assert app.data.lang == "da" and app.language.value == "da"
+    assert app.tabs.titles[0] == "Afslutning"

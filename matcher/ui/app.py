@@ -41,6 +41,7 @@ class BrobyggerApp(w.VBox):
     def __init__(
         self, data_dir: str | Path | None = None, lang: str = "da", tiles: str = ""
     ) -> None:
+        lang = lang if lang in LANGUAGES else "da"
         self.data = DataState(lang=lang)
         self.planning = PlanningState(self.data)
         self.discharge = DischargeState(self.data)
@@ -64,7 +65,7 @@ class BrobyggerApp(w.VBox):
         self.language_label = w.Label()
         self.language = w.ToggleButtons(
             options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
-            value=lang if lang in LANGUAGES else "da",
+            value=lang,
             style={"button_width": "80px"},
         )
         self.language.observe(self._switch, names="value")

@@ -204,6 +204,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "stage_routes": ("planlægger ruter", "planning routes"),
     "stage_writing": ("skriver planen", "writing the plan"),
     "stage_done": ("færdig", "done"),
+    # how sure a plan is (solver_<status>)
+    "solver_optimal": ("bevist bedst mulige", "proven best possible"),
+    "solver_feasible": ("god, ikke bevist bedst", "good, not proven best"),
     # municipality: a new activity
     "site_day": ("Dag", "Day"),
     "site_from": ("Fra", "From"),

@@ -291,7 +291,7 @@ class PlanningView(w.VBox):
                     lang,
                     placed=summary["placed"],
                     patients=summary["patients"],
-                    status=summary["status"].lower(),
+                    status=code_text("solver", summary["status"], lang),
                     seconds=summary["seconds"],
                 )
             ]
