@@ -11,18 +11,20 @@ dialect, without ever leaving a half-written directory.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from .errors import InputError, Problem
 from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
 from .tables import read_table
 
-__all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points"]
+__all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points", "project"]
 
 #: Coordinate system for all geometry: ETRS89 / UTM zone 32N, metres.
 CRS = "EPSG:25832"
@@ -72,6 +74,17 @@ class Dataset:
             if table is not None:
                 counts[name] = len(table)
         return counts
+
+
+@cache
+def _to_metres() -> Transformer:
+    return Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+
+
+def project(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 degrees to EPSG:25832 metres (x, y), as ``points`` computes them."""
+    x, y = _to_metres().transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.asarray(x, float), np.asarray(y, float)
 
 
 def points(frame: pd.DataFrame) -> gpd.GeoDataFrame:

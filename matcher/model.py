@@ -108,6 +108,10 @@ class MatchModel:
     s_capacity: np.ndarray
     s_slot: np.ndarray
     s_time_of_day: np.ndarray  # hours outside the comfortable band
+    # what the bit rows and time slots stand for
+    languages: tuple[str, ...]  # the bits of p_lang and o_lang
+    interests: tuple[str, ...]  # the bits of p_interests and o_tags
+    slots: np.ndarray  # (slots, 3): weekday, start and end minute of each time slot
 
     @property
     def cost_weights(self) -> np.ndarray:
@@ -161,10 +165,12 @@ class MatchModel:
         w = weights or Weights.load()
         pat, off, ses = dataset.patients, dataset.offers, dataset.sessions
         offer_pos = pd.Series(np.arange(len(off)), index=off["offer_id"].to_numpy())
-        languages = sorted(
-            {x for col in (pat["languages"], off["languages"]) for v in col for x in v}
+        languages = tuple(
+            sorted({x for col in (pat["languages"], off["languages"]) for v in col for x in v})
         )
-        interests = sorted({x for v in pat["interests"] for x in v})
+        interests = tuple(
+            sorted({x for col in (pat["interests"], off["tags"]) for v in col for x in v})
+        )
         o_diag = _bits(off["diagnoses"], list(DIAGNOSES))
         o_all = np.array([tuple(v) == ("all",) for v in off["diagnoses"]], dtype=bool)
         o_diag[o_all] = ~np.uint64(0)
@@ -192,44 +198,21 @@ class MatchModel:
         start, end = ses["start_min"].to_numpy(), ses["end_min"].to_numpy()
         early = np.clip(w.comfortable_start - start, 0, end - start)
         late = np.clip(end - w.comfortable_end, 0, end - start)
-        prior = pat["prior_offer_id"].map(offer_pos).fillna(-1).to_numpy(dtype=np.int64)
-        flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)
         return cls(
             weights=w,
             travel=travel,
-            patient_ids=pat["patient_id"].to_numpy(dtype=object),
-            p_discharge=_days(pat["discharge_date"]),
-            p_diag=_bits(pat["diagnoses"], list(DIAGNOSES)),
-            p_lang=_bits(pat["languages"], languages),
-            p_gender=pat["gender"].map(_GENDER).to_numpy(dtype=np.int8),
-            p_same_gender=(pat["gender_pref"] == "same").to_numpy(),
-            p_modes=np.array([[m in v for m in MODES] for v in pat["modes"]], dtype=bool).reshape(
-                -1, len(MODES)
-            ),
-            p_max_travel=pat["max_travel_min"].to_numpy(dtype=np.float32),
-            p_group_limit=pat["group_tolerance"].map(GROUP_LIMIT).to_numpy(dtype=np.int64),
-            p_individual=(pat["group_tolerance"] == "individual").to_numpy(),
-            p_budget=pat["budget_dkk_month"].to_numpy(dtype=float),
-            p_intensity=pat["intensity_max"].map(INTENSITY_LEVEL).to_numpy(dtype=np.int8),
-            p_needs_supervision=pat["needs_supervision"].to_numpy(dtype=bool),
-            p_home_bound=pat["home_bound"].to_numpy(dtype=bool),
-            p_interests=_bits(pat["interests"], interests),
-            p_has_interests=np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
-            p_escalate=pat["escalate"].to_numpy(dtype=bool),
-            p_priority=1 + flags.sum(axis=1).astype(np.int64),
-            p_prior_offer=prior,
-            p_slot_ok=_slot_ok(pat["available"].to_numpy(), slots),
+            **patient_arrays(pat, languages, interests, slots, off["offer_id"].to_numpy()),
             offer_ids=off["offer_id"].to_numpy(dtype=object),
             o_xy=off[["x", "y"]].to_numpy(dtype=float),
             o_kind=off["kind"].map({k: i for i, k in enumerate(KINDS)}).to_numpy(dtype=np.int8),
             o_diag=o_diag,
-            o_lang=_bits(off["languages"], languages),
+            o_lang=_bits(off["languages"], list(languages)),
             o_gender=off["gender"].map(_GENDER).to_numpy(dtype=np.int8),
             o_group=off["group_size"].to_numpy(dtype=np.int64),
             o_intensity=off["intensity"].map(INTENSITY_LEVEL).to_numpy(dtype=np.int8),
             o_supervised=off["supervised"].to_numpy(dtype=bool),
             o_fee=off["fee_dkk_month"].to_numpy(dtype=float),
-            o_tags=_bits(off["tags"], interests),
+            o_tags=_bits(off["tags"], list(interests)),
             o_all_diagnoses=o_all,
             session_ids=ses["session_id"].to_numpy(dtype=object),
             s_offer=ses["offer_id"].map(offer_pos).to_numpy(dtype=np.int64),
@@ -240,11 +223,67 @@ class MatchModel:
             s_capacity=capacity,
             s_slot=s_slot.reshape(-1).astype(np.int64),
             s_time_of_day=(early + late) / 60.0,
+            languages=languages,
+            interests=interests,
+            slots=slots.reshape(-1, 3),
         )
+
+    def with_patients(self, patients: pd.DataFrame, travel: TravelTimeSource) -> MatchModel:
+        """The same offers, sessions and free places with other patients (typed
+        ``patients.csv`` rows); ``travel`` covers (these patients, the offers).
+
+        A language or interest the model has never seen is served by no offer,
+        so leaving its bit out changes nothing.
+        """
+        arrays = patient_arrays(
+            patients, self.languages, self.interests, self.slots, self.offer_ids
+        )
+        return replace(self, travel=travel, **arrays)
 
     def with_capacity(self, capacity: np.ndarray) -> MatchModel:
         """The same model with other free places per session."""
         return replace(self, s_capacity=np.asarray(capacity, dtype=np.int64))
+
+
+def patient_arrays(
+    pat: pd.DataFrame,
+    languages: tuple[str, ...],
+    interests: tuple[str, ...],
+    slots: np.ndarray,
+    offer_ids: np.ndarray,
+) -> dict[str, Any]:
+    """The patient arrays of ``MatchModel`` for typed ``patients.csv`` rows, with bits
+    for ``languages`` and ``interests``, availability per time slot of ``slots`` and
+    the prior offer as a position in ``offer_ids``."""
+    offer_pos = {str(o): i for i, o in enumerate(offer_ids)}
+    flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool).reshape(len(pat), -1)
+    tolerance = pat["group_tolerance"].to_numpy(dtype=object)
+    return {
+        "patient_ids": pat["patient_id"].to_numpy(dtype=object),
+        "p_discharge": _days(pat["discharge_date"]),
+        "p_diag": _bits(pat["diagnoses"], list(DIAGNOSES)),
+        "p_lang": _bits(pat["languages"], list(languages)),
+        "p_gender": np.array([_GENDER[g] for g in pat["gender"]], dtype=np.int8),
+        "p_same_gender": pat["gender_pref"].to_numpy(dtype=object) == "same",
+        "p_modes": np.array([[m in v for m in MODES] for v in pat["modes"]], dtype=bool).reshape(
+            -1, len(MODES)
+        ),
+        "p_max_travel": pat["max_travel_min"].to_numpy(dtype=np.float32),
+        "p_group_limit": np.array([GROUP_LIMIT[t] for t in tolerance], dtype=np.int64),
+        "p_individual": tolerance == "individual",
+        "p_budget": pat["budget_dkk_month"].to_numpy(dtype=float),
+        "p_intensity": np.array([INTENSITY_LEVEL[i] for i in pat["intensity_max"]], dtype=np.int8),
+        "p_needs_supervision": pat["needs_supervision"].to_numpy(dtype=bool),
+        "p_home_bound": pat["home_bound"].to_numpy(dtype=bool),
+        "p_interests": _bits(pat["interests"], list(interests)),
+        "p_has_interests": np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
+        "p_escalate": pat["escalate"].to_numpy(dtype=bool),
+        "p_priority": 1 + flags.sum(axis=1).astype(np.int64),
+        "p_prior_offer": np.array(
+            [offer_pos.get(str(v), -1) for v in pat["prior_offer_id"]], dtype=np.int64
+        ),
+        "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
+    }
 
 
 def _slot_ok(available: np.ndarray, slots: np.ndarray) -> np.ndarray:

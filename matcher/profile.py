@@ -17,7 +17,7 @@ import pandas as pd
 
 from .domain import Window
 from .errors import InputError, Problem
-from .io import points
+from .io import project
 from .schema import PATIENTS
 from .tables import _Checker, _Dialect
 
@@ -79,11 +79,13 @@ def check_patient_rows(
     if problems:
         raise InputError(problems)
     names = [c.name for c in PATIENTS.columns if any(c.name in row for row in rows)]
-    frame = pd.DataFrame(
-        {name: [row.get(name, "") for row in rows] for name in names}, dtype=object
-    )
+    cells: dict[str, np.ndarray] = {}
+    for name in names:
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [row.get(name, "") for row in rows]
+        cells[name] = column
     # the loader's own cell checks, run on the rows in memory (no file in between)
-    checker = _Checker(PATIENTS, frame, np.arange(2, len(rows) + 2), _Dialect("utf-8", ","))
+    checker = _Checker(PATIENTS, cells, np.arange(2, len(rows) + 2), _Dialect("utf-8", ","))
     table = checker.parse()
     found = checker.problems
     if found or table is None:
@@ -92,8 +94,8 @@ def check_patient_rows(
             [Problem(source, None if single else p.row, p.column, p.message) for p in found]
         )
     # geometry as the loader makes it (EPSG:25832), on the coordinates alone
-    where = points(table[["lat", "lon"]])
-    return table.assign(x=where["x"].to_numpy(), y=where["y"].to_numpy())
+    x, y = project(table["lon"].to_numpy(), table["lat"].to_numpy())
+    return table.assign(x=x, y=y)
 
 
 def check_patient(patient: Mapping[str, Any]) -> pd.DataFrame:

@@ -131,9 +131,7 @@ class Recommender:
         )
         self._patients = patients
         self._row_of = {str(p): i for i, p in enumerate(self.model.patient_ids)}
-        self._newcomers = Newcomers(
-            dataset.replace(patients=patients), self.model, self.weights, self.booked
-        )
+        self._newcomers = Newcomers(dataset.replace(patients=patients), self.model)
         offers, sessions = dataset.offers, dataset.sessions
         self._offer = {c: offers[c].to_numpy() for c in offers.columns if c != "geometry"}
         self._session = {c: sessions[c].to_numpy() for c in sessions.columns}
