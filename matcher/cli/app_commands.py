@@ -46,4 +46,4 @@ def run_app(
         raise InputError([Problem("--lang", None, None, f"'{lang}' is not da or en")])
     chosen = port or _free_port()
     out.print(f"Brobygger app on http://127.0.0.1:{chosen}/ (data: {folder}); stop with Ctrl+C")
-    raise typer.Exit(run(folder, chosen, "" if tiles == "none" else tiles, lang, browser))
+    run(folder, chosen, "" if tiles == "none" else tiles, lang, browser)

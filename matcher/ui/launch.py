@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import platformdirs
 
@@ -77,8 +77,9 @@ def voila_command(port: int, open_browser: bool = False) -> list[str]:
     ]
 
 
-def run(data: Path, port: int, tiles: str, lang: str, open_browser: bool) -> int:
-    """Serve the app until interrupted; the exit status of Voila."""
+def run(data: Path, port: int, tiles: str, lang: str, open_browser: bool) -> NoReturn:
+    """Serve the app until interrupted: this process becomes Voila, so stopping it
+    (Ctrl+C or a signal) stops the server and its kernels too."""
     jupyter_dir = prepare_template()
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -87,4 +88,7 @@ def run(data: Path, port: int, tiles: str, lang: str, open_browser: bool) -> int
     env[ENV_DATA] = str(Path(data).resolve())
     env[ENV_TILES] = tiles
     env[ENV_LANG] = lang
-    return subprocess.call(voila_command(port, open_browser), env=env)
+    command = voila_command(port, open_browser)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(command[0], command, env)
