@@ -25,10 +25,10 @@ def partition(row: pd.Series) -> str:
 def exact_counts(
     assignments: pd.DataFrame, patients: pd.DataFrame, district: pd.Series | None
 ) -> pd.DataFrame:
-    """Exact patients and placed per (dimension, group), worked out apart from the code."""
+    """Exact patients and placed per (dimension, group), worked out apart from the code;
+    everyone counts, escalated patients as not placed."""
     status = assignments.set_index("patient_id")["status"]
     people = patients.set_index("patient_id")
-    people = people[status.reindex(people.index).fillna("unplaced") != "escalated"]
     placed = status.reindex(people.index).eq("placed").astype(int)
     columns: dict[str, pd.Series] = {
         "gender": people["gender"],
@@ -63,7 +63,8 @@ def pinned(shown_n: list[Any], shown_p: list[Any], total_n: int, total_p: int) -
     values coincide (two linear programmes each).
     """
     m = len(shown_n)
-    rows, rhs = [], []
+    rows: list[np.ndarray] = []
+    rhs: list[float] = []
     for i in range(m):
         row = np.zeros(3 * m)
         row[i], row[m + i], row[2 * m + i] = 1, -1, -1
@@ -174,14 +175,33 @@ def test_tiny_case_hides_the_complement() -> None:
     check_table(table.reset_index(), exact_counts(assignments, patients, None), 25, 14)
 
 
-def test_tiny_case_with_escalated_patients_left_out() -> None:
-    """Escalated patients are not counted, and the rules hold on the rest."""
+def test_tiny_case_counts_escalated_patients_as_not_placed() -> None:
+    """Escalated patients are counted, as not placed, and the rules hold on everyone."""
     assignments, patients = tiny()
-    extra = pd.DataFrame(people(2, 0, "X", gender="man"))
+    extra = pd.DataFrame(people(3, 0, "X", gender="man"))
     assignments = pd.concat([assignments, extra[["patient_id"]].assign(status="escalated")])
     patients = pd.concat([patients, extra.drop(columns="status")], ignore_index=True)
     table = equity_table(assignments, patients)
-    check_table(table, exact_counts(assignments, patients, None), 25, 14)
+    cells = table.set_index(["dimension", "group"])
+    # 10 men and the 3 escalated; 'other' (3) and the next-smallest, women (12), are hidden
+    assert cells.loc[("gender", "man"), "patients"] == 13
+    assert cells.loc[("gender", "man"), "placed"] == 6
+    assert cells.loc[("gender", "man"), "share_placed"] == round(6 / 13, 3)
+    assert cells.loc[("gender", "woman"), "patients"] is pd.NA
+    check_table(table, exact_counts(assignments, patients, None), 28, 14)
+
+
+def test_districts_nobody_lives_in_are_listed_and_hidden() -> None:
+    """Every district named is a row, an empty one with its count of 0 hidden (and another)."""
+    assignments, patients = tiny()
+    district = pd.Series(
+        ["Nord"] * 10 + ["Syd"] * 15, index=patients["patient_id"].to_numpy(), dtype=object
+    )
+    table = equity_table(assignments, patients, district, districts=["Nord", "Syd", "Vest"])
+    rows = table[table["dimension"] == "district"].set_index("group")
+    assert rows.index.tolist() == ["Nord", "Syd", "Vest"]
+    assert rows["patients"].isna().tolist() == [True, False, True]
+    assert table.groupby("dimension").size()["district"] == 3
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +217,7 @@ def demo_equity(demo: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
     table = equity_table(result.assignments, demo.patients, district)
     exact = exact_counts(result.assignments, demo.patients, district)
     status = result.assignments["status"]
-    return table, exact, int((status != "escalated").sum()), int((status == "placed").sum())
+    return table, exact, len(demo.patients), int((status == "placed").sum())
 
 
 def test_demo_plan_hides_nothing_that_subtraction_recovers(

@@ -86,6 +86,79 @@ def test_equity_appears_after_a_plan_and_is_suppressed_below_five(
         assert (shown >= 5).all()
 
 
+def test_escalated_patients_per_district_cannot_be_worked_out(demo_dir: Path) -> None:
+    """The gap table and the equity table show the same patients per district (hidden in
+    the same districts), so no difference between them tells how many were escalated
+    (3 in Centrum, 1 in several others on the demo); nor does anything else shown."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    from matcher.geo import locate
+
+    data = DataState()
+    assert data.load(demo_dir)
+    planning = PlanningState(data)
+    state = MunicipalityState(data, planning)
+    state.analyse(background=False)
+    planning.run(background=False)
+    assert state.error == "" and planning.error == "" and state.equity is not None
+    ds = data.dataset
+    pos = locate(ds.patients.geometry, ds.districts.reset_index(drop=True))
+    escalated = np.bincount(pos[ds.patients["escalate"].to_numpy()], minlength=len(ds.districts))
+    names = ds.districts["name"].tolist()
+    assert escalated[names.index("Centrum")] == 3 and (escalated == 1).sum() >= 3
+
+    equity = state.equity[state.equity["dimension"] == "district"].set_index("group")
+    assert equity.index.tolist() == sorted(names)  # every district, none added or lost
+    gaps = state.analysis.table().set_index("name")
+    for long in (state.shown(), state.analysis.long_table()):
+        assert long.set_index("name")["patients"].groupby(level=0).nunique(dropna=False).max() == 1
+    pd.testing.assert_series_equal(
+        gaps.loc[names, "patients"], equity.loc[names, "patients"], check_names=False
+    )
+
+    # what a reader knows of the escalated per district: 0 <= e_d <= unplaced_d where the
+    # district's patients and placed are shown, and the plan's total; none is pinned
+    total = int(planning.result.summary()["escalated"])
+    patients = equity.loc[names, "patients"].astype("Float64").to_numpy(na_value=np.nan)
+    placed = equity.loc[names, "placed"].astype("Float64").to_numpy(na_value=np.nan)
+    upper = np.where(np.isnan(placed), np.nan_to_num(patients, nan=total), patients - placed)
+    bounds = [(0, min(u, total)) for u in upper]
+    for d, name in enumerate(names):
+        goal = np.zeros(len(names))
+        goal[d] = 1
+        ones = np.ones((1, len(names)))
+        low = linprog(goal, A_eq=ones, b_eq=[total], bounds=bounds, method="highs")
+        high = linprog(-goal, A_eq=ones, b_eq=[total], bounds=bounds, method="highs")
+        assert low.status == high.status == 0
+        assert high.fun + low.fun < -0.5 or escalated[d] >= 5, name  # min < max: not pinned
+
+
+def test_gap_and_equity_tables_hide_the_same_district_counts(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """With one district cut to 3 patients, both tables hide it and the same others."""
+    from matcher.geo import locate
+
+    data, _, _ = analysed
+    ds = data.dataset
+    pos = locate(ds.patients.geometry, ds.districts)
+    target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
+    keep = (pos != target) | ((pos == target).cumsum() <= 3)
+    small = DataState()
+    small.use(ds.replace(patients=ds.patients[keep].reset_index(drop=True)))
+    planning = PlanningState(small)
+    state = MunicipalityState(small, planning)
+    state.analyse(background=False)
+    planning.run(background=False)
+    assert state.equity is not None
+    names = ds.districts["name"].tolist()
+    equity = state.equity[state.equity["dimension"] == "district"].set_index("group")
+    gaps = state.shown().set_index("name")["patients"]
+    assert gaps.isna().sum() >= 2 and pd.isna(gaps[names[target]])
+    pd.testing.assert_series_equal(gaps[names], equity.loc[names, "patients"], check_names=False)
+
+
 def test_sites_are_chosen_and_drawn(
     analysed: tuple[DataState, PlanningState, MunicipalityState],
 ) -> None:

@@ -98,7 +98,10 @@ class MunicipalityState(HasTraits):
             self.update_equity()
 
     def update_equity(self) -> None:
-        """Placed share by group from the current plan (none without a plan)."""
+        """Placed share by group from the current plan (none without a plan).
+
+        Every patient counts, escalated ones as not placed, and every district
+        is listed: its patients and hidden counts are those of the gap table."""
         from ..equity import equity_table
         from ..geo import districts_for, locate
 
@@ -114,7 +117,7 @@ class MunicipalityState(HasTraits):
             [names[p] if p >= 0 else "outside" for p in pos],
             index=ds.patients["patient_id"].to_numpy(),
         )
-        self.equity = equity_table(result.assignments, ds.patients, district)
+        self.equity = equity_table(result.assignments, ds.patients, district, list(names))
 
     def find_sites(
         self,
