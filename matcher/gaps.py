@@ -30,7 +30,14 @@ share it. Nor can a hidden count be worked out by subtraction from the
 total number of patients: when the hidden district counts are only one, or
 add up to fewer than 5, the next-smallest districts' counts (and the shares
 in their rows) are hidden too (``matcher.equity.complementary``); their
-accessibility scores, offers and reasons stay.
+accessibility scores, offers and reasons stay. The same holds for the
+served and the unserved counts behind the shares, per kind and band: the
+municipality's number of patients without an option of a kind is printed
+(``brobygger sites``, the app), so when only one district's share of a kind
+is hidden, or the hidden districts' served or unserved patients add up to
+fewer than 5, the next-smallest districts' shares of that kind are hidden
+too (``GapAnalysis.shown_shares``). Escalated patients are counted like
+everyone else (as patients without an option: the ``escalated`` rule).
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from scipy import sparse
 
 from .costs import RULES, MatchModel, block_size, evaluate
 from .domain import KINDS, MODES
-from .equity import complementary
+from .equity import complementary, hidden_outcomes
 from .errors import InputError, Problem
 from .geo import (
     CRS,
@@ -271,14 +278,18 @@ class GapAnalysis:
     score: np.ndarray  # (groups, kinds, bands) E2SFCA places per 1,000 (NaN outside)
     reason_count: np.ndarray  # (groups, kinds, bands) unserved patients with that reason
 
+    def _split(self) -> np.ndarray:
+        """The groups that split the total number of patients: every listed group,
+        except an empty outside group (listed only for its offers; the map says
+        nobody lives outside)."""
+        return self._listed() & ~((self.group_ids == OUTSIDE) & (self.patients == 0))
+
     def _counted(self) -> np.ndarray:
         """Groups whose patient count (and shares) are shown: at least 5 patients,
         and not needed to keep a smaller hidden count from being worked out by
         subtracting the shown ones from the total (complementary suppression)."""
         small = self.patients < MIN_COUNT
-        # the cells that split the total: every listed group, except an empty outside
-        # group (listed only for its offers; the map says nobody lives outside)
-        cells = self._listed() & ~((self.group_ids == OUTSIDE) & (self.patients == 0))
+        cells = self._split()
         hidden = small.copy()
         hidden[cells] = complementary(self.patients[cells], small[cells])
         return ~hidden
@@ -287,6 +298,28 @@ class GapAnalysis:
         """Patients per group as shown (float, NaN where suppressed)."""
         return np.where(self._counted(), self.patients, np.nan)
 
+    def shown_shares(self) -> np.ndarray:
+        """Which served shares are shown, per (group, kind, band).
+
+        A share shows the served and unserved counts of its district (times the
+        patients shown), and the municipality's totals are known too (all
+        patients; those without an option of a kind are printed by ``brobygger
+        sites`` and the app, with the escalated). So within each kind and band,
+        for the served and the unserved counts alike, the hidden shares are at
+        least two and their districts add up to at least 5, widened to the
+        next-smallest district when not (``matcher.equity.hidden_outcomes``);
+        a district whose count is hidden hides its shares.
+        """
+        counted = self._counted()
+        cells = self._split()
+        out = np.ones(self.served.shape, dtype=bool)
+        for k in range(self.served.shape[1]):
+            for b in range(self.served.shape[2]):
+                out[cells, k, b] = ~hidden_outcomes(
+                    self.patients[cells], self.served[cells, k, b], ~counted[cells]
+                )
+        return out & counted[:, None, None]
+
     def _cells(self) -> dict[str, np.ndarray]:
         """Shown values per (group, kind, band), NaN/None where suppressed."""
         people = self.patients >= MIN_COUNT
@@ -294,7 +327,7 @@ class GapAnalysis:
         unserved = self.patients[:, None, None] - self.served
         with np.errstate(invalid="ignore", divide="ignore"):
             share = self.served / self.patients[:, None, None]
-        share_ok = counted[:, None, None] & (self.served >= MIN_COUNT) & (unserved >= MIN_COUNT)
+        share_ok = self.shown_shares()
         reason_ok = people[:, None, None] & (self.reason_count >= MIN_COUNT) & (unserved > 0)
         return {
             "patients": np.where(counted, self.patients, np.nan),

@@ -12,8 +12,10 @@ import pytest
 from builders import LAT, LON, build, offer, patient, session
 from pyproj import Transformer
 from shapely.geometry import box
+from test_equity import pinned
 
 from matcher import Dataset
+from matcher.domain import KINDS
 from matcher.gaps import (
     BANDS,
     NO_SESSIONS,
@@ -25,6 +27,7 @@ from matcher.gaps import (
     step_weights,
 )
 from matcher.geo import CRS, OUTSIDE, read_districts
+from matcher.siting import NewActivity, best_sites
 from matcher.weights import Weights
 
 _TO_UTM = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
@@ -75,12 +78,13 @@ def test_share_and_reason_per_district() -> None:
     result = gap_analysis(coverage_dataset(), two_districts())
     table = result.table().set_index("district_id")
     assert table.loc["D1", "patients"] == 10
-    assert table.loc["D1", "served_share_association"] == 0.5
     assert table.loc["D1", "reason_association"] == "language"
     assert table.loc["D2", "patients"] == 6
     assert table.loc["D2", "reason_association"] == "travel"
-    # nobody served in Øst: a count below 5 (zero), so the share is left empty
+    # nobody served in Øst: a count below 5 (zero), so the share is left empty; and
+    # Vest's 0.5 with it, else Øst's 0 would be the municipality's 5 served less Vest's 5
     assert pd.isna(table.loc["D2", "served_share_association"])
+    assert pd.isna(table.loc["D1", "served_share_association"])
     assert result.served[:2, 2, 0].tolist() == [5, 0]
 
 
@@ -94,8 +98,9 @@ def test_kinds_without_sessions_say_so() -> None:
 def test_time_bands_split_day_and_evening() -> None:
     """A Monday 10:00 session covers the day band only; evening has no sessions."""
     result = gap_analysis(coverage_dataset(), two_districts())
+    assert result.served[0, 2, BANDS.index("day")] == 5
     long = result.long_table().set_index(["district_id", "kind", "band"])
-    assert long.loc[("D1", "association", "day"), "served_share"] == 0.5
+    assert long.loc[("D1", "association", "day"), "reason"] == "language"
     assert long.loc[("D1", "association", "evening"), "reason"] == NO_SESSIONS
     assert result.served[0, 2, BANDS.index("evening")] == 0
     evening = gap_analysis(coverage_dataset(), two_districts(), band="evening").table()
@@ -332,19 +337,21 @@ def analysis_of(patients: list[int], served: list[int]) -> GapAnalysis:
 
 
 @pytest.mark.parametrize(
-    ("patients", "hidden"),
+    ("patients", "hidden", "shares_hidden"),
     [
-        ([3, 10, 20], [True, True, False]),  # one hidden: the next-smallest goes too
-        ([20, 10, 3], [False, True, True]),
-        ([2, 2, 10, 20], [True, True, True, False]),  # 2 + 2 is under 5
-        ([2, 3, 10, 20], [True, True, False, False]),  # two cells, 5 people: enough
-        ([0, 12, 30], [True, True, False]),  # a district of nobody is a count below 5 too
-        ([10, 20, 30], [False, False, False]),
-        ([3, 10], [True, True]),
+        ([3, 10, 20], [True, True, False], None),  # one hidden: the next-smallest goes too
+        ([20, 10, 3], [False, True, True], None),
+        ([2, 2, 10, 20], [True, True, True, False], None),  # 2 + 2 is under 5
+        # two cells, 5 people: enough for the counts; but nobody of the 5 is served,
+        # which the municipality's total would tell: the next-smallest share goes too
+        ([2, 3, 10, 20], [True, True, False, False], [True, True, True, False]),
+        ([0, 12, 30], [True, True, False], None),  # a district of nobody is a count below 5 too
+        ([10, 20, 30], [False, False, False], None),
+        ([3, 10], [True, True], None),
     ],
 )
 def test_hidden_district_counts_cannot_be_worked_out_from_the_total(
-    patients: list[int], hidden: list[bool]
+    patients: list[int], hidden: list[bool], shares_hidden: list[bool] | None
 ) -> None:
     """Hidden district counts are at least two and add up to at least 5, shares go with them."""
     result = analysis_of(patients, [p // 2 if p >= 10 else 0 for p in patients])
@@ -361,10 +368,143 @@ def test_hidden_district_counts_cannot_be_worked_out_from_the_total(
     big = mask & (counts >= 5)
     assert table.loc[big, "e2sfca_association"].notna().all()
     assert table.loc[big, "offers"].notna().all()
-    shown = table.loc[~mask, "served_share_association"]
-    assert shown.notna().all()  # half served in every district shown: nothing else hides
+    # half served in every district shown: nothing else hides, unless the served total would
+    # tell the hidden districts' served patients
+    expected = hidden if shares_hidden is None else shares_hidden
+    assert table["served_share_association"].isna().tolist() == expected
     long = result.long_table()
     assert long.groupby("district_id", sort=False)["patients"].first().isna().tolist() == hidden
+
+
+def derived(table: pd.DataFrame, column: str, total: int, unserved: int) -> list[str]:
+    """Hidden counts of ``table`` that follow from what it shows and the municipality's
+    totals: all ``total`` patients and the ``unserved`` of them without an option (as
+    ``brobygger sites`` prints them, with the escalated added). A shown share times its
+    district's shown patients gives the served and unserved patients exactly."""
+    patients = table["patients"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    share = table[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    served = np.round(share * patients)
+    return pinned(list(patients), list(served), total, total - unserved)
+
+
+def test_derived_finds_the_leak_it_guards_against() -> None:
+    """The check works: with only the one small share hidden, the total gives it away."""
+    naive = pd.DataFrame({"patients": [10, 20, 30], "served_share_association": [None, 0.5, 0.5]})
+    assert derived(naive, "served_share_association", 60, 7 + 10 + 15) == [
+        "placed[0]",
+        "unplaced[0]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("patients", "served", "shares_hidden"),
+    [
+        # 3 served in D1: hidden, and the next-smallest served count (D4's 6) with it
+        ([10, 20, 30, 12], [3, 10, 15, 6], [True, False, False, True]),
+        # 3 unserved in D1: hidden, and the next-smallest unserved count (D2's 10) with it
+        ([10, 20, 30], [7, 10, 15], [True, True, False]),
+        # two small served counts adding up to 5: enough on their own
+        ([10, 20, 30], [2, 3, 15], [True, True, False]),
+        # equal next-smallest counts go together, whatever the order of the districts
+        ([30, 10, 10], [15, 5, 5], [False, False, False]),
+        ([10, 30, 30, 30], [3, 15, 15, 15], [True, True, True, True]),
+        ([10, 20, 30], [5, 10, 15], [False, False, False]),
+    ],
+)
+def test_one_hidden_share_of_a_kind_takes_the_next_smallest_with_it(
+    patients: list[int], served: list[int], shares_hidden: list[bool]
+) -> None:
+    """Per kind, hidden served and unserved counts are at least two and add up to 5 or
+    more, so the municipality's total of patients without an option gives none away."""
+    result = analysis_of(patients, served)
+    table = result.table()
+    column = "served_share_association"
+    assert table[column].isna().tolist() == shares_hidden
+    for band in ("day", "evening"):
+        assert table[f"{column}_{band}"].isna().tolist() == shares_hidden
+    long = result.long_table()
+    assert long["served_share"].isna().tolist() == shares_hidden * 3
+    unserved = sum(patients) - sum(served)
+    assert derived(table, column, sum(patients), unserved) == []
+    assert (table["patients"].to_numpy() == patients).all()  # district counts stay
+
+
+def test_printed_total_of_sites_does_not_give_a_district_away() -> None:
+    """Øst's 6 patients of whom nobody is served cannot be worked out from Vest's share and
+    the number of patients without an option that brobygger sites prints."""
+    dataset = coverage_dataset()
+    walk = NewActivity(kind="association", weekday="tue", start="10:00", end="11:00", group_size=8)
+    unserved = best_sites(dataset, walk, 1, districts=two_districts()).unserved
+    assert unserved == 5 + 6
+    table = gap_analysis(dataset, two_districts()).table()
+    assert table["patients"].tolist() == [10, 6]
+    assert table["served_share_association"].isna().all()
+    assert derived(table, "served_share_association", 16, unserved) == []
+
+
+@pytest.fixture(scope="module")
+def demo_gaps(demo: Dataset) -> GapAnalysis:
+    return gap_analysis(demo)
+
+
+def test_demo_sites_total_and_shares_give_no_hidden_count_away(
+    demo: Dataset, demo_gaps: GapAnalysis
+) -> None:
+    """On the demo, for every kind and time band, no hidden served or unserved count of
+    gaps.csv follows from the shown shares and counts and the municipality's totals; the
+    total is what brobygger sites prints plus the escalated patients (taken as known for
+    the day and evening bands too, where it is at least 5: a smaller one is never shown,
+    and a kind with no evening session at all serves nobody in the evening anyway)."""
+    table = demo_gaps.table()
+    escalated = int(demo.patients["escalate"].sum())
+    total = len(demo.patients)
+    checked = 0
+    for k, kind in enumerate(KINDS):
+        size = 1 if kind == "home_visit" else 8
+        new = NewActivity(kind=kind, weekday="tue", start="17:00", end="18:30", group_size=size)
+        printed = best_sites(demo, new, 1, time_limit=5).unserved
+        unserved = (demo_gaps.patients[:, None] - demo_gaps.served[:, k, :]).sum(axis=0)
+        assert printed + escalated == int(unserved[0]) and printed >= 5
+        for b, band in enumerate(BANDS):
+            if min(unserved[b], total - unserved[b]) < 5:
+                assert band != "any"
+                continue
+            column = f"served_share_{kind}" + ("" if band == "any" else f"_{band}")
+            assert derived(table, column, total, int(unserved[b])) == [], column
+            checked += 1
+    assert checked >= len(KINDS) + 4
+    hidden = table[[c for c in table.columns if c.startswith("served_share_")]].isna()
+    assert hidden.any(axis=None) and not hidden.all(axis=None)
+
+
+def test_demo_with_one_small_share_does_not_give_it_away(demo: Dataset) -> None:
+    """The demo with one more unserved patient in the district that has 4 without an
+    association: now exactly one district (3 unserved) has a small count, and its share
+    is not the only one hidden, so the printed total does not give its 3 away."""
+    from matcher.costs import MatchModel, evaluate
+    from matcher.geo import locate
+
+    assert demo.districts is not None
+    k = KINDS.index("association")
+    model = MatchModel.from_dataset(demo)
+    feasible = evaluate(model, np.arange(model.n_patients)).feasible
+    has = feasible[:, np.array(KINDS)[model.o_kind[model.s_offer]] == "association"].any(axis=1)
+    pos = locate(demo.patients.geometry, demo.districts.reset_index(drop=True))
+    four = int(np.flatnonzero(np.bincount(pos[~has], minlength=len(demo.districts)) == 4)[0])
+    copy = demo.patients[(pos == four) & ~has & ~demo.patients["escalate"]].head(1)
+    more = demo.replace(
+        patients=pd.concat([demo.patients, copy.assign(patient_id="P99999")], ignore_index=True)
+    )
+    result = gap_analysis(more)
+    served, patients = result.served[:, k, 0], result.patients
+    small = ((served < 5) | (patients - served < 5)) & (patients > 0)
+    assert small.sum() == 1  # before, this one share alone was hidden
+    table = result.table()
+    column = "served_share_association"
+    hidden = table[column].isna().to_numpy()
+    assert hidden[small[: len(table)]].all() and hidden.sum() >= 2
+    unserved = int((patients - served).sum())
+    assert derived(table, column, len(more.patients), unserved) == []
 
 
 def test_demo_district_of_three_is_not_found_by_subtraction(demo: Dataset) -> None:
