@@ -320,8 +320,8 @@ class SiteChoice:
     ``sites`` has one row per chosen site: ``candidate_id, name, source, x,
     y`` (EPSG:25832 metres), ``lat, lon``, ``serves`` (currently unserved
     patients the site would serve) and ``only_here`` (of those, the ones no
-    other chosen site serves). Counts are exact here; ``table()`` suppresses
-    them for a municipality.
+    other chosen site serves). Counts are exact here; ``table()`` and
+    ``shown_covered()`` suppress them for a municipality.
     """
 
     activity: NewActivity
@@ -333,13 +333,43 @@ class SiteChoice:
     status: str
     notes: tuple[str, ...] = field(default=())
 
+    def _hidden(self) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Which ``serves`` and ``only_here`` counts, and whether ``covered``, to hide.
+
+        A count shows only when it is at least 5, and ``serves`` and ``covered``
+        also only when the patients without an option that they leave out
+        (``unserved`` less them) number at least 5, as for a share. The figures
+        depend on each other (with two sites, one site's ``only_here`` is
+        ``covered`` less the other's ``serves``; with one site all three are
+        one number): when any of them is hidden, every ``only_here`` and
+        ``covered`` are hidden too, so none follows from the rest.
+        """
+        serves = self.sites["serves"].to_numpy(dtype=np.int64)
+        only = self.sites["only_here"].to_numpy(dtype=np.int64)
+        hide_serves = (serves < _MIN_SHOWN) | (self.unserved - serves < _MIN_SHOWN)
+        hide_only = only < _MIN_SHOWN
+        hide_covered = self.covered < _MIN_SHOWN or self.unserved - self.covered < _MIN_SHOWN
+        if hide_serves.any() or hide_only.any() or hide_covered:
+            hide_only[:] = True
+            hide_covered = True
+            if len(serves) == 1:
+                hide_serves[:] = True
+        return hide_serves, hide_only, bool(hide_covered)
+
     def table(self) -> pd.DataFrame:
-        """``sites`` for a municipality: counts below 5 left empty."""
+        """``sites`` for a municipality: counts below 5, and those that would let a
+        hidden one be worked out, left empty (see ``shown_covered``)."""
         out = self.sites.drop(columns=["x", "y"]).copy()
-        for column in ("serves", "only_here"):
-            counts = out[column].astype("Int64")
-            out[column] = counts.where(counts >= _MIN_SHOWN)
+        hide_serves, hide_only, _ = self._hidden()
+        for column, hide in (("serves", hide_serves), ("only_here", hide_only)):
+            out[column] = out[column].astype("Int64").where(~hide)
         return out
+
+    def shown_covered(self) -> int | None:
+        """``covered`` for a municipality, or None when it is hidden: below 5,
+        fewer than 5 from ``unserved``, or with a site's count hidden (it would
+        give that count away by subtraction)."""
+        return None if self._hidden()[2] else self.covered
 
 
 def best_sites(

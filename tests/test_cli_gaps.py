@@ -234,6 +234,39 @@ def test_sites_prints_and_writes_suppressed_counts(demo_dir: Path, tmp_path: Pat
     assert (counts >= 5).all()
 
 
+def test_sites_hides_what_would_give_a_small_count_away(demo_dir: Path, tmp_path: Path) -> None:
+    """On the demo, a Tuesday evening association at 2 sites serves 11 and 8, 15 together:
+    the second site's 4 served only there would be 15 - 11, so no only-here count and no
+    total is shown, and the terminal says why."""
+    target = tmp_path / "sites.csv"
+    status, output = run(
+        "sites",
+        demo_dir,
+        "--kind",
+        "association",
+        "--weekday",
+        "tue",
+        "--start",
+        "17:00",
+        "--end",
+        "18:30",
+        "--group-size",
+        "10",
+        "--k",
+        "2",
+        "--out",
+        target,
+    )
+    assert status == 0, output
+    table = pd.read_csv(target)
+    assert table["serves"].tolist() == [11, 8]
+    assert table["only_here"].isna().all()
+    assert "served by the chosen sites: hidden" in output
+    assert "patients without a suitable option now: 149" in output
+    assert "would let a count below 5 be worked out" in output
+    assert output.count("hidden") == 4  # two only-here cells, the total and the note
+
+
 def test_sites_bad_options_exit_2(demo_dir: Path, tmp_path: Path) -> None:
     """sites with a wrong kind, weekday and end time lists every problem, exit 2."""
     target = tmp_path / "sites.csv"

@@ -6,12 +6,21 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from builders import build, offer, session
+from scipy.optimize import linprog
 from test_gaps import at, people, two_districts
 
 from matcher import Dataset, InputError
-from matcher.siting import NewActivity, best_sites, candidate_sites, site_coverage, solve_mclp
+from matcher.siting import (
+    NewActivity,
+    SiteChoice,
+    best_sites,
+    candidate_sites,
+    site_coverage,
+    solve_mclp,
+)
 
 _RNG = np.random.default_rng(0)
 #: Random covering instances: (patients x sites) coverage and whole-number weights.
@@ -158,14 +167,102 @@ def test_coverage_matrix_shape_and_travel() -> None:
 
 
 def test_table_suppresses_counts_below_five() -> None:
-    """The municipality's table leaves counts below 5 empty."""
+    """The municipality's table leaves counts below 5 empty, and with them the counts
+    that would give one away: here site 2's 3 would be the total served less site 1's 6."""
     dataset = build(
         offers=[offer(offer_id="O1", **at(-1000)), offer(offer_id="O2", **at(1500))],
-        patients=people(6, "W", -1000, max_travel_min=15) + people(3, "E", 1500, max_travel_min=15),
+        patients=people(6, "W", -1000, max_travel_min=15)
+        + people(3, "E", 1500, max_travel_min=15)
+        + people(5, "F", -1000, languages="fr"),  # no option now, none with the new team
     )
-    table = best_sites(dataset, TEAM, 2, districts=two_districts()).table()
+    choice = best_sites(dataset, TEAM, 2, districts=two_districts())
+    assert (choice.unserved, choice.covered) == (14, 9)
+    table = choice.table()
     assert table["serves"].tolist()[0] == 6
     assert table["serves"].isna().tolist() == [False, True]
+    assert table["only_here"].isna().all()
+    assert choice.shown_covered() is None
+
+
+def choice_of(serves: list[int], only: list[int], covered: int, unserved: int) -> SiteChoice:
+    """A SiteChoice with these exact counts (sites at made-up places)."""
+    n = len(serves)
+    sites = pd.DataFrame(
+        {
+            "candidate_id": [f"venue:O{i}" for i in range(n)],
+            "name": [f"site {i}" for i in range(n)],
+            "source": "venue",
+            "x": 0.0,
+            "y": 0.0,
+            "lat": 55.4,
+            "lon": 10.4,
+            "serves": serves,
+            "only_here": only,
+        }
+    )
+    return SiteChoice(TEAM, sites, unserved, covered, candidates=5, optimal=True, status="OPTIMAL")
+
+
+def ranges(serves: list[Any], only: list[Any], covered: Any, unserved: int) -> list[float]:
+    """How far each figure can move given what is shown (two sites): min and max of site 1
+    and 2's serves and only_here and of the total, over the patients each site serves
+    alone (at least 1: a chosen site adds someone), both, or neither."""
+    # unknowns: only 1, only 2, both, neither
+    figures = {
+        "serves 1": [1, 0, 1, 0],
+        "serves 2": [0, 1, 1, 0],
+        "only 1": [1, 0, 0, 0],
+        "only 2": [0, 1, 0, 0],
+        "covered": [1, 1, 1, 0],
+    }
+    values = dict(zip(figures, [*serves, *only, covered], strict=True))
+    a_eq = [[1, 1, 1, 1]] + [figures[k] for k, v in values.items() if not pd.isna(v)]
+    b_eq = [unserved] + [float(v) for v in values.values() if not pd.isna(v)]
+    bounds = [(1, None), (1, None), (0, None), (0, None)]
+    width = []
+    for key, value in values.items():
+        if pd.isna(value):
+            goal = np.array(figures[key], dtype=float)
+            low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            assert low.status == high.status == 0
+            width.append(-high.fun - low.fun)
+    return width
+
+
+@pytest.mark.parametrize(
+    ("serves", "only", "covered", "unserved", "shown"),
+    [
+        # the demo's association: site 2's 4 alone would be 15 served less site 1's 11
+        ([11, 8], [7, 4], 15, 149, ([True, True], [False, False], False)),
+        ([20, 10], [15, 5], 25, 40, ([True, True], [True, True], True)),
+        ([6, 3], [6, 3], 9, 14, ([True, False], [False, False], False)),
+        # 36 of 40 served: the 4 left over are a count below 5
+        ([30, 28], [8, 6], 36, 40, ([True, True], [False, False], False)),
+        ([6], [6], 6, 9, ([False], [False], False)),  # one site: all three are one number
+        ([6], [6], 6, 20, ([True], [True], True)),
+    ],
+)
+def test_no_hidden_site_count_follows_from_the_others(
+    serves: list[int], only: list[int], covered: int, unserved: int, shown: tuple
+) -> None:
+    """What sites shows: counts of 5 or more, and none that lets a hidden one be worked out."""
+    choice = choice_of(serves, only, covered, unserved)
+    table = choice.table()
+    got = (
+        table["serves"].notna().tolist(),
+        table["only_here"].notna().tolist(),
+        choice.shown_covered() is not None,
+    )
+    assert got == shown
+    if len(serves) == 2:
+        widths = ranges(
+            list(table["serves"]),
+            list(table["only_here"]),
+            choice.shown_covered() or pd.NA,
+            unserved,
+        )
+        assert all(w > 0.5 for w in widths), widths
 
 
 @pytest.mark.parametrize(

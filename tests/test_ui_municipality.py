@@ -171,6 +171,22 @@ def test_sites_are_chosen_and_drawn(
     assert state.sites is not None and len(state.sites.sites) == 2
     markers = [layer for layer in view.map.layers if getattr(layer, "name", "").startswith("site ")]
     assert len(markers) == 2
+    assert "53 af 270" in view.sites.value  # served by the sites, of those without an option
+
+
+def test_sites_total_is_left_out_when_it_would_give_a_count_away(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """Association at 2 sites serves 11 and 8, 15 together: 15 - 11 would give the second
+    site's 4 served only there, so neither the total nor any only-here count is shown."""
+    data, _, state = analysed
+    view = MunicipalityView(data, state)
+    state.kind = "association"
+    state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2, background=False)
+    assert state.error == "" and state.sites is not None
+    assert state.sites.covered == 15 and state.sites.shown_covered() is None
+    assert "149" not in view.sites.value and "15 af" not in view.sites.value
+    assert state.sites.table()["only_here"].isna().all()
 
 
 def test_bad_site_description_is_shown_not_raised(

@@ -285,9 +285,14 @@ def sites(
     out.print(view)
     out.print(
         f"patients without a suitable option now: {_count(choice.unserved)}; "
-        f"served by the chosen sites: {_count(choice.covered)} "
+        f"served by the chosen sites: {_count(choice.shown_covered())} "
         f"({'proven best' if choice.optimal else choice.status.lower()})"
     )
+    if table[["serves", "only_here"]].isna().any(axis=None) or choice.shown_covered() is None:
+        out.print(
+            "hidden: a count below 5, or one that would let a count below 5 be worked out "
+            "from the others"
+        )
     for note in choice.notes:
         err.print(f"note: {note}")
     if out_path is not None:
@@ -296,9 +301,12 @@ def sites(
 
 
 def _count(value: object) -> str:
-    """A count for the terminal: below 5 is shown as "fewer than 5"."""
+    """A count for the terminal: below 5 is shown as "fewer than 5", a suppressed
+    one (missing) as "hidden"."""
     import pandas as pd
 
-    if value is None or value is pd.NA or int(str(value)) < 5:
+    if value is None or value is pd.NA:
+        return "hidden"
+    if int(str(value)) < 5:
         return "fewer than 5"
     return str(value)

@@ -233,8 +233,9 @@ class MunicipalityView(w.VBox):
             self.sites.value = ""
             return
         lang = self.data.lang
-        head = text("sites_head", lang, covered=choice.covered, unserved=choice.unserved)
-        covered_ok = choice.covered >= 5 and choice.unserved >= 5
+        covered = choice.shown_covered()  # None when it would give a hidden count away
+        head = text("sites_head", lang, covered=covered, unserved=choice.unserved)
+        covered_ok = covered is not None and choice.unserved >= 5
         table = frame_in(choice.table(), lang, _SITES_CODES)
         self.sites.value = (message(head) if covered_ok else "") + frame_html(table, lang=lang)
 
