@@ -92,3 +92,28 @@ def test_callback_errors_are_copied_to_the_server_log(monkeypatch: pytest.Monkey
     assert f"{MARK} a background thread (plan)" in text and "ZeroDivisionError" in text
     assert shell.showtraceback.__func__ is Shell.showtraceback
     assert not [h for h in logging.getLogger("Comm").handlers if getattr(h, "stream", None) is log]
+
+
+def test_launch_finds_the_template_without_importing_voila(tmp_path: Path) -> None:
+    """``brobygger app`` writes its template without importing Voila (seconds of start-up);
+    the command it becomes runs Voila (quick to start: no IRI format checker)."""
+    import subprocess
+    import sys
+
+    from matcher.ui.launch import voila_command
+
+    probe = (
+        "import sys; from matcher.ui.launch import prepare_template; "
+        f"prepare_template(__import__('pathlib').Path({str(tmp_path)!r})); "
+        "print('voila' in sys.modules, 'jsonschema' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "False"]
+    command = voila_command(8866)
+    assert "--port=8866" in command and "--no-browser" in command
+    version = subprocess.run(
+        [*command[:3], "--version"], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert version.stdout.strip().startswith("0.")

@@ -5,6 +5,10 @@ template links icon fonts from a CDN, so the app runs with its own template,
 made at start from the installed "lab" template without those links. Data
 directory, tile source and language reach the notebook through environment
 variables, so the notebook itself stays four cells.
+
+Start-up time matters (the first view should be usable within 10 s): the
+template is found without importing Voila, and Voila runs with the IRI
+format checker of ``jsonschema`` switched off (see ``VOILA_MAIN``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ __all__ = [
     "ENV_DATA",
     "ENV_LANG",
     "ENV_TILES",
+    "VOILA_MAIN",
     "notebook_path",
     "prepare_template",
     "voila_command",
@@ -39,12 +44,17 @@ def notebook_path() -> Path:
 
 
 def _voila_templates() -> Path:
-    import voila
-
+    """Voila's installed templates, found without importing Voila (which takes
+    seconds, see ``VOILA_MAIN``)."""
     prefix = Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates"
     if prefix.is_dir():
         return prefix
-    return Path(voila.__file__).resolve().parents[3] / "share" / "jupyter" / "voila" / "templates"
+    import importlib.util
+
+    spec = importlib.util.find_spec("voila")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Voila is not installed: pip install voila")
+    return Path(spec.origin).resolve().parents[4] / "share" / "jupyter" / "voila" / "templates"
 
 
 def prepare_template(root: Path | None = None) -> Path:
@@ -62,12 +72,25 @@ def prepare_template(root: Path | None = None) -> Path:
     return root
 
 
+#: How the app's process runs Voila (``python -m voila``, but quicker to start).
+#: Importing Voila's server imports ``jsonschema``'s format checkers, and the one
+#: for the ``iri`` format (``rfc3987_syntax``) builds dozens of parsers at import:
+#: about 2 s of the app's start on a small machine (python-jsonschema/jsonschema
+#: issue 1428). No schema of Jupyter's uses that format, so the process starts
+#: with the module marked as absent, which ``jsonschema`` handles by leaving the
+#: ``iri`` format unchecked.
+VOILA_MAIN = (
+    "import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'voila'; "
+    "from voila.app import main; main()"
+)
+
+
 def voila_command(port: int, open_browser: bool = False) -> list[str]:
     """The command line that serves the app on ``port`` (localhost only)."""
     return [
         sys.executable,
-        "-m",
-        "voila",
+        "-c",
+        VOILA_MAIN,
         str(notebook_path()),
         f"--port={port}",
         f"--template={TEMPLATE}",
