@@ -338,9 +338,11 @@ class SiteChoice:
 
         A count shows only when it is at least 5, and ``serves`` and ``covered``
         also only when the patients without an option that they leave out
-        (``unserved`` less them) number at least 5, as for a share. The figures
-        depend on each other (with two sites, one site's ``only_here`` is
-        ``covered`` less the other's ``serves``; with one site all three are
+        (``unserved`` less them) number at least 5, as for a share; a site's
+        ``only_here`` also only when the patients it shares with another
+        chosen site (``serves`` less ``only_here``) number at least 5. The
+        figures depend on each other (with two sites, one site's ``only_here``
+        is ``covered`` less the other's ``serves``; with one site all three are
         one number): when any of them is hidden, every ``only_here`` and
         ``covered`` are hidden too, so none follows from the rest.
         """
@@ -348,6 +350,8 @@ class SiteChoice:
         only = self.sites["only_here"].to_numpy(dtype=np.int64)
         hide_serves = (serves < _MIN_SHOWN) | (self.unserved - serves < _MIN_SHOWN)
         hide_only = only < _MIN_SHOWN
+        if len(serves) > 1:
+            hide_only |= serves - only < _MIN_SHOWN
         hide_covered = self.covered < _MIN_SHOWN or self.unserved - self.covered < _MIN_SHOWN
         if hide_serves.any() or hide_only.any() or hide_covered:
             hide_only[:] = True

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from builders import build, offer, session
-from test_gaps import at, people, two_districts
+from test_gaps import analysis_of, at, people, two_districts
 from typer.testing import CliRunner
 
 from matcher import Dataset, load_dataset
@@ -77,9 +77,12 @@ def test_three_patient_district_shows_only_its_name(tmp_path: Path) -> None:
     east = table.set_index("district_id").loc["D2"]
     assert east["name"] == "Øst"
     assert east.drop("name").isna().all()
-    assert table.set_index("district_id").loc["D1", "served_share_association"] == 0.5
     # the 6 outside are hidden too, or Øst's 3 would be 19 - 10 - 6
     assert pd.isna(table.set_index("district_id").loc["outside", "patients"])
+    # and Vest's share (5 of 10 served), or the 9 in Øst and outside would all be known
+    # to be without an option: the total without one (14) less Vest's 5
+    assert pd.isna(table.set_index("district_id").loc["D1", "served_share_association"])
+    assert table.set_index("district_id").loc["D1", "patients"] == 10
     features = json.loads((tmp_path / "out" / "gaps.geojson").read_text(encoding="utf-8"))
     props = {f["properties"]["district_id"]: f["properties"] for f in features["features"]}
     assert {k for k, v in props["D2"].items() if v is not None} == {"district_id", "name"}
@@ -89,8 +92,9 @@ def test_three_patient_district_shows_only_its_name(tmp_path: Path) -> None:
     # the map: Øst is labelled with its name only, Vest with its share
     figure = draw_gaps(gap_analysis(load_dataset(root)), ["association"])
     labels = [t.get_text() for ax in figure.axes for t in ax.texts]
-    assert "Øst" in labels
-    assert "Vest\n50%" in labels
+    assert "Øst" in labels and "Vest" in labels
+    shown = draw_gaps(analysis_of([10, 20, 30], [5, 10, 15]), ["association"])
+    assert "N2\n50%" in [t.get_text() for ax in shown.axes for t in ax.texts]
     legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
     assert any(text.startswith("suppressed") for text in legend)
     assert "some patients live outside every district (how many is hidden)" in legend
@@ -161,7 +165,9 @@ def test_travel_times_with_district_origins_are_used(tmp_path: Path) -> None:
         1000 * 10 / (10 + 3 * 0.22), abs=0.01
     )
     assert far.loc["D1", "e2sfca_association"] == pytest.approx(1000 * 10 / 13, abs=0.01)
-    assert far.loc["D1", "served_share_association"] == near.loc["D1", "served_share_association"]
+    # coverage is the patients' own travel: the router's district rows do not change it
+    for column in ("patients", "served_share_association", "reason_association"):
+        assert far[column].equals(near[column]), column
 
 
 def test_real_postal_code_districts(shared_dk: Path, demo_dir: Path, tmp_path: Path) -> None:

@@ -236,6 +236,9 @@ def ranges(serves: list[Any], only: list[Any], covered: Any, unserved: int) -> l
         # the demo's association: site 2's 4 alone would be 15 served less site 1's 11
         ([11, 8], [7, 4], 15, 149, ([True, True], [False, False], False)),
         ([20, 10], [15, 5], 25, 40, ([True, True], [True, True], True)),
+        # 2 patients served by both sites would be 20 - 18 (and 10 - 8)
+        ([20, 10], [18, 8], 26, 40, ([True, True], [False, False], False)),
+        ([6, 8], [6, 8], 14, 30, ([True, True], [False, False], False)),  # nobody by both
         ([6, 3], [6, 3], 9, 14, ([True, False], [False, False], False)),
         # 36 of 40 served: the 4 left over are a count below 5
         ([30, 28], [8, 6], 36, 40, ([True, True], [False, False], False)),
@@ -255,6 +258,11 @@ def test_no_hidden_site_count_follows_from_the_others(
         choice.shown_covered() is not None,
     )
     assert got == shown
+    if all(got[0]) and all(got[1]) and got[2] and len(serves) == 2:
+        # everything shown: the patients each site alone, both or neither would serve
+        # (all that the figures add up from) are 5 or more each
+        atoms = [only[0], only[1], serves[0] - only[0], unserved - covered]
+        assert min(atoms) >= 5
     if len(serves) == 2:
         widths = ranges(
             list(table["serves"]),
