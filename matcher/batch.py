@@ -23,6 +23,7 @@ from .costs import HOME_VISIT, MatchModel, allowed_pairs, pair_dates
 from .domain import MODES, WEEKDAYS
 from .errors import InputError, Problem
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
+from .flow import solve_flow
 from .io import Dataset
 from .optimize import (
     Arcs,
@@ -32,7 +33,6 @@ from .optimize import (
     arc_mask,
     greedy,
     solve_cpsat,
-    solve_flow,
 )
 from .result import PLAN_COLUMNS, Baseline, Plan
 from .sideplan import solve_side

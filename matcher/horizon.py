@@ -35,8 +35,9 @@ import pandas as pd
 
 from .costs import HOME_VISIT, MatchModel, block_size, evaluate
 from .domain import KINDS
+from .flow import solve_flow
 from .io import Dataset
-from .optimize import Arcs, Scaling, Solution, solve_flow
+from .optimize import Arcs, Scaling, Solution
 from .weights import Weights
 
 __all__ = ["EXIT_TEAM", "Horizon", "HorizonModel", "Metrics"]

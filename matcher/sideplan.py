@@ -27,13 +27,12 @@ import time
 
 import numpy as np
 
+from .flow import flow_once, node_labels
 from .optimize import (
     Arcs,
     Scaling,
     SideConstraint,
     Solution,
-    _flow_once,
-    _potentials,
     _repair,
     arc_mask,
     solve_cpsat,
@@ -145,10 +144,10 @@ def _lagrange(
         whole = np.floor(price).astype(np.int64)
         cost = icost + np.where(group >= 0, whole[np.maximum(group, 0)] * use, 0)
         priced = Arcs(sub.arcs.patient, sub.arcs.session, cost / scaling.scale)
-        _, arc, value = _flow_once(n, sub.capacity, unplaced, priced, scaling)
+        _, arc, value = flow_once(n, sub.capacity, unplaced, priced, scaling)
         bound = value - int((whole * limit).sum())
         if bound > lower:
-            labels = _potentials(n, sub.capacity, unplaced, priced, arc, scaling, 100_000, None)
+            labels = node_labels(n, sub.capacity, unplaced, priced, arc, scaling, 100_000, None)
             if labels is not None:
                 lower = bound
                 reduced = cost + labels[sub.arcs.patient] - labels[n + sub.arcs.session]

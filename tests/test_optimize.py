@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import PrecisionWarning
+from matcher.flow import solve_flow
 from matcher.optimize import (
     DEFAULT_SCALE,
     Arcs,
@@ -24,7 +25,6 @@ from matcher.optimize import (
     SideConstraint,
     greedy,
     solve_cpsat,
-    solve_flow,
 )
 
 PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None)
