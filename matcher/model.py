@@ -256,7 +256,11 @@ def patient_arrays(
     for ``languages`` and ``interests``, availability per time slot of ``slots`` and
     the prior offer as a position in ``offer_ids``."""
     offer_pos = {str(o): i for i, o in enumerate(offer_ids)}
-    flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool).reshape(len(pat), -1)
+    flags = (
+        pat[list(VULNERABILITY_FLAGS)]
+        .to_numpy(dtype=bool)
+        .reshape(len(pat), len(VULNERABILITY_FLAGS))
+    )
     tolerance = pat["group_tolerance"].to_numpy(dtype=object)
     return {
         "patient_ids": pat["patient_id"].to_numpy(dtype=object),
