@@ -145,7 +145,8 @@ def gaps(
     that obeys every rule of a match; E2SFCA is places per 1,000 patients
     within 30 minutes of the district's population centre (faster of walking
     and bus; home visits: the staff's drive). Counts below 5, and shares and
-    scores computed from them, are left empty.
+    scores computed from them, are left empty, and so are the counts and
+    shares that would let one be worked out by subtraction.
     """
     from ..export import atomic_path, write_csv, write_text
     from ..gapmap import gaps_png
@@ -175,7 +176,7 @@ def gaps(
 
 def _print_gaps(table: pd.DataFrame, kinds: list[str]) -> None:
     rows = f"{len(table)} district{'' if len(table) == 1 else 's'}"
-    view = Table(title=f"Coverage in {rows} (empty: a count below 5)")
+    view = Table(title=f"Coverage in {rows} (empty: a count below 5, or one that would reveal one)")
     view.add_column("kind")
     view.add_column("districts shown", justify="right")
     view.add_column("lowest share", justify="left")
