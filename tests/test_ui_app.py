@@ -25,6 +25,48 @@ def test_app_has_one_tab_per_user_and_data(
     assert app.data.dataset is not None
 
 
+def test_only_the_first_tab_is_built_at_start(demo_dir: Path) -> None:
+    """The page starts with the discharge view only; the other tabs are empty boxes
+    until they are selected, so the first page has far fewer widgets to draw."""
+    app = BrobyggerApp(demo_dir)
+    assert app.built() == ("discharge",)
+    assert app.tabs.selected_index == 0
+    assert app.tabs.children[0].children == (app.discharge_view,)
+    assert [slot.children for slot in app.tabs.children[1:]] == [(), (), ()]
+
+
+def test_a_tab_is_built_on_first_selection_and_keeps_its_state(demo_dir: Path) -> None:
+    """Selecting a tab builds its view from the state as it is by then (language, chosen
+    kind); selecting it again later shows the same view, with what was changed in it."""
+    app = BrobyggerApp(demo_dir)
+    app.language.value = "en"
+    app.municipality.kind = "exit_team"
+    app.tabs.selected_index = 2
+    assert app.built() == ("discharge", "municipality")
+    municipality = app.tabs.children[2].children[0]
+    assert municipality is app.municipality_view
+    assert municipality.kind.value == "exit_team"
+    assert municipality.analyse_button.description == "Coverage and accessibility"
+    app.tabs.selected_index = 1
+    planning = app.planning_view
+    assert app.tabs.children[1].children == (planning,)
+    assert planning.run_button.description == "Plan all"
+    planning.sort.value = "wait_days"
+    municipality.band.value = "evening"
+    app.tabs.selected_index = 0
+    app.language.value = "da"  # built tabs follow the switch
+    app.tabs.selected_index = 1
+    app.tabs.selected_index = 2
+    assert app.planning_view is planning and planning.sort.value == "wait_days"
+    assert planning.run_button.description == "Planlæg alle"
+    assert app.municipality_view is municipality and app.municipality.band == "evening"
+    assert app.tabs.children[2].children == (municipality,)
+    assert app.built() == ("discharge", "planning", "municipality")
+    app.tabs.selected_index = 3
+    assert "Indlæst: 150 tilbud" in app.data_view.status.value
+    assert app.built() == ("discharge", "planning", "municipality", "data")
+
+
 def test_app_with_bad_data_shows_the_problems_not_a_traceback(tmp_path: Path) -> None:
     """A broken folder starts the app with the loader's messages in the data state."""
     (tmp_path / "offers.csv").write_text("", encoding="utf-8")

@@ -1,10 +1,20 @@
-"""The app object the notebook displays: one place for three users."""
+"""The app object the notebook displays: one place for three users.
+
+Only the first tab (discharge) is built when the app starts; the planning,
+municipality and data tabs are built the first time they are selected (or
+their view is asked for), so the first page is quick to show: it sends the
+browser less than half of the widgets, and the kernel imports less (the
+municipality view's matplotlib, for one). A tab's state lives in the state
+objects (``matcher.ui.state`` and friends), made at start, so a tab built
+later shows whatever was done before, and keeps it.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -15,12 +25,22 @@ from .launch import ENV_DATA, ENV_LANG, ENV_TILES
 from .municipality import MunicipalityState
 from .state import DataState, PlanningState
 from .views.common import STYLE
-from .views.data_view import DataView
 from .views.discharge import DischargeView
-from .views.municipality import MunicipalityView
-from .views.planning import PlanningView
 
-__all__ = ["BrobyggerApp", "default_app"]
+if TYPE_CHECKING:
+    from .views.data_view import DataView
+    from .views.municipality import MunicipalityView
+    from .views.planning import PlanningView
+
+__all__ = ["TABS", "BrobyggerApp", "default_app"]
+
+#: The tabs in order: (name of the view, key of the tab's title).
+TABS = (
+    ("discharge", "tab_discharge"),
+    ("planning", "tab_planning"),
+    ("municipality", "tab_municipality"),
+    ("data", "tab_data"),
+)
 
 
 class BrobyggerApp(w.VBox):
@@ -49,18 +69,18 @@ class BrobyggerApp(w.VBox):
         self.tiles = tiles
         if data_dir is not None:
             self.data.load(data_dir)
-        self.data_view = DataView(self.data)
-        self.discharge_view = DischargeView(self.data, self.discharge, tiles)
-        self.planning_view = PlanningView(self.data, self.planning)
-        self.municipality_view = MunicipalityView(self.data, self.municipality, tiles)
-        self.tabs = w.Tab(
-            children=[
-                self.discharge_view,
-                self.planning_view,
-                self.municipality_view,
-                self.data_view,
-            ]
-        )
+        self._builders: dict[str, Callable[[], w.Widget]] = {
+            "discharge": lambda: DischargeView(self.data, self.discharge, tiles),
+            "planning": self._planning_view,
+            "municipality": self._municipality_view,
+            "data": self._data_view,
+        }
+        self._views: dict[str, w.Widget] = {}
+        #: One box per tab; a tab's view is put in its box when first built.
+        self.slots = {name: w.VBox() for name, _ in TABS}
+        self.tabs = w.Tab(children=[self.slots[name] for name, _ in TABS], selected_index=0)
+        self.tabs.observe(self._selected, names="selected_index")
+        self.view("discharge")
         self.title = w.HTML()
         self.language_label = w.Label()
         self.language = w.ToggleButtons(
@@ -77,6 +97,58 @@ class BrobyggerApp(w.VBox):
         self._relabel()
         super().__init__([STYLE, header, self.tabs])
 
+    # -- tabs, built on first selection ----------------------------------
+    def view(self, name: str) -> w.Widget:
+        """The view of tab ``name`` (see ``TABS``), built now if it is not yet."""
+        if name not in self._views:
+            self._views[name] = view = self._builders[name]()
+            self.slots[name].children = (view,)
+        return self._views[name]
+
+    def built(self) -> tuple[str, ...]:
+        """The tabs whose views are built so far, in tab order."""
+        return tuple(name for name, _ in TABS if name in self._views)
+
+    def _selected(self, change: Any) -> None:
+        index = change["new"]
+        if index is not None:
+            self.view(TABS[index][0])
+
+    def _planning_view(self) -> PlanningView:
+        from .views.planning import PlanningView
+
+        return PlanningView(self.data, self.planning)
+
+    def _municipality_view(self) -> MunicipalityView:
+        from .views.municipality import MunicipalityView
+
+        return MunicipalityView(self.data, self.municipality, self.tiles)
+
+    def _data_view(self) -> DataView:
+        from .views.data_view import DataView
+
+        return DataView(self.data)
+
+    @property
+    def discharge_view(self) -> DischargeView:
+        """The physiotherapist's tab (built at start)."""
+        return self.view("discharge")
+
+    @property
+    def planning_view(self) -> PlanningView:
+        """The planner's tab (built on first use)."""
+        return self.view("planning")
+
+    @property
+    def municipality_view(self) -> MunicipalityView:
+        """The municipality's tab (built on first use)."""
+        return self.view("municipality")
+
+    @property
+    def data_view(self) -> DataView:
+        """The data tab (built on first use)."""
+        return self.view("data")
+
     def _switch(self, change: Any) -> None:
         """The switch in the header: every view re-labels itself; no state is lost."""
         self.data.lang = change["new"]
@@ -87,20 +159,19 @@ class BrobyggerApp(w.VBox):
             self.language.value = lang
         self.language.tooltips = [text("language_hint", lang)] * len(LANGUAGES)
         self.language_label.value = text("language", lang)
-        self.tabs.titles = tuple(
-            text(key, lang)
-            for key in ("tab_discharge", "tab_planning", "tab_municipality", "tab_data")
-        )
+        self.tabs.titles = tuple(text(key, lang) for _, key in TABS)
         self.title.value = f"<h2>{text('app_title', lang)}</h2>"
 
 
 def default_app() -> BrobyggerApp:
     """The app configured from the environment set by ``brobygger app``; errors
     in its callbacks are copied to the server's log (``errors.log_callback_errors``)."""
-    from ..cli.common import default_data_dir
-
     log_callback_errors()
-    data = os.environ.get(ENV_DATA) or str(default_data_dir())
+    data = os.environ.get(ENV_DATA)
+    if not data:
+        from ..cli.common import default_data_dir
+
+        data = str(default_data_dir())
     return BrobyggerApp(
         data, lang=os.environ.get(ENV_LANG, "da"), tiles=os.environ.get(ENV_TILES, "")
     )
