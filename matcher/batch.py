@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .costs import HOME_VISIT, MatchModel, allowed_pairs, pair_dates
+from .costs import HOME_VISIT, THREADS, MatchModel, Pairs, allowed_pairs, pair_dates
 from .domain import MODES, WEEKDAYS
 from .errors import InputError, Problem
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
@@ -101,31 +102,35 @@ def _cheapest(row: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
 
 
 def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[PairStore, np.ndarray]:
-    """Every allowed pair (one pass over patients x sessions, in blocks), and the
-    store positions of the ``k`` cheapest pairs per patient to start the flow from."""
+    """Every allowed pair (one pass over patients x sessions, in blocks, on every core),
+    and the store positions of the ``k`` cheapest pairs per patient to start the flow from."""
     size = max(1, _SCAN_CELLS // max(1, model.n_sessions, len(model.offer_ids)))
     n = model.n_patients
     parts: list[tuple[np.ndarray, ...]] = []
     picked: list[np.ndarray] = []
     counts = np.zeros(n, np.int64)
     total = 0
-    for lo in range(0, n, size):
+
+    def block_pairs(lo: int) -> tuple[np.ndarray, Pairs]:
         block = np.arange(lo, min(lo + size, n))
-        pairs = allowed_pairs(model, block)
-        counts[block] = np.bincount(pairs.row, minlength=len(block))
-        parts.append(
-            (
-                (lo + pairs.row).astype(np.int32),
-                pairs.session.astype(np.int32),
-                pairs.cost,
-                pairs.travel_min,
-                pairs.mode,
+        return block, allowed_pairs(model, block)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for block, pairs in pool.map(block_pairs, range(0, n, size)):
+            counts[block] = np.bincount(pairs.row, minlength=len(block))
+            parts.append(
+                (
+                    (block[0] + pairs.row).astype(np.int32),
+                    pairs.session.astype(np.int32),
+                    pairs.cost,
+                    pairs.travel_min,
+                    pairs.mode,
+                )
             )
-        )
-        picked.append(total + _cheapest(pairs.row, pairs.cost, k))
-        total += len(pairs)
-        if progress:
-            progress("costs", min(1.0, (lo + size) / n))
+            picked.append(total + _cheapest(pairs.row, pairs.cost, k))
+            total += len(pairs)
+            if progress:
+                progress("costs", min(1.0, (block[-1] + 1) / n))
     if progress and n == 0:
         progress("costs", 1.0)
     dtypes = (np.int32, np.int32, np.float64, np.float32, np.int8)

@@ -13,6 +13,7 @@ in ``RULES`` in the order used to explain why nothing fits.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ __all__ = [
     "COST_TERMS",
     "HOME_VISIT",
     "RULES",
+    "THREADS",
     "Evaluation",
     "MatchModel",
     "Pairs",
@@ -34,6 +36,9 @@ __all__ = [
 ]
 
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
+#: Threads that evaluate blocks of patients at once (one per core, at most four);
+#: numpy lets go of the interpreter lock in the heavy steps, so they share the work.
+THREADS = max(1, min(4, len(os.sched_getaffinity(0))))
 #: Cost terms in their own units, in the order of ``Evaluation.terms``.
 COST_TERMS: tuple[str, ...] = (
     "travel_min",

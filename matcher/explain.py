@@ -8,9 +8,11 @@ vulnerability flags.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from .costs import HOME_VISIT, RULES, MatchModel, evaluate
+from .costs import HOME_VISIT, RULES, THREADS, MatchModel, evaluate
 from .domain import MODES
 
 __all__ = ["ESCALATED_REASON", "exclusion_counts", "reasons_for", "taken_reason"]
@@ -93,13 +95,12 @@ def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
     patients = np.asarray(patients, dtype=np.int64)
     if model.n_sessions == 0:
         return ["there are no sessions in the dataset"] * len(patients)
-    out: list[str] = []
     home = model.o_kind[model.s_offer] == HOME_VISIT
     travel_rule = RULES.index("travel")
     others = np.array([r != travel_rule for r in range(len(RULES))])
     step = max(1, 200_000 // model.n_sessions)
-    for lo in range(0, len(patients), step):
-        rows = patients[lo : lo + step]
+
+    def explain(rows: np.ndarray) -> list[str]:
         ev = evaluate(model, rows, explain=True)
         assert ev.fails is not None
         relevant = np.where(
@@ -113,11 +114,16 @@ def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
         only_travel = relevant & ~ev.fails[others].any(axis=0) & np.isfinite(ev.travel_min)
         nearest = np.where(only_travel, ev.travel_min, np.inf).min(axis=-1)
         n_relevant = relevant.sum(axis=-1)
-        for i, p in enumerate(rows.tolist()):
-            if model.p_escalate[p]:
-                out.append(ESCALATED_REASON)
-            else:
-                out.append(
-                    _reason(model, p, alone[:, i], total[:, i], int(n_relevant[i]), nearest[i])
-                )
+        return [
+            ESCALATED_REASON
+            if model.p_escalate[p]
+            else _reason(model, p, alone[:, i], total[:, i], int(n_relevant[i]), nearest[i])
+            for i, p in enumerate(rows.tolist())
+        ]
+
+    blocks = [patients[lo : lo + step] for lo in range(0, len(patients), step)]
+    if len(blocks) < 2:
+        return [reason for rows in blocks for reason in explain(rows)]
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        out = [reason for found in pool.map(explain, blocks) for reason in found]
     return out
