@@ -54,6 +54,7 @@ class Server:
     url: str
     log: Path
     started: float  # time.monotonic() just before the process was started
+    listening_s: float = 0.0  # to the port accepting connections
     startup_s: float | None = None  # to the first usable view, measured once
     read: int = field(default=0)  # how much of the log the tests have checked
 
@@ -115,8 +116,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 process.kill()
                 pytest.fail("the app did not start:\n" + log_path.read_text())
             time.sleep(0.5)
+    listening = time.monotonic() - started
     try:
-        yield Server(url=f"http://127.0.0.1:{port}/", log=log_path, started=started)
+        yield Server(
+            url=f"http://127.0.0.1:{port}/", log=log_path, started=started, listening_s=listening
+        )
     finally:
         process.terminate()
         process.wait(20)
@@ -128,7 +132,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture()
 def page(
-    server: Server, request: pytest.FixtureRequest, report_startup: Callable[[float], None]
+    server: Server, request: pytest.FixtureRequest, report_startup: Callable[..., None]
 ) -> Iterator[Page]:
     """A fresh page on the app; fails the test on console errors, outside requests,
     a traceback in the page, or an error in the server's log during the test."""
@@ -157,13 +161,17 @@ def page(
                 problems.append(f"request leaves the machine: {url}")
 
         tab.on("request", outside)
+        opened = time.monotonic() - server.started  # this test's own Chromium is up
         tab.goto(server.url, wait_until="commit", timeout=STARTUP_LIMIT_S * 1000)
         tab.get_by_role("tab", name="Afslutning").wait_for(timeout=STARTUP_LIMIT_S * 1000)
         tab.get_by_text("Find næste skridt").wait_for(timeout=STARTUP_LIMIT_S * 1000)
         if server.startup_s is None:  # the first page: from starting the process
             server.startup_s = time.monotonic() - server.started
             (ARTIFACTS / "startup_seconds.txt").write_text(f"{server.startup_s:.1f}\n")
-            report_startup(server.startup_s)
+            report_startup(
+                server.startup_s,
+                **{"server listening": server.listening_s, "test's browser launched": opened},
+            )
         yield tab
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         body = tab.inner_text("body")
