@@ -26,6 +26,7 @@ from .errors import InputError, Problem
 from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .flow import solve_flow
 from .io import Dataset
+from .limits import search
 from .optimize import (
     Arcs,
     Scaling,
@@ -361,6 +362,7 @@ def plan(
     position = np.concatenate(chosen)  # store position of every arc
     flow = solution
     notes = list(solution.notes)
+    side_started = time.perf_counter()
     if solver != "flow":
         side = _staff_limits(dataset, model, arcs.session, store.travel[position])
         broken = _broken(side, solution.arc, len(arcs))
@@ -391,14 +393,38 @@ def plan(
                 scaling,
                 side,
                 solution,
-                time_limit=time_limit,
+                time_limit=time_limit / 2,
                 workers=workers,
                 seed=seed,
                 complete=len(arcs) == len(store),
             )
-            notes += solution.notes
     pair = np.full(model.n_patients, -1, np.int64)
     pair[solution.arc >= 0] = position[solution.arc[solution.arc >= 0]]
+    status, objective, bound = solution.status, solution.objective, solution.bound
+    solver_name = solution.solver
+    if solver == "auto" and status != "OPTIMAL" and flow.labels is not None:
+        flow_pair = np.full(model.n_patients, -1, np.int64)
+        flow_pair[flow.arc >= 0] = position[flow.arc[flow.arc >= 0]]
+        found = search(
+            model.n_patients,
+            model.s_capacity,
+            model.p_priority,
+            scaling,
+            store.patient,
+            store.session,
+            store.cost,
+            flow_pair,
+            flow.labels,
+            _staff_limits(dataset, model, store.session, store.travel),
+            pair,
+            time_limit=max(0.0, time_limit - (time.perf_counter() - side_started)),
+        )
+        notes += found.notes
+        pair, status = found.pair, found.status
+        objective, bound = found.objective / scaling.scale, found.bound / scaling.scale
+        solver_name = "min-cost flow + exact search over staff minutes"
+    elif solution is not flow:
+        notes += solution.notes
     if progress:
         progress("writing", 1.0)
     assignments = _assignments(dataset, model, store, pair)
@@ -406,11 +432,11 @@ def plan(
     placed = assignments["status"].to_numpy() == "placed"
     return Plan(
         assignments=assignments,
-        status=solution.status,
-        objective=solution.objective,
-        bound=solution.bound,
+        status=status,
+        objective=objective,
+        bound=bound,
         seconds=time.perf_counter() - started,
-        solver=solution.solver,
+        solver=solver_name,
         priority_placed=int(model.p_priority[placed].sum()),
         priority_total=int(model.p_priority.sum()),
         reward_points=reward_points,

@@ -318,5 +318,6 @@ def solve_flow(
         rounds=rounds,
         arcs_used=len(arcs),
         notes=notes,
+        labels=labels if status == "OPTIMAL" else None,
     )
     return solution, arcs

@@ -128,6 +128,9 @@ class Solution:
     rounds: int = 1
     arcs_used: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Shortest-path labels of every node (patients, sessions, sink) on the
+    #: residual network of an optimal flow, in scaled cost units, when known.
+    labels: np.ndarray | None = None
 
     @property
     def gap(self) -> float:
