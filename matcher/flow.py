@@ -19,7 +19,7 @@ from ortools.graph.python import min_cost_flow
 
 from .optimize import Arcs, Scaling, Solution
 
-__all__ = ["PriceFunction", "flow_once", "node_labels", "potentials", "solve_flow"]
+__all__ = ["PriceFunction", "flow_once", "node_labels", "solve_flow"]
 
 #: A round re-solves only the patients its new pairs can move when their pairs
 #: are at most this share of all pairs (else the whole problem is solved again).
@@ -147,31 +147,6 @@ def _shortest_paths(
     return None
 
 
-def potentials(
-    n_patients: int,
-    capacity: np.ndarray,
-    unplaced_cost: np.ndarray,
-    arcs: Arcs,
-    arc_of_patient: np.ndarray,
-    scaling: Scaling,
-    max_rounds: int = 100_000,
-    start: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Shortest-path potentials on the residual network of an optimal flow.
-
-    Returns (patient potentials, session potentials) such that every residual
-    arc has a non-negative reduced cost, or None if the labels do not settle
-    within ``max_rounds`` (then the caller falls back to all pairs). ``start``
-    (labels of every node: patients, sessions, sink) warm-starts the search.
-    """
-    dist = node_labels(
-        n_patients, capacity, unplaced_cost, arcs, arc_of_patient, scaling, max_rounds, start
-    )
-    if dist is None:
-        return None
-    return dist[:n_patients], dist[n_patients : n_patients + len(capacity)]
-
-
 def node_labels(
     n_patients: int,
     capacity: np.ndarray,
@@ -182,6 +157,10 @@ def node_labels(
     max_rounds: int,
     start: np.ndarray | None,
 ) -> np.ndarray | None:
+    """Shortest-path labels of every node (patients, sessions, sink) on the residual
+    network of an optimal flow, so that every residual arc has a non-negative
+    reduced cost; None if they do not settle within ``max_rounds`` (which only a
+    negative cycle would cause). ``start`` warm-starts the search."""
     tail, head, weight = _residual(
         n_patients, capacity, unplaced_cost, arcs, arc_of_patient, scaling
     )
