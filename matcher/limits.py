@@ -111,6 +111,11 @@ class _Tree:
         self.n = len(unplaced)
         self.sink = self.n + len(capacity)
         self.n_nodes = self.sink + 1 + len(limits)
+        # every limit's pairs in one array, to add up minutes per day at once
+        self._arcs = np.concatenate([a for a, _, _ in limits]) if limits else np.zeros(0, int)
+        self._minutes = np.concatenate([m for _, m, _ in limits]) if limits else np.zeros(0)
+        self._owner = np.repeat(np.arange(len(limits)), [len(a) for a, _, _ in limits])
+        self._limit = np.array([limit for _, _, limit in limits], np.int64)
 
     def value(self, assigned: np.ndarray) -> int:
         placed = assigned >= 0
@@ -129,10 +134,11 @@ class _Tree:
         """The first limited day the plan breaks, or -1."""
         used = np.zeros(len(self.pool.cost), bool)
         used[assigned[assigned >= 0]] = True
-        for k, (arcs, minutes, limit) in enumerate(self.limits):
-            if int(minutes[used[arcs]].sum()) > limit:
-                return k
-        return -1
+        spent = np.bincount(
+            self._owner, weights=self._minutes * used[self._arcs], minlength=len(self.limits)
+        )
+        broken = np.flatnonzero(spent > self._limit)
+        return int(broken[0]) if len(broken) else -1
 
     def visits(self, assigned: np.ndarray, k: int) -> list[int]:
         """The pairs the plan uses on limited day ``k``."""
@@ -155,33 +161,50 @@ class _Tree:
         reach: int,
         forbidden: frozenset[int] | None = None,
         shut_day: int = -1,
-    ) -> sparse.csr_matrix:
-        """The residual network of ``branch`` without the ``forbidden`` pairs (default:
-        the branch's; neither way) and without the arcs between limited day
-        ``shut_day`` and the sink (neither way), arcs no longer than ``reach``;
-        lengths are reduced costs."""
+        end_session: int = -1,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tail, head, length) of the residual network of ``branch`` without the
+        ``forbidden`` pairs (default: the branch's; neither way) and without the arcs
+        between limited day ``shut_day`` and the sink (neither way), arcs no longer
+        than ``reach``; lengths are reduced costs. Dead ends are left out, but for
+        ``end_session``, where a path is to end."""
         pool, labels, n, sink = self.pool, branch.labels, self.n, self.sink
         used = np.zeros(len(pool.cost), bool)
         used[branch.assigned[branch.assigned >= 0]] = True
         reduced = pool.cost + labels[pool.patient] - labels[n + pool.session]
         shut = np.zeros(len(pool.cost), bool)
         shut[list(branch.forbidden if forbidden is None else forbidden)] = True
-        forward, back = ~used & ~shut, used & ~shut
+        short = np.abs(reduced) <= reach
+        forward = np.flatnonzero(~used & ~shut & short)
+        back = np.flatnonzero(used & ~shut & short)
+        placed = branch.assigned >= 0
+        may_leave = placed.copy()
+        may_leave[list(branch.placed)] = False
+        stay_out = self.unplaced + labels[:n] - labels[sink]
+        # a patient reached from their session but with no way on is a dead end
+        onward_patient = np.zeros(n, bool)
+        onward_patient[pool.patient[forward]] = True
+        onward_patient |= may_leave & (stay_out <= reach)
+        back = back[onward_patient[pool.patient[back]]]
         load, per_day = self.loads(branch.assigned)
         s_node = n + np.arange(len(self.capacity))
         # a session's way out: the sink, or its limited day
         out = np.where(self.day_of >= 0, sink + 1 + self.day_of, sink)
         onward = labels[s_node] - labels[out]
-        room, busy = load < self.capacity, load > 0
+        # a session no patient can move into or out of only links the sink to itself
+        touched = np.zeros(len(self.capacity), bool)
+        touched[pool.session[forward]] = True
+        touched[pool.session[back]] = True
+        if end_session >= 0:
+            touched[end_session] = True
+        room, busy = touched & (load < self.capacity), touched & (load > 0)
         d_node = sink + 1 + np.arange(len(self.limits))
         to_sink = labels[d_node] - labels[sink]
         d_open = np.arange(len(self.limits)) != shut_day
         d_room, d_busy = d_open & (per_day < branch.days), d_open & (per_day > 0)
-        placed = branch.assigned >= 0
-        may_leave = placed.copy()
-        may_leave[list(branch.placed)] = False
         p_node = np.arange(n)
-        stay_out = self.unplaced + labels[:n] - labels[sink]
+        leave = may_leave & (stay_out <= reach)
+        enter = ~placed & (-stay_out <= reach)
         pieces: list[tuple[Any, Any, np.ndarray]] = [
             (pool.patient[forward], n + pool.session[forward], reduced[forward]),
             (n + pool.session[back], pool.patient[back], -reduced[back]),
@@ -189,8 +212,8 @@ class _Tree:
             (out[busy], s_node[busy], -onward[busy]),
             (d_node[d_room], np.int64(sink), to_sink[d_room]),
             (np.int64(sink), d_node[d_busy], -to_sink[d_busy]),
-            (p_node[may_leave], np.int64(sink), stay_out[may_leave]),
-            (np.int64(sink), p_node[~placed], -stay_out[~placed]),
+            (p_node[leave], np.int64(sink), stay_out[leave]),
+            (np.int64(sink), p_node[enter], -stay_out[enter]),
         ]
         tails, heads, lengths = [], [], []
         for tail, head, length in pieces:
@@ -198,13 +221,10 @@ class _Tree:
             tails.append(np.broadcast_to(tail, length.shape)[keep])
             heads.append(np.broadcast_to(head, length.shape)[keep])
             lengths.append(length[keep])
-        length = np.concatenate(lengths).astype(float)
+        length = np.concatenate(lengths)
         if (length < 0).any():
             raise ArithmeticError("negative reduced cost: the potentials are not optimal")
-        return sparse.csr_matrix(
-            (length + _EPS, (np.concatenate(tails), np.concatenate(heads))),
-            shape=(self.n_nodes, self.n_nodes),
-        )
+        return np.concatenate(tails), np.concatenate(heads), length
 
     def without(
         self, branch: _Branch, visit: int, k: int, kept: list[int], ceiling: int
@@ -222,7 +242,12 @@ class _Tree:
             forbidden |= set(self.day_pairs(other, k, that_day=False))
             stay.add(other)
         kept_branch = replace(branch, placed=frozenset(stay))
-        graph = self._graph(kept_branch, ceiling - branch.value, frozenset(forbidden))
+        graph = self._graph(
+            kept_branch,
+            ceiling - branch.value,
+            frozenset(forbidden),
+            end_session=session - self.n,
+        )
         return self._move(
             kept_branch, graph, patient, session, ceiling, frozenset(forbidden), branch.days
         )
@@ -236,10 +261,46 @@ class _Tree:
         node = self.sink + 1 + k
         return self._move(branch, graph, node, self.sink, ceiling, branch.forbidden, days)
 
+    def _shortest(
+        self,
+        graph: tuple[np.ndarray, np.ndarray, np.ndarray],
+        source: int,
+        target: int,
+        reach: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dijkstra from ``source`` up to ``reach`` over the nodes the arcs touch only:
+        (length to every node, inf beyond; the node before it on the way)."""
+        tail, head, length = graph
+        present = np.zeros(self.n_nodes, bool)
+        present[tail] = present[head] = True
+        present[[source, target]] = True
+        nodes = np.flatnonzero(present)
+        local = np.full(self.n_nodes, -1, np.int64)
+        local[nodes] = np.arange(len(nodes))
+        rows, cols = local[tail], local[head]
+        order = np.argsort(rows * len(nodes) + cols)  # by row, columns sorted within each
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(nodes)))])
+        matrix = sparse.csr_matrix(
+            (length[order].astype(float) + _EPS, cols[order], indptr),
+            shape=(len(nodes), len(nodes)),
+        )
+        near, step = dijkstra(
+            matrix,
+            directed=True,
+            indices=int(local[source]),
+            limit=reach + 0.5,
+            return_predecessors=True,
+        )
+        dist = np.full(self.n_nodes, np.inf)
+        dist[nodes] = near
+        before = np.full(self.n_nodes, -1, np.int64)
+        before[nodes] = np.where(step >= 0, nodes[np.maximum(step, 0)], -1)
+        return dist, before
+
     def _move(
         self,
         branch: _Branch,
-        graph: sparse.csr_matrix,
+        graph: tuple[np.ndarray, np.ndarray, np.ndarray],
         source: int,
         target: int,
         ceiling: int,
@@ -249,9 +310,7 @@ class _Tree:
         """Push one unit along a shortest path from ``source`` to ``target`` (closing a
         cycle with the arc taken away), with the potentials kept optimal."""
         reach = ceiling - branch.value
-        dist, before = dijkstra(
-            graph, directed=True, indices=source, limit=reach + 0.5, return_predecessors=True
-        )
+        dist, before = self._shortest(graph, source, target, reach)
         if not np.isfinite(dist[target]):
             return None
         far = float(dist[target])
