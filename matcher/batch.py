@@ -44,7 +44,7 @@ __all__ = ["PairStore", "Progress", "plan"]
 
 Progress = Callable[[str, float], None]
 #: Most left-out pairs a pricing round adds per patient (the most negative first).
-_ADD_PER_PATIENT = 16
+_ADD_PER_PATIENT = 32
 _PRICE_MARGIN = 0.0
 #: Pairs per chunk when pricing (bounds the temporary memory, about 40 bytes a pair).
 _PRICE_CHUNK = 2_000_000
@@ -397,6 +397,7 @@ def plan(
                 workers=workers,
                 seed=seed,
                 complete=len(arcs) == len(store),
+                open_cpsat=flow.labels is None,  # else the exact search finishes the plan
             )
     pair = np.full(model.n_patients, -1, np.int64)
     pair[solution.arc >= 0] = position[solution.arc[solution.arc >= 0]]

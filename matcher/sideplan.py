@@ -188,6 +188,7 @@ def solve_side(
     workers: int = 1,
     seed: int = 0,
     complete: bool = True,
+    open_cpsat: bool = True,
 ) -> Solution:
     """The plan with side constraints, from the flow optimum ``start`` without them.
 
@@ -195,7 +196,9 @@ def solve_side(
     bound. The result is ``OPTIMAL`` when it reaches that bound, or when the
     neighbourhood's optimum is proven and nobody outside it can use its
     sessions; ``complete`` says that ``arcs`` holds every allowed pair (else
-    only the first holds).
+    only the first holds). With ``open_cpsat`` false, CP-SAT runs only where it
+    can prove the plan (a closed neighbourhood over every pair), for a caller
+    that has a better way to finish the others.
     """
     started = time.perf_counter()
     deadline = started + max(0.0, time_limit) / 2
@@ -206,7 +209,12 @@ def solve_side(
     notes = [f"staff minutes: {len(sub.patients)} patients re-planned"]
     keep = reduced <= upper - lower
     keep[best[best >= 0]] = True
-    ran_cpsat = upper > lower and time_limit > 0 and int(keep.sum()) <= MAX_CPSAT_PAIRS
+    ran_cpsat = (
+        upper > lower
+        and time_limit > 0
+        and int(keep.sum()) <= MAX_CPSAT_PAIRS
+        and (open_cpsat or (closed and complete))
+    )
     if upper > lower and not ran_cpsat:
         notes.append(
             f"CP-SAT not run: {int(keep.sum())} pairs could still improve the re-planned part"
