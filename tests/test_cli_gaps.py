@@ -202,14 +202,13 @@ def test_real_municipalities_read_with_column_options(shared_dk: Path) -> None:
     assert shapes.set_index("district_id").loc["461", "name"] == "Odense"
 
 
-def test_sites_prints_and_writes_suppressed_counts(demo_dir: Path, tmp_path: Path) -> None:
-    """sites picks K sites, prints them and writes a CSV where counts below 5 are empty."""
-    target = tmp_path / "sites.csv"
-    status, output = run(
+def _tuesday_evening_sites(demo_dir: Path, kind: str, target: Path) -> tuple[int, str]:
+    """brobygger sites for two sites of a Tuesday 17:00-18:30 activity of about 10."""
+    return run(
         "sites",
         demo_dir,
         "--kind",
-        "exit_team",
+        kind,
         "--weekday",
         "tue",
         "--start",
@@ -223,6 +222,12 @@ def test_sites_prints_and_writes_suppressed_counts(demo_dir: Path, tmp_path: Pat
         "--out",
         target,
     )
+
+
+def test_sites_prints_and_writes_suppressed_counts(demo_dir: Path, tmp_path: Path) -> None:
+    """sites picks K sites, prints them and writes a CSV where counts below 5 are empty."""
+    target = tmp_path / "sites.csv"
+    status, output = _tuesday_evening_sites(demo_dir, "exit_team", target)
     assert status == 0, output
     assert "proven best" in output
     table = pd.read_csv(target)
@@ -245,24 +250,7 @@ def test_sites_hides_what_would_give_a_small_count_away(demo_dir: Path, tmp_path
     the second site's 4 served only there would be 15 - 11, so no only-here count and no
     total is shown, and the terminal says why."""
     target = tmp_path / "sites.csv"
-    status, output = run(
-        "sites",
-        demo_dir,
-        "--kind",
-        "association",
-        "--weekday",
-        "tue",
-        "--start",
-        "17:00",
-        "--end",
-        "18:30",
-        "--group-size",
-        "10",
-        "--k",
-        "2",
-        "--out",
-        target,
-    )
+    status, output = _tuesday_evening_sites(demo_dir, "association", target)
     assert status == 0, output
     table = pd.read_csv(target)
     assert table["serves"].tolist() == [11, 8]
