@@ -47,13 +47,11 @@ def test_shown_table_follows_kind_and_band(
     assert (evening_shares[both] <= shares[both] + 1e-9).all()
 
 
-def test_small_districts_show_nothing_but_their_name(
-    analysed: tuple[DataState, PlanningState, MunicipalityState],
-) -> None:
-    """A district left with 3 patients shows only its name: every figure is empty."""
+def _largest_district_cut_to_three(data: DataState) -> tuple[DataState, int]:
+    """The data with its largest district left with 3 patients (everyone else stays),
+    and that district's position."""
     from matcher.geo import locate
 
-    data, _, _ = analysed
     ds = data.dataset
     pos = locate(ds.patients.geometry, ds.districts)
     target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
@@ -62,6 +60,16 @@ def test_small_districts_show_nothing_but_their_name(
     assert int((pos[keep] != target).sum()) == int((pos != target).sum())  # the rest all stay
     small = DataState()
     small.use(ds.replace(patients=ds.patients[keep].reset_index(drop=True)))
+    return small, target
+
+
+def test_small_districts_show_nothing_but_their_name(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """A district left with 3 patients shows only its name: every figure is empty."""
+    data, _, _ = analysed
+    ds = data.dataset
+    small, target = _largest_district_cut_to_three(data)
     state = MunicipalityState(small, PlanningState(small))
     state.analyse(background=False)
     shown = state.shown()
@@ -138,15 +146,9 @@ def test_gap_and_equity_tables_hide_the_same_district_counts(
     analysed: tuple[DataState, PlanningState, MunicipalityState],
 ) -> None:
     """With one district cut to 3 patients, both tables hide it and the same others."""
-    from matcher.geo import locate
-
     data, _, _ = analysed
     ds = data.dataset
-    pos = locate(ds.patients.geometry, ds.districts)
-    target = int(pd.Series(pos[pos >= 0]).value_counts().index[0])
-    keep = (pos != target) | ((pos == target).cumsum() <= 3)
-    small = DataState()
-    small.use(ds.replace(patients=ds.patients[keep].reset_index(drop=True)))
+    small, target = _largest_district_cut_to_three(data)
     planning = PlanningState(small)
     state = MunicipalityState(small, planning)
     state.analyse(background=False)
