@@ -221,6 +221,14 @@ def _staff_limits(
     return constraints
 
 
+def _store_pairs(position: np.ndarray, arc_of: np.ndarray) -> np.ndarray:
+    """The store position of each patient's pair (-1: unplaced); ``arc_of`` indexes the
+    flow's arcs, whose store positions are ``position``."""
+    pair = np.full(len(arc_of), -1, np.int64)
+    pair[arc_of >= 0] = position[arc_of[arc_of >= 0]]
+    return pair
+
+
 def _broken(constraints: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) -> list[str]:
     chosen = arc_mask(arc_of, n_arcs)
     return [c.name for c in constraints if c.used(chosen) > c.limit]
@@ -399,13 +407,10 @@ def plan(
                 complete=len(arcs) == len(store),
                 open_cpsat=flow.labels is None,  # else the exact search finishes the plan
             )
-    pair = np.full(model.n_patients, -1, np.int64)
-    pair[solution.arc >= 0] = position[solution.arc[solution.arc >= 0]]
+    pair = _store_pairs(position, solution.arc)
     status, objective, bound = solution.status, solution.objective, solution.bound
     solver_name = solution.solver
     if solver == "auto" and status != "OPTIMAL" and flow.labels is not None:
-        flow_pair = np.full(model.n_patients, -1, np.int64)
-        flow_pair[flow.arc >= 0] = position[flow.arc[flow.arc >= 0]]
         found = search(
             model.n_patients,
             model.s_capacity,
@@ -414,7 +419,7 @@ def plan(
             store.patient,
             store.session,
             store.cost,
-            flow_pair,
+            _store_pairs(position, flow.arc),
             flow.labels,
             _staff_limits(dataset, model, store.session, store.travel),
             pair,

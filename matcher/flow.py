@@ -206,21 +206,20 @@ def _resolve_near(
     if usable.sum() > _NEAR_SHARE * len(arcs):
         return None
     people = np.flatnonzero(free)
-    if len(people) == 0:
-        chosen = arc >= 0
-        session = np.where(chosen, arcs.session[np.maximum(arc, 0)], -1)
-        return session, arc, int(cost[arc[chosen]].sum() + unplaced[~chosen].sum())
-    number = np.full(n, -1, np.int64)
-    number[people] = np.arange(len(people))
-    index = np.flatnonzero(usable)
-    kept = arc[placed & ~free]
-    room = np.asarray(capacity, np.int64) - np.bincount(arcs.session[kept], minlength=len(capacity))
-    sub = Arcs(number[arcs.patient[index]], arcs.session[index], arcs.cost[index])
-    _, sub_arc, _ = flow_once(len(people), room, unplaced[people], sub, scaling)
-    arc = arc.copy()
-    arc[people] = np.where(sub_arc >= 0, index[np.maximum(sub_arc, 0)], -1)
-    session = np.where(arc >= 0, arcs.session[np.maximum(arc, 0)], -1)
+    if len(people):
+        number = np.full(n, -1, np.int64)
+        number[people] = np.arange(len(people))
+        index = np.flatnonzero(usable)
+        kept = arc[placed & ~free]
+        room = np.asarray(capacity, np.int64) - np.bincount(
+            arcs.session[kept], minlength=len(capacity)
+        )
+        sub = Arcs(number[arcs.patient[index]], arcs.session[index], arcs.cost[index])
+        _, sub_arc, _ = flow_once(len(people), room, unplaced[people], sub, scaling)
+        arc = arc.copy()
+        arc[people] = np.where(sub_arc >= 0, index[np.maximum(sub_arc, 0)], -1)
     chosen = arc >= 0
+    session = np.where(chosen, arcs.session[np.maximum(arc, 0)], -1)
     return session, arc, int(cost[arc[chosen]].sum() + unplaced[~chosen].sum())
 
 

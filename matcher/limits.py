@@ -437,9 +437,10 @@ def _start(
     tree = _Tree(pool, capacity, unplaced, limits, day_of)
     # a limited day's node starts at the sink's label: its arcs cost nothing
     sink_label = labels[n_patients + n_sessions]
+    start = np.where(flow >= 0, np.searchsorted(at, np.maximum(flow, 0)), -1)
     root = _Branch(
-        tree.value(np.where(flow >= 0, np.searchsorted(at, np.maximum(flow, 0)), -1)),
-        np.where(flow >= 0, np.searchsorted(at, np.maximum(flow, 0)), -1),
+        tree.value(start),
+        start,
         np.concatenate([labels, np.full(len(side), sink_label)]).astype(np.int64),
         frozenset(),
         np.full(len(side), np.iinfo(np.int64).max // 4),

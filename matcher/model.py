@@ -255,7 +255,9 @@ def patient_arrays(
     """The patient arrays of ``MatchModel`` for typed ``patients.csv`` rows, with bits
     for ``languages`` and ``interests``, availability per time slot of ``slots`` and
     the prior offer as a position in ``offer_ids``."""
-    offer_pos = {str(o): i for i, o in enumerate(offer_ids)}
+    priors = [str(v) for v in pat["prior_offer_id"]]
+    named = set(priors) - {""}
+    offer_pos = {str(o): i for i, o in enumerate(offer_ids) if str(o) in named} if named else {}
     flags = (
         pat[list(VULNERABILITY_FLAGS)]
         .to_numpy(dtype=bool)
@@ -283,9 +285,7 @@ def patient_arrays(
         "p_has_interests": np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
         "p_escalate": pat["escalate"].to_numpy(dtype=bool),
         "p_priority": 1 + flags.sum(axis=1).astype(np.int64),
-        "p_prior_offer": np.array(
-            [offer_pos.get(str(v), -1) for v in pat["prior_offer_id"]], dtype=np.int64
-        ),
+        "p_prior_offer": np.array([offer_pos.get(v, -1) for v in priors], dtype=np.int64),
         "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
     }
 
