@@ -23,7 +23,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS as ProjCRS
+from pyproj import Transformer
+from pyproj.exceptions import ProjError
 from shapely import force_2d
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from .domain import MODES
@@ -36,6 +40,7 @@ __all__ = [
     "CRS",
     "OUTSIDE",
     "OUTSIDE_NAME",
+    "WARNINGS",
     "EstimatedTravel",
     "MatrixTravel",
     "ModeSpeed",
@@ -60,6 +65,14 @@ _NO_CRS = (
     "declare one (a .prj file beside a Shapefile, or a GeoPackage)"
 )
 _NO_GEOMETRY = "has no geometry; give GeoJSON, GeoPackage or Shapefile"
+_ASSUMED_WGS84 = (
+    "declares no coordinate system; its coordinates are taken as longitude/latitude (EPSG:4326)"
+)
+#: Key of ``GeoDataFrame.attrs`` where ``read_districts`` leaves its warnings
+#: (a tuple of ``Problem``): shapes it had to repair, an assumed CRS.
+WARNINGS = "warnings"
+#: Problems of one kind listed per file before "and N more".
+_LISTED = 10
 
 
 def distance_m(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
@@ -265,11 +278,16 @@ def _find_column(frame: pd.DataFrame, wanted: str) -> str | None:
 
 def _as_text(values: pd.Series) -> pd.Series:
     """Stripped text, missing kept; whole numbers stored as floats (5000.0) lose ``.0``."""
-    present = values.notna()
-    if pd.api.types.is_float_dtype(values) and (values[present] % 1 == 0).all():
-        values = values.astype("Int64")
-    text = [str(v).strip() if keep else None for v, keep in zip(values, present, strict=True)]
-    return pd.Series(text, index=values.index, dtype=object)
+    present = values.notna().to_numpy()
+    floats = pd.api.types.is_float_dtype(values)
+
+    def text(value: object) -> str:
+        if floats and float(value).is_integer() and abs(float(value)) < 2**53:  # type: ignore[arg-type]
+            return str(int(value))  # type: ignore[call-overload]
+        return str(value).strip()
+
+    out = [text(v) if keep else None for v, keep in zip(values, present, strict=True)]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _polygonal(geometry: BaseGeometry | None) -> BaseGeometry | None:
@@ -308,6 +326,164 @@ def _feature_problems(
     return problems
 
 
+def _listed(problems: list[Problem], name: str, what: str) -> list[Problem]:
+    """The first ``_LISTED`` problems and one line counting the rest."""
+    if len(problems) <= _LISTED:
+        return problems
+    more = Problem(name, None, "geometry", f"and {len(problems) - _LISTED} more features {what}")
+    return [*problems[:_LISTED], more]
+
+
+def _area_box(crs: ProjCRS) -> tuple[float, float, float, float] | None:
+    """The CRS's area of use in its own units, widened on every side by its size."""
+    area = crs.area_of_use
+    if area is None:
+        return None
+    try:
+        to_crs = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        west, south, east, north = to_crs.transform_bounds(*area.bounds)
+    except ProjError:
+        return None
+    if not np.isfinite([west, south, east, north]).all():
+        return None
+    margin = max(east - west, north - south)
+    return west - margin, south - margin, east + margin, north + margin
+
+
+def _coordinate_problems(
+    name: str, geometry: gpd.GeoSeries, crs: ProjCRS | None
+) -> tuple[list[Problem], bool]:
+    """Features whose coordinates cannot be right, and whether the file (without a
+    CRS) is in longitude/latitude.
+
+    Every coordinate must be a finite number; in a geographic CRS (or a file
+    without one taken as EPSG:4326) a longitude within -180..180 and a latitude
+    within -90..90; in a projected CRS inside its area of use widened by the
+    area's own size on every side (a typo of a few digits is far outside it).
+    """
+    coords, owner = shapely.get_coordinates(np.asarray(geometry), return_index=True)
+    finite = np.isfinite(coords).all(axis=1)
+    problems = [
+        Problem(
+            name, int(i) + 1, "geometry", "has a coordinate that is not a number (NaN or infinite)"
+        )
+        for i in np.unique(owner[~finite])
+    ]
+    problems = _listed(problems, name, "with a coordinate that is not a number")
+    coords, owner = coords[finite], owner[finite]
+    x, y = coords[:, 0], coords[:, 1]
+    lonlat = bool(((np.abs(x) <= 180) & (np.abs(y) <= 90)).all())
+    if crs is None and not lonlat:
+        return [*problems, Problem(name, None, "geometry", _NO_CRS)], False
+    if crs is None or crs.is_geographic:
+        unit = "EPSG:4326" if crs is None else (crs.to_string() or crs.name)
+        bad = (np.abs(x) > 180) | (np.abs(y) > 90)
+        what = "with a longitude beyond ±180 or a latitude beyond ±90"
+        found = []
+        for i in np.unique(owner[bad]):
+            k = int(np.flatnonzero(bad & (owner == i))[0])
+            found.append(
+                Problem(
+                    name,
+                    int(i) + 1,
+                    "geometry",
+                    f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit} "
+                    "(longitude -180 to 180, latitude -90 to 90)",
+                )
+            )
+        return [*problems, *_listed(found, name, what)], lonlat
+    box = _area_box(crs)
+    if box is not None:
+        west, south, east, north = box
+        bad = (x < west) | (x > east) | (y < south) | (y > north)
+        found = []
+        for i in np.unique(owner[bad]):
+            k = int(np.flatnonzero(bad & (owner == i))[0])
+            found.append(
+                Problem(
+                    name,
+                    int(i) + 1,
+                    "geometry",
+                    f"has x {x[k]:.10g}, y {y[k]:.10g}: far outside the area of "
+                    f"{crs.to_string() or crs.name} ({crs.name}), so a coordinate is wrong "
+                    "or the file declares the wrong coordinate system",
+                )
+            )
+        problems += _listed(found, name, "far outside the area of their coordinate system")
+    return problems, lonlat
+
+
+def _name_problems(
+    name: str, ids: pd.Series, names: pd.Series | None, name_column: str
+) -> list[Problem]:
+    """Features that share a district id but give it another name: two districts
+    under one id, not parts (islands) of one district."""
+    if names is None:
+        return []
+    problems = []
+    first: dict[str, tuple[int, str]] = {}
+    for row, (key, label) in enumerate(zip(ids, names, strict=True), start=1):
+        if key is None or label is None or label == "":
+            continue
+        seen = first.setdefault(key, (row, label))
+        if seen[1] != label:
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    name_column,
+                    f"district id '{key}' is named '{seen[1]}' in feature {seen[0]} and "
+                    f"'{label}' here; features that share an id are parts of one district "
+                    "(islands) and need one name, so give each district its own id",
+                )
+            )
+    return problems
+
+
+def _repaired(
+    name: str,
+    source: gpd.GeoSeries,
+    projected: gpd.GeoSeries,
+    ids: pd.Series,
+    names: pd.Series,
+) -> tuple[list[BaseGeometry | None], list[Problem], list[Problem]]:
+    """Each feature's polygon parts after ``make_valid``, the problems (nothing
+    or no area left, shapes that cannot be repaired) and one warning per
+    repaired shape naming its feature and district."""
+    shapes: list[BaseGeometry | None] = []
+    problems: list[Problem] = []
+    warned: list[Problem] = []
+    valid = projected.is_valid.to_numpy()
+    valid_there = source.is_valid.to_numpy()
+    for i, geometry in enumerate(projected):
+        try:
+            shape = _polygonal(geometry if valid[i] else shapely.make_valid(geometry))
+        except GEOSException as exc:
+            problems.append(Problem(name, i + 1, "geometry", f"cannot be repaired ({exc})"))
+            shapes.append(None)
+            continue
+        shapes.append(shape)
+        if shape is None or shape.area <= 0:
+            problems.append(
+                Problem(name, i + 1, "geometry", "has no area left once its rings are repaired")
+            )
+        elif not valid[i]:
+            reason = shapely.is_valid_reason(source.iloc[i] if not valid_there[i] else geometry)
+            label = f"'{ids.iloc[i]}'" + (
+                f" ({names.iloc[i]})" if names.iloc[i] not in (None, "", ids.iloc[i]) else ""
+            )
+            warned.append(
+                Problem(
+                    name,
+                    i + 1,
+                    "geometry",
+                    f"district {label}: the shape is not valid ({reason}) and was repaired; "
+                    f"{shape.area / 1e6:.3g} km² kept, check the district's border",
+                )
+            )
+    return shapes, problems, warned
+
+
 def read_districts(
     path: str | Path,
     *,
@@ -321,7 +497,7 @@ def read_districts(
     ----------
     path
         The map file. Its declared CRS is used; a file that declares none is
-        taken to be EPSG:4326 (longitude, latitude).
+        taken to be EPSG:4326 (longitude, latitude), with a warning.
     id_column, name_column
         The properties that hold each district's id and name, e.g.
         ``id_column="lau_1", name_column="label_dk"`` for a file of Danish
@@ -336,25 +512,36 @@ def read_districts(
     GeoDataFrame
         ``district_id``, ``name`` (text) and ``geometry`` in EPSG:25832 (metres):
         one row per district in the order of first appearance, Z values
-        dropped, broken rings repaired, and every part that shares an id
-        (islands, a district split into many features) dissolved into one
-        polygon or multipolygon.
+        dropped, broken rings repaired (``shapely.make_valid``), and every part
+        that shares an id (islands, a district split into many features)
+        dissolved into one polygon or multipolygon. ``attrs[WARNINGS]`` holds
+        a tuple of ``Problem``: one per repaired shape (file, feature,
+        district) and one for a file without a CRS.
 
     Raises
     ------
     InputError
-        Listing every problem as ``file:feature:column: message``: a missing
-        file or property, empty ids, features that are not polygons, and
-        coordinates that do not fit the declared (or assumed) CRS.
+        Listing every problem as ``file:feature:column: message``: a missing,
+        empty or unreadable file, a missing property, empty ids, one id under
+        two names, features that are not polygons or have no area once
+        repaired, and coordinates that are impossible (not finite, longitude
+        beyond ±180, latitude beyond ±90) or far outside the declared CRS's area.
     """
     path = Path(path)
     name = path.name
     if not path.exists():
         raise InputError([Problem(name, None, None, "district file not found")])
+    if not path.is_file():
+        raise InputError(
+            [Problem(name, None, None, "is not a file; give GeoJSON, GeoPackage or Shapefile")]
+        )
+    if path.stat().st_size == 0:
+        raise InputError([Problem(name, None, None, "is empty (0 bytes)")])
     try:
         with warnings.catch_warnings():
-            # a GeoPackage with several layers: the first is used, as documented
-            warnings.simplefilter("ignore", UserWarning)
+            # a GeoPackage with several layers: the first is used, as documented;
+            # GDAL's notes on odd files become problems below or do not matter
+            warnings.simplefilter("ignore")
             frame = gpd.read_file(path, layer=layer)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(
@@ -366,6 +553,7 @@ def read_districts(
         raise InputError([Problem(name, None, None, "holds no district (no features)")])
     properties = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"
     problems = []
+    warned = []
     found_id = _find_column(frame, id_column)
     if found_id is None:
         problems.append(
@@ -377,32 +565,67 @@ def read_districts(
             Problem(name, None, name_column, f"name property is missing (found: {properties})")
         )
     ids = _as_text(frame[found_id]) if found_id is not None else None
+    names = _as_text(frame[found_name]) if found_name is not None else None
     problems += _feature_problems(name, frame, ids, id_column)
-    if frame.crs is None and len(frame) and not problems:
-        west, south, east, north = frame.total_bounds
-        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-            problems.append(Problem(name, None, "geometry", _NO_CRS))
+    if ids is not None:
+        problems += _name_problems(name, ids, names, name_column)
+    try:
+        crs = ProjCRS.from_user_input(frame.crs) if frame.crs is not None else None
+    except ProjError as exc:
+        raise InputError(
+            [
+                Problem(
+                    name, None, "geometry", f"declares a coordinate system that is unknown ({exc})"
+                )
+            ]
+        ) from exc
+    polygons = frame.geometry.geom_type.isin(_POLYGONAL).to_numpy()
+    found, lonlat = _coordinate_problems(name, frame.geometry[polygons], crs)
+    rows = np.flatnonzero(polygons)
+    for problem in found:
+        if problem.row is not None:
+            row = int(rows[problem.row - 1])
+            label = f"district '{ids.iloc[row]}' " if ids is not None and ids.iloc[row] else ""
+            problem = Problem(name, row + 1, "geometry", label + problem.message)
+        problems.append(problem)
     if problems or ids is None:
         raise InputError(problems)
-    if frame.crs is None:
+    if crs is None and lonlat:
         frame = frame.set_crs("EPSG:4326")
-    projected = force_2d(frame.geometry.to_crs(CRS).make_valid())
-    shapes = gpd.GeoSeries([_polygonal(g) for g in projected], crs=CRS)
-    lost = np.flatnonzero(shapes.isna().to_numpy())
+        warned.append(Problem(name, None, "geometry", _ASSUMED_WGS84))
+    source = frame.geometry
+    try:
+        projected = force_2d(source.to_crs(CRS))
+    except ProjError as exc:
+        raise InputError(
+            [Problem(name, None, "geometry", f"cannot be converted to {CRS} ({exc})")]
+        ) from exc
+    coords, owner = shapely.get_coordinates(np.asarray(projected), return_index=True)
+    lost = np.unique(owner[~np.isfinite(coords).all(axis=1)])
     if len(lost):
         raise InputError(
-            Problem(name, int(i) + 1, "geometry", "has no area left once its rings are repaired")
-            for i in lost
+            _listed(
+                [
+                    Problem(name, int(i) + 1, "geometry", f"cannot be placed in {CRS} (metres)")
+                    for i in lost
+                ],
+                name,
+                f"that cannot be placed in {CRS}",
+            )
         )
-    names = _as_text(frame[found_name]) if found_name is not None else ids
-    names = names.where(names.notna() & (names != ""), ids)
+    names = names.where(names.notna() & (names != ""), ids) if names is not None else ids
+    shapes, problems, repaired = _repaired(name, source, projected, ids, names)
+    if problems:
+        raise InputError(problems)
     table = gpd.GeoDataFrame(
         {"district_id": ids.astype(str).to_numpy(), "name": names.astype(str).to_numpy()},
-        geometry=shapes.to_numpy(),
+        geometry=gpd.GeoSeries(shapes, crs=CRS).to_numpy(),
         crs=CRS,
     )
     dissolved = table.dissolve(by="district_id", aggfunc="first", as_index=False, sort=False)
-    return dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
+    out = dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
+    out.attrs[WARNINGS] = (*warned, *repaired)
+    return out
 
 
 def locate(points: gpd.GeoSeries, districts: gpd.GeoDataFrame) -> np.ndarray:

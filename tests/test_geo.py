@@ -328,3 +328,180 @@ def test_real_postal_codes_load_and_take_points(shared_dk: Path, demo) -> None:
     assert len(ids) == len(demo.patients)
     inside = ids[ids != OUTSIDE]
     assert np.isin(inside, sorted(odense)).mean() > 0.5
+
+
+def bow_tie(x: float, y: float, side: float = 1000.0) -> Polygon:
+    """A ring that crosses itself in its middle: two triangles meeting at a point."""
+    return Polygon([(x, y), (x + side, y + side), (x + side, y), (x, y + side)])
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "gpkg", "shp"])
+def test_a_repaired_district_shape_is_reported_as_a_warning(tmp_path: Path, suffix: str) -> None:
+    """A self-crossing shape is repaired with make_valid, keeps its area and its patients,
+    and a warning names the file, the feature and the district."""
+    bow = bow_tie(X0 + 6000, Y0)
+    frame = layer([WEST, bow], ["D1", "D2"], ["Vest", "Sløjfe"], crs="EPSG:4326")
+    path = save(frame, tmp_path / f"bow.{suffix}")
+    got = read_districts(path)
+    assert got.geometry.is_valid.all()
+    assert got.geometry.iloc[1].area == pytest.approx(500_000, rel=1e-3)
+    home = gpd.GeoSeries([Point(X0 + 6900, Y0 + 500)], crs=CRS)  # in the bow's right triangle
+    assert assign_districts(home, got).tolist() == ["D2"]
+    warned = [str(w) for w in got.attrs["warnings"]]
+    assert len(warned) == 1
+    assert warned[0].startswith(f"bow.{suffix}:2:geometry: district 'D2' (Sløjfe): ")
+    assert "Self-intersection" in warned[0] and "repaired" in warned[0]
+
+
+def test_valid_districts_carry_no_warnings(demo_dir: Path) -> None:
+    """The demo's valid district file gives no warning."""
+    assert read_districts(demo_dir / "districts.geojson").attrs["warnings"] == ()
+
+
+def geojson_with(tmp_path: Path, demo_dir: Path, feature: int, vertex: int, xy: tuple) -> Path:
+    """The demo district file with one vertex of one feature replaced by raw text."""
+    import json
+
+    data = json.loads((demo_dir / "districts.geojson").read_text(encoding="utf-8"))
+    ring = data["features"][feature]["geometry"]["coordinates"][0]
+    ring[vertex] = ["@X@", "@Y@"]
+    text = json.dumps(data).replace('"@X@"', xy[0]).replace('"@Y@"', xy[1])
+    path = tmp_path / "districts.geojson"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("xy", "words"),
+    [
+        (("500", "55.4"), "has longitude 500, latitude 55.4: impossible in"),
+        (("-181", "55.4"), "has longitude -181, latitude 55.4: impossible in"),
+        (("10.4", "100"), "has longitude 10.4, latitude 100: impossible in"),
+        (("1e300", "55.4"), "has longitude 1e+300"),
+        (("NaN", "55.4"), "has a coordinate that is not a number"),
+        (("10.4", "Infinity"), "has a coordinate that is not a number"),
+    ],
+)
+def test_impossible_coordinates_are_bad_input(
+    tmp_path: Path, demo_dir: Path, xy: tuple, words: str
+) -> None:
+    """A longitude beyond ±180, a latitude beyond ±90 or a coordinate that is not a
+    finite number is an InputError naming the file, the feature and the district."""
+    problems = problems_of(geojson_with(tmp_path, demo_dir, 2, 1, xy))
+    assert len(problems) == 1
+    assert problems[0].startswith("districts.geojson:3:geometry: district 'D03' ")
+    assert words in problems[0]
+
+
+@pytest.mark.parametrize("suffix", ["gpkg", "shp"])
+def test_projected_coordinates_far_outside_their_crs_are_bad_input(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A vertex of a UTM file a thousand times too far east is refused, naming the feature."""
+    typo = Polygon([(X0, Y0), (X0 * 1000, Y0), (X0, Y0 + 2000)])
+    path = save(layer([WEST, typo], ["D1", "D2"]), tmp_path / f"utm.{suffix}")
+    problems = problems_of(path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"utm.{suffix}:2:geometry: district 'D2' has x 584000000")
+    assert "far outside the area of EPSG:25832" in problems[0]
+
+
+def test_one_district_id_under_two_names_is_bad_input(tmp_path: Path) -> None:
+    """Features that share an id are parts of one district: a second name for the id is
+    refused, naming the feature and both names."""
+    frame = layer([WEST, EAST, ISLAND], ["D1", "D1", "D1"], ["Vest", "Øst", "Vest"])
+    problems = problems_of(save(frame, tmp_path / "twice.geojson"))
+    assert problems == [
+        "twice.geojson:2:name: district id 'D1' is named 'Vest' in feature 1 and 'Øst' here; "
+        "features that share an id are parts of one district (islands) and need one name, "
+        "so give each district its own id"
+    ]
+
+
+def test_a_file_without_crs_in_degrees_is_taken_as_wgs84_with_a_warning(tmp_path: Path) -> None:
+    """A Shapefile without .prj whose coordinates are longitude/latitude is read as
+    EPSG:4326, and a warning says so."""
+    path = save(layer([WEST], ["D1"], crs="EPSG:4326"), tmp_path / "noprj.shp")
+    path.with_suffix(".prj").unlink()
+    got = read_districts(path)
+    assert got.geometry.iloc[0].area == pytest.approx(WEST.area, rel=1e-3)
+    assert [str(w) for w in got.attrs["warnings"]] == [
+        "noprj.shp:-:geometry: declares no coordinate system; its coordinates are taken as "
+        "longitude/latitude (EPSG:4326)"
+    ]
+
+
+def test_an_empty_file_or_a_folder_is_bad_input(tmp_path: Path) -> None:
+    """A district file of 0 bytes, or a folder in its place, is refused by name."""
+    empty = tmp_path / "districts.geojson"
+    empty.write_bytes(b"")
+    assert problems_of(empty) == ["districts.geojson:-:-: is empty (0 bytes)"]
+    folder = tmp_path / "districts.gpkg"
+    folder.mkdir()
+    assert problems_of(folder) == [
+        "districts.gpkg:-:-: is not a file; give GeoJSON, GeoPackage or Shapefile"
+    ]
+
+
+def test_huge_numeric_ids_are_read_as_text(tmp_path: Path) -> None:
+    """A numeric id too large for a whole number is kept as its text, not a crash."""
+    frame = gpd.GeoDataFrame({"district_id": [1e300, 5000.0]}, geometry=[WEST, EAST], crs=CRS)
+    got = read_districts(save(frame, tmp_path / "n.geojson"))
+    assert got["district_id"].tolist() == ["1e+300", "5000"]
+
+
+def dataset_with_districts(tmp_path: Path, demo_dir: Path, text: str | bytes) -> Path:
+    """A copy of the demo dataset whose districts.geojson is ``text``."""
+    import shutil
+
+    folder = tmp_path / "ds"
+    shutil.copytree(demo_dir, folder)
+    target = folder / "districts.geojson"
+    if isinstance(text, bytes):
+        target.write_bytes(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+    return folder
+
+
+POINTS_ONLY = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+    '"properties": {"district_id": "D1"}, "geometry": {"type": "Point", '
+    '"coordinates": [10.4, 55.4]}}]}'
+)
+NO_ID = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+    '"properties": {"kode": "D1"}, "geometry": {"type": "Polygon", '
+    '"coordinates": [[[10.3, 55.3], [10.4, 55.3], [10.4, 55.4], [10.3, 55.3]]]}}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("lon500", "districts.geojson:2:geometry: district 'D02' has longitude 500"),
+        ("nan", "districts.geojson:2:geometry: district 'D02' has a coordinate that is not a"),
+        (b"", "districts.geojson:-:-: is empty (0 bytes)"),
+        (b"\x00\xff\x13garbage", "districts.geojson:-:-: cannot be read as a map layer"),
+        ('{"type": "FeatureCollection", "features": []}', "holds no district (no features)"),
+        (POINTS_ONLY, "districts.geojson:1:geometry: is a Point, not a polygon"),
+        (NO_ID, "districts.geojson:-:district_id: required property is missing (found: kode)"),
+    ],
+)
+def test_validate_refuses_a_bad_district_file_with_exit_2(
+    tmp_path: Path, demo_dir: Path, content: str | bytes, expected: str
+) -> None:
+    """brobygger validate on a dataset with a bad district file exits 2 naming the file
+    and the feature, never with a traceback."""
+    from typer.testing import CliRunner
+
+    from matcher.cli import app
+
+    if content in ("lon500", "nan"):
+        xy = ("500", "55.4") if content == "lon500" else ("NaN", "55.4")
+        content = geojson_with(tmp_path, demo_dir, 1, 2, xy).read_text(encoding="utf-8")
+    folder = dataset_with_districts(tmp_path, demo_dir, content)
+    result = CliRunner().invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
