@@ -22,6 +22,19 @@ from .weights import Weights
 
 __version__ = "0.1.0"
 
+#: Sub-packages loaded on first use, so ``import matcher`` stays quick.
+_LAZY = ("store",)
+
+
+def __getattr__(name: str) -> object:
+    """``matcher.store``: the booking and follow-up store, imported when first used."""
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+
+
 __all__ = [
     "BrobyggerWarning",
     "Dataset",

@@ -19,6 +19,7 @@ __all__ = [
     "MODES",
     "VULNERABILITY_FLAGS",
     "WEEKDAYS",
+    "WEEKDAY_WORDS",
     "Kind",
     "Mode",
     "Window",
@@ -90,7 +91,18 @@ VULNERABILITY_FLAGS: tuple[str, ...] = (
 )
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-_WINDOW = re.compile(r"^\s*([A-Za-z]{3})\w*\s+(\S+)\s*-\s*(\S+)\s*$")
+_WINDOW = re.compile(r"^\s*([^\W\d_]+)\s+(\S+)\s*-\s*(\S+)\s*$")
+#: The weekday words a window may start with: ``mon`` ... ``sun`` or the whole
+#: English name, in any case. Nothing else (``Monkey`` is not Monday).
+WEEKDAY_WORDS: dict[str, int] = {
+    **{day: i for i, day in enumerate(WEEKDAYS)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
 
 
 def parse_clock(text: str, *, allow_24: bool = False) -> int:
@@ -138,10 +150,10 @@ def parse_window(text: str) -> Window:
     if not match:
         raise ValueError(f"'{text}' is not a window like 'mon 08:00-12:00'")
     day_text = match.group(1).lower()
-    if day_text not in WEEKDAYS:
+    if day_text not in WEEKDAY_WORDS:
         raise ValueError(f"'{match.group(1)}' is not a weekday (mon, tue, ... sun)")
     start = parse_clock(match.group(2))
     end = parse_clock(match.group(3), allow_24=True)
     if start >= end:
         raise ValueError(f"window '{text.strip()}' ends before it starts")
-    return Window(WEEKDAYS.index(day_text), start, end)
+    return Window(WEEKDAY_WORDS[day_text], start, end)

@@ -21,7 +21,16 @@ import pandas as pd
 from pyproj import Transformer
 
 from .errors import InputError, Problem
-from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
+from .schema import (
+    CANDIDATES,
+    DISCHARGE_SPREAD_DAYS,
+    OFFERS,
+    PATIENTS,
+    SESSIONS,
+    STAFF,
+    TRAVEL_TIMES,
+    FileSpec,
+)
 from .tables import read_table
 
 __all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points", "project"]
@@ -172,7 +181,95 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
                 _rows_where(wrong, "travel_times.csv"), travel["destination_id"][wrong], strict=True
             )
         ]
+    if travel is not None:
+        problems += _duplicate_pairs(travel, rows["travel_times.csv"])
     return problems
+
+
+def _duplicate_pairs(travel: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
+    """A pair of origin, destination and mode given twice is bad input: which
+    of two minutes holds cannot be guessed."""
+    key = ["origin_id", "destination_id", "mode"]
+    repeated = travel.duplicated(key, keep="first").to_numpy()
+    if not repeated.any():
+        return []
+    first = pd.Series(rows, index=pd.MultiIndex.from_frame(travel[key]))
+    first = first[~first.index.duplicated(keep="first")]
+    found = []
+    for i in np.flatnonzero(repeated):
+        origin, destination, mode = (travel[k].iat[i] for k in key)
+        by = f"by {mode}" if mode else "for every mode"
+        found.append(
+            Problem(
+                "travel_times.csv",
+                int(rows[i]),
+                "origin_id",
+                f"the pair {origin} to {destination} {by} is given twice "
+                f"(first in row {first[(origin, destination, mode)]}); keep one row",
+            )
+        )
+    return found
+
+
+def _unknown_origins(
+    travel: pd.DataFrame, rows: np.ndarray, patients: pd.DataFrame, districts: Any
+) -> list[Problem]:
+    """A warning for each travel_times.csv origin that is neither a patient nor
+    a district: its rows are not used."""
+    known = set(patients["patient_id"])
+    if districts is not None and "district_id" in districts.columns:
+        known |= set(districts["district_id"].astype(str))
+    unknown = ~travel["origin_id"].isin(known).to_numpy()
+    found = [
+        Problem(
+            "travel_times.csv",
+            int(rows[i]),
+            "origin_id",
+            f"'{travel['origin_id'].iat[i]}' is neither a patient_id nor a district_id; "
+            "the row is not used",
+        )
+        for i in np.flatnonzero(unknown)[:_LISTED]
+    ]
+    if unknown.sum() > _LISTED:
+        found.append(
+            Problem(
+                "travel_times.csv",
+                None,
+                "origin_id",
+                f"and {int(unknown.sum()) - _LISTED} more rows with an unknown origin",
+            )
+        )
+    return found
+
+
+def _discharge_outliers(patients: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
+    """A warning for each discharge date more than a year from the median of
+    all of them: most likely a typing error in the year."""
+    dates = patients["discharge_date"]
+    if len(dates) < 2:
+        return []
+    median = dates.median()
+    far = (dates - median).abs() > pd.Timedelta(days=DISCHARGE_SPREAD_DAYS)
+    found = [
+        Problem(
+            "patients.csv",
+            int(rows[i]),
+            "discharge_date",
+            f"{dates.iat[i]:%Y-%m-%d} is more than a year from the other patients' "
+            f"discharge dates (middle date {median:%Y-%m-%d}); check the year",
+        )
+        for i in np.flatnonzero(far.to_numpy())[:_LISTED]
+    ]
+    if far.sum() > _LISTED:
+        found.append(
+            Problem(
+                "patients.csv",
+                None,
+                "discharge_date",
+                f"and {int(far.sum()) - _LISTED} more discharge dates more than a year away",
+            )
+        )
+    return found
 
 
 def load_dataset(directory: str | Path, *, districts: str | Path | None = None) -> Dataset:
@@ -228,6 +325,14 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
             problems += exc.problems
     if problems:
         raise InputError(problems)
+    warned += _discharge_outliers(tables["patients.csv"], rows["patients.csv"])
+    if "travel_times.csv" in tables:
+        warned += _unknown_origins(
+            tables["travel_times.csv"],
+            rows["travel_times.csv"],
+            tables["patients.csv"],
+            district_table,
+        )
     candidates = tables.get("candidates.csv")
     return Dataset(
         offers=points(tables["offers.csv"]),

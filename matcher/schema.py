@@ -8,6 +8,7 @@ optional column is one line here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,6 +44,19 @@ ColumnType = Literal[
 ]
 
 
+#: Dates a file may hold (inclusive): a date outside is a typing error, not a plan.
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+#: A discharge date this many days from the median of the others is warned about.
+DISCHARGE_SPREAD_DAYS = 366
+#: The largest file Brobygger reads, in bytes (a national catalogue is far smaller).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: The longest cell, in characters (a description is a few hundred).
+MAX_CELL_CHARS = 10_000
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a dataset file."""
@@ -54,6 +68,8 @@ class Column:
     allow_all: bool = False
     minimum: float | None = None
     exclusive_minimum: bool = False
+    #: the largest plausible value (inclusive); anything above is bad input
+    maximum: float | None = None
     #: holds a pseudonym: a value that looks like a CPR number is refused
     pseudonym: bool = False
 
@@ -92,10 +108,10 @@ OFFERS = FileSpec(
         Column("diagnoses", "enum_list", choices=DIAGNOSES, allow_all=True, default=("all",)),
         Column("languages", "lang_list", default=("da",)),
         Column("gender", "enum", choices=OFFER_GENDERS, default="any"),
-        Column("group_size", "int", minimum=1),
+        Column("group_size", "int", minimum=1, maximum=200),
         Column("intensity", "enum", choices=INTENSITIES, default="moderate"),
         Column("supervised", "bool", default=False),
-        Column("fee_dkk_month", "float", minimum=0, default=0.0),
+        Column("fee_dkk_month", "float", minimum=0, maximum=100_000, default=0.0),
         Column("tags", "tag_list", default=()),
         Column("address", "text", default=""),
         Column("phone", "text", default=""),
@@ -112,9 +128,9 @@ SESSIONS = FileSpec(
         Column("weekday", "enum", choices=WEEKDAYS),
         Column("start", "clock"),
         Column("end", "clock"),
-        Column("capacity", "int", minimum=0),
+        Column("capacity", "int", minimum=0, maximum=10_000),
         Column("first_date", "date"),
-        Column("weeks", "int", minimum=1, default=0),
+        Column("weeks", "int", minimum=1, maximum=520, default=0),
     ),
     key="session_id",
 )
@@ -131,10 +147,10 @@ PATIENTS = FileSpec(
         Column("gender_pref", "enum", choices=GENDER_PREFS, default="any"),
         Column("age_band", "enum", choices=AGE_BANDS, default=""),
         Column("modes", "enum_list", choices=MODES, default=("walk",)),
-        Column("max_travel_min", "int", minimum=0, exclusive_minimum=True, default=30),
+        Column("max_travel_min", "int", minimum=0, exclusive_minimum=True, maximum=600, default=30),
         Column("available", "windows", default=()),
         Column("group_tolerance", "enum", choices=TOLERANCES, default="large"),
-        Column("budget_dkk_month", "float", minimum=0, default=0.0),
+        Column("budget_dkk_month", "float", minimum=0, maximum=100_000, default=0.0),
         Column("languages", "lang_list", default=("da",)),
         Column("intensity_max", "enum", choices=INTENSITIES, default="moderate"),
         Column("needs_supervision", "bool", default=False),
@@ -171,10 +187,10 @@ CANDIDATES = FileSpec(
         Column("weekday", "enum", choices=WEEKDAYS),
         Column("start", "clock"),
         Column("end", "clock"),
-        Column("size", "int", minimum=1),
-        Column("cohort_every_weeks", "int", minimum=1),
+        Column("size", "int", minimum=1, maximum=200),
+        Column("cohort_every_weeks", "int", minimum=1, maximum=520),
         Column("first_date", "date"),
-        Column("staff_hours_week", "float", minimum=0),
+        Column("staff_hours_week", "float", minimum=0, maximum=1_000),
         Column(
             "diagnoses",
             "enum_list",
@@ -196,7 +212,7 @@ TRAVEL_TIMES = FileSpec(
     (
         Column("origin_id", "text"),
         Column("destination_id", "text"),
-        Column("minutes", "float", minimum=0),
+        Column("minutes", "float", minimum=0, maximum=600),
         Column("mode", "enum", choices=MODES, default=""),
     ),
     required=False,

@@ -13,6 +13,7 @@ columns repeat a few values each, loads in about a second.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io as _io
 import math
 import re
@@ -26,9 +27,18 @@ import numpy as np
 import pandas as pd
 
 from .domain import WEEKDAYS, format_minutes, parse_clock, parse_window
-from .errors import Problem
-from .privacy import looks_like_cpr, personal_column
-from .schema import Column, FileSpec
+from .errors import InputError, Problem
+from .files import read_bytes
+from .privacy import looks_like_cpr, looks_like_personal_id, personal_column
+from .schema import (
+    DATE_MAX,
+    DATE_MIN,
+    FORMULA_STARTS,
+    MAX_CELL_CHARS,
+    MAX_FILE_BYTES,
+    Column,
+    FileSpec,
+)
 
 __all__ = ["TableRead", "read_table"]
 
@@ -38,6 +48,9 @@ _LIST_SPLIT = re.compile(r"[;|]")
 _LANG = re.compile(r"^[a-z]{2}$")
 _DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+#: Problems of one kind listed per column before "and N more".
+_LISTED = 10
 #: Bytes that may appear in a text file: tab, line feed, carriage return and 32-255.
 _TEXT_BYTES = bytes([9, 10, 13, *range(32, 256)])
 
@@ -75,12 +88,23 @@ def _by_unique(cells: np.ndarray, func: Callable[[str], Any]) -> np.ndarray:
 def _decode(path: Path, problems: list[Problem]) -> tuple[str, _Dialect] | None:
     name = path.name
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(name, None, None, f"cannot be read ({exc.strerror})"))
+        raw = read_bytes(path, name)
+    except InputError as exc:
+        problems.extend(exc.problems)
         return None
     if not raw.strip(b"\r\n\t \xef\xbb\xbf"):
         problems.append(Problem(name, None, None, "the file is empty"))
+        return None
+    if b"\r" in raw.strip(b"\r\n\t ") and b"\n" not in raw:
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "its lines end with a carriage return only (an old Mac format); save it "
+                "again as 'CSV UTF-8' or 'CSV (semikolonsepareret)'",
+            )
+        )
         return None
     sample = raw[:65536]
     controls = len(sample.translate(None, _TEXT_BYTES))
@@ -105,7 +129,17 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
     """The file read record by record, for files whose rows have more cells than
     the header: every such row with something in its extra cells is a problem,
     and the extra cells are dropped."""
-    records = list(csv.reader(_io.StringIO(text), delimiter=sep))
+    # a long cell is named with its column by the length check that follows
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    reader = csv.reader(_io.StringIO(text), delimiter=sep)
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num, None, _csv_error(str(exc))))
+    if not records:
+        return pd.DataFrame()
     header = records[0]
     width = len(header)
     body = []
@@ -122,6 +156,13 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
             )
         body.append((record + [""] * width)[:width])
     return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _csv_error(detail: str) -> str:
+    """A plain message for an error of Python's CSV reader."""
+    if "field larger than field limit" in detail:
+        return f"holds a cell longer than {MAX_CELL_CHARS:,} characters (a missing quote?)"
+    return f"cannot be read as CSV: {detail}"
 
 
 def _read_columns(
@@ -149,6 +190,18 @@ def _read_columns(
             )
         overlong = any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
     except pd.errors.ParserError as exc:
+        if "new-line character" in str(exc):
+            match = re.search(r"row (\d+)", str(exc))
+            problems.append(
+                Problem(
+                    name,
+                    int(match.group(1)) + 1 if match else None,
+                    None,
+                    "a line ends with a carriage return alone inside a row; save the file "
+                    "again as 'CSV UTF-8' or 'CSV (semikolonsepareret)'",
+                )
+            )
+            return None
         if "Expected" not in str(exc):
             match = re.search(r"row (\d+)", str(exc))
             row = int(match.group(1)) + 1 if match else None
@@ -161,6 +214,8 @@ def _read_columns(
         return None
     if overlong:
         frame = _records(name, text, dialect.sep, problems)
+        if frame.shape[1] == 0:
+            return None
     names = next(csv.reader(_io.StringIO(text.lstrip("\r\n")), delimiter=dialect.sep))
     if len(names) != frame.shape[1]:  # pandas and csv disagree: use pandas' names
         names = [str(c) for c in frame.columns]
@@ -172,6 +227,18 @@ def _read_columns(
     blank = np.ones(len(frame), dtype=bool)
     for values in cells.values():
         blank &= values == ""
+    for i, column in enumerate(header):
+        long_cells = np.flatnonzero(_by_unique(cells[i], len).astype(np.int64) > MAX_CELL_CHARS)
+        problems.extend(
+            Problem(
+                name,
+                int(r) + 2,
+                column or f"column {i + 1}",
+                f"holds {len(cells[i][r]):,} characters, more than the {MAX_CELL_CHARS:,} a "
+                "cell may hold (a missing quote?)",
+            )
+            for r in long_cells[:_LISTED]
+        )
     keep: dict[str, np.ndarray] = {}
     for i, column in enumerate(header):
         unnamed = not column
@@ -193,15 +260,68 @@ def _split_list(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
-def _number(text: str, danish: bool) -> float:
-    """A finite number from a cell (decimal comma allowed), or NaN."""
-    if danish and _DK_THOUSANDS.match(text):
-        text = text.replace(".", "")
-    text = text.replace(",", ".")
+def _number(text: str, danish: bool) -> tuple[float, str | None]:
+    """A finite number from a cell, or NaN and why not.
+
+    In a Danish export (``;``) the comma is the decimal mark and a point may
+    mark thousands (``1.500,50``); in a comma-separated file a comma inside a
+    number could be either, so it is refused rather than guessed.
+    """
+    if danish:
+        if _DK_THOUSANDS.match(text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
+    elif "," in text:
+        return math.nan, (
+            f"'{text}' has a comma in a comma-separated file, which could be a decimal or a "
+            "thousands mark: write 1500 or 12.5, or save as a Danish spreadsheet export (;)"
+        )
     if not _NUMBER.match(text):
-        return math.nan
+        return math.nan, f"'{text}' is not a number"
     value = float(text)
-    return value if math.isfinite(value) else math.nan
+    if not math.isfinite(value):
+        return math.nan, f"'{text}' is not a finite number"
+    return value, None
+
+
+def _within(column: Column, numbers: np.ndarray) -> np.ndarray:
+    """True where a number lies within the column's limits."""
+    ok = np.ones(len(numbers), dtype=bool)
+    if column.minimum is not None:
+        ok &= numbers > column.minimum if column.exclusive_minimum else numbers >= column.minimum
+    if column.maximum is not None:
+        ok &= numbers <= column.maximum
+    return ok
+
+
+def limits_text(column: Column) -> str:
+    """The limits of a numeric column in words: ``from 0 to 10,000``."""
+    low = column.minimum
+    high = column.maximum
+    if low is not None and high is not None:
+        if column.exclusive_minimum:
+            return f"more than {low:g} and at most {high:,g}"
+        return f"from {low:g} to {high:,g}"
+    if low is not None:
+        return f"greater than {low:g}" if column.exclusive_minimum else f"at least {low:g}"
+    return f"at most {high:,g}" if high is not None else "a number"
+
+
+def _date(text: str) -> tuple[dt.date | None, str | None]:
+    """A date from ``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``DD.MM.YYYY`` within the
+    window of the contract, or ``None`` and why not."""
+    for fmt in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if not DATE_MIN <= day <= DATE_MAX:
+            return None, (
+                f"'{text}' is outside the dates Brobygger accepts "
+                f"({DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d})"
+            )
+        return day, None
+    return None, f"'{text}' is not a date (YYYY-MM-DD)"
 
 
 class _Checker:
@@ -242,15 +362,17 @@ class _Checker:
         missing = [c.name for c in self.spec.columns if c.required and c.name not in present]
         for name in missing:
             self.problems.append(Problem(self.spec.name, 1, name, "required column is missing"))
-        if missing:
-            return None
         out: dict[str, Any] = {}
         for column in self.spec.columns:
             if column.name in present:
                 cells = self.columns[column.name]
+            elif column.required:
+                continue  # named once above, not once per row
             else:
                 cells = np.full(len(self.rows), "", dtype=object)
             out.update(self._column(column, cells))
+        if missing:  # the cells of the other columns are still checked and listed
+            return None
         known = {c.name for c in self.spec.columns}
         for name, cells in self.columns.items():  # unknown columns are kept as text
             if name not in known:
@@ -299,14 +421,25 @@ class _Checker:
 
     # -- one parser per column type: (values, bad mask, messages) ------------
     def _parse_id(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        if not column.pseudonym:
-            return cells, None, None
-        bad = _by_unique(cells, looks_like_cpr).astype(bool) & ~empty
-        messages = np.empty(len(cells), dtype=object)
-        messages[bad] = "looks like a CPR number; use the patient's pseudonym instead"
+        def check(cell: str) -> str | None:
+            if column.pseudonym:
+                personal = looks_like_personal_id(cell)
+                if personal is not None:
+                    return personal
+            if cell.startswith(FORMULA_STARTS):
+                return (
+                    f"an id cannot start with '{cell[0]}' (a spreadsheet would read it as a "
+                    "formula); use letters or digits first"
+                )
+            return None
+
+        messages = _by_unique(cells, check)
+        bad = (messages != None) & ~empty  # noqa: E711
         return cells, bad, messages
 
     def _parse_text(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
+        if column.name.endswith("_id"):  # a reference to an id of this or another file
+            return self._parse_id(column, cells, empty)
         return cells, None, None
 
     def _parse_enum(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
@@ -374,26 +507,28 @@ class _Checker:
         messages = np.array([p[1] for p in parsed], dtype=object)
         return values, (messages != None) & ~empty, messages  # noqa: E711
 
-    def _numbers(self, cells: np.ndarray) -> np.ndarray:
+    def _numbers(self, cells: np.ndarray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The number in every cell (NaN where none) and the message for each
+        non-empty cell that holds no number."""
         danish = self.dialect.danish
-        return _by_unique(cells, lambda c: _number(c, danish)).astype(float)
+        parsed = _by_unique(cells, lambda c: _number(c, danish) if c else (math.nan, None))
+        numbers = np.array([p[0] for p in parsed], dtype=float)
+        messages = np.empty(len(cells), dtype=object)
+        messages[:] = [p[1] for p in parsed]
+        messages[empty] = None
+        return numbers, messages
 
     def _parse_float(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        numbers = self._numbers(cells)
-        messages = np.empty(len(cells), dtype=object)
-        not_number = np.isnan(numbers) & ~empty
-        messages[not_number] = [f"'{c}' is not a number" for c in cells[not_number]]
-        bad = not_number.copy()
-        if column.minimum is not None:
-            low = (
-                numbers <= column.minimum if column.exclusive_minimum else numbers < column.minimum
-            )
-            low &= ~np.isnan(numbers)
-            word = "greater than" if column.exclusive_minimum else "at least"
-            messages[low] = [f"must be {word} {column.minimum:g}, not {c}" for c in cells[low]]
-            bad |= low
+        numbers, messages = self._numbers(cells, empty)
+        bad = messages != None  # noqa: E711
+        number = ~np.isnan(numbers)
+        if column.minimum is not None or column.maximum is not None:
+            outside = number & ~_within(column, numbers)
+            limits = limits_text(column)
+            messages[outside] = [f"must be {limits}, not {c}" for c in cells[outside]]
+            bad |= outside
         default = column.default if column.default is not None else np.nan
-        return np.where(np.isnan(numbers), default, numbers), bad, messages
+        return np.where(bad | np.isnan(numbers), default, numbers), bad, messages
 
     def _parse_int(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         values, bad, messages = self._parse_float(column, cells, empty)
@@ -414,18 +549,14 @@ class _Checker:
         return np.where(empty, bool(column.default), parsed == True), bad, messages  # noqa: E712
 
     def _parse_date(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        text = pd.Series(cells, dtype=object)
-        dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        for fmt in ("%d-%m-%Y", "%d.%m.%Y"):
-            missing = dates.isna() & ~pd.Series(empty)
-            if missing.any():
-                dates = dates.fillna(
-                    pd.to_datetime(text.where(missing), format=fmt, errors="coerce")
-                )
-        bad = (dates.isna() & ~pd.Series(empty)).to_numpy()
+        parsed = _by_unique(cells, lambda c: _date(c) if c else (None, None))
         messages = np.empty(len(cells), dtype=object)
-        messages[bad] = [f"'{c}' is not a date (YYYY-MM-DD)" for c in cells[bad]]
-        return dates.to_numpy(dtype="datetime64[ns]"), bad, messages
+        messages[:] = [p[1] for p in parsed]
+        bad = (messages != None) & ~empty  # noqa: E711
+        days = np.array(
+            [p[0] if p[0] is not None else "NaT" for p in parsed], dtype="datetime64[D]"
+        )
+        return days.astype("datetime64[ns]"), bad, messages
 
     def _parse_clock(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         def parse(cell: str) -> tuple[str, str | None]:
@@ -440,10 +571,8 @@ class _Checker:
         return values, (messages != None) & ~empty, messages  # noqa: E711
 
     def _coordinate(self, cells: np.ndarray, empty: np.ndarray, limit: float, word: str) -> Any:
-        numbers = self._numbers(cells)
-        messages = np.empty(len(cells), dtype=object)
-        not_number = np.isnan(numbers) & ~empty
-        messages[not_number] = [f"'{c}' is not a number" for c in cells[not_number]]
+        numbers, messages = self._numbers(cells, empty)
+        not_number = messages != None  # noqa: E711
         out_of_range = np.abs(numbers) > limit
         messages[out_of_range] = [
             f"{word} {c} is outside -{limit:g}..{limit:g}" for c in cells[out_of_range]

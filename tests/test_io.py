@@ -7,6 +7,7 @@ runs the same table through the command line.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,42 @@ def _replace(name: str, data: bytes) -> Change:
     return change
 
 
+def _transform(name: str, func: Callable[[bytes], bytes]) -> Change:
+    """Replace a file by ``func`` of its bytes."""
+
+    def change(root: Path) -> None:
+        (root / name).write_bytes(func((root / name).read_bytes()))
+
+    return change
+
+
+def _special(name: str, what: str) -> Change:
+    """Put a named pipe, a link to /dev/zero or a 300 MB sparse file in place of a file."""
+
+    def change(root: Path) -> None:
+        path = root / name
+        path.unlink()
+        if what == "fifo":
+            os.mkfifo(path)
+        elif what == "zero":
+            path.symlink_to("/dev/zero")
+        else:
+            with path.open("wb") as handle:
+                handle.truncate(300 * 1024 * 1024)
+
+    return change
+
+
+def _travel(rows: list[tuple[str, str, str, str]]) -> Change:
+    """Write travel_times.csv with the given (origin, destination, minutes, mode) rows."""
+
+    def change(root: Path) -> None:
+        lines = ["origin_id,destination_id,minutes,mode", *(",".join(r) for r in rows)]
+        (root / "travel_times.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    return change
+
+
 def _add_column(name: str, column: str, value: str) -> Change:
     """Add a column with ``value`` in every row."""
 
@@ -148,12 +185,12 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
     (
         "negative_capacity",
         _edit("sessions.csv", 5, "capacity", "-3"),
-        "sessions.csv:5:capacity: must be at least 0, not -3",
+        "sessions.csv:5:capacity: must be from 0 to 10,000, not -3",
     ),
     (
         "negative_fee",
         _edit("offers.csv", 3, "fee_dkk_month", "-50"),
-        "offers.csv:3:fee_dkk_month: must be at least 0, not -50",
+        "offers.csv:3:fee_dkk_month: must be from 0 to 100,000, not -50",
     ),
     (
         "latitude_outside_range",
@@ -217,7 +254,133 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
             "telefon",
             "email",
             "e-mail",
+            "Patient Name",
+            "patient_name",
+            "PatientName",
+            "fulde_navn",
+            "personnr",
+            "telefonnummer",
+            "mobilnummer",
         )
+    ),
+    *(
+        (
+            f"number_outside_its_plausible_range_{case}",
+            _edit(name, 3, column, value),
+            f"{name}:3:{column}: must be {limits}, not {value}",
+        )
+        for case, name, column, value, limits in (
+            (
+                "capacity_beyond_int64",
+                "sessions.csv",
+                "capacity",
+                "99999999999999999999",
+                "from 0 to 10,000",
+            ),
+            ("group_size_1e19", "offers.csv", "group_size", "1e19", "from 1 to 200"),
+            ("group_size_201", "offers.csv", "group_size", "201", "from 1 to 200"),
+            (
+                "travel_601_minutes",
+                "patients.csv",
+                "max_travel_min",
+                "601",
+                "more than 0 and at most 600",
+            ),
+            (
+                "weeks_beyond_int64",
+                "sessions.csv",
+                "weeks",
+                "99999999999999999999",
+                "from 1 to 520",
+            ),
+            ("fee_above_100000", "offers.csv", "fee_dkk_month", "100001", "from 0 to 100,000"),
+            ("budget_1e300", "patients.csv", "budget_dkk_month", "1e300", "from 0 to 100,000"),
+        )
+    ),
+    *(
+        (
+            f"date_outside_the_window_{value}",
+            _edit("sessions.csv", 3, "first_date", value),
+            f"sessions.csv:3:first_date: '{value}' is outside the dates Brobygger accepts "
+            "(2000-01-01 to 2100-12-31)",
+        )
+        for value in ("0001-01-01", "9999-12-31", "2262-04-11", "1999-12-31", "31-12-2101")
+    ),
+    (
+        "comma_inside_a_number_of_a_comma_file",
+        _edit("offers.csv", 3, "fee_dkk_month", "1,500"),
+        "offers.csv:3:fee_dkk_month: '1,500' has a comma in a comma-separated file",
+    ),
+    (
+        "window_word_that_only_starts_like_a_weekday",
+        _edit("patients.csv", 3, "available", "Monkey 10:00-12:00"),
+        "patients.csv:3:available: 'Monkey' is not a weekday (mon, tue, ... sun)",
+    ),
+    *(
+        (
+            f"cpr_number_written_otherwise_{case}",
+            _edit("patients.csv", 3, "patient_id", value),
+            "patients.csv:3:patient_id: looks like a CPR number; use the patient's pseudonym",
+        )
+        for case, value in (
+            ("space", "010190 1234"),
+            ("hyphen_u2010", "010190\u20101234"),
+            ("en_dash_u2013", "010190\u20131234"),
+            ("dots", "01.01.90-1234"),
+            ("prefixed", "P0101901234"),
+            ("full_width_digits", "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14"),
+        )
+    ),
+    (
+        "personal_name_as_patient_id",
+        _edit("patients.csv", 3, "patient_id", "Jens Hansen"),
+        "patients.csv:3:patient_id: looks like a person's name; use the patient's pseudonym",
+    ),
+    *(
+        (
+            f"formula_as_id_{case}",
+            _edit(name, 3, column, value),
+            f"{name}:3:{column}: an id cannot start with '{value[0]}'",
+        )
+        for case, name, column, value in (
+            ("equals", "offers.csv", "offer_id", '=HYPERLINK("http://x","y")'),
+            ("plus", "sessions.csv", "session_id", "+1"),
+            ("at", "patients.csv", "patient_id", "@SUM(A1)"),
+            ("minus", "sessions.csv", "offer_id", "-2+3"),
+        )
+    ),
+    (
+        "lines_ending_in_carriage_return_only",
+        _transform("patients.csv", lambda data: data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")),
+        "patients.csv:-:-: its lines end with a carriage return only",
+    ),
+    (
+        "cell_larger_than_the_field_limit",
+        _edit("offers.csv", 3, "description", "x" * 200_000),
+        "offers.csv:3:description: holds 200,000 characters, more than the 10,000",
+    ),
+    (
+        "cell_larger_than_the_field_limit_in_a_row_too_long",
+        _transform(
+            "offers.csv", lambda data: data + b"O9," + b"y" * 200_000 + b",,,,,,,,,,,,,,,,,,,,,\n"
+        ),
+        "offers.csv:5:name: holds 200,000 characters",
+    ),
+    ("named_pipe", _special("patients.csv", "fifo"), "patients.csv:-:-: is not a regular file"),
+    (
+        "link_to_an_endless_device",
+        _special("patients.csv", "zero"),
+        "patients.csv:-:-: is not a regular file",
+    ),
+    (
+        "file_over_the_size_limit",
+        _special("patients.csv", "huge"),
+        "patients.csv:-:-: is 300 MB, more than the 256 MB Brobygger reads",
+    ),
+    (
+        "duplicate_travel_time_pair",
+        _travel([("P1", "O1", "3", "bus"), ("P1", "O1", "300", "bus")]),
+        "travel_times.csv:3:origin_id: the pair P1 to O1 by bus is given twice (first in row 2)",
     ),
     ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
     (
@@ -275,11 +438,12 @@ def test_a_cpr_number_is_never_repeated_in_a_message(dataset_dir: Path) -> None:
 
 
 def test_pseudonyms_with_digits_still_load(dataset_dir: Path) -> None:
-    """Pseudonyms of digits that are not CPR-shaped (P00001, 12345, 123456789) load."""
-    for row, pid in ((2, "12345"), (3, "123456789"), (4, "P0101901234")):
+    """Pseudonyms of digits that could not be a CPR number (12345, 123456789, ten digits
+    that do not start with a day and month) load."""
+    for row, pid in ((2, "12345"), (3, "123456789"), (4, "P0000000001")):
         _edit("patients.csv", row, "patient_id", pid)(dataset_dir)
     ds = load_dataset(dataset_dir)
-    assert list(ds.patients["patient_id"]) == ["12345", "123456789", "P0101901234"]
+    assert list(ds.patients["patient_id"]) == ["12345", "123456789", "P0000000001"]
 
 
 def test_problems_in_several_files_are_listed_together(dataset_dir: Path) -> None:
@@ -420,7 +584,7 @@ def test_folder_not_found_is_an_input_error(tmp_path: Path) -> None:
                     "staff_hours_week": 6,
                 }
             ],
-            "candidates.csv:2:size: must be at least 1, not 0",
+            "candidates.csv:2:size: must be from 1 to 200, not 0",
         ),
     ],
     ids=["staff_not_home_visit", "shift_ends_first", "travel_unknown_offer", "travel_mode", "size"],
@@ -576,3 +740,66 @@ def test_a_file_of_100000_rows_loads(tmp_path: Path) -> None:
     assert ds.patients["patient_id"].is_unique
     assert ds.patients["modes"].map(len).max() == 3
     assert ds.patients["lives_alone"].dtype == bool
+
+
+def test_a_missing_required_column_does_not_hide_the_problems_of_the_other_columns(
+    dataset_dir: Path,
+) -> None:
+    """validate lists every problem: with a required column missing, the other
+    columns' cells are still checked and their rows named."""
+    _drop_column("offers.csv", "kind")(dataset_dir)
+    _edit("offers.csv", 3, "group_size", "0")(dataset_dir)
+    _edit("sessions.csv", 2, "weekday", "someday")(dataset_dir)
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    lines = problem_lines(caught.value)
+    assert "offers.csv:1:kind: required column is missing" in lines
+    assert any(line.startswith("offers.csv:3:group_size: must be from 1 to 200") for line in lines)
+    assert any(line.startswith("sessions.csv:2:weekday: 'someday'") for line in lines)
+
+
+def test_a_travel_time_origin_that_is_no_patient_or_district_is_a_warning(
+    dataset_dir: Path,
+) -> None:
+    """An unknown origin in travel_times.csv is named in a warning (its row is not used)."""
+    _travel([("P1", "O1", "12", "bus"), ("P77", "O1", "5", "")])(dataset_dir)
+    ds = load_dataset(dataset_dir)
+    assert [str(w) for w in ds.warnings] == [
+        "travel_times.csv:3:origin_id: 'P77' is neither a patient_id nor a district_id; "
+        "the row is not used"
+    ]
+
+
+def test_the_same_pair_by_another_mode_is_no_duplicate(dataset_dir: Path) -> None:
+    """Travel times for one pair by two modes, or for every mode and by one mode, are allowed."""
+    _travel([("P1", "O1", "12", "bus"), ("P1", "O1", "30", "walk"), ("P1", "O1", "20", "")])(
+        dataset_dir
+    )
+    assert len(load_dataset(dataset_dir).travel_times) == 3
+
+
+def test_a_discharge_date_a_year_from_the_others_is_a_warning(dataset_dir: Path) -> None:
+    """A discharge date more than a year from the middle of the others is warned about
+    (a typing error in the year is likely), and the dataset still loads."""
+    _edit("patients.csv", 3, "discharge_date", "2029-02-10")(dataset_dir)
+    ds = load_dataset(dataset_dir)
+    assert [str(w) for w in ds.warnings] == [
+        "patients.csv:3:discharge_date: 2029-02-10 is more than a year from the other patients' "
+        f"discharge dates (middle date {ds.patients['discharge_date'].median():%Y-%m-%d}); "
+        "check the year"
+    ]
+
+
+@pytest.mark.parametrize("word", ["mon", "Mon", "MONDAY", "monday"])
+def test_windows_accept_only_the_documented_weekday_words(dataset_dir: Path, word: str) -> None:
+    """A window starts with mon ... sun or the whole English weekday name, in any case."""
+    _edit("patients.csv", 3, "available", f"{word} 10:00-12:00")(dataset_dir)
+    ds = load_dataset(dataset_dir)
+    assert ds.patients["available"].iloc[1] == (Window(0, 600, 720),)
+
+
+def test_the_store_is_reachable_from_the_package() -> None:
+    """``import matcher; matcher.store`` gives the store package the README names."""
+    import matcher
+
+    assert matcher.store.Store.__name__ == "Store"
