@@ -103,6 +103,73 @@ def test_a_file_that_is_not_a_database_is_bad_input(tmp_path: Path, content: byt
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+def _other_application(path: Path, *, wal: bool = False, revision: str | None = None) -> None:
+    """An SQLite file of another application: its own tables (and alembic_version)."""
+    import sqlite3
+
+    raw = sqlite3.connect(path)
+    if wal:
+        raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    raw.execute("INSERT INTO notes (body) VALUES ('keep me')")
+    if revision is not None:
+        raw.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        raw.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+    raw.commit()
+    raw.close()
+
+
+@pytest.mark.parametrize(
+    ("wal", "revision", "message"),
+    [
+        (False, None, "is another application's database (tables notes)"),
+        (True, None, "is another application's database (tables notes)"),
+        (False, "3f2a9c1b7d", "schema revision '3f2a9c1b7d'"),
+    ],
+)
+def test_another_applications_database_is_refused_and_left_as_it_is(
+    tmp_path: Path, wal: bool, revision: str | None, message: str
+) -> None:
+    """--db naming an SQLite file with tables but no Brobygger revision is an InputError
+    naming the file; the file stays byte for byte as it was and nothing is added beside it."""
+    path = tmp_path / "other.sqlite3"
+    _other_application(path, wal=wal, revision=revision)
+    before = path.read_bytes()
+    with pytest.raises(InputError) as caught:
+        open_store(str(path))
+    (problem,) = caught.value.problems
+    assert problem.file == str(path)
+    assert message in problem.message and "not a Brobygger database" in problem.message
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite3"]
+
+
+def test_another_applications_database_exits_2_with_one_line(tmp_path: Path) -> None:
+    """brobygger tasks --db OTHER exits 2 with one line naming the file, and no traceback."""
+    from typer.testing import CliRunner
+
+    from matcher.cli import app
+
+    path = tmp_path / "other.sqlite3"
+    _other_application(path)
+    before = path.read_bytes()
+    result = CliRunner().invoke(app, ["tasks", "--db", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:-:-: is another application's database" in result.output
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_an_empty_file_becomes_a_brobygger_database(tmp_path: Path) -> None:
+    """An empty file (or an SQLite file without tables) may be opened: it gets the schema."""
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    with open_store(str(path)) as store:
+        assert current_revision(store.engine) == head_revision()
+    with open_store(str(path)) as store:  # and is a Brobygger database from then on
+        assert "bookings" in inspect(store.engine).get_table_names()
+
+
 def test_a_folder_as_database_is_bad_input(tmp_path: Path) -> None:
     """--db naming a folder is an InputError, not a crash."""
     with pytest.raises(InputError, match="is a folder"):

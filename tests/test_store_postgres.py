@@ -224,3 +224,26 @@ def test_older_schema_is_migrated_on_postgres(pg_url: str) -> None:
     with open_store(pg_url) as store:
         assert current_revision(store.engine) == head_revision()
         assert audit_trail(store)[["actor", "actor_role"]].values.tolist() == [["AB", "staff"]]
+
+
+def test_another_applications_postgres_database_is_refused(pg_url: str) -> None:
+    """A PostgreSQL database with tables of its own and no Brobygger revision is refused as
+    bad input naming the database (never its password), and gets no table of Brobygger's."""
+    admin = create_engine(with_driver(pg_url))
+    with admin.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (id serial PRIMARY KEY, body text)"))
+        conn.execute(text("INSERT INTO notes (body) VALUES ('keep me')"))
+    try:
+        with pytest.raises(InputError) as caught:
+            open_store(pg_url)
+        (problem,) = caught.value.problems
+        assert "is another application's database (tables notes)" in problem.message
+        assert make_url(pg_url).database in problem.file
+        with admin.connect() as conn:
+            tables = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+            assert sorted(tables) == ["notes"]
+            assert conn.execute(text("SELECT body FROM notes")).scalars().all() == ["keep me"]
+    finally:
+        admin.dispose()

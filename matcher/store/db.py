@@ -9,7 +9,10 @@ code: ``--db postgresql://user@host/brobygger`` (driver psycopg2; install the
 here (SQLAlchemy 2.1 on its own would pick psycopg 3, which is not installed).
 
 Every open runs the Alembic migrations up to the newest revision: an older
-database is migrated in place, never recreated. On SQLite, writing
+database is migrated in place, never recreated. Only a new or empty database,
+or one a Brobygger made (``alembic_version`` at a Brobygger revision), is
+opened: another application's database is refused before anything is written
+to it (an SQLite file is read without changing a byte). On SQLite, writing
 transactions start with ``BEGIN IMMEDIATE`` (one writer at a time, others
 wait up to ``BUSY_TIMEOUT_S`` seconds); on PostgreSQL, rows are locked where
 it matters (see ``bookings`` and ``importer``).
@@ -20,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.request import pathname2url
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session
@@ -193,6 +198,15 @@ def _alembic_config(connection: Connection | None = None) -> Any:
 
 
 @functools.cache
+def known_revisions() -> frozenset[str]:
+    """Every migration revision shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return frozenset(r.revision for r in script.walk_revisions())
+
+
+@functools.cache
 def head_revision() -> str:
     """The newest migration revision shipped with this version."""
     from alembic.script import ScriptDirectory
@@ -226,11 +240,15 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     """Open the database at ``url`` (resolved by ``resolve_db_url``), creating
     an SQLite file if needed, and migrate it to the newest schema.
 
+    Only a new or empty database, or a Brobygger database, is opened; another
+    application's database is refused and left exactly as it was.
+
     Raises
     ------
     InputError
-        When the URL is unusable, the folder of an SQLite file is missing, or
-        the file is not an SQLite database (a text file, say).
+        When the URL is unusable, the folder of an SQLite file is missing, the
+        file is not an SQLite database (a text file, say), or the database
+        holds tables but is not a Brobygger database.
     """
     resolved = resolve_db_url(url)
     path = _sqlite_file(resolved)
@@ -243,27 +261,114 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             raise InputError(
                 [Problem(str(path), None, None, "is a folder, not a Brobygger database file")]
             )
+        if path.exists():
+            _refuse_foreign(str(path), *_sqlite_contents(path))
     engine = _make_engine(resolved)
     store = Store(resolved, engine)
     try:
+        if path is None:
+            with engine.connect() as conn:
+                contents = _contents(conn)
+            _refuse_foreign(make_url(resolved).render_as_string(hide_password=True), *contents)
         if upgrade and current_revision(engine) != head_revision():
             migrate(engine)
+    except InputError:
+        engine.dispose()
+        raise
     except DatabaseError as exc:
         engine.dispose()
         if path is not None and _not_sqlite(exc):
-            raise InputError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        "is not a Brobygger database (not an SQLite file); "
-                        "give another --db, or a new file name to start one",
-                    )
-                ]
-            ) from None
+            raise _not_an_sqlite_file(path) from None
         raise
     return store
+
+
+def _not_an_sqlite_file(path: Path) -> InputError:
+    return InputError(
+        [
+            Problem(
+                str(path),
+                None,
+                None,
+                "is not a Brobygger database (not an SQLite file); "
+                "give another --db, or a new file name to start one",
+            )
+        ]
+    )
+
+
+def _contents(conn: Connection) -> tuple[list[str], list[str]]:
+    """The tables and views of the database (default schema), and the
+    revisions in its ``alembic_version`` table (empty when there is none)."""
+    inspector = inspect(conn)
+    names = sorted({*inspector.get_table_names(), *inspector.get_view_names()})
+    versions: list[str] = []
+    if "alembic_version" in names:
+        versions = [
+            str(v) for v in conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        ]
+    return names, versions
+
+
+def _sqlite_contents(path: Path) -> tuple[list[str], list[str]]:
+    """``_contents`` of an existing SQLite file, read without writing anything.
+
+    A file in write-ahead-log mode with no log beside it (nobody has it open)
+    is read as ``immutable``: read-only would leave empty ``-wal`` and ``-shm``
+    files behind. Any other file is read read-only, with SQLite's locks."""
+    with path.open("rb") as file:
+        header = file.read(100)
+    in_wal_mode = len(header) == 100 and header[18] == 2
+    alone = in_wal_mode and not path.with_name(path.name + "-wal").exists()
+    try:
+        return _read_contents(path, immutable=alone)
+    except sqlite3.DatabaseError:
+        if not alone:
+            raise _not_an_sqlite_file(path) from None
+    try:  # someone began writing it while it was read without locks
+        return _read_contents(path, immutable=False)
+    except sqlite3.DatabaseError:
+        raise _not_an_sqlite_file(path) from None
+
+
+def _read_contents(path: Path, *, immutable: bool) -> tuple[list[str], list[str]]:
+    uri = f"file:{pathname2url(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    raw = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        names = sorted(
+            str(name)
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            )
+        )
+        versions: list[str] = []
+        if "alembic_version" in names:
+            versions = [str(v) for (v,) in raw.execute("SELECT version_num FROM alembic_version")]
+    finally:
+        raw.close()
+    return names, versions
+
+
+def _refuse_foreign(where: str, names: list[str], versions: list[str]) -> None:
+    """Raise ``InputError`` unless the database is empty or a Brobygger one."""
+    if not names:
+        return
+    if versions and set(versions) <= known_revisions():
+        return
+    if versions or "alembic_version" in names:
+        shown = ", ".join(repr(v) for v in versions) or "none"
+        message = (
+            f"is not a Brobygger database this version knows (schema revision {shown}: "
+            "another application's, or a newer Brobygger's); give another --db"
+        )
+    else:
+        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        message = (
+            f"is another application's database (tables {listed}), not a Brobygger "
+            "database; give another --db, or a new file name to start one"
+        )
+    raise InputError([Problem(where, None, None, message)])
 
 
 def _not_sqlite(exc: DatabaseError) -> bool:
