@@ -21,6 +21,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from .errors import InputError, Problem
+from .files import require_regular_file
 from .schema import (
     CANDIDATES,
     DISCHARGE_SPREAD_DAYS,
@@ -320,9 +321,12 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
         from .geo import read_districts
 
         try:
+            require_regular_file(district_path)
             district_table = read_districts(district_path)
         except InputError as exc:
             problems += exc.problems
+        else:
+            warned += list(district_table.attrs.get("warnings", ()))
     if problems:
         raise InputError(problems)
     warned += _discharge_outliers(tables["patients.csv"], rows["patients.csv"])

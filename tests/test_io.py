@@ -7,6 +7,7 @@ runs the same table through the command line.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -803,3 +804,31 @@ def test_the_store_is_reachable_from_the_package() -> None:
     import matcher
 
     assert matcher.store.Store.__name__ == "Store"
+
+
+def test_a_repaired_district_shape_is_a_warning_of_the_dataset(dataset_dir: Path) -> None:
+    """A self-crossing district (a bow-tie) is repaired, and the dataset says so in its
+    warnings, naming the file."""
+    bow_tie = [[10.35, 55.37], [10.43, 55.41], [10.43, 55.37], [10.35, 55.41], [10.35, 55.37]]
+    feature = {
+        "type": "Feature",
+        "properties": {"district_id": "D1", "name": "Centrum"},
+        "geometry": {"type": "Polygon", "coordinates": [bow_tie]},
+    }
+    (dataset_dir / "districts.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+    ds = load_dataset(dataset_dir)
+    assert ds.districts is not None and ds.districts.geometry.area.iloc[0] > 0
+    assert any(str(w).startswith("districts.geojson:") for w in ds.warnings), ds.warnings
+
+
+def test_a_district_file_that_is_a_named_pipe_is_refused(dataset_dir: Path) -> None:
+    """Only regular files are read: a named pipe as the district file is bad input,
+    never a command that waits for ever."""
+    os.mkfifo(dataset_dir / "districts.geojson")
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert problem_lines(caught.value) == [
+        "districts.geojson:-:-: is not a regular file (a pipe, device or socket); give a file"
+    ]

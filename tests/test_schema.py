@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from matcher.domain import VULNERABILITY_FLAGS
-from matcher.schema import CANDIDATES, FILES, OFFERS, PATIENTS, SESSIONS, Column, FileSpec
+from matcher.schema import (
+    CANDIDATES,
+    DATE_MAX,
+    DATE_MIN,
+    FILES,
+    OFFERS,
+    PATIENTS,
+    SESSIONS,
+    Column,
+    FileSpec,
+)
 
 README = Path(__file__).resolve().parents[1] / "data" / "activities" / "README.md"
 SPECS = {spec.name: spec for spec in FILES}
@@ -102,3 +112,49 @@ def test_users_readme_documents_districts() -> None:
     body = text.split("## districts.geojson", 1)[1].split("\n## ", 1)[0]
     assert "`district_id`" in body
     assert "`name`" in body
+
+
+def _readme_row(file: str, column: str) -> list[str]:
+    """The cells of the row documenting ``column`` in the section of ``file``."""
+    body = README.read_text(encoding="utf-8").split(f"## {file}", 1)[1].split("\n## ", 1)[0]
+    line = next(x for x in body.splitlines() if x.startswith(f"| `{column}` |"))
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [(s, c) for s in FILES for c in s.columns],
+    ids=lambda p: f"{p[0].name}:{p[1].name}",
+)
+def test_users_readme_states_each_columns_requirement_and_range_as_the_schema(
+    pair: tuple[FileSpec, Column],
+) -> None:
+    """The loader's limits are the documented ones: a column's README row says 'yes' as
+    required exactly when the schema requires it, and states its numeric range and the
+    date window."""
+    spec, column = pair
+    cells = _readme_row(spec.name, column.name)
+    assert (cells[2] == "yes") == column.required, cells
+    allowed = cells[-1]
+    if column.maximum is not None:
+        assert f"{column.maximum:,g}" in allowed, allowed
+        low = (
+            f"more than {column.minimum:g}"
+            if column.exclusive_minimum
+            else f"{column.minimum:g} to"
+        )
+        assert low in allowed, allowed
+    if column.type == "date" and column.required:
+        assert f"{DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d}" in allowed, allowed
+
+
+def test_every_numeric_column_has_a_plausible_range() -> None:
+    """No number is unbounded: every int and float column (but coordinates) has a
+    minimum and a maximum, so no value can wrap or overflow."""
+    unbounded = [
+        f"{s.name}:{c.name}"
+        for s in FILES
+        for c in s.columns
+        if c.type in ("int", "float") and (c.minimum is None or c.maximum is None)
+    ]
+    assert unbounded == []
