@@ -27,6 +27,7 @@ from .explain import ESCALATED_REASON, reasons_for, taken_reason
 from .flow import solve_flow
 from .io import Dataset
 from .limits import search
+from .model import staff_minutes
 from .optimize import (
     Arcs,
     Scaling,
@@ -189,16 +190,13 @@ def _staff_limits(
     pairs whose sessions are ``sessions``.
 
     A visit uses ``home_visit_min`` at the home plus the drive there and back
-    (``travel``: one-way minutes per pair).
+    (``travel``: one-way minutes per pair). A weekday without a shift has zero
+    minutes; its sessions are never allowed (``MatchModel.s_staffed``), so no
+    pair needs a constraint there.
     """
-    staff = dataset.staff
-    if staff is None or len(staff) == 0 or len(sessions) == 0:
+    minutes = staff_minutes(dataset)
+    if minutes is None or len(sessions) == 0:
         return []
-    minutes = (
-        (staff["shift_end_min"] - staff["shift_start_min"])
-        .groupby([staff["offer_id"], staff["weekday"]])
-        .sum()
-    )
     home = np.flatnonzero(model.o_kind[model.s_offer[sessions]] == HOME_VISIT)
     session = sessions[home]
     # one key per (offer, weekday), and the home-visit arcs grouped by it

@@ -161,8 +161,10 @@ def available_then(m: MatchModel, p: np.ndarray) -> np.ndarray:
 
 
 def has_free_places(m: MatchModel, p: np.ndarray) -> np.ndarray:
-    """(c, S): the session has a free place left."""
-    return np.broadcast_to(m.s_capacity[None, :] > 0, (len(p), m.n_sessions))
+    """(c, S): the session has a free place left. A home visit on a weekday on which
+    its service has no staff shift in staff.csv has none: zero staff minutes."""
+    free = (m.s_capacity > 0) & m.s_staffed
+    return np.broadcast_to(free[None, :], (len(p), m.n_sessions))
 
 
 #: Rules on (patient, session): name and plain reason.

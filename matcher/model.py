@@ -23,12 +23,13 @@ from .domain import (
     KINDS,
     MODES,
     VULNERABILITY_FLAGS,
+    WEEKDAYS,
 )
 from .geo import EstimatedTravel, MatrixTravel, TravelTimeSource
 from .io import Dataset
 from .weights import Weights
 
-__all__ = ["HOME_VISIT", "MatchModel"]
+__all__ = ["HOME_VISIT", "MatchModel", "staff_minutes", "staffed_sessions"]
 
 HOME_VISIT = KINDS.index("home_visit")
 _GENDER = {"any": 0, "men": 1, "women": 2, "man": 1, "woman": 2, "other": 3}
@@ -55,6 +56,47 @@ def _bits(lists: pd.Series | np.ndarray, vocabulary: list[str]) -> np.ndarray:
 
 def _days(dates: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+
+
+def staff_minutes(dataset: Dataset) -> pd.Series | None:
+    """Shift minutes per (home-visit ``offer_id``, ``weekday``) from staff.csv, or
+    ``None`` when the dataset has no staff.csv rows.
+
+    Only the services staff.csv lists are limited by staff minutes: on a weekday
+    without a row here, such a service has zero minutes and makes no visits. A
+    service staff.csv does not list (or any service, without staff.csv) has no
+    staff limit, as before staff.csv existed.
+    """
+    staff = dataset.staff
+    if staff is None or len(staff) == 0:
+        return None
+    return (
+        (staff["shift_end_min"] - staff["shift_start_min"])
+        .groupby([staff["offer_id"].astype(str), staff["weekday"].astype(str)])
+        .sum()
+    )
+
+
+def staffed_sessions(dataset: Dataset) -> np.ndarray:
+    """Per session of ``dataset``: whether its staff can make the visit at all.
+
+    False only for a home-visit session of a service listed in staff.csv on a
+    weekday without a shift for it (zero staff minutes that day); true for every
+    other session.
+    """
+    ses, off = dataset.sessions, dataset.offers
+    out = np.ones(len(ses), dtype=bool)
+    minutes = staff_minutes(dataset)
+    if minutes is None or len(ses) == 0:
+        return out
+    kind = ses["offer_id"].map(off.set_index("offer_id")["kind"]).to_numpy(dtype=object)
+    listed = set(minutes.index.get_level_values(0))
+    on_shift = set(minutes.index[minutes.to_numpy() > 0])
+    offer_ids = ses["offer_id"].astype(str).to_numpy(dtype=object)
+    days = ses["day"].to_numpy(dtype=np.int64)
+    for i in np.flatnonzero((kind == "home_visit") & np.isin(offer_ids, list(listed))):
+        out[i] = (offer_ids[i], WEEKDAYS[int(days[i])]) in on_shift
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +148,7 @@ class MatchModel:
     s_end: np.ndarray
     s_first: np.ndarray
     s_capacity: np.ndarray
+    s_staffed: np.ndarray  # (S,) bool: false for a home visit on a weekday without staff
     s_slot: np.ndarray
     s_time_of_day: np.ndarray  # hours outside the comfortable band
     # what the bit rows and time slots stand for
@@ -221,6 +264,7 @@ class MatchModel:
             s_end=end.astype(np.int64),
             s_first=_days(ses["first_date"]),
             s_capacity=capacity,
+            s_staffed=staffed_sessions(dataset),
             s_slot=s_slot.reshape(-1).astype(np.int64),
             s_time_of_day=(early + late) / 60.0,
             languages=languages,

@@ -307,8 +307,10 @@ def route_home_visits(
 
     A patient placed in a home-visit session is visited on its weekday every
     week from ``start_date`` for the session's ``weeks`` (every week when it
-    has none). Staff and shifts come from ``staff.csv``; a service without
-    staff on a weekday can make no visits that day. Days with the same staff
+    has none). Staff and shifts come from ``staff.csv``; a service it lists
+    makes no visits on a weekday without a shift (the plan puts none there). A
+    service staff.csv does not list (or every service, without staff.csv) has
+    no staff limit: its visits stay placed and are not routed. Days with the same staff
     and the same visits are planned once; pass the same ``cache`` (a dict) to
     several calls to plan each such day once across them.
     """
@@ -327,10 +329,19 @@ def route_home_visits(
     staff = dataset.staff
     notes: list[str] = []
     if staff is None or staff.empty:
-        notes.append("no staff.csv: home visits cannot be routed")
-        staff = pd.DataFrame(
-            columns=["staff_id", "offer_id", "weekday", "shift_start_min", "shift_end_min"]
+        notes.append("no staff.csv: home visits have no staff limit and are not routed")
+        return RoutePlan(empty_routes, empty_days, empty_dropped, notes=tuple(notes))
+    listed = set(staff["offer_id"].astype(str))
+    unstaffed = sorted(set(placed["offer_id"].astype(str)) - listed)
+    if unstaffed:
+        notes.append(
+            "no staff in staff.csv for home-visit service(s) "
+            + ", ".join(unstaffed[:5])
+            + ": their visits have no staff limit and are not routed"
         )
+        placed = placed[placed["offer_id"].astype(str).isin(listed)]
+        if placed.empty:
+            return RoutePlan(empty_routes, empty_days, empty_dropped, notes=tuple(notes))
     # everything the loop needs, as plain arrays and dicts (no pandas in the loop)
     pat = dataset.patients
     row_of = pd.Series(np.arange(len(pat)), index=pat["patient_id"].to_numpy())
@@ -429,9 +440,6 @@ def route_home_visits(
                         "date": text,
                     }
                 )
-    unstaffed = sorted(set(placed["offer_id"]) - set(staff["offer_id"]))
-    if unstaffed and not notes:
-        notes.append("no staff in staff.csv for home-visit service(s) " + ", ".join(unstaffed[:5]))
     return RoutePlan(
         routes=pd.DataFrame(rows, columns=empty_routes.columns) if rows else empty_routes,
         staff_days=pd.DataFrame(day_rows, columns=empty_days.columns) if day_rows else empty_days,
