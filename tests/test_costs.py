@@ -177,7 +177,7 @@ def test_gender_of_group_and_gender_wish(
         ("small", 7, False),
         ("medium", 12, True),
         ("medium", 13, False),
-        ("large", 500, True),
+        ("large", 200, True),  # the largest group offers.csv allows
         ("individual", 2, False),
     ],
 )
