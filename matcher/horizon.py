@@ -73,8 +73,14 @@ class Horizon:
 
     @property
     def end(self) -> np.datetime64:
-        """The day after the horizon."""
+        """The day after the horizon (an exclusive end, for ranges)."""
         return np.datetime64(self.end_day, "D")
+
+    @property
+    def last(self) -> np.datetime64:
+        """The last day of the horizon (the last day of its last week): what a
+        person reads as its end date."""
+        return np.datetime64(self.end_day - 1, "D")
 
     def week_of(self, days: np.ndarray) -> np.ndarray:
         """Week number (1 = the first week of the horizon) of each day."""

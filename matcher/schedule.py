@@ -422,7 +422,7 @@ def schedule(
     visits = routes.routes[routes.routes["patient_id"] != ""]
     figures: dict[str, Any] = {
         "start": str(horizon.start),
-        "end": str(horizon.end),
+        "end": str(horizon.last),
         "weeks": horizon.weeks,
         "guarantee_days": horizon.guarantee_days,
         "cohort_join_weeks": horizon.cohort_join_weeks,

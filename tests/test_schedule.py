@@ -353,3 +353,14 @@ def test_home_visits_that_fit_no_route_count_against_capacity() -> None:
     visits = result.routes.routes[result.routes.routes["patient_id"] != ""]
     assert sorted(visits["date"]) == ["2027-01-04", "2027-01-11"]
     assert set(visits["patient_id"]) == set(frame.loc[frame["status"] == "placed", "patient_id"])
+
+
+def test_the_schedule_end_date_is_its_last_day() -> None:
+    """The schedule's end date is the last day it includes, not the day after."""
+    ds = build(
+        sessions=[session(first_date="2026-12-07")],
+        patients=[patient(discharge_date="2027-01-31"), patient(patient_id="P2")],
+    )
+    result = schedule(ds, weeks=4, start=START)
+    assert (result.figures["start"], result.figures["end"]) == ("2027-01-04", "2027-01-31")
+    assert result.figures["patients"] == 2  # discharged on the end date: inside
