@@ -13,7 +13,7 @@ import pandas as pd
 
 from .candidates import CandidateTeams
 from .horizon import Horizon, HorizonModel
-from .whatif import BudgetPlan
+from .whatif import BudgetPlan, status_note
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,6 +43,7 @@ TRADEOFF_COLUMNS: tuple[str, ...] = (
     "in_time",
     "opened_ids",
     "status",
+    "status_note",
     "seconds",
 )
 #: Teams shown in the capacity plot, the busiest first.
@@ -115,6 +116,7 @@ def tradeoff_frame(plans: list[BudgetPlan], teams: CandidateTeams | None) -> pd.
                 "in_time": mt.in_time,
                 "opened_ids": ";".join(str(c) for c in ids[plan.opened]),
                 "status": plan.status,
+                "status_note": status_note(plan.status),
                 "seconds": round(plan.seconds, 2),
             }
         )
@@ -157,7 +159,9 @@ def tradeoff_plot(table: pd.DataFrame, horizon: Horizon) -> Figure:
     axes[0, 1].set_title(f"not started within {horizon.guarantee_days} days", fontsize=9)
     for ax in axes[1]:
         ax.set_xlabel(f"staff hours over {horizon.weeks} weeks")
-    figure.suptitle(f"What more staff hours buy ({horizon.start} + {horizon.weeks} weeks)")
+    figure.suptitle(
+        f"What more staff hours buy ({horizon.start} to {horizon.last}, {horizon.weeks} weeks)"
+    )
     return figure
 
 
@@ -196,5 +200,7 @@ def capacity_plot(weekly: pd.DataFrame, horizon: Horizon) -> Figure:
     axes[0].set_yticks(range(len(labels)), labels, fontsize=7)
     if image is not None:
         figure.colorbar(image, ax=axes, shrink=0.6, label="patients")
-    figure.suptitle(f"Exit teams: places against demand per week (from {horizon.start})")
+    figure.suptitle(
+        f"Exit teams: places against demand per week ({horizon.start} to {horizon.last})"
+    )
     return figure

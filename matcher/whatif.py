@@ -39,12 +39,31 @@ from ortools.sat.python import cp_model
 
 from .horizon import HorizonModel, Metrics
 
-__all__ = ["BudgetPlan", "looks_worse", "tradeoff"]
+__all__ = ["STATUS_NOTES", "BudgetPlan", "looks_worse", "status_note", "tradeoff"]
 
 #: Cheapest pairs per patient kept for CP-SAT, to existing and to candidate sessions.
 PAIRS_PER_PATIENT = 3
 _HUNDREDTHS = 100
 Progress = Callable[[str, float], None]
+#: What each status of a budget's plan means, in plain words (tradeoff.csv ``status_note``).
+STATUS_NOTES: dict[str, str] = {
+    "OPTIMAL": (
+        "proven best for this budget: every candidate team the budget allows opens "
+        "and everyone is assigned exactly"
+    ),
+    "LOCAL": (
+        "best found, not proven best overall: re-planning the teams and the patients "
+        "they concern (a narrow and a wide group) finds nothing better"
+    ),
+    "FEASIBLE": (
+        "a good plan, not proven best: the search stopped (time limit) before it could "
+        "show that nothing nearby is better"
+    ),
+    "KEPT": (
+        "the smaller budget's plan, kept: the search with these hours found nothing "
+        "better (that plan still fits these hours)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -55,10 +74,11 @@ class BudgetPlan:
     ``hours``: their staff hours over the horizon; ``arc_of``: the pair each
     patient uses (index into the horizon model's arcs, -1 unplaced);
     ``status``: ``OPTIMAL`` (every affordable candidate opens and min-cost
-    flow assigns exactly), ``LOCAL`` (CP-SAT proved that no better plan exists
-    in either neighbourhood of this one), ``FEASIBLE`` (the time limit ended
-    the search) or ``KEPT`` (nothing better found than the plan of the
-    smaller budget, by the planner's objective or by ``looks_worse``).
+    flow assigns exactly), ``LOCAL`` (a local optimum: CP-SAT proved that no
+    better plan exists in either neighbourhood of this one), ``FEASIBLE`` (the
+    time limit ended the search) or ``KEPT`` (nothing better found than the
+    plan of the smaller budget, by the planner's objective or by
+    ``looks_worse``); ``STATUS_NOTES`` says each in plain words.
     """
 
     budget: float
@@ -68,6 +88,11 @@ class BudgetPlan:
     metrics: Metrics
     status: str
     seconds: float
+
+
+def status_note(status: str) -> str:
+    """The plain-words meaning of a budget plan's ``status`` (empty for an unknown one)."""
+    return STATUS_NOTES.get(status, "")
 
 
 def _cheapest(hm: HorizonModel, mask: np.ndarray, k: int) -> np.ndarray:

@@ -79,6 +79,30 @@ def test_schedule_prints_a_summary_and_the_tradeoff(written: tuple[Path, str]) -
     assert "wrote" in output
 
 
+def test_the_printed_end_date_is_the_last_day_included(written: tuple[Path, str]) -> None:
+    """The summary and schedule.json give as end date the last day of the last week."""
+    import json
+
+    out, output = written
+    figures = json.loads((out / "schedule.json").read_text(encoding="utf-8"))
+    assert (figures["start"], figures["end"]) == ("2027-01-04", "2027-01-31")
+    assert "Schedule 2027-01-04 to 2027-01-31 (4 weeks)" in output
+
+
+def test_tradeoff_status_is_explained_in_words(written: tuple[Path, str]) -> None:
+    """tradeoff.csv says in plain words what each row's status means (status_note)."""
+    from matcher.whatif import STATUS_NOTES
+
+    out, output = written
+    tradeoff = pd.read_csv(out / "tradeoff.csv", keep_default_na=False)
+    columns = list(tradeoff.columns)
+    assert columns[columns.index("status") + 1] == "status_note"
+    assert set(STATUS_NOTES) == {"OPTIMAL", "LOCAL", "FEASIBLE", "KEPT"}
+    for status, note in zip(tradeoff["status"], tradeoff["status_note"], strict=True):
+        assert note == STATUS_NOTES[status] and note
+    assert "LOCAL best found" in " ".join(output.split())
+
+
 def test_placed_weeks_match_start_dates(written: tuple[Path, str]) -> None:
     """``week`` is the horizon week of the first attendance, counted from the earliest discharge."""
     out, _ = written

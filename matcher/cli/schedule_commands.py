@@ -197,7 +197,12 @@ def schedule(
         trade.add_column(header, justify="right")
     for row in result.tradeoff.itertuples(index=False):
         trade.add_row(*(_cell(getattr(row, c)) for c in shown))
-    trade.caption = "hours: budget of staff hours; wait, p90: days; travel: minutes one way"
+    trade.caption = (
+        "hours: budget of staff hours; wait, p90: days; travel: minutes one way\n"
+        "status: OPTIMAL proven best; LOCAL best found, nothing better nearby, not proven "
+        "best overall; FEASIBLE search stopped by the time limit; KEPT the smaller "
+        "budget's plan (status_note in tradeoff.csv says it in words)"
+    )
     out.print(trade)
     for note in result.notes:
         err.print(f"note: {note}", soft_wrap=True)
