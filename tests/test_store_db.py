@@ -231,12 +231,58 @@ def test_older_database_is_migrated_not_recreated(tmp_path: Path) -> None:
     engine.dispose()
 
     with open_store(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
         assert "outcomes" in inspect(store.engine).get_table_names()
         trail = audit_trail(store)
         assert trail[["actor", "actor_role", "action"]].values.tolist() == [["AB", "staff", "book"]]
         assert cancel(store, 7, actor=Actor("CD", "planner")).patient_id == "P001"
         assert book(store, "P002", "S1", date(2026, 1, 12)).booking_id == 8
+
+
+def test_calls_stored_before_0003_learn_their_run_of_absences(tmp_path: Path) -> None:
+    """A call after missed sessions stored at revision 0002 gets its run's first missed
+    session from its note when migrated, so a later correction can cancel it."""
+    from matcher.store import list_tasks, record_attendance
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    engine = _make_engine(url)
+    migrate(engine, "0002")
+    with engine.execution_options(brobygger_write=True).begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO places (session_id, offer_id, capacity, booked, listed) "
+                "VALUES ('S1', 'O1', 4, 1, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO bookings (id, patient_id, session_id, offer_id, start_date, status, "
+                "booked_at) VALUES (1, 'P001', 'S1', 'O1', '2027-01-04', 'active', "
+                "'2027-01-01 09:00:00')"
+            )
+        )
+        for day in ("2027-01-04", "2027-01-11"):
+            conn.execute(
+                text(
+                    "INSERT INTO attendance (booking_id, date, present, recorded_at) "
+                    f"VALUES (1, '{day}', 0, '2027-01-12 09:00:00')"
+                )
+            )
+        conn.execute(
+            text(
+                "INSERT INTO tasks (id, kind, patient_id, booking_id, due_date, status, attempt, "
+                "created_at, note) VALUES (5, 'call_missed', 'P001', 1, '2027-01-12', 'open', 1, "
+                "'2027-01-12 09:00:00', 'missed 2 sessions in a row (from 2027-01-04): call')"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        with store.read() as session:
+            from matcher.store.models import Task
+
+            assert session.get(Task, 5).cause_date == date(2027, 1, 4)  # type: ignore[union-attr]
+        assert record_attendance(store, 1, date(2027, 1, 11), True).cancelled_task_ids == (5,)
+        assert list_tasks(store).empty
 
 
 def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:

@@ -110,6 +110,104 @@ def test_correcting_attendance_replaces_the_record(store: Store) -> None:
     assert (row["sessions_recorded"], row["sessions_attended"]) == (1, 1)
 
 
+def _two_missed(store: Store) -> tuple[int, int]:
+    """P001 booked into S1 and absent the first two Mondays: (booking, call task)."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START, False)
+    call = record_attendance(store, booking.booking_id, START + timedelta(weeks=1), False)
+    assert call.call_task_id is not None
+    return booking.booking_id, call.call_task_id
+
+
+@pytest.mark.parametrize("corrected_week", [0, 1])
+def test_correcting_an_absence_to_present_cancels_the_call_it_caused(
+    store: Store, corrected_week: int
+) -> None:
+    """Calls follow the attendance as it now stands: when a correction to present leaves no
+    two missed sessions in a row, the open call they caused is cancelled, saying why."""
+    booking_id, call_id = _two_missed(store)
+    fixed = record_attendance(store, booking_id, START + timedelta(weeks=corrected_week), True)
+    assert fixed.corrected and fixed.cancelled_task_ids == (call_id,)
+    assert "call_missed" not in _kinds(store)
+    gone = list_tasks(store, statuses=("cancelled",)).set_index("task_id").loc[call_id]
+    assert gone["status"] == "cancelled"
+    assert gone["note"] == (
+        "missed 2 sessions in a row (from 2027-01-04): call; cancelled: attendance corrected: "
+        "no longer 2 missed sessions in a row"
+    )
+
+
+def test_a_correction_that_leaves_the_run_keeps_the_call(store: Store) -> None:
+    """A call stays open while its run of absences stands; its note names the run's new
+    first missed session."""
+    booking_id, call_id = _two_missed(store)
+    record_attendance(store, booking_id, START + timedelta(weeks=2), False)
+    fixed = record_attendance(store, booking_id, START, True)
+    assert (fixed.call_task_id, fixed.cancelled_task_ids) == (None, ())
+    calls = list_tasks(store).query("kind == 'call_missed'")
+    assert calls["task_id"].tolist() == [call_id]
+    assert calls["note"].tolist() == ["missed 2 sessions in a row (from 2027-01-11): call"]
+
+
+def test_a_call_again_is_cancelled_when_its_absences_are_corrected(store: Store) -> None:
+    """The next attempt of an unanswered call is about the same absences: a correction that
+    undoes them cancels it too."""
+    booking_id, call_id = _two_missed(store)
+    again = complete_task(store, call_id, "no_answer", today=date(2027, 1, 13)).next_task_id
+    fixed = record_attendance(store, booking_id, START, True)
+    assert fixed.cancelled_task_ids == (again,)
+    assert _kinds(store).count("call_missed") == 0
+
+
+def test_an_absence_restored_after_a_correction_calls_again(store: Store) -> None:
+    """Marked absent again after a correction, the two missed sessions make a new call."""
+    booking_id, call_id = _two_missed(store)
+    record_attendance(store, booking_id, START, True)
+    back = record_attendance(store, booking_id, START, False)
+    assert back.call_task_id not in (None, call_id)
+    assert _kinds(store).count("call_missed") == 1
+
+
+def test_two_runs_joined_by_a_correction_keep_one_call(store: Store) -> None:
+    """Correcting the session between two runs of absences to absent makes one run: one of
+    its two open calls is cancelled as the same missed sessions."""
+    booking = book(store, "P001", "S1", START)
+    for week, present in enumerate([False, False, True, False, False]):
+        record_attendance(store, booking.booking_id, START + timedelta(weeks=week), present)
+    first, second = list_tasks(store).query("kind == 'call_missed'")["task_id"].tolist()
+    joined = record_attendance(store, booking.booking_id, START + timedelta(weeks=2), False)
+    assert joined.cancelled_task_ids == (second,)
+    assert list_tasks(store).query("kind == 'call_missed'")["task_id"].tolist() == [first]
+    note = list_tasks(store, statuses=("cancelled",)).set_index("task_id").loc[second, "note"]
+    assert note.endswith(f"; cancelled: the same missed sessions as task {first}")
+
+
+def test_absences_recorded_out_of_order_still_call(store: Store) -> None:
+    """Two missed sessions in a row make a call whatever order the dates are recorded in."""
+    booking = book(store, "P001", "S1", START)
+    record_attendance(store, booking.booking_id, START + timedelta(weeks=2), True)
+    record_attendance(store, booking.booking_id, START, False)
+    late = record_attendance(store, booking.booking_id, START + timedelta(weeks=1), False)
+    assert late.call_task_id is not None
+    due = list_tasks(store).set_index("task_id").loc[late.call_task_id, "due_date"]
+    assert due == START + timedelta(weeks=1, days=1)
+
+
+def test_a_call_again_says_the_attempt_and_the_reason_once(store: Store) -> None:
+    """Each next attempt's note is the attempt and the original reason, never nested."""
+    _booking_id, task_id = _two_missed(store)
+    notes = []
+    for _ in range(2):
+        done = complete_task(store, task_id, "no_answer", today=date(2027, 1, 13))
+        assert done.next_task_id is not None
+        task_id = done.next_task_id
+        notes.append(list_tasks(store).set_index("task_id").loc[task_id, "note"])
+    assert notes == [
+        "call again (attempt 2 of 3): missed 2 sessions in a row (from 2027-01-04): call",
+        "call again (attempt 3 of 3): missed 2 sessions in a row (from 2027-01-04): call",
+    ]
+
+
 @pytest.mark.parametrize(
     ("answers", "open_kinds"),
     [

@@ -2,8 +2,10 @@
 
 ``record_attendance`` stores whether the patient came on a date (a second
 record for the same date corrects the first) and applies the rule "call
-after two missed sessions in a row". ``outcomes`` gives one row per booking
-with its attendance and "still taking part" at 3 and 6 months;
+after two missed sessions in a row" to the attendance as it then stands: a
+correction that undoes a run of absences cancels the open call about it.
+``outcomes`` gives one row per booking with its attendance and "still taking
+part" at 3 and 6 months;
 ``holding_by_kind`` aggregates it per kind of next step with every count
 below 5 suppressed, so it can be shown to a municipality.
 """
@@ -44,7 +46,8 @@ MIN_COUNT = 5
 
 @dataclass(frozen=True)
 class Recorded:
-    """An attendance record and the call task it triggered (if any)."""
+    """An attendance record, the call task it triggered (if any) and the open
+    calls it cancelled (a correction that undid their missed sessions)."""
 
     booking_id: int
     patient_id: str
@@ -52,6 +55,7 @@ class Recorded:
     present: bool
     corrected: bool
     call_task_id: int | None
+    cancelled_task_ids: tuple[int, ...] = ()
 
 
 def _booking_for_update(session: Session, booking_id: int) -> Booking:
@@ -158,14 +162,15 @@ def record_attendance(
             patient_id=booking.patient_id,
             detail=f"{day}: {'present' if present else 'absent'}",
         )
-        task = None if present else rule_call_after_missed(session, booking, rules)
+        made, cancelled = rule_call_after_missed(session, booking, rules, actor=actor)
         result = Recorded(
             booking_id,
             booking.patient_id,
             day,
             present,
             found is not None,
-            task.id if task is not None else None,
+            made[-1].id if made else None,
+            tuple(t.id for t in cancelled),
         )
     log.info("attendance booking %d on %s: %s", booking_id, day, "present" if present else "absent")
     return result

@@ -224,7 +224,8 @@ class Task(Base):
 
     ``attempt`` counts calls (1, 2, 3); ``outcome`` is how it was closed
     (``reached``, ``no_answer``, ``taking_part``, ``stopped``, ``done``,
-    ``booked``).
+    ``booked``). ``cause_date`` is, for a call after missed sessions, the first
+    missed session of the run of absences it is about (migration 0003).
     """
 
     __tablename__ = "tasks"
@@ -245,6 +246,7 @@ class Task(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    cause_date: Mapped[date | None] = mapped_column(Date)
 
 
 class StoredPlan(Base):

@@ -5,7 +5,9 @@ The rules (each a small function below, all parameters in ``TaskRules``):
 - ``rule_follow_up_after_booking``: a phone call two months after the start
   (003:749-767), and checks of "still taking part" at 3 and 6 months;
 - ``rule_call_after_missed``: a call when the patient has missed two sessions
-  in a row (000:2962-3008: nobody stays away without being contacted);
+  in a row (000:2962-3008: nobody stays away without being contacted). It
+  follows the attendance as it now stands: when a correction means a run of
+  absences is no longer there, the open call about it is cancelled, saying so;
 - ``rule_call_again_or_escalate``: a call nobody answers is tried again;
   after three unanswered calls the patient is escalated to a person
   (000:2973: "we have called them three times");
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -138,6 +141,7 @@ def _new_task(
     booking_id: int | None = None,
     plan_id: int | None = None,
     attempt: int = 1,
+    cause_date: date | None = None,
     actor: Actor = SYSTEM,
 ) -> Task:
     task = Task(
@@ -150,6 +154,7 @@ def _new_task(
         attempt=attempt,
         created_at=utcnow(),
         note=note,
+        cause_date=cause_date,
     )
     session.add(task)
     session.flush()
@@ -190,57 +195,165 @@ def rule_follow_up_after_booking(
     return made
 
 
+def _missed_note(rules: TaskRules, run_start: date) -> str:
+    return f"missed {rules.missed_in_a_row} sessions in a row (from {run_start}): call"
+
+
+# the words an unanswered call's next attempt puts before the original reason
+_AGAIN = re.compile(r"^(?:call again \(attempt \d+ of \d+\): )+")
+
+
+def _again_note(attempt: int, rules: TaskRules, note: str) -> str:
+    """The note of call ``attempt``: the attempt, then the original reason once."""
+    return f"call again (attempt {attempt} of {rules.max_calls}): {_AGAIN.sub('', note)}"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of missed sessions in a row: its first and last date, and the
+    recorded session just before it (the patient came then), if any."""
+
+    start: date
+    end: date
+    trigger: date
+    before: date | None
+
+    def holds(self, day: date) -> bool:
+        """Whether a call about the run that began on ``day`` is about this run:
+        ``day`` is in it, or is the session just before it (corrected to present)."""
+        return self.start <= day <= self.end or day == self.before
+
+
+def _absence_runs(records: Sequence[tuple[date, bool]], rules: TaskRules) -> list[_Run]:
+    """Every run of at least ``missed_in_a_row`` missed sessions in a row."""
+    runs, streak = [], 0
+    for i, (_day, present) in enumerate([*records, (date.max, True)]):
+        if not present:
+            streak += 1
+            continue
+        if streak >= rules.missed_in_a_row:
+            first = i - streak
+            runs.append(
+                _Run(
+                    records[first][0],
+                    records[i - 1][0],
+                    records[first + rules.missed_in_a_row - 1][0],
+                    records[first - 1][0] if first > 0 else None,
+                )
+            )
+        streak = 0
+    return runs
+
+
 def rule_call_after_missed(
-    session: Session, booking: Booking, rules: TaskRules = DEFAULT_RULES
-) -> Task | None:
-    """A call when the latest ``missed_in_a_row`` recorded sessions were all
-    missed; one call per run of absences."""
-    dates = session.execute(
-        select(Attendance.date, Attendance.present)
-        .where(Attendance.booking_id == booking.id)
-        .order_by(Attendance.date)
-    ).all()
-    streak = 0
-    for _day, present in reversed(dates):
-        if present:
-            break
-        streak += 1
-    if streak < rules.missed_in_a_row:
-        return None
-    run_start = dates[-streak][0]
-    earlier = session.scalar(
-        select(Task.id).where(
-            Task.booking_id == booking.id, Task.kind == CALL_MISSED, Task.due_date > run_start
+    session: Session,
+    booking: Booking,
+    rules: TaskRules = DEFAULT_RULES,
+    *,
+    actor: Actor = SYSTEM,
+) -> tuple[list[Task], list[Task]]:
+    """Calls after missed sessions, derived from the attendance as it now stands.
+
+    Every run of ``missed_in_a_row`` or more missed sessions gets one call
+    (due ``call_after_miss_days`` after the session that completes the run),
+    unless a call about it is open or was made. An open call whose run of
+    absences is no longer there (a missed session corrected to present) is
+    cancelled, its note saying why; so is a second open call about one run
+    (two runs joined by a correction to absent). Escalations stay: a person
+    acts on those. Returns the calls made and the calls cancelled.
+    """
+    records = [
+        (day, bool(present))
+        for day, present in session.execute(
+            select(Attendance.date, Attendance.present)
+            .where(Attendance.booking_id == booking.id)
+            .order_by(Attendance.date)
         )
-    )
-    if earlier is not None:
-        return None
-    trigger = dates[-streak + rules.missed_in_a_row - 1][0]
-    return _new_task(
-        session,
-        CALL_MISSED,
-        booking.patient_id,
-        trigger + timedelta(days=rules.call_after_miss_days),
-        f"missed {rules.missed_in_a_row} sessions in a row (from {run_start}): call",
-        booking_id=booking.id,
-    )
+    ]
+    runs = _absence_runs(records, rules)
+    calls = session.scalars(
+        select(Task)
+        .where(
+            Task.booking_id == booking.id,
+            Task.kind == CALL_MISSED,
+            Task.status.in_(("open", "done")),
+        )
+        .order_by(Task.id)
+    ).all()
+    cancelled: list[Task] = []
+    claimed: dict[date, Task] = {}
+    for task in calls:
+        if task.status != "open" or task.cause_date is None:
+            continue
+        run = next((r for r in runs if r.holds(task.cause_date)), None)
+        if run is None or run.start in claimed:
+            why = (
+                f"the same missed sessions as task {claimed[run.start].id}"
+                if run is not None
+                else f"attendance corrected: no longer {rules.missed_in_a_row} missed "
+                "sessions in a row"
+            )
+            task.status, task.done_at = "cancelled", utcnow()
+            task.note = f"{task.note}; cancelled: {why}"
+            record(
+                session,
+                actor,
+                "cancel",
+                "task",
+                task.id,
+                patient_id=task.patient_id,
+                detail="attendance corrected",
+            )
+            log.info("task %d (%s) cancelled: attendance corrected", task.id, task.kind)
+            cancelled.append(task)
+            continue
+        claimed[run.start] = task
+        if task.cause_date != run.start:  # the run now begins a session later
+            task.cause_date = run.start
+            note = _missed_note(rules, run.start)
+            task.note = note if task.attempt == 1 else _again_note(task.attempt, rules, note)
+    made = []
+    for run in runs:
+        covered = run.start in claimed or any(
+            (t.cause_date is not None and run.holds(t.cause_date))
+            # a call stored without its run: the old rule, due after the run began
+            or (t.cause_date is None and t.due_date > run.start)
+            for t in calls
+            if t.status in ("open", "done") and t not in cancelled
+        )
+        if covered:
+            continue
+        made.append(
+            _new_task(
+                session,
+                CALL_MISSED,
+                booking.patient_id,
+                run.trigger + timedelta(days=rules.call_after_miss_days),
+                _missed_note(rules, run.start),
+                booking_id=booking.id,
+                cause_date=run.start,
+            )
+        )
+    return made, cancelled
 
 
 def rule_call_again_or_escalate(
     session: Session, task: Task, today: date, rules: TaskRules = DEFAULT_RULES
 ) -> Task:
     """After an unanswered call: the next attempt, or after ``max_calls``
-    unanswered calls an escalation to a person."""
+    unanswered calls an escalation to a person. The next attempt's note says
+    the attempt and the original reason once."""
     if task.attempt < rules.max_calls:
         return _new_task(
             session,
             task.kind,
             task.patient_id,
             today + timedelta(days=rules.retry_days),
-            f"call again (attempt {task.attempt + 1} of {rules.max_calls}): {task.note}",
+            _again_note(task.attempt + 1, rules, task.note),
             booking_id=task.booking_id,
             plan_id=task.plan_id,
             attempt=task.attempt + 1,
+            cause_date=task.cause_date,
         )
     return _new_task(
         session,
