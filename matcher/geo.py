@@ -334,6 +334,15 @@ def _listed(problems: list[Problem], name: str, what: str) -> list[Problem]:
     return [*problems[:_LISTED], more]
 
 
+def _crs_label(crs: ProjCRS) -> str:
+    """``EPSG:25832 (ETRS89 / UTM zone 32N)``, or the name alone without an authority code."""
+    try:
+        code = crs.to_authority(min_confidence=70)
+    except ProjError:
+        code = None
+    return f"{code[0]}:{code[1]} ({crs.name})" if code else crs.name
+
+
 def _area_box(crs: ProjCRS) -> tuple[float, float, float, float] | None:
     """The CRS's area of use in its own units, widened on every side by its size."""
     area = crs.area_of_use
@@ -376,7 +385,7 @@ def _coordinate_problems(
     if crs is None and not lonlat:
         return [*problems, Problem(name, None, "geometry", _NO_CRS)], False
     if crs is None or crs.is_geographic:
-        unit = "EPSG:4326" if crs is None else (crs.to_string() or crs.name)
+        unit = "EPSG:4326" if crs is None else _crs_label(crs)
         bad = (np.abs(x) > 180) | (np.abs(y) > 90)
         what = "with a longitude beyond ±180 or a latitude beyond ±90"
         found = []
@@ -387,8 +396,8 @@ def _coordinate_problems(
                     name,
                     int(i) + 1,
                     "geometry",
-                    f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit} "
-                    "(longitude -180 to 180, latitude -90 to 90)",
+                    f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit}"
+                    "; longitude must be within -180..180 and latitude within -90..90",
                 )
             )
         return [*problems, *_listed(found, name, what)], lonlat
@@ -405,7 +414,7 @@ def _coordinate_problems(
                     int(i) + 1,
                     "geometry",
                     f"has x {x[k]:.10g}, y {y[k]:.10g}: far outside the area of "
-                    f"{crs.to_string() or crs.name} ({crs.name}), so a coordinate is wrong "
+                    f"{_crs_label(crs)}, so a coordinate is wrong "
                     "or the file declares the wrong coordinate system",
                 )
             )
