@@ -104,12 +104,32 @@ def test_same_patient_twice_for_one_offer_is_refused(
     """A patient cannot hold two active bookings for the same offer."""
     book(store, "P001", "S1", date(2027, 1, 4))
     if refused:
+        # a Monday for S1, a Wednesday for S2: days the sessions meet
+        start = date(2027, 1, 11) if second_session == "S1" else date(2027, 1, 6)
         with pytest.raises(InputError, match="already booked for offer O1"):
-            book(store, "P001", second_session, date(2027, 1, 6))
+            book(store, "P001", second_session, start)
         assert len(active_bookings(store)) == 1
     else:
         book(store, "P001", second_session, date(2027, 1, 7))
         assert len(active_bookings(store)) == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "says"),
+    [
+        (date(2027, 1, 5), "2027-01-05 is a Tuesday, but session S1 meets on Mondays"),
+        (date(2026, 12, 28), "before session S1 takes new participants (first_date 2027-01-04)"),
+    ],
+)
+def test_a_booking_starts_on_a_day_the_session_meets(store: Store, start: date, says: str) -> None:
+    """book refuses a start date on another weekday than the session's or before its
+    first_date, naming start_date, and holds no place."""
+    with pytest.raises(InputError) as caught:
+        book(store, "P001", "S1", start)
+    (problem,) = caught.value.problems
+    assert (problem.column, says in problem.message) == ("start_date", True), problem
+    assert active_bookings(store).empty
+    assert _counter_matches(store)["S1"] == (0, 0)
 
 
 def test_cancel_frees_the_place(store: Store) -> None:

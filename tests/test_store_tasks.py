@@ -208,6 +208,26 @@ def test_a_call_again_says_the_attempt_and_the_reason_once(store: Store) -> None
     ]
 
 
+def test_attendance_after_the_course_is_over_is_refused(tmp_path: Path) -> None:
+    """A session of a 4-week course takes attendance in the 4 weeks from the booking's start
+    only; a later date is refused naming weeks, and nothing is recorded."""
+    from builders import session
+
+    folder = dataset_dir(tmp_path / "data", sessions=[session(session_id="S1", weeks=4)])
+    with open_store(str(tmp_path / "db.sqlite3")) as store:
+        import_catalogue(store, load_dataset(folder))
+        booking = book(store, "P001", "S1", START)
+        record_attendance(store, booking.booking_id, START + timedelta(weeks=3), True)
+        with pytest.raises(InputError) as caught:
+            record_attendance(store, booking.booking_id, START + timedelta(weeks=4), False)
+        (problem,) = caught.value.problems
+        assert str(problem) == (
+            "--date:-:weeks: 2027-02-01 is after the 4-week course of session S1 for booking "
+            f"{booking.booking_id} (from 2027-01-04 to 2027-01-31 at the latest)"
+        )
+        assert outcomes(store)["sessions_recorded"].tolist() == [1]
+
+
 @pytest.mark.parametrize(
     ("answers", "open_kinds"),
     [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -70,23 +70,26 @@ def _booking_for_update(session: Session, booking_id: int) -> Booking:
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _meeting_days(session: Session, booking: Booking) -> set[int]:
+def _meeting_days(session: Session, booking: Booking) -> tuple[set[int], int]:
     """The weekdays (0 = Monday) the booked session meets on: its weekday in
     the catalogue it was booked from and in the current one (a session may
-    have moved since), else the weekday of the booking's start date."""
+    have moved since), else the weekday of the booking's start date; and the
+    length of its course in weeks (0: open-ended, also when unknown)."""
     imports = {booking.import_id}
     state = session.get(CatalogueState, 1)
     if state is not None:
         imports.add(state.import_id)
     imports.discard(None)
-    days = session.scalars(
-        select(CatalogueSession.weekday).where(
+    rows = session.execute(
+        select(CatalogueSession.weekday, CatalogueSession.weeks).where(
             CatalogueSession.session_id == booking.session_id,
             CatalogueSession.import_id.in_(imports),
         )
-    )
-    found = {WEEKDAYS.index(d) for d in days if d in WEEKDAYS}
-    return found or {booking.start_date.weekday()}
+    ).all()
+    found = {WEEKDAYS.index(d) for d, _weeks in rows if d in WEEKDAYS}
+    lengths = [int(w or 0) for _d, w in rows]
+    weeks = 0 if not lengths or 0 in lengths else max(lengths)
+    return found or {booking.start_date.weekday()}, weeks
 
 
 def _date_problems(session: Session, booking: Booking, day: date) -> list[Problem]:
@@ -101,7 +104,7 @@ def _date_problems(session: Session, booking: Booking, day: date) -> list[Proble
                 f"{day} is before booking {booking.id} starts ({booking.start_date})",
             )
         )
-    meets = _meeting_days(session, booking)
+    meets, weeks = _meeting_days(session, booking)
     if day.weekday() not in meets:
         on = " or ".join(f"{_DAY_NAMES[d]}s" for d in sorted(meets))
         problems.append(
@@ -111,6 +114,18 @@ def _date_problems(session: Session, booking: Booking, day: date) -> list[Proble
                 "weekday",
                 f"{day} is a {_DAY_NAMES[day.weekday()]}, but session {booking.session_id} "
                 f"of booking {booking.id} meets on {on}",
+            )
+        )
+    # the course runs ``weeks`` weeks from the participant's start at the latest
+    last = booking.start_date + timedelta(weeks=weeks, days=-1)
+    if weeks and day > last:
+        problems.append(
+            Problem(
+                "--date",
+                None,
+                "weeks",
+                f"{day} is after the {weeks}-week course of session {booking.session_id} "
+                f"for booking {booking.id} (from {booking.start_date} to {last} at the latest)",
             )
         )
     return problems
@@ -131,8 +146,9 @@ def record_attendance(
     ------
     InputError
         For an unknown or cancelled booking, or a date that is before its
-        start or not on the weekday of its session (naming ``start_date`` or
-        ``weekday``).
+        start, not on the weekday of its session, or after a course of
+        ``weeks`` weeks from its start is over (naming ``start_date``,
+        ``weekday`` or ``weeks``).
     """
     with store.write() as session:
         booking = _booking_for_update(session, booking_id)

@@ -29,12 +29,13 @@ import pandas as pd
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain import WEEKDAYS
 from ..errors import InputError, Problem
 from ..io import Dataset
 from .audit import SYSTEM, Actor, check_pseudonym, record
 from .db import Store, database_exists, open_store, resolve_db_url
 from .importer import ImportReport, import_catalogue
-from .models import Booking, CatalogueState, Place, utcnow
+from .models import Booking, CatalogueSession, CatalogueState, Place, utcnow
 from .tasks import (
     DEFAULT_RULES,
     TaskRules,
@@ -114,8 +115,9 @@ def book(
     SessionFull
         When every place is taken (nothing is written).
     InputError
-        For a session not in the current catalogue, or a patient who already
-        has an active booking for the same offer.
+        For a session not in the current catalogue, a start date the session
+        does not meet on (another weekday, or before its ``first_date``), or a
+        patient who already has an active booking for the same offer.
     """
     check_pseudonym(patient_id, "--patient")
     with store.write() as session:
@@ -131,6 +133,12 @@ def book(
                     )
                 ]
             )
+        state = session.get(CatalogueState, 1)
+        listed = None
+        if state is not None and state.import_id is not None:
+            listed = session.get(CatalogueSession, (state.import_id, session_id))
+        if listed is not None:
+            _check_start(listed, start_date)
         twice = session.scalar(
             select(Booking.id).where(
                 Booking.patient_id == patient_id,
@@ -153,7 +161,6 @@ def book(
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             session.refresh(place)
             raise SessionFull(session_id, place.capacity, place.booked)
-        state = session.get(CatalogueState, 1)
         offer_id = place.offer_id  # read now: a failed flush expires loaded rows
         booking = Booking(
             patient_id=patient_id,
@@ -184,6 +191,37 @@ def book(
         info = _info(booking)
     log.info("booking %d: patient %s in session %s", info.booking_id, patient_id, session_id)
     return info
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _check_start(listed: CatalogueSession, start_date: date) -> None:
+    """Refuse a start date on which the catalogue's session does not meet."""
+    problems = []
+    if listed.weekday in WEEKDAYS and start_date.weekday() != WEEKDAYS.index(listed.weekday):
+        on = _DAY_NAMES[WEEKDAYS.index(listed.weekday)]
+        problems.append(
+            Problem(
+                "--session",
+                None,
+                "start_date",
+                f"{start_date} is a {_DAY_NAMES[start_date.weekday()]}, but session "
+                f"{listed.session_id} meets on {on}s",
+            )
+        )
+    if start_date < listed.first_date:
+        problems.append(
+            Problem(
+                "--session",
+                None,
+                "start_date",
+                f"{start_date} is before session {listed.session_id} takes new participants "
+                f"(first_date {listed.first_date})",
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def _duplicate(patient_id: str, offer_id: str, booking_id: int | None) -> InputError:
