@@ -228,6 +228,22 @@ def test_attendance_after_the_course_is_over_is_refused(tmp_path: Path) -> None:
         assert outcomes(store)["sessions_recorded"].tolist() == [1]
 
 
+def test_attendance_for_a_session_still_to_come_is_refused(store: Store) -> None:
+    """Whether a patient came is known only once the session is over: a date after today is
+    refused naming today, and nothing is recorded; today itself is fine."""
+    booking = book(store, "P001", "S1", START)
+    later = START + timedelta(weeks=1)
+    with pytest.raises(InputError) as caught:
+        record_attendance(store, booking.booking_id, later, False, today=START)
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "--date:-:today: 2027-01-11 has not come yet (today is 2027-01-04): "
+        "record a session once it is over"
+    )
+    assert outcomes(store)["sessions_recorded"].tolist() == [0]
+    assert not record_attendance(store, booking.booking_id, START, True, today=START).corrected
+
+
 @pytest.mark.parametrize(
     ("answers", "open_kinds"),
     [

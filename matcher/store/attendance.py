@@ -139,16 +139,21 @@ def record_attendance(
     *,
     actor: Actor = SYSTEM,
     rules: TaskRules = DEFAULT_RULES,
+    today: date | None = None,
 ) -> Recorded:
     """Record whether the patient of ``booking_id`` came on ``day``.
+
+    ``today``, when given, is the date the record is made: nobody can know
+    yet whether the patient comes to a later session, so a later ``day`` is
+    refused (``None``: not checked).
 
     Raises
     ------
     InputError
         For an unknown or cancelled booking, or a date that is before its
-        start, not on the weekday of its session, or after a course of
-        ``weeks`` weeks from its start is over (naming ``start_date``,
-        ``weekday`` or ``weeks``).
+        start, not on the weekday of its session, after a course of ``weeks``
+        weeks from its start is over, or after ``today`` (naming
+        ``start_date``, ``weekday``, ``weeks`` or ``today``).
     """
     with store.write() as session:
         booking = _booking_for_update(session, booking_id)
@@ -157,6 +162,15 @@ def record_attendance(
                 [Problem("--booking", None, None, f"booking {booking_id} is {booking.status}")]
             )
         problems = _date_problems(session, booking, day)
+        if today is not None and day > today:
+            problems.append(
+                Problem(
+                    "--date",
+                    None,
+                    "today",
+                    f"{day} has not come yet (today is {today}): record a session once it is over",
+                )
+            )
         if problems:
             raise InputError(problems)
         found = session.scalar(
