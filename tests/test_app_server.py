@@ -1,0 +1,361 @@
+"""The app's server (``brobygger app``, Voila) over real HTTP and websockets.
+
+The server is started as a user starts it, on a free local port, and asked
+what a browser (or a web page elsewhere) would ask: which ``Host`` it
+answers, whether a closed page's kernel ends, how large a websocket message
+reaches the kernel, and what happens when the port is taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+import requests
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+START_LIMIT_S = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    """A running server: its address, process and log."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def kernels(self) -> int:
+        """How many kernels the server runs (its kernel child processes)."""
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return 0
+        count = 0
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                count += "ipykernel_launcher" in " ".join(child.cmdline())
+        return count
+
+    def wait_for_kernels(self, count: int, seconds: float = 30) -> int:
+        """Wait until the server runs ``count`` kernels; the last count seen."""
+        deadline = time.monotonic() + seconds
+        while (seen := self.kernels()) != count and time.monotonic() < deadline:
+            time.sleep(0.25)
+        return seen
+
+
+def _start(command: list[str], home: Path, env: dict[str, str], port: int) -> Served:
+    log = home / "server.log"
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + START_LIMIT_S
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return Served(f"http://127.0.0.1:{port}/", process, log)
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the app did not start:\n" + log.read_text())
+            time.sleep(0.25)
+
+
+def _stop(served: Served) -> None:
+    served.process.terminate()
+    try:
+        served.process.wait(30)
+    except subprocess.TimeoutExpired:
+        served.process.kill()
+        served.process.wait(10)
+
+
+def _env(home: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        BROBYGGER_DB=f"sqlite:///{home / 'app.sqlite3'}",
+        XDG_CACHE_HOME=str(home / "cache"),
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``brobygger app`` on the demo data, answering also the host ``proxy.example``."""
+    home = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    command = [sys.executable, "-m", "matcher.cli", "app", "--port", str(port)]
+    command += ["--tiles", "none", "--allow-host", "proxy.example"]
+    served = _start(command, home, _env(home), port)
+    yield served
+    _stop(served)
+
+
+def _open_page(served: Served) -> tuple[requests.Session, str]:
+    """Load the page as a browser does (its kernel starts); the session and kernel id."""
+    session = requests.Session()
+    page = session.get(served.url, timeout=START_LIMIT_S)
+    assert page.status_code == 200
+    marker = '"kernelId": "'
+    start = page.text.index(marker) + len(marker)
+    return session, page.text[start : page.text.index('"', start)]
+
+
+def _close_page(served: Served, session: requests.Session, kernel_id: str) -> int:
+    """What Voila's page sends when it is closed (``navigator.sendBeacon``): a form
+    with the ``_xsrf`` cookie's value. The status of the answer."""
+    xsrf = session.cookies.get("_xsrf", "")
+    answer = session.post(
+        f"{served.url}voila/api/shutdown/{kernel_id}",
+        files={"_xsrf": (None, xsrf)},
+        headers={"Origin": served.url.rstrip("/")},
+        timeout=30,
+    )
+    return answer.status_code
+
+
+async def _connect(url: str, host: str) -> Any:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    request = HTTPRequest(url.replace("http://", "ws://"), headers={"Host": host})
+    return await websocket_connect(request, max_message_size=100 * 1024 * 1024)
+
+
+def _websocket_status(url: str, host: str) -> int:
+    """The HTTP status of a websocket handshake to ``url`` naming ``host`` (101: open)."""
+    from tornado.httpclient import HTTPClientError
+
+    async def attempt() -> int:
+        try:
+            connection = await _connect(url, host)
+        except HTTPClientError as exc:
+            return exc.code
+        connection.close()
+        return 101
+
+    return asyncio.run(attempt())
+
+
+def test_only_this_machine_and_allowed_hosts_are_answered(server: Served) -> None:
+    """A request naming another host (DNS rebinding) gets 403 on every route, the
+    kernel websocket included; localhost, 127.0.0.1, ::1 and --allow-host names work."""
+    session, kernel_id = _open_page(server)
+    channels = f"{server.url}api/kernels/{kernel_id}/channels"
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    for host in ("evil.example", f"evil.example:{port}", "localhost.evil.example"):
+        assert requests.get(server.url, headers={"Host": host}, timeout=60).status_code == 403
+        static = f"{server.url}voila/static/voila.js"
+        assert requests.get(static, headers={"Host": host}, timeout=60).status_code == 403
+        assert _websocket_status(channels, host) == 403
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", "proxy.example"):
+        static = f"{server.url}voila/static/voila.js"
+        assert requests.get(static, headers={"Host": host}, timeout=60).status_code == 200
+        assert _websocket_status(channels, host) == 101
+    assert _close_page(server, session, kernel_id) == 204
+
+
+def test_closing_a_page_ends_its_kernel(server: Served) -> None:
+    """The page's request on closing (with the _xsrf cookie the page set) ends its
+    kernel: three pages opened and closed in turn leave no kernel running."""
+    assert server.wait_for_kernels(0) == 0
+    for _ in range(3):
+        session, kernel_id = _open_page(server)
+        assert "_xsrf" in session.cookies, "the page sets the cookie its closing request sends"
+        assert server.kernels() == 1
+        assert _close_page(server, session, kernel_id) == 204
+        assert server.wait_for_kernels(0) == 0
+
+
+def test_a_websocket_message_of_20_mb_reaches_the_kernel(server: Served) -> None:
+    """An upload of up to 50 MB reaches the kernel: the server takes a 20 MB websocket
+    message (tornado's default limit is 10 MB, beyond which the socket is closed)."""
+    session, kernel_id = _open_page(server)
+    channels = f"{server.url}api/kernels/{kernel_id}/channels"
+    msg_id = uuid.uuid4().hex
+
+    async def ask() -> bool:
+        connection = await _connect(channels, "127.0.0.1")
+        header = {"msg_id": msg_id, "msg_type": "kernel_info_request", "username": ""}
+        header |= {"session": uuid.uuid4().hex, "date": "", "version": "5.3"}
+        message = {"header": header, "parent_header": {}, "content": {}, "buffers": []}
+        message |= {"metadata": {"pad": "x" * 20_000_000}, "channel": "shell"}
+        await connection.write_message(json.dumps(message))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reply = await asyncio.wait_for(connection.read_message(), 60)
+            if reply is None:
+                return False  # the server closed the websocket
+            data = json.loads(reply)
+            if data["channel"] == "shell" and data["parent_header"].get("msg_id") == msg_id:
+                connection.close()
+                return bool(data["header"]["msg_type"] == "kernel_info_reply")
+        return False
+
+    assert asyncio.run(ask())
+    assert _close_page(server, session, kernel_id) == 204
+
+
+def test_a_kernel_without_a_page_is_culled(tmp_path: Path) -> None:
+    """A kernel whose page went away without saying so (no websocket connected) is
+    ended once idle for the cull timeout (here shortened to 2 s)."""
+    from matcher.ui.launch import IDLE_KERNEL_MINUTES, prepare_template, voila_command
+
+    port = _free_port()
+    command = voila_command(port)
+    timeout = f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_MINUTES * 60}"
+    assert timeout in command and "--MappingKernelManager.cull_connected=False" in command
+    command[command.index(timeout)] = "--MappingKernelManager.cull_idle_timeout=2"
+    command[command.index("--MappingKernelManager.cull_interval=60")] = (
+        "--MappingKernelManager.cull_interval=1"
+    )
+    env = _env(tmp_path)
+    env["JUPYTER_PATH"] = str(prepare_template(tmp_path / "jupyter"))
+    served = _start(command, tmp_path, env, port)
+    try:
+        _open_page(served)
+        assert served.kernels() == 1
+        assert served.wait_for_kernels(0, seconds=40) == 0
+    finally:
+        _stop(served)
+
+
+def test_a_port_taken_stops_the_server_instead_of_serving_another(tmp_path: Path) -> None:
+    """Voila does not move to a neighbouring port: with the port taken it stops with
+    one line (exit 1, no traceback) rather than serve an address nobody was told."""
+    from matcher.ui.launch import prepare_template, voila_command
+
+    env = _env(tmp_path)
+    env["JUPYTER_PATH"] = str(prepare_template(tmp_path / "jupyter"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            voila_command(port), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 1
+    assert "could not be started" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+@pytest.fixture()
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """``brobygger app`` up to the point where it becomes the server: the arguments."""
+    from matcher.ui import launch
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(launch, "run", lambda *args: calls.append(args))
+    return calls
+
+
+def _app(*args: str) -> Any:
+    from matcher.cli import app
+
+    return CliRunner().invoke(app, ["app", "--tiles", "none", *args])
+
+
+def test_a_taken_port_given_with_port_stops_the_command(launched: list[Any]) -> None:
+    """``--port N`` with N taken: exit 2 with one line naming --port; no server."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _app("--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert f"--port:-:-: port {port} on 127.0.0.1 is already in use" in result.output
+    assert "Traceback" not in result.output and launched == []
+
+
+def test_the_address_printed_is_the_one_served(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --port, a taken default port gives another free port, and the address
+    printed is the port the server is started on."""
+    from matcher.cli import app_commands
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setattr(app_commands, "DEFAULT_PORT", taken.getsockname()[1])
+        result = _app()
+    assert result.exit_code == 0, result.output
+    served = launched[0][1]
+    assert served != app_commands.DEFAULT_PORT
+    assert f"http://127.0.0.1:{served}/" in result.output
+
+
+def test_allow_host_and_data_root_are_checked(launched: list[Any], tmp_path: Path) -> None:
+    """--allow-host takes host names (not a port, not a remote address) and
+    --data-root a folder; mistakes give exit 2 and start nothing. The data roots
+    are the --data folder's parent and each --data-root."""
+    result = _app("--allow-host", "proxy:80", "--allow-host", "10.0.0.5")
+    result2 = _app("--data-root", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and result2.exit_code == 2 and launched == []
+    assert "--allow-host:-:-: 'proxy:80' is not a host name" in result.output
+    assert "--allow-host:-:-: '10.0.0.5' is an address" in result.output
+    assert f"--data-root:-:-: {tmp_path / 'missing'} is not a folder" in result2.output
+    result = _app("--allow-host", "Brobygger.Example.org", "--data-root", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (data, _, _, _, _, hosts, roots) = launched[0]
+    assert hosts == ["brobygger.example.org"]
+    assert roots == [Path(data).resolve().parent, tmp_path.resolve()]
+
+
+def test_a_pages_upload_folder_is_removed_when_its_kernel_ends(tmp_path: Path) -> None:
+    """The folder a page's upload was written to is deleted when the page's kernel
+    is shut down (as on closing the page, or when culled)."""
+    from jupyter_client.manager import start_new_kernel
+
+    demo = ROOT / "data" / "activities"
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        code = (
+            "from pathlib import Path\n"
+            "from matcher.ui.state import DataState\n"
+            f"files = {{p.name: p.read_bytes() for p in Path({str(demo)!r}).glob('*.csv')}}\n"
+            "state = DataState(roots=())\n"
+            "assert state.load_files(files)\n"
+            "print(state.uploads[0])"
+        )
+        printed: list[str] = []
+        reply = client.execute_interactive(
+            code,
+            timeout=120,
+            output_hook=_collect(printed),
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        folder = Path("".join(printed).strip())
+        assert folder.is_dir() and (folder / "offers.csv").exists()
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
+    assert not folder.exists()
+
+
+def _collect(lines: list[str]) -> Callable[[dict[str, Any]], None]:
+    def hook(message: dict[str, Any]) -> None:
+        if message["header"]["msg_type"] == "stream":
+            lines.append(message["content"]["text"])
+
+    return hook
