@@ -12,7 +12,7 @@ later shows whatever was done before, and keeps it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ import ipywidgets as w
 from .discharge import DischargeState
 from .errors import log_callback_errors
 from .i18n import LANGUAGE_NAMES, LANGUAGES, text
-from .launch import ENV_DATA, ENV_LANG, ENV_TILES
+from .launch import ENV_DATA, ENV_LANG, ENV_ROOTS, ENV_TILES
 from .municipality import MunicipalityState
 from .state import DataState, PlanningState
 from .views.common import STYLE
@@ -56,13 +56,22 @@ class BrobyggerApp(w.VBox):
     tiles
         Map tile URL template, or ``""`` for no tiles (polygons and points
         are drawn either way).
+    roots
+        The folders the data tab's folder box may load from (and from under);
+        default: the folder that holds ``data_dir`` (none without one).
     """
 
     def __init__(
-        self, data_dir: str | Path | None = None, lang: str = "da", tiles: str = ""
+        self,
+        data_dir: str | Path | None = None,
+        lang: str = "da",
+        tiles: str = "",
+        roots: Iterable[str | Path] | None = None,
     ) -> None:
         lang = lang if lang in LANGUAGES else "da"
-        self.data = DataState(lang=lang)
+        if roots is None:
+            roots = () if data_dir is None else (Path(data_dir).resolve().parent,)
+        self.data = DataState(roots, lang=lang)
         self.planning = PlanningState(self.data)
         self.discharge = DischargeState(self.data)
         self.municipality = MunicipalityState(self.data, self.planning)
@@ -165,13 +174,18 @@ class BrobyggerApp(w.VBox):
 
 def default_app() -> BrobyggerApp:
     """The app configured from the environment set by ``brobygger app``; errors
-    in its callbacks are copied to the server's log (``errors.log_callback_errors``)."""
+    in its callbacks are copied to the server's log (``errors.log_callback_errors``).
+    The data roots are ``brobygger app``'s (default: the data folder's parent)."""
     log_callback_errors()
     data = os.environ.get(ENV_DATA)
     if not data:
         from ..cli.common import default_data_dir
 
         data = str(default_data_dir())
+    roots = os.environ.get(ENV_ROOTS)
     return BrobyggerApp(
-        data, lang=os.environ.get(ENV_LANG, "da"), tiles=os.environ.get(ENV_TILES, "")
+        data,
+        lang=os.environ.get(ENV_LANG, "da"),
+        tiles=os.environ.get(ENV_TILES, ""),
+        roots=None if roots is None else [r for r in roots.split(os.pathsep) if r],
     )

@@ -45,6 +45,38 @@ _TEXT: dict[str, tuple[str, str]] = {
     "data_path": ("Datamappe", "Data folder"),
     "data_load": ("Indlæs", "Load"),
     "data_upload": ("Upload CSV-filer", "Upload CSV files"),
+    "data_upload_limit": (
+        "Højst {mb} MB pr. upload, alle valgte filer tilsammen; større uploads sendes ikke.",
+        "At most {mb} MB per upload, all files picked together; larger uploads are not sent.",
+    ),
+    "data_upload_too_big": (
+        "De valgte filer fylder {size} MB, over grænsen på {mb} MB: intet er sendt, og "
+        "data er uændret. Upload færre filer ad gangen, eller læg mappen under en af "
+        "datamapperne og skriv dens navn i feltet Datamappe.",
+        "The files picked weigh {size} MB, over the limit of {mb} MB: nothing was sent, "
+        "and the data is unchanged. Upload fewer files at a time, or put the folder under "
+        "one of the data folders and type its name in the Data folder box.",
+    ),
+    "data_roots": (
+        "Feltet indlæser mapper under: {roots}",
+        "The box loads folders under: {roots}",
+    ),
+    "data_no_roots_note": (
+        "Feltet indlæser ingen mapper her; upload filerne i stedet.",
+        "The box loads no folders here; upload the files instead.",
+    ),
+    "data_outside_roots": (
+        "Mappen {path} indlæses ikke: appen læser kun mapper under {roots} "
+        "(flere med brobygger app --data-root MAPPE). Intet er ændret.",
+        "The folder {path} is not loaded: the app reads only folders under {roots} "
+        "(more with brobygger app --data-root DIR). Nothing was changed.",
+    ),
+    "data_no_roots": (
+        "Mappen {path} indlæses ikke: appen læser ingen mapper her "
+        "(brobygger app --data-root MAPPE giver en). Intet er ændret.",
+        "The folder {path} is not loaded: the app reads no folders here "
+        "(brobygger app --data-root DIR gives one). Nothing was changed.",
+    ),
     "data_loaded": (
         "Indlæst: {offers} tilbud, {sessions} hold/tider, {patients} borgere",
         "Loaded: {offers} offers, {sessions} sessions, {patients} patients",

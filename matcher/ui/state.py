@@ -7,7 +7,10 @@ and reports progress through traits, so the page never freezes.
 
 from __future__ import annotations
 
+import shutil
 import threading
+import weakref
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +23,29 @@ from ..io import Dataset, load_dataset
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
 
 
+def _remove_folders(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    folders.clear()
+
+
+def within(path: Path, roots: Iterable[Path]) -> bool:
+    """Whether ``path`` (resolved: links followed) is one of ``roots`` or under one."""
+    resolved = path.resolve()
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
 class DataState(HasTraits):
-    """The dataset the app works on, and what went wrong loading one."""
+    """The dataset the app works on, and what went wrong loading one.
+
+    ``roots`` are the folders whose datasets ``open`` (the page's folder box)
+    may load, besides this state's own uploads; ``None`` (the default, for
+    scripts and tests) allows any folder. The app gives every page the roots of
+    ``brobygger app``, so one page cannot read another page's upload or any
+    other folder the server can read. Uploaded files are kept in a folder of
+    their own until the next upload, and removed when the state is (at the
+    latest when its kernel ends).
+    """
 
     path = Unicode("")
     dataset = AnyTrait(None, allow_none=True)
@@ -29,6 +53,26 @@ class DataState(HasTraits):
     warnings = List(Unicode())
     version = Int(0)
     lang = Unicode("da")
+    #: The folder ``open`` refused last (outside ``roots``); "" when none.
+    refused = Unicode("")
+
+    def __init__(self, roots: Iterable[str | Path] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.roots: tuple[Path, ...] | None = (
+            None if roots is None else tuple(Path(r).resolve() for r in roots)
+        )
+        self.uploads: list[Path] = []
+        self._cleanup = weakref.finalize(self, _remove_folders, self.uploads)
+
+    def open(self, path: str | Path) -> bool:
+        """Load the folder typed in the page: only one of ``roots`` or under one
+        (or this state's own upload); any other is refused (``refused``)."""
+        folder = Path(path)
+        if self.roots is not None and not within(folder, (*self.roots, *self.uploads)):
+            self.refused = str(path)
+            return False
+        self.refused = ""
+        return self.load(folder)
 
     def load(self, path: str | Path) -> bool:
         """Load the dataset in ``path``; on bad input keep the previous one.
@@ -45,13 +89,33 @@ class DataState(HasTraits):
         return True
 
     def load_files(self, files: dict[str, bytes]) -> bool:
-        """Load a dataset from uploaded files (name -> content)."""
+        """Load a dataset from uploaded files (name -> content).
+
+        The files are written to a new folder of this state's own (readable
+        only by the server's user); it replaces the folder of an earlier
+        upload, and is removed when it fails to load or the state ends.
+        """
         import tempfile
 
         folder = Path(tempfile.mkdtemp(prefix="brobygger-upload-"))
-        for name, content in files.items():
-            (folder / Path(name).name).write_bytes(content)
-        return self.load(folder)
+        try:
+            for name, content in files.items():
+                (folder / Path(name).name).write_bytes(content)
+            loaded = self.load(folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if not loaded:
+            shutil.rmtree(folder, ignore_errors=True)
+            return False
+        _remove_folders(self.uploads)
+        self.uploads.append(folder)
+        return True
+
+    def close(self) -> None:
+        """Remove this state's uploaded files now (also done when it is collected
+        or its kernel ends)."""
+        _remove_folders(self.uploads)
 
     def use(self, dataset: Dataset, path: str = "") -> None:
         """Work on ``dataset`` from now on."""

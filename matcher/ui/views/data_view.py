@@ -1,12 +1,21 @@
-"""The data view: load a dataset from a path or uploaded files."""
+"""The data view: load a dataset from a path or uploaded files.
+
+The folder box loads only folders under the app's data roots (``DataState.roots``)
+and says so next to the box when it refuses one. Next to the upload control
+the page says how much one upload may weigh (``launch.UPLOAD_LIMIT_MB``): a
+larger upload is never sent, and the page's upload guard (``launch.UPLOAD_GUARD``,
+reading the limit and the words from the note here) shows why in its place.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
 
 from ..i18n import text
+from ..launch import UPLOAD_LIMIT_BYTES, UPLOAD_LIMIT_MB
 from ..state import DataState
 from .common import message
 
@@ -18,13 +27,25 @@ class DataView(w.VBox):
         self.state = state
         self.path = w.Text(value=state.path, layout=w.Layout(width="60%"))
         self.load_button = w.Button(button_style="primary")
+        #: Under the box: the folders it may load, or why it refused one.
+        self.path_note = w.HTML()
         self.upload = w.FileUpload(accept=".csv,.geojson", multiple=True)
+        #: Next to the upload control: the limit; the page fills its refusal box.
+        self.upload_note = w.HTML()
         self.status = w.HTML()
         self.load_button.on_click(self._load)
         self.upload.observe(self._uploaded, names="value")
         state.observe(self._render, names=["version", "problems"])
+        state.observe(self._render_path, names="refused")
         state.observe(self._relabel, names="lang")
-        super().__init__([w.HBox([self.path, self.load_button]), self.upload, self.status])
+        super().__init__(
+            [
+                w.HBox([self.path, self.load_button]),
+                self.path_note,
+                w.HBox([self.upload, self.upload_note], layout=w.Layout(align_items="center")),
+                self.status,
+            ]
+        )
         self._relabel()
 
     def _relabel(self, _: Any = None) -> None:
@@ -32,10 +53,33 @@ class DataView(w.VBox):
         self.path.description = text("data_path", lang)
         self.load_button.description = text("data_load", lang)
         self.upload.description = text("data_upload", lang)
+        too_big = text("data_upload_too_big", lang, mb=UPLOAD_LIMIT_MB, size="{size}")
+        self.upload_note.value = (
+            f"<div class='bb-upload-limit' data-limit='{UPLOAD_LIMIT_BYTES}' "
+            f"data-too-big='{html.escape(too_big, quote=True)}'>"
+            f"{html.escape(text('data_upload_limit', lang, mb=UPLOAD_LIMIT_MB))}</div>"
+            "<div class='bb-msg bb-error bb-upload-refused' hidden></div>"
+        )
+        self._render_path()
         self._render()
 
+    def _roots(self) -> str:
+        return ", ".join(str(root) for root in self.state.roots or ())
+
+    def _render_path(self, _: Any = None) -> None:
+        lang = self.state.lang
+        if self.state.refused:
+            key = "data_outside_roots" if self.state.roots else "data_no_roots"
+            note = message(text(key, lang, path=self.state.refused, roots=self._roots()), "error")
+        elif self.state.roots is not None:
+            key = "data_roots" if self.state.roots else "data_no_roots_note"
+            note = f"<small>{html.escape(text(key, lang, roots=self._roots()))}</small>"
+        else:
+            note = ""
+        self.path_note.value = note
+
     def _load(self, _: Any = None) -> None:
-        self.state.load(self.path.value.strip())
+        self.state.open(self.path.value.strip())
 
     def _uploaded(self, change: Any) -> None:
         files = {item["name"]: bytes(item["content"]) for item in change["new"]}
