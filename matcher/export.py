@@ -10,14 +10,30 @@ spreadsheets open as well.
 
 Every writer here goes through a temporary file and a rename: a crash never
 leaves a half-written file behind, and ``save_dataset`` renames its files only
-once all of them are written.
+once all of them are written. The temporary file is hidden beside its target
+and named after it, this machine and the writing process
+(``.PLAN.csv.brobygger-HOST-PID-RANDOM.tmp``); one left by a writer that was
+killed before it could clean up is removed by the next write of the same file
+(its process is gone; a file of another machine once it is a day old).
+
+Every text cell of every CSV written here is made safe for spreadsheets by
+``matcher.csvsafe`` (a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return gets a ``'`` in front; numbers stay numbers). This includes
+``save_dataset``, whose files a planner opens in a spreadsheet: ids never need
+it (the loader refuses ids starting with these characters), and a name or
+other free text starting with one of them, such as ``=Gåklub``, is written as
+``'=Gåklub`` and reads back with that quote.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +41,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .csvsafe import neutralise_frame
 from .domain import format_minutes
 from .io import Dataset
 from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
@@ -34,12 +51,82 @@ __all__ = ["Dialect", "atomic_path", "save_dataset", "write_csv", "write_text"]
 Dialect = Literal["utf8", "danish"]
 
 
+#: Marks Brobygger's temporary files: ``.NAME.brobygger-HOST-PID-RANDOM.tmp``.
+_TMP_TAG = "brobygger"
+#: A temporary file of another machine is stale once this old (its writer cannot be asked).
+_FOREIGN_STALE_SECONDS = 24 * 3600
+#: Temporary files of earlier versions (``.NAME.`` and 8 random characters) this old are stale.
+_LEGACY_STALE_SECONDS = 3600
+
+
+def _host() -> str:
+    """This machine's name, as letters, digits and '-' only."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:20] or "host"
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (True when it cannot be told)."""
+    if sys.platform == "win32":  # os.kill would stop it; age decides there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporary files of ``target`` left by writers that were killed:
+    those of a process of this machine that no longer runs, those of another
+    machine a day old, and those of earlier versions an hour old. A file being
+    written by a running process is never touched. Returns the files removed."""
+    ours = re.compile(
+        rf"\.{re.escape(target.name)}\.{_TMP_TAG}-(?P<host>[A-Za-z0-9-]+)-(?P<pid>\d+)-"
+        r"[A-Za-z0-9_]+\.tmp"
+    )
+    legacy = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}")
+    host, me, now = _host(), os.getpid(), time.time()
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            age = now - candidate.lstat().st_mtime
+            match = ours.fullmatch(candidate.name)
+            if match is not None:
+                pid = int(match["pid"])
+                if match["host"] == host:
+                    stale = pid != me and (not _process_alive(pid) or age > _FOREIGN_STALE_SECONDS)
+                else:
+                    stale = age > _FOREIGN_STALE_SECONDS
+            else:
+                stale = legacy.fullmatch(candidate.name) is not None and age > _LEGACY_STALE_SECONDS
+            if stale and candidate.is_file() and not candidate.is_symlink():
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:  # gone already, or not ours to remove
+            continue
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it when the block succeeds."""
+    """A temporary path beside ``path`` that replaces it when the block succeeds.
+
+    Temporary files of the same target left by a killed writer are removed first.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    _remove_stale_temporaries(target)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.{_TMP_TAG}-{_host()}-{os.getpid()}-",
+        suffix=".tmp",
+        dir=target.parent,
+    )
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -71,7 +158,9 @@ def _encode(text: str, dialect: Dialect) -> bytes:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect = "utf8") -> None:
-    """Write a frame of text and numbers as CSV in ``dialect``, atomically."""
+    """Write a frame of text and numbers as CSV in ``dialect``, atomically; text that
+    a spreadsheet would run as a formula gets a ``'`` in front (``matcher.csvsafe``)."""
+    frame = neutralise_frame(frame)
     if dialect == "danish":
         text = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     else:
@@ -145,7 +234,7 @@ def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "ut
         for table, spec in tables:
             if table is None:
                 continue
-            cells = _cells(table, spec, dialect)
+            cells = neutralise_frame(_cells(table, spec, dialect))
             if dialect == "danish":
                 text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
             else:

@@ -129,13 +129,17 @@ class Plan:
     def write(self, path: str | Path) -> tuple[Path, Path]:
         """Write PLAN.csv at ``path`` and PLAN.json beside it: both are written
         in full to temporary files first and only then put in place, so a
-        failure leaves neither a half file nor a plan without its summary."""
+        failure leaves neither a half file nor a plan without its summary. Text
+        that a spreadsheet would run as a formula gets a ``'`` in front
+        (``matcher.csvsafe``); numbers stay numbers."""
+        from .csvsafe import neutralise_frame
         from .export import atomic_path
 
         csv_path = Path(path)
         json_path = csv_path.with_suffix(".json")
         frame = self.assignments.copy()
         frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
+        frame = neutralise_frame(frame)
         summary = json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
         with atomic_path(json_path) as json_tmp, atomic_path(csv_path) as csv_tmp:
             json_tmp.write_text(summary, encoding="utf-8")

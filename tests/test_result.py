@@ -137,3 +137,19 @@ def test_baseline_is_reported_beside_the_plan() -> None:
         "total_travel_min": 12.3,
         "objective": 100.0,
     }
+
+
+def test_plan_csv_holds_no_formula_and_keeps_numbers(result: Plan, tmp_path: Path) -> None:
+    """PLAN.csv puts a ' before a text cell a spreadsheet would run, and writes a negative
+    number in a numeric column as the number."""
+    frame = result.assignments.copy()
+    frame.loc[0, ["offer_id", "reason"]] = ['=HYPERLINK("http://x","y")', "-1-1"]
+    frame["cost"] = frame["cost"].astype(float)
+    frame.loc[0, "cost"] = -3.5
+    hostile = Plan(frame, "OPTIMAL", 0.0, 0.0, 0.1, "test", 0, 0, 1.0)
+    csv_path, _ = hostile.write(tmp_path / "PLAN.csv")
+    rows = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    assert rows.loc[0, "offer_id"] == """'=HYPERLINK("http://x","y")"""
+    assert rows.loc[0, "reason"] == "'-1-1"
+    assert rows.loc[0, "cost"] == "-3.5"
+    assert rows.loc[1, "patient_id"] == "P2"
