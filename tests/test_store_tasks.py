@@ -132,8 +132,8 @@ def test_correcting_an_absence_to_present_cancels_the_call_it_caused(
     gone = list_tasks(store, statuses=("cancelled",)).set_index("task_id").loc[call_id]
     assert gone["status"] == "cancelled"
     assert gone["note"] == (
-        "missed 2 sessions in a row (from 2027-01-04): call; cancelled: attendance corrected: "
-        "no longer 2 missed sessions in a row"
+        "missed 2 sessions in a row (from 2027-01-04): call; cancelled: the attendance was "
+        "corrected and there are no longer 2 missed sessions in a row"
     )
 
 

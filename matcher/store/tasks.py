@@ -290,8 +290,8 @@ def rule_call_after_missed(
             why = (
                 f"the same missed sessions as task {claimed[run.start].id}"
                 if run is not None
-                else f"attendance corrected: no longer {rules.missed_in_a_row} missed "
-                "sessions in a row"
+                else "the attendance was corrected and there are no longer "
+                f"{rules.missed_in_a_row} missed sessions in a row"
             )
             task.status, task.done_at = "cancelled", utcnow()
             task.note = f"{task.note}; cancelled: {why}"
