@@ -1,16 +1,27 @@
-"""Shared pieces of the command line: the app, error handling, output."""
+"""Shared pieces of the command line: the app, error handling, output.
+
+Everything the command line prints goes through ``out`` and ``err``, which show
+every string exactly as it is: no Rich markup, no emoji codes, no highlighting,
+and every terminal control character as a visible escape (``\\x1b``). An offer
+named ``[/]`` or ``[link=http://x]y[/link]``, a session id, a path or a
+problem quoting a cell is printed as those characters, and cannot crash the
+command, style the terminal or make a link. Styled words of Brobygger's own
+are made with ``styled``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ..errors import InputError, Problem
 
@@ -24,8 +35,47 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+#: Control characters a terminal acts on (all but tab and line feed), shown as escapes.
+_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0, 9), *range(11, 32), 127, *range(128, 160))
+}
+
+
+def visible(value: object) -> str:
+    """``value`` as text a terminal shows and never acts on: control characters
+    (escape sequences, carriage return, bell) become escapes like ``\\x1b``."""
+    return str(value).translate(_CONTROLS)
+
+
+class PlainConsole(Console):
+    """A console that prints every string as it is: markup, emoji codes and
+    highlighting are off for every string it renders (table cells and titles
+    included), and control characters are shown as escapes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, emoji=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs.update(markup=False, emoji=False, highlight=False)
+        return super().render_str(visible(text), **kwargs)
+
+
+def styled(*parts: object | tuple[object, str]) -> Text:
+    """One line of output made of plain values and ``(value, style)`` pairs: the
+    style comes from Brobygger, the values are shown as they are."""
+    text = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            value, style = part
+            text.append(visible(value), style=style)
+        else:
+            text.append(visible(part))
+    return text
+
+
+out = PlainConsole()
+err = PlainConsole(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems printed before "and N more"; the full list goes to a file on request.
@@ -34,9 +84,9 @@ MAX_SHOWN = 200
 
 def report_problems(problems: tuple[Problem, ...] | list[Problem], header: str) -> None:
     """Print problems to stderr, one per line, as ``file:row:column: message``."""
-    err.print(f"[bold red]{header}[/]")
+    err.print(styled((header, "bold red")), soft_wrap=True)
     for problem in problems[:MAX_SHOWN]:
-        err.print(str(problem), markup=False, soft_wrap=True)
+        err.print(str(problem), soft_wrap=True)
     if len(problems) > MAX_SHOWN:
         err.print(f"... and {len(problems) - MAX_SHOWN} more problems")
 
@@ -44,7 +94,23 @@ def report_problems(problems: tuple[Problem, ...] | list[Problem], header: str) 
 def report_warnings(problems: tuple[Problem, ...] | list[Problem]) -> None:
     """Print data warnings to stderr."""
     for problem in problems:
-        err.print(f"[yellow]warning:[/] {problem}", soft_wrap=True)
+        err.print(styled(("warning:", "yellow"), " ", problem), soft_wrap=True)
+
+
+@contextlib.contextmanager
+def after_writing() -> Iterator[None]:
+    """Wrap what a command prints once it has written its result (a booking, a
+    file): the work is done, so nothing in the block (a closed pipe, a terminal
+    that cannot show a letter) can turn the command into a failure. Exit status 0."""
+    try:
+        yield
+    except (Exception, KeyboardInterrupt) as exc:
+        with contextlib.suppress(Exception):
+            err.print(
+                f"note: the work is done and kept; only its report could not be printed "
+                f"({type(exc).__name__})",
+                soft_wrap=True,
+            )
 
 
 def handle_errors(func: F) -> F:
@@ -71,7 +137,9 @@ def handle_errors(func: F) -> F:
         except Exception as exc:
             if os.environ.get("BROBYGGER_DEBUG"):
                 raise
-            err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", soft_wrap=True)
+            err.print(
+                styled(("error:", "bold red"), f" {type(exc).__name__}: {exc}"), soft_wrap=True
+            )
             err.print("(set BROBYGGER_DEBUG=1 to see the details)")
             raise typer.Exit(1) from None
 

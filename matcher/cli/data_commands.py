@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import app, handle_errors, out, report_warnings
+from .common import after_writing, app, handle_errors, out, report_warnings
 
 
 def _folder_problems(folder: Path) -> list[Problem]:
@@ -53,11 +53,13 @@ def demo(
         raise InputError(problems)
     dataset = make_demo(patients=patients, offers=offers, seed=seed)
     save_dataset(dataset, out_dir, dialect="danish" if danish else "utf8")
-    counts = dataset.summary()
-    out.print(
-        f"wrote {counts['patients']} patients, {counts['offers']} offers and "
-        f"{counts['sessions']} sessions to {out_dir}"
-    )
+    with after_writing():
+        counts = dataset.summary()
+        out.print(
+            f"wrote {counts['patients']} patients, {counts['offers']} offers and "
+            f"{counts['sessions']} sessions to {out_dir}",
+            soft_wrap=True,
+        )
 
 
 @app.command()

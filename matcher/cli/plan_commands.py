@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import app, err, handle_errors, out, report_warnings
+from .common import after_writing, app, err, handle_errors, out, report_warnings
 from .store_commands import DbOption
 
 
@@ -50,7 +50,7 @@ def plan(
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
     with Progress(
-        TextColumn("{task.description:<10}"),
+        TextColumn("{task.description:<10}", markup=False),
         BarColumn(),
         TimeElapsedColumn(),
         console=err,
@@ -72,7 +72,12 @@ def plan(
             progress=progress,
         )
     csv_path, json_path = result.write(out_path)
-    summary = result.summary()
+    with after_writing():  # the plan is written: reporting it cannot fail the command
+        _print_summary(result.summary(), csv_path, json_path)
+
+
+def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> None:
+    """The plan's figures beside the manual rule's, its notes and the files written."""
     table = Table(title=f"Plan for {summary['patients']} patients ({summary['status'].lower()})")
     table.add_column("", style="bold")
     table.add_column("model", justify="right")
@@ -101,5 +106,5 @@ def plan(
     table.add_row("seconds", f"{summary['seconds']:.2f}", "")
     out.print(table)
     for note in summary.get("notes", []):
-        err.print(f"note: {note}")
-    out.print(f"wrote {csv_path} and {json_path}")
+        err.print(f"note: {note}", soft_wrap=True)
+    out.print(f"wrote {csv_path} and {json_path}", soft_wrap=True)

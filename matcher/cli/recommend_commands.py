@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import app, handle_errors, out, report_warnings
+from .common import after_writing, app, handle_errors, out, report_warnings, styled
 from .store_commands import DbOption
 
 if TYPE_CHECKING:
@@ -93,12 +93,12 @@ def recommend(
 def _print_table(frame: pd.DataFrame, patient: str) -> None:
     nothing = frame.attrs.get("nothing_fits")
     if len(frame) == 0:
-        out.print(f"[bold]{patient}[/]: {nothing.text if nothing else ''}", soft_wrap=True)
+        out.print(styled((patient, "bold"), f": {nothing.text if nothing else ''}"), soft_wrap=True)
         if nothing is not None:
             for blocker in nothing.blockers:
-                out.print(f"  - {blocker.text}", markup=False, soft_wrap=True)
+                out.print(f"  - {blocker.text}", soft_wrap=True)
             for suggestion in nothing.suggestions:
-                out.print(f"  + {suggestion.text}", markup=False, soft_wrap=True)
+                out.print(f"  + {suggestion.text}", soft_wrap=True)
         return
     table = Table(title=f"Next steps for {patient}", show_lines=True)
     table.add_column("#", justify="right")
@@ -165,4 +165,5 @@ def handout(
     # a full session is refused, unless the place it is full with is this patient's own
     held = holds_booking(db, patient, session)
     path = write_handout(recommender, patient, session, out_path, lang=lang, held=held)
-    out.print(f"wrote {path}")
+    with after_writing():
+        out.print(f"wrote {path}", soft_wrap=True)

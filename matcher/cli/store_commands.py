@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import app, err, handle_errors, out, report_warnings
+from .common import after_writing, app, err, handle_errors, out, report_warnings, styled
 
 if TYPE_CHECKING:
     from ..store import Actor, ImportReport
@@ -73,10 +73,11 @@ def _report_import(report: ImportReport, directory: Path) -> None:
         out.print(
             f"catalogue import {report.import_id} from {directory}: {report.offers} offers, "
             f"{report.sessions} sessions ({report.added} new, {report.removed} gone, "
-            f"{report.resized} with a new capacity)"
+            f"{report.resized} with a new capacity)",
+            soft_wrap=True,
         )
     for conflict in report.conflicts:
-        err.print(f"[yellow]warning:[/] {conflict}", soft_wrap=True)
+        err.print(styled(("warning:", "yellow"), " ", conflict), soft_wrap=True)
 
 
 @app.command("import")
@@ -97,9 +98,10 @@ def import_catalogue(
     report_warnings(dataset.warnings)
     with open_store(db) as store:
         report = run_import(store, dataset, actor=who)
-    if not report.changed:
-        out.print(f"catalogue import {report.import_id} is already current; nothing changed")
-    _report_import(report, directory)
+    with after_writing():
+        if not report.changed:
+            out.print(f"catalogue import {report.import_id} is already current; nothing changed")
+        _report_import(report, directory)
 
 
 @app.command()
@@ -123,13 +125,15 @@ def book(
         try:
             booking, report = book_from_dataset(store, dataset, patient, session, actor=who)
         except SessionFull as full:
-            err.print(f"[bold red]full:[/] {full}; nothing was booked", soft_wrap=True)
+            err.print(styled(("full:", "bold red"), f" {full}; nothing was booked"), soft_wrap=True)
             raise typer.Exit(EXIT_FULL) from None
-    _report_import(report, directory)
-    out.print(
-        f"booked {booking.booking_id}: patient {booking.patient_id} in session "
-        f"{booking.session_id} (offer {booking.offer_id}) from {booking.start_date}"
-    )
+    with after_writing():  # the booking is made: reporting it cannot fail the command
+        _report_import(report, directory)
+        out.print(
+            f"booked {booking.booking_id}: patient {booking.patient_id} in session "
+            f"{booking.session_id} (offer {booking.offer_id}) from {booking.start_date}",
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -147,7 +151,11 @@ def cancel(
     who = _actor(actor, role)
     with open_store(db) as store:
         info = run_cancel(store, booking, actor=who)
-    out.print(f"cancelled {info.booking_id}: session {info.session_id} has a free place again")
+    with after_writing():
+        out.print(
+            f"cancelled {info.booking_id}: session {info.session_id} has a free place again",
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -173,12 +181,13 @@ def attend(
     who = _actor(actor, role)
     with open_store(db) as store:
         done = record_attendance(store, booking, when, present, actor=who)
-    verb = "corrected" if done.corrected else "recorded"
-    out.print(
-        f"{verb} booking {done.booking_id} on {done.day}: {'present' if present else 'absent'}"
-    )
-    if done.call_task_id is not None:
-        out.print(f"task {done.call_task_id}: call the patient (two missed sessions in a row)")
+    with after_writing():
+        verb = "corrected" if done.corrected else "recorded"
+        out.print(
+            f"{verb} booking {done.booking_id} on {done.day}: {'present' if present else 'absent'}"
+        )
+        if done.call_task_id is not None:
+            out.print(f"task {done.call_task_id}: call the patient (two missed sessions in a row)")
 
 
 def _task_table(frame: object, title: str) -> Table:
@@ -255,15 +264,17 @@ def tasks(
             stored = record_plan(
                 store, plan_rows[0], plan_rows[1], source=str(from_plan), actor=who, today=today
             )
-            out.print(
-                f"stored plan {stored.plan_id} ({stored.rows} patients): "
-                f"{stored.tasks_created} new tasks for unplaced or escalated patients"
-            )
+            with after_writing():
+                out.print(
+                    f"stored plan {stored.plan_id} ({stored.rows} patients): "
+                    f"{stored.tasks_created} new tasks for unplaced or escalated patients"
+                )
         if done is not None:
             result = complete_task(store, done, outcome, actor=who, today=today)
-            out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
-            if result.next_task_id is not None:
-                out.print(f"next: task {result.next_task_id} ({result.next_kind})")
+            with after_writing():
+                out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
+                if result.next_task_id is not None:
+                    out.print(f"next: task {result.next_task_id} ({result.next_kind})")
         acted = done is not None or plan_rows is not None
         if acted and not (due or export is not None):
             return
@@ -271,7 +282,8 @@ def tasks(
         frame = list_tasks(store, due_by=today if due else None, statuses=statuses)
     if export is not None:
         export_tasks(frame, export)
-        out.print(f"wrote {len(frame)} tasks to {export}")
+        with after_writing():
+            out.print(f"wrote {len(frame)} tasks to {export}", soft_wrap=True)
         return
     title = f"{len(frame)} {'due ' if due else ''}task{'s' if len(frame) != 1 else ''}"
     out.print(_task_table(frame, title + (f" (as of {today})" if due else "")))
