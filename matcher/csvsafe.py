@@ -56,6 +56,22 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object)
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
-            out.isetitem(position, values.map(neutralise, na_action="ignore"))
+            out.isetitem(position, _neutralise_column(values))
     out.columns = [neutralise(name) for name in frame.columns]
     return out
+
+
+def _neutralise_column(values: pd.Series) -> pd.Series:
+    """``neutralise`` of every cell of a text column, calling it only on the few cells
+    that can need it (a whole plan's column is checked at once)."""
+    try:
+        text = values.str
+        suspect = text.startswith(FORMULA_STARTS, na=False) | text.contains("\r", regex=False)
+        suspect = suspect.fillna(False).astype(bool)
+    except (AttributeError, TypeError):  # not text throughout: every cell on its own
+        return values.map(neutralise, na_action="ignore")
+    if not suspect.any():
+        return values
+    values = values.astype(object)
+    values[suspect] = [neutralise(cell) for cell in values[suspect]]
+    return values
