@@ -273,6 +273,26 @@ def _discharge_outliers(patients: pd.DataFrame, rows: np.ndarray) -> list[Proble
     return found
 
 
+def _unstaffed_services(
+    offers: pd.DataFrame, rows: np.ndarray, staff: pd.DataFrame | None
+) -> list[Problem]:
+    """With staff.csv given, a warning for each home-visit service it does not
+    list: that service's visits have no staff limit and are not routed."""
+    if staff is None:
+        return []
+    unlisted = (offers["kind"] == "home_visit") & ~offers["offer_id"].isin(staff["offer_id"])
+    return [
+        Problem(
+            "offers.csv",
+            int(rows[i]),
+            "offer_id",
+            f"home-visit service '{offers['offer_id'].iat[i]}' has no shifts in staff.csv: "
+            "its visits are planned without a staff limit and not routed",
+        )
+        for i in np.flatnonzero(unlisted.to_numpy())
+    ]
+
+
 def load_dataset(directory: str | Path, *, districts: str | Path | None = None) -> Dataset:
     """Read and check the dataset in ``directory``.
 
@@ -330,6 +350,7 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
     if problems:
         raise InputError(problems)
     warned += _discharge_outliers(tables["patients.csv"], rows["patients.csv"])
+    warned += _unstaffed_services(tables["offers.csv"], rows["offers.csv"], tables.get("staff.csv"))
     if "travel_times.csv" in tables:
         warned += _unknown_origins(
             tables["travel_times.csv"],

@@ -284,6 +284,18 @@ class Recommender:
         found = self.evaluate(patient, explain=True)
         fails = found.evaluation.fails
         assert fails is not None
+        if not found.model.s_staffed[s]:
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "weekday",
+                        f"session '{session_id}' is a home visit on a weekday without a shift "
+                        "for its service in staff.csv: its staff make no visits that day",
+                    )
+                ]
+            )
         broken = [RULES[r] for r in np.flatnonzero(fails[:, 0, s]) if RULES[r] != "capacity"]
         words = wording(lang)
         if broken:

@@ -832,3 +832,31 @@ def test_a_district_file_that_is_a_named_pipe_is_refused(dataset_dir: Path) -> N
     assert problem_lines(caught.value) == [
         "districts.geojson:-:-: is not a regular file (a pipe, device or socket); give a file"
     ]
+
+
+def test_a_home_visit_service_without_shifts_in_staff_csv_is_a_warning(
+    dataset_dir: Path,
+) -> None:
+    """With staff.csv given, a home-visit service it does not list is named in a warning:
+    its visits are planned without a staff limit."""
+    write(
+        dataset_dir,
+        "staff.csv",
+        [
+            {
+                "staff_id": "T1",
+                "offer_id": "O3",
+                "weekday": "thu",
+                "shift_start": "08:00",
+                "shift_end": "15:00",
+            }
+        ],
+    )
+    assert load_dataset(dataset_dir).warnings == ()
+    (dataset_dir / "staff.csv").write_text(
+        "staff_id,offer_id,weekday,shift_start,shift_end\n", encoding="utf-8"
+    )
+    assert [str(w) for w in load_dataset(dataset_dir).warnings] == [
+        "offers.csv:4:offer_id: home-visit service 'O3' has no shifts in staff.csv: its visits "
+        "are planned without a staff limit and not routed"
+    ]

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from builders import build, offer, patient, session
 
-from matcher import Dataset, Recommender, plan
+from matcher import Dataset, InputError, Recommender, plan
 from matcher.schedule import schedule
 
 START = "2027-01-04"  # a Monday
@@ -99,3 +100,13 @@ def test_a_service_staff_csv_does_not_list_has_no_staff_limit(tmp_path: Path) ->
     assert placements(planned.assignments)["P3"] == "H2WED"
     assert placements(scheduled.assignments) == placements(planned.assignments)
     assert any("H2" in note and "not routed" in note for note in scheduled.notes)
+
+
+def test_book_and_handout_refuse_a_home_visit_on_a_day_without_a_shift(tmp_path: Path) -> None:
+    """A session no staff can make (a weekday without a shift) cannot be booked or
+    handed out either: the refusal names the weekday."""
+    recommender = Recommender(home_visits(tmp_path, [MONDAY_SHIFT]))
+    with pytest.raises(InputError) as caught:
+        recommender.option("P1", "WED")
+    assert "home visit on a weekday without a shift" in str(caught.value)
+    assert len(recommender.option("P1", "MON")) == 1
