@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from matcher.cli import app, common
 from matcher.errors import Problem
-from matcher.store import active_bookings, open_store
+from matcher.store import active_bookings, list_tasks, open_store
 
 RUNNER = CliRunner()
 #: Offer names that Rich would read as markup, an emoji code or a terminal escape.
@@ -195,3 +195,16 @@ def test_no_command_module_makes_its_own_console() -> None:
         if module.name != "common.py":
             assert "Console(" not in text, module.name
         assert "markup=True" not in text and "from_markup" not in text, module.name
+
+
+def test_a_task_that_cannot_be_completed_stores_no_plan_either(tmp_path: Path) -> None:
+    """tasks --from-plan with a --done that is bad input exits 2 and writes nothing: the
+    plan is not stored and makes no task."""
+    plan = tmp_path / "PLAN.csv"
+    plan.write_text("patient_id,status,reason\nP001,unplaced,none fits\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    code, output = run("tasks", "--from-plan", plan, "--done", "99", "--db", db)
+    assert code == 2, output
+    assert "there is no task 99" in output and "nothing was written" in output
+    with open_store(db) as store:
+        assert len(list_tasks(store)) == 0

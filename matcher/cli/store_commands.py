@@ -259,6 +259,14 @@ def tasks(
         raise InputError([Problem("--outcome", None, None, "goes with --done TASK")])
     plan_rows = read_plan(from_plan) if from_plan is not None else None
     with open_store(db) as store:
+        # --done first: a task that cannot be completed is refused before the plan is
+        # stored (read_plan has checked the plan already), so bad input writes nothing
+        if done is not None:
+            result = complete_task(store, done, outcome, actor=who, today=today)
+            with after_writing():
+                out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
+                if result.next_task_id is not None:
+                    out.print(f"next: task {result.next_task_id} ({result.next_kind})")
         if plan_rows is not None:
             assert from_plan is not None
             stored = record_plan(
@@ -269,12 +277,6 @@ def tasks(
                     f"stored plan {stored.plan_id} ({stored.rows} patients): "
                     f"{stored.tasks_created} new tasks for unplaced or escalated patients"
                 )
-        if done is not None:
-            result = complete_task(store, done, outcome, actor=who, today=today)
-            with after_writing():
-                out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
-                if result.next_task_id is not None:
-                    out.print(f"next: task {result.next_task_id} ({result.next_kind})")
         acted = done is not None or plan_rows is not None
         if acted and not (due or export is not None):
             return
