@@ -19,6 +19,8 @@ import unicodedata
 
 __all__ = [
     "PERSONAL_COLUMNS",
+    "PSEUDONYM",
+    "PSEUDONYM_RULE",
     "looks_like_cpr",
     "looks_like_name",
     "looks_like_personal_id",
@@ -66,6 +68,11 @@ _PERSONAL_ENDINGS = ("name", "navn", "cpr", "cprnr", "personnr", "telefon", "pho
 #: ... or starts with them (``telefonnummer``, ``cprnummer``, ``emailadresse``).
 _PERSONAL_BEGINNINGS = ("cpr", "personn", "telefon", "email", "e-mail")
 
+#: A pseudonym: 1-64 letters, digits, ``.``, ``:``, ``_`` or ``-``, not starting
+#: with ``-`` (which a spreadsheet reads as a formula). The loader and the store
+#: hold every pseudonym to this one rule.
+PSEUDONYM = re.compile(r"^[\w.:][\w.:\-]{0,63}$")
+PSEUDONYM_RULE = "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-' (not first)"
 _SEPARATORS = re.compile(r"[\s_.\-]+")
 _DIGIT_RUN = re.compile(r"\d{10,}")
 _CAMEL = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])")
@@ -119,6 +126,8 @@ def looks_like_personal_id(value: str) -> str | None:
         return "looks like a CPR number; use the patient's pseudonym instead"
     if looks_like_name(value):
         return "looks like a person's name; use the patient's pseudonym instead"
+    if not PSEUDONYM.match(value):
+        return PSEUDONYM_RULE
     return None
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .csvsafe import FORMULA_STARTS
 from .domain import (
     AGE_BANDS,
     DIAGNOSES,
@@ -53,8 +54,6 @@ DISCHARGE_SPREAD_DAYS = 366
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: The longest cell, in characters (a description is a few hundred).
 MAX_CELL_CHARS = 10_000
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -217,5 +216,23 @@ TRAVEL_TIMES = FileSpec(
     ),
     required=False,
 )
+
+__all__ = [
+    "CANDIDATES",
+    "DATE_MAX",
+    "DATE_MIN",
+    "DISCHARGE_SPREAD_DAYS",
+    "FILES",
+    "FORMULA_STARTS",
+    "MAX_CELL_CHARS",
+    "MAX_FILE_BYTES",
+    "OFFERS",
+    "PATIENTS",
+    "SESSIONS",
+    "STAFF",
+    "TRAVEL_TIMES",
+    "Column",
+    "FileSpec",
+]
 
 FILES: tuple[FileSpec, ...] = (OFFERS, SESSIONS, PATIENTS, STAFF, CANDIDATES, TRAVEL_TIMES)

@@ -48,6 +48,7 @@ _LIST_SPLIT = re.compile(r"[;|]")
 _LANG = re.compile(r"^[a-z]{2}$")
 _DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 #: Problems of one kind listed per column before "and N more".
 _LISTED = 10
@@ -158,6 +159,19 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
+def _unquote_formula(cell: str) -> str:
+    """``cell`` without the ``'`` that keeps a spreadsheet from running it as a formula."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def _has_control(cell: str) -> bool:
+    """True when ``cell`` holds a control character other than tab and line breaks
+    (an escape code would restyle a terminal that shows it)."""
+    return _CONTROL.search(cell) is not None
+
+
 def _csv_error(detail: str) -> str:
     """A plain message for an error of Python's CSV reader."""
     if "field larger than field limit" in detail:
@@ -238,6 +252,16 @@ def _read_columns(
                 "cell may hold (a missing quote?)",
             )
             for r in long_cells[:_LISTED]
+        )
+        controlled = np.flatnonzero(_by_unique(cells[i], _has_control).astype(bool))
+        problems.extend(
+            Problem(
+                name,
+                int(r) + 2,
+                column or f"column {i + 1}",
+                "holds a control character (such as an escape code); remove it",
+            )
+            for r in controlled[:_LISTED]
         )
     keep: dict[str, np.ndarray] = {}
     for i, column in enumerate(header):
@@ -422,16 +446,12 @@ class _Checker:
     # -- one parser per column type: (values, bad mask, messages) ------------
     def _parse_id(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         def check(cell: str) -> str | None:
-            if column.pseudonym:
-                personal = looks_like_personal_id(cell)
-                if personal is not None:
-                    return personal
             if cell.startswith(FORMULA_STARTS):
                 return (
                     f"an id cannot start with '{cell[0]}' (a spreadsheet would read it as a "
                     "formula); use letters or digits first"
                 )
-            return None
+            return looks_like_personal_id(cell) if column.pseudonym else None
 
         messages = _by_unique(cells, check)
         bad = (messages != None) & ~empty  # noqa: E711
@@ -440,7 +460,9 @@ class _Checker:
     def _parse_text(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         if column.name.endswith("_id"):  # a reference to an id of this or another file
             return self._parse_id(column, cells, empty)
-        return cells, None, None
+        # the quote Brobygger (or a spreadsheet) puts before a text that starts
+        # like a formula is not part of the text: '=Gåklub reads back as =Gåklub
+        return _by_unique(cells, _unquote_formula), None, None
 
     def _parse_enum(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         values = _by_unique(cells, str.lower)

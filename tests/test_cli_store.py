@@ -215,6 +215,27 @@ def test_two_absences_make_a_call_task(folder: Path, db: str) -> None:
     assert "call the patient" in output
 
 
+def test_tasks_all_shows_each_tasks_status(folder: Path, db: str) -> None:
+    """tasks --all lists done tasks beside open ones, so it says which is which."""
+    _book(folder, db, "P001")
+    run("tasks", "--done", "1", "--outcome", "reached", "--as-of", "2027-03-04", "--db", db)
+    code, output = run("tasks", "--all", "--db", db)
+    assert code == 0, output
+    header = next(line for line in output.splitlines() if "task" in line and "kind" in line)
+    assert "status" in header
+    assert "done" in output and "open" in output
+
+
+def test_correcting_an_absence_says_which_call_was_cancelled(folder: Path, db: str) -> None:
+    """attend --present for a date marked absent cancels the call it caused, and says so."""
+    _book(folder, db, "P001")
+    run("attend", "--booking", "1", "--date", "2027-01-04", "--absent", "--db", db)
+    run("attend", "--booking", "1", "--date", "2027-01-11", "--absent", "--db", db)
+    code, output = run("attend", "--booking", "1", "--date", "2027-01-11", "--present", "--db", db)
+    assert code == 0, output
+    assert "cancelled: the missed sessions were corrected" in output
+
+
 def test_tasks_list_due_done_and_export(folder: Path, db: str, tmp_path: Path) -> None:
     """tasks lists open tasks, --due filters by date, --done closes one, --export writes CSV."""
     _book(folder, db, "P001")

@@ -374,3 +374,26 @@ def test_a_header_without_rows_is_an_empty_table(tmp_path: Path) -> None:
     assert result.problems == []
     assert result.frame is not None
     assert len(result.frame) == 0
+
+
+def test_the_quote_before_a_formula_like_text_is_not_part_of_the_text(tmp_path: Path) -> None:
+    """A text cell written as '=Gåklub (a spreadsheet's or Brobygger's guard against a
+    formula) reads back as =Gåklub; a quote before ordinary text is kept."""
+    result = read(
+        tmp_path,
+        "offer_id,name\nA,'=Gåklub\nB,'Kor'\n",
+        FileSpec("offers.csv", (Column("offer_id", "id"), Column("name", "text")), key="offer_id"),
+    )
+    assert result.problems == []
+    assert result.frame is not None
+    assert result.frame["name"].tolist() == ["=Gåklub", "'Kor'"]
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x7f", "\x9b"])
+def test_a_control_character_in_a_cell_is_refused(tmp_path: Path, char: str) -> None:
+    """Control characters (escape codes, bell, delete) are bad input named by row and
+    column; a file holding a few of them among much text is still read as text."""
+    text = "id,note\n" + "".join(f"R{i},text {i}\n" for i in range(200)) + f"X,red{char}[31m\n"
+    assert lines(read(tmp_path, text)) == [
+        "cells.csv:202:note: holds a control character (such as an escape code); remove it"
+    ]

@@ -188,21 +188,26 @@ def attend(
         )
         if done.call_task_id is not None:
             out.print(f"task {done.call_task_id}: call the patient (two missed sessions in a row)")
+        for task_id in done.cancelled_task_ids:
+            out.print(f"task {task_id} cancelled: the missed sessions were corrected")
 
 
-def _task_table(frame: object, title: str) -> Table:
+def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
+    """The tasks as a table; with ``status`` (tasks --all) a column says open, done or
+    cancelled."""
     import pandas as pd
 
     assert isinstance(frame, pd.DataFrame)
     table = Table(title=title)
-    for column in ("task", "kind", "patient", "booking", "session", "due", "try"):
+    columns = ("task", "kind", "status") if status else ("task", "kind")
+    for column in (*columns, "patient", "booking", "session", "due", "try"):
         table.add_column(column, no_wrap=True)
     table.add_column("note", overflow="fold", min_width=20)
     for row in frame.itertuples(index=False):
         booking = "" if pd.isna(row.booking_id) else str(row.booking_id)
+        cells = (str(row.task_id), str(row.kind), str(row.status))[: len(columns)]
         table.add_row(
-            str(row.task_id),
-            str(row.kind),
+            *cells,
             str(row.patient_id),
             booking,
             str(row.session_id),
@@ -288,4 +293,4 @@ def tasks(
             out.print(f"wrote {len(frame)} tasks to {export}", soft_wrap=True)
         return
     title = f"{len(frame)} {'due ' if due else ''}task{'s' if len(frame) != 1 else ''}"
-    out.print(_task_table(frame, title + (f" (as of {today})" if due else "")))
+    out.print(_task_table(frame, title + (f" (as of {today})" if due else ""), status=everything))

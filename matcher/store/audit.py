@@ -9,7 +9,6 @@ change history either.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
-from ..privacy import looks_like_cpr
+from ..privacy import PSEUDONYM, PSEUDONYM_RULE, looks_like_cpr, looks_like_name
 from .db import Store
 from .models import AuditEntry, utcnow
 
@@ -30,26 +29,23 @@ __all__ = [
     "record",
 ]
 
-_PSEUDONYM = re.compile(r"^[\w.:\-]{1,64}$")
-
 
 def pseudonym_problem(
     value: str, where: str, row: int | None = None, column: str | None = None
 ) -> Problem | None:
-    """Why ``value`` cannot be a pseudonym (a CPR number or free text), or ``None``.
+    """Why ``value`` cannot be a pseudonym (a CPR number, a name or free text), or ``None``.
+
+    The rule is ``matcher.privacy``'s, the same as the loader's for ``patient_id``.
 
     The problem names ``where`` (an option or a file), ``row`` and ``column``,
     never the value itself.
     """
     if looks_like_cpr(value):
         return Problem(where, row, column, "looks like a CPR number; use the pseudonym")
-    if not _PSEUDONYM.match(value):
-        return Problem(
-            where,
-            row,
-            column,
-            "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-'",
-        )
+    if looks_like_name(value):
+        return Problem(where, row, column, "looks like a person's name; use the pseudonym")
+    if not PSEUDONYM.match(value):
+        return Problem(where, row, column, PSEUDONYM_RULE)
     return None
 
 
