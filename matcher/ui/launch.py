@@ -79,21 +79,33 @@ _BODY_END = "{%- endblock body_header -%}"
 #: kernel would not receive it: the server closes a websocket whose message is
 #: too large); the page says so in the box next to the control instead. The
 #: limit and the words come from the page (``views.data_view``), in its language.
+#: The upload widget's file input is not in the document (its button clicks
+#: it), so the check is added to each file input as it is clicked, ahead of the
+#: widget's own handler, which it stops for a selection over the limit.
 UPLOAD_GUARD = """<script>
-window.addEventListener("change", function (event) {
-  var input = event.target;
-  if (!input || input.type !== "file" || !input.files) { return; }
-  var note = document.querySelector(".bb-upload-limit");
-  var box = document.querySelector(".bb-upload-refused");
-  if (!note || !box) { return; }
-  var total = 0;
-  for (var i = 0; i < input.files.length; i++) { total += input.files[i].size; }
-  if (total <= Number(note.dataset.limit)) { box.hidden = true; return; }
-  event.stopImmediatePropagation();
-  input.value = "";
-  box.textContent = note.dataset.tooBig.replace("{size}", (total / 1e6).toFixed(1));
-  box.hidden = false;
-}, true);
+(function () {
+  function guard(event) {
+    var input = event.target;
+    var note = document.querySelector(".bb-upload-limit");
+    var box = document.querySelector(".bb-upload-refused");
+    if (!note || !box || !input.files) { return; }
+    var total = 0;
+    for (var i = 0; i < input.files.length; i++) { total += input.files[i].size; }
+    if (total <= Number(note.dataset.limit)) { box.hidden = true; return; }
+    event.stopImmediatePropagation();
+    input.value = "";
+    box.textContent = note.dataset.tooBig.replace("{size}", (total / 1e6).toFixed(1));
+    box.hidden = false;
+  }
+  var click = HTMLInputElement.prototype.click;
+  HTMLInputElement.prototype.click = function () {
+    if (this.type === "file" && !this.bbGuarded) {
+      this.bbGuarded = true;
+      this.addEventListener("change", guard, true);
+    }
+    return click.apply(this, arguments);
+  };
+})();
 </script>
 """
 

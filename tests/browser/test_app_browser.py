@@ -54,9 +54,22 @@ class Server:
     url: str
     log: Path
     started: float  # time.monotonic() just before the process was started
+    pid: int = 0  # the server's process (Voila: ``brobygger app`` becomes it)
     listening_s: float = 0.0  # to the port accepting connections
     startup_s: float | None = None  # to the first usable view, measured once
     read: int = field(default=0)  # how much of the log the tests have checked
+
+    def kernels(self) -> int:
+        """How many kernels the server runs (its kernel child processes)."""
+        import psutil
+
+        count = 0
+        for child in psutil.Process(self.pid).children(recursive=True):
+            try:
+                count += "ipykernel_launcher" in " ".join(child.cmdline())
+            except psutil.NoSuchProcess:
+                continue
+        return count
 
     def new_log(self) -> str:
         """The server's log since the last call."""
@@ -119,7 +132,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     listening = time.monotonic() - started
     try:
         yield Server(
-            url=f"http://127.0.0.1:{port}/", log=log_path, started=started, listening_s=listening
+            url=f"http://127.0.0.1:{port}/",
+            log=log_path,
+            started=started,
+            listening_s=listening,
+            pid=process.pid,
         )
     finally:
         process.terminate()
@@ -128,6 +145,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (ARTIFACTS / "voila.log").write_text(log_path.read_text(encoding="utf-8", errors="replace"))
     errors = log_errors(log_path.read_text(encoding="utf-8", errors="replace"))
     assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)
+
+
+def _failed(request: Request, problems: list[str]) -> None:
+    """A failed request is a problem, except the page's note on leaving (Voila's
+    ``sendBeacon`` asking to end its kernel), which the browser reports as aborted
+    when the page it came from is gone; the server has it (see the kernel test)."""
+    leaving = "/voila/api/shutdown/" in request.url and request.failure == "net::ERR_ABORTED"
+    if not leaving:
+        problems.append(f"request failed: {request.url} ({request.failure})")
 
 
 @pytest.fixture()
@@ -151,7 +177,7 @@ def page(
             lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
         )
         tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+        tab.on("requestfailed", lambda r: _failed(r, problems))
 
         def outside(r: Request) -> None:
             url = r.url
@@ -180,6 +206,10 @@ def page(
     assert not problems, "\n".join(problems)
     errors = log_errors(server.new_log())
     assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)
+
+
+def _usable(page: Page) -> None:
+    page.get_by_text("Find næste skridt").wait_for(timeout=STARTUP_LIMIT_S * 1000)
 
 
 def _visible(page: Page, selector: str) -> Any:
@@ -258,3 +288,60 @@ def test_data_view_shows_loaded_counts(page: Page) -> None:
     tab = page
     tab.get_by_role("tab", name="Data").click()
     tab.get_by_text("Indlæst: 150 tilbud").wait_for(timeout=60_000)
+
+
+def _kernels_settle(server: Server, count: int, seconds: float = 30) -> int:
+    deadline = time.monotonic() + seconds
+    while (seen := server.kernels()) != count and time.monotonic() < deadline:
+        time.sleep(0.25)
+    return seen
+
+
+def test_reloading_the_page_ends_the_old_pages_kernel(page: Page, server: Server) -> None:
+    """A page that is reloaded (or closed) ends its kernel: after each of three
+    reloads the server runs as many kernels as before (earlier tests' browsers were
+    killed, not closed: their kernels wait to be culled)."""
+    before = server.kernels()
+    assert before >= 1
+    for _ in range(3):
+        page.reload(wait_until="commit")
+        _usable(page)
+        assert _kernels_settle(server, before) == before
+
+
+def _upload(page: Page, files: list[Path]) -> None:
+    page.get_by_role("tab", name="Data").click()
+    page.get_by_text("Højst 50 MB pr. upload").wait_for(timeout=60_000)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Upload CSV-filer").click()
+    chooser.value.set_files(files)
+
+
+def test_an_upload_over_the_limit_is_refused_next_to_the_control(
+    page: Page, tmp_path: Path
+) -> None:
+    """Files over 50 MB together are not sent: the page says so next to the upload
+    control, with their size and the limit, and the data in use stays."""
+    big = tmp_path / "offers.csv"
+    with big.open("wb") as out:
+        out.truncate(60_000_000)
+    _upload(page, [big])
+    refused = page.locator(".bb-upload-refused")
+    expect(refused).to_be_visible(timeout=30_000)
+    expect(refused).to_contain_text("De valgte filer fylder 60.0 MB, over grænsen på 50 MB")
+    page.screenshot(path=str(ARTIFACTS / "upload_over_limit.png"), full_page=True)
+    expect(page.get_by_text("Indlæst: 150 tilbud")).to_be_visible()
+    expect(page.get_by_text("problemer i data")).to_have_count(0)
+
+
+def test_an_upload_over_10_mb_arrives(page: Page, tmp_path: Path) -> None:
+    """An upload of 12 MB (over the websocket's default 10 MB) reaches the app: the
+    loader's verdict on it is shown in the page."""
+    padded = tmp_path / "districts.geojson"
+    padded.write_text('{"type": "FeatureCollection", "features": [], "pad": "')
+    with padded.open("a") as out:
+        out.write("x" * 12_000_000 + '"}')
+    _upload(page, [padded])
+    page.get_by_text("problemer i data; intet er ændret").wait_for(timeout=120_000)
+    expect(page.locator(".bb-upload-refused")).to_be_hidden()
+    expect(page.get_by_text("Indlæst: 150 tilbud")).to_be_visible()

@@ -29,7 +29,9 @@ class DataView(w.VBox):
         self.load_button = w.Button(button_style="primary")
         #: Under the box: the folders it may load, or why it refused one.
         self.path_note = w.HTML()
-        self.upload = w.FileUpload(accept=".csv,.geojson", multiple=True)
+        self.upload = w.FileUpload(
+            accept=".csv,.geojson", multiple=True, layout=w.Layout(width="auto")
+        )
         #: Next to the upload control: the limit; the page fills its refusal box.
         self.upload_note = w.HTML()
         self.status = w.HTML()
