@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -160,3 +161,19 @@ def default_data_dir() -> Path:
 def stdout_is_terminal() -> bool:
     """True when a person is watching (progress bars make sense)."""
     return sys.stderr.isatty()
+
+
+def finite(value: float | None) -> float | None:
+    """Refuse ``nan`` and ``inf`` for a number option (a range alone lets NaN through)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+#: The ranges of the number options the commands share: a value outside is bad input
+#: (exit 2), never wrapped or clipped.
+SECONDS = {"min": 0, "max": 86_400, "callback": finite}
+WORKERS = {"min": 1, "max": 64}
+SEED = {"min": 0, "max": 2**31 - 1}
+#: Booking and task numbers, as the database stores them.
+ROW_NUMBER = {"min": 1, "max": 2**63 - 1}

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import after_writing, app, handle_errors, out, report_warnings
+from .common import SEED, after_writing, app, handle_errors, out, report_warnings
 
 
 def _folder_problems(folder: Path) -> list[Problem]:
@@ -34,9 +34,13 @@ def _folder_problems(folder: Path) -> list[Problem]:
 @handle_errors
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the dataset into.")],
-    patients: Annotated[int, typer.Option(help="Number of patients.", min=0)] = 400,
-    offers: Annotated[int, typer.Option(help="Number of offers (at least 4).", min=4)] = 120,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
+    patients: Annotated[int, typer.Option(help="Number of patients.", min=0, max=1_000_000)] = 400,
+    offers: Annotated[
+        int, typer.Option(help="Number of offers (at least 4).", min=4, max=100_000)
+    ] = 120,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same files.", **SEED)
+    ] = 0,
     danish: Annotated[
         bool,
         typer.Option(

@@ -10,7 +10,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import after_writing, app, err, handle_errors, out, report_warnings
+from .common import (
+    SECONDS,
+    SEED,
+    WORKERS,
+    after_writing,
+    app,
+    err,
+    handle_errors,
+    out,
+    report_warnings,
+)
 from .store_commands import DbOption
 
 
@@ -23,14 +33,14 @@ def plan(
     ],
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", min=0, help="Seconds for CP-SAT when staff minutes bind."),
+        typer.Option("--time-limit", help="Seconds for CP-SAT when staff minutes bind.", **SECONDS),
     ] = 30.0,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers.")] = 1,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", **WORKERS)] = 1,
     weights: Annotated[
         Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
     ] = None,
     solver: Annotated[str, typer.Option(help="auto, flow or cpsat.")] = "auto",
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
     db: DbOption = None,
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""

@@ -54,7 +54,9 @@ def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Pr
 def recommend(
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
-    top: Annotated[int, typer.Option("--top", min=1, help="How many options at most.")] = 5,
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=100, help="How many options at most.")
+    ] = 5,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the options as JSON instead of a table.")
     ] = False,

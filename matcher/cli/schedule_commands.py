@@ -10,7 +10,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import app, err, handle_errors, out, report_warnings
+from .common import (
+    SECONDS,
+    SEED,
+    WORKERS,
+    app,
+    err,
+    finite,
+    handle_errors,
+    out,
+    report_warnings,
+)
+
+#: The largest staff-hour budget over a horizon (500 staff full time for a year).
+MAX_BUDGET_HOURS = 1_000_000
 
 
 def _budgets(text: str) -> list[float]:
@@ -20,11 +33,23 @@ def _budgets(text: str) -> list[float]:
         if not item:
             continue
         try:
-            values.append(float(item.replace(" ", "")))
+            value = float(item.replace(" ", ""))
         except ValueError:
             raise InputError(
                 [Problem("--budgets", None, None, f"'{item}' is not a number of staff hours")]
             ) from None
+        if not 0 <= value <= MAX_BUDGET_HOURS:  # also refuses nan
+            raise InputError(
+                [
+                    Problem(
+                        "--budgets",
+                        None,
+                        None,
+                        f"'{item}' must be from 0 to {MAX_BUDGET_HOURS:,} staff hours",
+                    )
+                ]
+            )
+        values.append(value)
     if not values:
         raise InputError(
             [Problem("--budgets", None, None, "give at least one budget, e.g. 0,40,80")]
@@ -59,7 +84,7 @@ def _cell(value: object) -> str:
 @handle_errors
 def schedule(
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    weeks: Annotated[int, typer.Option("--weeks", help="Weeks in the horizon.")],
+    weeks: Annotated[int, typer.Option("--weeks", help="Weeks in the horizon.", min=1, max=520)],
     out_dir: Annotated[
         Path,
         typer.Option("--out", help="Folder for schedule.csv, tradeoff.csv, routes.csv and plots."),
@@ -79,29 +104,40 @@ def schedule(
         ),
     ] = None,
     guarantee_days: Annotated[
-        int, typer.Option("--guarantee-days", help="Waiting-time guarantee in days.")
+        int,
+        typer.Option("--guarantee-days", help="Waiting-time guarantee in days.", min=1, max=3660),
     ] = 28,
     start: Annotated[
         str | None,
         typer.Option("--start", help="First day (YYYY-MM-DD); default: earliest discharge."),
     ] = None,
     join_weeks: Annotated[
-        int, typer.Option("--join-weeks", help="Weeks in which a new cohort takes newcomers.")
+        int,
+        typer.Option(
+            "--join-weeks",
+            help="Weeks in which a new cohort takes newcomers.",
+            min=1,
+            max=520,
+        ),
     ] = 2,
     schedule_budget: Annotated[
         float | None,
         typer.Option(
-            "--schedule-budget", help="Budget whose plan is schedule.csv (default: smallest)."
+            "--schedule-budget",
+            help="Budget whose plan is schedule.csv (default: smallest).",
+            min=0,
+            max=MAX_BUDGET_HOURS,
+            callback=finite,
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0, help="CP-SAT seconds per budget.")
+        float, typer.Option("--time-limit", help="CP-SAT seconds per budget.", **SECONDS)
     ] = 30.0,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers.")] = 1,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", **WORKERS)] = 1,
     weights: Annotated[
         Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
     ] = None,
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
 ) -> None:
     """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
     candidate teams under staff-hour budgets, and home-visit routes."""

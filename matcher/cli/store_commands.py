@@ -16,7 +16,16 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import after_writing, app, err, handle_errors, out, report_warnings, styled
+from .common import (
+    ROW_NUMBER,
+    after_writing,
+    app,
+    err,
+    handle_errors,
+    out,
+    report_warnings,
+    styled,
+)
 
 if TYPE_CHECKING:
     from ..store import Actor, ImportReport
@@ -139,7 +148,7 @@ def book(
 @app.command()
 @handle_errors
 def cancel(
-    booking: Annotated[int, typer.Option("--booking", help="Booking number.")],
+    booking: Annotated[int, typer.Option("--booking", help="Booking number.", **ROW_NUMBER)],
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
@@ -161,7 +170,7 @@ def cancel(
 @app.command()
 @handle_errors
 def attend(
-    booking: Annotated[int, typer.Option("--booking", help="Booking number.")],
+    booking: Annotated[int, typer.Option("--booking", help="Booking number.", **ROW_NUMBER)],
     day: Annotated[str, typer.Option("--date", help="Session date, YYYY-MM-DD.")],
     present: Annotated[
         bool | None,
@@ -225,7 +234,9 @@ def tasks(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for --due, YYYY-MM-DD (default today).")
     ] = None,
-    done: Annotated[int | None, typer.Option("--done", help="Complete this task.")] = None,
+    done: Annotated[
+        int | None, typer.Option("--done", help="Complete this task.", **ROW_NUMBER)
+    ] = None,
     outcome: Annotated[
         str | None,
         typer.Option(
