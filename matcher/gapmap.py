@@ -2,8 +2,9 @@
 
 Each district is coloured by the share of its patients with at least one
 suitable session of the kind (red: few, green: most) and labelled with its
-name and that share. A district whose share is suppressed (a count below 5)
-is grey and hatched, labelled with its name only, and the legend says why.
+name and that share. A district whose share is suppressed (a count below 5,
+or one that would reveal it) is grey and hatched, labelled with its name
+only, and the legend says why.
 Drawn on a ``matplotlib.figure.Figure`` without pyplot, so nothing global
 changes and the figure can be inspected in tests.
 """
@@ -125,15 +126,17 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
 
 
 def _outside_note(analysis: GapAnalysis) -> str:
-    """How many patients live outside every district (suppressed below 5)."""
+    """How many patients live outside every district, or that it is hidden.
+
+    A hidden count reads the same whether it is below 5 or hidden so that a
+    small one cannot be worked out: saying which would tell the others apart
+    (with the hidden total known, "fewer than 5 outside" bounds the district
+    hidden with it)."""
     outside = analysis.group_ids == OUTSIDE
     count = int(analysis.patients[outside].sum())
     if count == 0:
         return "every patient lives in a district"
-    if count < MIN_COUNT:
-        return f"fewer than {MIN_COUNT} patients live outside every district (in gaps.csv)"
     if np.isnan(analysis.shown_patients()[outside]).any():
-        # shown, it would let a small district's count be worked out from the total
         return "some patients live outside every district (how many is hidden)"
     return f"{count} patients live outside every district (in gaps.csv)"
 

@@ -26,11 +26,11 @@ share or score computed from it: a district with fewer than 5 patients shows
 only its name; a share is shown only when the district's served and unserved
 patients both number at least 5 (0 included: "nobody" and "everybody" reveal
 each person's outcome too); a reason only when at least 5 unserved patients
-share it. Nor can a hidden count be worked out by subtraction from the
+share it and its share is shown. Nor can a hidden count be worked out by subtraction from the
 total number of patients: when the hidden district counts are only one, or
-add up to fewer than 5, the next-smallest districts' counts (and the shares
-in their rows) are hidden too (``matcher.equity.complementary``); their
-accessibility scores, offers and reasons stay. The same holds for the
+add up to fewer than 5, the next-smallest districts' counts (and the shares,
+scores and reasons in their rows) are hidden too
+(``matcher.equity.complementary``); their offers stay. The same holds for the
 served and the unserved counts behind the shares, per kind and band: the
 municipality's number of patients without an option of a kind is printed
 (``brobygger sites``, the app), so when only one district's share of a kind
@@ -38,6 +38,14 @@ is hidden, or the hidden districts' served or unserved patients add up to
 fewer than 5, the next-smallest districts' shares of that kind are hidden
 too (``GapAnalysis.shown_shares``). Escalated patients are counted like
 everyone else (as patients without an option: the ``escalated`` rule).
+
+Scores and reasons could give a hidden count away as well, and are published
+so that they do not: E2SFCA demand is the published one
+(``published_demand``: a hidden district counts as the hidden districts'
+patients spread evenly over them), so supply / score, or the scores of the
+districts around it, give no hidden count back; and a reason (at least 5
+without an option) shows only with its share, since next to a count of 5 it
+would say that all 5 have no option.
 """
 
 from __future__ import annotations
@@ -80,6 +88,8 @@ __all__ = [
     "centre_minutes",
     "e2sfca",
     "gap_analysis",
+    "hidden_counts",
+    "published_demand",
     "step_weights",
 ]
 
@@ -256,6 +266,53 @@ def _texts(values: np.ndarray) -> pd.arrays.StringArray:
     return pd.array(list(values), dtype="string")
 
 
+def _listed_groups(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """Groups listed: every district, and the outside group when it has anyone."""
+    return (np.asarray(group_ids) != OUTSIDE) | (np.asarray(patients) + np.asarray(offers) > 0)
+
+
+def _split_groups(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """The groups that split the total number of patients: every listed group,
+    except an empty outside group (listed only for its offers; the map says
+    nobody lives outside)."""
+    empty_outside = (np.asarray(group_ids) == OUTSIDE) & (np.asarray(patients) == 0)
+    return _listed_groups(group_ids, patients, offers) & ~empty_outside
+
+
+def hidden_counts(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """Groups whose patient count is hidden: fewer than 5 patients, or needed to
+    keep a smaller hidden count from being worked out by subtracting the shown
+    ones from the total (complementary suppression, ``matcher.equity.complementary``).
+
+    ``group_ids`` are the districts and, last, ``OUTSIDE``; ``offers`` the
+    offers per group (an empty outside group is listed only for its offers).
+    """
+    counts = np.asarray(patients, dtype=np.int64)
+    hidden = counts < MIN_COUNT
+    cells = _split_groups(group_ids, counts, offers)
+    hidden[cells] = complementary(counts[cells], hidden[cells])
+    return hidden
+
+
+def published_demand(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
+    """Patients per group as E2SFCA demand: the count where it is shown; where it
+    is hidden, the hidden groups' patients spread evenly over them.
+
+    So no score depends on a hidden count: the hidden groups' total follows from
+    the municipality's number of patients less the shown counts anyway, and how
+    it splits among them changes no score (with the exact counts, 4 places for
+    12 patients alone at them score 333.33, and 4000 / 333.33 gives the 12 back;
+    a neighbour's score would give it back as well).
+    """
+    counts = np.asarray(patients, dtype=float)
+    # an empty outside group is no cell of the total: nobody lives there, as the map says
+    hidden = hidden_counts(group_ids, patients, offers) & _split_groups(group_ids, patients, offers)
+    demand = counts.copy()
+    if hidden.any():
+        demand[hidden] = counts[hidden].sum() / hidden.sum()
+    return demand
+
+
 @dataclass(frozen=True)
 class GapAnalysis:
     """Coverage and accessibility per district, kind and time band.
@@ -275,24 +332,16 @@ class GapAnalysis:
     offers: np.ndarray  # (groups,) offers whose venue lies in the group
     served: np.ndarray  # (groups, kinds, bands) patients with an option
     reason: np.ndarray  # (groups, kinds, bands) most common excluding rule or ""
-    score: np.ndarray  # (groups, kinds, bands) E2SFCA places per 1,000 (NaN outside)
+    score: np.ndarray  # (groups, kinds, bands) E2SFCA per 1,000, published demand (NaN outside)
     reason_count: np.ndarray  # (groups, kinds, bands) unserved patients with that reason
 
     def _split(self) -> np.ndarray:
-        """The groups that split the total number of patients: every listed group,
-        except an empty outside group (listed only for its offers; the map says
-        nobody lives outside)."""
-        return self._listed() & ~((self.group_ids == OUTSIDE) & (self.patients == 0))
+        """The groups that split the total number of patients (see ``hidden_counts``)."""
+        return _split_groups(self.group_ids, self.patients, self.offers)
 
     def _counted(self) -> np.ndarray:
-        """Groups whose patient count (and shares) are shown: at least 5 patients,
-        and not needed to keep a smaller hidden count from being worked out by
-        subtracting the shown ones from the total (complementary suppression)."""
-        small = self.patients < MIN_COUNT
-        cells = self._split()
-        hidden = small.copy()
-        hidden[cells] = complementary(self.patients[cells], small[cells])
-        return ~hidden
+        """Groups whose patient count (and shares, scores and reasons) are shown."""
+        return ~hidden_counts(self.group_ids, self.patients, self.offers)
 
     def shown_patients(self) -> np.ndarray:
         """Patients per group as shown (float, NaN where suppressed)."""
@@ -321,24 +370,33 @@ class GapAnalysis:
         return out & counted[:, None, None]
 
     def _cells(self) -> dict[str, np.ndarray]:
-        """Shown values per (group, kind, band), NaN/None where suppressed."""
-        people = self.patients >= MIN_COUNT
+        """Shown values per (group, kind, band), NaN/None where suppressed.
+
+        A reason says that at least 5 of the district's patients have no option,
+        a lower bound that, next to its count or the hidden cells' total, can pin
+        a hidden served count (5 patients, a reason: all 5 without an option); so
+        a reason shows only with its share, or when the kind has no session in
+        the band at all (then nobody anywhere has an option, as the catalogue
+        says). A score shows only with its district's count: it is computed from
+        the published demand (``published_demand``), so it holds no hidden count.
+        """
         counted = self._counted()
         unserved = self.patients[:, None, None] - self.served
         with np.errstate(invalid="ignore", divide="ignore"):
             share = self.served / self.patients[:, None, None]
         share_ok = self.shown_shares()
-        reason_ok = people[:, None, None] & (self.reason_count >= MIN_COUNT) & (unserved > 0)
+        reason_ok = (self.reason_count >= MIN_COUNT) & (unserved > 0)
+        reason_ok &= share_ok | (counted[:, None, None] & (self.reason == NO_SESSIONS))
         return {
             "patients": np.where(counted, self.patients, np.nan),
             "share": np.where(share_ok, np.round(share, 3), np.nan),
             "reason": np.where(reason_ok, self.reason, np.array(None, dtype=object)),
-            "score": np.where(people[:, None, None], np.round(self.score, 2), np.nan),
+            "score": np.where(counted[:, None, None], np.round(self.score, 2), np.nan),
         }
 
     def _listed(self) -> np.ndarray:
         """Groups listed: every district, and the outside group when it has anyone."""
-        return (self.group_ids != OUTSIDE) | (self.patients + self.offers > 0)
+        return _listed_groups(self.group_ids, self.patients, self.offers)
 
     def table(self) -> pd.DataFrame:
         """gaps.csv: one row per district (and the outside group when it has
@@ -491,6 +549,8 @@ def gap_analysis(
         .to_numpy(dtype=np.int64)
     )
     capacity = sessions["capacity"].to_numpy(dtype=float)
+    offers_per_group = np.bincount(o_group, minlength=groups)
+    demand = published_demand(ids, patients, offers_per_group)[:n]
     score = np.full((groups, k, b), np.nan)
     for ki, kind in enumerate(kinds):
         cols = offer_kind == kind
@@ -499,7 +559,7 @@ def gap_analysis(
             supply = np.bincount(
                 s_offer[in_band], weights=capacity[in_band], minlength=len(offer_kind)
             )
-            score[:n, ki, bi] = e2sfca(minutes[:, cols], patients[:n], supply[cols])
+            score[:n, ki, bi] = e2sfca(minutes[:, cols], demand, supply[cols])
 
     table = shapes[["district_id", "name", "geometry"]].copy()
     table["centre_x"], table["centre_y"] = centres[:, 0], centres[:, 1]
@@ -510,7 +570,7 @@ def gap_analysis(
         group_ids=ids,
         group_names=names,
         patients=patients,
-        offers=np.bincount(o_group, minlength=groups),
+        offers=offers_per_group,
         served=served,
         reason=reason,
         score=score,

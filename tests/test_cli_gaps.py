@@ -159,12 +159,13 @@ def test_travel_times_with_district_origins_are_used(tmp_path: Path) -> None:
     assert run("gaps", root, "--out", tmp_path / "far", "--travel-times", router, *one)[0] == 0
     near = pd.read_csv(tmp_path / "near" / "gaps.csv").set_index("district_id")
     far = pd.read_csv(tmp_path / "far" / "gaps.csv").set_index("district_id")
-    # 10 places; Øst's 3 patients reach the walk by bus in 22 min (weight 0.22). Built in,
-    # Vest's centre is at the walk (weight 1.00); by the router it is 25 min away (0.22).
+    # 10 places; Øst's patients reach the walk by bus in 22 min (weight 0.22); its 3 are
+    # hidden with the 6 outside, so it counts as 9 / 2 = 4.5 (outside adds no demand).
+    # Built in, Vest's centre is at the walk (weight 1.00); by the router 25 min away (0.22).
     assert near.loc["D1", "e2sfca_association"] == pytest.approx(
-        1000 * 10 / (10 + 3 * 0.22), abs=0.01
+        1000 * 10 / (10 + 4.5 * 0.22), abs=0.01
     )
-    assert far.loc["D1", "e2sfca_association"] == pytest.approx(1000 * 10 / 13, abs=0.01)
+    assert far.loc["D1", "e2sfca_association"] == pytest.approx(1000 * 10 / 14.5, abs=0.01)
     # coverage is the patients' own travel: the router's district rows do not change it
     for column in ("patients", "served_share_association", "reason_association"):
         assert far[column].equals(near[column]), column
@@ -313,3 +314,53 @@ def test_sites_with_a_table_as_districts_exits_2(demo_dir: Path, tmp_path: Path)
     assert "flat.csv:-:geometry: has no geometry; give GeoJSON, GeoPackage or Shapefile" in output
     assert "Traceback" not in output
     assert not target.exists()
+
+
+def test_the_map_says_hidden_for_a_small_outside_count_too() -> None:
+    """The map's note on patients outside reads the same whether below 5 or hidden to protect."""
+    dataset = build(
+        offers=[offer(**at(-1000))],
+        sessions=[session(capacity=10)],
+        patients=people(10, "V", -1000) + people(20, "E", 1500) + people(3, "F", 9000),
+    )
+    figure = draw_gaps(gap_analysis(dataset, two_districts()), ["association"])
+    legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+    assert "some patients live outside every district (how many is hidden)" in legend
+    assert not any("fewer than" in text for text in legend)
+
+
+def _sites_for(root: Path, unserved: int) -> tuple[int, str]:
+    """brobygger sites for an exit team where ``unserved`` patients live and none is."""
+    build(
+        offers=[offer(**at(-1000))],
+        sessions=[session(capacity=10)],
+        patients=people(unserved, "P", -1000),
+        directory=root,
+    )
+    return run(
+        "sites", root, "--kind", "exit_team", "--weekday", "mon", "--start", "10:00",
+        "--end", "11:00", "--group-size", "10", "--k", "1",
+    )  # fmt: skip
+
+
+def test_sites_prints_one_word_for_every_hidden_count(tmp_path: Path) -> None:
+    """sites prints 'hidden' for a count below 5 and for one hidden to protect another alike,
+    'fewer than 5' only for the patients without an option, and says so in --help."""
+    status, three = _sites_for(tmp_path / "three", 3)
+    assert status == 0, three
+    assert "patients without a suitable option now: fewer than 5" in three
+    status, five = _sites_for(tmp_path / "five", 5)
+    assert status == 0, five
+    # the site serves all 5: not below 5, hidden since it leaves nobody out; had it read
+    # differently from a count below 5, it would say that the site serves exactly 5
+    assert "patients without a suitable option now: 5;" in five
+    for output in (three, five):
+        row = next(line for line in output.splitlines() if line.count("│") >= 4)
+        assert [cell.strip() for cell in row.split("│")[3:5]] == ["hidden", "hidden"]
+        assert "served by the chosen sites: hidden" in " ".join(output.split())
+    status, help_text = run("sites", "--help")
+    assert status == 0
+    words = " ".join(help_text.replace("│", " ").split())
+    assert "print as 'hidden' when below 5 or when they would let a count below 5" in words
+    assert "one word for both" in words
+    assert "prints as 'fewer than 5' when it is below 5" in words

@@ -78,9 +78,12 @@ def test_share_and_reason_per_district() -> None:
     result = gap_analysis(coverage_dataset(), two_districts())
     table = result.table().set_index("district_id")
     assert table.loc["D1", "patients"] == 10
-    assert table.loc["D1", "reason_association"] == "language"
+    assert result.reason[0, KINDS.index("association"), 0] == "language"
     assert table.loc["D2", "patients"] == 6
-    assert table.loc["D2", "reason_association"] == "travel"
+    assert result.reason[1, KINDS.index("association"), 0] == "travel"
+    # a reason shows only with its share: Øst's "travel" would say that at least 5 of its
+    # 6 have no option, so at most 1 of them one
+    assert table[["reason_association"]].isna().all().all()
     # nobody served in Øst: a count below 5 (zero), so the share is left empty; and
     # Vest's 0.5 with it, else Øst's 0 would be the municipality's 5 served less Vest's 5
     assert pd.isna(table.loc["D2", "served_share_association"])
@@ -100,7 +103,7 @@ def test_time_bands_split_day_and_evening() -> None:
     result = gap_analysis(coverage_dataset(), two_districts())
     assert result.served[0, 2, BANDS.index("day")] == 5
     long = result.long_table().set_index(["district_id", "kind", "band"])
-    assert long.loc[("D1", "association", "day"), "reason"] == "language"
+    assert result.reason[0, KINDS.index("association"), BANDS.index("day")] == "language"
     assert long.loc[("D1", "association", "evening"), "reason"] == NO_SESSIONS
     assert result.served[0, 2, BANDS.index("evening")] == 0
     evening = gap_analysis(coverage_dataset(), two_districts(), band="evening").table()
@@ -256,9 +259,9 @@ def analysis_with(patients: int, served: int, sharing: int | None = None) -> Gap
     [
         (20, 10, True, True),
         (10, 5, True, True),
-        (10, 4, False, True),  # 4 served: a count below 5
+        (10, 4, False, False),  # 4 served: a count below 5; the reason goes with the share
         (10, 6, False, False),  # 4 unserved
-        (10, 0, False, True),  # nobody served reveals everyone's outcome
+        (10, 0, False, False),  # nobody served reveals everyone's outcome
         (10, 10, False, False),  # everybody served, likewise
         (4, 0, False, False),
     ],
@@ -362,11 +365,11 @@ def test_hidden_district_counts_cannot_be_worked_out_from_the_total(
     mask = np.array(hidden)
     if mask.any():
         assert mask.sum() >= 2 and counts[mask].sum() >= 5
-    # a hidden count hides its shares; a district of 5 or more keeps its score and offers
+    # a hidden count hides its shares and score; a district of 5 or more keeps its offers
     assert table.loc[mask, "served_share_association"].isna().all()
     assert table.loc[mask, "served_share_association_day"].isna().all()
+    assert table.loc[mask, "e2sfca_association"].isna().all()
     big = mask & (counts >= 5)
-    assert table.loc[big, "e2sfca_association"].notna().all()
     assert table.loc[big, "offers"].notna().all()
     # half served in every district shown: nothing else hides, unless the served total would
     # tell the hidden districts' served patients
@@ -563,3 +566,68 @@ def test_served_patients_have_an_allowed_session(demo: Dataset) -> None:
     session_kind = np.array(KINDS)[model.o_kind[model.s_offer]]
     total = sum(int(feasible[:, session_kind == kind].any(axis=1).sum()) for kind in KINDS)
     assert int(result.served[:, :, 0].sum()) == total
+
+
+def three_in_a_row() -> gpd.GeoDataFrame:
+    """Vest (D1) around the centre, Midt (D2) east of it and Øst (D3) west of it, 3 x 3 km."""
+    return gpd.GeoDataFrame(
+        {"district_id": ["D1", "D2", "D3"], "name": ["Vest", "Midt", "Øst"]},
+        geometry=[
+            box(CX + x - 1500, CY - 1500, CX + x + 1500, CY + 1500) for x in (0, 3000, -3000)
+        ],
+        crs=CRS,
+    )
+
+
+def one_walk_for_three(vest: int, midt: int, ost: int = 30) -> GapAnalysis:
+    """A walk with 4 places at Vest's centre; Midt and Øst are 3 km away (weight 0.22)."""
+    dataset = build(
+        offers=[offer(**at(0))],
+        sessions=[session(capacity=4)],
+        patients=people(vest, "V", 0, max_travel_min=90)
+        + people(midt, "M", 3000, max_travel_min=90)
+        + people(ost, "E", -3000, max_travel_min=90),
+    )
+    return gap_analysis(dataset, three_in_a_row())
+
+
+def test_a_hidden_count_is_not_given_back_by_supply_over_score() -> None:
+    """A district hidden to protect another shows no score, and no score uses its count."""
+    far = build(
+        offers=[offer(offer_id="O1", **at(0)), offer(offer_id="O2", **at(20000))],
+        sessions=[
+            session(session_id="S1", offer_id="O1", capacity=4),
+            session(session_id="S2", offer_id="O2", capacity=10),
+        ],
+        patients=people(12, "V", 0) + people(3, "M", 10000) + people(30, "E", 20000),
+    )
+    shapes = gpd.GeoDataFrame(
+        {"district_id": ["D1", "D2", "D3"], "name": ["Vest", "Midt", "Øst"]},
+        geometry=[box(CX + x - 1500, CY - 1500, CX + x + 1500, CY + 1500) for x in (0, 1e4, 2e4)],
+        crs=CRS,
+    )
+    result = gap_analysis(far, shapes)
+    table = result.table().set_index("district_id")
+    # Vest's 12 is hidden with Midt's 3; alone at its 4 places it scored 333.33 = 4000 / 12
+    assert table["patients"].isna().tolist() == [True, True, False]
+    assert table.loc[["D1", "D2"], "e2sfca_association"].isna().all()
+    assert result.score[0, KINDS.index("association"), 0] == pytest.approx(4000 / 7.5)
+
+
+def test_scores_do_not_change_with_how_the_hidden_patients_split() -> None:
+    """E2SFCA demand of hidden districts is their total spread evenly: no score tells the split."""
+    before = one_walk_for_three(3, 9).table()
+    after = one_walk_for_three(4, 8).table()
+    assert before["patients"].isna().tolist() == [True, True, False]
+    # Øst's score would be 4000 / (3 + 9 * 0.22 + 30 * 0.22) * 0.22 with the exact counts
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_a_reason_shows_only_with_its_share() -> None:
+    """A reason (at least 5 without an option) shows only where the share is shown."""
+    # D1: 5 patients, nobody served; "travel" for 5 would say that all 5 have no option
+    # (D2's share goes too, else D1's 0 served would follow from the municipality's total)
+    table = analysis_of([5, 20, 30], [0, 10, 15]).table()
+    assert table["patients"].notna().all()
+    assert table["served_share_association"].isna().tolist() == [True, True, False]
+    assert table["reason_association"].isna().tolist() == [True, True, False]

@@ -230,7 +230,14 @@ def sites(
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
 ) -> None:
     """Pick the K best sites (venues or district centres) for a new activity:
-    together they serve the most patients who have no suitable option now."""
+    together they serve the most patients who have no suitable option now.
+
+    A site's count (serves, only here) and the total served by the chosen
+    sites print as 'hidden' when below 5 or when they would let a count below
+    5 be worked out from the others, one word for both so the two cannot be
+    told apart, and are left empty in --out; the number of patients without a
+    suitable option prints as 'fewer than 5' when it is below 5.
+    """
     from ..export import write_csv
     from ..siting import NewActivity, best_sites
 
@@ -285,7 +292,7 @@ def sites(
         )
     out.print(view)
     out.print(
-        f"patients without a suitable option now: {_count(choice.unserved)}; "
+        f"patients without a suitable option now: {_unserved(choice.unserved)}; "
         f"served by the chosen sites: {_count(choice.shown_covered())} "
         f"({'proven best' if choice.optimal else choice.status.lower()})"
     )
@@ -302,12 +309,18 @@ def sites(
 
 
 def _count(value: object) -> str:
-    """A count for the terminal: below 5 is shown as "fewer than 5", a suppressed
-    one (missing) as "hidden"."""
+    """A site's count for the terminal: a suppressed one (missing) is "hidden",
+    whether it is below 5 or would give one away: telling the two apart would
+    give counts away (with 5 patients without an option, a hidden count that
+    is not below 5 is exactly 5)."""
     import pandas as pd
 
     if value is None or value is pd.NA:
         return "hidden"
-    if int(str(value)) < 5:
-        return "fewer than 5"
-    return str(value)
+    return str(int(str(value)))
+
+
+def _unserved(value: int) -> str:
+    """The number of patients without an option: hidden only below 5, so it
+    says "fewer than 5" then, which tells nothing that "hidden" would not."""
+    return "fewer than 5" if value < 5 else str(value)
