@@ -285,6 +285,8 @@ def test_a_taken_port_given_with_port_stops_the_command(launched: list[Any]) -> 
     assert result.exit_code == 2, result.output
     assert f"--port:-:-: port {port} on 127.0.0.1 is already in use" in result.output
     assert "Traceback" not in result.output and launched == []
+    result = _app("--port", "70000")
+    assert result.exit_code == 2 and "Traceback" not in result.output and launched == []
 
 
 def test_the_address_printed_is_the_one_served(

@@ -54,6 +54,7 @@ def run_app(
                 "command (exit 2)."
             ),
             min=0,
+            max=65535,
         ),
     ] = None,
     tiles: Annotated[
