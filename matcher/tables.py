@@ -48,6 +48,7 @@ _LIST_SPLIT = re.compile(r"[;|]")
 _LANG = re.compile(r"^[a-z]{2}$")
 _DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 #: Problems of one kind listed per column before "and N more".
@@ -121,9 +122,29 @@ def _decode(path: Path, problems: list[Problem]) -> tuple[str, _Dialect] | None:
     else:
         problems.append(Problem(name, None, None, "is neither UTF-8 nor Windows-1252 text"))
         return None
+    if _LONE_CR.search(text):
+        reader = csv.reader(_io.StringIO(text), delimiter=_separator(text))
+        try:
+            for _ in reader:
+                pass
+        except csv.Error:
+            problems.append(
+                Problem(
+                    name,
+                    reader.line_num,
+                    None,
+                    "a carriage return stands alone inside a row (outside quotes); save the "
+                    "file again as 'CSV UTF-8' or 'CSV (semikolonsepareret)'",
+                )
+            )
+            return None
+    return text, _Dialect(encoding, _separator(text))
+
+
+def _separator(text: str) -> str:
+    """``;`` for a Danish spreadsheet export, else ``,`` (from the header line)."""
     header = text.lstrip().split("\n", 1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    return text, _Dialect(encoding, sep)
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.DataFrame:
