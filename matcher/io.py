@@ -183,11 +183,13 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
             )
         ]
     if travel is not None:
-        problems += _duplicate_pairs(travel, rows["travel_times.csv"])
+        problems += duplicate_travel_pairs(travel, rows["travel_times.csv"])
     return problems
 
 
-def _duplicate_pairs(travel: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
+def duplicate_travel_pairs(
+    travel: pd.DataFrame, rows: np.ndarray, name: str = "travel_times.csv"
+) -> list[Problem]:
     """A pair of origin, destination and mode given twice is bad input: which
     of two minutes holds cannot be guessed."""
     key = ["origin_id", "destination_id", "mode"]
@@ -202,7 +204,7 @@ def _duplicate_pairs(travel: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
         by = f"by {mode}" if mode else "for every mode"
         found.append(
             Problem(
-                "travel_times.csv",
+                name,
                 int(rows[i]),
                 "origin_id",
                 f"the pair {origin} to {destination} {by} is given twice "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -169,6 +170,30 @@ def test_travel_times_with_district_origins_are_used(tmp_path: Path) -> None:
     # coverage is the patients' own travel: the router's district rows do not change it
     for column in ("patients", "served_share_association", "reason_association"):
         assert far[column].equals(near[column]), column
+
+
+def test_a_travel_time_pair_given_twice_in_travel_times_option_is_bad_input(
+    tmp_path: Path,
+) -> None:
+    """--travel-times is held to the dataset's rule: a pair given twice (3 and 300 minutes)
+    is bad input naming the row, and nothing is written."""
+    root = small_town(tmp_path / "town")
+    router = tmp_path / "router.csv"
+    router.write_text("origin_id,destination_id,minutes\nD1,O1,3\nD1,O1,300\n", encoding="utf-8")
+    code, output = run("gaps", root, "--out", tmp_path / "out", "--travel-times", router)
+    assert code == 2, output
+    assert "router.csv:3:origin_id: the pair D1 to O1 for every mode is given twice" in output
+    assert files_under(tmp_path / "out") == []
+
+
+def test_a_districts_option_that_is_a_named_pipe_is_bad_input(tmp_path: Path) -> None:
+    """--districts reads only a regular file: a named pipe is refused, never waited on."""
+    root = small_town(tmp_path / "town")
+    pipe = tmp_path / "districts.geojson"
+    os.mkfifo(pipe)
+    code, output = run("gaps", root, "--out", tmp_path / "out", "--districts", pipe)
+    assert code == 2, output
+    assert "districts.geojson:-:-: is not a regular file" in output
 
 
 def test_real_postal_code_districts(shared_dk: Path, demo_dir: Path, tmp_path: Path) -> None:

@@ -69,8 +69,9 @@ def _inputs(
 ) -> tuple[Dataset, gpd.GeoDataFrame | None]:
     """The dataset, with the given travel times, and the given districts;
     raises one InputError listing the problems of every input at once."""
-    from ..geo import read_districts
-    from ..io import load_dataset
+    from ..files import require_regular_file
+    from ..geo import WARNINGS, read_districts
+    from ..io import duplicate_travel_pairs, load_dataset
     from ..schema import TRAVEL_TIMES
     from ..tables import read_table
 
@@ -81,6 +82,7 @@ def _inputs(
         problems += exc.problems
     if districts is not None:
         try:
+            require_regular_file(districts)
             shapes = read_districts(districts, id_column=id_column, name_column=name_column)
         except InputError as exc:
             problems += exc.problems
@@ -92,6 +94,8 @@ def _inputs(
             read = read_table(travel_times, spec)
             table = read.frame
             problems += read.problems
+            if table is not None:
+                problems += duplicate_travel_pairs(table, read.rows, spec.name)
             if table is not None and dataset is not None:
                 offers = set(dataset.offers["offer_id"])
                 problems += [
@@ -106,6 +110,8 @@ def _inputs(
     if table is not None:
         dataset = dataset.replace(travel_times=table)
     report_warnings(dataset.warnings)
+    if shapes is not None:
+        report_warnings(list(shapes.attrs.get(WARNINGS, ())))
     return dataset, shapes
 
 
