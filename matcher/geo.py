@@ -14,7 +14,7 @@ to the visible ``OUTSIDE`` group, so nobody is lost.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -388,38 +388,44 @@ def _coordinate_problems(
         unit = "EPSG:4326" if crs is None else _crs_label(crs)
         bad = (np.abs(x) > 180) | (np.abs(y) > 90)
         what = "with a longitude beyond ±180 or a latitude beyond ±90"
-        found = []
-        for i in np.unique(owner[bad]):
-            k = int(np.flatnonzero(bad & (owner == i))[0])
-            found.append(
-                Problem(
-                    name,
-                    int(i) + 1,
-                    "geometry",
-                    f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit}"
-                    "; longitude must be within -180..180 and latitude within -90..90",
-                )
-            )
+        found = _per_feature(
+            name,
+            owner,
+            bad,
+            lambda k: (
+                f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit}"
+                "; longitude must be within -180..180 and latitude within -90..90"
+            ),
+        )
         return [*problems, *_listed(found, name, what)], lonlat
     box = _area_box(crs)
     if box is not None:
         west, south, east, north = box
         bad = (x < west) | (x > east) | (y < south) | (y > north)
-        found = []
-        for i in np.unique(owner[bad]):
-            k = int(np.flatnonzero(bad & (owner == i))[0])
-            found.append(
-                Problem(
-                    name,
-                    int(i) + 1,
-                    "geometry",
-                    f"has x {x[k]:.10g}, y {y[k]:.10g}: far outside the area of "
-                    f"{_crs_label(crs)}, so a coordinate is wrong "
-                    "or the file declares the wrong coordinate system",
-                )
-            )
+        found = _per_feature(
+            name,
+            owner,
+            bad,
+            lambda k: (
+                f"has x {x[k]:.10g}, y {y[k]:.10g}: far outside the area of "
+                f"{_crs_label(crs)}, so a coordinate is wrong "
+                "or the file declares the wrong coordinate system"
+            ),
+        )
         problems += _listed(found, name, "far outside the area of their coordinate system")
     return problems, lonlat
+
+
+def _per_feature(
+    name: str, owner: np.ndarray, bad: np.ndarray, message: Callable[[int], str]
+) -> list[Problem]:
+    """One problem per feature with a bad coordinate, worded from its first bad one
+    (``owner`` gives the feature of every coordinate)."""
+    found = []
+    for i in np.unique(owner[bad]):
+        k = int(np.flatnonzero(bad & (owner == i))[0])
+        found.append(Problem(name, int(i) + 1, "geometry", message(k)))
+    return found
 
 
 def _name_problems(
