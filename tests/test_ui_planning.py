@@ -54,6 +54,8 @@ def test_schedule_renders_charts_and_tradeoff(view: PlanningView) -> None:
     assert view.team_weeks.value
     assert view.schedule_waits.value
     assert "budget" in view.tradeoff_table.value
+    for word in ("OPTIMAL", "LOCAL", "FEASIBLE", "KEPT", "status_note"):  # solver words
+        assert word not in view.tradeoff_table.value, word
     assert view.tradeoff_plot.value
 
 

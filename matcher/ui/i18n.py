@@ -239,6 +239,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     # how sure a plan is (solver_<status>)
     "solver_optimal": ("bevist bedst mulige", "proven best possible"),
     "solver_feasible": ("god, ikke bevist bedst", "good, not proven best"),
+    "solver_local": (
+        "bedste fundne; intet bedre blandt de hold og borgere, der blev planlagt om",
+        "best found; nothing better among the teams and patients planned again",
+    ),
+    "solver_kept": (
+        "som det mindre budget (intet bedre fundet)",
+        "as the smaller budget (nothing better found)",
+    ),
     # municipality: a new activity
     "site_day": ("Dag", "Day"),
     "site_from": ("Fra", "From"),

@@ -243,7 +243,11 @@ class PlanningView(w.VBox):
             else ""
         )
         if len(found.tradeoff) > 1:
-            self.tradeoff_table.value = frame_html(frame_in(found.tradeoff, lang), lang=lang)
+            # the status in plain words replaces the file's English status_note
+            shown = found.tradeoff.drop(columns=["status_note"], errors="ignore")
+            self.tradeoff_table.value = frame_html(
+                frame_in(shown, lang, {"status": "solver"}), lang=lang
+            )
             self.tradeoff_plot.value = figure_png(tradeoff_plot(found.tradeoff, found.horizon))
         else:
             self.tradeoff_table.value = message(text("no_candidates", lang))
