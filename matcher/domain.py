@@ -90,7 +90,7 @@ VULNERABILITY_FLAGS: tuple[str, ...] = (
     "mental_health",
 )
 
-_CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$", re.ASCII)
 _WINDOW = re.compile(r"^\s*([^\W\d_]+)\s+(\S+)\s*-\s*(\S+)\s*$")
 #: The weekday words a window may start with: ``mon`` ... ``sun`` or the whole
 #: English name, in any case. Nothing else (``Monkey`` is not Monday).

@@ -184,7 +184,35 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
         ]
     if travel is not None:
         problems += duplicate_travel_pairs(travel, rows["travel_times.csv"])
+    if staff is not None:
+        problems += _overlapping_shifts(staff, rows["staff.csv"])
     return problems
+
+
+def _overlapping_shifts(staff: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
+    """A person's two shifts on one weekday that overlap (or repeat) would count
+    the same minutes twice, so the visits planned could not all be made."""
+    order = staff.assign(_row=rows).sort_values(["staff_id", "day", "shift_start_min", "_row"])
+    # the latest end of the person's earlier shifts that day
+    latest = order.groupby(["staff_id", "day"])["shift_end_min"].transform(
+        lambda ends: ends.cummax().shift()
+    )
+    overlap = (order["shift_start_min"] < latest).to_numpy()
+    return [
+        Problem(
+            "staff.csv",
+            int(r),
+            "shift_start",
+            f"{who}'s shift on {day} overlaps an earlier shift of theirs that day; "
+            "give each person's time once",
+        )
+        for r, who, day in zip(
+            order["_row"][overlap],
+            order["staff_id"][overlap],
+            order["weekday"][overlap],
+            strict=True,
+        )
+    ]
 
 
 def duplicate_travel_pairs(

@@ -18,9 +18,11 @@ import re
 import unicodedata
 
 __all__ = [
+    "LOOK_ALIKE_RULE",
     "PERSONAL_COLUMNS",
     "PSEUDONYM",
     "PSEUDONYM_RULE",
+    "is_plain",
     "looks_like_cpr",
     "looks_like_name",
     "looks_like_personal_id",
@@ -73,7 +75,11 @@ _PERSONAL_BEGINNINGS = ("cpr", "personn", "telefon", "email", "e-mail")
 #: hold every pseudonym to this one rule.
 PSEUDONYM = re.compile(r"^[\w.:][\w.:\-]{0,63}$")
 PSEUDONYM_RULE = "must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-' (not first)"
+LOOK_ALIKE_RULE = (
+    "holds look-alike characters (such as full-width letters); type it in plain letters"
+)
 _SEPARATORS = re.compile(r"[\s_.\-]+")
+_NAME_JOINS = re.compile(r"[\s_.\-']+")
 _DIGIT_RUN = re.compile(r"\d{10,}")
 _CAMEL = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])")
 
@@ -106,15 +112,14 @@ def looks_like_cpr(value: str) -> bool:
 
 def looks_like_name(value: str) -> bool:
     """True when ``value`` is written like a personal name: two or more words of
-    letters, each starting with a capital (``Jens Hansen``, ``Anne-Mette Øst``)."""
-    words = _normal(value).split()
+    two or more letters each starting with a capital, however they are joined
+    (``Jens Hansen``, ``Anne-Mette Øst``, ``Jens_Hansen``, ``Jens.Hansen``,
+    ``JensHansen``)."""
+    text = _normal(value).strip()
+    words = [w for w in _NAME_JOINS.split(_CAMEL.sub(" ", text)) if w]
     if len(words) < 2:
         return False
-    for word in words:
-        letters = word.replace("-", "").replace("'", "")
-        if not (letters.isalpha() and word[0].isupper() and word[1:].replace("-", "") != ""):
-            return False
-    return True
+    return all(len(w) >= 2 and w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
 
 
 def looks_like_personal_id(value: str) -> str | None:
@@ -128,7 +133,15 @@ def looks_like_personal_id(value: str) -> str | None:
         return "looks like a person's name; use the patient's pseudonym instead"
     if not PSEUDONYM.match(value):
         return PSEUDONYM_RULE
+    if not is_plain(value):
+        return LOOK_ALIKE_RULE
     return None
+
+
+def is_plain(value: str) -> bool:
+    """True when ``value`` is already in Unicode normal form NFKC: no full-width or
+    other look-alike characters that would make two ids look the same but differ."""
+    return _normal(value) == value
 
 
 def personal_column(header: str) -> bool:

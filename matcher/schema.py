@@ -69,7 +69,7 @@ class Column:
     exclusive_minimum: bool = False
     #: the largest plausible value (inclusive); anything above is bad input
     maximum: float | None = None
-    #: holds a pseudonym: a value that looks like a CPR number is refused
+    #: holds a pseudonym: a CPR number, a name or look-alike characters are refused
     pseudonym: bool = False
 
     @property
@@ -166,7 +166,7 @@ PATIENTS = FileSpec(
 STAFF = FileSpec(
     "staff.csv",
     (
-        Column("staff_id", "text"),
+        Column("staff_id", "text", pseudonym=True),
         Column("offer_id", "text"),
         Column("weekday", "enum", choices=WEEKDAYS),
         Column("shift_start", "clock"),

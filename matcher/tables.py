@@ -20,6 +20,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,15 +47,46 @@ _TRUE = frozenset({"true", "1", "ja", "yes", "y", "j", "sand"})
 _FALSE = frozenset({"false", "0", "nej", "no", "n", "falsk"})
 _LIST_SPLIT = re.compile(r"[;|]")
 _LANG = re.compile(r"^[a-z]{2}$")
-_DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _LONE_CR = re.compile(r"\r(?!\n)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: C0 and C1 control characters but tab and line breaks, the bidirectional
+#: overrides (which reverse how a name reads) and the Unicode line separators.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 #: Problems of one kind listed per column before "and N more".
 _LISTED = 10
 #: Bytes that may appear in a text file: tab, line feed, carriage return and 32-255.
 _TEXT_BYTES = bytes([9, 10, 13, *range(32, 256)])
+
+
+#: Country codes often written for a language, and the language meant.
+_COUNTRY_NOT_LANGUAGE = {
+    "dk": "Danish is 'da'",
+    "se": "Swedish is 'sv'",
+    "gr": "Greek is 'el'",
+    "ua": "Ukrainian is 'uk'",
+    "jp": "Japanese is 'ja'",
+    "cn": "Chinese is 'zh'",
+    "ir": "Persian (Farsi) is 'fa'",
+    "pk": "Urdu is 'ur'",
+}
+
+
+@cache
+def language_codes() -> frozenset[str]:
+    """The two-letter language codes of ISO 639-1, as the Unicode CLDR (Babel) lists them."""
+    from babel import Locale
+
+    return frozenset(
+        code for code in map(str, Locale("en").languages) if len(code) == 2 and code.isalpha()
+    )
+
+
+#: Column types whose cells are free text, where a CPR number could be typed.
+_FREE_TEXT = frozenset({"text", "tag_list", "id"})
 
 
 class TableRead(NamedTuple):
@@ -255,6 +287,11 @@ def _read_columns(
     if len(names) != frame.shape[1]:  # pandas and csv disagree: use pandas' names
         names = [str(c) for c in frame.columns]
     header = [c.strip().lower() for c in names]
+    problems.extend(
+        Problem(name, 1, f"column {i + 1}", "the column name holds a control character")
+        for i, column in enumerate(header)
+        if _has_control(column)
+    )
     cells = {
         i: _by_unique(frame.iloc[:, i].to_numpy(dtype=object), str.strip)
         for i in range(len(header))
@@ -404,6 +441,8 @@ class _Checker:
                             "remove the column (patients are known by their pseudonym only)",
                         )
                     )
+        if self.spec.no_personal_columns:
+            self._no_cpr_anywhere()
         missing = [c.name for c in self.spec.columns if c.required and c.name not in present]
         for name in missing:
             self.problems.append(Problem(self.spec.name, 1, name, "required column is missing"))
@@ -437,6 +476,17 @@ class _Checker:
                     [f"duplicate id '{v}' (first used in row {first_row[v]})" for v in key[dup]],
                 )
         return result
+
+    def _no_cpr_anywhere(self) -> None:
+        """A CPR number in any text cell of the file (an interest, a note, a prior
+        offer) is refused as in the pseudonym; the number is never repeated."""
+        types = {c.name: c.type for c in self.spec.columns}
+        for name, cells in self.columns.items():
+            column = next((c for c in self.spec.columns if c.name == name), None)
+            if column is not None and (column.pseudonym or types[name] not in _FREE_TEXT):
+                continue  # pseudonyms are checked with their own rule; numbers are no CPR
+            cpr = _by_unique(cells, looks_like_cpr).astype(bool)
+            self.add(cpr, name, "holds what looks like a CPR number, which must never be here")
 
     def _column(self, column: Column, cells: np.ndarray) -> dict[str, Any]:
         name = column.name
@@ -528,6 +578,13 @@ class _Checker:
             wrong = [i for i in items if not _LANG.match(i)]
             if wrong:
                 return f"'{wrong[0]}' is not a two-letter language code (ISO 639-1, e.g. da, en)"
+            unknown = [i for i in items if i not in language_codes()]
+            if unknown:
+                code = unknown[0]
+                hint = _COUNTRY_NOT_LANGUAGE.get(code)
+                if hint:
+                    return f"'{code}' is a country code, not a language; {hint}"
+                return f"'{code}' is not a language code of ISO 639-1 (e.g. da, en, ar)"
             return None
 
         return self._parse_list(column, cells, empty, check)

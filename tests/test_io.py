@@ -383,6 +383,61 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
         _travel([("P1", "O1", "3", "bus"), ("P1", "O1", "300", "bus")]),
         "travel_times.csv:3:origin_id: the pair P1 to O1 by bus is given twice (first in row 2)",
     ),
+    *(
+        (
+            f"number_in_other_than_ascii_digits_{case}",
+            _edit("offers.csv", 3, "group_size", value),
+            f"offers.csv:3:group_size: '{value}' is not a number",
+        )
+        for case, value in (("full_width", "\uff11\uff12"), ("arabic_indic", "\u0663"))
+    ),
+    (
+        "country_code_as_language",
+        _edit("patients.csv", 3, "languages", "dk"),
+        "patients.csv:3:languages: 'dk' is a country code, not a language; Danish is 'da'",
+    ),
+    (
+        "unknown_language_code",
+        _edit("offers.csv", 3, "languages", "da;zz"),
+        "offers.csv:3:languages: 'zz' is not a language code of ISO 639-1",
+    ),
+    *(
+        (
+            f"name_joined_otherwise_as_patient_id_{case}",
+            _edit("patients.csv", 3, "patient_id", value),
+            "patients.csv:3:patient_id: looks like a person's name",
+        )
+        for case, value in (
+            ("underscore", "Jens_Hansen"),
+            ("dot", "Jens.Hansen"),
+            ("camel_case", "JensHansen"),
+        )
+    ),
+    (
+        "full_width_letters_in_a_pseudonym",
+        _edit("patients.csv", 3, "patient_id", "\uff30\uff10\uff10\uff12"),
+        "patients.csv:3:patient_id: holds look-alike characters",
+    ),
+    (
+        "cpr_number_in_another_cell_of_patients",
+        _edit("patients.csv", 3, "prior_offer_id", "010190-1234"),
+        "patients.csv:3:prior_offer_id: holds what looks like a CPR number",
+    ),
+    (
+        "cpr_number_in_interests",
+        _edit("patients.csv", 3, "interests", "walking;0101901234"),
+        "patients.csv:3:interests: holds what looks like a CPR number",
+    ),
+    (
+        "bidirectional_override_in_a_name",
+        _edit("offers.csv", 3, "name", "Gåklub \u202eevil"),
+        "offers.csv:3:name: holds a control character",
+    ),
+    (
+        "control_character_in_a_column_name",
+        _transform("offers.csv", lambda data: data.replace(b"name", b"na\x1bme", 1)),
+        "offers.csv:1:column 2: the column name holds a control character",
+    ),
     ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
     (
         "binary_file",
@@ -859,4 +914,39 @@ def test_a_home_visit_service_without_shifts_in_staff_csv_is_a_warning(
     assert [str(w) for w in load_dataset(dataset_dir).warnings] == [
         "offers.csv:4:offer_id: home-visit service 'O3' has no shifts in staff.csv: its visits "
         "are planned without a staff limit and not routed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "refused"),
+    [
+        (("thu", "08:00", "15:00"), True),  # the same shift twice
+        (("thu", "14:00", "16:00"), True),  # overlapping
+        (("thu", "15:00", "17:00"), False),  # right after
+        (("fri", "08:00", "15:00"), False),  # another day
+    ],
+)
+def test_a_persons_overlapping_shifts_are_bad_input(
+    dataset_dir: Path, second: tuple[str, str, str], refused: bool
+) -> None:
+    """One person's shifts on a weekday may not overlap or repeat: the staff minutes
+    would count twice and the visits planned could not all be made."""
+    day, start, end = second
+    shift = {"staff_id": "T1", "offer_id": "O3"}
+    write(
+        dataset_dir,
+        "staff.csv",
+        [
+            {**shift, "weekday": "thu", "shift_start": "08:00", "shift_end": "15:00"},
+            {**shift, "weekday": day, "shift_start": start, "shift_end": end},
+        ],
+    )
+    if not refused:
+        load_dataset(dataset_dir)
+        return
+    with pytest.raises(InputError) as caught:
+        load_dataset(dataset_dir)
+    assert problem_lines(caught.value) == [
+        "staff.csv:3:shift_start: T1's shift on thu overlaps an earlier shift of theirs that "
+        "day; give each person's time once"
     ]

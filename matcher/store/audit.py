@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
-from ..privacy import PSEUDONYM, PSEUDONYM_RULE, looks_like_cpr, looks_like_name
+from ..privacy import (
+    LOOK_ALIKE_RULE,
+    PSEUDONYM,
+    PSEUDONYM_RULE,
+    is_plain,
+    looks_like_cpr,
+    looks_like_name,
+)
 from .db import Store
 from .models import AuditEntry, utcnow
 
@@ -46,6 +53,8 @@ def pseudonym_problem(
         return Problem(where, row, column, "looks like a person's name; use the pseudonym")
     if not PSEUDONYM.match(value):
         return Problem(where, row, column, PSEUDONYM_RULE)
+    if not is_plain(value):
+        return Problem(where, row, column, LOOK_ALIKE_RULE)
     return None
 
 
