@@ -206,6 +206,14 @@ def test_a_database_that_is_not_one_is_bad_input(folder: Path, tmp_path: Path) -
     assert notes.read_text(encoding="utf-8") == "not a database\n"
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_as_database_is_bad_input(device: str) -> None:
+    """--db naming a device (or a pipe) is bad input (exit 2), never read or written."""
+    code, output = run("tasks", "--db", device)
+    assert code == 2, output
+    assert f"{device}:-:-: is not a regular file" in output.replace("\n", "")
+
+
 def test_two_absences_make_a_call_task(folder: Path, db: str) -> None:
     """The second missed session in a row tells the user a call task was made."""
     _book(folder, db, "P001")

@@ -261,6 +261,18 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             raise InputError(
                 [Problem(str(path), None, None, "is a folder, not a Brobygger database file")]
             )
+        if path.exists() and not path.is_file():
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "is not a regular file (a device, pipe or socket); "
+                        "give a database file, or a new file name to start one",
+                    )
+                ]
+            )
         if path.exists():
             _refuse_foreign(str(path), *_sqlite_contents(path))
     engine = _make_engine(resolved)
