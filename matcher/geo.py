@@ -13,6 +13,7 @@ to the visible ``OUTSIDE`` group, so nobody is lost.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -71,6 +72,13 @@ _ASSUMED_WGS84 = (
 #: Key of ``GeoDataFrame.attrs`` where ``read_districts`` leaves its warnings
 #: (a tuple of ``Problem``): shapes it had to repair, an assumed CRS.
 WARNINGS = "warnings"
+#: A district smaller than this (m²) is no district: most often coordinates in
+#: another unit than the file declares.
+_MIN_AREA_M2 = 1.0
+#: A generous box around Denmark (WGS84 lon/lat), as for offers and patients.
+DENMARK_BOX = (7.5, 54.4, 15.4, 58.0)
+#: Control characters but tab and line breaks, and the bidirectional overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Problems of one kind listed per file before "and N more".
 _LISTED = 10
 
@@ -482,6 +490,16 @@ def _repaired(
             problems.append(
                 Problem(name, i + 1, "geometry", "has no area left once its rings are repaired")
             )
+        elif shape.area < _MIN_AREA_M2:
+            problems.append(
+                Problem(
+                    name,
+                    i + 1,
+                    "geometry",
+                    f"has an area of {shape.area:.2g} m², no district's: are its coordinates "
+                    "in the coordinate system the file declares?",
+                )
+            )
         elif not valid[i]:
             reason = shapely.is_valid_reason(source.iloc[i] if not valid_there[i] else geometry)
             label = f"'{ids.iloc[i]}'" + (
@@ -630,6 +648,7 @@ def read_districts(
         )
     names = names.where(names.notna() & (names != ""), ids) if names is not None else ids
     shapes, problems, repaired = _repaired(name, source, projected, ids, names)
+    problems += _text_problems(name, ids, names, id_column, name_column)
     if problems:
         raise InputError(problems)
     table = gpd.GeoDataFrame(
@@ -639,8 +658,59 @@ def read_districts(
     )
     dissolved = table.dissolve(by="district_id", aggfunc="first", as_index=False, sort=False)
     out = dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
-    out.attrs[WARNINGS] = (*warned, *repaired)
+    out.attrs[WARNINGS] = (*warned, *repaired, *_outside_denmark(name, out))
     return out
+
+
+def _text_problems(
+    name: str, ids: pd.Series, names: pd.Series, id_column: str, name_column: str
+) -> list[Problem]:
+    """Ids that start like a spreadsheet formula, and ids or names holding control
+    characters (an escape code would restyle the terminal showing it)."""
+    from .csvsafe import FORMULA_STARTS
+
+    found = []
+    for i, (ident, label) in enumerate(zip(ids.astype(str), names.astype(str), strict=True)):
+        if ident.startswith(FORMULA_STARTS):
+            found.append(
+                Problem(
+                    name,
+                    i + 1,
+                    id_column,
+                    f"an id cannot start with '{ident[0]}' (a spreadsheet would read it as a "
+                    "formula)",
+                )
+            )
+        for column, value in ((id_column, ident), (name_column, label)):
+            if _CONTROL.search(value):
+                found.append(Problem(name, i + 1, column, "holds a control character"))
+    return _listed(found, name, "with an id or name that cannot be shown safely")
+
+
+def _outside_denmark(name: str, districts: gpd.GeoDataFrame) -> list[Problem]:
+    """A warning for each district that lies wholly outside a generous box around
+    Denmark: most likely a wrong coordinate system or another country's file."""
+    west, south, east, north = DENMARK_BOX
+    bounds = districts.to_crs("EPSG:4326").bounds
+    outside = (
+        (bounds["maxx"] < west)
+        | (bounds["minx"] > east)
+        | (bounds["maxy"] < south)
+        | (bounds["miny"] > north)
+    ).to_numpy()
+    return _listed(
+        [
+            Problem(
+                name,
+                None,
+                "geometry",
+                f"district '{districts['district_id'].iat[i]}' lies plainly outside Denmark",
+            )
+            for i in np.flatnonzero(outside)
+        ],
+        name,
+        "outside Denmark",
+    )
 
 
 def locate(points: gpd.GeoSeries, districts: gpd.GeoDataFrame) -> np.ndarray:

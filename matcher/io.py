@@ -22,6 +22,7 @@ from pyproj import Transformer
 
 from .errors import InputError, Problem
 from .files import require_regular_file
+from .geo import DENMARK_BOX
 from .schema import (
     CANDIDATES,
     DISCHARGE_SPREAD_DAYS,
@@ -38,8 +39,6 @@ __all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points", "projec
 
 #: Coordinate system for all geometry: ETRS89 / UTM zone 32N, metres.
 CRS = "EPSG:25832"
-#: A generous box around Denmark (WGS84 lon/lat) for the "plainly outside" warning.
-DENMARK_BOX = (7.5, 54.4, 15.4, 58.0)
 #: District files looked for in a dataset directory, in this order.
 DISTRICT_FILES = ("districts.geojson", "districts.gpkg", "districts.shp")
 _LISTED = 10
@@ -371,7 +370,8 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
         from .geo import read_districts
 
         try:
-            require_regular_file(district_path)
+            if district_path.exists():  # a missing file is named by read_districts
+                require_regular_file(district_path)
             district_table = read_districts(district_path)
         except InputError as exc:
             problems += exc.problems

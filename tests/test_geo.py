@@ -14,6 +14,7 @@ from matcher import InputError
 from matcher.geo import (
     CRS,
     OUTSIDE,
+    WARNINGS,
     assign_districts,
     districts_for,
     grid_districts,
@@ -505,3 +506,47 @@ def test_validate_refuses_a_bad_district_file_with_exit_2(
     assert result.exit_code == 2, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("ids", "names", "expected"),
+    [
+        (["=1+1"], None, "d.geojson:1:district_id: an id cannot start with '='"),
+        (["@D1"], None, "d.geojson:1:district_id: an id cannot start with '@'"),
+        (["D1"], ["Vest\x1b[31m"], "d.geojson:1:name: holds a control character"),
+        (["D1"], ["Vest\u202eØst"], "d.geojson:1:name: holds a control character"),
+    ],
+)
+def test_district_ids_and_names_that_cannot_be_shown_safely_are_bad_input(
+    tmp_path: Path, ids: list[str], names: list[str] | None, expected: str
+) -> None:
+    """A district id that starts like a formula, or an id or name with control characters,
+    is refused naming the feature and the property."""
+    path = save(layer([WEST], ids, names), tmp_path / "d.geojson")
+    with pytest.raises(InputError) as caught:
+        read_districts(path)
+    assert any(str(p).startswith(expected) for p in caught.value.problems), caught.value
+
+
+def test_degrees_in_a_file_that_declares_metres_are_bad_input(tmp_path: Path) -> None:
+    """A file that declares EPSG:25832 but holds degrees gives districts of a fraction
+    of a square metre: refused, asking whether the coordinate system is the declared one."""
+    path = save(layer([box(10.38, 55.38, 10.42, 55.41)], ["D1"]), tmp_path / "d.geojson")
+    with pytest.raises(InputError) as caught:
+        read_districts(path)
+    assert "are its coordinates in the coordinate system the file declares?" in str(caught.value)
+
+
+def test_a_district_plainly_outside_denmark_is_a_warning(tmp_path: Path) -> None:
+    """A district wholly outside a generous box around Denmark (another country's file, a
+    wrong CRS) is read but named in a warning."""
+    sydney = layer([WEST], ["D1"], crs="EPSG:4326")
+    sydney = sydney.set_geometry([box(151.2, -33.9, 151.3, -33.8)], crs="EPSG:4326")
+    path = save(sydney, tmp_path / "d.geojson")
+    districts = read_districts(path)
+    assert [str(w) for w in districts.attrs[WARNINGS]] == [
+        "d.geojson:-:geometry: district 'D1' lies plainly outside Denmark"
+    ]
+    assert (
+        read_districts(save(layer([WEST], ["D1"]), tmp_path / "dk.geojson")).attrs[WARNINGS] == ()
+    )

@@ -82,7 +82,8 @@ def _inputs(
         problems += exc.problems
     if districts is not None:
         try:
-            require_regular_file(districts)
+            if districts.exists():  # a missing file is named by read_districts
+                require_regular_file(districts)
             shapes = read_districts(districts, id_column=id_column, name_column=name_column)
         except InputError as exc:
             problems += exc.problems
