@@ -43,6 +43,7 @@ import pandas as pd
 
 from .csvsafe import neutralise_frame
 from .domain import format_minutes
+from .errors import InputError, Problem
 from .io import Dataset
 from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
 
@@ -120,6 +121,18 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     Temporary files of the same target left by a killed writer are removed first.
     """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        raise InputError(
+            [
+                Problem(
+                    str(target),
+                    None,
+                    None,
+                    "is not a regular file (a folder, device or pipe) and is never replaced; "
+                    "give a file name to write",
+                )
+            ]
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(

@@ -177,3 +177,42 @@ WORKERS = {"min": 1, "max": 64}
 SEED = {"min": 0, "max": 2**31 - 1}
 #: Booking and task numbers, as the database stores them.
 ROW_NUMBER = {"min": 1, "max": 2**63 - 1}
+
+
+def check_outputs(paths: list[Path], dataset: Path | None = None, example: str = "") -> None:
+    """Refuse, before any work is done, an output that would replace a folder, a
+    device or pipe (``/dev/full``), or a file of the dataset being read."""
+    from ..io import DISTRICT_FILES
+    from ..schema import FILES
+
+    inputs: set[Path] = set()
+    if dataset is not None and dataset.is_dir():
+        names = {spec.name for spec in FILES} | set(DISTRICT_FILES)
+        inputs = {(dataset / name).resolve() for name in names}
+    problems = []
+    for path in paths:
+        if path.exists() and path.is_dir():
+            hint = f" like {example}" if example else ""
+            problems.append(Problem(str(path), None, None, f"is a folder; give a file name{hint}"))
+        elif path.exists() and not path.is_file():
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "is not a regular file (a device or pipe) and is never replaced; "
+                    "give a file name to write",
+                )
+            )
+        elif path.resolve() in inputs:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "is a file of the dataset being read and is never replaced; "
+                    "give another file name",
+                )
+            )
+    if problems:
+        raise InputError(problems)

@@ -16,6 +16,7 @@ from .common import (
     WORKERS,
     after_writing,
     app,
+    check_outputs,
     err,
     handle_errors,
     out,
@@ -52,10 +53,7 @@ def plan(
         raise InputError(
             [Problem("--solver", None, None, f"'{solver}' is not auto, flow or cpsat")]
         )
-    if out_path.exists() and out_path.is_dir():
-        raise InputError(
-            [Problem(str(out_path), None, None, "is a folder; give a file name like PLAN.csv")]
-        )
+    check_outputs([out_path, out_path.with_suffix(".json")], directory, "PLAN.csv")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)

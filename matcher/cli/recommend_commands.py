@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import after_writing, app, handle_errors, out, report_warnings, styled
+from .common import after_writing, app, check_outputs, handle_errors, out, report_warnings, styled
 from .store_commands import DbOption
 
 if TYPE_CHECKING:
@@ -153,10 +153,7 @@ def handout(
 
     wording(lang)
     day = _today(today)
-    if out_path.exists() and out_path.is_dir():
-        raise InputError(
-            [Problem(str(out_path), None, None, "is a folder; give a file name like invite.html")]
-        )
+    check_outputs([out_path], directory, "invite.html")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)

@@ -20,6 +20,7 @@ from .common import (
     ROW_NUMBER,
     after_writing,
     app,
+    check_outputs,
     err,
     handle_errors,
     out,
@@ -269,8 +270,8 @@ def tasks(
 
     today = _parse_date(as_of, "--as-of") or date.today()
     who = _actor(actor, role)
-    if export is not None and export.is_dir():
-        raise InputError([Problem(str(export), None, None, "is a folder; give a file name")])
+    if export is not None:
+        check_outputs([export], example="tasks.csv")
     if outcome is not None and done is None:
         raise InputError([Problem("--outcome", None, None, "goes with --done TASK")])
     plan_rows = read_plan(from_plan) if from_plan is not None else None
