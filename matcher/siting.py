@@ -29,6 +29,8 @@ from .domain import DIAGNOSES, INTENSITIES, KINDS, OFFER_GENDERS, WEEKDAYS, pars
 from .errors import InputError, Problem
 from .geo import CRS, OUTSIDE, districts_for, locate, population_centres
 from .io import Dataset
+from .schema import OFFERS, SESSIONS, FileSpec
+from .tables import language_codes
 from .weights import Weights
 
 __all__ = [
@@ -87,12 +89,12 @@ class NewActivity:
                 bad(option, str(exc))
         if len(clock) == 2 and clock["start"] >= clock["end"]:
             bad("end", f"{self.end} is not after {self.start}")
-        if self.group_size < 1:
-            bad("group_size", "must be at least 1")
-        if self.fee_dkk_month < 0:
-            bad("fee", "must be at least 0 DKK")
-        if self.capacity is not None and self.capacity < 1:
-            bad("capacity", "must be at least 1")
+        if not 1 <= self.group_size <= _MAX_GROUP:  # the limits of offers.csv
+            bad("group_size", f"must be at least 1 and at most {_MAX_GROUP:g}")
+        if not 0 <= self.fee_dkk_month <= _MAX_FEE:  # also refuses NaN
+            bad("fee", f"must be at least 0 DKK and at most {_MAX_FEE:,g} DKK")
+        if self.capacity is not None and not 1 <= self.capacity <= _MAX_CAPACITY:
+            bad("capacity", f"must be at least 1 and at most {_MAX_CAPACITY:,g}")
         if self.gender not in OFFER_GENDERS:
             bad("gender", f"'{self.gender}' is not one of {', '.join(OFFER_GENDERS)}")
         if self.intensity not in INTENSITIES:
@@ -102,7 +104,22 @@ class NewActivity:
             bad("diagnoses", f"unknown: {', '.join(unknown) or 'none given'}")
         if not self.languages:
             bad("languages", "give at least one language (ISO 639-1, e.g. da)")
+        wrong = [code for code in self.languages if code not in language_codes()]
+        if wrong:
+            bad("languages", f"'{wrong[0]}' is not a language code of ISO 639-1 (e.g. da, en)")
         return found
+
+
+def _largest(spec: FileSpec, column: str) -> float:
+    """The largest value the data contract allows in ``column`` of ``spec``."""
+    value = spec.column(column).maximum
+    assert value is not None, column
+    return value
+
+
+_MAX_GROUP = _largest(OFFERS, "group_size")
+_MAX_FEE = _largest(OFFERS, "fee_dkk_month")
+_MAX_CAPACITY = _largest(SESSIONS, "capacity")
 
 
 def candidate_sites(dataset: Dataset, districts: gpd.GeoDataFrame | None = None) -> pd.DataFrame:

@@ -225,6 +225,29 @@ def _has_control(cell: str) -> bool:
     return _CONTROL.search(cell) is not None
 
 
+def _short_rows(name: str, text: str, sep: str, width: int) -> list[Problem]:
+    """Rows with fewer cells than the header's named columns: a cell was lost (a
+    separator missing), so the cells after it would silently take their defaults."""
+    found = []
+    for row, record in enumerate(csv.reader(_io.StringIO(text), delimiter=sep), start=1):
+        if row > 1 and 0 < len(record) < width and any(cell.strip() for cell in record):
+            found.append(
+                Problem(
+                    name,
+                    row,
+                    None,
+                    f"has {len(record)} cells but the header has {width} columns "
+                    f"(a missing '{sep}'?); give every column of the row, empty if need be",
+                )
+            )
+    if len(found) > _LISTED:
+        extra = Problem(
+            name, None, None, f"and {len(found) - _LISTED} more rows with too few cells"
+        )
+        found = [*found[:_LISTED], extra]
+    return found
+
+
 def _csv_error(detail: str) -> str:
     """A plain message for an error of Python's CSV reader."""
     if "field larger than field limit" in detail:
@@ -299,6 +322,9 @@ def _read_columns(
     blank = np.ones(len(frame), dtype=bool)
     for values in cells.values():
         blank &= values == ""
+    named = max((i + 1 for i, column in enumerate(header) if column), default=0)
+    if not overlong and named and (cells[named - 1][~blank] == "").any():
+        problems.extend(_short_rows(name, text.lstrip("\r\n"), dialect.sep, named))
     for i, column in enumerate(header):
         long_cells = np.flatnonzero(_by_unique(cells[i], len).astype(np.int64) > MAX_CELL_CHARS)
         problems.extend(

@@ -1,5 +1,6 @@
-"""Number options of the commands have documented ranges: a value outside (a huge integer,
-NaN, infinity) is bad input with exit 2, never wrapped, clipped or a traceback."""
+"""Options of the commands have documented ranges: a value outside (a huge integer, NaN,
+infinity, a date outside 2000-2100, a weekday or language that is none) is bad input with
+exit 2, never wrapped, clipped, guessed or a traceback."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from matcher.cli import app
 RUNNER = CliRunner()
 DATA = Path(__file__).resolve().parents[1] / "data" / "activities"
 HUGE = "99999999999999999999"
+#: brobygger sites with a valid activity; a test adds one option that is not.
+SITES = [
+    *("sites", str(DATA), "--kind", "association", "--start", "17:00", "--end", "18:30"),
+    *("--weekday", "tue", "--group-size", "10"),
+]
 
 
 @pytest.mark.parametrize(
@@ -33,12 +39,32 @@ HUGE = "99999999999999999999"
         ["demo", "--out", "{out}/demo", "--seed", "-1"],
         ["cancel", "--booking", HUGE, "--db", "{out}/db.sqlite3"],
         ["attend", "--booking", "0", "--date", "2027-01-04", "--present", "--db", "{out}/x.db"],
+        ["schedule", str(DATA), "--weeks", "2", "--start", "0001-01-01", "--out", "{out}/s"],
+        ["schedule", str(DATA), "--weeks", "2", "--start", "9999-12-31", "--out", "{out}/s"],
+        ["recommend", str(DATA), "--patient", "P00001", "--today", "9999-12-31"],
+        ["tasks", "--due", "--as-of", "0001-01-01", "--db", "{out}/x.db"],
+        [*SITES, "--k", HUGE],
+        [*SITES, "--seed", "-1"],
+        [*SITES, "--time-limit", "inf"],
+        [*SITES, "--fee", "nan"],
+        [*SITES, "--group-size", HUGE],
+        [*SITES, "--weekday", "Monkey"],
+        [*SITES, "--languages", "danish"],
     ],
-    ids=lambda a: " ".join(a[:1] + a[-2:] if "--out" in a[-2:] else a[:1] + a[-4:-2]),
+    ids=lambda a: " ".join([a[0], *[x for x in a[1:] if x.startswith("--")][-2:], a[-1][:12]]),
 )
-def test_a_number_option_outside_its_range_is_bad_input(tmp_path: Path, args: list[str]) -> None:
-    """Each number option has a range; outside it the command exits 2 and writes nothing."""
+def test_an_option_outside_its_range_is_bad_input(tmp_path: Path, args: list[str]) -> None:
+    """Each number and date option has a range, and words (weekday, language) their
+    vocabulary; outside it the command exits 2 and writes nothing."""
     result = RUNNER.invoke(app, [a.format(out=tmp_path) for a in args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cpr_number_given_as_patient_is_never_repeated(tmp_path: Path) -> None:
+    """recommend --patient with a CPR number is bad input whose message does not repeat it."""
+    result = RUNNER.invoke(app, ["recommend", str(DATA), "--patient", "010190-1234"])
+    assert result.exit_code == 2, result.output
+    assert "looks like a CPR number" in result.output
+    assert "010190" not in result.output

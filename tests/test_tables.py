@@ -397,3 +397,18 @@ def test_a_control_character_in_a_cell_is_refused(tmp_path: Path, char: str) -> 
     assert lines(read(tmp_path, text)) == [
         "cells.csv:202:note: holds a control character (such as an escape code); remove it"
     ]
+
+
+def test_a_row_with_a_cell_missing_is_refused_not_filled_with_defaults(tmp_path: Path) -> None:
+    """A row with fewer cells than the header (a lost separator) is bad input: its last
+    columns would otherwise silently take their defaults (an escalated patient planned)."""
+    text = "id,number,flag\nA,1,true\nB,2\n"
+    assert lines(read(tmp_path, text)) == [
+        "cells.csv:3:-: has 2 cells but the header has 3 columns (a missing ','?); give every "
+        "column of the row, empty if need be"
+    ]
+
+
+def test_a_trailing_separator_in_the_header_only_is_no_missing_cell(tmp_path: Path) -> None:
+    """A spreadsheet's empty, nameless last header column does not make rows short."""
+    assert lines(read(tmp_path, "id;number;flag;\nA;1;ja\nB;2;nej\n")) == []

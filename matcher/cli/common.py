@@ -17,6 +17,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -216,3 +217,30 @@ def check_outputs(paths: list[Path], dataset: Path | None = None, example: str =
             )
     if problems:
         raise InputError(problems)
+
+
+def option_date(text: str | None, option: str) -> date | None:
+    """A date option (``YYYY-MM-DD``) within the dates the data may hold, or ``None``."""
+    from ..schema import DATE_MAX, DATE_MIN
+
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            [Problem(option, None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
+        ) from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise InputError(
+            [
+                Problem(
+                    option,
+                    None,
+                    None,
+                    f"'{text}' is outside the dates Brobygger accepts "
+                    f"({DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d})",
+                )
+            ]
+        )
+    return day

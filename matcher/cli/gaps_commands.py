@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ..domain import KINDS
+from ..domain import KINDS, WEEKDAY_WORDS, WEEKDAYS
 from ..errors import InputError, Problem
-from .common import app, err, handle_errors, out, report_warnings
+from .common import SECONDS, SEED, app, err, finite, handle_errors, out, report_warnings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -207,9 +207,14 @@ def sites(
     weekday: Annotated[str, typer.Option("--weekday", help="mon ... sun.")],
     start: Annotated[str, typer.Option("--start", help="Session start, HH:MM.")],
     end: Annotated[str, typer.Option("--end", help="Session end, HH:MM.")],
-    group_size: Annotated[int, typer.Option("--group-size", help="Typical participants.")],
-    fee: Annotated[float, typer.Option("--fee", help="Fee in DKK per month.")] = 0.0,
-    k: Annotated[int, typer.Option("--k", help="How many sites to pick.")] = 3,
+    group_size: Annotated[
+        int, typer.Option("--group-size", help="Typical participants.", min=1, max=200)
+    ],
+    fee: Annotated[
+        float,
+        typer.Option("--fee", help="Fee in DKK per month.", min=0, max=100_000, callback=finite),
+    ] = 0.0,
+    k: Annotated[int, typer.Option("--k", help="How many sites to pick.", min=1, max=100)] = 3,
     intensity: Annotated[str, typer.Option(help="low, moderate or high.")] = "low",
     supervised: Annotated[
         bool, typer.Option("--supervised/--unsupervised", help="A professional is present.")
@@ -232,9 +237,9 @@ def sites(
         Path | None, typer.Option("--out", help="Write the chosen sites as CSV here.")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0, help="Seconds for CP-SAT.")
+        float, typer.Option("--time-limit", help="Seconds for CP-SAT.", **SECONDS)
     ] = 30.0,
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
 ) -> None:
     """Pick the K best sites (venues or district centres) for a new activity:
     together they serve the most patients who have no suitable option now.
@@ -253,7 +258,10 @@ def sites(
 
     activity = NewActivity(
         kind=kind,
-        weekday=weekday.lower()[:3],
+        # the weekday words of the data; anything else ('Monkey') is named as it is
+        weekday=WEEKDAYS[WEEKDAY_WORDS[weekday.lower()]]
+        if weekday.lower() in WEEKDAY_WORDS
+        else weekday,
         start=start,
         end=end,
         group_size=group_size,

@@ -14,7 +14,17 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import after_writing, app, check_outputs, handle_errors, out, report_warnings, styled
+from ..privacy import PSEUDONYM_RULE, looks_like_personal_id
+from .common import (
+    after_writing,
+    app,
+    check_outputs,
+    handle_errors,
+    option_date,
+    out,
+    report_warnings,
+    styled,
+)
 from .store_commands import DbOption
 
 if TYPE_CHECKING:
@@ -25,20 +35,16 @@ _TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's dis
 
 
 def _today(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            [Problem("--today", None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
-        ) from None
+    return option_date(text, "--today")
 
 
 def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
     """Problems for a patient or session id that the dataset does not hold."""
     problems = []
-    if patient not in set(dataset.patients["patient_id"]):
+    personal = looks_like_personal_id(patient)
+    if personal is not None and personal != PSEUDONYM_RULE:  # never repeated
+        problems.append(Problem("--patient", None, "patient_id", personal))
+    elif patient not in set(dataset.patients["patient_id"]):
         problems.append(
             Problem("--patient", None, "patient_id", f"patient '{patient}' is not in patients.csv")
         )

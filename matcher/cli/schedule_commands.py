@@ -18,6 +18,7 @@ from .common import (
     err,
     finite,
     handle_errors,
+    option_date,
     out,
     report_warnings,
 )
@@ -59,17 +60,8 @@ def _budgets(text: str) -> list[float]:
 
 def _date(text: str | None) -> str | None:
     """``--start`` as ``YYYY-MM-DD``."""
-    if text is None:
-        return None
-    import pandas as pd
-
-    try:
-        day = pd.Timestamp(text)
-    except ValueError:
-        day = pd.NaT
-    if pd.isna(day):
-        raise InputError([Problem("--start", None, None, f"'{text}' is not a date (YYYY-MM-DD)")])
-    return str(day.date())
+    day = option_date(text, "--start")
+    return None if day is None else day.isoformat()
 
 
 def _cell(value: object) -> str:

@@ -23,6 +23,7 @@ from .common import (
     check_outputs,
     err,
     handle_errors,
+    option_date,
     out,
     report_warnings,
     styled,
@@ -68,14 +69,7 @@ def _actor(actor: str, role: str) -> Actor:
 
 
 def _parse_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            [Problem(option, None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
-        ) from None
+    return option_date(text, option)
 
 
 def _report_import(report: ImportReport, directory: Path) -> None:
