@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from .csvsafe import FORMULA_STARTS
 from .domain import (
     AGE_BANDS,
@@ -217,6 +219,28 @@ TRAVEL_TIMES = FileSpec(
     required=False,
 )
 
+#: The plan ``brobygger plan`` writes, read back by ``tasks --from-plan``: held to
+#: the same checks as the dataset (not one of its files).
+PLAN = FileSpec(
+    "PLAN.csv",
+    (
+        Column("patient_id", "id", pseudonym=True),
+        Column("status", "enum", choices=("placed", "unplaced", "escalated")),
+        Column("offer_id", "text", default=""),
+        Column("session_id", "text", default=""),
+        Column("kind", "enum", choices=KINDS, default=""),
+        Column("start_date", "date", default=np.datetime64("NaT")),
+        Column("wait_days", "float", minimum=0, maximum=36_600, default=np.nan),
+        Column("travel_min", "float", minimum=0, maximum=600, default=np.nan),
+        Column("travel_mode", "enum", choices=(*MODES, "staff"), default=""),
+        Column("fee_dkk_month", "float", minimum=0, maximum=100_000, default=np.nan),
+        Column("cost", "float", minimum=-1e15, maximum=1e15, default=np.nan),
+        Column("reason", "text", default=""),
+    ),
+    key="patient_id",
+    no_personal_columns=True,
+)
+
 __all__ = [
     "CANDIDATES",
     "DATE_MAX",
@@ -228,6 +252,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "OFFERS",
     "PATIENTS",
+    "PLAN",
     "SESSIONS",
     "STAFF",
     "TRAVEL_TIMES",

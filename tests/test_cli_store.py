@@ -306,7 +306,51 @@ def test_tasks_from_a_file_that_is_not_a_plan(db: str, tmp_path: Path) -> None:
     plan.write_text("patient_id,status,reason\nP001,placed,\nP002,lost,\n", encoding="utf-8")
     code, output = run("tasks", "--from-plan", plan, "--db", db)
     assert code == 2
-    assert "PLAN.csv:3:status: 'lost' is not placed, unplaced or escalated" in output
+    assert "PLAN.csv:3:status: 'lost' is not a known status (expected one of: placed," in output
+
+
+HEADER = "patient_id,status,session_id,start_date,wait_days,cost,reason\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "PLAN.csv:-:-: the file is empty"),
+        ("\x89PNG\x00\x01\x02binary", "is not a CSV text file"),
+        (HEADER + "P1,unplaced,,,,,x\nP1,unplaced,,,,,x\n", "PLAN.csv:3:patient_id: duplicate id"),
+        (HEADER + "P1,placed,S1,9999-12-31,3,1,\n", "PLAN.csv:2:start_date: '9999-12-31' is"),
+        (HEADER + "P1,placed,S1,2027-01-04,nan,1,\n", "PLAN.csv:2:wait_days: 'nan' is not"),
+        (HEADER + "P1,placed,S1,2027-01-04,3,1e400,\n", "PLAN.csv:2:cost: '1e400' is not"),
+        (HEADER + "P1,placed,,2027-01-04,3,1,\n", "PLAN.csv:2:session_id: a placed patient"),
+        (HEADER.replace("\n", "\r") + "P1,unplaced,,,,,x\r", "carriage return only"),
+        (HEADER + "P1,unplaced,,,,," + "x" * 200_000 + "\n", "PLAN.csv:2:reason: holds 200,000"),
+    ],
+    ids=["empty", "binary", "duplicate", "date", "nan", "huge", "no_session", "cr", "long"],
+)
+def test_a_stored_plan_is_held_to_the_loaders_checks(
+    db: str, tmp_path: Path, text: str, says: str
+) -> None:
+    """tasks --from-plan reads PLAN.csv with the dataset's own reader: every cell in its
+    type and range, no duplicate patient, a placed row with its session; bad input is
+    exit 2 with the row and column, and no plan is stored."""
+    plan = tmp_path / "PLAN.csv"
+    plan.write_bytes(text.encode("utf-8", "surrogateescape"))
+    code, output = run("tasks", "--from-plan", plan, "--db", db)
+    assert code == 2, output
+    assert says in output.replace("\n", ""), output
+    assert "Error" not in output
+    with open_store(db) as store:
+        assert len(list_tasks(store)) == 0
+
+
+def test_a_plan_summary_that_is_no_object_is_bad_input(db: str, tmp_path: Path) -> None:
+    """PLAN.json beside PLAN.csv must hold the plan's summary (a JSON object)."""
+    plan = tmp_path / "PLAN.csv"
+    plan.write_text(HEADER + "P1,unplaced,,,,,x\n", encoding="utf-8")
+    (tmp_path / "PLAN.json").write_text("[1, 2]", encoding="utf-8")
+    code, output = run("tasks", "--from-plan", plan, "--db", db)
+    assert code == 2, output
+    assert "PLAN.json:-:-: holds no plan summary (a JSON object)" in output
 
 
 def test_tasks_from_a_plan_with_a_cpr_number(db: str, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ fortnightly hospital-municipality meeting.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -20,6 +21,7 @@ import pandas as pd
 from sqlalchemy import insert
 
 from ..errors import InputError, Problem
+from ..files import read_bytes
 from .audit import SYSTEM, Actor, pseudonym_problem, record
 from .db import Store
 from .models import PlanRow, StoredPlan, utcnow
@@ -29,8 +31,6 @@ __all__ = ["RecordedPlan", "read_plan", "record_plan"]
 
 log = logging.getLogger(__name__)
 
-_STATUSES = ("placed", "unplaced", "escalated")
-_REQUIRED = ("patient_id", "status", "reason")
 _TEXT = ("offer_id", "session_id", "kind", "travel_mode", "reason")
 _NUMBERS = ("wait_days", "travel_min", "fee_dkk_month", "cost")
 
@@ -47,39 +47,51 @@ class RecordedPlan:
 def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """PLAN.csv at ``path`` and the summary in PLAN.json beside it (``{}`` if absent).
 
+    PLAN.csv is read by the dataset loader's own reader (``matcher.schema.PLAN``):
+    every cell within its type and range, pseudonyms only, no formula, no
+    duplicate patient, a placed row with its session.
+
     Raises
     ------
     InputError
-        For a missing file, missing columns, an unknown status or a
-        ``patient_id`` that is not a pseudonym, naming the row.
+        For a missing or unreadable file, missing columns, or any cell outside
+        the contract, each naming its row and column.
     """
+    from ..schema import PLAN
+    from ..tables import read_table
+
     csv_path = Path(path)
     name = csv_path.name
-    if not csv_path.is_file():
+    if not csv_path.exists():
         raise InputError([Problem(str(csv_path), None, None, "plan file not found")])
-    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-    missing = [c for c in _REQUIRED if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [Problem(name, 1, c, "column missing (is this a PLAN.csv?)") for c in missing]
-        )
-    bad = ~frame["status"].isin(_STATUSES)
-    problems = [
-        Problem(name, int(i) + 2, "status", f"'{v}' is not placed, unplaced or escalated")
-        for i, v in frame.loc[bad, "status"].items()
-    ]
-    problems += _pseudonym_problems(frame, name)
-    if problems:
+    spec = dataclasses.replace(PLAN, name=name)
+    read = read_table(csv_path, spec)
+    problems = list(read.problems)
+    frame = read.frame
+    if frame is not None and not problems:
+        unplaced = (frame["status"] == "placed") & (frame["session_id"] == "")
+        problems += [
+            Problem(name, int(r), "session_id", "a placed patient needs the session placed in")
+            for r in read.rows[unplaced.to_numpy()]
+        ]
+    if problems or frame is None:
+        if any(p.row == 1 and p.message == "required column is missing" for p in problems):
+            problems.append(Problem(name, None, None, "is this a PLAN.csv written by plan?"))
         raise InputError(problems)
     summary_path = csv_path.with_suffix(".json")
     summary: dict[str, Any] = {}
     if summary_path.is_file():
         try:
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+            summary = json.loads(read_bytes(summary_path).decode("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", None)
             raise InputError(
-                [Problem(summary_path.name, exc.lineno, None, f"not valid JSON: {exc.msg}")]
+                [Problem(summary_path.name, line, None, f"not valid JSON ({exc})")]
             ) from None
+        if not isinstance(summary, dict):
+            raise InputError(
+                [Problem(summary_path.name, None, None, "holds no plan summary (a JSON object)")]
+            )
     return frame, summary
 
 
