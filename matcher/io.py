@@ -23,6 +23,7 @@ from pyproj import Transformer
 from .errors import InputError, Problem
 from .files import require_regular_file
 from .geo import DENMARK_BOX
+from .privacy import looks_like_cpr
 from .schema import (
     CANDIDATES,
     DISCHARGE_SPREAD_DAYS,
@@ -255,8 +256,13 @@ def _unknown_origins(
             "travel_times.csv",
             int(rows[i]),
             "origin_id",
-            f"'{travel['origin_id'].iat[i]}' is neither a patient_id nor a district_id; "
-            "the row is not used",
+            (
+                "an origin that looks like a CPR number is neither a patient_id nor a "
+                "district_id; the row is not used"
+                if looks_like_cpr(travel["origin_id"].iat[i])
+                else f"'{travel['origin_id'].iat[i]}' is neither a patient_id nor a "
+                "district_id; the row is not used"
+            ),
         )
         for i in np.flatnonzero(unknown)[:_LISTED]
     ]

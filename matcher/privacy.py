@@ -48,6 +48,12 @@ PERSONAL_COLUMNS: frozenset[str] = frozenset(
         "personnr",
         "personnummer",
         "ssn",
+        "fødselsdato",
+        "foedselsdato",
+        "fodselsdato",
+        "birthdate",
+        "dateofbirth",
+        "dob",
         "address",
         "adresse",
         "phone",
@@ -66,7 +72,18 @@ PERSONAL_COLUMNS: frozenset[str] = frozenset(
 )
 #: Words that make a column personal when a header ends with them
 #: (``patient_name``, ``fulde_navn``, ``patientens_telefon``).
-_PERSONAL_ENDINGS = ("name", "navn", "cpr", "cprnr", "personnr", "telefon", "phone", "email")
+_PERSONAL_ENDINGS = (
+    "name",
+    "navn",
+    "cpr",
+    "cprnr",
+    "personnr",
+    "telefon",
+    "phone",
+    "email",
+    "fødselsdato",
+    "birthdate",
+)
 #: ... or starts with them (``telefonnummer``, ``cprnummer``, ``emailadresse``).
 _PERSONAL_BEGINNINGS = ("cpr", "personn", "telefon", "email", "e-mail")
 

@@ -89,6 +89,11 @@ def language_codes() -> frozenset[str]:
 _FREE_TEXT = frozenset({"text", "tag_list", "id"})
 
 
+# a long cell is named with its row and column by the length check of
+# ``_read_columns``, not cut short by the CSV reader's own limit
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+
+
 class TableRead(NamedTuple):
     """One file read against its spec.
 
@@ -183,8 +188,6 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
     """The file read record by record, for files whose rows have more cells than
     the header: every such row with something in its extra cells is a problem,
     and the extra cells are dropped."""
-    # a long cell is named with its column by the length check that follows
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(_io.StringIO(text), delimiter=sep)
     records = []
     try:
@@ -500,6 +503,23 @@ class _Checker:
                     dup,
                     self.spec.key,
                     [f"duplicate id '{v}' (first used in row {first_row[v]})" for v in key[dup]],
+                )
+            # ids that differ only in upper and lower case are one id to a person
+            folded = pd.Series(_by_unique(key.to_numpy(dtype=object), str.casefold))
+            alike = (folded.duplicated(keep="first") & (key != "")).to_numpy() & ~dup
+            if self.spec.column(self.spec.key).pseudonym:
+                alike &= ~_by_unique(key.to_numpy(dtype=object), looks_like_cpr).astype(bool)
+            if alike.any():
+                pairs = zip(key[::-1], self.rows[::-1], strict=True)
+                first = dict(zip(folded[::-1], pairs, strict=True))
+                self.add(
+                    alike,
+                    self.spec.key,
+                    [
+                        f"id '{v}' differs from '{first[f][0]}' (row {first[f][1]}) only in "
+                        "upper and lower case; give each its own id"
+                        for v, f in zip(key[alike], folded[alike], strict=True)
+                    ],
                 )
         return result
 

@@ -438,6 +438,16 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
         _transform("offers.csv", lambda data: data.replace(b"name", b"na\x1bme", 1)),
         "offers.csv:1:column 2: the column name holds a control character",
     ),
+    (
+        "ids_that_differ_only_in_case",
+        _edit("patients.csv", 4, "patient_id", "p1"),
+        "patients.csv:4:patient_id: id 'p1' differs from 'P1' (row 2) only in upper and lower",
+    ),
+    (
+        "birth_date_column",
+        _add_column("patients.csv", "fødselsdato", "1950-01-01"),
+        "patients.csv:1:fødselsdato: a name, CPR number or contact detail must never be",
+    ),
     ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
     (
         "binary_file",
