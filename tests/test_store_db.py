@@ -343,3 +343,26 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
     engine = _make_engine(url)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_a_damaged_database_is_refused_and_left_without_log_files(tmp_path: Path) -> None:
+    """A Brobygger database cut short (a broken copy) is refused as bad input, and the
+    refusal leaves no -wal or -shm file beside it: the file is left exactly as it was."""
+    path = tmp_path / "copy.sqlite3"
+    open_store(f"sqlite:///{path}").engine.dispose()
+    path.write_bytes(path.read_bytes()[:8192])
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="is not a Brobygger database"):
+        open_store(f"sqlite:///{path}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite3"]
+    assert path.read_bytes() == before
+
+
+def test_a_database_server_that_does_not_answer_is_named_without_its_password() -> None:
+    """--db naming a PostgreSQL server nobody listens at is one clear problem naming the
+    address (never the password), not a driver's error."""
+    with pytest.raises(InputError) as caught:
+        open_store("postgresql://nobody:secret@127.0.0.1:1/x")
+    message = str(caught.value)
+    assert "cannot connect to the database" in message
+    assert "127.0.0.1:1" in message and "secret" not in message

@@ -32,7 +32,7 @@ from urllib.request import pathname2url
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
@@ -291,6 +291,20 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
         engine.dispose()
         if path is not None and _not_sqlite(exc):
             raise _not_an_sqlite_file(path) from None
+        if path is None and isinstance(exc, OperationalError):
+            where = make_url(resolved).render_as_string(hide_password=True)
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        None,
+                        None,
+                        f"cannot connect to the database ({detail}); check the address and "
+                        "that the server is running",
+                    )
+                ]
+            ) from None
         raise
     return store
 
@@ -337,9 +351,16 @@ def _sqlite_contents(path: Path) -> tuple[list[str], list[str]]:
     except sqlite3.DatabaseError:
         if not alone:
             raise _not_an_sqlite_file(path) from None
+    sidecars = [path.with_name(path.name + end) for end in ("-wal", "-shm")]
+    before = {p for p in sidecars if p.exists()}
     try:  # someone began writing it while it was read without locks
         return _read_contents(path, immutable=False)
     except sqlite3.DatabaseError:
+        # not a database after all (a damaged copy, say): nobody writes it, so the
+        # empty log files the read-only attempt made are ours to take away again
+        for sidecar in sidecars:
+            if sidecar not in before:
+                sidecar.unlink(missing_ok=True)
         raise _not_an_sqlite_file(path) from None
 
 
