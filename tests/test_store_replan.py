@@ -69,3 +69,14 @@ def test_recommend_counts_bookings(tmp_path: Path) -> None:
     code, output = _run("recommend", folder, "--patient", "P1", "--json", "--db", db)
     assert code == 0, output
     assert json.loads(output)["options"] == []
+
+
+def test_plan_with_a_database_in_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    """--db in a folder that does not exist (a typing error) is refused, as book refuses
+    it, instead of planning over everyone's bookings."""
+    folder = _folder(tmp_path, capacity=2)
+    db = f"sqlite:///{tmp_path / 'no-such-folder' / 'b.sqlite3'}"
+    code, output = _run("plan", folder, "--out", tmp_path / "PLAN.csv", "--db", db)
+    assert code == 2, output
+    assert "folder does not exist" in output
+    assert not (tmp_path / "PLAN.csv").exists()

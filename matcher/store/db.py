@@ -115,7 +115,8 @@ def with_driver(url: str) -> str:
     return url
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL, or ``None`` for another database or an in-memory one."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -251,7 +252,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
         holds tables but is not a Brobygger database.
     """
     resolved = resolve_db_url(url)
-    path = _sqlite_file(resolved)
+    path = sqlite_file(resolved)
     if path is not None:
         if resolved == default_db_url():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -290,7 +291,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     except DatabaseError as exc:
         engine.dispose()
         if path is not None and _not_sqlite(exc):
-            raise _not_an_sqlite_file(path) from None
+            raise _not_ansqlite_file(path) from None
         if path is None and isinstance(exc, OperationalError):
             where = make_url(resolved).render_as_string(hide_password=True)
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
@@ -309,7 +310,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     return store
 
 
-def _not_an_sqlite_file(path: Path) -> InputError:
+def _not_ansqlite_file(path: Path) -> InputError:
     return InputError(
         [
             Problem(
@@ -350,7 +351,7 @@ def _sqlite_contents(path: Path) -> tuple[list[str], list[str]]:
         return _read_contents(path, immutable=alone)
     except sqlite3.DatabaseError:
         if not alone:
-            raise _not_an_sqlite_file(path) from None
+            raise _not_ansqlite_file(path) from None
     sidecars = [path.with_name(path.name + end) for end in ("-wal", "-shm")]
     before = {p for p in sidecars if p.exists()}
     try:  # someone began writing it while it was read without locks
@@ -361,7 +362,7 @@ def _sqlite_contents(path: Path) -> tuple[list[str], list[str]]:
         for sidecar in sidecars:
             if sidecar not in before:
                 sidecar.unlink(missing_ok=True)
-        raise _not_an_sqlite_file(path) from None
+        raise _not_ansqlite_file(path) from None
 
 
 def _read_contents(path: Path, *, immutable: bool) -> tuple[list[str], list[str]]:
@@ -412,5 +413,5 @@ def _not_sqlite(exc: DatabaseError) -> bool:
 
 def database_exists(url: str) -> bool:
     """False for an SQLite file that is not there yet (reading it would create it)."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     return path is None or path.exists()

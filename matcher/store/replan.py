@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ..domain import VULNERABILITY_FLAGS
+from ..errors import InputError, Problem
 from ..io import Dataset
 from ..result import PLAN_COLUMNS, Plan
 from .bookings import active_bookings, apply_bookings
-from .db import database_exists, open_store, resolve_db_url
+from .db import database_exists, open_store, resolve_db_url, sqlite_file
 
 __all__ = ["BOOKED_REASON", "plan_around_bookings"]
 
@@ -63,6 +64,10 @@ def plan_around_bookings(dataset: Dataset, url: str | None = None, **options: An
     from ..batch import plan
 
     resolved = resolve_db_url(url)
+    path = sqlite_file(resolved)
+    if url is not None and path is not None and not path.parent.is_dir():
+        # a typing error in --db would silently plan over everyone's bookings
+        raise InputError([Problem(str(path.parent), None, None, "folder does not exist")])
     if not database_exists(resolved):
         return plan(dataset, **options)
     with open_store(resolved) as store:
