@@ -72,9 +72,9 @@ _ASSUMED_WGS84 = (
 #: Key of ``GeoDataFrame.attrs`` where ``read_districts`` leaves its warnings
 #: (a tuple of ``Problem``): shapes it had to repair, an assumed CRS.
 WARNINGS = "warnings"
-#: A district smaller than this (m²) is no district: most often coordinates in
-#: another unit than the file declares.
-_MIN_AREA_M2 = 1.0
+#: A district smaller than this (m², a third of a football pitch) is no district:
+#: coordinates in another unit than the file declares, or corners on one line.
+_MIN_AREA_M2 = 1_000.0
 #: A generous box around Denmark (WGS84 lon/lat), as for offers and patients.
 DENMARK_BOX = (7.5, 54.4, 15.4, 58.0)
 #: Control characters but tab and line breaks, and the bidirectional overrides.
@@ -490,16 +490,7 @@ def _repaired(
             problems.append(
                 Problem(name, i + 1, "geometry", "has no area left once its rings are repaired")
             )
-        elif shape.area < _MIN_AREA_M2:
-            problems.append(
-                Problem(
-                    name,
-                    i + 1,
-                    "geometry",
-                    f"has an area of {shape.area:.2g} m², no district's: are its coordinates "
-                    "in the coordinate system the file declares?",
-                )
-            )
+
         elif not valid[i]:
             reason = shapely.is_valid_reason(source.iloc[i] if not valid_there[i] else geometry)
             label = f"'{ids.iloc[i]}'" + (
@@ -658,6 +649,21 @@ def read_districts(
     )
     dissolved = table.dissolve(by="district_id", aggfunc="first", as_index=False, sort=False)
     out = dissolved[["district_id", "name", "geometry"]].reset_index(drop=True)
+    tiny = out.geometry.area.to_numpy() < _MIN_AREA_M2
+    if tiny.any():
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "geometry",
+                    f"district '{out['district_id'].iat[i]}' has an area of "
+                    f"{out.geometry.iat[i].area:.2g} m², no district's: are its coordinates "
+                    "in the coordinate system the file declares, and its corners not on a line?",
+                )
+                for i in np.flatnonzero(tiny)[:_LISTED]
+            ]
+        )
     out.attrs[WARNINGS] = (*warned, *repaired, *_outside_denmark(name, out))
     return out
 

@@ -534,7 +534,7 @@ def test_degrees_in_a_file_that_declares_metres_are_bad_input(tmp_path: Path) ->
     path = save(layer([box(10.38, 55.38, 10.42, 55.41)], ["D1"]), tmp_path / "d.geojson")
     with pytest.raises(InputError) as caught:
         read_districts(path)
-    assert "are its coordinates in the coordinate system the file declares?" in str(caught.value)
+    assert "are its coordinates in the coordinate system the file declares" in str(caught.value)
 
 
 def test_a_district_plainly_outside_denmark_is_a_warning(tmp_path: Path) -> None:
@@ -550,3 +550,11 @@ def test_a_district_plainly_outside_denmark_is_a_warning(tmp_path: Path) -> None
     assert (
         read_districts(save(layer([WEST], ["D1"]), tmp_path / "dk.geojson")).attrs[WARNINGS] == ()
     )
+
+
+def test_a_district_whose_corners_lie_on_a_line_is_bad_input(tmp_path: Path) -> None:
+    """A sliver of a few hundred m² (corners almost on one line) is no district: refused."""
+    sliver = Polygon([(X0, Y0), (X0 + 2500, Y0 + 0.1), (X0 + 1250, Y0 + 0.2), (X0, Y0)])
+    path = save(layer([sliver], ["D1"]), tmp_path / "d.geojson")
+    with pytest.raises(InputError, match="district 'D1' has an area of"):
+        read_districts(path)
