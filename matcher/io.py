@@ -194,9 +194,8 @@ def _overlapping_shifts(staff: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
     the same minutes twice, so the visits planned could not all be made."""
     order = staff.assign(_row=rows).sort_values(["staff_id", "day", "shift_start_min", "_row"])
     # the latest end of the person's earlier shifts that day
-    latest = order.groupby(["staff_id", "day"])["shift_end_min"].transform(
-        lambda ends: ends.cummax().shift()
-    )
+    keys = [order["staff_id"], order["day"]]
+    latest = order.groupby(keys)["shift_end_min"].cummax().groupby(keys).shift()
     overlap = (order["shift_start_min"] < latest).to_numpy()
     return [
         Problem(

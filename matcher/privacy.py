@@ -120,6 +120,8 @@ def _could_be_birth_date(digits: str) -> bool:
 def looks_like_cpr(value: str) -> bool:
     """True when ``value`` holds ten digits in a row that could be a CPR number
     (the first six a day, month and year), once spaces and punctuation are removed."""
+    if len(value) < 10 and value.isascii():  # ten digits need ten plain characters
+        return False
     digits = _without_separators(_normal(value))
     for run in _DIGIT_RUN.findall(digits):
         if any(_could_be_birth_date(run[i : i + 10]) for i in range(len(run) - 9)):
