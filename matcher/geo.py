@@ -593,6 +593,7 @@ def read_districts(
     problems += _feature_problems(name, frame, ids, id_column)
     if ids is not None:
         problems += _name_problems(name, ids, names, name_column)
+    problems += _declared_crs_problems(path, name)
     try:
         crs = ProjCRS.from_user_input(frame.crs) if frame.crs is not None else None
     except ProjError as exc:
@@ -666,6 +667,38 @@ def read_districts(
         )
     out.attrs[WARNINGS] = (*warned, *repaired, *_outside_denmark(name, out))
     return out
+
+
+_GEOJSON_CRS = re.compile(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]+)"')
+
+
+def _declared_crs_problems(path: Path, name: str) -> list[Problem]:
+    """A GeoJSON file naming a coordinate system nobody knows: GDAL would quietly
+    read it as longitude/latitude, so the districts would land anywhere."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return []
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return []
+    match = _GEOJSON_CRS.search(head)
+    if match is None:
+        return []
+    declared = match.group(1).decode("utf-8", "replace")
+    try:
+        ProjCRS.from_user_input(declared)
+    except ProjError:
+        return [
+            Problem(
+                name,
+                None,
+                "crs",
+                f"declares the coordinate system '{declared}', which is unknown; give an "
+                "EPSG code such as EPSG:25832 or EPSG:4326",
+            )
+        ]
+    return []
 
 
 def _text_problems(

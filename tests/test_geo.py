@@ -558,3 +558,20 @@ def test_a_district_whose_corners_lie_on_a_line_is_bad_input(tmp_path: Path) -> 
     path = save(layer([sliver], ["D1"]), tmp_path / "d.geojson")
     with pytest.raises(InputError, match="district 'D1' has an area of"):
         read_districts(path)
+
+
+def test_a_geojson_naming_an_unknown_coordinate_system_is_bad_input(tmp_path: Path) -> None:
+    """A GeoJSON whose crs member names a system nobody knows is refused, not quietly read
+    as longitude/latitude (GDAL's fallback)."""
+    path = save(layer([WEST], ["D1"], crs="EPSG:4326"), tmp_path / "d.geojson")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        '"type": "FeatureCollection",',
+        '"type": "FeatureCollection", "crs": '
+        '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},',
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        InputError, match="declares the coordinate system 'urn:ogc:def:crs:EPSG::999999'"
+    ):
+        read_districts(path)
