@@ -11,11 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "LISTED",
     "BrobyggerWarning",
     "InputError",
     "PrecisionWarning",
     "Problem",
+    "listed",
 ]
+
+#: Problems of one kind listed before "and N more".
+LISTED = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,16 @@ class Problem:
         row = "-" if self.row is None else str(self.row)
         column = "-" if self.column is None else self.column
         return f"{self.file}:{row}:{column}: {self.message}"
+
+
+def listed(
+    problems: list[Problem], file: str, column: str | None, what: str, limit: int = LISTED
+) -> list[Problem]:
+    """The first ``limit`` problems and one line counting the rest: ``and 12 more {what}``."""
+    if len(problems) <= limit:
+        return problems
+    more = Problem(file, None, column, f"and {len(problems) - limit} more {what}")
+    return [*problems[:limit], more]
 
 
 class InputError(ValueError):

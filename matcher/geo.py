@@ -32,7 +32,7 @@ from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from .domain import MODES
-from .errors import InputError, Problem
+from .errors import LISTED, InputError, Problem, listed
 
 if TYPE_CHECKING:
     from .io import Dataset
@@ -77,10 +77,6 @@ WARNINGS = "warnings"
 _MIN_AREA_M2 = 1_000.0
 #: A generous box around Denmark (WGS84 lon/lat), as for offers and patients.
 DENMARK_BOX = (7.5, 54.4, 15.4, 58.0)
-#: Control characters but tab and line breaks, and the bidirectional overrides.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-#: Problems of one kind listed per file before "and N more".
-_LISTED = 10
 
 
 def distance_m(ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray) -> np.ndarray:
@@ -335,11 +331,8 @@ def _feature_problems(
 
 
 def _listed(problems: list[Problem], name: str, what: str) -> list[Problem]:
-    """The first ``_LISTED`` problems and one line counting the rest."""
-    if len(problems) <= _LISTED:
-        return problems
-    more = Problem(name, None, "geometry", f"and {len(problems) - _LISTED} more features {what}")
-    return [*problems[:_LISTED], more]
+    """The first problems of the features and one line counting the rest."""
+    return listed(problems, name, "geometry", f"features {what}")
 
 
 def _crs_label(crs: ProjCRS) -> str:
@@ -662,8 +655,8 @@ def read_districts(
                     f"{out.geometry.iat[i].area:.2g} m², no district's: are its coordinates "
                     "in the coordinate system the file declares, and its corners not on a line?",
                 )
-                for i in np.flatnonzero(tiny)[:_LISTED]
-            ]
+                for i in np.flatnonzero(tiny)
+            ][:LISTED]
         )
     out.attrs[WARNINGS] = (*warned, *repaired, *_outside_denmark(name, out))
     return out
@@ -706,22 +699,15 @@ def _text_problems(
 ) -> list[Problem]:
     """Ids that start like a spreadsheet formula, and ids or names holding control
     characters (an escape code would restyle the terminal showing it)."""
-    from .csvsafe import FORMULA_STARTS
+    from .tables import formula_id_problem, has_control
 
     found = []
     for i, (ident, label) in enumerate(zip(ids.astype(str), names.astype(str), strict=True)):
-        if ident.startswith(FORMULA_STARTS):
-            found.append(
-                Problem(
-                    name,
-                    i + 1,
-                    id_column,
-                    f"an id cannot start with '{ident[0]}' (a spreadsheet would read it as a "
-                    "formula)",
-                )
-            )
+        formula = formula_id_problem(ident)
+        if formula is not None:
+            found.append(Problem(name, i + 1, id_column, formula))
         for column, value in ((id_column, ident), (name_column, label)):
-            if _CONTROL.search(value):
+            if has_control(value):
                 found.append(Problem(name, i + 1, column, "holds a control character"))
     return _listed(found, name, "with an id or name that cannot be shown safely")
 

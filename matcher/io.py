@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, listed
 from .files import require_regular_file
 from .geo import DENMARK_BOX
 from .privacy import looks_like_cpr
@@ -42,7 +42,6 @@ __all__ = ["CRS", "DISTRICT_FILES", "Dataset", "load_dataset", "points", "projec
 CRS = "EPSG:25832"
 #: District files looked for in a dataset directory, in this order.
 DISTRICT_FILES = ("districts.geojson", "districts.gpkg", "districts.shp")
-_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -112,13 +111,9 @@ def _outside_denmark(name: str, table: pd.DataFrame, rows: np.ndarray) -> list[P
     outside = np.flatnonzero((lat < south) | (lat > north) | (lon < west) | (lon > east))
     found = [
         Problem(name, int(rows[i]), "lat", f"{lat[i]:g}, {lon[i]:g} is plainly outside Denmark")
-        for i in outside[:_LISTED]
+        for i in outside
     ]
-    if len(outside) > _LISTED:
-        found.append(
-            Problem(name, None, "lat", f"and {len(outside) - _LISTED} more rows outside Denmark")
-        )
-    return found
+    return listed(found, name, "lat", "rows outside Denmark")
 
 
 def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list[Problem]:
@@ -263,18 +258,9 @@ def _unknown_origins(
                 "district_id; the row is not used"
             ),
         )
-        for i in np.flatnonzero(unknown)[:_LISTED]
+        for i in np.flatnonzero(unknown)
     ]
-    if unknown.sum() > _LISTED:
-        found.append(
-            Problem(
-                "travel_times.csv",
-                None,
-                "origin_id",
-                f"and {int(unknown.sum()) - _LISTED} more rows with an unknown origin",
-            )
-        )
-    return found
+    return listed(found, "travel_times.csv", "origin_id", "rows with an unknown origin")
 
 
 def _discharge_outliers(patients: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
@@ -293,18 +279,9 @@ def _discharge_outliers(patients: pd.DataFrame, rows: np.ndarray) -> list[Proble
             f"{dates.iat[i]:%Y-%m-%d} is more than a year from the other patients' "
             f"discharge dates (middle date {median:%Y-%m-%d}); check the year",
         )
-        for i in np.flatnonzero(far.to_numpy())[:_LISTED]
+        for i in np.flatnonzero(far.to_numpy())
     ]
-    if far.sum() > _LISTED:
-        found.append(
-            Problem(
-                "patients.csv",
-                None,
-                "discharge_date",
-                f"and {int(far.sum()) - _LISTED} more discharge dates more than a year away",
-            )
-        )
-    return found
+    return listed(found, "patients.csv", "discharge_date", "discharge dates more than a year away")
 
 
 def _unstaffed_services(

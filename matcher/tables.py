@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .domain import WEEKDAYS, format_minutes, parse_clock, parse_window
-from .errors import InputError, Problem
+from .errors import LISTED as _LISTED
+from .errors import InputError, Problem, listed
 from .files import read_bytes
 from .privacy import looks_like_cpr, looks_like_personal_id, personal_column
 from .schema import (
@@ -56,8 +57,6 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
-#: Problems of one kind listed per column before "and N more".
-_LISTED = 10
 #: Bytes that may appear in a text file: tab, line feed, carriage return and 32-255.
 _TEXT_BYTES = bytes([9, 10, 13, *range(32, 256)])
 
@@ -222,10 +221,20 @@ def _unquote_formula(cell: str) -> str:
     return cell
 
 
-def _has_control(cell: str) -> bool:
+def has_control(cell: str) -> bool:
     """True when ``cell`` holds a control character other than tab and line breaks
     (an escape code would restyle a terminal that shows it)."""
     return _CONTROL.search(cell) is not None
+
+
+def formula_id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an id because a spreadsheet would run it, or ``None``."""
+    if value.startswith(FORMULA_STARTS):
+        return (
+            f"an id cannot start with '{value[0]}' (a spreadsheet would read it as a "
+            "formula); use letters or digits first"
+        )
+    return None
 
 
 def _short_rows(name: str, text: str, sep: str, width: int) -> list[Problem]:
@@ -243,12 +252,7 @@ def _short_rows(name: str, text: str, sep: str, width: int) -> list[Problem]:
                     f"(a missing '{sep}'?); give every column of the row, empty if need be",
                 )
             )
-    if len(found) > _LISTED:
-        extra = Problem(
-            name, None, None, f"and {len(found) - _LISTED} more rows with too few cells"
-        )
-        found = [*found[:_LISTED], extra]
-    return found
+    return listed(found, name, None, "rows with too few cells")
 
 
 def _csv_error(detail: str) -> str:
@@ -316,7 +320,7 @@ def _read_columns(
     problems.extend(
         Problem(name, 1, f"column {i + 1}", "the column name holds a control character")
         for i, column in enumerate(header)
-        if _has_control(column)
+        if has_control(column)
     )
     cells = {
         i: _by_unique(frame.iloc[:, i].to_numpy(dtype=object), str.strip)
@@ -340,7 +344,7 @@ def _read_columns(
             )
             for r in long_cells[:_LISTED]
         )
-        controlled = np.flatnonzero(_by_unique(cells[i], _has_control).astype(bool))
+        controlled = np.flatnonzero(_by_unique(cells[i], has_control).astype(bool))
         problems.extend(
             Problem(
                 name,
@@ -563,11 +567,9 @@ class _Checker:
     # -- one parser per column type: (values, bad mask, messages) ------------
     def _parse_id(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         def check(cell: str) -> str | None:
-            if cell.startswith(FORMULA_STARTS):
-                return (
-                    f"an id cannot start with '{cell[0]}' (a spreadsheet would read it as a "
-                    "formula); use letters or digits first"
-                )
+            formula = formula_id_problem(cell)
+            if formula is not None:
+                return formula
             return looks_like_personal_id(cell) if column.pseudonym else None
 
         messages = _by_unique(cells, check)

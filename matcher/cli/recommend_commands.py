@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,10 +31,6 @@ if TYPE_CHECKING:
 
 _LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
 _TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
-
-
-def _today(text: str | None) -> date | None:
-    return option_date(text, "--today")
 
 
 def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
@@ -81,7 +76,7 @@ def recommend(
     from ..wording import wording
 
     wording(lang)
-    day = _today(today)
+    day = option_date(today, "--today")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
@@ -158,7 +153,7 @@ def handout(
     from ..wording import wording
 
     wording(lang)
-    day = _today(today)
+    day = option_date(today, "--today")
     check_outputs([out_path], directory, "invite.html")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)

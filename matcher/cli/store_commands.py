@@ -68,10 +68,6 @@ def _actor(actor: str, role: str) -> Actor:
     return Actor(actor, role)
 
 
-def _parse_date(text: str | None, option: str) -> date | None:
-    return option_date(text, option)
-
-
 def _report_import(report: ImportReport, directory: Path) -> None:
     if report.changed:
         out.print(
@@ -180,7 +176,7 @@ def attend(
 
     if present is None:
         raise InputError([Problem("--present/--absent", None, None, "say whether they came")])
-    when = _parse_date(day, "--date")
+    when = option_date(day, "--date")
     assert when is not None
     who = _actor(actor, role)
     with open_store(db) as store:
@@ -262,7 +258,7 @@ def tasks(
     """List, complete and export follow-up tasks; store a plan's open cases."""
     from ..store import complete_task, export_tasks, list_tasks, open_store, read_plan, record_plan
 
-    today = _parse_date(as_of, "--as-of") or date.today()
+    today = option_date(as_of, "--as-of") or date.today()
     who = _actor(actor, role)
     if export is not None:
         check_outputs([export], example="tasks.csv")
