@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from matcher.demo import make_demo
-from matcher.export import save_dataset
+from matcher.dataset.demo import make_demo
+from matcher.dataset.export import save_dataset
 
 PATIENTS = 50_000
 OFFERS = 5_000

@@ -1,7 +1,7 @@
 """Benchmark: E2SFCA for 1,000 districts and 5,000 offers (run on demand:
 ``python -m benchmarks.bench_gaps``).
 
-Target (issue 6): ``matcher.gaps.e2sfca`` in under 1 s, and at least 5x
+Target (issue 6): ``matcher.municipality.gaps.e2sfca`` in under 1 s, and at least 5x
 faster than PySAL ``access`` (``Access.enhanced_two_stage_fca`` with the
 contract's step weights) on the same travel-time matrix, with the same
 numbers (both arrays are compared). Districts and offers lie in a 60 x 60 km
@@ -21,7 +21,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from matcher.gaps import E2SFCA_STEPS, PER_PATIENTS, e2sfca
+from matcher.municipality.gaps import E2SFCA_STEPS, PER_PATIENTS, e2sfca
 
 DISTRICTS = 1_000
 OFFERS = 5_000
@@ -101,7 +101,7 @@ def main() -> int:
         f"({within:.0%} of pairs within 30 min), best of {RUNS} / {ACCESS_RUNS} runs"
     )
     print(f"{'implementation':<34}{'seconds':>10}{'CPU s':>10}{'vs brobygger':>15}")
-    print(f"{'matcher.gaps.e2sfca (numpy/scipy)':<34}{ours_s:>10.3f}{ours_cpu:>10.3f}{1.0:>14.1f}x")
+    print(f"{'gaps.e2sfca (numpy/scipy)':<34}{ours_s:>10.3f}{ours_cpu:>10.3f}{1.0:>14.1f}x")
     print(
         f"{'PySAL access enhanced_two_stage':<34}{theirs_s:>10.3f}{theirs_cpu:>10.3f}"
         f"{speedup:>14.1f}x"

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from matcher import load_dataset
-from matcher.demo import make_demo
-from matcher.export import Dialect, save_dataset
+from matcher.dataset.demo import make_demo
+from matcher.dataset.export import Dialect, save_dataset
 
 PATIENTS = 100_000
 OFFERS = 300

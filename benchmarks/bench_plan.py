@@ -33,8 +33,8 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher import plan
-from matcher.demo import make_demo
-from matcher.export import save_dataset
+from matcher.dataset.demo import make_demo
+from matcher.dataset.export import save_dataset
 
 #: (patients, offers): offers give about 2.4 sessions each.
 SIZES = ((500, 60), (2_000, 200), (10_000, 830), (50_000, 4_150))

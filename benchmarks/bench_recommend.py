@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from matcher import Recommender
-from matcher.demo import make_demo
+from matcher.dataset.demo import make_demo
 
 PATIENTS = 200
 OFFERS = 800  # about 2,000 sessions

@@ -18,10 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher import Weights
-from matcher.demo import make_demo
+from matcher.dataset.demo import make_demo
 from matcher.domain import MODES
-from matcher.routes import Shift, route_day
-from matcher.schedule import schedule
+from matcher.planning.routes import Shift, route_day
+from matcher.planning.schedule import schedule
 
 TRADEOFF_TARGET_S = 300.0
 ROUTES_TARGET_S = 10.0

@@ -9,16 +9,16 @@ The public interface::
 
 from __future__ import annotations
 
-from .batch import plan
+from .dataset.districts import read_districts
+from .dataset.load import Dataset, load_dataset
+from .discharge.options import Recommender, recommend
 from .errors import BrobyggerWarning, InputError, PrecisionWarning, Problem
-from .gaps import GapAnalysis, gap_analysis
-from .geo import read_districts
-from .io import Dataset, load_dataset
-from .recommend import Recommender, recommend
-from .result import Plan
-from .schedule import Schedule, schedule
-from .siting import NewActivity, SiteChoice, best_sites
-from .weights import Weights
+from .match.weights import Weights
+from .municipality.gaps import GapAnalysis, gap_analysis
+from .municipality.siting import NewActivity, SiteChoice, best_sites
+from .planning.plan import plan
+from .planning.result import Plan
+from .planning.schedule import Schedule, schedule
 
 __version__ = "0.1.0"
 

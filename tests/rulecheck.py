@@ -3,7 +3,7 @@
 Written from the rules of a match in ``CONTRACT.md`` and the column meanings
 of ``data/activities/README.md``, not from Brobygger's own rule functions: it
 reads the loaded tables (``matcher.load_dataset``) and the documented travel
-estimate of ``matcher/weights.toml`` (minutes = fixed_min + straight-line km x
+estimate of ``matcher/match/weights.toml`` (minutes = fixed_min + straight-line km x
 detour / speed_kmh x 60 in EPSG:25832, a mode unused below ``min_km``; a
 ``travel_times.csv`` pair replaces the estimate), and decides every rule
 itself, pair by pair, in plain Python.

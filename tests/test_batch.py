@@ -1,4 +1,4 @@
-"""The batch plan (matcher.batch.plan) on tiny datasets, against a reference and brute force.
+"""The batch plan (matcher.planning.plan) on tiny datasets, against a reference and brute force.
 
 The reference below restates the contract's rules of a match and its cost
 terms in plain Python, one pair at a time, independent of the vectorised

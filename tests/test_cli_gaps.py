@@ -14,10 +14,10 @@ from test_gaps import analysis_of, at, people, two_districts
 from typer.testing import CliRunner
 
 from matcher import Dataset, load_dataset
+from matcher.dataset.districts import read_districts
 from matcher.domain import KINDS
-from matcher.gapmap import draw_gaps
-from matcher.gaps import gap_analysis
-from matcher.geo import read_districts
+from matcher.municipality.gapmap import draw_gaps
+from matcher.municipality.gaps import gap_analysis
 
 RUNNER = CliRunner()
 OUTPUTS = ["coverage.csv", "gaps.csv", "gaps.geojson", "gaps.png"]

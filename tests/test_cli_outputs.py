@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from matcher import InputError
 from matcher.cli import app
-from matcher.export import write_text
+from matcher.dataset.export import write_text
 
 RUNNER = CliRunner()
 DATA = Path(__file__).resolve().parents[1] / "data" / "activities"

@@ -14,7 +14,7 @@ from builders import build, offer, patient, session
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.result import PLAN_COLUMNS
+from matcher.planning.result import PLAN_COLUMNS
 
 RUNNER = CliRunner()
 CONTRACT_KEYS = {

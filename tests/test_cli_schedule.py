@@ -11,8 +11,8 @@ from builders import write
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.routes import ROUTE_COLUMNS
-from matcher.schedule import SCHEDULE_COLUMNS
+from matcher.planning.routes import ROUTE_COLUMNS
+from matcher.planning.schedule import SCHEDULE_COLUMNS
 
 CONTRACT_TRADEOFF = [
     "budget",
@@ -91,7 +91,7 @@ def test_the_printed_end_date_is_the_last_day_included(written: tuple[Path, str]
 
 def test_tradeoff_status_is_explained_in_words(written: tuple[Path, str]) -> None:
     """tradeoff.csv says in plain words what each row's status means (status_note)."""
-    from matcher.whatif import STATUS_NOTES
+    from matcher.planning.whatif import STATUS_NOTES
 
     out, output = written
     tradeoff = pd.read_csv(out / "tradeoff.csv", keep_default_na=False)

@@ -1,4 +1,4 @@
-"""The rules of a match and the cost terms (matcher.costs), on tiny hand-built cases.
+"""The rules of a match and the cost terms (matcher.match.costs), on tiny hand-built cases.
 
 Every hard rule of the contract has a table of cases: one where the rule
 allows the pair and one or more where it forbids it. A forbidden case also
@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from builders import build, offer, patient, session
 
-from matcher.costs import COST_TERMS, RULES, MatchModel, evaluate
 from matcher.domain import MODES
-from matcher.weights import Weights
+from matcher.match.costs import COST_TERMS, RULES, MatchModel, evaluate
+from matcher.match.weights import Weights
 
 ONE_KM_EAST = {"lat": 55.3959, "lon": 10.4042}
 
@@ -354,7 +354,7 @@ def test_capacity_counts_existing_bookings(
 
 
 def test_every_rule_has_a_test() -> None:
-    """Every rule named in matcher.costs.RULES is covered by a table above."""
+    """Every rule named in matcher.match.costs.RULES is covered by a table above."""
     covered = {
         "escalated",
         "home",

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from matcher import Dataset, load_dataset
-from matcher.demo import CENTRE_LONLAT, make_demo
+from matcher.dataset.demo import CENTRE_LONLAT, make_demo
+from matcher.dataset.export import save_dataset
 from matcher.domain import KINDS, Window
-from matcher.export import save_dataset
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ import pytest
 from scipy.optimize import linprog
 
 from matcher import Dataset, plan
+from matcher.dataset.load import districts_for
 from matcher.domain import VULNERABILITY_FLAGS
-from matcher.equity import MIN_COUNT, complementary, equity_table
-from matcher.geo import districts_for, locate
+from matcher.geo import locate
+from matcher.municipality.equity import MIN_COUNT, complementary, equity_table
 
 
 def partition(row: pd.Series) -> str:

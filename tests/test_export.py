@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from matcher import Dataset, load_dataset
 from matcher.csvsafe import FORMULA_STARTS
-from matcher.export import Dialect, atomic_path, save_dataset, write_csv, write_text
-from matcher.export import _host as this_host
-from matcher.schema import PATIENTS
+from matcher.dataset.export import Dialect, atomic_path, save_dataset, write_csv, write_text
+from matcher.dataset.export import _host as this_host
+from matcher.dataset.schema import PATIENTS
 
 TABLES = ("offers", "sessions", "patients", "staff", "candidates", "travel_times")
 
@@ -269,7 +269,7 @@ def test_a_killed_writer_leaves_no_temporary_file_after_the_next_write(tmp_path:
             sys.executable,
             "-c",
             "import os, signal, sys\n"
-            "from matcher.export import atomic_path\n"
+            "from matcher.dataset.export import atomic_path\n"
             "with atomic_path(sys.argv[1]) as tmp:\n"
             "    tmp.write_text('half a plan')\n"
             "    os.kill(os.getpid(), signal.SIGKILL)\n",

@@ -1,12 +1,12 @@
-"""Tests for matcher.flow: column generation with local re-solves stays exact."""
+"""Tests for matcher.optimize.flow: column generation with local re-solves stays exact."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from matcher.flow import solve_flow
-from matcher.optimize import Arcs, Scaling, Solution
+from matcher.optimize.flow import solve_flow
+from matcher.optimize.problem import Arcs, Scaling, Solution
 
 
 def _instance(

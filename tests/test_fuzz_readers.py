@@ -30,9 +30,9 @@ from typer.testing import CliRunner
 
 from matcher import InputError
 from matcher.cli import app
-from matcher.geo import OUTSIDE, read_districts
-from matcher.io import load_dataset
-from matcher.schema import (
+from matcher.dataset.districts import read_districts
+from matcher.dataset.load import load_dataset
+from matcher.dataset.schema import (
     CANDIDATES,
     DATE_MAX,
     DATE_MIN,
@@ -44,8 +44,9 @@ from matcher.schema import (
     TRAVEL_TIMES,
     FileSpec,
 )
-from matcher.tables import read_table
-from matcher.weights import LIMITS, Weights, default_weights_text
+from matcher.dataset.tables import read_table
+from matcher.geo import OUTSIDE
+from matcher.match.weights import LIMITS, Weights, default_weights_text
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,11 @@ from shapely.geometry import box
 from test_equity import pinned
 
 from matcher import Dataset
+from matcher.dataset.districts import read_districts
 from matcher.domain import KINDS
-from matcher.gaps import (
+from matcher.geo import CRS, OUTSIDE
+from matcher.match.weights import Weights
+from matcher.municipality.gaps import (
     BANDS,
     NO_SESSIONS,
     GapAnalysis,
@@ -26,9 +29,7 @@ from matcher.gaps import (
     gap_analysis,
     step_weights,
 )
-from matcher.geo import CRS, OUTSIDE, read_districts
-from matcher.siting import NewActivity, best_sites
-from matcher.weights import Weights
+from matcher.municipality.siting import NewActivity, best_sites
 
 _TO_UTM = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
 #: The builders' centre (Odense) in EPSG:25832 metres.
@@ -484,8 +485,8 @@ def test_demo_with_one_small_share_does_not_give_it_away(demo: Dataset) -> None:
     """The demo with one more unserved patient in the district that has 4 without an
     association: now exactly one district (3 unserved) has a small count, and its share
     is not the only one hidden, so the printed total does not give its 3 away."""
-    from matcher.costs import MatchModel, evaluate
     from matcher.geo import locate
+    from matcher.match.costs import MatchModel, evaluate
 
     assert demo.districts is not None
     k = KINDS.index("association")
@@ -557,8 +558,8 @@ def test_same_result_for_wgs84_and_utm_district_files(demo: Dataset, tmp_path: P
 
 def test_served_patients_have_an_allowed_session(demo: Dataset) -> None:
     """Coverage counts exactly the patients evaluate() allows a session of the kind."""
-    from matcher.costs import MatchModel, evaluate
     from matcher.domain import KINDS
+    from matcher.match.costs import MatchModel, evaluate
 
     result = gap_analysis(demo)
     model = MatchModel.from_dataset(demo)

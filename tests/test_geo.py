@@ -11,17 +11,14 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from matcher import InputError
-from matcher.geo import (
-    CRS,
-    OUTSIDE,
+from matcher.dataset.districts import (
     WARNINGS,
-    assign_districts,
-    districts_for,
     grid_districts,
-    locate,
     population_centres,
     read_districts,
 )
+from matcher.dataset.load import districts_for
+from matcher.geo import CRS, OUTSIDE, assign_districts, locate
 
 #: Two squares of 2 km side by side in Odense (EPSG:25832 metres), and an island.
 X0, Y0 = 584_000.0, 6_138_000.0

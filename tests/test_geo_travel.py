@@ -11,9 +11,9 @@ import pytest
 from builders import build, offer, patient, session
 
 from matcher import Weights, plan
-from matcher.costs import MatchModel, evaluate
 from matcher.domain import MODES
 from matcher.geo import EstimatedTravel, MatrixTravel, ModeSpeed
+from matcher.match.costs import MatchModel, evaluate
 
 SPEEDS = Weights.load().travel
 ONE_KM_EAST = {"lat": 55.3959, "lon": 10.4042}

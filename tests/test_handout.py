@@ -1,4 +1,4 @@
-"""The printed hand-out (matcher.handout) and ``brobygger handout``, without a browser.
+"""The printed hand-out (matcher.discharge.handout) and ``brobygger handout``, without a browser.
 
 The browser checks (it renders, prints to one A4 page) are in
 tests/browser/test_handout_browser.py.
@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from matcher import InputError, Recommender
 from matcher.cli import app
+from matcher.discharge.handout import MAX_DESCRIPTION, handout_html, map_view, write_handout
 from matcher.domain import VULNERABILITY_FLAGS
-from matcher.handout import MAX_DESCRIPTION, handout_html, map_view, write_handout
 
 WALK = offer(
     name="Gåklub Centrum",

@@ -1,4 +1,4 @@
-"""Tests for matcher.limits: the exact search under staff-minute limits."""
+"""Tests for matcher.optimize.exact: the exact search under staff-minute limits."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from matcher.flow import node_labels, solve_flow
-from matcher.limits import Search, search
-from matcher.optimize import Arcs, Scaling, SideConstraint, Solution, _repair, solve_cpsat
+from matcher.optimize.exact import Search, search
+from matcher.optimize.flow import node_labels, solve_flow
+from matcher.optimize.problem import Arcs, Scaling, SideConstraint, Solution, _repair, solve_cpsat
 
 
 def _instance(seed: int, slack: tuple[int, int]) -> tuple[Arcs, np.ndarray, np.ndarray, list]:

@@ -1,4 +1,4 @@
-"""The assignment models (matcher.optimize) on arrays, against brute force.
+"""The assignment models (matcher.optimize.problem) on arrays, against brute force.
 
 The optimiser sees arrays only: patients with a priority, sessions with a
 capacity, allowed pairs with a cost in points. Brute force enumerates every
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import PrecisionWarning
-from matcher.flow import solve_flow
-from matcher.optimize import (
+from matcher.optimize.flow import solve_flow
+from matcher.optimize.problem import (
     DEFAULT_SCALE,
     Arcs,
     Scaling,

@@ -11,7 +11,7 @@ import pytest
 from builders import build, offer, patient, session
 
 from matcher import Dataset, InputError, Recommender, plan
-from matcher.schedule import schedule
+from matcher.planning.schedule import schedule
 
 START = "2027-01-04"  # a Monday
 #: 1 km east of the patients' homes: the staff's base.

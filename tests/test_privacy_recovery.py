@@ -43,10 +43,17 @@ from typer.testing import CliRunner
 
 from matcher import load_dataset
 from matcher.domain import KINDS
-from matcher.gaps import BANDS, GapAnalysis, band_mask, centre_minutes, gap_analysis, step_weights
 from matcher.geo import CRS, OUTSIDE
-from matcher.siting import NewActivity, SiteChoice, best_sites
-from matcher.weights import Weights
+from matcher.match.weights import Weights
+from matcher.municipality.gaps import (
+    BANDS,
+    GapAnalysis,
+    band_mask,
+    centre_minutes,
+    gap_analysis,
+    step_weights,
+)
+from matcher.municipality.siting import NewActivity, SiteChoice, best_sites
 
 RUNNER = CliRunner()
 #: The new activity asked of ``brobygger sites`` and the app (k = 3).
@@ -549,7 +556,7 @@ def region_sizes(cover: np.ndarray) -> dict[int, int]:
 
 def exact_sites(dataset: Any, activity: NewActivity) -> tuple[SiteChoice, np.ndarray]:
     """The choice ``brobygger sites`` makes, and whom each chosen site serves (the truth)."""
-    import matcher.siting as siting
+    import matcher.municipality.siting as siting
 
     kept: list[np.ndarray] = []
     solve = siting.solve_mclp
@@ -734,7 +741,7 @@ def published_recoveries(case: Any, root: Path) -> list[str]:
     planning.run(background=False)
     assert planning.error == "" and state.equity is not None, planning.error
     equity = state.equity
-    import matcher.equity as equity_module
+    import matcher.municipality.equity as equity_module
 
     with pytest.MonkeyPatch.context() as patch:  # the same table with nothing hidden
         patch.setattr(

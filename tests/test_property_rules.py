@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 import matcher
 from matcher.cli import app
-from matcher.recommend import as_dict
+from matcher.discharge.options import as_dict
 
 RUNNER = CliRunner()
 LAT, LON = 55.3959, 10.3883  # Odense centre

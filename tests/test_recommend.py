@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import InputError, Recommender, plan, recommend
-from matcher.costs import MatchModel, evaluate
+from matcher.dataset.load import points
+from matcher.discharge.options import OPTION_COLUMNS, varied
 from matcher.domain import GROUP_LIMIT, INTENSITY_LEVEL, VULNERABILITY_FLAGS, parse_window
-from matcher.io import points
-from matcher.optimize import DEFAULT_SCALE
-from matcher.recommend import OPTION_COLUMNS, varied
-from matcher.weights import Weights
-from matcher.wording import LANGUAGES
+from matcher.match.costs import MatchModel, evaluate
+from matcher.match.weights import Weights
+from matcher.optimize.problem import DEFAULT_SCALE
+from matcher.words.patient import LANGUAGES
 
 # -- a small town -------------------------------------------------------------
 OFFERS = [

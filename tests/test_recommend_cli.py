@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from matcher import Recommender, load_dataset
 from matcher.cli import app
-from matcher.recommend import OPTION_COLUMNS
+from matcher.discharge.options import OPTION_COLUMNS
 
 
 def test_cli_recommend_prints_a_table(demo_dir: Path) -> None:

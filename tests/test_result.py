@@ -1,4 +1,4 @@
-"""The plan result (matcher.result): PLAN.csv, PLAN.json and the summary figures."""
+"""The plan result (matcher.planning.result): PLAN.csv, PLAN.json and the summary figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from builders import build, offer, patient, session
 
 from matcher import Plan, plan
-from matcher.result import PLAN_COLUMNS, Baseline
+from matcher.planning.result import PLAN_COLUMNS, Baseline
 
 CONTRACT_KEYS = {
     "status",

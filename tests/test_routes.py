@@ -12,7 +12,7 @@ from builders import LAT, LON, build, offer, patient, session
 from matcher import Weights
 from matcher.domain import MODES, parse_clock
 from matcher.geo import EstimatedTravel
-from matcher.routes import ROUTE_COLUMNS, DayRoutes, Shift, route_day, route_home_visits
+from matcher.planning.routes import ROUTE_COLUMNS, DayRoutes, Shift, route_day, route_home_visits
 
 WEIGHTS = Weights.load()
 CAR = WEIGHTS.travel["car"]

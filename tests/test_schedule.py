@@ -11,10 +11,10 @@ import pytest
 from builders import LAT, LON, build, offer, patient, session
 
 from matcher import Dataset
-from matcher.candidates import expand_candidates
-from matcher.horizon import Horizon, Metrics
-from matcher.schedule import SCHEDULE_COLUMNS, schedule
-from matcher.whatif import looks_worse
+from matcher.planning.candidates import expand_candidates
+from matcher.planning.horizon import Horizon, Metrics
+from matcher.planning.schedule import SCHEDULE_COLUMNS, schedule
+from matcher.planning.whatif import looks_worse
 
 START = "2027-01-04"  # a Monday
 

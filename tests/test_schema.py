@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.domain import VULNERABILITY_FLAGS
-from matcher.schema import (
+from matcher.dataset.schema import (
     CANDIDATES,
     DATE_MAX,
     DATE_MIN,
@@ -19,6 +18,7 @@ from matcher.schema import (
     Column,
     FileSpec,
 )
+from matcher.domain import VULNERABILITY_FLAGS
 
 README = Path(__file__).resolve().parents[1] / "data" / "activities" / "README.md"
 SPECS = {spec.name: spec for spec in FILES}
@@ -94,7 +94,7 @@ def test_candidates_are_supervised_by_default() -> None:
     ids=lambda p: f"{p[0]}:{p[1]}",
 )
 def test_users_readme_documents_every_column(pair: tuple[str, str]) -> None:
-    """data/activities/README.md has a row for every column of every file in matcher.schema."""
+    """data/activities/README.md has a row for every column of every file in the schema."""
     name, column = pair
     text = README.read_text(encoding="utf-8")
     section = text.split(f"## {name}", 1)

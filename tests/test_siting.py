@@ -13,7 +13,7 @@ from scipy.optimize import linprog
 from test_gaps import at, people, two_districts
 
 from matcher import Dataset, InputError
-from matcher.siting import (
+from matcher.municipality.siting import (
     NewActivity,
     SiteChoice,
     best_sites,

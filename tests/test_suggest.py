@@ -1,4 +1,4 @@
-"""When nothing fits (matcher.suggest): the rules named and the changes promised are true.
+"""When nothing fits (matcher.discharge.suggest): the rules named and the changes promised are true.
 
 Every promise is checked the long way round: the suggested change is applied
 to the patient's cells, the changed patient is written as patients.csv
@@ -18,9 +18,9 @@ import pytest
 from builders import LAT, LON, build, offer, patient, session, write
 
 from matcher import Dataset, Recommender, load_dataset
-from matcher.costs import MatchModel, evaluate
-from matcher.profile import patient_cells
-from matcher.suggest import NothingFits, Suggestion, nothing_fits, what_would_open
+from matcher.dataset.profile import patient_cells
+from matcher.discharge.suggest import NothingFits, Suggestion, nothing_fits, what_would_open
+from matcher.match.costs import MatchModel, evaluate
 
 
 def count_after(

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher.schema import OFFERS, PATIENTS, SESSIONS, Column, FileSpec
-from matcher.tables import TableRead, read_table
+from matcher.dataset.schema import OFFERS, PATIENTS, SESSIONS, Column, FileSpec
+from matcher.dataset.tables import TableRead, read_table
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -27,7 +27,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def test_profile_covers_every_patients_csv_column() -> None:
     """The form's profile has a field for every column of patients.csv."""
-    from matcher.schema import PATIENTS
+    from matcher.dataset.schema import PATIENTS
 
     assert {c.name for c in PATIENTS.columns} == set(PROFILE_DEFAULTS)
 
@@ -51,7 +51,7 @@ def test_bad_field_is_explained_by_column(data: DataState, db: str) -> None:
 
 def test_find_ranks_options_for_a_dataset_patient(data: DataState, db: str) -> None:
     """Starting from a patient of the data gives the same ranked options as recommend()."""
-    from matcher.recommend import recommend
+    from matcher.discharge.options import recommend
 
     state = DischargeState(data, db)
     state.start_from("P00001")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from matcher.ui import BrobyggerApp, i18n
+from matcher.ui import BrobyggerApp
+from matcher.words import app as i18n
 
 UI = Path(i18n.__file__).resolve().parent
 
@@ -139,7 +140,6 @@ def test_every_key_the_views_use_exists() -> None:
 def test_every_code_shown_in_a_table_has_words(demo_dir: Path) -> None:
     """Statuses, kinds, modes, rules, bands, diagnoses, equity groups and headers all have texts."""
     from matcher import load_dataset
-    from matcher.costs import RULES
     from matcher.domain import (
         DIAGNOSES,
         INTENSITIES,
@@ -150,9 +150,10 @@ def test_every_code_shown_in_a_table_has_words(demo_dir: Path) -> None:
         VULNERABILITY_FLAGS,
         WEEKDAYS,
     )
-    from matcher.equity import EQUITY_COLUMNS
-    from matcher.gaps import BANDS, NO_SESSIONS
-    from matcher.result import PLAN_COLUMNS
+    from matcher.match.costs import RULES
+    from matcher.municipality.equity import EQUITY_COLUMNS
+    from matcher.municipality.gaps import BANDS, NO_SESSIONS
+    from matcher.planning.result import PLAN_COLUMNS
 
     families = {
         "status": ("placed", "unplaced", "escalated"),

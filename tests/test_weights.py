@@ -1,4 +1,4 @@
-"""The documented default weights and a user's --weights file (matcher.weights)."""
+"""The documented default weights and a user's --weights file (matcher.match.weights)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from matcher import InputError, Weights
 from matcher.domain import MODES
-from matcher.weights import default_weights_text
+from matcher.match.weights import default_weights_text
 
 
 def write(tmp_path: Path, text: str) -> Path:

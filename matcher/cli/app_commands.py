@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from .common import app, default_data_dir, handle_errors, out
+from ..dataset.demo import default_data_dir
+from .common import app, handle_errors, out
 
 #: The port served when none is given (another free one if it is taken).
 DEFAULT_PORT = 8866
@@ -90,8 +91,8 @@ def run_app(
     ] = None,
 ) -> None:
     """Start the app (Voila) for the physiotherapist, the planner and the municipality."""
+    from ..dataset.load import load_dataset
     from ..errors import InputError, Problem
-    from ..io import load_dataset
     from ..ui.launch import port_in_use, run
 
     folder = data or default_data_dir()

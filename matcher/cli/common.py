@@ -148,17 +148,6 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def default_data_dir() -> Path:
-    """The embedded demo dataset: ``data/activities`` of a source checkout, or
-    the copy installed with the package."""
-    here = Path(__file__).resolve().parents[2] / "data" / "activities"
-    if (here / "offers.csv").exists():
-        return here
-    from importlib import resources
-
-    return Path(str(resources.files("matcher").joinpath("demo_data")))
-
-
 def stdout_is_terminal() -> bool:
     """True when a person is watching (progress bars make sense)."""
     return sys.stderr.isatty()
@@ -183,8 +172,8 @@ ROW_NUMBER = {"min": 1, "max": 2**63 - 1}
 def check_outputs(paths: list[Path], dataset: Path | None = None, example: str = "") -> None:
     """Refuse, before any work is done, an output that would replace a folder, a
     device or pipe (``/dev/full``), or a file of the dataset being read."""
-    from ..io import DISTRICT_FILES
-    from ..schema import FILES
+    from ..dataset.load import DISTRICT_FILES
+    from ..dataset.schema import FILES
 
     inputs: set[Path] = set()
     if dataset is not None and dataset.is_dir():
@@ -221,7 +210,7 @@ def check_outputs(paths: list[Path], dataset: Path | None = None, example: str =
 
 def option_date(text: str | None, option: str) -> date | None:
     """A date option (``YYYY-MM-DD``) within the dates the data may hold, or ``None``."""
-    from ..schema import DATE_MAX, DATE_MIN
+    from ..dataset.schema import DATE_MAX, DATE_MIN
 
     if text is None:
         return None

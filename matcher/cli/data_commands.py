@@ -49,8 +49,8 @@ def demo(
     ] = False,
 ) -> None:
     """Write the seeded demo municipality (around Odense) as a dataset folder."""
-    from ..demo import make_demo
-    from ..export import save_dataset
+    from ..dataset.demo import make_demo
+    from ..dataset.export import save_dataset
 
     problems = _folder_problems(out_dir)
     if problems:
@@ -72,7 +72,7 @@ def validate(
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
 ) -> None:
     """Check a dataset folder and list every problem (exit 2 when there are any)."""
-    from ..io import load_dataset
+    from ..dataset.load import load_dataset
 
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from ..io import Dataset
-    from ..weights import Weights
+    from ..dataset.load import Dataset
+    from ..match.weights import Weights
 
 DistrictsOption = Annotated[
     Path | None,
@@ -50,7 +50,7 @@ WeightsOption = Annotated[
 
 
 def _weights(path: Path | None, problems: list[Problem]) -> Weights | None:
-    from ..weights import Weights
+    from ..match.weights import Weights
 
     try:
         return Weights.load(path)
@@ -69,11 +69,11 @@ def _inputs(
 ) -> tuple[Dataset, gpd.GeoDataFrame | None]:
     """The dataset, with the given travel times, and the given districts;
     raises one InputError listing the problems of every input at once."""
-    from ..files import require_regular_file
-    from ..geo import WARNINGS, read_districts
-    from ..io import duplicate_travel_pairs, load_dataset
-    from ..schema import TRAVEL_TIMES
-    from ..tables import read_table
+    from ..dataset.districts import WARNINGS, read_districts
+    from ..dataset.files import require_regular_file
+    from ..dataset.load import duplicate_travel_pairs, load_dataset
+    from ..dataset.schema import TRAVEL_TIMES
+    from ..dataset.tables import read_table
 
     dataset = shapes = table = None
     try:
@@ -155,9 +155,9 @@ def gaps(
     scores computed from them, are left empty, and so are the counts and
     shares that would let one be worked out by subtraction.
     """
-    from ..export import atomic_path, write_csv, write_text
-    from ..gapmap import gaps_png
-    from ..gaps import gap_analysis
+    from ..dataset.export import atomic_path, write_csv, write_text
+    from ..municipality.gapmap import gaps_png
+    from ..municipality.gaps import gap_analysis
 
     problems: list[Problem] = []
     if kind is not None and kind not in KINDS:
@@ -250,8 +250,8 @@ def sites(
     told apart, and are left empty in --out; the number of patients without a
     suitable option prints as 'fewer than 5' when it is below 5.
     """
-    from ..export import write_csv
-    from ..siting import NewActivity, best_sites
+    from ..dataset.export import write_csv
+    from ..municipality.siting import NewActivity, best_sites
 
     def listed(text: str) -> tuple[str, ...]:
         return tuple(p.strip() for p in text.replace("|", ";").split(";") if p.strip())

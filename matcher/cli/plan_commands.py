@@ -45,9 +45,9 @@ def plan(
     db: DbOption = None,
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""
-    from ..io import load_dataset
+    from ..dataset.load import load_dataset
+    from ..match.weights import Weights
     from ..store.replan import plan_around_bookings
-    from ..weights import Weights
 
     if solver not in ("auto", "flow", "cpsat"):
         raise InputError(

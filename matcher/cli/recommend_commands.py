@@ -27,7 +27,7 @@ from .common import (
 from .store_commands import DbOption
 
 if TYPE_CHECKING:
-    from ..io import Dataset
+    from ..dataset.load import Dataset
 
 _LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
 _TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
@@ -69,11 +69,11 @@ def recommend(
     db: DbOption = None,
 ) -> None:
     """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
-    from ..io import load_dataset
-    from ..recommend import Recommender, as_dict
+    from ..dataset.load import load_dataset
+    from ..discharge.options import Recommender, as_dict
+    from ..match.weights import Weights
     from ..store import booked_counts
-    from ..weights import Weights
-    from ..wording import wording
+    from ..words.patient import wording
 
     wording(lang)
     day = option_date(today, "--today")
@@ -145,12 +145,12 @@ def handout(
     Refused (exit 2) when the session has no free place left, counting the
     bookings in --db, unless the patient holds one of them.
     """
-    from ..handout import write_handout
-    from ..io import load_dataset
-    from ..recommend import Recommender
+    from ..dataset.load import load_dataset
+    from ..discharge.handout import write_handout
+    from ..discharge.options import Recommender
+    from ..match.weights import Weights
     from ..store import booked_counts, holds_booking
-    from ..weights import Weights
-    from ..wording import wording
+    from ..words.patient import wording
 
     wording(lang)
     day = option_date(today, "--today")

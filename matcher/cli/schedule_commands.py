@@ -133,10 +133,10 @@ def schedule(
 ) -> None:
     """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
     candidate teams under staff-hour budgets, and home-visit routes."""
-    from ..candidates import load_candidates
-    from ..io import load_dataset
-    from ..schedule import schedule as make_schedule
-    from ..weights import Weights
+    from ..dataset.load import load_dataset
+    from ..match.weights import Weights
+    from ..planning.candidates import load_candidates
+    from ..planning.schedule import schedule as make_schedule
 
     problems = []
     if weeks < 1:

@@ -89,7 +89,7 @@ def import_catalogue(
     role: RoleOption = "staff",
 ) -> None:
     """Load or refresh the catalogue (offers and sessions) without losing bookings."""
-    from ..io import load_dataset
+    from ..dataset.load import load_dataset
     from ..store import import_catalogue as run_import
     from ..store import open_store
 
@@ -115,7 +115,7 @@ def book(
     role: RoleOption = "staff",
 ) -> None:
     """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule)."""
-    from ..io import load_dataset
+    from ..dataset.load import load_dataset
     from ..store import SessionFull, book_from_dataset, check_booking, open_store
 
     who = _actor(actor, role)

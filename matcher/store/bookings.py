@@ -29,9 +29,9 @@ import pandas as pd
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..dataset.load import Dataset
 from ..domain import WEEKDAYS
 from ..errors import InputError, Problem
-from ..io import Dataset
 from .audit import SYSTEM, Actor, check_pseudonym, record
 from .db import Store, database_exists, open_store, resolve_db_url
 from .importer import ImportReport, import_catalogue
@@ -312,7 +312,7 @@ def book_from_dataset(
 def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: str = "en") -> date:
     """The start date of booking ``patient_id`` of ``dataset`` into
     ``session_id``, once the pair is known to obey every rule of a match
-    except free places (``matcher.recommend.Recommender.option``).
+    except free places (``matcher.discharge.options.Recommender.option``).
 
     The start date is the first occurrence of the session's weekday on or
     after both its ``first_date`` and the patient's ``discharge_date``.
@@ -326,7 +326,7 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
         or a session that breaks a rule of a match for the patient (each
         broken rule named, e.g. ``intensity``).
     """
-    from ..recommend import Recommender
+    from ..discharge.options import Recommender
 
     check_pseudonym(patient_id, "--patient")
     patients = dataset.patients

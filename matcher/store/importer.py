@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ..io import Dataset
+from ..dataset.load import Dataset
 from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import CatalogueImport, CatalogueOffer, CatalogueSession, CatalogueState, Place, utcnow

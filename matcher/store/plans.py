@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import insert
 
+from ..dataset.files import read_bytes
 from ..errors import InputError, Problem
-from ..files import read_bytes
 from .audit import SYSTEM, Actor, pseudonym_problem, record
 from .db import Store
 from .models import PlanRow, StoredPlan, utcnow
@@ -47,7 +47,7 @@ class RecordedPlan:
 def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """PLAN.csv at ``path`` and the summary in PLAN.json beside it (``{}`` if absent).
 
-    PLAN.csv is read by the dataset loader's own reader (``matcher.schema.PLAN``):
+    PLAN.csv is read by the dataset loader's own reader (``matcher.dataset.schema.PLAN``):
     every cell within its type and range, pseudonyms only, no formula, no
     duplicate patient, a placed row with its session.
 
@@ -57,8 +57,8 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         For a missing or unreadable file, missing columns, or any cell outside
         the contract, each naming its row and column.
     """
-    from ..schema import PLAN
-    from ..tables import read_table
+    from ..dataset.schema import PLAN
+    from ..dataset.tables import read_table
 
     csv_path = Path(path)
     name = csv_path.name

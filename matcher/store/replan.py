@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..dataset.load import Dataset
 from ..domain import VULNERABILITY_FLAGS
 from ..errors import InputError, Problem
-from ..io import Dataset
-from ..result import PLAN_COLUMNS, Plan
+from ..planning.result import PLAN_COLUMNS, Plan
 from .bookings import active_bookings, apply_bookings
 from .db import database_exists, open_store, resolve_db_url, sqlite_file
 
@@ -61,7 +61,7 @@ def plan_around_bookings(dataset: Dataset, url: str | None = None, **options: An
 
     ``options`` go to ``matcher.plan``.
     """
-    from ..batch import plan
+    from ..planning.plan import plan
 
     resolved = resolve_db_url(url)
     path = sqlite_file(resolved)

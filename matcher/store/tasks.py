@@ -581,7 +581,7 @@ def list_tasks(
 def export_tasks(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write tasks (``list_tasks``) as UTF-8 CSV for the hospital-municipality
     meeting, atomically; dates as ``YYYY-MM-DD``."""
-    from ..export import write_csv
+    from ..dataset.export import write_csv
 
     out = frame.copy()
     for column in ("start_date", "due_date"):

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ..words.app import LANGUAGE_NAMES, LANGUAGES, text
 from .discharge import DischargeState
 from .errors import log_callback_errors
-from .i18n import LANGUAGE_NAMES, LANGUAGES, text
 from .launch import ENV_DATA, ENV_LANG, ENV_ROOTS, ENV_TILES
 from .municipality import MunicipalityState
 from .state import DataState, PlanningState
@@ -179,7 +179,7 @@ def default_app() -> BrobyggerApp:
     log_callback_errors()
     data = os.environ.get(ENV_DATA)
     if not data:
-        from ..cli.common import default_data_dir
+        from ..dataset.demo import default_data_dir
 
         data = str(default_data_dir())
     roots = os.environ.get(ENV_ROOTS)

@@ -3,8 +3,8 @@
 The physiotherapist fills in a profile (or starts from a patient of the
 dataset), finds the next steps that fit, books one and gets the hand-out.
 Everything goes through the same public functions as the command line:
-``matcher.recommend.Recommender``, ``matcher.suggest``, ``matcher.store``
-and ``matcher.handout``.
+``matcher.discharge.options.Recommender``, ``matcher.discharge.suggest``, ``matcher.store``
+and ``matcher.discharge.handout``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pandas as pd
 from traitlets import Any as AnyTrait
 from traitlets import Dict, HasTraits, List, Unicode
 
+from ..dataset.load import points
+from ..dataset.profile import check_patient, patient_cells
 from ..domain import VULNERABILITY_FLAGS
 from ..errors import InputError
-from ..io import points
-from ..profile import check_patient, patient_cells
 from .state import DataState
 
 __all__ = ["PROFILE_DEFAULTS", "DischargeState"]
@@ -58,7 +58,7 @@ class DischargeState(HasTraits):
     profile = Dict()
     problems = List(Unicode())
     options = AnyTrait(None, allow_none=True)  # recommendation frame
-    nothing_fits = AnyTrait(None, allow_none=True)  # matcher.suggest.NothingFits
+    nothing_fits = AnyTrait(None, allow_none=True)  # matcher.discharge.suggest.NothingFits
     booking = AnyTrait(None, allow_none=True)  # matcher.store.BookingInfo
     booking_message = Unicode("")
     handout = Unicode("")
@@ -146,7 +146,7 @@ class DischargeState(HasTraits):
     def recommender(self) -> Any:
         """The recommender for the current data, counting existing bookings."""
         if self._recommender is None:
-            from ..recommend import Recommender
+            from ..discharge.options import Recommender
 
             booked = self._booked()
             self._recommender = Recommender(self.data.dataset, booked=booked)
@@ -204,7 +204,7 @@ class DischargeState(HasTraits):
             except InputError:
                 pass  # a session that no longer fits keeps the words it had
         if self.booking is not None and self.handout and self._with_profile is not None:
-            from ..handout import handout_html
+            from ..discharge.handout import handout_html
 
             with contextlib.suppress(InputError):  # else the hand-out shown stays
                 self.handout = handout_html(
@@ -213,7 +213,7 @@ class DischargeState(HasTraits):
 
     def book(self, session_id: str) -> bool:
         """Hold a place in ``session_id`` for this patient and make the hand-out."""
-        from ..handout import handout_html
+        from ..discharge.handout import handout_html
         from ..store import SessionFull, book_from_dataset, open_store
 
         row = self.check()

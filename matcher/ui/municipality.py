@@ -1,7 +1,7 @@
 """State of the municipality view: gaps by kind and time band, equity, new sites.
 
-All figures come from ``matcher.gaps.gap_analysis``, ``matcher.equity`` and
-``matcher.siting.best_sites``, the functions behind ``brobygger gaps`` and
+All figures come from ``matcher.municipality``: ``gaps.gap_analysis``,
+``equity`` and ``siting.best_sites``, the functions behind ``brobygger gaps`` and
 ``brobygger sites``; everything shown is suppressed below five people.
 Heavy work runs in a background thread so the page stays responsive.
 """
@@ -27,9 +27,9 @@ class MunicipalityState(HasTraits):
 
     kind = Unicode("association")
     band = Unicode("any")
-    analysis = AnyTrait(None, allow_none=True)  # matcher.gaps.GapAnalysis
+    analysis = AnyTrait(None, allow_none=True)  # matcher.municipality.gaps.GapAnalysis
     equity = AnyTrait(None, allow_none=True)  # DataFrame, suppressed
-    sites = AnyTrait(None, allow_none=True)  # matcher.siting.SiteChoice
+    sites = AnyTrait(None, allow_none=True)  # matcher.municipality.siting.SiteChoice
     busy = Bool(False)
     error = Unicode("")
 
@@ -76,7 +76,7 @@ class MunicipalityState(HasTraits):
 
     def analyse(self, background: bool = True) -> None:
         """Compute coverage and accessibility for every kind and band."""
-        from ..gaps import gap_analysis
+        from ..municipality.gaps import gap_analysis
 
         def work() -> None:
             self.analysis = gap_analysis(self.data.dataset)
@@ -102,8 +102,9 @@ class MunicipalityState(HasTraits):
 
         Every patient counts, escalated ones as not placed, and every district
         is listed: its patients and hidden counts are those of the gap table."""
-        from ..equity import equity_table
-        from ..geo import districts_for, locate
+        from ..dataset.load import districts_for
+        from ..geo import locate
+        from ..municipality.equity import equity_table
 
         result = self.planning.result
         ds = self.data.dataset
@@ -131,7 +132,7 @@ class MunicipalityState(HasTraits):
     ) -> None:
         """Pick the ``k`` sites where a new activity of ``kind`` would serve
         the most patients who have no option of that kind now."""
-        from ..siting import NewActivity, best_sites
+        from ..municipality.siting import NewActivity, best_sites
 
         activity = NewActivity(
             kind=self.kind,

@@ -17,8 +17,8 @@ from typing import Any
 from traitlets import Any as AnyTrait
 from traitlets import Bool, Float, HasTraits, Int, List, Unicode
 
+from ..dataset.load import Dataset, load_dataset
 from ..errors import InputError
-from ..io import Dataset, load_dataset
 
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
 
@@ -136,8 +136,8 @@ class PlanningState(HasTraits):
     running = Bool(False)
     stage = Unicode("")
     progress = Float(0.0)
-    result = AnyTrait(None, allow_none=True)  # matcher.result.Plan
-    schedule = AnyTrait(None, allow_none=True)  # matcher.schedule.Schedule
+    result = AnyTrait(None, allow_none=True)  # matcher.planning.result.Plan
+    schedule = AnyTrait(None, allow_none=True)  # matcher.planning.schedule.Schedule
     error = Unicode("")
     stopped = Bool(False)
 
@@ -160,8 +160,8 @@ class PlanningState(HasTraits):
         self.progress = share
 
     def _work(self, over_weeks: bool = False, **options: Any) -> None:
-        from ..batch import plan
-        from ..schedule import schedule
+        from ..planning.plan import plan
+        from ..planning.schedule import schedule
 
         try:
             if over_weeks:

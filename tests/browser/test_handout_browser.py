@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from builders import LAT, build, offer, patient, session
 
-from matcher.handout import write_handout
+from matcher.discharge.handout import write_handout
 
 pytestmark = pytest.mark.browser
 

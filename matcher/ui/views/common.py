@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..i18n import text
+from ...words.app import text
 
 __all__ = ["figure_png", "frame_html", "message", "set_options"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..i18n import text
+from ...words.app import text
 from ..launch import UPLOAD_LIMIT_BYTES, UPLOAD_LIMIT_MB
 from ..state import DataState
 from .common import message

@@ -28,8 +28,8 @@ from ...domain import (
     TOLERANCES,
     VULNERABILITY_FLAGS,
 )
+from ...words.app import code_text, text
 from ..discharge import DischargeState
-from ..i18n import code_text, text
 from ..state import DataState
 from .common import message
 from .maps import base_map, fit

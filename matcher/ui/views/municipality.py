@@ -18,7 +18,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from ...domain import KINDS, WEEKDAYS
-from ..i18n import code_text, equity_in, frame_in, text
+from ...words.app import code_text, equity_in, frame_in, text
 from ..municipality import MunicipalityState
 from ..state import DataState
 from .common import frame_html, message, set_options

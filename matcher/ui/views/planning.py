@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..i18n import code_text, column_text, frame_in, text
+from ...words.app import code_text, column_text, frame_in, text
 from ..state import DataState, PlanningState
 from .common import figure_png, frame_html, message, set_options
 
@@ -211,7 +211,7 @@ class PlanningView(w.VBox):
         self.state.run_schedule(self.weeks.value, budgets or (0.0,), self.guarantee.value)
 
     def _render_schedule(self, _: Any = None) -> None:
-        from ...schedule_report import capacity_plot, tradeoff_plot
+        from ...planning.report import capacity_plot, tradeoff_plot
 
         lang = self.data.lang
         found = self.state.schedule

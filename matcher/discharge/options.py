@@ -1,0 +1,326 @@
+"""One patient at the closing conversation: the next steps that fit, ranked and explained.
+
+``Recommender`` turns a dataset into arrays once, with the same
+``costs.MatchModel`` and ``costs.evaluate`` that the batch plan uses, so the
+two never disagree about what fits and what is good. Each recommendation then
+evaluates one patient against every session (a patient of the dataset by id,
+or a new profile given as a mapping with the columns of ``patients.csv``),
+keeps only sessions that obey every rule of a match with a free place left,
+ranks them by the plan's weighted cost and keeps the list varied: at most
+two sessions of one offer, and the best option of each kind that fits.
+
+``recommend(dataset, patient)`` is the one-call convenience; keep a
+``Recommender`` when recommending for many patients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset.load import Dataset
+from ..domain import KINDS, MODES, WEEKDAYS
+from ..errors import InputError, Problem
+from ..match.costs import RULES
+from ..match.weights import Weights
+from ..words.patient import Wording, wording
+from .evaluate import Evaluated, Evaluator
+from .reasons import option_reasons
+
+__all__ = [
+    "OPTION_COLUMNS",
+    "Evaluated",
+    "Recommender",
+    "as_dict",
+    "recommend",
+    "varied",
+]
+
+#: Columns of a recommendation, in order.
+OPTION_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "offer_id",
+    "name",
+    "session_id",
+    "kind",
+    "first_date",
+    "weekday",
+    "start",
+    "end",
+    "when",
+    "days_until_start",
+    "wait_days",
+    "travel_min",
+    "travel_mode",
+    "fee_dkk_month",
+    "group_size",
+    "places_left",
+    "cost",
+    "fits",
+    "less_good",
+)
+
+
+class Recommender(Evaluator):
+    """Ranked next steps for one patient at a time, with the batch plan's cost model.
+
+    Parameters
+    ----------
+    dataset
+        The municipality's offers, sessions and patients.
+    weights
+        Cost weights (default: ``matcher/match/weights.toml``).
+    booked
+        Places already booked per session id; they reduce the free places.
+    today
+        The date of the conversation. Nobody starts before it: a discharge
+        date before ``today`` counts as ``today`` (for dates and waiting), and
+        "starts in N days" counts from it. Default: each patient's discharge
+        date.
+    """
+
+    def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> pd.DataFrame:
+        """Every session that fits, cheapest first, without the variety rule."""
+        found = self.evaluate(patient)
+        return self.frame(found, found.options, wording(lang))
+
+    def recommend(
+        self,
+        patient: str | Mapping[str, Any],
+        top: int = 5,
+        *,
+        lang: str = "da",
+        suggest: bool = True,
+    ) -> pd.DataFrame:
+        """The ``top`` next steps for one patient, ranked, with reasons.
+
+        Parameters
+        ----------
+        patient
+            A ``patient_id`` of the dataset, or a mapping with the columns of
+            ``patients.csv`` (checked as the loader checks the file).
+        top
+            How many options at most.
+        lang
+            ``da`` (default) or ``en`` for the reasons.
+        suggest
+            When nothing fits, work out what would open options.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per option with the columns of ``OPTION_COLUMNS``:
+            ``first_date`` (a date), ``weekday``/``start``/``end`` and ``when``
+            in words, ``days_until_start`` and ``wait_days`` (days),
+            ``travel_min`` (minutes one way; for a home visit the staff's
+            drive), ``travel_mode`` (a mode, or ``staff``), ``fee_dkk_month``
+            (DKK), ``cost`` (the plan's cost points), and ``fits`` /
+            ``less_good`` (plain-language reasons). ``attrs["patient_id"]``
+            names the patient; when nothing fits, ``attrs["nothing_fits"]``
+            holds a ``matcher.discharge.suggest.NothingFits``: the rules that removed
+            the options and what would open the most.
+        """
+        if int(top) < 1:
+            raise InputError([Problem("--top", None, None, f"must be at least 1, not {top}")])
+        words = wording(lang)
+        found = self.evaluate(patient, explain=False)
+        chosen = varied(found.options, self.model.s_offer, self.model.o_kind, int(top))
+        frame = self.frame(found, chosen, words)
+        frame.attrs["patient_id"] = found.patient_id
+        frame.attrs["nothing_fits"] = None
+        if len(frame) == 0 and suggest:
+            from .suggest import nothing_fits
+
+            frame.attrs["nothing_fits"] = nothing_fits(self, patient, lang=lang, found=found)
+        return frame
+
+    def option(
+        self,
+        patient: str | Mapping[str, Any],
+        session_id: str,
+        *,
+        lang: str = "da",
+        need_place: bool = False,
+    ) -> pd.DataFrame:
+        """One session for one patient, as a one-row recommendation.
+
+        Raises ``InputError`` when the session does not fit the patient by
+        a rule other than free places (a place may just have been booked),
+        naming each broken rule; with ``need_place``, also when the session
+        has no free place left (counting ``booked``).
+        """
+        s = self.session_index(session_id)
+        found = self.evaluate(patient, explain=True)
+        fails = found.evaluation.fails
+        assert fails is not None
+        if not found.model.s_staffed[s]:
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "weekday",
+                        f"session '{session_id}' is a home visit on a weekday without a shift "
+                        "for its service in staff.csv: its staff make no visits that day",
+                    )
+                ]
+            )
+        broken = [RULES[r] for r in np.flatnonzero(fails[:, 0, s]) if RULES[r] != "capacity"]
+        words = wording(lang)
+        if broken:
+            text = "; ".join(f"{r} ({words(f'rule_{r}')})" for r in broken)
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "session_id",
+                        f"session '{session_id}' does not fit patient '{found.patient_id}': {text}",
+                    )
+                ]
+            )
+        if need_place and int(found.model.s_capacity[s]) <= 0:
+            raise InputError(
+                [
+                    Problem(
+                        "sessions.csv",
+                        None,
+                        "capacity",
+                        f"session '{session_id}' is full: every place is booked by others, "
+                        f"so there is none for patient '{found.patient_id}'; choose another "
+                        "session",
+                    )
+                ]
+            )
+        return self.frame(found, np.array([s]), words)
+
+    def frame(self, found: Evaluated, sessions: np.ndarray, words: Wording) -> pd.DataFrame:
+        """Options at these session positions, in this order, as ``OPTION_COLUMNS``."""
+        m, ev = found.model, found.evaluation
+        s = np.asarray(sessions, dtype=np.int64)
+        o = m.s_offer[s]
+        start_day = ev.start_day[0, s]
+        mode_index = ev.mode[0, s].astype(np.int64)
+        mode_names = np.array([*MODES, "staff", ""], dtype=object)
+        mode = mode_names[np.where(mode_index == -1, len(MODES), mode_index)]
+        reasons = [
+            option_reasons(
+                m,
+                ev,
+                int(x),
+                found.row,
+                {k: v[int(m.s_offer[x])] for k, v in self._offer.items()},
+                found.today,
+                words,
+            )
+            for x in s
+        ]
+        first = start_day.astype("datetime64[D]")
+        frame = pd.DataFrame(
+            {
+                "rank": np.arange(1, len(s) + 1),
+                "offer_id": m.offer_ids[o].astype(str),
+                "name": self._offer["name"][o].astype(str),
+                "session_id": m.session_ids[s].astype(str),
+                "kind": np.array(KINDS, dtype=object)[m.o_kind[o]].astype(str),
+                "first_date": first.astype("datetime64[ns]"),
+                "weekday": np.array(WEEKDAYS, dtype=object)[m.s_day[s]].astype(str),
+                "start": self._session["start"][s].astype(str),
+                "end": self._session["end"][s].astype(str),
+                "when": [
+                    f"{words.date(pd.Timestamp(d).date())} "
+                    f"{words('clock_span', start=words.clock(a), end=words.clock(b))}"
+                    for d, a, b in zip(first, m.s_start[s], m.s_end[s], strict=True)
+                ],
+                "days_until_start": (start_day - found.today.astype(np.int64)).astype(np.int64),
+                "wait_days": ev.wait_days[0, s].astype(np.int64),
+                "travel_min": np.round(ev.travel_min[0, s].astype(float), 1),
+                "travel_mode": mode.astype(str),
+                "fee_dkk_month": m.o_fee[o].astype(float),
+                "group_size": m.o_group[o].astype(np.int64),
+                "places_left": m.s_capacity[s].astype(np.int64),
+                "cost": np.round(ev.cost[0, s].astype(float), 2),
+                "fits": [r[0] for r in reasons],
+                "less_good": [r[1] for r in reasons],
+            },
+            columns=list(OPTION_COLUMNS),
+        )
+        return frame
+
+
+def varied(options: np.ndarray, s_offer: np.ndarray, o_kind: np.ndarray, top: int) -> np.ndarray:
+    """Up to ``top`` of the ranked ``options`` (session positions, best first),
+    with at most two sessions of one offer and the best option of each kind.
+
+    When more kinds fit than ``top`` allows, the best options of the ``top``
+    best kinds are kept. The result stays in rank order.
+    """
+    per_offer: dict[int, int] = {}
+    allowed: list[int] = []
+    best_of_kind: dict[int, int] = {}
+    for s in options.tolist():
+        offer = int(s_offer[s])
+        if per_offer.get(offer, 0) >= 2:
+            continue
+        per_offer[offer] = per_offer.get(offer, 0) + 1
+        allowed.append(s)
+        best_of_kind.setdefault(int(o_kind[offer]), s)
+    required = set(list(best_of_kind.values())[:top])
+    free = top - len(required)
+    chosen = []
+    for s in allowed:
+        if s in required:
+            chosen.append(s)
+        elif free > 0:
+            chosen.append(s)
+            free -= 1
+    return np.array(chosen, dtype=np.int64)
+
+
+def recommend(
+    dataset: Dataset,
+    patient: str | Mapping[str, Any],
+    top: int = 5,
+    *,
+    weights: Weights | None = None,
+    booked: Mapping[str, int] | None = None,
+    today: date | str | np.datetime64 | None = None,
+    lang: str = "da",
+) -> pd.DataFrame:
+    """The ``top`` next steps that fit one patient, ranked by the batch plan's cost.
+
+    A one-call convenience over ``Recommender(dataset, ...).recommend(...)``;
+    see there for the columns. Building the arrays takes a moment, so keep a
+    ``Recommender`` when recommending for many patients.
+    """
+    recommender = Recommender(dataset, weights=weights, booked=booked, today=today)
+    return recommender.recommend(patient, top, lang=lang)
+
+
+def as_dict(frame: pd.DataFrame) -> dict[str, Any]:
+    """A recommendation as plain data for JSON: ``patient_id``, ``options``
+    (one object per row, dates as ``YYYY-MM-DD``, reasons as lists) and
+    ``nothing_fits`` (``null``, or the rules and suggestions)."""
+    options = []
+    for record in frame.to_dict(orient="records"):
+        item: dict[str, Any] = {}
+        for key, value in record.items():
+            if key == "first_date":
+                item[key] = pd.Timestamp(value).strftime("%Y-%m-%d")
+            elif isinstance(value, tuple):
+                item[key] = list(value)
+            elif isinstance(value, np.generic):
+                item[key] = value.item()
+            else:
+                item[key] = value
+        options.append(item)
+    nothing = frame.attrs.get("nothing_fits")
+    return {
+        "patient_id": frame.attrs.get("patient_id"),
+        "options": options,
+        "nothing_fits": None if nothing is None else nothing.as_dict(),
+    }

@@ -1,0 +1,326 @@
+"""When nothing fits: which rules removed the options, and what would open the most.
+
+Everything here is computed, not guessed. The rules that removed a patient's
+options are counted session by session (``explain.exclusion_counts``). Each
+possible change (travel 10 or 20 minutes further, another way to travel, an
+interpreter, a larger budget, other times of day, larger groups, a group for
+all genders, a home visit) is a modified copy of the patient's row; all the
+copies are evaluated at once with the same rules and free places as the
+recommendations, and each suggestion states exactly how many sessions, at how
+many places, the change opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset.profile import patient_cells
+from ..domain import GROUP_LIMIT, TOLERANCES
+from ..match.costs import HOME_VISIT, RULES, evaluate
+from ..match.explain import exclusion_counts
+from ..words.patient import Wording, wording
+from .evaluate import Evaluated, Evaluator
+
+__all__ = [
+    "BUDGET_STEPS_DKK",
+    "MODES_TO_TRY",
+    "TRAVEL_STEPS_MIN",
+    "Blocker",
+    "NothingFits",
+    "Suggestion",
+    "blockers",
+    "nothing_fits",
+    "what_would_open",
+]
+
+#: Extra minutes of one-way travel tried.
+TRAVEL_STEPS_MIN: tuple[int, ...] = (10, 20)
+#: Extra monthly budget tried (DKK).
+BUDGET_STEPS_DKK: tuple[int, ...] = (100, 200)
+#: Ways to travel tried when the patient does not have them.
+MODES_TO_TRY: tuple[str, ...] = ("bike", "bus", "flextrafik")
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A rule that removed options: ``sessions`` it removes (of ``of``), ``only``
+    of them for no other reason."""
+
+    rule: str
+    sessions: int
+    only: int
+    of: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One change to the patient's profile and exactly what it opens.
+
+    ``changes`` are ``patients.csv`` cells to set; applying them to the
+    profile gives ``options`` sessions that fit (free places counted), at
+    ``places`` different offers.
+    """
+
+    change: str
+    group: str
+    changes: Mapping[str, str]
+    options: int
+    places: int
+    text: str
+
+
+@dataclass(frozen=True)
+class NothingFits:
+    """Why a patient has no option, and what would open the most."""
+
+    patient_id: str
+    text: str
+    blockers: tuple[Blocker, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    tried: tuple[Suggestion, ...] = field(default=(), repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (without ``tried``)."""
+        return {
+            "text": self.text,
+            "blockers": [asdict(b) for b in self.blockers],
+            "suggestions": [{**asdict(s), "changes": dict(s.changes)} for s in self.suggestions],
+        }
+
+
+def blockers(found: Evaluated, words: Wording, limit: int = 3) -> tuple[Blocker, ...]:
+    """The rules that removed the most of one patient's options (evaluated with
+    ``explain=True``), most decisive first.
+
+    Only sessions of the kinds the patient could have count: home visits for
+    someone who stays at home, places outside the home for everyone else.
+    """
+    m, p, fails = found.model, found.index, found.evaluation.fails
+    if fails is None:
+        raise ValueError("evaluate the patient with explain=True")
+    home = m.o_kind[m.s_offer] == HOME_VISIT
+    bound = bool(m.p_home_bound[p])
+    relevant = home if bound else (~home | bool(m.p_individual[p]))
+    of = int(relevant.sum())
+    if bound and of == 0:
+        return (Blocker("home", m.n_sessions, m.n_sessions, m.n_sessions, words("rule_home_only")),)
+    alone, total = exclusion_counts(fails[:, 0, relevant])
+    ranked = sorted(range(len(RULES)), key=lambda r: (-alone[r], -total[r], r))
+    out = []
+    for r in ranked[:limit]:
+        if total[r] == 0:
+            continue
+        name = RULES[r]
+        text = words("removed", text=words(f"rule_{name}"), count=int(total[r]), total=of)
+        out.append(Blocker(name, int(total[r]), int(alone[r]), of, text))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One change to try: its key and group, the new values (typed, as the loader
+    gives them), and its phrase."""
+
+    key: str
+    group: str
+    typed: dict[str, Any]
+    phrase: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The change as ``patients.csv`` cells."""
+        return patient_cells(self.typed)
+
+    def text(self, words: Wording, options: int, places: int) -> str:
+        values = dict(self.values)
+        if "mode" in values:
+            values["mode"] = words.names("modes")[values["mode"]]
+        return words(
+            self.phrase,
+            found=words.found(options, places),
+            options=options,
+            tider=words("one_time" if options == 1 else "many_times"),
+            **values,
+        )
+
+
+def _candidates(row: pd.Series, recommender: Evaluator) -> list[_Change]:
+    """Every single change worth trying for this patient, gentlest first within a group."""
+    home_bound = bool(row["home_bound"])
+    out: list[_Change] = []
+    if not home_bound:
+        limit = int(row["max_travel_min"])
+        for extra in TRAVEL_STEPS_MIN:
+            out.append(
+                _Change(
+                    f"travel+{extra}",
+                    "travel",
+                    {"max_travel_min": limit + extra},
+                    "if_travel",
+                    {"extra": extra, "limit": limit + extra},
+                )
+            )
+        modes = tuple(row["modes"])
+        for mode in MODES_TO_TRY:
+            if mode not in modes:
+                out.append(
+                    _Change(
+                        f"mode:{mode}",
+                        "mode",
+                        {"modes": (*modes, mode)},
+                        "if_mode",
+                        {"mode": mode},
+                    )
+                )
+    spoken = tuple(row["languages"])
+    offered = sorted({c for v in recommender.dataset.offers["languages"] for c in v})
+    more = [c for c in offered if c not in spoken]
+    if more:
+        out.append(
+            _Change(
+                "interpreter",
+                "language",
+                {"languages": (*spoken, *more)},
+                "if_interpreter",
+            )
+        )
+    budget = float(row["budget_dkk_month"])
+    for extra in BUDGET_STEPS_DKK:
+        out.append(
+            _Change(
+                f"budget+{extra}",
+                "budget",
+                {"budget_dkk_month": budget + extra},
+                "if_budget",
+                {"extra": extra},
+            )
+        )
+    if len(row["available"]):
+        out.append(_Change("any_time", "time", {"available": ()}, "if_any_time"))
+    tolerance = str(row["group_tolerance"])
+    position = TOLERANCES.index(tolerance)
+    if not home_bound and position < len(TOLERANCES) - 1:
+        wider = TOLERANCES[position + 1]
+        if wider == TOLERANCES[-1]:
+            out.append(
+                _Change(f"group:{wider}", "group", {"group_tolerance": wider}, "if_any_group")
+            )
+        else:
+            out.append(
+                _Change(
+                    f"group:{wider}",
+                    "group",
+                    {"group_tolerance": wider},
+                    "if_group",
+                    {"limit": GROUP_LIMIT[wider]},
+                )
+            )
+    if str(row["gender_pref"]) == "same":
+        out.append(_Change("any_gender", "gender", {"gender_pref": "any"}, "if_any_gender"))
+    if not home_bound and tolerance != "individual":
+        out.append(_Change("home_visit", "home_visit", {"home_bound": True}, "if_home_visit"))
+    return out
+
+
+def what_would_open(
+    recommender: Evaluator,
+    patient: str | Mapping[str, Any],
+    *,
+    lang: str = "da",
+    limit: int = 3,
+    found: Evaluated | None = None,
+) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
+    """The single changes that open the most options: (best few, every change tried).
+
+    The best few keep one change per group (the one opening most; on a tie
+    the smaller change), only changes that open anything, largest first, at
+    most ``limit`` of them; a home visit, when one would fit, comes last as
+    well, since it takes staff time that others need. ``found`` is the
+    patient already evaluated, if at hand.
+
+    Each change is a copy of the patient's checked row with new values of
+    the loader's own types, so no cell is parsed twice.
+    """
+    words = wording(lang)
+    row = found.row if found is not None else recommender.patient_row(patient).iloc[0]
+    candidates = _candidates(row, recommender)
+    if not candidates:
+        return (), ()
+    # each changed copy gets its own id; a router's travel times follow the patient
+    own_id = str(row["patient_id"])
+    ids = [f"{own_id}~{change.key}" for change in candidates]
+    base = row.to_dict()
+    rows = pd.DataFrame(
+        [
+            {**base, **change.typed, "patient_id": pid}
+            for pid, change in zip(ids, candidates, strict=True)
+        ]
+    )
+    model = recommender.model_for(rows, travel_times=_travel_for(recommender, own_id, ids))
+    ev = evaluate(model, np.arange(len(rows)))
+    tried = []
+    for i, change in enumerate(candidates):
+        sessions = np.flatnonzero(ev.feasible[i])
+        options = len(sessions)
+        places = len(np.unique(model.s_offer[sessions]))
+        text = change.text(words, options, places)
+        tried.append(Suggestion(change.key, change.group, change.cells, options, places, text))
+    best: dict[str, tuple[int, Suggestion]] = {}
+    for i, s in enumerate(tried):
+        if s.options > 0 and (s.group not in best or s.options > best[s.group][1].options):
+            best[s.group] = (i, s)
+    home = best.pop("home_visit", None)
+    ranked = sorted(best.values(), key=lambda item: (-item[1].options, item[0]))[:limit]
+    if home is not None:
+        ranked.append(home)
+    return tuple(s for _, s in ranked), tuple(tried)
+
+
+def _travel_for(recommender: Evaluator, own_id: str, ids: list[str]) -> pd.DataFrame | None:
+    """The router's travel times with the patient's own rows copied to each id."""
+    table = recommender.dataset.travel_times
+    if table is None or len(table) == 0:
+        return None
+    own = table[table["origin_id"] == own_id]
+    copies = [own.assign(origin_id=pid) for pid in ids]
+    return pd.concat([table, *copies], ignore_index=True)
+
+
+def nothing_fits(
+    recommender: Evaluator,
+    patient: str | Mapping[str, Any],
+    *,
+    lang: str = "da",
+    limit: int = 3,
+    found: Evaluated | None = None,
+) -> NothingFits:
+    """Why ``patient`` has no option, and the few changes that would open the most.
+
+    ``found`` is the patient already evaluated (then it is not checked again).
+    """
+    words = wording(lang)
+    if found is None:
+        found = recommender.evaluate(patient, explain=True)
+    elif found.evaluation.fails is None:
+        ev = evaluate(found.model, np.array([found.index]), explain=True)
+        found = replace(found, evaluation=ev)
+    p = found.index
+    if found.model.p_escalate[p]:
+        return NothingFits(found.patient_id, words("escalated"))
+    if found.model.n_sessions == 0:
+        return NothingFits(found.patient_id, words("no_sessions"))
+    suggestions, tried = what_would_open(recommender, patient, lang=lang, limit=limit, found=found)
+    return NothingFits(
+        found.patient_id,
+        words("nothing_fits"),
+        blockers(found, words),
+        suggestions,
+        tried,
+    )

@@ -1,0 +1,263 @@
+"""Weights of the cost model and travel estimates, from one documented file.
+
+The defaults live in ``matcher/match/weights.toml``; a user's file passed with
+``--weights`` overrides any subset of its keys. Malformed TOML, unknown keys,
+wrong types and values outside a key's limits (``LIMITS``; never NaN or
+infinite) are input errors naming the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..domain import MODES, parse_clock
+from ..errors import InputError, Problem
+from ..geo import ModeSpeed
+
+__all__ = ["LIMITS", "Weights", "default_weights_text"]
+
+#: A weights file larger than this is not a weights file (the default is 4 KB).
+MAX_BYTES = 1_000_000
+_SPEED_KEYS = tuple(f.name for f in fields(ModeSpeed))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The numbers a key accepts: ``low`` to ``high``, whole numbers only if ``whole``;
+    ``above`` makes ``low`` itself refused."""
+
+    low: float
+    high: float
+    whole: bool = False
+    above: bool = False
+
+    def problem(self, value: int | float) -> str | None:
+        """Why ``value`` is refused, or None."""
+        if not math.isfinite(value):
+            return f"must be a finite number, not {value}"
+        if self.whole and value != int(value):
+            return f"must be a whole number, not {value}"
+        if self.above and value <= self.low:
+            return f"must be above {self.low:g}, not {value:g}"
+        if value < self.low:
+            return f"must be at least {self.low:g}, not {value:g}"
+        if value > self.high:
+            return f"must be at most {self.high:g}, not {value:g}"
+        return None
+
+
+#: Limits of every number in a weights file, by key (``*`` for every weight or mode).
+#: Costs above these make the solver's integer costs too coarse or overflow; a
+#: detour below 1 would make a trip shorter than the straight line.
+LIMITS: dict[str, Limit] = {
+    "weights.*": Limit(0, 10_000),
+    "travel.*.speed_kmh": Limit(0, 300, above=True),
+    "travel.*.detour": Limit(1, 10),
+    "travel.*.fixed_min": Limit(0, 600),
+    "travel.*.min_km": Limit(0, 1000),
+    "plan.all_pairs_up_to": Limit(0, 1_000_000_000, whole=True),
+    "plan.candidates_per_patient": Limit(1, 10_000, whole=True),
+    "plan.home_visit_min": Limit(1, 720, whole=True),
+}
+
+
+def _limit(key: str) -> Limit | None:
+    parts = key.split(".")
+    for pattern, limit in LIMITS.items():
+        wanted = pattern.split(".")
+        if len(wanted) == len(parts) and all(
+            w in ("*", p) for w, p in zip(wanted, parts, strict=True)
+        ):
+            return limit
+    return None
+
+
+def default_weights_text() -> str:
+    """The text of the packaged default weights file, comments included."""
+    return resources.files("matcher.match").joinpath("weights.toml").read_text(encoding="utf-8")
+
+
+def _defaults() -> dict[str, Any]:
+    """The default file as a dict, every mode with every ``ModeSpeed`` key."""
+    data = tomllib.loads(default_weights_text())
+    for mode in MODES:
+        speed = ModeSpeed(**data["travel"][mode])
+        data["travel"][mode] = {k: getattr(speed, k) for k in _SPEED_KEYS}
+    return data
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Cost weights (points per unit) and the travel model's parameters.
+
+    See ``matcher/match/weights.toml`` for what each one means and why.
+    """
+
+    travel_min: float
+    wait_day: float
+    time_of_day_hour: float
+    interest_miss: float
+    continuity_miss: float
+    fee_dkk: float
+    home_visit: float
+    staff_drive_min: float
+    comfortable_start: int
+    comfortable_end: int
+    travel: dict[str, ModeSpeed]
+    candidates_per_patient: int
+    home_visit_min: int
+    all_pairs_up_to: int = 2_000_000
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Weights:
+        """The defaults, with the keys of ``path`` (a TOML file) laid over them.
+
+        Raises ``InputError`` naming the file (and line and key) for a missing
+        or unreadable file, malformed TOML, an unknown key, a wrong type or a
+        value outside its limits.
+        """
+        data = _defaults()
+        if path is None:
+            return cls._from_dict(data, "weights.toml", {})
+        path = Path(path)
+        text = _read(path)
+        try:
+            user = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = re.search(r"at line (\d+)", str(exc))
+            row = int(line.group(1)) if line else None
+            raise InputError(
+                [Problem(path.name, row, None, f"is not valid TOML ({exc})")]
+            ) from None
+        except RecursionError:
+            raise InputError(
+                [Problem(path.name, None, None, "is not valid TOML (nested too deeply)")]
+            ) from None
+        lines = _key_lines(text)
+        problems = _merge(data, user, path.name, "", lines)
+        if problems:
+            raise InputError(problems)
+        return cls._from_dict(data, path.name, lines)
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any], name: str, lines: dict[str, int]) -> Weights:
+        w, tod, plan = data["weights"], data["time_of_day"], data["plan"]
+        problems: list[Problem] = []
+        clock: dict[str, int] = {}
+        for key in ("comfortable_start", "comfortable_end"):
+            where = f"time_of_day.{key}"
+            try:
+                clock[key] = parse_clock(tod[key], allow_24=key == "comfortable_end")
+            except ValueError as exc:
+                problems.append(Problem(name, lines.get(where), where, str(exc)))
+        start, end = clock.get("comfortable_start"), clock.get("comfortable_end")
+        if start is not None and end is not None and start >= end:
+            problems.append(
+                Problem(
+                    name,
+                    lines.get("time_of_day.comfortable_start"),
+                    "time_of_day.comfortable_start",
+                    f"{tod['comfortable_start']} is not before comfortable_end "
+                    f"{tod['comfortable_end']}",
+                )
+            )
+        if problems:
+            raise InputError(problems)
+        known = {f.name for f in fields(cls)}
+        return cls(
+            **{k: float(v) for k, v in w.items() if k in known},
+            comfortable_start=start or 0,
+            comfortable_end=end or 0,
+            travel={
+                m: ModeSpeed(**{k: float(v) for k, v in data["travel"][m].items()}) for m in MODES
+            },
+            candidates_per_patient=int(plan["candidates_per_patient"]),
+            home_visit_min=int(plan["home_visit_min"]),
+            all_pairs_up_to=int(plan["all_pairs_up_to"]),
+        )
+
+
+def _read(path: Path) -> str:
+    """The text of a user's weights file, or an InputError naming it."""
+    if not path.exists():
+        raise InputError([Problem(path.name, None, None, "weights file not found")])
+    if not path.is_file():
+        raise InputError([Problem(path.name, None, None, "is not a file (give a TOML file)")])
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(
+                [Problem(path.name, None, None, f"is larger than {MAX_BYTES:,} bytes")]
+            )
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(path.name, None, None, f"is not valid TOML (not UTF-8 text: {exc})")]
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            [Problem(path.name, None, None, f"cannot be read ({exc.strerror or exc})")]
+        ) from None
+
+
+_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of each key and table of a TOML text, as far as simple lines tell."""
+    found: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = ".".join(p.strip().strip("\"'") for p in header.group(1).split("."))
+            found.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            dotted = ".".join(p.strip().strip("\"'") for p in key.group(1).split("."))
+            found.setdefault(f"{table}.{dotted}" if table else dotted, number)
+    return found
+
+
+def _merge(
+    base: dict[str, Any], user: dict[str, Any], name: str, prefix: str, lines: dict[str, int]
+) -> list[Problem]:
+    """Lay ``user`` over ``base`` in place; problems for unknown keys, types and limits."""
+    problems = []
+    for key, value in user.items():
+        where = f"{prefix}{key}"
+        row = lines.get(where)
+        if key not in base:
+            known = ", ".join(sorted(base))
+            problems.append(Problem(name, row, where, f"unknown key (known here: {known})"))
+        elif isinstance(base[key], dict):
+            if isinstance(value, dict):
+                problems += _merge(base[key], value, name, f"{where}.", lines)
+            else:
+                problems.append(Problem(name, row, where, "must be a table of keys"))
+        elif isinstance(base[key], str):
+            if isinstance(value, str):
+                base[key] = value
+            else:
+                problems.append(
+                    Problem(name, row, where, f"has the wrong type ({value!r}); give text")
+                )
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(
+                Problem(name, row, where, f"has the wrong type ({value!r}); give a number")
+            )
+        else:
+            limit = _limit(where)
+            why = limit.problem(value) if limit is not None else None
+            if why is not None:
+                problems.append(Problem(name, row, where, why))
+            else:
+                base[key] = value
+    return problems

@@ -1,0 +1,7 @@
+"""The municipality's map: where next steps are missing and where a new one helps.
+
+``gaps`` measures access (E2SFCA) and unplaced demand per district;
+``equity`` compares groups of people; ``siting`` chooses where new activities
+would reach the most; ``gapmap`` draws the gaps. Counts below five are
+suppressed everywhere.
+"""

@@ -1,0 +1,451 @@
+"""The batch plan for the whole waiting list: ``plan(dataset)``.
+
+Steps: build the arrays (``costs.MatchModel``); scan every patient against
+every session once, in blocks, and keep every allowed pair with its cost in a
+compact store (``PairStore``); solve exactly with min-cost flow from the
+cheapest pairs per patient and prove optimality over *all* allowed pairs by
+pricing the store; switch to CP-SAT only when staff minutes for home visits
+are exceeded; explain every patient left without a place; and compare with
+the manual rule (nearest suitable place, in order of discharge).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset.load import Dataset
+from ..domain import MODES, WEEKDAYS
+from ..errors import InputError, Problem
+from ..match.costs import HOME_VISIT, THREADS, MatchModel, Pairs, allowed_pairs, pair_dates
+from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
+from ..match.model import staff_minutes
+from ..match.weights import Weights
+from ..optimize.exact import search
+from ..optimize.flow import solve_flow
+from ..optimize.problem import (
+    Arcs,
+    Scaling,
+    SideConstraint,
+    Solution,
+    arc_mask,
+    greedy,
+    solve_cpsat,
+)
+from ..optimize.side import solve_side
+from .result import PLAN_COLUMNS, Baseline, Plan
+
+__all__ = ["PairStore", "Progress", "plan"]
+
+Progress = Callable[[str, float], None]
+#: Most left-out pairs a pricing round adds per patient (the most negative first).
+_ADD_PER_PATIENT = 32
+_PRICE_MARGIN = 0.0
+#: Pairs per chunk when pricing (bounds the temporary memory, about 40 bytes a pair).
+_PRICE_CHUNK = 2_000_000
+#: Cells (patients x sessions) per block of the scan: small enough to stay in cache.
+_SCAN_CELLS = 1_000_000
+
+
+@dataclass
+class PairStore:
+    """Every allowed pair of a dataset, grouped by patient.
+
+    The pairs of patient ``p`` are rows ``start[p]:start[p + 1]``, in session
+    order. ``cost`` is in points, ``travel`` in one-way minutes, ``mode``
+    indexes ``MODES`` (-1: the staff's drive).
+    """
+
+    start: np.ndarray
+    patient: np.ndarray
+    session: np.ndarray
+    cost: np.ndarray
+    travel: np.ndarray
+    mode: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.session)
+
+    @property
+    def options(self) -> np.ndarray:
+        """Allowed sessions per patient."""
+        return np.diff(self.start)
+
+    @property
+    def max_cost(self) -> float:
+        return float(self.cost.max()) if len(self.cost) else 0.0
+
+    def arcs(self, index: np.ndarray) -> Arcs:
+        """The pairs at ``index`` as arcs for the optimiser."""
+        return Arcs(
+            self.patient[index].astype(np.int64),
+            self.session[index].astype(np.int64),
+            self.cost[index],
+        )
+
+
+def _cheapest(row: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the (up to) ``k`` cheapest pairs per row; ``row`` is sorted."""
+    if len(row) == 0:
+        return np.zeros(0, np.int64)
+    counts = np.bincount(row)
+    if counts.max() <= k:
+        return np.arange(len(row))
+    order = np.lexsort((cost, row))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(row)) - first[row[order]]
+    return np.sort(order[rank < k])
+
+
+def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[PairStore, np.ndarray]:
+    """Every allowed pair (one pass over patients x sessions, in blocks, on every core),
+    and the store positions of the ``k`` cheapest pairs per patient to start the flow from."""
+    size = max(1, _SCAN_CELLS // max(1, model.n_sessions, len(model.offer_ids)))
+    n = model.n_patients
+    parts: list[tuple[np.ndarray, ...]] = []
+    picked: list[np.ndarray] = []
+    counts = np.zeros(n, np.int64)
+    total = 0
+
+    def block_pairs(lo: int) -> tuple[np.ndarray, Pairs]:
+        block = np.arange(lo, min(lo + size, n))
+        return block, allowed_pairs(model, block)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for block, pairs in pool.map(block_pairs, range(0, n, size)):
+            counts[block] = np.bincount(pairs.row, minlength=len(block))
+            parts.append(
+                (
+                    (block[0] + pairs.row).astype(np.int32),
+                    pairs.session.astype(np.int32),
+                    pairs.cost,
+                    pairs.travel_min,
+                    pairs.mode,
+                )
+            )
+            picked.append(total + _cheapest(pairs.row, pairs.cost, k))
+            total += len(pairs)
+            if progress:
+                progress("costs", min(1.0, (block[-1] + 1) / n))
+    if progress and n == 0:
+        progress("costs", 1.0)
+    dtypes = (np.int32, np.int32, np.float64, np.float32, np.int8)
+    columns = [
+        np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtypes[i])
+        for i in range(5)
+    ]
+    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    store = PairStore(start, *columns)
+    return store, (np.concatenate(picked) if picked else np.zeros(0, np.int64))
+
+
+def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
+    """A ``price`` function for ``solve_flow`` over every allowed pair in ``store``.
+
+    ``chosen`` holds the store positions of the arcs given to the flow so far,
+    in arc order; each round appends the positions it adds.
+    """
+    in_arcs = np.zeros(len(store), bool)
+    in_arcs[chosen[0]] = True
+
+    def price(pot_p: np.ndarray, pot_s: np.ndarray, scaling: Scaling) -> Arcs:
+        found: list[np.ndarray] = []
+        margin = int(_PRICE_MARGIN * scaling.scale)
+        improving = False
+        for a in range(0, len(store), _PRICE_CHUNK):
+            b = min(a + _PRICE_CHUNK, len(store))
+            patient = store.patient[a:b]
+            reduced = scaling.cost(store.cost[a:b]) + pot_p[patient] - pot_s[store.session[a:b]]
+            outside = ~in_arcs[a:b]
+            improving = improving or bool((outside & (reduced < 0)).any())
+            negative = np.flatnonzero((reduced < margin) & outside)
+            if len(negative) == 0:
+                continue
+            row = patient[negative]
+            order = np.lexsort((reduced[negative], row))
+            negative, row = negative[order], row[order]
+            first = np.searchsorted(row, row)
+            keep = (np.arange(len(row)) - first) < _ADD_PER_PATIENT
+            found.append(a + negative[keep])
+        if not found or not improving:
+            return Arcs.empty()
+        new = np.sort(np.concatenate(found))
+        in_arcs[new] = True
+        chosen.append(new)
+        return store.arcs(new)
+
+    return price
+
+
+def _staff_limits(
+    dataset: Dataset, model: MatchModel, sessions: np.ndarray, travel: np.ndarray
+) -> list[SideConstraint]:
+    """Staff minutes per home-visit service and weekday, from staff.csv, over the
+    pairs whose sessions are ``sessions``.
+
+    A visit uses ``home_visit_min`` at the home plus the drive there and back
+    (``travel``: one-way minutes per pair). A weekday without a shift has zero
+    minutes; its sessions are never allowed (``MatchModel.s_staffed``), so no
+    pair needs a constraint there.
+    """
+    minutes = staff_minutes(dataset)
+    if minutes is None or len(sessions) == 0:
+        return []
+    home = np.flatnonzero(model.o_kind[model.s_offer[sessions]] == HOME_VISIT)
+    session = sessions[home]
+    # one key per (offer, weekday), and the home-visit arcs grouped by it
+    key = model.s_offer[session] * len(WEEKDAYS) + model.s_day[session]
+    order = np.argsort(key, kind="stable")
+    home, key = home[order], key[order]
+    use = model.weights.home_visit_min + 2 * np.ceil(travel[home]).astype(np.int64)
+    position = {offer_id: i for i, offer_id in enumerate(model.offer_ids)}
+    constraints = []
+    for (offer_id, weekday), limit in minutes.items():
+        o = position.get(offer_id)
+        if o is None:
+            continue
+        k = o * len(WEEKDAYS) + WEEKDAYS.index(weekday)
+        a, b = np.searchsorted(key, [k, k + 1])
+        if b > a:
+            constraints.append(
+                SideConstraint(f"{offer_id} {weekday}", home[a:b], use[a:b], int(limit))
+            )
+    return constraints
+
+
+def _store_pairs(position: np.ndarray, arc_of: np.ndarray) -> np.ndarray:
+    """The store position of each patient's pair (-1: unplaced); ``arc_of`` indexes the
+    flow's arcs, whose store positions are ``position``."""
+    pair = np.full(len(arc_of), -1, np.int64)
+    pair[arc_of >= 0] = position[arc_of[arc_of >= 0]]
+    return pair
+
+
+def _broken(constraints: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) -> list[str]:
+    chosen = arc_mask(arc_of, n_arcs)
+    return [c.name for c in constraints if c.used(chosen) > c.limit]
+
+
+def _assignments(
+    dataset: Dataset, model: MatchModel, store: PairStore, pair: np.ndarray
+) -> pd.DataFrame:
+    """PLAN.csv as a frame; ``pair`` is the store position per patient (-1: none)."""
+    n = model.n_patients
+    placed = pair >= 0
+    at = pair[placed]
+    session = store.session[at].astype(np.int64)
+    offer = model.s_offer[session]
+    start_day, wait = pair_dates(model, np.flatnonzero(placed), session)
+    mode_names = np.array([*MODES, "staff", ""], dtype=object)
+
+    def fill(values: np.ndarray, empty: Any, dtype: Any = object) -> np.ndarray:
+        out = np.full(n, empty, dtype=dtype)
+        out[placed] = values
+        return out
+
+    options = store.options
+    status = np.where(placed, "placed", np.where(model.p_escalate, "escalated", "unplaced"))
+    reason = np.full(n, "", dtype=object)
+    reason[model.p_escalate] = ESCALATED_REASON
+    taken = ~placed & ~model.p_escalate & (options > 0)
+    reason[taken] = [taken_reason(int(k)) for k in options[taken]]
+    empty = np.flatnonzero(~placed & ~model.p_escalate & (options == 0))
+    if len(empty):
+        reason[empty] = reasons_for(model, empty)
+    mode_index = store.mode[at].astype(np.int64)
+    frame = pd.DataFrame(
+        {
+            "patient_id": model.patient_ids,
+            "status": status,
+            "offer_id": fill(model.offer_ids[offer], ""),
+            "session_id": fill(model.session_ids[session], ""),
+            "kind": fill(dataset.offers["kind"].to_numpy()[offer], ""),
+            "start_date": fill(
+                start_day.astype("datetime64[D]").astype("datetime64[ns]"),
+                np.datetime64("NaT"),
+                "datetime64[ns]",
+            ),
+            "wait_days": pd.array(fill(wait, None), dtype="Int64"),
+            "travel_min": fill(np.round(store.travel[at].astype(float), 1), np.nan, float),
+            "travel_mode": fill(mode_names[np.where(mode_index == -1, len(MODES), mode_index)], ""),
+            "fee_dkk_month": fill(model.o_fee[offer], np.nan, float),
+            "cost": fill(np.round(store.cost[at], 2), np.nan, float),
+            "reason": reason,
+        }
+    )
+    return frame[list(PLAN_COLUMNS)]
+
+
+def _baseline(model: MatchModel, store: PairStore, reward_points: float) -> Baseline:
+    """The manual rule: in order of discharge, the nearest allowed session with room."""
+    order = np.lexsort((np.arange(model.n_patients), model.p_discharge))
+    chosen = greedy(order, model.s_capacity, store.arcs(np.arange(len(store))), store.travel)
+    chosen = np.concatenate([chosen, np.full(model.n_patients - len(chosen), -1)])
+    placed = chosen >= 0
+    at = chosen[placed]
+    unplaced = float((model.p_priority[~placed] * reward_points).sum())
+    return Baseline(
+        placed=int(placed.sum()),
+        priority_placed=int(model.p_priority[placed].sum()),
+        total_travel_min=float(store.travel[at].astype(float).sum()),
+        objective=float(store.cost[at].sum()) + unplaced,
+    )
+
+
+def plan(
+    dataset: Dataset,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 1,
+    weights: Weights | None = None,
+    booked: Mapping[str, int] | None = None,
+    solver: str = "auto",
+    seed: int = 0,
+    baseline: bool = True,
+    progress: Progress | None = None,
+) -> Plan:
+    """Assign every patient on the waiting list to one next step.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds CP-SAT may use when it is needed (staff minutes for home
+        visits exceeded, or ``solver="cpsat"``). Min-cost flow is exact and
+        fast and always runs to the end.
+    workers
+        CP-SAT search workers.
+    booked
+        Places already booked per session id; they reduce capacity.
+    solver
+        ``"auto"`` (flow, CP-SAT only when side constraints bind), ``"flow"``
+        (ignore staff minutes) or ``"cpsat"`` (always CP-SAT, hinted by flow).
+    baseline
+        Also compute the manual baseline (nearest suitable place in order of
+        discharge) for comparison.
+    progress
+        Called with a stage name and the share done (0 to 1).
+    """
+    if solver not in ("auto", "flow", "cpsat"):
+        raise ValueError(f"unknown solver '{solver}' (auto, flow or cpsat)")
+    started = time.perf_counter()
+    model = MatchModel.from_dataset(dataset, weights, booked=booked)
+    store, first = _scan(model, model.weights.candidates_per_patient, progress)
+    if len(store) <= model.weights.all_pairs_up_to:
+        first = np.arange(len(store))
+    max_priority = int(model.p_priority.max()) if model.n_patients else 1
+    try:
+        scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
+    except ValueError as exc:
+        raise InputError(
+            [
+                Problem(
+                    "weights",
+                    None,
+                    None,
+                    f"a pair costs up to {store.max_cost:.3g} points: {exc}; use smaller weights",
+                )
+            ]
+        ) from None
+    reward_points = scaling.reward / scaling.scale
+    chosen = [first]
+    if progress:
+        progress("solving", 0.0)
+    solution: Solution
+    solution, arcs = solve_flow(
+        model.n_patients,
+        model.s_capacity,
+        model.p_priority,
+        store.arcs(first),
+        scaling,
+        price=_pricer(store, chosen),
+    )
+    position = np.concatenate(chosen)  # store position of every arc
+    flow = solution
+    notes = list(solution.notes)
+    side_started = time.perf_counter()
+    if solver != "flow":
+        side = _staff_limits(dataset, model, arcs.session, store.travel[position])
+        broken = _broken(side, solution.arc, len(arcs))
+        if broken:
+            notes.append("staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5]))
+        if progress and (broken or solver == "cpsat"):
+            progress("CP-SAT", 0.0)
+        if solver == "cpsat":
+            solution = solve_cpsat(
+                model.n_patients,
+                model.s_capacity,
+                model.p_priority,
+                arcs,
+                scaling,
+                side,
+                hint=solution.arc,
+                time_limit=time_limit,
+                workers=workers,
+                seed=seed,
+            )
+            solution.bound = max(solution.bound, flow.objective)
+        elif broken:
+            solution = solve_side(
+                model.n_patients,
+                model.s_capacity,
+                model.p_priority,
+                arcs,
+                scaling,
+                side,
+                solution,
+                time_limit=time_limit / 2,
+                workers=workers,
+                seed=seed,
+                complete=len(arcs) == len(store),
+                open_cpsat=flow.labels is None,  # else the exact search finishes the plan
+            )
+    pair = _store_pairs(position, solution.arc)
+    status, objective, bound = solution.status, solution.objective, solution.bound
+    solver_name = solution.solver
+    if solver == "auto" and status != "OPTIMAL" and flow.labels is not None:
+        found = search(
+            model.n_patients,
+            model.s_capacity,
+            model.p_priority,
+            scaling,
+            store.patient,
+            store.session,
+            store.cost,
+            _store_pairs(position, flow.arc),
+            flow.labels,
+            _staff_limits(dataset, model, store.session, store.travel),
+            pair,
+            time_limit=max(0.0, time_limit - (time.perf_counter() - side_started)),
+        )
+        notes += found.notes
+        pair, status = found.pair, found.status
+        objective, bound = found.objective / scaling.scale, found.bound / scaling.scale
+        solver_name = "min-cost flow + exact search over staff minutes"
+    elif solution is not flow:
+        notes += solution.notes
+    if progress:
+        progress("writing", 1.0)
+    assignments = _assignments(dataset, model, store, pair)
+    base = _baseline(model, store, reward_points) if baseline and model.n_patients else None
+    placed = assignments["status"].to_numpy() == "placed"
+    return Plan(
+        assignments=assignments,
+        status=status,
+        objective=objective,
+        bound=bound,
+        seconds=time.perf_counter() - started,
+        solver=solver_name,
+        priority_placed=int(model.p_priority[placed].sum()),
+        priority_total=int(model.p_priority.sum()),
+        reward_points=reward_points,
+        baseline=base,
+        notes=tuple(notes),
+        rounds=flow.rounds,
+        pairs=len(arcs),
+    )
