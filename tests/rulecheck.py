@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "matcher" / "weights.toml"
+WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "matcher" / "match" / "weights.toml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: group_tolerance: the largest group, people (CONTRACT.md: 1, 6, 12, any).
 GROUP_LIMIT = {"individual": 1, "small": 6, "medium": 12, "large": math.inf}
