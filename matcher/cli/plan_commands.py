@@ -28,6 +28,7 @@ from .store_commands import DbOption
 @app.command()
 @handle_errors
 def plan(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     out_path: Annotated[
         Path, typer.Option("--out", help="PLAN.csv to write (PLAN.json goes beside it).")

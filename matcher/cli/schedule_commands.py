@@ -75,6 +75,7 @@ def _cell(value: object) -> str:
 @app.command()
 @handle_errors
 def schedule(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     weeks: Annotated[int, typer.Option("--weeks", help="Weeks in the horizon.", min=1, max=520)],
     out_dir: Annotated[

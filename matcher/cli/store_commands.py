@@ -221,6 +221,7 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
 @app.command()
 @handle_errors
 def tasks(
+    *,
     due: Annotated[bool, typer.Option("--due", help="Only tasks due by --as-of.")] = False,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for --due, YYYY-MM-DD (default today).")
