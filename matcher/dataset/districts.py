@@ -483,7 +483,7 @@ def _text_problems(
 ) -> list[Problem]:
     """Ids that start like a spreadsheet formula, and ids or names holding control
     characters (an escape code would restyle the terminal showing it)."""
-    from .tables import formula_id_problem, has_control
+    from .cells import formula_id_problem, has_control
 
     found = []
     for i, (ident, label) in enumerate(zip(ids.astype(str), names.astype(str), strict=True)):

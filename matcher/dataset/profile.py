@@ -17,9 +17,10 @@ import pandas as pd
 
 from ..domain import Window
 from ..errors import InputError, Problem
+from .cells import Dialect
+from .checker import Checker
 from .load import project
 from .schema import PATIENTS
-from .tables import _Checker, _Dialect
 
 __all__ = ["PATIENT_SOURCE", "check_patient", "check_patient_rows", "patient_cells"]
 
@@ -85,7 +86,7 @@ def check_patient_rows(
         column[:] = [row.get(name, "") for row in rows]
         cells[name] = column
     # the loader's own cell checks, run on the rows in memory (no file in between)
-    checker = _Checker(PATIENTS, cells, np.arange(2, len(rows) + 2), _Dialect("utf-8", ","))
+    checker = Checker(PATIENTS, cells, np.arange(2, len(rows) + 2), Dialect("utf-8", ","))
     table = checker.parse()
     found = checker.problems
     if found or table is None:

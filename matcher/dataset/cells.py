@@ -1,0 +1,236 @@
+"""What one cell of a CSV file means: numbers, dates, yes/no, lists and languages.
+
+The parsers here take the text of one cell and give its value and, where the
+text is wrong, the message a user reads; the checker of a table
+(``checker``) applies them once per distinct value of a column. The rules
+for control characters and for ids a spreadsheet would run as a formula live
+here too, as the district reader applies them to its own files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..domain import format_minutes, parse_clock, parse_window
+from .schema import DATE_MAX, DATE_MIN, FORMULA_STARTS, Column
+
+__all__ = [
+    "LIST_SPLIT",
+    "Dialect",
+    "by_unique",
+    "clock_cell",
+    "formula_id_problem",
+    "has_control",
+    "language_codes",
+    "language_problem",
+    "limits_text",
+    "parse_date",
+    "parse_number",
+    "split_list",
+    "unquote_formula",
+    "windows_cell",
+    "within",
+    "yes_no",
+]
+
+_TRUE = frozenset({"true", "1", "ja", "yes", "y", "j", "sand"})
+_FALSE = frozenset({"false", "0", "nej", "no", "n", "falsk"})
+#: What separates the items of a list cell: ``;`` or ``|``.
+LIST_SPLIT = re.compile(r"[;|]")
+_LANG = re.compile(r"^[a-z]{2}$")
+_DK_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+#: C0 and C1 control characters but tab and line breaks, the bidirectional
+#: overrides (which reverse how a name reads) and the Unicode line separators.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+#: Country codes often written for a language, and the language meant.
+_COUNTRY_NOT_LANGUAGE = {
+    "dk": "Danish is 'da'",
+    "se": "Swedish is 'sv'",
+    "gr": "Greek is 'el'",
+    "ua": "Ukrainian is 'uk'",
+    "jp": "Japanese is 'ja'",
+    "cn": "Chinese is 'zh'",
+    "ir": "Persian (Farsi) is 'fa'",
+    "pk": "Urdu is 'ur'",
+}
+
+
+@cache
+def language_codes() -> frozenset[str]:
+    """The two-letter language codes of ISO 639-1, as the Unicode CLDR (Babel) lists them."""
+    from babel import Locale
+
+    return frozenset(
+        code for code in map(str, Locale("en").languages) if len(code) == 2 and code.isalpha()
+    )
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file was written: its text encoding and its separator."""
+
+    encoding: str
+    sep: str
+
+    @property
+    def danish(self) -> bool:
+        """A Danish spreadsheet export (``;``), whose decimal mark is the comma."""
+        return self.sep == ";"
+
+
+def by_unique(cells: np.ndarray, func: Callable[[str], Any]) -> np.ndarray:
+    """``func`` applied to every cell, computed once per distinct value (object array)."""
+    codes, uniques = pd.factorize(cells)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques]
+    return mapped[codes] if len(cells) else np.empty(0, dtype=object)
+
+
+def unquote_formula(cell: str) -> str:
+    """``cell`` without the ``'`` that keeps a spreadsheet from running it as a formula."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def has_control(cell: str) -> bool:
+    """True when ``cell`` holds a control character other than tab and line breaks
+    (an escape code would restyle a terminal that shows it)."""
+    return _CONTROL.search(cell) is not None
+
+
+def formula_id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an id because a spreadsheet would run it, or ``None``."""
+    if value.startswith(FORMULA_STARTS):
+        return (
+            f"an id cannot start with '{value[0]}' (a spreadsheet would read it as a "
+            "formula); use letters or digits first"
+        )
+    return None
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """The distinct, lower-cased items of a list cell (``a; b|c``), blanks dropped."""
+    items = [item.strip().lower() for item in LIST_SPLIT.split(text)]
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def parse_number(text: str, danish: bool) -> tuple[float, str | None]:
+    """A finite number from a cell, or NaN and why not.
+
+    In a Danish export (``;``) the comma is the decimal mark and a point may
+    mark thousands (``1.500,50``); in a comma-separated file a comma inside a
+    number could be either, so it is refused rather than guessed.
+    """
+    if danish:
+        if _DK_THOUSANDS.match(text):
+            text = text.replace(".", "")
+        text = text.replace(",", ".")
+    elif "," in text:
+        return math.nan, (
+            f"'{text}' has a comma in a comma-separated file, which could be a decimal or a "
+            "thousands mark: write 1500 or 12.5, or save as a Danish spreadsheet export (;)"
+        )
+    if not _NUMBER.match(text):
+        return math.nan, f"'{text}' is not a number"
+    value = float(text)
+    if not math.isfinite(value):
+        return math.nan, f"'{text}' is not a finite number"
+    return value, None
+
+
+def within(column: Column, numbers: np.ndarray) -> np.ndarray:
+    """True where a number lies within the column's limits."""
+    ok = np.ones(len(numbers), dtype=bool)
+    if column.minimum is not None:
+        ok &= numbers > column.minimum if column.exclusive_minimum else numbers >= column.minimum
+    if column.maximum is not None:
+        ok &= numbers <= column.maximum
+    return ok
+
+
+def limits_text(column: Column) -> str:
+    """The limits of a numeric column in words: ``from 0 to 10,000``."""
+    low = column.minimum
+    high = column.maximum
+    if low is not None and high is not None:
+        if column.exclusive_minimum:
+            return f"more than {low:g} and at most {high:,g}"
+        return f"from {low:g} to {high:,g}"
+    if low is not None:
+        return f"greater than {low:g}" if column.exclusive_minimum else f"at least {low:g}"
+    return f"at most {high:,g}" if high is not None else "a number"
+
+
+def parse_date(text: str) -> tuple[dt.date | None, str | None]:
+    """A date from ``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``DD.MM.YYYY`` within the
+    window of the contract, or ``None`` and why not."""
+    for fmt in _DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if not DATE_MIN <= day <= DATE_MAX:
+            return None, (
+                f"'{text}' is outside the dates Brobygger accepts "
+                f"({DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d})"
+            )
+        return day, None
+    return None, f"'{text}' is not a date (YYYY-MM-DD)"
+
+
+def yes_no(cell: str) -> bool | None:
+    """``True`` or ``False`` from a yes/no word (Danish or English, 1/0), else ``None``."""
+    word = cell.lower()
+    return True if word in _TRUE else False if word in _FALSE else None
+
+
+def language_problem(items: tuple[str, ...]) -> str | None:
+    """Why a list of language codes is wrong (the first wrong code), or ``None``."""
+    wrong = [i for i in items if not _LANG.match(i)]
+    if wrong:
+        return f"'{wrong[0]}' is not a two-letter language code (ISO 639-1, e.g. da, en)"
+    unknown = [i for i in items if i not in language_codes()]
+    if unknown:
+        code = unknown[0]
+        hint = _COUNTRY_NOT_LANGUAGE.get(code)
+        if hint:
+            return f"'{code}' is a country code, not a language; {hint}"
+        return f"'{code}' is not a language code of ISO 639-1 (e.g. da, en, ar)"
+    return None
+
+
+def windows_cell(cell: str) -> tuple[tuple[Any, ...], str | None]:
+    """The distinct time windows of a cell, sorted, or ``()`` and why not."""
+    windows = []
+    for item in LIST_SPLIT.split(cell):
+        if not item.strip():
+            continue
+        try:
+            windows.append(parse_window(item))
+        except ValueError as exc:
+            return (), str(exc)
+    return tuple(sorted(set(windows))), None
+
+
+def clock_cell(cell: str) -> tuple[str, str | None]:
+    """A clock time written ``HH:MM``, or ``""`` and why not."""
+    try:
+        return format_minutes(parse_clock(cell, allow_24=True)), None
+    except ValueError as exc:
+        return "", str(exc)
