@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import matcher.ui
 from matcher.ui import BrobyggerApp
 from matcher.words import app as i18n
 
-UI = Path(i18n.__file__).resolve().parent
+#: The app's code, which looks its words up in ``matcher.words``.
+UI = Path(matcher.ui.__file__).resolve().parent
 
 
 @pytest.fixture()

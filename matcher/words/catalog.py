@@ -1,0 +1,96 @@
+"""The message catalogues: one gettext ``.po`` file per language.
+
+``locale/<lang>/LC_MESSAGES/brobygger.po`` holds every word a person reads.
+Message ids are the symbolic keys the code looks up (``tab_discharge``,
+``modes.walk``); each message sits in the context of its register:
+
+* ``patient``: the patient's plain words (reasons, suggestions, hand-out);
+* ``staff``: the app's and the plan's words;
+* ``municipality``: the municipality tab and the gap map.
+
+The files are read with Babel (``read_po``) once per language and kept, so a
+source checkout needs no build step and the wheel ships the ``.po`` files
+themselves. A plural message (``msgid_plural``) gives one text per plural
+form, picked with the catalogue's own ``Plural-Forms`` rule.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from babel.messages.pofile import read_po
+
+__all__ = [
+    "CONTEXTS",
+    "DOMAIN",
+    "LANGUAGES",
+    "Catalogue",
+    "catalogue",
+    "po_path",
+]
+
+#: The languages with a catalogue; the first is the default.
+LANGUAGES = ("da", "en")
+#: The registers a message belongs to (its ``msgctxt``).
+CONTEXTS = ("patient", "staff", "municipality")
+DOMAIN = "brobygger"
+_ROOT = Path(__file__).resolve().parent / "locale"
+
+
+def po_path(lang: str) -> Path:
+    """Where the catalogue of ``lang`` lives."""
+    return _ROOT / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The messages of one language: ``(context, key)`` to a text, or to one
+    text per plural form for a plural message."""
+
+    lang: str
+    messages: Mapping[tuple[str, str], str | tuple[str, ...]]
+    plural: Callable[[int], int]
+
+    def text(self, context: str, key: str) -> str:
+        """The text of ``key`` in ``context``; ``KeyError`` when there is none."""
+        found = self.messages[(context, key)]
+        return found if isinstance(found, str) else found[0]
+
+    def plural_text(self, context: str, key: str, n: int) -> str:
+        """The form of plural message ``key`` that goes with the number ``n``."""
+        found = self.messages[(context, key)]
+        if isinstance(found, str):
+            return found
+        return found[min(self.plural(int(n)), len(found) - 1)]
+
+    def keys(self, context: str) -> tuple[str, ...]:
+        """Every key of ``context``, in the order of the file."""
+        return tuple(key for ctx, key in self.messages if ctx == context)
+
+    def has(self, context: str, key: str) -> bool:
+        """Whether ``key`` has a text in ``context``."""
+        return (context, key) in self.messages
+
+
+@cache
+def catalogue(lang: str) -> Catalogue:
+    """The catalogue of ``lang`` (one of ``LANGUAGES``), read once."""
+    if lang not in LANGUAGES:
+        raise KeyError(f"no catalogue for language {lang!r}")
+    with po_path(lang).open("rb") as handle:
+        po = read_po(handle, locale=lang, domain=DOMAIN)
+    messages: dict[tuple[str, str], str | tuple[str, ...]] = {}
+    for message in po:
+        if not message.id:
+            continue  # the header
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        string = message.string
+        messages[(message.context or "", key)] = (
+            string if isinstance(string, str) else tuple(string or ())
+        )
+    return Catalogue(lang, MappingProxyType(messages), _gettext.c2py(po.plural_expr))
