@@ -12,6 +12,7 @@ from __future__ import annotations
 from .dataset.districts import read_districts
 from .dataset.load import Dataset, load_dataset
 from .discharge.options import Recommender, recommend
+from .discharge.recommendation import Recommendation
 from .errors import BrobyggerWarning, InputError, PrecisionWarning, Problem
 from .match.weights import Weights
 from .municipality.gaps import GapAnalysis, gap_analysis
@@ -44,6 +45,7 @@ __all__ = [
     "Plan",
     "PrecisionWarning",
     "Problem",
+    "Recommendation",
     "Recommender",
     "Schedule",
     "SiteChoice",

@@ -76,7 +76,7 @@ def test_plan_and_schedule_agree_on_a_day_without_a_shift(tmp_path: Path) -> Non
 
 def test_recommend_offers_no_home_visit_on_a_day_without_a_shift(tmp_path: Path) -> None:
     """The recommender never offers a home visit on a weekday its staff has no shift."""
-    options = Recommender(home_visits(tmp_path, [MONDAY_SHIFT])).recommend("P1")
+    options = Recommender(home_visits(tmp_path, [MONDAY_SHIFT])).recommend("P1").table()
     assert options["session_id"].tolist() == ["MON"]
 
 

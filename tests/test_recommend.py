@@ -7,6 +7,7 @@ and a home visit, so random profiles meet every rule of the contract.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from hypothesis import strategies as st
 
 from matcher import InputError, Recommender, plan, recommend
 from matcher.dataset.load import points
-from matcher.discharge.options import OPTION_COLUMNS, varied
+from matcher.discharge.options import OPTION_COLUMNS, as_dict, varied
+from matcher.discharge.recommendation import Recommendation
 from matcher.domain import GROUP_LIMIT, INTENSITY_LEVEL, VULNERABILITY_FLAGS, parse_window
 from matcher.match.costs import MatchModel, evaluate
 from matcher.match.weights import Weights
@@ -273,7 +275,7 @@ def test_every_option_obeys_every_rule(
 ) -> None:
     """Contract rules: every returned option obeys every rule, counting booked places."""
     recommender = Recommender(town, booked=booked)
-    frame = recommender.recommend(profile, top=6, suggest=False)
+    frame = recommender.recommend(profile, top=6, suggest=False).table()
     assert list(frame.columns) == list(OPTION_COLUMNS)
     for _, option in frame.set_index("session_id", drop=False).iterrows():
         assert_obeys_every_rule(profile, option, town, booked)
@@ -299,7 +301,7 @@ def test_top_option_is_what_the_plan_gives_a_patient_alone(demo: Any) -> None:
     for i in range(0, len(demo.patients), 8):
         alone = demo.replace(patients=demo.patients.iloc[[i]].reset_index(drop=True))
         pid = str(alone.patients["patient_id"].iloc[0])
-        top = recommend(alone, pid, top=1)
+        top = recommend(alone, pid, top=1).table()
         placed = plan(alone, workers=1, seed=0, baseline=False).assignments.iloc[0]
         assert (placed["status"] == "placed") == (len(top) == 1), pid
         if len(top) == 0:
@@ -333,7 +335,7 @@ def test_at_most_two_sessions_of_one_offer_and_every_kind_appears(tmp_path: Path
         session(session_id="CAFE-1", offer_id="CAFE", weekday="sun"),
     ]
     ds = build(offers, sessions, [patient(modes="walk;car")], tmp_path)
-    frame = recommend(ds, "P1", top=4)
+    frame = recommend(ds, "P1", top=4).table()
     assert frame["offer_id"].value_counts().max() == 2
     assert set(frame["kind"]) == {"association", "exit_team", "network_group"}
     assert list(frame["rank"]) == [1, 2, 3, 4]
@@ -364,8 +366,8 @@ def test_a_mapping_gives_the_same_options_as_its_id(demo: Any) -> None:
     recommender = Recommender(demo)
     for i in range(0, len(demo.patients), 10):
         row = demo.patients.iloc[i]
-        by_id = recommender.recommend(str(row["patient_id"]), top=5, suggest=False)
-        by_map = recommender.recommend(row.to_dict(), top=5, suggest=False)
+        by_id = recommender.recommend(str(row["patient_id"]), top=5, suggest=False).table()
+        by_map = recommender.recommend(row.to_dict(), top=5, suggest=False).table()
         pd.testing.assert_frame_equal(by_id, by_map)
 
 
@@ -438,14 +440,14 @@ def test_reasons_read_like_the_issue(tmp_path: Path) -> None:
         [patient(modes="bike", group_tolerance="medium", interests="walking")],
         tmp_path,
     )
-    frame = recommend(ds, "P1", lang="en")
+    frame = recommend(ds, "P1", lang="en").table()
     fits, less = frame["fits"].iloc[0], frame["less_good"].iloc[0]
     assert "12 min by bike" in fits
     assert "starts in 9 days" in fits
     assert "group of about 10: larger than you prefer" in less
     assert "costs DKK 40 a month" in less
     assert "not among the things you like most" in less
-    danish = recommend(ds, "P1")
+    danish = recommend(ds, "P1").table()
     assert "12 min på cykel" in danish["fits"].iloc[0]
     assert "starter om 9 dage" in danish["fits"].iloc[0]
 
@@ -453,10 +455,10 @@ def test_reasons_read_like_the_issue(tmp_path: Path) -> None:
 def test_vulnerability_flags_change_nothing_a_patient_sees(town: Any) -> None:
     """Health data: vulnerability flags never change or appear in the options or reasons."""
     recommender = Recommender(town)
-    plain = recommender.recommend(patient(), top=6)
+    plain = recommender.recommend(patient(), top=6).table()
     flagged = recommender.recommend(
         {**patient(), **dict.fromkeys(VULNERABILITY_FLAGS, True)}, top=6
-    )
+    ).table()
     pd.testing.assert_frame_equal(plain, flagged)
     text = " ".join(" ".join(r) for r in [*plain["fits"], *plain["less_good"]]).lower()
     for word in ("alone", "alene", "income", "indkomst", "education", "uddannelse", "priorit"):
@@ -475,7 +477,8 @@ def test_nobody_starts_before_today_or_discharge(
     town: Any, discharge: str, today: str | None, earliest: str
 ) -> None:
     """Start date: never before the later of discharge and the conversation date."""
-    frame = Recommender(town, today=today).recommend(patient(discharge_date=discharge), top=6)
+    found = Recommender(town, today=today).recommend(patient(discharge_date=discharge), top=6)
+    frame = found.table()
     assert (frame["first_date"] >= pd.Timestamp(earliest)).all()
     start = pd.Timestamp(today or discharge)
     assert ((frame["first_date"] - start).dt.days == frame["days_until_start"]).all()
@@ -483,8 +486,9 @@ def test_nobody_starts_before_today_or_discharge(
 
 def test_booked_places_are_taken_into_account(town: Any) -> None:
     """Capacity: a session whose places are all booked is never offered."""
-    open_ = Recommender(town).ranked({**patient(), "max_travel_min": 60})
-    full = Recommender(town, booked={"WALK-MON": 5}).ranked({**patient(), "max_travel_min": 60})
+    near = {**patient(), "max_travel_min": 60}
+    open_ = Recommender(town).ranked(near).table()
+    full = Recommender(town, booked={"WALK-MON": 5}).ranked(near).table()
     assert "WALK-MON" in set(open_["session_id"])
     assert "WALK-MON" not in set(full["session_id"])
     assert "SWIM-THU" not in set(open_["session_id"])  # capacity 0
@@ -492,10 +496,10 @@ def test_booked_places_are_taken_into_account(town: Any) -> None:
 
 def test_an_escalated_patient_gets_no_option(town_recommender: Recommender) -> None:
     """Rule 'escalated': nothing is offered; the reason says a person acts first."""
-    frame = town_recommender.recommend(patient(escalate="true"), lang="en")
-    assert len(frame) == 0
-    assert "professional must act first" in frame.attrs["nothing_fits"].text
-    assert frame.attrs["nothing_fits"].suggestions == ()
+    found = town_recommender.recommend(patient(escalate="true"), lang="en")
+    assert len(found) == 0
+    assert "professional must act first" in found.nothing_fits.text
+    assert found.nothing_fits.suggestions == ()
 
 
 def test_every_language_has_the_same_words() -> None:
@@ -507,3 +511,60 @@ def test_every_language_has_the_same_words() -> None:
             assert set(da[group]) == set(en[group]), group
         else:
             assert len(da[group]) == len(en[group]), group
+
+
+# -- the recommendation as a result ---------------------------------------------
+def test_a_recommendation_carries_its_patient_options_and_summary(
+    town_recommender: Recommender,
+) -> None:
+    """Result: a Recommendation names its patient, its table has OPTION_COLUMNS in rank
+    order, len() counts the options and summary() is the JSON of ``recommend --json``."""
+    found = town_recommender.recommend("P1", top=3, lang="en")
+    assert isinstance(found, Recommendation)
+    assert found.patient_id == "P1"
+    assert list(found.table().columns) == list(OPTION_COLUMNS)
+    assert len(found) == len(found.table()) > 0
+    assert found.nothing_fits is None
+    summary = found.summary()
+    assert summary == as_dict(found)
+    assert [o["session_id"] for o in summary["options"]] == list(found.table()["session_id"])
+    assert isinstance(summary["options"][0]["fits"], list)
+    assert summary["options"][0]["first_date"] == found.table()["first_date"].iloc[0].strftime(
+        "%Y-%m-%d"
+    )
+    json.dumps(summary)  # plain data throughout
+
+
+def test_nothing_fits_travels_in_the_recommendation(town_recommender: Recommender) -> None:
+    """Result: with nothing that fits, the summary says why, as NothingFits.as_dict()."""
+    found = town_recommender.recommend(patient(escalate="true"), lang="en")
+    assert found.nothing_fits is not None
+    assert found.summary()["nothing_fits"] == found.nothing_fits.as_dict()
+    assert found.summary()["options"] == []
+
+
+def test_a_recommendation_writes_csv_and_json_by_suffix(town: Any, tmp_path: Path) -> None:
+    """Result: write() gives JSON (the summary) or CSV (the table with the patient's id,
+    reasons joined by '; '), by the file's suffix; other suffixes are bad input."""
+    found = Recommender(town).recommend("P1", top=3, lang="en")
+    as_json = found.write(tmp_path / "options.json")
+    assert json.loads(as_json.read_text(encoding="utf-8")) == found.summary()
+    as_csv = found.write(tmp_path / "options.csv")
+    read = pd.read_csv(as_csv, dtype=str, keep_default_na=False)
+    assert list(read.columns) == ["patient_id", *OPTION_COLUMNS]
+    assert set(read["patient_id"]) == {"P1"}
+    assert list(read["session_id"]) == list(found.table()["session_id"])
+    assert read["fits"].iloc[0] == "; ".join(found.table()["fits"].iloc[0])
+    assert read["first_date"].iloc[0] == found.summary()["options"][0]["first_date"]
+    with pytest.raises(InputError, match=r"\.csv or \.json"):
+        found.write(tmp_path / "options.txt")
+    assert not (tmp_path / "options.txt").exists()
+
+
+def test_a_recommendation_csv_runs_no_formula(tmp_path: Path) -> None:
+    """Spreadsheet safety: an offer named like a formula is written with a quote in front."""
+    ds = build([offer(name="=HYPERLINK(1)")], [session()], [patient()], tmp_path)
+    found = recommend(ds, "P1")
+    assert found.table()["name"].iloc[0] == "=HYPERLINK(1)"
+    read = pd.read_csv(found.write(tmp_path / "out.csv"), dtype=str)
+    assert read["name"].iloc[0] == "'=HYPERLINK(1)"

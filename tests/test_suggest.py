@@ -134,7 +134,7 @@ def test_demo_patients_without_options_get_true_suggestions(demo: Dataset, tmp_p
     ]
     assert len(empty) >= 5
     for pid in empty[:6]:
-        found = recommender.recommend(pid).attrs["nothing_fits"]
+        found = recommender.recommend(pid).nothing_fits
         assert isinstance(found, NothingFits)
         assert found.blockers, pid
         assert_promises_hold(demo, pid, found, tmp_path / pid)
@@ -199,8 +199,8 @@ def test_suggestions_only_when_nothing_fits(tmp_path: Path) -> None:
         [offer()], [session()], [patient(), patient(patient_id="P2", languages="ar")], tmp_path
     )
     recommender = Recommender(ds)
-    assert recommender.recommend("P1").attrs["nothing_fits"] is None
-    assert isinstance(recommender.recommend("P2").attrs["nothing_fits"], NothingFits)
+    assert recommender.recommend("P1").nothing_fits is None
+    assert isinstance(recommender.recommend("P2").nothing_fits, NothingFits)
 
 
 def test_a_profile_mapping_gets_the_same_suggestions_as_its_id(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def test_find_ranks_options_for_a_dataset_patient(data: DataState, db: str) -> N
     state.start_from("P00001")
     assert state.profile["patient_id"] == "P00001"
     state.find()
-    expected = recommend(data.dataset, "P00001")
+    expected = recommend(data.dataset, "P00001").table()
     assert list(state.options["session_id"]) == list(expected["session_id"])
 
 

@@ -28,6 +28,7 @@ from .store_commands import DbOption
 
 if TYPE_CHECKING:
     from ..dataset.load import Dataset
+    from ..discharge.recommendation import Recommendation
 
 _LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
 _TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
@@ -70,7 +71,7 @@ def recommend(
 ) -> None:
     """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
     from ..dataset.load import load_dataset
-    from ..discharge.options import Recommender, as_dict
+    from ..discharge.options import Recommender
     from ..match.weights import Weights
     from ..store import booked_counts
     from ..words.patient import wording
@@ -85,17 +86,17 @@ def recommend(
         raise InputError(problems)
     booked = booked_counts(db, dataset)
     recommender = Recommender(dataset, weights=chosen, today=day, booked=booked)
-    frame = recommender.recommend(patient, top, lang=lang)
+    found = recommender.recommend(patient, top, lang=lang)
     if as_json:
-        payload = {"lang": lang, "top": top, **as_dict(frame)}
+        payload = {"lang": lang, "top": top, **found.summary()}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    _print_table(frame, patient)
+    _print_table(found, patient)
 
 
-def _print_table(frame: pd.DataFrame, patient: str) -> None:
-    nothing = frame.attrs.get("nothing_fits")
-    if len(frame) == 0:
+def _print_table(found: Recommendation, patient: str) -> None:
+    nothing = found.nothing_fits
+    if len(found) == 0:
         out.print(styled((patient, "bold"), f": {nothing.text if nothing else ''}"), soft_wrap=True)
         if nothing is not None:
             for blocker in nothing.blockers:
@@ -110,7 +111,7 @@ def _print_table(frame: pd.DataFrame, patient: str) -> None:
     table.add_column("travel, fee, group")
     table.add_column("cost", justify="right")
     table.add_column("what fits (+) and is less good (-)")
-    for row in frame.itertuples(index=False):
+    for row in found.table().itertuples(index=False):
         reasons = "\n".join([*(f"+ {r}" for r in row.fits), *(f"- {r}" for r in row.less_good)])
         days = "day" if row.days_until_start == 1 else "days"
         table.add_row(

@@ -196,7 +196,8 @@ def handout_context(
     have no free place left; otherwise a full session is refused.
     """
     words = wording(lang)
-    option = recommender.option(patient, session_id, lang=lang, need_place=not held).iloc[0]
+    chosen = recommender.option(patient, session_id, lang=lang, need_place=not held)
+    option = chosen.table().iloc[0]
     row = recommender.patient_row(patient).iloc[0]
     offers = recommender.dataset.offers
     offer = offers.loc[offers["offer_id"] == option["offer_id"]].iloc[0]

@@ -9,6 +9,8 @@ keeps only sessions that obey every rule of a match with a free place left,
 ranks them by the plan's weighted cost and keeps the list varied: at most
 two sessions of one offer, and the best option of each kind that fits.
 
+Each call returns a ``Recommendation`` (``matcher.discharge.recommendation``):
+the options as ``table()``, plain data as ``summary()``, and ``write(path)``.
 ``recommend(dataset, patient)`` is the one-call convenience; keep a
 ``Recommender`` when recommending for many patients.
 """
@@ -30,10 +32,12 @@ from ..match.weights import Weights
 from ..words.patient import Wording, wording
 from .evaluate import Evaluated, Evaluator
 from .reasons import option_reasons
+from .recommendation import Recommendation
 
 __all__ = [
     "OPTION_COLUMNS",
     "Evaluated",
+    "Recommendation",
     "Recommender",
     "as_dict",
     "recommend",
@@ -83,10 +87,10 @@ class Recommender(Evaluator):
         date.
     """
 
-    def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> pd.DataFrame:
+    def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> Recommendation:
         """Every session that fits, cheapest first, without the variety rule."""
         found = self.evaluate(patient)
-        return self.frame(found, found.options, wording(lang))
+        return Recommendation(found.patient_id, self.frame(found, found.options, wording(lang)))
 
     def recommend(
         self,
@@ -95,7 +99,7 @@ class Recommender(Evaluator):
         *,
         lang: str = "da",
         suggest: bool = True,
-    ) -> pd.DataFrame:
+    ) -> Recommendation:
         """The ``top`` next steps for one patient, ranked, with reasons.
 
         Parameters
@@ -112,16 +116,16 @@ class Recommender(Evaluator):
 
         Returns
         -------
-        pandas.DataFrame
-            One row per option with the columns of ``OPTION_COLUMNS``:
+        Recommendation
+            ``table()`` has one row per option with the columns of ``OPTION_COLUMNS``:
             ``first_date`` (a date), ``weekday``/``start``/``end`` and ``when``
             in words, ``days_until_start`` and ``wait_days`` (days),
             ``travel_min`` (minutes one way; for a home visit the staff's
             drive), ``travel_mode`` (a mode, or ``staff``), ``fee_dkk_month``
             (DKK), ``cost`` (the plan's cost points), and ``fits`` /
-            ``less_good`` (plain-language reasons). ``attrs["patient_id"]``
-            names the patient; when nothing fits, ``attrs["nothing_fits"]``
-            holds a ``matcher.discharge.suggest.NothingFits``: the rules that removed
+            ``less_good`` (plain-language reasons). ``patient_id`` names the
+            patient; when nothing fits, ``nothing_fits`` holds a
+            ``matcher.discharge.suggest.NothingFits``: the rules that removed
             the options and what would open the most.
         """
         if int(top) < 1:
@@ -130,13 +134,12 @@ class Recommender(Evaluator):
         found = self.evaluate(patient, explain=False)
         chosen = varied(found.options, self.model.s_offer, self.model.o_kind, int(top))
         frame = self.frame(found, chosen, words)
-        frame.attrs["patient_id"] = found.patient_id
-        frame.attrs["nothing_fits"] = None
         if len(frame) == 0 and suggest:
             from .suggest import nothing_fits
 
-            frame.attrs["nothing_fits"] = nothing_fits(self, patient, lang=lang, found=found)
-        return frame
+            why = nothing_fits(self, patient, lang=lang, found=found)
+            return Recommendation(found.patient_id, frame, why)
+        return Recommendation(found.patient_id, frame)
 
     def option(
         self,
@@ -145,7 +148,7 @@ class Recommender(Evaluator):
         *,
         lang: str = "da",
         need_place: bool = False,
-    ) -> pd.DataFrame:
+    ) -> Recommendation:
         """One session for one patient, as a one-row recommendation.
 
         Raises ``InputError`` when the session does not fit the patient by
@@ -196,7 +199,7 @@ class Recommender(Evaluator):
                     )
                 ]
             )
-        return self.frame(found, np.array([s]), words)
+        return Recommendation(found.patient_id, self.frame(found, np.array([s]), words))
 
     def frame(self, found: Evaluated, sessions: np.ndarray, words: Wording) -> pd.DataFrame:
         """Options at these session positions, in this order, as ``OPTION_COLUMNS``."""
@@ -290,7 +293,7 @@ def recommend(
     booked: Mapping[str, int] | None = None,
     today: date | str | np.datetime64 | None = None,
     lang: str = "da",
-) -> pd.DataFrame:
+) -> Recommendation:
     """The ``top`` next steps that fit one patient, ranked by the batch plan's cost.
 
     A one-call convenience over ``Recommender(dataset, ...).recommend(...)``;
@@ -301,26 +304,6 @@ def recommend(
     return recommender.recommend(patient, top, lang=lang)
 
 
-def as_dict(frame: pd.DataFrame) -> dict[str, Any]:
-    """A recommendation as plain data for JSON: ``patient_id``, ``options``
-    (one object per row, dates as ``YYYY-MM-DD``, reasons as lists) and
-    ``nothing_fits`` (``null``, or the rules and suggestions)."""
-    options = []
-    for record in frame.to_dict(orient="records"):
-        item: dict[str, Any] = {}
-        for key, value in record.items():
-            if key == "first_date":
-                item[key] = pd.Timestamp(value).strftime("%Y-%m-%d")
-            elif isinstance(value, tuple):
-                item[key] = list(value)
-            elif isinstance(value, np.generic):
-                item[key] = value.item()
-            else:
-                item[key] = value
-        options.append(item)
-    nothing = frame.attrs.get("nothing_fits")
-    return {
-        "patient_id": frame.attrs.get("patient_id"),
-        "options": options,
-        "nothing_fits": None if nothing is None else nothing.as_dict(),
-    }
+def as_dict(recommendation: Recommendation) -> dict[str, Any]:
+    """A recommendation as plain data for JSON: ``Recommendation.summary()``."""
+    return recommendation.summary()

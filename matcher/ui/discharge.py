@@ -57,7 +57,7 @@ class DischargeState(HasTraits):
 
     profile = Dict()
     problems = List(Unicode())
-    options = AnyTrait(None, allow_none=True)  # recommendation frame
+    options = AnyTrait(None, allow_none=True)  # the options: Recommendation.table()
     nothing_fits = AnyTrait(None, allow_none=True)  # matcher.discharge.suggest.NothingFits
     booking = AnyTrait(None, allow_none=True)  # matcher.store.BookingInfo
     booking_message = Unicode("")
@@ -165,14 +165,14 @@ class DischargeState(HasTraits):
         if self.data.dataset is None or self.check() is None:
             return
         try:
-            frame = self.recommender().recommend(dict(self.profile), top=top, lang=self.data.lang)
+            chosen = self.recommender().recommend(dict(self.profile), top=top, lang=self.data.lang)
         except InputError as exc:
             self.problems = [str(p) for p in exc.problems]
             return
         self._found = dict(self.profile)
         self._top = top
-        self.nothing_fits = frame.attrs.get("nothing_fits")
-        self.options = frame
+        self.nothing_fits = chosen.nothing_fits
+        self.options = chosen.table()
 
     #: The columns of an option that are words in the app's language.
     _WORDS = ("when", "fits", "less_good")
@@ -186,12 +186,12 @@ class DischargeState(HasTraits):
         if found is not None and options is not None and self.data.dataset is not None:
             try:
                 if len(options) == 0:
-                    frame = self.recommender().recommend(dict(found), top=self._top, lang=lang)
-                    if len(frame) == 0:
-                        self.nothing_fits = frame.attrs.get("nothing_fits")
+                    again = self.recommender().recommend(dict(found), top=self._top, lang=lang)
+                    if len(again) == 0:
+                        self.nothing_fits = again.nothing_fits
                 else:
                     rows = [
-                        self.recommender().option(dict(found), str(sid), lang=lang).iloc[0]
+                        self.recommender().option(dict(found), str(sid), lang=lang).table().iloc[0]
                         for sid in options["session_id"]
                     ]
                     frame = options.copy()
@@ -199,7 +199,6 @@ class DischargeState(HasTraits):
                         frame[column] = pd.Series(
                             [row[column] for row in rows], index=frame.index, dtype=object
                         )
-                    frame.attrs = dict(options.attrs)
                     self.options = frame
             except InputError:
                 pass  # a session that no longer fits keeps the words it had
