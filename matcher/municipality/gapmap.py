@@ -5,6 +5,9 @@ suitable session of the kind (red: few, green: most) and labelled with its
 name and that share. A district whose share is suppressed (a count below 5,
 or one that would reveal it) is grey and hatched, labelled with its name
 only, and the legend says why.
+Every word is the catalogue's (``municipality`` context, ``map_*`` keys), in
+English unless asked for another language (``lang``); shares are written by
+Babel in that language's locale.
 Drawn on a ``matplotlib.figure.Figure`` without pyplot, so nothing global
 changes and the figure can be inspected in tests.
 """
@@ -23,28 +26,30 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from ..geo import OUTSIDE
+from ..words.app import text
+from ..words.formats import percent
 from .gaps import MIN_COUNT, GapAnalysis
 
 __all__ = ["KIND_TITLES", "draw_gaps", "gaps_png"]
 
-KIND_TITLES: dict[str, str] = {
-    "exit_team": "Exit teams",
-    "network_group": "Network groups",
-    "association": "Association activities",
-    "home_visit": "Home visits",
-}
-_BAND_TEXT = {
-    "any": "at any time",
-    "day": "in the daytime (starting before 16:00)",
-    "evening": "in the evening (starting at 16:00 or later)",
-}
+#: The language of the map unless asked otherwise (the CLI's ``gaps.png``).
+MAP_LANG = "en"
+_KINDS = ("exit_team", "network_group", "association", "home_visit")
+#: The title of each kind's panel, in the map's language.
+KIND_TITLES: dict[str, str] = {k: text(f"map_kind_{k}", MAP_LANG) for k in _KINDS}
 _GREY, _EDGE, _HATCH = "#d9d9d9", "#8c8c8c", "///"
 _CMAP = "RdYlGn"
 #: Above this many districts, names would cover the map: only the colours remain.
 MAX_LABELS = 80
 
 
-def _panel(ax: Axes, analysis: GapAnalysis, kind: str, label_size: float, title: bool) -> None:
+def _kind_title(kind: str, lang: str) -> str:
+    return text(f"map_kind_{kind}", lang) if kind in _KINDS else kind
+
+
+def _panel(
+    ax: Axes, analysis: GapAnalysis, kind: str, label_size: float, title: bool, lang: str
+) -> None:
     data = analysis.geodata()
     data = data[data["district_id"] != OUTSIDE]
     share = data[f"served_share_{kind}"].astype("Float64")
@@ -59,9 +64,13 @@ def _panel(ax: Axes, analysis: GapAnalysis, kind: str, label_size: float, title:
         spots = data.geometry.representative_point()
         values = share.to_numpy(dtype=float, na_value=np.nan)
         for name, value, spot in zip(data["name"], values, spots, strict=True):
-            text = str(name) if np.isnan(value) else f"{name}\n{value:.0%}"
+            label = (
+                str(name)
+                if np.isnan(value)
+                else text("map_label", lang, name=name, share=percent(value, lang))
+            )
             ax.annotate(
-                text,
+                label,
                 (spot.x, spot.y),
                 ha="center",
                 va="center",
@@ -70,13 +79,15 @@ def _panel(ax: Axes, analysis: GapAnalysis, kind: str, label_size: float, title:
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6},
             )
     if title:
-        ax.set_title(KIND_TITLES.get(kind, kind), fontsize=12, fontweight="bold")
+        ax.set_title(_kind_title(kind, lang), fontsize=12, fontweight="bold")
     ax.set_axis_off()
     ax.set_aspect("equal")
 
 
-def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figure:
-    """The gap map for ``kinds`` (default: every kind of the analysis).
+def draw_gaps(
+    analysis: GapAnalysis, kinds: Sequence[str] | None = None, *, lang: str = MAP_LANG
+) -> Figure:
+    """The gap map for ``kinds`` (default: every kind of the analysis), in ``lang``.
 
     Returns a ``Figure``: one panel per kind (2 x 2 for four), a colour bar
     (share of the district's patients with a suitable option), a legend
@@ -91,13 +102,18 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     label_size = 8.0 if n == 1 else 6.5
     for ax, kind in zip(axes, kinds, strict=False):
-        _panel(ax, analysis, kind, label_size, title=n > 1)
+        _panel(ax, analysis, kind, label_size, title=n > 1, lang=lang)
     for ax in axes[n:]:
         ax.set_visible(False)
-    what = " and ".join(KIND_TITLES.get(k, k) for k in kinds) if n <= 2 else "Every kind"
+    titles = [_kind_title(k, lang) for k in kinds]
+    if n > 2:
+        what = text("map_every_kind", lang)
+    elif n == 2:
+        what = text("map_both", lang, first=titles[0], second=titles[1])
+    else:
+        what = titles[0] if titles else ""
     fig.suptitle(
-        f"{what}: share of patients with a suitable next step\n"
-        f"sessions {_BAND_TEXT[analysis.band]}",
+        text("map_title", lang, what=what, band=text(f"map_band_{analysis.band}", lang)),
         fontsize=14,
         fontweight="bold",
     )
@@ -109,13 +125,13 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
         shrink=0.6,
         format=PercentFormatter(1.0),
     )
-    bar.set_label("share of the district's patients with at least one session that fits every rule")
+    bar.set_label(text("map_bar", lang))
     suppressed = Patch(facecolor=_GREY, edgecolor=_EDGE, hatch=_HATCH)
     fig.legend(
         handles=[suppressed, Patch(visible=False)],
         labels=[
-            f"suppressed: a count below {MIN_COUNT}, or one that would reveal it",
-            _outside_note(analysis),
+            text("map_suppressed", lang, min_count=MIN_COUNT),
+            _outside_note(analysis, lang),
         ],
         loc="outside lower center",
         ncols=2,
@@ -125,7 +141,7 @@ def draw_gaps(analysis: GapAnalysis, kinds: Sequence[str] | None = None) -> Figu
     return fig
 
 
-def _outside_note(analysis: GapAnalysis) -> str:
+def _outside_note(analysis: GapAnalysis, lang: str) -> str:
     """How many patients live outside every district, or that it is hidden.
 
     A hidden count reads the same whether it is below 5 or hidden so that a
@@ -135,14 +151,20 @@ def _outside_note(analysis: GapAnalysis) -> str:
     outside = analysis.group_ids == OUTSIDE
     count = int(analysis.patients[outside].sum())
     if count == 0:
-        return "every patient lives in a district"
+        return text("map_all_inside", lang)
     if np.isnan(analysis.shown_patients()[outside]).any():
-        return "some patients live outside every district (how many is hidden)"
-    return f"{count} patients live outside every district (in gaps.csv)"
+        return text("map_outside_hidden", lang)
+    return text("map_outside", lang, count=count)
 
 
-def gaps_png(analysis: GapAnalysis, kinds: Sequence[str] | None = None, dpi: int = 130) -> bytes:
-    """The gap map as PNG bytes."""
+def gaps_png(
+    analysis: GapAnalysis,
+    kinds: Sequence[str] | None = None,
+    dpi: int = 130,
+    *,
+    lang: str = MAP_LANG,
+) -> bytes:
+    """The gap map as PNG bytes, in ``lang``."""
     buffer = io.BytesIO()
-    draw_gaps(analysis, kinds).savefig(buffer, format="png", dpi=dpi)
+    draw_gaps(analysis, kinds, lang=lang).savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

@@ -62,11 +62,14 @@ def short_date(day: date, lang: str) -> str:
 
 
 def date_cells(values: pd.Series, lang: str) -> pd.Series:
-    """A column of dates in the tables' pattern (``2027-01-20``); missing stay empty."""
+    """A column of dates in the tables' pattern (``2027-01-20``); missing stay missing."""
     stamps = pd.to_datetime(values)
     pattern = _pattern("staff", "date_table", lang)
-    words = {d: str(format_date(d.date(), pattern, locale=lang)) for d in stamps.dropna().unique()}
-    return pd.Series([words.get(d, "") for d in stamps], index=values.index, dtype=object)
+    unique = pd.DatetimeIndex(stamps.dropna().unique())
+    words = {d: str(format_date(d.date(), pattern, locale=lang)) for d in unique}
+    return pd.Series(
+        [words.get(d) if pd.notna(d) else None for d in stamps], index=values.index, dtype=object
+    )
 
 
 def clock(minutes: int, lang: str) -> str:
@@ -97,5 +100,8 @@ def decimal(value: float, lang: str, pattern: str = "0.0") -> str:
 
 
 def percent(share: float, lang: str) -> str:
-    """A share (0..1) as a whole percentage: ``57 %`` / ``57%``."""
-    return str(format_percent(Decimal(float(share)), locale=lang))
+    """A share (0..1) as a whole percentage: ``57 %`` / ``57%``.
+
+    The share is scaled to per cent in floating point first, as Python's own
+    ``{:.0%}`` does, so a share such as 0.475 reads 48 % in both."""
+    return str(format_percent(Decimal(float(share) * 100) / 100, locale=lang))

@@ -28,7 +28,7 @@ from ...domain import (
     TOLERANCES,
     VULNERABILITY_FLAGS,
 )
-from ...words.app import code_text, text
+from ...words.app import code_text, short_date, text
 from ..discharge import DischargeState
 from ..state import DataState
 from .common import message
@@ -403,7 +403,7 @@ class DischargeView(w.VBox):
 
     def _card(self, row: pd.Series) -> w.Widget:
         lang = self.data.lang
-        when = pd.Timestamp(row["first_date"]).strftime("%d-%m-%Y")
+        when = short_date(pd.Timestamp(row["first_date"]).date(), lang)
         fits = "".join(f"<li class='bb-good'>{html.escape(str(r))}</li>" for r in row["fits"])
         less = "".join(f"<li class='bb-less'>{html.escape(str(r))}</li>" for r in row["less_good"])
         body = (
@@ -454,7 +454,7 @@ class DischargeView(w.VBox):
             match = options[options["session_id"] == state.booking.session_id]
             if len(match):
                 name = str(match.iloc[0]["name"])
-        booked = text("booked", lang, name=name, date=state.booking.start_date.strftime("%d-%m-%Y"))
+        booked = text("booked", lang, name=name, date=short_date(state.booking.start_date, lang))
         encoded = base64.b64encode(state.handout.encode("utf-8")).decode("ascii")
         link = (
             f"<a download='udlevering-{html.escape(state.booking.patient_id)}.html' "

@@ -29,15 +29,6 @@ _BANDS = ("any", "day", "evening")
 #: The coded columns of the coverage and sites tables, and their families in ``i18n``.
 _COVERAGE_CODES = {"reason": "rule"}
 _SITES_CODES = {"source": "source"}
-#: Caption of the equity table: who is counted (Danish, English).
-_EQUITY_CAPTION = {
-    "da": "Alle borgere på listen tælles med; eskalerede tælles som uden plads, fordi en "
-    "person tager sig af dem først. Et områdes antal er derfor det samme som i tabellen "
-    "over dækning. Tal under 5 er skjult.",
-    "en": "Every patient on the list is counted; escalated patients count as not placed, "
-    "since a person handles them first. A district's count is therefore the same as in "
-    "the coverage table. Counts below 5 are hidden.",
-}
 
 
 def share_colour(value: float | None) -> str:
@@ -125,7 +116,7 @@ class MunicipalityView(w.VBox):
         self.band_label.value = text("band", lang)
         self.analyse_button.description = text("coverage", lang)
         self.legend.title = text("coverage", lang)
-        caption = html.escape(_EQUITY_CAPTION.get(lang, _EQUITY_CAPTION["da"]))
+        caption = html.escape(text("equity_caption", lang))
         self.equity_heading.value = f"<h3>{text('equity', lang)}</h3><p>{caption}</p>"
         self.sites_heading.value = f"<h3>{text('sites', lang)}</h3>"
         self.start.description = text("site_from", lang)
@@ -178,7 +169,10 @@ class MunicipalityView(w.VBox):
             layers.append(districts_layer(state.analysis.districts, values, share_colour))
             layers += self._labels(state.analysis.districts)
             legend = {
-                f"{int(s * 100)}-{int(s * 100) + 19} %": share_colour(s + 0.01) for s in _STEPS
+                text("legend_step", lang, low=int(s * 100), high=int(s * 100) + 19): share_colour(
+                    s + 0.01
+                )
+                for s in _STEPS
             }
             legend[text("suppressed", lang)] = "#dddddd"
             self.legend.legend = legend

@@ -7,7 +7,8 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ...words.app import code_text, column_text, frame_in, text
+from ...match.explain import reason_in
+from ...words.app import code_text, column_text, date_cells, frame_in, text
 from ..state import DataState, PlanningState
 from .common import figure_png, frame_html, message, set_options
 
@@ -203,7 +204,7 @@ class PlanningView(w.VBox):
                 text(
                     "error",
                     self.data.lang,
-                    message=f"budgets: '{self.budgets.value}' (e.g. 0,40,80)",
+                    message=text("budgets_example", self.data.lang, value=self.budgets.value),
                 ),
                 "error",
             )
@@ -260,7 +261,7 @@ class PlanningView(w.VBox):
             return
         lang = self.data.lang
         frame = ds.patients[_WAITING_COLUMNS].copy()
-        frame["discharge_date"] = frame["discharge_date"].dt.strftime("%Y-%m-%d")
+        frame["discharge_date"] = date_cells(frame["discharge_date"], lang)
         shown = frame_in(frame.sort_values("discharge_date"), lang, _WAITING_CODES)
         self.waiting.value = frame_html(_plain(shown), max_rows=50, lang=lang)
 
@@ -327,6 +328,10 @@ class PlanningView(w.VBox):
             frame = frame[frame["status"] == self.show.value]
         frame = frame.sort_values(self.sort.value, kind="stable", na_position="last")
         shown = frame.copy()
-        shown["start_date"] = pd.to_datetime(shown["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
         lang = self.data.lang
+        shown["start_date"] = date_cells(shown["start_date"], lang)
+        if "reason" in shown.columns:  # the file's English reason in the page's language
+            shown["reason"] = [
+                r if not isinstance(r, str) else reason_in(r, lang) for r in shown["reason"]
+            ]
         self.table.value = frame_html(frame_in(shown, lang, _PLAN_CODES), lang=lang)
