@@ -88,3 +88,30 @@ def test_stop_button_stops_a_running_plan() -> None:
     assert state.result is None and not state.running
     assert "stoppet" in view.status.value
     assert view.stop_button.disabled and not view.run_button.disabled
+
+
+def test_reasons_follow_the_page_language(view: PlanningView) -> None:
+    """The plan keeps PLAN.csv's English reasons; the table says them in the page's language."""
+    from matcher.match.explain import reason_in
+
+    if view.state.result is None:
+        view.state.run(background=False)
+    assert view.state.result is not None
+    plan = view.state.result.assignments
+    reasons = [r for r in plan["reason"] if isinstance(r, str) and r]
+    assert reasons, "the demo plan leaves someone without a place"
+    view.show.value = "unplaced"
+    shown = [reason_in(r, "da") for r in reasons]
+    assert all(d != r for d, r in zip(shown, reasons, strict=True))
+    assert any(d in view.table.value for d in {_html(d) for d in shown})
+    view.data.lang = "en"
+    try:
+        assert any(_html(r) in view.table.value for r in reasons)
+    finally:
+        view.data.lang = "da"
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)
