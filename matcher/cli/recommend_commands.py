@@ -54,6 +54,7 @@ def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Pr
 @app.command()
 @handle_errors
 def recommend(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
     top: Annotated[
@@ -130,6 +131,7 @@ def _print_table(found: Recommendation, patient: str) -> None:
 @app.command()
 @handle_errors
 def handout(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
     session: Annotated[str, typer.Option("--session", help="The session to invite to.")],
