@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -632,3 +633,37 @@ def test_a_reason_shows_only_with_its_share() -> None:
     assert table["patients"].notna().all()
     assert table["served_share_association"].isna().tolist() == [True, True, False]
     assert table["reason_association"].isna().tolist() == [True, True, False]
+
+
+# -- the analysis as a result ---------------------------------------------------
+def test_summary_names_the_lowest_shown_share_per_kind(demo_gaps: GapAnalysis) -> None:
+    """Result: summary() counts the shown shares per kind and names the lowest of them,
+    from the suppressed table only (nothing hidden appears)."""
+    table = demo_gaps.table()
+    summary = demo_gaps.summary()
+    assert summary["band"] == "any"
+    assert summary["kinds"] == list(KINDS)
+    assert summary["districts"] == len(table)
+    json.dumps(summary)  # plain data throughout
+    for kind in KINDS:
+        share = table[f"served_share_{kind}"]
+        coverage = summary["coverage"][kind]
+        assert coverage["shown"] == int(share.notna().sum())
+        if coverage["lowest"] is None:
+            assert share.isna().all()
+            continue
+        assert coverage["lowest"]["served_share"] == float(share.min())
+        row = table.set_index("district_id").loc[coverage["lowest"]["district_id"]]
+        assert row["name"] == coverage["lowest"]["name"]
+
+
+def test_write_gives_the_files_of_brobygger_gaps(demo_gaps: GapAnalysis, tmp_path: Path) -> None:
+    """Result: write() puts gaps.csv, coverage.csv and gaps.geojson in the folder, as
+    table(), long_table() and to_geojson()."""
+    paths = demo_gaps.write(tmp_path / "out")
+    assert [p.name for p in paths] == ["gaps.csv", "coverage.csv", "gaps.geojson"]
+    read = pd.read_csv(paths[0], dtype={"district_id": str})
+    assert list(read.columns) == list(demo_gaps.table().columns)
+    assert read["patients"].isna().tolist() == demo_gaps.table()["patients"].isna().tolist()
+    assert len(pd.read_csv(paths[1])) == len(demo_gaps.long_table())
+    assert paths[2].read_text(encoding="utf-8") == demo_gaps.to_geojson()

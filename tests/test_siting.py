@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -292,3 +294,29 @@ def test_bad_activity_is_an_input_error(change: dict, message: str) -> None:
     with pytest.raises(InputError) as caught:
         best_sites(scenario(), activity, 1, districts=two_districts())
     assert any(str(p).startswith(message) for p in caught.value.problems)
+
+
+# -- the choice as a result -----------------------------------------------------
+def test_summary_and_write_show_only_what_the_table_shows(tmp_path: Path) -> None:
+    """Result: summary() is plain data with the suppressed counts of table() (a hidden
+    one as None) and shown_covered(); write() is the CSV of ``sites --out``."""
+    shown = choice_of([12, 10], [7, 5], 17, 30).summary()
+    assert shown["activity"]["kind"] == TEAM.kind
+    assert shown["activity"]["languages"] == list(TEAM.languages)
+    assert [s["serves"] for s in shown["sites"]] == [12, 10]
+    assert [s["only_here"] for s in shown["sites"]] == [7, 5]
+    assert (shown["unserved"], shown["covered"], shown["candidates"]) == (30, 17, 5)
+    assert (shown["optimal"], shown["status"], shown["notes"]) == (True, "OPTIMAL", [])
+    assert "x" not in shown["sites"][0]
+    json.dumps(shown)
+    hidden = choice_of([6, 3], [6, 3], 9, 14)
+    summary = hidden.summary()
+    assert [s["serves"] for s in summary["sites"]] == [
+        None if pd.isna(v) else v for v in hidden.table()["serves"]
+    ]
+    assert summary["covered"] is None
+    assert choice_of([3], [3], 3, 4).summary()["unserved"] is None
+    path = hidden.write(tmp_path / "sites.csv")
+    read = pd.read_csv(path)
+    assert list(read.columns) == list(hidden.table().columns)
+    assert read["serves"].isna().tolist() == hidden.table()["serves"].isna().tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,7 +15,6 @@ from .common import SECONDS, SEED, app, err, finite, handle_errors, out, report_
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
     from ..dataset.load import Dataset
     from ..match.weights import Weights
@@ -124,6 +123,7 @@ def _out_folder(out_dir: Path, problems: list[Problem]) -> None:
 @app.command()
 @handle_errors
 def gaps(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     out_dir: Annotated[
         Path,
@@ -155,7 +155,7 @@ def gaps(
     scores computed from them, are left empty, and so are the counts and
     shares that would let one be worked out by subtraction.
     """
-    from ..dataset.export import atomic_path, write_csv, write_text
+    from ..dataset.export import atomic_path
     from ..municipality.gapmap import gaps_png
     from ..municipality.gaps import gap_analysis
 
@@ -168,40 +168,35 @@ def gaps(
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
     analysis = gap_analysis(dataset, shapes, weights=chosen, band=band or "any")
-    table = analysis.table()
-    long = analysis.long_table()
-    geojson = analysis.to_geojson()
     png = gaps_png(analysis, [kind] if kind else None)
-    write_csv(table, out_dir / "gaps.csv")
-    write_csv(long, out_dir / "coverage.csv")
-    write_text(out_dir / "gaps.geojson", geojson)
+    analysis.write(out_dir)
     with atomic_path(out_dir / "gaps.png") as tmp:
         tmp.write_bytes(png)
-    _print_gaps(table, [kind] if kind else list(KINDS))
+    _print_gaps(analysis.summary(), [kind] if kind else list(KINDS))
     out.print(f"wrote gaps.csv, coverage.csv, gaps.geojson and gaps.png to {out_dir}")
 
 
-def _print_gaps(table: pd.DataFrame, kinds: list[str]) -> None:
-    rows = f"{len(table)} district{'' if len(table) == 1 else 's'}"
+def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
+    """Per kind, how many districts show their share and the lowest shown
+    (``GapAnalysis.summary()``)."""
+    listed = int(summary["districts"])
+    rows = f"{listed} district{'' if listed == 1 else 's'}"
     view = Table(title=f"Coverage in {rows} (empty: a count below 5, or one that would reveal one)")
     view.add_column("kind")
     view.add_column("districts shown", justify="right")
     view.add_column("lowest share", justify="left")
     for kind in kinds:
-        share = table[f"served_share_{kind}"]
-        shown = share.notna()
-        if shown.any():
-            low = table[shown].loc[share[shown].astype(float).idxmin()]
-            lowest = f"{low['name']} {float(low[f'served_share_{kind}']):.0%}"
-        else:
-            lowest = "-"
-        view.add_row(kind.replace("_", " "), f"{int(shown.sum())} of {len(table)}", lowest)
+        coverage = summary["coverage"][kind]
+        low = coverage["lowest"]
+        lowest = "-" if low is None else f"{low['name']} {low['served_share']:.0%}"
+        view.add_row(kind.replace("_", " "), f"{coverage['shown']} of {listed}", lowest)
     out.print(view)
 
 
 @app.command()
 @handle_errors
 def sites(
+    *,
     directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
     kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")],
     weekday: Annotated[str, typer.Option("--weekday", help="mon ... sun.")],
@@ -250,7 +245,6 @@ def sites(
     told apart, and are left empty in --out; the number of patients without a
     suitable option prints as 'fewer than 5' when it is below 5.
     """
-    from ..dataset.export import write_csv
     from ..municipality.siting import NewActivity, best_sites
 
     def listed(text: str) -> tuple[str, ...]:
@@ -319,7 +313,7 @@ def sites(
     for note in choice.notes:
         err.print(f"note: {note}")
     if out_path is not None:
-        write_csv(table, out_path)
+        choice.write(out_path)
         out.print(f"wrote {out_path}")
 
 

@@ -12,14 +12,12 @@ For the municipality, per district and kind of next step, and per time band
 - **accessibility**: E2SFCA places per 1,000 patients (``e2sfca``), from the
   district's population centre.
 
-E2SFCA travel: the built-in estimate takes the faster of **walking and bus**
-from the centre (``E2SFCA_MODES``): the modes open to nearly everyone without
-a car or a bike, who are the people most often left without a next step; for
-``home_visit`` it is the staff's drive by car from their base, as in the
-rules of a match. A ``travel_times.csv`` row whose ``origin_id`` is a
-district id replaces the estimate for that pair. Patients outside every
-district are counted and covered, but they have no catchment centre, so they
-get no E2SFCA score and add no demand.
+E2SFCA travel (``matcher.municipality.access``): the faster of walking and bus
+from the centre, for ``home_visit`` the staff's drive by car; a
+``travel_times.csv`` row whose ``origin_id`` is a district id replaces the
+estimate for that pair. Patients outside every district are counted and
+covered, but they have no catchment centre, so they get no E2SFCA score and
+add no demand.
 
 Privacy: every count below ``MIN_COUNT`` (5) is suppressed, and so is every
 share or score computed from it: a district with fewer than 5 patients shows
@@ -52,28 +50,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ..dataset.districts import population_centres
+from ..dataset.export import write_csv, write_text
 from ..dataset.load import Dataset, districts_for
 from ..domain import KINDS, MODES
 from ..errors import InputError, Problem
-from ..geo import (
-    CRS,
-    OUTSIDE,
-    OUTSIDE_NAME,
-    EstimatedTravel,
-    MatrixTravel,
-    TravelTimeSource,
-    locate,
-)
+from ..geo import CRS, OUTSIDE, OUTSIDE_NAME, locate
 from ..match.costs import RULES, MatchModel, block_size, evaluate
 from ..match.weights import Weights
-from .equity import complementary, hidden_outcomes
+from .access import (
+    E2SFCA_MODES,
+    E2SFCA_STEPS,
+    PER_PATIENTS,
+    centre_minutes,
+    e2sfca,
+    step_weights,
+)
+from .equity import hidden_outcomes
+from .suppression import (
+    MIN_COUNT,
+    hidden_counts,
+    listed_groups,
+    published_demand,
+    split_groups,
+)
 
 __all__ = [
     "BANDS",
@@ -82,6 +89,7 @@ __all__ = [
     "EVENING_FROM",
     "MIN_COUNT",
     "NO_SESSIONS",
+    "PER_PATIENTS",
     "GapAnalysis",
     "band_mask",
     "centre_minutes",
@@ -96,14 +104,6 @@ __all__ = [
 EVENING_FROM = 16 * 60
 #: Time bands, in the order of every array's band axis.
 BANDS: tuple[str, ...] = ("any", "day", "evening")
-#: E2SFCA travel bands: up to (and including) these minutes, this weight; none beyond.
-E2SFCA_STEPS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
-#: Modes of the built-in E2SFCA travel estimate (the fastest of them counts).
-E2SFCA_MODES: tuple[str, ...] = ("walk", "bus")
-#: E2SFCA is reported as places per this many patients.
-PER_PATIENTS = 1000.0
-#: Smallest count shown to a municipality.
-MIN_COUNT = 5
 #: The excluding "rule" when the kind has no session in the band at all.
 NO_SESSIONS = "no_sessions"
 REASONS: tuple[str, ...] = (*RULES, NO_SESSIONS)
@@ -117,104 +117,6 @@ def band_mask(start_min: np.ndarray, band: str) -> np.ndarray:
     if band == "evening":
         return start >= EVENING_FROM
     return np.ones(start.shape, dtype=bool)
-
-
-def step_weights(
-    minutes: np.ndarray, steps: Sequence[tuple[float, float]] = E2SFCA_STEPS
-) -> np.ndarray:
-    """E2SFCA weight of each travel time: ``steps`` gives (upper minute, weight)
-    bands, upper edges included; beyond the last band, and for missing or
-    infinite minutes, the weight is 0."""
-    edges = np.array([s[0] for s in steps], dtype=float)
-    values = np.array([*(s[1] for s in steps), 0.0])
-    return values[np.searchsorted(edges, np.asarray(minutes, dtype=float), side="left")]
-
-
-def e2sfca(
-    minutes: np.ndarray,
-    demand: np.ndarray,
-    supply: np.ndarray,
-    steps: Sequence[tuple[float, float]] = E2SFCA_STEPS,
-    per: float = PER_PATIENTS,
-) -> np.ndarray:
-    """Enhanced two-step floating catchment area score per origin.
-
-    Step 1, per offer j: R_j = S_j / sum_i P_i W(t_ij). Step 2, per origin i:
-    A_i = per * sum_j R_j W(t_ij). An offer that no demand reaches gets R_j = 0.
-    Vectorised: the weights form a matrix (sparse when most pairs lie beyond
-    the catchment), and both steps are matrix-vector products (no loop over
-    pairs).
-
-    Parameters
-    ----------
-    minutes
-        Travel minutes from each origin (district population centre, rows) to
-        each offer (columns), shape (origins, offers).
-    demand
-        Patients per origin, P_i.
-    supply
-        Places per offer, S_j (sum of its sessions' capacities).
-    steps
-        (upper minute, weight) bands; the contract's 0-10, 10-20, 20-30
-        minutes weighted 1.00, 0.68, 0.22 by default.
-    per
-        Report places per this many patients (1,000).
-
-    Returns
-    -------
-    numpy.ndarray
-        A_i, places per ``per`` patients, shape (origins,).
-    """
-    t = np.asarray(minutes, dtype=float)
-    inside = t <= steps[-1][0]
-    weight: np.ndarray | sparse.csr_array
-    if inside.sum() > 0.4 * inside.size:  # most pairs within reach: a plain matrix is cheaper
-        weight = step_weights(t, steps)
-    else:  # only pairs inside the catchment carry weight: a sparse matrix
-        flat = np.flatnonzero(inside)
-        rows_start = np.concatenate([[0], np.cumsum(inside.sum(axis=1))])
-        weight = sparse.csr_array(
-            (step_weights(t.ravel()[flat], steps), flat % t.shape[1], rows_start), shape=t.shape
-        )
-    reached = weight.T @ np.asarray(demand, dtype=float)
-    ratio = np.divide(
-        np.asarray(supply, dtype=float),
-        reached,
-        out=np.zeros(t.shape[1]),
-        where=reached > 0,
-    )
-    return np.asarray(weight @ ratio) * per
-
-
-def centre_minutes(
-    dataset: Dataset,
-    centres_xy: np.ndarray,
-    district_ids: np.ndarray,
-    weights: Weights,
-    modes: Sequence[str] = E2SFCA_MODES,
-) -> np.ndarray:
-    """Minutes from each district centre (rows) to each offer (columns).
-
-    The fastest of ``modes`` by the built-in estimate, with the dataset's
-    ``travel_times.csv`` rows laid over it where they name a district as
-    origin; ``home_visit`` offers: the staff's drive by car.
-    """
-    offers = dataset.offers
-    source: TravelTimeSource = EstimatedTravel(
-        centres_xy, offers[["x", "y"]].to_numpy(dtype=float), weights.travel
-    )
-    if dataset.travel_times is not None and len(dataset.travel_times):
-        source = MatrixTravel(
-            source,
-            dataset.travel_times,
-            np.asarray(district_ids, dtype=object),
-            offers["offer_id"].to_numpy(dtype=object),
-        )
-    per_mode = source.minutes(np.arange(len(centres_xy)), np.arange(len(offers)))
-    best = per_mode[:, :, [MODES.index(m) for m in modes]].min(axis=-1)
-    home = (offers["kind"] == "home_visit").to_numpy()
-    best[:, home] = per_mode[:, home, MODES.index("car")]
-    return best.astype(float)
 
 
 def _patient_coverage(model: MatchModel, kinds: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -265,61 +167,15 @@ def _texts(values: np.ndarray) -> pd.arrays.StringArray:
     return pd.array(list(values), dtype="string")
 
 
-def _listed_groups(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
-    """Groups listed: every district, and the outside group when it has anyone."""
-    return (np.asarray(group_ids) != OUTSIDE) | (np.asarray(patients) + np.asarray(offers) > 0)
-
-
-def _split_groups(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
-    """The groups that split the total number of patients: every listed group,
-    except an empty outside group (listed only for its offers; the map says
-    nobody lives outside)."""
-    empty_outside = (np.asarray(group_ids) == OUTSIDE) & (np.asarray(patients) == 0)
-    return _listed_groups(group_ids, patients, offers) & ~empty_outside
-
-
-def hidden_counts(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
-    """Groups whose patient count is hidden: fewer than 5 patients, or needed to
-    keep a smaller hidden count from being worked out by subtracting the shown
-    ones from the total (complementary suppression, ``matcher.municipality.equity.complementary``).
-
-    ``group_ids`` are the districts and, last, ``OUTSIDE``; ``offers`` the
-    offers per group (an empty outside group is listed only for its offers).
-    """
-    counts = np.asarray(patients, dtype=np.int64)
-    hidden = counts < MIN_COUNT
-    cells = _split_groups(group_ids, counts, offers)
-    hidden[cells] = complementary(counts[cells], hidden[cells])
-    return hidden
-
-
-def published_demand(group_ids: np.ndarray, patients: np.ndarray, offers: np.ndarray) -> np.ndarray:
-    """Patients per group as E2SFCA demand: the count where it is shown; where it
-    is hidden, the hidden groups' patients spread evenly over them.
-
-    So no score depends on a hidden count: the hidden groups' total follows from
-    the municipality's number of patients less the shown counts anyway, and how
-    it splits among them changes no score (with the exact counts, 4 places for
-    12 patients alone at them score 333.33, and 4000 / 333.33 gives the 12 back;
-    a neighbour's score would give it back as well).
-    """
-    counts = np.asarray(patients, dtype=float)
-    # an empty outside group is no cell of the total: nobody lives there, as the map says
-    hidden = hidden_counts(group_ids, patients, offers) & _split_groups(group_ids, patients, offers)
-    demand = counts.copy()
-    if hidden.any():
-        demand[hidden] = counts[hidden].sum() / hidden.sum()
-    return demand
-
-
 @dataclass(frozen=True)
 class GapAnalysis:
     """Coverage and accessibility per district, kind and time band.
 
     Arrays have shape (groups, kinds, bands): groups are the districts in
     table order and, last, the ``OUTSIDE`` group; bands follow ``BANDS``.
-    Counts here are exact: use ``table()``, ``long_table()`` and
-    ``to_geojson()`` for anything shown to a municipality (suppressed).
+    Counts here are exact: use ``table()``, ``long_table()``, ``to_geojson()``,
+    ``summary()`` and ``write()`` for anything shown to a municipality
+    (suppressed).
     """
 
     districts: gpd.GeoDataFrame  # district_id, name, geometry (EPSG:25832), centre_x, centre_y
@@ -336,7 +192,7 @@ class GapAnalysis:
 
     def _split(self) -> np.ndarray:
         """The groups that split the total number of patients (see ``hidden_counts``)."""
-        return _split_groups(self.group_ids, self.patients, self.offers)
+        return split_groups(self.group_ids, self.patients, self.offers)
 
     def _counted(self) -> np.ndarray:
         """Groups whose patient count (and shares, scores and reasons) are shown."""
@@ -395,7 +251,7 @@ class GapAnalysis:
 
     def _listed(self) -> np.ndarray:
         """Groups listed: every district, and the outside group when it has anyone."""
-        return _listed_groups(self.group_ids, self.patients, self.offers)
+        return listed_groups(self.group_ids, self.patients, self.offers)
 
     def table(self) -> pd.DataFrame:
         """gaps.csv: one row per district (and the outside group when it has
@@ -463,6 +319,46 @@ class GapAnalysis:
         plain = plain.where(frame.drop(columns="geometry").notna(), None)
         out = gpd.GeoDataFrame(plain, geometry=frame.geometry, crs="EPSG:4326")
         return out.to_json(na="null", show_bbox=False, drop_id=True, to_wgs84=False)
+
+    def summary(self) -> dict[str, Any]:
+        """Plain data for JSON, suppressed like ``table()``: ``band``, ``kinds``,
+        ``districts`` (the rows of ``table()``: every district, and the outside
+        group when it has anyone) and per kind in ``coverage`` the number of
+        districts whose served share is ``shown`` and the ``lowest`` shown share
+        (``district_id``, ``name``, ``served_share``; None when none is shown)."""
+        table = self.table()
+        coverage: dict[str, dict[str, Any]] = {}
+        for kind in self.kinds:
+            share = table[f"served_share_{kind}"]
+            shown = share.notna()
+            lowest = None
+            if shown.any():
+                low = table[shown].loc[share[shown].astype(float).idxmin()]
+                lowest = {
+                    "district_id": str(low["district_id"]),
+                    "name": str(low["name"]),
+                    "served_share": float(low[f"served_share_{kind}"]),
+                }
+            coverage[kind] = {"shown": int(shown.sum()), "lowest": lowest}
+        return {
+            "band": self.band,
+            "kinds": list(self.kinds),
+            "districts": len(table),
+            "coverage": coverage,
+        }
+
+    def write(self, directory: str | Path) -> tuple[Path, Path, Path]:
+        """Write gaps.csv (``table()``), coverage.csv (``long_table()``) and
+        gaps.geojson (``to_geojson()``) into ``directory``, each whole or not at
+        all, text cells made safe for spreadsheets (``matcher.csvsafe``). The
+        map picture, gaps.png, is ``matcher.municipality.gapmap.gaps_png``."""
+        folder = Path(directory)
+        paths = (folder / "gaps.csv", folder / "coverage.csv", folder / "gaps.geojson")
+        table, long, geojson = self.table(), self.long_table(), self.to_geojson()
+        write_csv(table, paths[0])
+        write_csv(long, paths[1])
+        write_text(paths[2], geojson)
+        return paths
 
 
 def gap_analysis(
