@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..words.app import text
 from .candidates import CandidateTeams
 from .horizon import Horizon, HorizonModel
 from .whatif import BudgetPlan, status_note
@@ -48,6 +49,8 @@ TRADEOFF_COLUMNS: tuple[str, ...] = (
 )
 #: Teams shown in the capacity plot, the busiest first.
 PLOTTED_TEAMS = 40
+#: The language of the plots unless asked otherwise (the CLI's PNG files).
+PLOT_LANG = "en"
 
 
 def breaches_frame(hm: HorizonModel, frame: pd.DataFrame, capacity: np.ndarray) -> pd.DataFrame:
@@ -136,44 +139,50 @@ def opened_frame(plans: list[BudgetPlan], teams: CandidateTeams | None) -> pd.Da
     return pd.DataFrame(rows, columns=columns)
 
 
-def tradeoff_plot(table: pd.DataFrame, horizon: Horizon) -> Figure:
-    """Placed, breaches, waits and travel against the staff-hour budget."""
+def tradeoff_plot(table: pd.DataFrame, horizon: Horizon, *, lang: str = PLOT_LANG) -> Figure:
+    """Placed, breaches, waits and travel against the staff-hour budget, in ``lang``."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(10, 7), layout="constrained")
     axes = figure.subplots(2, 2, sharex=True)
     x = table["budget"].to_numpy(dtype=float)
     panels = (
-        (axes[0, 0], ("placed", "priority_placed"), "patients / priority points"),
-        (axes[0, 1], ("breaches", "late", "unplaced"), "patients"),
-        (axes[1, 0], ("mean_wait", "p90_wait"), "days"),
-        (axes[1, 1], ("mean_travel",), "minutes one way"),
+        (axes[0, 0], ("placed", "priority_placed"), "plot_unit_people_priority"),
+        (axes[0, 1], ("breaches", "late", "unplaced"), "plot_unit_people"),
+        (axes[1, 0], ("mean_wait", "p90_wait"), "plot_unit_days"),
+        (axes[1, 1], ("mean_travel",), "plot_unit_minutes"),
     )
     for ax, columns, unit in panels:
         for column in columns:
             values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-            ax.plot(x, values, marker="o", label=column.replace("_", " "))
-        ax.set_ylabel(unit)
+            ax.plot(x, values, marker="o", label=text(f"plot_{column}", lang))
+        ax.set_ylabel(text(unit, lang))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    axes[0, 1].set_title(f"not started within {horizon.guarantee_days} days", fontsize=9)
+    axes[0, 1].set_title(text("plot_not_started", lang, days=horizon.guarantee_days), fontsize=9)
     for ax in axes[1]:
-        ax.set_xlabel(f"staff hours over {horizon.weeks} weeks")
+        ax.set_xlabel(text("plot_staff_hours", lang, weeks=horizon.weeks))
     figure.suptitle(
-        f"What more staff hours buy ({horizon.start} to {horizon.last}, {horizon.weeks} weeks)"
+        text(
+            "plot_tradeoff_title",
+            lang,
+            start=horizon.start,
+            last=horizon.last,
+            weeks=horizon.weeks,
+        )
     )
     return figure
 
 
-def capacity_plot(weekly: pd.DataFrame, horizon: Horizon) -> Figure:
-    """Free places against demand per exit team and week, as two heat maps."""
+def capacity_plot(weekly: pd.DataFrame, horizon: Horizon, *, lang: str = PLOT_LANG) -> Figure:
+    """Free places against demand per exit team and week, as two heat maps, in ``lang``."""
     from matplotlib.figure import Figure
 
     teams = weekly[weekly["kind"] == "exit_team"]
     figure = Figure(figsize=(12, 8), layout="constrained")
     if teams.empty:
         ax = figure.subplots()
-        ax.text(0.5, 0.5, "no exit teams in the horizon", ha="center", va="center")
+        ax.text(0.5, 0.5, text("plot_no_teams", lang), ha="center", va="center")
         ax.set_axis_off()
         return figure
     places = teams.pivot_table(index="offer_id", columns="week", values="places", aggfunc="sum")
@@ -189,18 +198,16 @@ def capacity_plot(weekly: pd.DataFrame, horizon: Horizon) -> Figure:
     axes = figure.subplots(1, 2, sharey=True)
     image = None
     for ax, table, title in (
-        (axes[0], places, "free places open to newcomers"),
-        (axes[1], demand, "demand (first choice of patients discharged)"),
+        (axes[0], places, text("plot_free_places", lang)),
+        (axes[1], demand, text("plot_demand", lang)),
     ):
         values = table.loc[busiest].to_numpy(dtype=float)
         image = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=top)
         ax.set_title(title, fontsize=10)
         ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
-        ax.set_xlabel("week of the horizon")
+        ax.set_xlabel(text("plot_week", lang))
     axes[0].set_yticks(range(len(labels)), labels, fontsize=7)
     if image is not None:
-        figure.colorbar(image, ax=axes, shrink=0.6, label="patients")
-    figure.suptitle(
-        f"Exit teams: places against demand per week ({horizon.start} to {horizon.last})"
-    )
+        figure.colorbar(image, ax=axes, shrink=0.6, label=text("plot_unit_people", lang))
+    figure.suptitle(text("plot_capacity_title", lang, start=horizon.start, last=horizon.last))
     return figure

@@ -234,7 +234,7 @@ class PlanningView(w.VBox):
                 seconds=figures["seconds"],
             )
         )
-        self.team_weeks.value = figure_png(capacity_plot(found.weekly, found.horizon))
+        self.team_weeks.value = figure_png(capacity_plot(found.weekly, found.horizon, lang=lang))
         self.schedule_waits.value = figure_png(
             waits_figure(found.assignments, int(figures["guarantee_days"]), lang)
         )
@@ -249,7 +249,9 @@ class PlanningView(w.VBox):
             self.tradeoff_table.value = frame_html(
                 frame_in(shown, lang, {"status": "solver"}), lang=lang
             )
-            self.tradeoff_plot.value = figure_png(tradeoff_plot(found.tradeoff, found.horizon))
+            self.tradeoff_plot.value = figure_png(
+                tradeoff_plot(found.tradeoff, found.horizon, lang=lang)
+            )
         else:
             self.tradeoff_table.value = message(text("no_candidates", lang))
             self.tradeoff_plot.value = b""
