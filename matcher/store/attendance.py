@@ -34,7 +34,7 @@ from .models import (
     Outcome,
     utcnow,
 )
-from .tasks import DEFAULT_RULES, TaskRules, rule_call_after_missed
+from .task_rules import DEFAULT_RULES, TaskRules, rule_call_after_missed
 
 __all__ = ["MIN_COUNT", "Recorded", "holding_by_kind", "outcomes", "record_attendance"]
 

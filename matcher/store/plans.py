@@ -1,7 +1,7 @@
 """Stored batch plans: the PLAN.json summary and the PLAN.csv rows.
 
 Storing a plan creates a follow-up task for every patient it left
-``unplaced`` or ``escalated`` (``tasks.rule_plan_follow_up``), for the
+``unplaced`` or ``escalated`` (``task_rules.rule_plan_follow_up``), for the
 fortnightly hospital-municipality meeting.
 """
 
@@ -25,7 +25,7 @@ from ..errors import InputError, Problem
 from .audit import SYSTEM, Actor, pseudonym_problem, record
 from .db import Store
 from .models import PlanRow, StoredPlan, utcnow
-from .tasks import rule_plan_follow_up
+from .task_rules import rule_plan_follow_up
 
 __all__ = ["RecordedPlan", "read_plan", "record_plan"]
 

@@ -1,43 +1,44 @@
-"""Follow-up tasks and the rules that create them.
+"""Follow-up tasks: listed, completed with an outcome, and exported as CSV.
 
-The rules (each a small function below, all parameters in ``TaskRules``):
-
-- ``rule_follow_up_after_booking``: a phone call two months after the start
-  (003:749-767), and checks of "still taking part" at 3 and 6 months;
-- ``rule_call_after_missed``: a call when the patient has missed two sessions
-  in a row (000:2962-3008: nobody stays away without being contacted). It
-  follows the attendance as it now stands: when a correction means a run of
-  absences is no longer there, the open call about it is cancelled, saying so;
-- ``rule_call_again_or_escalate``: a call nobody answers is tried again;
-  after three unanswered calls the patient is escalated to a person
-  (000:2973: "we have called them three times");
-- ``rule_plan_follow_up``: every patient a stored plan left ``unplaced`` or
-  ``escalated`` gets a task for the fortnightly hospital-municipality
-  meeting (001).
-
-Tasks are listed, completed with an outcome, and exported as CSV. Notes
-carry rule text only: never a vulnerability flag, never a name.
+Completing a task applies the rules that follow it (an unanswered call is
+tried again or escalated, a 3- or 6-month check records the booking's
+outcome); the rules themselves, and the tasks they make, are in
+``task_rules``. Notes carry rule text only: never a vulnerability flag,
+never a name.
 """
 
 from __future__ import annotations
 
-import calendar
 import logging
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
 from .audit import SYSTEM, Actor, record
 from .db import Store
-from .models import Attendance, Booking, Outcome, Task, utcnow
+from .models import Booking, Outcome, Task, utcnow
+from .task_rules import (
+    CALL_KINDS,
+    DEFAULT_RULES,
+    OUTCOME_KINDS,
+    OUTCOMES,
+    TaskRules,
+    add_months,
+    cancel_for_booking,
+    close_on_booking,
+    rule_call_after_missed,
+    rule_call_again_or_escalate,
+    rule_follow_up_after_booking,
+    rule_plan_follow_up,
+)
 
+# the rules are read from here as well as from ``task_rules``
 __all__ = [
     "CALL_KINDS",
     "DEFAULT_RULES",
@@ -46,35 +47,18 @@ __all__ = [
     "Completed",
     "TaskRules",
     "add_months",
+    "cancel_for_booking",
+    "close_on_booking",
     "complete_task",
     "export_tasks",
     "list_tasks",
+    "rule_call_after_missed",
+    "rule_follow_up_after_booking",
+    "rule_plan_follow_up",
 ]
 
 log = logging.getLogger(__name__)
 
-CALL_MISSED = "call_missed"
-FOLLOW_UP_CALL = "follow_up_call"
-OUTCOME_3M = "outcome_3m"
-OUTCOME_6M = "outcome_6m"
-ESCALATE = "escalate"
-PLAN_UNPLACED = "unplaced"
-PLAN_ESCALATED = "escalated"
-
-#: Tasks that are phone calls: each can go unanswered and be tried again.
-CALL_KINDS: tuple[str, ...] = (CALL_MISSED, FOLLOW_UP_CALL, OUTCOME_3M, OUTCOME_6M)
-#: Months after the start at which "still taking part" is checked, by task kind.
-OUTCOME_KINDS: dict[str, int] = {OUTCOME_3M: 3, OUTCOME_6M: 6}
-#: Outcomes a task of each kind may be closed with (the first is the default).
-OUTCOMES: dict[str, tuple[str, ...]] = {
-    CALL_MISSED: ("reached", "no_answer"),
-    FOLLOW_UP_CALL: ("reached", "no_answer"),
-    OUTCOME_3M: ("taking_part", "stopped", "no_answer"),
-    OUTCOME_6M: ("taking_part", "stopped", "no_answer"),
-    ESCALATE: ("done",),
-    PLAN_UNPLACED: ("done", "booked"),
-    PLAN_ESCALATED: ("done",),
-}
 #: Columns of ``list_tasks`` and of the exported CSV, in order.
 TASK_COLUMNS: tuple[str, ...] = (
     "task_id",
@@ -90,330 +74,6 @@ TASK_COLUMNS: tuple[str, ...] = (
     "outcome",
     "note",
 )
-
-
-@dataclass(frozen=True)
-class TaskRules:
-    """The numbers behind the follow-up rules (documented defaults).
-
-    Attributes
-    ----------
-    missed_in_a_row
-        Absences in a row that call for a phone call (sessions).
-    max_calls
-        Unanswered calls before the patient is escalated to a person.
-    retry_days
-        Days until an unanswered call is tried again.
-    call_after_miss_days
-        Days after the missed session that completes the streak until the call is due.
-    follow_up_months
-        Months after the start of the follow-up call.
-    outcome_months
-        Months after the start at which "still taking part" is checked.
-    """
-
-    missed_in_a_row: int = 2
-    max_calls: int = 3
-    retry_days: int = 2
-    call_after_miss_days: int = 1
-    follow_up_months: int = 2
-    outcome_months: tuple[int, ...] = (3, 6)
-
-
-#: The documented defaults (frozen, so safe to share).
-DEFAULT_RULES = TaskRules()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later (clamped to the month's end)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _new_task(
-    session: Session,
-    kind: str,
-    patient_id: str,
-    due: date,
-    note: str,
-    *,
-    booking_id: int | None = None,
-    plan_id: int | None = None,
-    attempt: int = 1,
-    cause_date: date | None = None,
-    actor: Actor = SYSTEM,
-) -> Task:
-    task = Task(
-        kind=kind,
-        patient_id=patient_id,
-        booking_id=booking_id,
-        plan_id=plan_id,
-        due_date=due,
-        status="open",
-        attempt=attempt,
-        created_at=utcnow(),
-        note=note,
-        cause_date=cause_date,
-    )
-    session.add(task)
-    session.flush()
-    record(session, actor, "create", "task", task.id, patient_id=patient_id, detail=kind)
-    log.info("task %d (%s) for patient %s due %s", task.id, kind, patient_id, due)
-    return task
-
-
-def rule_follow_up_after_booking(
-    session: Session, booking: Booking, rules: TaskRules = DEFAULT_RULES
-) -> list[Task]:
-    """A follow-up call ``follow_up_months`` after the start, and the checks of
-    "still taking part" at each of ``outcome_months``."""
-    made = [
-        _new_task(
-            session,
-            FOLLOW_UP_CALL,
-            booking.patient_id,
-            add_months(booking.start_date, rules.follow_up_months),
-            f"follow-up call {rules.follow_up_months} months after the start",
-            booking_id=booking.id,
-        )
-    ]
-    for months in rules.outcome_months:
-        kind = {3: OUTCOME_3M, 6: OUTCOME_6M}.get(months)
-        if kind is None:
-            continue
-        made.append(
-            _new_task(
-                session,
-                kind,
-                booking.patient_id,
-                add_months(booking.start_date, months),
-                f"is the patient still taking part {months} months after the start?",
-                booking_id=booking.id,
-            )
-        )
-    return made
-
-
-def _missed_note(rules: TaskRules, run_start: date) -> str:
-    return f"missed {rules.missed_in_a_row} sessions in a row (from {run_start}): call"
-
-
-# the words an unanswered call's next attempt puts before the original reason
-_AGAIN = re.compile(r"^(?:call again \(attempt \d+ of \d+\): )+")
-
-
-def _again_note(attempt: int, rules: TaskRules, note: str) -> str:
-    """The note of call ``attempt``: the attempt, then the original reason once."""
-    return f"call again (attempt {attempt} of {rules.max_calls}): {_AGAIN.sub('', note)}"
-
-
-@dataclass(frozen=True)
-class _Run:
-    """A run of missed sessions in a row: its first and last date, and the
-    recorded session just before it (the patient came then), if any."""
-
-    start: date
-    end: date
-    trigger: date
-    before: date | None
-
-    def holds(self, day: date) -> bool:
-        """Whether a call about the run that began on ``day`` is about this run:
-        ``day`` is in it, or is the session just before it (corrected to present)."""
-        return self.start <= day <= self.end or day == self.before
-
-
-def _absence_runs(records: Sequence[tuple[date, bool]], rules: TaskRules) -> list[_Run]:
-    """Every run of at least ``missed_in_a_row`` missed sessions in a row."""
-    runs, streak = [], 0
-    for i, (_day, present) in enumerate([*records, (date.max, True)]):
-        if not present:
-            streak += 1
-            continue
-        if streak >= rules.missed_in_a_row:
-            first = i - streak
-            runs.append(
-                _Run(
-                    records[first][0],
-                    records[i - 1][0],
-                    records[first + rules.missed_in_a_row - 1][0],
-                    records[first - 1][0] if first > 0 else None,
-                )
-            )
-        streak = 0
-    return runs
-
-
-def rule_call_after_missed(
-    session: Session,
-    booking: Booking,
-    rules: TaskRules = DEFAULT_RULES,
-    *,
-    actor: Actor = SYSTEM,
-) -> tuple[list[Task], list[Task]]:
-    """Calls after missed sessions, derived from the attendance as it now stands.
-
-    Every run of ``missed_in_a_row`` or more missed sessions gets one call
-    (due ``call_after_miss_days`` after the session that completes the run),
-    unless a call about it is open or was made. An open call whose run of
-    absences is no longer there (a missed session corrected to present) is
-    cancelled, its note saying why; so is a second open call about one run
-    (two runs joined by a correction to absent). Escalations stay: a person
-    acts on those. Returns the calls made and the calls cancelled.
-    """
-    records = [
-        (day, bool(present))
-        for day, present in session.execute(
-            select(Attendance.date, Attendance.present)
-            .where(Attendance.booking_id == booking.id)
-            .order_by(Attendance.date)
-        )
-    ]
-    runs = _absence_runs(records, rules)
-    calls = session.scalars(
-        select(Task)
-        .where(
-            Task.booking_id == booking.id,
-            Task.kind == CALL_MISSED,
-            Task.status.in_(("open", "done")),
-        )
-        .order_by(Task.id)
-    ).all()
-    cancelled: list[Task] = []
-    claimed: dict[date, Task] = {}
-    for task in calls:
-        if task.status != "open" or task.cause_date is None:
-            continue
-        run = next((r for r in runs if r.holds(task.cause_date)), None)
-        if run is None or run.start in claimed:
-            why = (
-                f"the same missed sessions as task {claimed[run.start].id}"
-                if run is not None
-                else "the attendance was corrected and there are no longer "
-                f"{rules.missed_in_a_row} missed sessions in a row"
-            )
-            task.status, task.done_at = "cancelled", utcnow()
-            task.note = f"{task.note}; cancelled: {why}"
-            record(
-                session,
-                actor,
-                "cancel",
-                "task",
-                task.id,
-                patient_id=task.patient_id,
-                detail="attendance corrected",
-            )
-            log.info("task %d (%s) cancelled: attendance corrected", task.id, task.kind)
-            cancelled.append(task)
-            continue
-        claimed[run.start] = task
-        if task.cause_date != run.start:  # the run now begins a session later
-            task.cause_date = run.start
-            note = _missed_note(rules, run.start)
-            task.note = note if task.attempt == 1 else _again_note(task.attempt, rules, note)
-    made = []
-    for run in runs:
-        covered = run.start in claimed or any(
-            (t.cause_date is not None and run.holds(t.cause_date))
-            # a call stored without its run: the old rule, due after the run began
-            or (t.cause_date is None and t.due_date > run.start)
-            for t in calls
-            if t.status in ("open", "done") and t not in cancelled
-        )
-        if covered:
-            continue
-        made.append(
-            _new_task(
-                session,
-                CALL_MISSED,
-                booking.patient_id,
-                run.trigger + timedelta(days=rules.call_after_miss_days),
-                _missed_note(rules, run.start),
-                booking_id=booking.id,
-                cause_date=run.start,
-            )
-        )
-    return made, cancelled
-
-
-def rule_call_again_or_escalate(
-    session: Session, task: Task, today: date, rules: TaskRules = DEFAULT_RULES
-) -> Task:
-    """After an unanswered call: the next attempt, or after ``max_calls``
-    unanswered calls an escalation to a person. The next attempt's note says
-    the attempt and the original reason once."""
-    if task.attempt < rules.max_calls:
-        return _new_task(
-            session,
-            task.kind,
-            task.patient_id,
-            today + timedelta(days=rules.retry_days),
-            _again_note(task.attempt + 1, rules, task.note),
-            booking_id=task.booking_id,
-            plan_id=task.plan_id,
-            attempt=task.attempt + 1,
-            cause_date=task.cause_date,
-        )
-    return _new_task(
-        session,
-        ESCALATE,
-        task.patient_id,
-        today,
-        f"{rules.max_calls} calls without an answer ({task.kind.replace('_', ' ')}): "
-        "a person decides, at the hospital-municipality meeting if need be",
-        booking_id=task.booking_id,
-        plan_id=task.plan_id,
-    )
-
-
-def rule_plan_follow_up(
-    session: Session, plan_id: int, rows: Iterable[tuple[str, str, str]], today: date
-) -> list[Task]:
-    """A task for every ``unplaced`` or ``escalated`` patient of a stored plan
-    (``rows``: patient_id, status, reason), unless one is already open for
-    them or an unplaced patient has a booking already."""
-    booked = set(session.scalars(select(Booking.patient_id).where(Booking.status == "active")))
-    open_now: set[tuple[str, str]] = {
-        (pid, kind)
-        for pid, kind in session.execute(
-            select(Task.patient_id, Task.kind).where(Task.status == "open")
-        )
-    }
-    made = []
-    for patient_id, status, reason in rows:
-        if status == "escalated":
-            kind, note = PLAN_ESCALATED, "marked escalate: a person must act before any match"
-        elif status == "unplaced" and patient_id not in booked:
-            kind, note = PLAN_UNPLACED, f"no place in plan {plan_id}: {reason or 'no reason given'}"
-        else:
-            continue
-        if (patient_id, kind) in open_now:
-            continue
-        made.append(_new_task(session, kind, patient_id, today, note, plan_id=plan_id))
-        open_now.add((patient_id, kind))
-    return made
-
-
-def close_on_booking(session: Session, patient_id: str) -> None:
-    """Close the patient's open ``unplaced`` tasks: a place is booked now."""
-    session.execute(
-        update(Task)
-        .where(Task.patient_id == patient_id, Task.kind == PLAN_UNPLACED, Task.status == "open")
-        .values(status="done", outcome="booked", done_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
-def cancel_for_booking(session: Session, booking_id: int) -> None:
-    """Cancel the open tasks of a cancelled booking, except escalations: a
-    person still has to act on those."""
-    session.execute(
-        update(Task)
-        .where(Task.booking_id == booking_id, Task.status == "open", Task.kind != ESCALATE)
-        .values(status="cancelled", done_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
 
 
 @dataclass(frozen=True)
@@ -500,6 +160,7 @@ def complete_task(
 def _record_outcome(
     session: Session, booking_id: int, patient_id: str, months: int, outcome: str, actor: Actor
 ) -> None:
+    """The outcome of a 3- or 6-month check on the booking, with its audit record."""
     taking_part = outcome == "taking_part"
     found = session.scalar(
         select(Outcome).where(Outcome.booking_id == booking_id, Outcome.months == months)
