@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "LISTED",
@@ -29,13 +29,18 @@ class Problem:
 
     ``row`` is the spreadsheet row (header = 1, first data row = 2), or
     ``None`` for a problem with the whole file. ``column`` is ``None`` for a
-    problem with a whole row or file.
+    problem with a whole row or file. ``message`` is in English (the
+    command line's language); ``template`` and ``values``, when given, are
+    the catalogue's message id and what fills it, so the app can show the
+    same problem in the page's language (``matcher.words.problems``).
     """
 
     file: str
     row: int | None
     column: str | None
     message: str
+    template: str = field(default="", compare=False)
+    values: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         row = "-" if self.row is None else str(self.row)

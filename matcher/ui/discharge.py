@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,8 @@ from traitlets import Dict, HasTraits, List, Unicode
 from ..dataset.load import points
 from ..dataset.profile import check_patient, patient_cells
 from ..domain import VULNERABILITY_FLAGS
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..words.problems import problem
 from .state import DataState
 
 __all__ = ["PROFILE_DEFAULTS", "DischargeState"]
@@ -57,6 +59,8 @@ class DischargeState(HasTraits):
 
     profile = Dict()
     problems = List(Unicode())
+    #: The same problems as ``Problem``s, for the page to word in its language.
+    found_problems: tuple[Problem, ...] = ()
     options = AnyTrait(None, allow_none=True)  # the options: Recommendation.table()
     nothing_fits = AnyTrait(None, allow_none=True)  # matcher.discharge.suggest.NothingFits
     booking = AnyTrait(None, allow_none=True)  # matcher.store.BookingInfo
@@ -95,12 +99,18 @@ class DischargeState(HasTraits):
         self.profile = self._defaults()
         self._clear()
 
+    def _problems(self, found: Iterable[Problem]) -> None:
+        """Keep ``found`` as ``Problem``s (``found_problems``, for the page's
+        language) and as ``file:row:column: message`` lines (``problems``)."""
+        self.found_problems = tuple(found)
+        self.problems = [str(p) for p in self.found_problems]
+
     def _clear(self) -> None:
         self._found = None
         self._with_profile = None
         self.options = None
         self.nothing_fits = None
-        self.problems = []
+        self._problems([])
         self.error = ""
         self.booking = None
         self.booking_message = ""
@@ -118,7 +128,17 @@ class DischargeState(HasTraits):
         ds = self.data.dataset
         rows = ds.patients[ds.patients["patient_id"] == patient_id] if ds is not None else None
         if rows is None or len(rows) == 0:
-            self.problems = [f"patient:-:patient_id: '{patient_id}' is not in the dataset"]
+            self._problems(
+                [
+                    problem(
+                        "patient",
+                        None,
+                        "patient_id",
+                        "'{patient_id}' is not in the dataset",
+                        patient_id=patient_id,
+                    )
+                ]
+            )
             return
         cells = patient_cells(rows.iloc[0].to_dict())
         self.profile = {
@@ -132,14 +152,21 @@ class DischargeState(HasTraits):
         try:
             row = check_patient(self.profile)
         except InputError as exc:
-            self.problems = [str(p) for p in exc.problems]
+            self._problems(exc.problems)
             return None
         if not str(self.profile.get("patient_id", "")).strip():
-            self.problems = [
-                "patient:-:patient_id: give the patient's pseudonym (never a name or CPR number)"
-            ]
+            self._problems(
+                [
+                    problem(
+                        "patient",
+                        None,
+                        "patient_id",
+                        "give the patient's pseudonym (never a name or CPR number)",
+                    )
+                ]
+            )
             return None
-        self.problems = []
+        self._problems([])
         return row
 
     # -- actions ----------------------------------------------------------
@@ -167,7 +194,7 @@ class DischargeState(HasTraits):
         try:
             chosen = self.recommender().recommend(dict(self.profile), top=top, lang=self.data.lang)
         except InputError as exc:
-            self.problems = [str(p) for p in exc.problems]
+            self._problems(exc.problems)
             return
         self._found = dict(self.profile)
         self._top = top
@@ -230,7 +257,7 @@ class DischargeState(HasTraits):
             self._recommender = None
             return False
         except InputError as exc:
-            self.problems = [str(p) for p in exc.problems]
+            self._problems(exc.problems)
             return False
         self.booking = booking
         self.booking_message = "booked"

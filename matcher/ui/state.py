@@ -18,7 +18,7 @@ from traitlets import Any as AnyTrait
 from traitlets import Bool, Float, HasTraits, Int, List, Unicode
 
 from ..dataset.load import Dataset, load_dataset
-from ..errors import InputError
+from ..errors import InputError, Problem
 
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
 
@@ -49,6 +49,7 @@ class DataState(HasTraits):
 
     path = Unicode("")
     dataset = AnyTrait(None, allow_none=True)
+    #: The loader's problems, each ``file:row:column: message`` (English).
     problems = List(Unicode())
     warnings = List(Unicode())
     version = Int(0)
@@ -58,6 +59,8 @@ class DataState(HasTraits):
 
     def __init__(self, roots: Iterable[str | Path] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        #: The same problems as ``Problem``s, for the page to word in its language.
+        self.found: tuple[Problem, ...] = ()
         self.roots: tuple[Path, ...] | None = (
             None if roots is None else tuple(Path(r).resolve() for r in roots)
         )
@@ -83,6 +86,7 @@ class DataState(HasTraits):
         try:
             dataset = load_dataset(path)
         except InputError as exc:
+            self.found = exc.problems
             self.problems = [str(p) for p in exc.problems]
             return False
         self.use(dataset, str(path))
@@ -119,6 +123,7 @@ class DataState(HasTraits):
 
     def use(self, dataset: Dataset, path: str = "") -> None:
         """Work on ``dataset`` from now on."""
+        self.found = ()
         self.problems = []
         self.warnings = [str(w) for w in dataset.warnings]
         self.path = path

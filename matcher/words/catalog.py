@@ -6,7 +6,9 @@ Message ids are the symbolic keys the code looks up (``tab_discharge``,
 
 * ``patient``: the patient's plain words (reasons, suggestions, hand-out);
 * ``staff``: the app's and the plan's words;
-* ``municipality``: the municipality tab and the gap map.
+* ``municipality``: the municipality tab and the gap map;
+* ``problem``: what is wrong with a user's files or entries; the message id
+  is the English text itself (the command line's words), with ``{fields}``.
 
 The files are read with Babel (``read_po``) once per language and kept, so a
 source checkout needs no build step and the wheel ships the ``.po`` files
@@ -37,7 +39,7 @@ __all__ = [
 #: The languages with a catalogue; the first is the default.
 LANGUAGES = ("da", "en")
 #: The registers a message belongs to (its ``msgctxt``).
-CONTEXTS = ("patient", "staff", "municipality")
+CONTEXTS = ("patient", "staff", "municipality", "problem")
 DOMAIN = "brobygger"
 _ROOT = Path(__file__).resolve().parent / "locale"
 

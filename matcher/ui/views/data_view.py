@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...words.app import text
+from ...words.problems import problems_text
 from ..launch import UPLOAD_LIMIT_BYTES, UPLOAD_LIMIT_MB
 from ..state import DataState
 from .common import message
@@ -93,7 +94,8 @@ class DataView(w.VBox):
         parts = []
         if self.state.problems:
             head = text("data_problems", lang, count=len(self.state.problems))
-            parts.append(message(head + "\n" + "\n".join(self.state.problems[:100]), "error"))
+            lines = problems_text(self.state.found[:100], lang) or self.state.problems[:100]
+            parts.append(message(head + "\n" + "\n".join(lines), "error"))
         ds = self.state.dataset
         if ds is None:
             parts.append(message(text("data_none", lang)))

@@ -29,6 +29,7 @@ from ...domain import (
     VULNERABILITY_FLAGS,
 )
 from ...words.app import code_text, short_date, text
+from ...words.problems import problems_text
 from ..discharge import DischargeState
 from ..state import DataState
 from .common import message
@@ -388,7 +389,8 @@ class DischargeView(w.VBox):
         state = self.state
         parts = []
         if state.problems:
-            parts.append(message("\n".join(state.problems), "error"))
+            lines = problems_text(state.found_problems, lang) or state.problems
+            parts.append(message("\n".join(lines), "error"))
         if state.error:
             parts.append(message(text("error", lang, message=state.error), "error"))
         self.problems.value = "".join(parts)
