@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain import GROUP_LIMIT, MODES, TOLERANCES
-from ..match.costs import COST_TERMS, HOME_VISIT, Evaluation, MatchModel
+from ..match.costs import HOME_VISIT, Evaluation, MatchModel
 from ..words.patient import Wording
 
 __all__ = ["NEAR_LIMIT_SHARE", "SOON_DAYS", "option_reasons"]
@@ -26,7 +26,6 @@ SOON_DAYS = 14
 #: Travel or group size above this share of the patient's own limit reads as
 #: "less good" (close to the limit, larger than preferred).
 NEAR_LIMIT_SHARE = 0.75
-_TERM = {name: i for i, name in enumerate(COST_TERMS)}
 
 
 def option_reasons(
@@ -47,7 +46,6 @@ def option_reasons(
     """
     m, ev, p = model, evaluation, int(evaluation.patients[0])
     o = int(m.s_offer[s])
-    terms = ev.terms[:, 0, s]
     fits: list[str] = []
     less: list[str] = []
     # travel
@@ -72,7 +70,7 @@ def option_reasons(
     else:
         fits.append(words("starts_in", days=days))
     # time of day
-    if terms[_TERM["time_of_day_hours"]] > 0:
+    if ev.term("time_of_day_hours")[0, s] > 0:
         if m.s_start[s] < m.weights.comfortable_start:
             less.append(words("early", clock=words.clock(int(m.s_start[s]))))
         else:
@@ -95,10 +93,10 @@ def option_reasons(
     liked = [t for t in offer["tags"] if t in set(row["interests"])]
     if liked:
         fits.append(words("interest", tags=words.tags(liked)))
-    elif terms[_TERM["interest_miss"]] > 0:
+    elif ev.term("interest_miss")[0, s] > 0:
         less.append(words("no_interest"))
     if str(row["prior_offer_id"]):
-        continuity = terms[_TERM["continuity_miss"]]
+        continuity = ev.term("continuity_miss")[0, s]
         if continuity == 0:
             fits.append(words("same_team"))
         elif continuity < 1:

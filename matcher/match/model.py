@@ -3,8 +3,8 @@
 ``MatchModel.from_dataset`` turns a ``Dataset`` into numpy arrays once:
 lists as bit rows, availability as a (patients, time slots) table, dates as
 days since 1970-01-01, times as minutes after midnight, coordinates in
-EPSG:25832 metres. The rules and costs (``matcher.match.costs``) work on these
-arrays only.
+EPSG:25832 metres. The rules (``matcher.match.rules``) and the costs
+(``matcher.match.costs``) work on these arrays only.
 """
 
 from __future__ import annotations
@@ -155,23 +155,6 @@ class MatchModel:
     languages: tuple[str, ...]  # the bits of p_lang and o_lang
     interests: tuple[str, ...]  # the bits of p_interests and o_tags
     slots: np.ndarray  # (slots, 3): weekday, start and end minute of each time slot
-
-    @property
-    def cost_weights(self) -> np.ndarray:
-        """Points per unit of each term of ``COST_TERMS``, in that order."""
-        w = self.weights
-        return np.array(
-            [
-                w.travel_min,
-                w.wait_day,
-                w.time_of_day_hour,
-                w.interest_miss,
-                w.continuity_miss,
-                w.fee_dkk,
-                w.home_visit,
-                w.staff_drive_min,
-            ]
-        )
 
     @property
     def n_patients(self) -> int:

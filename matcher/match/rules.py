@@ -1,0 +1,194 @@
+"""The hard rules of a match: which patient-session pairs are allowed at all.
+
+Each rule is a small function below, named after what it demands, and listed
+once in ``RULE_TABLE`` as a ``Rule``: its short name (the code plans, gaps and
+the app show), whether it is decided per offer or per session, the function,
+and the message id of its reason in the app's and the patient's words
+(``matcher.words``). The table's order is the order used to explain why
+nothing fits; ``RULES`` holds the names in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..domain import MODES
+from .model import HOME_VISIT, MatchModel
+
+__all__ = ["RULES", "RULE_TABLE", "Block", "Rule", "Scope", "check_rules", "travel_block"]
+
+#: Where a rule is decided: per (patient, offer), shared by the offer's sessions,
+#: or per (patient, session).
+Scope = Literal["offer", "session"]
+
+
+@dataclass
+class Block:
+    """Quantities shared by the rules for one block of patients (rows) x offers."""
+
+    travel_min: np.ndarray  # (c, O) best allowed one-way minutes (home visit: staff drive)
+    mode: np.ndarray  # (c, O) index into MODES, -1 for staff travel
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A hard rule: its name, where it is decided, its check and its reason's message id.
+
+    ``check(model, patients, block)`` is true where the rule allows the pair:
+    shape (patients, offers) for scope ``"offer"``, (patients, sessions) for
+    ``"session"``. ``message`` is the key of the rule's reason in the app's
+    words (``matcher.words.app``) and in the patient's (``matcher.words.patient``).
+    """
+
+    name: str
+    scope: Scope
+    check: Callable[[MatchModel, np.ndarray, Block], np.ndarray]
+    message: str
+
+
+def _share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where bit rows of ``a`` (n, w) and ``b`` (m, w) share a bit: shape (n, m)."""
+    if a.shape[-1] == 1:
+        return (a[:, None, 0] & b[None, :, 0]) != 0
+    return ((a[:, None, :] & b[None, :, :]) != 0).any(axis=-1)
+
+
+def travel_block(m: MatchModel, p: np.ndarray) -> Block:
+    """Best allowed one-way minutes per (patient, offer); home visits: the staff's drive."""
+    offers = np.arange(len(m.offer_ids))
+    allowed = m.p_modes[p]
+    fastest = getattr(m.travel, "best_minutes", None)
+    if fastest is not None:
+        best, mode = fastest(p, offers, allowed)
+    else:
+        minutes = m.travel.minutes(p, offers)  # (c, O, modes)
+        best = np.full(minutes.shape[:2], np.inf, dtype=np.float32)
+        mode = np.full(minutes.shape[:2], -2, dtype=np.int8)
+        for k in range(len(MODES)):
+            better = allowed[:, k, None] & (minutes[:, :, k] < best)
+            np.copyto(best, minutes[:, :, k], where=better)
+            mode[better] = k
+    home = np.flatnonzero(m.o_kind == HOME_VISIT)
+    if len(home):
+        car = m.travel.minutes(p, home)[:, :, MODES.index("car")]
+        best[:, home] = car
+        mode[:, home] = np.where(np.isfinite(car), -1, -2)
+    return Block(best.astype(np.float32, copy=False), mode.astype(np.int8, copy=False))
+
+
+# -- rules on (patient, offer): each gives a (patients, offers) boolean -------
+def not_escalated(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """An escalated patient is never matched automatically: a person acts first."""
+    return np.broadcast_to(~m.p_escalate[p, None], (len(p), len(m.offer_ids)))
+
+
+def home_visits_for_those_at_home(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """Home-bound patients only get home visits; home visits go only to the
+    home-bound or to those who tolerate nothing but one-to-one."""
+    home = m.o_kind[None, :] == HOME_VISIT
+    bound = m.p_home_bound[p, None]
+    return np.where(home, bound | m.p_individual[p, None], ~bound)
+
+
+def shares_a_diagnosis(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The offer is open to all (also to a patient with no diagnosis recorded yet)
+    or shares a diagnosis with the patient."""
+    return _share(m.p_diag[p], m.o_diag) | m.o_all_diagnoses[None, :]
+
+
+def shares_a_language(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The offer speaks a language the patient speaks."""
+    return _share(m.p_lang[p], m.o_lang)
+
+
+def gender_fits(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """Men-only and women-only groups take only men or women; a patient who
+    wants their own gender gets only a group of their own gender."""
+    og, pg = m.o_gender[None, :], m.p_gender[p, None]
+    allowed = (og == 0) | (og == pg)
+    return allowed & (~m.p_same_gender[p, None] | (og == pg))
+
+
+def group_small_enough(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The typical group is no larger than the patient tolerates (1, 6, 12, any)."""
+    return m.o_group[None, :] <= m.p_group_limit[p, None]
+
+
+def intensity_manageable(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The offer is no harder than the patient can manage."""
+    return m.o_intensity[None, :] <= m.p_intensity[p, None]
+
+
+def supervised_if_needed(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """A patient who needs supervision gets an offer with a professional present."""
+    return m.o_supervised[None, :] | ~m.p_needs_supervision[p, None]
+
+
+def affordable(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The monthly fee is within the patient's budget."""
+    return m.o_fee[None, :] <= m.p_budget[p, None] + 1e-9
+
+
+def within_travel_time(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """One-way travel by one of the patient's modes (home visits: the staff's
+    drive) is at most the patient's limit."""
+    return b.travel_min <= m.p_max_travel[p, None]
+
+
+# -- rules on (patient, session): each gives a (patients, sessions) boolean ---
+def available_then(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The session lies inside one of the patient's available windows."""
+    return m.p_slot_ok[p][:, m.s_slot]
+
+
+def has_free_places(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The session has a free place left. A home visit on a weekday on which its
+    service has no staff shift in staff.csv has none: zero staff minutes."""
+    free = (m.s_capacity > 0) & m.s_staffed
+    return np.broadcast_to(free[None, :], (len(p), m.n_sessions))
+
+
+#: Every hard rule, in the order used to explain a missing option: the offer's
+#: rules first, then the session's.
+RULE_TABLE: tuple[Rule, ...] = (
+    Rule("escalated", "offer", not_escalated, "rule_escalated"),
+    Rule("home", "offer", home_visits_for_those_at_home, "rule_home"),
+    Rule("diagnosis", "offer", shares_a_diagnosis, "rule_diagnosis"),
+    Rule("language", "offer", shares_a_language, "rule_language"),
+    Rule("gender", "offer", gender_fits, "rule_gender"),
+    Rule("group_size", "offer", group_small_enough, "rule_group_size"),
+    Rule("intensity", "offer", intensity_manageable, "rule_intensity"),
+    Rule("supervision", "offer", supervised_if_needed, "rule_supervision"),
+    Rule("fee", "offer", affordable, "rule_fee"),
+    Rule("travel", "offer", within_travel_time, "rule_travel"),
+    Rule("time", "session", available_then, "rule_time"),
+    Rule("capacity", "session", has_free_places, "rule_capacity"),
+)
+#: The rules' names, in the order of ``RULE_TABLE`` (and of ``Evaluation.fails``).
+RULES: tuple[str, ...] = tuple(r.name for r in RULE_TABLE)
+
+
+def check_rules(
+    m: MatchModel,
+    p: np.ndarray,
+    block: Block,
+    scope: Scope,
+    *,
+    failures: list[np.ndarray] | None = None,
+) -> np.ndarray:
+    """Where every rule of ``scope`` allows the pairs of patients ``p``; each rule's
+    failures (where it forbids) are appended to ``failures`` in table order, if given."""
+    shape = (len(p), len(m.offer_ids) if scope == "offer" else m.n_sessions)
+    ok = np.ones(shape, dtype=bool)
+    for rule in RULE_TABLE:
+        if rule.scope != scope:
+            continue
+        holds = rule.check(m, p, block)
+        ok &= holds
+        if failures is not None:
+            failures.append(~holds)
+    return ok
