@@ -8,6 +8,10 @@ so a test cannot pass because of an unrelated rule.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +20,19 @@ import pytest
 from builders import build, offer, patient, session
 
 from matcher.domain import MODES
-from matcher.match.costs import COST_TERMS, RULES, MatchModel, evaluate
-from matcher.match.weights import Weights
+from matcher.match.costs import (
+    COST_TABLE,
+    COST_TERMS,
+    RULE_TABLE,
+    RULES,
+    MatchModel,
+    cost_weights,
+    evaluate,
+)
+from matcher.match.weights import Weights, default_weights_text
+from matcher.words.app import has_text
+from matcher.words.patient import LANGUAGES as PATIENT_LANGUAGES
+from matcher.words.patient import wording
 
 ONE_KM_EAST = {"lat": 55.3959, "lon": 10.4042}
 
@@ -353,23 +368,77 @@ def test_capacity_counts_existing_bookings(
     assert model.s_capacity[0] >= 0
 
 
-def test_every_rule_has_a_test() -> None:
-    """Every rule named in matcher.match.costs.RULES is covered by a table above."""
-    covered = {
-        "escalated",
-        "home",
-        "diagnosis",
-        "language",
-        "gender",
-        "group_size",
-        "intensity",
-        "supervision",
-        "fee",
-        "travel",
-        "time",
-        "capacity",
+def _nodes(test: Any) -> list[ast.AST]:
+    """Every node of a test function's source."""
+    return list(ast.walk(ast.parse(textwrap.dedent(inspect.getsource(test)))))
+
+
+def _assert_rule_calls(test: Any) -> list[ast.Call]:
+    """The test's calls of ``assert_rule(tmp_path, rule, allowed, ...)``."""
+    return [
+        node
+        for node in _nodes(test)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "assert_rule"
+    ]
+
+
+def _rules_asserted(test: Any) -> set[str]:
+    """The rules a test function asserts as what removed a pair: the rule given to
+    ``assert_rule`` and the rule lists ``failing`` is compared with."""
+    named = {ast.literal_eval(call.args[1]) for call in _assert_rule_calls(test)}
+    for node in _nodes(test):
+        if isinstance(node, ast.Compare) and getattr(node.left, "id", None) == "failing":
+            lists = [n for n in ast.walk(node) if isinstance(n, ast.List)]
+            named |= {ast.literal_eval(e) for lst in lists for e in lst.elts}
+    return named
+
+
+def _outcomes(test: Any) -> set[bool]:
+    """Whether the test's cases allow the pair, forbid it, or both: the ``allowed``
+    values of its parametrisation, or the ``allowed`` given to ``assert_rule``."""
+    found = {
+        bool(call.args[2].value)
+        for call in _assert_rule_calls(test)
+        if isinstance(call.args[2], ast.Constant)
     }
-    assert set(RULES) == covered
+    for mark in getattr(test, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names, cases = mark.args[0], mark.args[1]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        if "allowed" in names:
+            at = names.index("allowed")
+            found |= {bool(getattr(case, "values", case)[at]) for case in cases}
+    return found
+
+
+def test_every_rule_has_a_test() -> None:
+    """Every rule of matcher.match.rules.RULE_TABLE is asserted by a test above, with a
+    case the rule allows and a case it forbids, found by reading the tests themselves."""
+    outcomes: dict[str, set[bool]] = {}
+    for name, test in sorted(globals().items()):
+        if name.startswith("test_") and name != "test_every_rule_has_a_test":
+            for rule in _rules_asserted(test):
+                outcomes.setdefault(rule, set()).update(_outcomes(test))
+    assert set(outcomes) == set(RULES)
+    assert {rule: found for rule, found in outcomes.items() if found != {True, False}} == {}
+
+
+def test_every_rule_has_its_reason_in_the_words() -> None:
+    """Each rule's message id names its reason in the app's words and in the patient's
+    words of every language."""
+    assert [r.name for r in RULE_TABLE] == list(RULES)
+    for rule in RULE_TABLE:
+        assert has_text(rule.message), rule.name
+        for lang in PATIENT_LANGUAGES:
+            assert rule.message in wording(lang).table["phrases"], (rule.name, lang)
+
+
+def test_rule_scopes_keep_offer_rules_before_session_rules() -> None:
+    """The offer rules come first in the table, as ``Evaluation.fails`` stacks them."""
+    scopes = [r.scope for r in RULE_TABLE]
+    assert set(scopes) == {"offer", "session"}
+    assert scopes == sorted(scopes)
 
 
 # -- cost terms ---------------------------------------------------------------
@@ -456,3 +525,21 @@ def test_weights_change_the_cost(tmp_path: Path) -> None:
     ev = evaluate(MatchModel.from_dataset(ds, Weights.load(path)), np.array([0]))
     assert ev.wait_days[0, 0] == 3
     assert ev.cost[0, 0] == pytest.approx(9.0)
+
+
+def test_cost_weights_follow_the_cost_table(tmp_path: Path) -> None:
+    """Each term's weight is a field of Weights and a key of the default weights file,
+    and cost_weights lists them in the order of Evaluation.terms."""
+    w = Weights.load()
+    defaults = tomllib.loads(default_weights_text())["weights"]
+    assert [t.name for t in COST_TABLE] == list(COST_TERMS)
+    assert {t.weight for t in COST_TABLE} == set(defaults)
+    np.testing.assert_array_equal(cost_weights(w), [getattr(w, t.weight) for t in COST_TABLE])
+
+
+def test_evaluation_reads_a_term_by_name(tmp_path: Path) -> None:
+    """Evaluation.term gives the row of terms named, in its own units."""
+    _, _, ev, _ = check(tmp_path, o={"fee_dkk_month": 100})
+    assert ev.term("fee_dkk")[0, 0] == 100.0
+    for i, name in enumerate(COST_TERMS):
+        np.testing.assert_array_equal(ev.term(name), ev.terms[i])
