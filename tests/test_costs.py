@@ -527,7 +527,7 @@ def test_weights_change_the_cost(tmp_path: Path) -> None:
     assert ev.cost[0, 0] == pytest.approx(9.0)
 
 
-def test_cost_weights_follow_the_cost_table(tmp_path: Path) -> None:
+def test_cost_weights_follow_the_cost_table() -> None:
     """Each term's weight is a field of Weights and a key of the default weights file,
     and cost_weights lists them in the order of Evaluation.terms."""
     w = Weights.load()
