@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from builders import build, offer, session
+from gaps_support import CX, CY, at, people
 from ortools.sat.python import cp_model
 from shapely.geometry import box
-from test_gaps import CX, CY, at, people
 from typer.testing import CliRunner
 
 from matcher import load_dataset

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from builders import build, offer, session
-from test_gaps import analysis_of, at, people, two_districts
+from gaps_support import analysis_of, at, people, two_districts
 from typer.testing import CliRunner
 
 from matcher import Dataset, load_dataset

@@ -27,7 +27,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 START_LIMIT_S = 120
 
 

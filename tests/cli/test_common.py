@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from matcher.cli import app
 
 RUNNER = CliRunner()
-DATA = Path(__file__).resolve().parents[1] / "data" / "activities"
+DATA = Path(__file__).resolve().parents[2] / "data" / "activities"
 HUGE = "99999999999999999999"
 #: brobygger sites with a valid activity; a test adds one option that is not.
 SITES = [

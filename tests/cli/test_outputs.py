@@ -16,7 +16,7 @@ from matcher.cli import app
 from matcher.dataset.export import write_text
 
 RUNNER = CliRunner()
-DATA = Path(__file__).resolve().parents[1] / "data" / "activities"
+DATA = Path(__file__).resolve().parents[2] / "data" / "activities"
 
 
 def run(*args: str | Path) -> tuple[int, str]:

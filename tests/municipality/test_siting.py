@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from builders import build, offer, session
+from gaps_support import at, people, two_districts
 from scipy.optimize import linprog
-from test_gaps import at, people, two_districts
 
 from matcher import Dataset, InputError
 from matcher.municipality.siting import (
