@@ -7,8 +7,10 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from builders import LAT, LON, patient
 from pyproj import Transformer
+from scipy.optimize import linprog
 from shapely.geometry import box
 
 from matcher.geo import CRS, OUTSIDE
@@ -66,3 +68,49 @@ def analysis_of(patients: list[int], served: list[int]) -> GapAnalysis:
         score=np.full((n + 1, 1, 3), 12.5),
         reason_count=(counts[:, None, None] - done),
     )
+
+
+def pinned(shown_n: list[Any], shown_p: list[Any], total_n: int, total_p: int) -> list[str]:
+    """Hidden values of one partition that follow from the shown ones and the totals.
+
+    Unknowns n_i, p_i, u_i >= 0 per cell with n_i = p_i + u_i, sum n = total_n,
+    sum p = total_p and every shown value fixed. A hidden n_i or p_i (or the
+    u_i of a hidden p_i) is derivable when its smallest and largest feasible
+    values coincide (two linear programmes each).
+    """
+    m = len(shown_n)
+    rows: list[np.ndarray] = []
+    rhs: list[float] = []
+    for i in range(m):
+        row = np.zeros(3 * m)
+        row[i], row[m + i], row[2 * m + i] = 1, -1, -1
+        rows.append(row)
+        rhs.append(0)
+    for offset, total in ((0, total_n), (m, total_p)):
+        row = np.zeros(3 * m)
+        row[offset : offset + m] = 1
+        rows.append(row)
+        rhs.append(total)
+    unknown = []
+    for offset, values, what in ((0, shown_n, "patients"), (m, shown_p, "placed")):
+        for i, value in enumerate(values):
+            if pd.isna(value):
+                unknown.append((offset + i, f"{what}[{i}]"))
+                if what == "placed":
+                    unknown.append((2 * m + i, f"unplaced[{i}]"))
+            else:
+                row = np.zeros(3 * m)
+                row[offset + i] = 1
+                rows.append(row)
+                rhs.append(float(value))
+    a_eq, b_eq = np.array(rows), np.array(rhs, dtype=float)
+    found = []
+    for k, name in unknown:
+        goal = np.zeros(3 * m)
+        goal[k] = 1
+        low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        high = linprog(-goal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        assert low.status == high.status == 0, "the shown values must be consistent"
+        if abs(low.fun + high.fun) < 0.5:  # min == max: the value is pinned
+            found.append(name)
+    return found

@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from builders import build, offer, patient, session
-from gaps_support import CX, CY, analysis_of, at, people, two_districts
+from gaps_support import CX, CY, analysis_of, at, people, pinned, two_districts
 from shapely.geometry import box
-from test_equity import pinned
 
 from matcher import Dataset
 from matcher.dataset.districts import read_districts
