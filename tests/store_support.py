@@ -18,10 +18,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from builders import offer, patient, session, write
+
+from matcher.store import list_tasks
+from matcher.store.db import Store
+
+#: A Monday: the first day session S1 of ``dataset_dir`` meets.
+START = date(2027, 1, 4)
 
 #: A patient whose every field but the pseudonym is distinctive, so a test
 #: can search logs and the database for any of them.
@@ -96,6 +104,32 @@ def dataset_dir(
         rows.append(patient(**PRIVATE))
     write(root, "patients.csv", rows)
     return root
+
+
+def kinds(store: Store, **query: object) -> list[str]:
+    """The kinds of the tasks ``list_tasks(store, **query)`` lists, in its order."""
+    return list_tasks(store, **query)["kind"].tolist()  # type: ignore[arg-type]
+
+
+def plan_rows() -> pd.DataFrame:
+    """PLAN.csv rows: P001 placed in S1, P002 and P004 unplaced (with reasons), P003
+    escalated."""
+    return pd.DataFrame(
+        {
+            "patient_id": ["P001", "P002", "P003", "P004"],
+            "status": ["placed", "unplaced", "escalated", "unplaced"],
+            "offer_id": ["O1", "", "", ""],
+            "session_id": ["S1", "", "", ""],
+            "kind": ["association", "", "", ""],
+            "start_date": ["2027-01-04", "", "", ""],
+            "wait_days": [0.0, None, None, None],
+            "travel_min": [5.0, None, None, None],
+            "travel_mode": ["walk", "", "", ""],
+            "fee_dkk_month": [0.0, None, None, None],
+            "cost": [3.5, None, None, None],
+            "reason": ["", "no session within 20 minutes", "", "no session fits the times"],
+        }
+    )
 
 
 def _cli_child(argv: list[str], barrier: Any) -> None:
