@@ -1,0 +1,93 @@
+"""``brobygger app`` up to the point where it becomes the server: its options are checked
+(port, hosts, data roots, language) and the address it prints is the one served."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+
+@pytest.fixture()
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """``brobygger app`` up to the point where it becomes the server: the arguments."""
+    from matcher.ui import launch
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(launch, "run", lambda *args: calls.append(args))
+    return calls
+
+
+def _app(*args: str) -> Any:
+    from matcher.cli import app
+
+    return CliRunner().invoke(app, ["app", "--tiles", "none", *args])
+
+
+def test_a_taken_port_given_with_port_stops_the_command(launched: list[Any]) -> None:
+    """``--port N`` with N taken: exit 2 with one line naming --port; no server."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _app("--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert f"--port:-:-: port {port} on 127.0.0.1 is already in use" in result.output
+    assert "Traceback" not in result.output and launched == []
+    result = _app("--port", "70000")
+    assert result.exit_code == 2 and "Traceback" not in result.output and launched == []
+
+
+def test_the_address_printed_is_the_one_served(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --port, a taken default port gives another free port, and the address
+    printed is the port the server is started on."""
+    from matcher.cli import app_commands
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setattr(app_commands, "DEFAULT_PORT", taken.getsockname()[1])
+        result = _app()
+    assert result.exit_code == 0, result.output
+    served = launched[0][1]
+    assert served != app_commands.DEFAULT_PORT
+    assert f"http://127.0.0.1:{served}/" in result.output
+
+
+def test_allow_host_and_data_root_are_checked(launched: list[Any], tmp_path: Path) -> None:
+    """--allow-host takes host names (not a port, not a remote address) and
+    --data-root a folder; mistakes give exit 2 and start nothing. The data roots
+    are the --data folder's parent and each --data-root."""
+    result = _app("--allow-host", "proxy:80", "--allow-host", "10.0.0.5")
+    result2 = _app("--data-root", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and result2.exit_code == 2 and launched == []
+    assert "--allow-host:-:-: 'proxy:80' is not a host name" in result.output
+    assert "--allow-host:-:-: '10.0.0.5' is an address" in result.output
+    assert f"--data-root:-:-: {tmp_path / 'missing'} is not a folder" in result2.output
+    result = _app("--allow-host", "Brobygger.Example.org", "--data-root", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (data, _, _, _, _, hosts, roots) = launched[0]
+    assert hosts == ["brobygger.example.org"]
+    assert roots == [Path(data).resolve().parent, tmp_path.resolve()]
+
+
+def test_a_language_other_than_da_or_en_is_refused(launched: list[Any]) -> None:
+    """--lang takes da or en; anything else is exit 2 naming --lang, and no server."""
+    result = _app("--lang", "sv")
+    assert result.exit_code == 2, result.output
+    assert "--lang:-:-: 'sv' is not da or en" in result.output
+    assert launched == []
+    assert _app("--lang", "en").exit_code == 0 and launched[0][3] == "en"
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]", "bro-bygger.example.org."])
+def test_host_names_and_this_machines_addresses_are_allowed(host: str) -> None:
+    """A host name or a loopback address can be an --allow-host."""
+    from matcher.cli.app_commands import _host_problem
+
+    assert _host_problem(host) is None
