@@ -98,44 +98,6 @@ def test_offline_template_has_no_outside_links(tmp_path: Path) -> None:
     assert "extends" in index
 
 
-def test_callback_errors_are_copied_to_the_server_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A failing callback, comm message or background thread leaves its traceback in the log."""
-    import io
-    import logging
-    import threading
-
-    from matcher.ui.errors import MARK, log_callback_errors
-
-    class Shell:
-        shown = 0
-
-        def showtraceback(self) -> None:
-            self.shown += 1
-
-    shell, log = Shell(), io.StringIO()
-    monkeypatch.setattr(threading, "excepthook", lambda args: None)  # the kernel's own hook
-    undo = log_callback_errors(shell, log)
-    try:
-        try:
-            raise RuntimeError("the button failed")
-        except RuntimeError:
-            shell.showtraceback()
-        logging.getLogger("Comm").error("Exception in comm_msg for %s", "abc")
-        worker = threading.Thread(target=lambda: 1 / 0, name="plan")
-        worker.start()
-        worker.join(30)
-    finally:
-        undo()
-    text = log.getvalue()
-    assert shell.shown == 1, "the page's own handling still runs"
-    assert f"{MARK} a widget callback:\nTraceback" in text
-    assert "RuntimeError: the button failed" in text
-    assert "Exception in comm_msg for abc" in text
-    assert f"{MARK} a background thread (plan)" in text and "ZeroDivisionError" in text
-    assert shell.showtraceback.__func__ is Shell.showtraceback
-    assert not [h for h in logging.getLogger("Comm").handlers if getattr(h, "stream", None) is log]
-
-
 def test_launch_finds_the_template_without_importing_voila(tmp_path: Path) -> None:
     """``brobygger app`` writes its template without importing Voila (seconds of start-up);
     the command it becomes runs Voila (quick to start: no IRI format checker)."""

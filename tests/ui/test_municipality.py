@@ -1,26 +1,15 @@
-"""The municipality view's state and widgets, without a browser."""
+"""The municipality state, without a browser: gaps by kind and band, small districts hidden,
+equity after a plan, and sites."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from matcher.ui.municipality import MunicipalityState
 from matcher.ui.state import DataState, PlanningState
-from matcher.ui.views.municipality import MunicipalityView, share_colour
-
-
-@pytest.fixture(scope="module")
-def analysed(demo_dir: Path) -> tuple[DataState, PlanningState, MunicipalityState]:
-    data = DataState()
-    assert data.load(demo_dir)
-    planning = PlanningState(data)
-    state = MunicipalityState(data, planning)
-    state.analyse(background=False)
-    assert state.error == ""
-    return data, planning, state
+from matcher.ui.views.municipality import MunicipalityView
 
 
 def test_shown_table_follows_kind_and_band(
@@ -161,21 +150,6 @@ def test_gap_and_equity_tables_hide_the_same_district_counts(
     pd.testing.assert_series_equal(gaps[names], equity.loc[names, "patients"], check_names=False)
 
 
-def test_sites_are_chosen_and_drawn(
-    analysed: tuple[DataState, PlanningState, MunicipalityState],
-) -> None:
-    """Find sites picks K sites and the map shows one marker per site."""
-    data, _, state = analysed
-    view = MunicipalityView(data, state)
-    state.kind = "exit_team"
-    state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2, background=False)
-    assert state.error == ""
-    assert state.sites is not None and len(state.sites.sites) == 2
-    markers = [layer for layer in view.map.layers if getattr(layer, "name", "").startswith("site ")]
-    assert len(markers) == 2
-    assert "53 af 270" in view.sites.value  # served by the sites, of those without an option
-
-
 def test_sites_total_is_left_out_when_it_would_give_a_count_away(
     analysed: tuple[DataState, PlanningState, MunicipalityState],
 ) -> None:
@@ -198,27 +172,3 @@ def test_bad_site_description_is_shown_not_raised(
     _, _, state = analysed
     state.find_sites("tue", "25:00", "18:30", 10, 0.0, background=False)
     assert "--start" in state.error
-
-
-def test_map_has_polygons_labels_and_legend(
-    analysed: tuple[DataState, PlanningState, MunicipalityState],
-) -> None:
-    """The gap map draws every district with a name label and a legend, without tiles."""
-    data, _, state = analysed
-    view = MunicipalityView(data, state)
-    names = [layer for layer in view.map.layers if getattr(layer, "title", "")]
-    polygons = [layer for layer in view.map.layers if getattr(layer, "name", "") == "districts"]
-    assert len(polygons) == 1
-    assert len(names) == len(data.dataset.districts)
-    assert view.legend.legend
-
-
-@pytest.mark.parametrize(("share", "darker_than"), [(0.9, 0.1), (0.5, 0.1), (0.9, 0.5)])
-def test_share_colour_is_darker_for_more_served(share: float, darker_than: float) -> None:
-    """More served reads as a darker colour on the map."""
-
-    def lightness(colour: str) -> int:
-        return sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-
-    assert lightness(share_colour(share)) < lightness(share_colour(darker_than))
-    assert share_colour(None) == "#dddddd"
