@@ -5,6 +5,10 @@ text is wrong, the message a user reads; the checker of a table
 (``checker``) applies them once per distinct value of a column. The rules
 for control characters and for ids a spreadsheet would run as a formula live
 here too, as the district reader applies them to its own files.
+
+A parser's message is a ``Worded``: the English template of the catalogue's
+``problem`` context and the values that fill it, so the checker builds each
+problem with ``problem()`` and the app can word it in the page's language.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,11 +26,14 @@ import numpy as np
 import pandas as pd
 
 from ..domain import format_minutes, parse_clock, parse_window
+from ..privacy import looks_like_personal_id
 from .schema import DATE_MAX, DATE_MIN, FORMULA_STARTS, Column
 
 __all__ = [
+    "DOMAIN_TEMPLATES",
     "LIST_SPLIT",
     "Dialect",
+    "Worded",
     "by_unique",
     "clock_cell",
     "formula_id_problem",
@@ -33,12 +41,15 @@ __all__ = [
     "language_codes",
     "language_problem",
     "limits_text",
+    "outside_limits",
     "parse_date",
     "parse_number",
+    "personal_id_problem",
     "split_list",
     "unquote_formula",
     "windows_cell",
     "within",
+    "worded",
     "yes_no",
 ]
 
@@ -57,16 +68,85 @@ _CONTROL = re.compile(
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
+@dataclass(frozen=True)
+class Worded:
+    """A message of the catalogue's ``problem`` context and the values that fill it."""
+
+    template: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The message in English, as the command line prints it."""
+        return self.template.format(**self.values)
+
+
+def worded(template: str, /, **values: object) -> Worded:
+    """The message ``template`` (an English id of the catalogue) with its ``values``."""
+    return Worded(template, values)
+
+
+def _verbatim(text: str) -> Worded:
+    """A message from outside the catalogue, kept as it is (its braces escaped)."""
+    return Worded(text.replace("{", "{{").replace("}", "}}"))
+
+
 #: Country codes often written for a language, and the language meant.
 _COUNTRY_NOT_LANGUAGE = {
-    "dk": "Danish is 'da'",
-    "se": "Swedish is 'sv'",
-    "gr": "Greek is 'el'",
-    "ua": "Ukrainian is 'uk'",
-    "jp": "Japanese is 'ja'",
-    "cn": "Chinese is 'zh'",
-    "ir": "Persian (Farsi) is 'fa'",
-    "pk": "Urdu is 'ur'",
+    "dk": worded("'dk' is a country code, not a language; Danish is 'da'"),
+    "se": worded("'se' is a country code, not a language; Swedish is 'sv'"),
+    "gr": worded("'gr' is a country code, not a language; Greek is 'el'"),
+    "ua": worded("'ua' is a country code, not a language; Ukrainian is 'uk'"),
+    "jp": worded("'jp' is a country code, not a language; Japanese is 'ja'"),
+    "cn": worded("'cn' is a country code, not a language; Chinese is 'zh'"),
+    "ir": worded("'ir' is a country code, not a language; Persian (Farsi) is 'fa'"),
+    "pk": worded("'pk' is a country code, not a language; Urdu is 'ur'"),
+}
+
+#: What ``domain.parse_clock`` and ``domain.parse_window`` say of a wrong cell,
+#: as templates of the catalogue (their ``ValueError`` is read back into one).
+DOMAIN_TEMPLATES = (
+    "'{text}' is not a time of day (HH:MM)",
+    "'{text}' is not a time of day (HH:MM, 00:00-23:59)",
+    "'{text}' is not a window like 'mon 08:00-12:00'",
+    "'{day}' is not a weekday (mon, tue, ... sun)",
+    "window '{window}' ends before it starts",
+)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A pattern matching ``template`` filled with any text, one group per field."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(f"(?P<{name}>.*)")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+_DOMAIN_PATTERNS = tuple((t, _pattern(t)) for t in DOMAIN_TEMPLATES)
+
+
+def _from_domain(text: str) -> Worded:
+    """The domain's message ``text`` as the template it was filled from."""
+    for template, pattern in _DOMAIN_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match and template.format(**match.groupdict()) == text:
+            return Worded(template, match.groupdict())
+    return _verbatim(text)
+
+
+#: What ``privacy.looks_like_personal_id`` says, each a message of the catalogue.
+_PERSONAL_ID = {
+    said.template: said
+    for said in (
+        worded("looks like a CPR number; use the patient's pseudonym instead"),
+        worded("looks like a person's name; use the patient's pseudonym instead"),
+        worded("must be a pseudonym of 1-64 letters, digits, '.', ':', '_' or '-' (not first)"),
+        worded(
+            "holds look-alike characters (such as full-width letters); type it in plain letters"
+        ),
+    )
 }
 
 
@@ -114,14 +194,23 @@ def has_control(cell: str) -> bool:
     return _CONTROL.search(cell) is not None
 
 
-def formula_id_problem(value: str) -> str | None:
+def formula_id_problem(value: str) -> Worded | None:
     """Why ``value`` cannot be an id because a spreadsheet would run it, or ``None``."""
     if value.startswith(FORMULA_STARTS):
-        return (
-            f"an id cannot start with '{value[0]}' (a spreadsheet would read it as a "
-            "formula); use letters or digits first"
+        return worded(
+            "an id cannot start with '{first}' (a spreadsheet would read it as a "
+            "formula); use letters or digits first",
+            first=value[0],
         )
     return None
+
+
+def personal_id_problem(value: str) -> Worded | None:
+    """Why ``value`` cannot be a pseudonym (``privacy.looks_like_personal_id``), or ``None``."""
+    text = looks_like_personal_id(value)
+    if text is None:
+        return None
+    return _PERSONAL_ID.get(text) or _verbatim(text)
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -130,7 +219,7 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
-def parse_number(text: str, danish: bool) -> tuple[float, str | None]:
+def parse_number(text: str, danish: bool) -> tuple[float, Worded | None]:
     """A finite number from a cell, or NaN and why not.
 
     In a Danish export (``;``) the comma is the decimal mark and a point may
@@ -142,15 +231,16 @@ def parse_number(text: str, danish: bool) -> tuple[float, str | None]:
             text = text.replace(".", "")
         text = text.replace(",", ".")
     elif "," in text:
-        return math.nan, (
-            f"'{text}' has a comma in a comma-separated file, which could be a decimal or a "
-            "thousands mark: write 1500 or 12.5, or save as a Danish spreadsheet export (;)"
+        return math.nan, worded(
+            "'{text}' has a comma in a comma-separated file, which could be a decimal or a "
+            "thousands mark: write 1500 or 12.5, or save as a Danish spreadsheet export (;)",
+            text=text,
         )
     if not _NUMBER.match(text):
-        return math.nan, f"'{text}' is not a number"
+        return math.nan, worded("'{text}' is not a number", text=text)
     value = float(text)
     if not math.isfinite(value):
-        return math.nan, f"'{text}' is not a finite number"
+        return math.nan, worded("'{text}' is not a finite number", text=text)
     return value, None
 
 
@@ -177,7 +267,31 @@ def limits_text(column: Column) -> str:
     return f"at most {high:,g}" if high is not None else "a number"
 
 
-def parse_date(text: str) -> tuple[dt.date | None, str | None]:
+def outside_limits(column: Column, value: str) -> Worded:
+    """``must be from 0 to 10,000, not 12000``: a number of ``column`` outside its
+    limits (``value`` as the cell gives it), worded as ``limits_text`` words them."""
+    low, high = column.minimum, column.maximum
+    if low is not None and high is not None:
+        if column.exclusive_minimum:
+            return worded(
+                "must be more than {low:g} and at most {high:,g}, not {value}",
+                low=low,
+                high=high,
+                value=value,
+            )
+        return worded(
+            "must be from {low:g} to {high:,g}, not {value}", low=low, high=high, value=value
+        )
+    if low is not None:
+        if column.exclusive_minimum:
+            return worded("must be greater than {low:g}, not {value}", low=low, value=value)
+        return worded("must be at least {low:g}, not {value}", low=low, value=value)
+    if high is not None:
+        return worded("must be at most {high:,g}, not {value}", high=high, value=value)
+    return worded("must be a number, not {value}", value=value)
+
+
+def parse_date(text: str) -> tuple[dt.date | None, Worded | None]:
     """A date from ``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``DD.MM.YYYY`` within the
     window of the contract, or ``None`` and why not."""
     for fmt in _DATE_FORMATS:
@@ -186,12 +300,15 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
         except ValueError:
             continue
         if not DATE_MIN <= day <= DATE_MAX:
-            return None, (
-                f"'{text}' is outside the dates Brobygger accepts "
-                f"({DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d})"
+            return None, worded(
+                "'{text}' is outside the dates Brobygger accepts "
+                "({first:%Y-%m-%d} to {last:%Y-%m-%d})",
+                text=text,
+                first=DATE_MIN,
+                last=DATE_MAX,
             )
         return day, None
-    return None, f"'{text}' is not a date (YYYY-MM-DD)"
+    return None, worded("'{text}' is not a date (YYYY-MM-DD)", text=text)
 
 
 def yes_no(cell: str) -> bool | None:
@@ -200,22 +317,24 @@ def yes_no(cell: str) -> bool | None:
     return True if word in _TRUE else False if word in _FALSE else None
 
 
-def language_problem(items: tuple[str, ...]) -> str | None:
+def language_problem(items: tuple[str, ...]) -> Worded | None:
     """Why a list of language codes is wrong (the first wrong code), or ``None``."""
     wrong = [i for i in items if not _LANG.match(i)]
     if wrong:
-        return f"'{wrong[0]}' is not a two-letter language code (ISO 639-1, e.g. da, en)"
+        return worded(
+            "'{code}' is not a two-letter language code (ISO 639-1, e.g. da, en)", code=wrong[0]
+        )
     unknown = [i for i in items if i not in language_codes()]
     if unknown:
         code = unknown[0]
-        hint = _COUNTRY_NOT_LANGUAGE.get(code)
-        if hint:
-            return f"'{code}' is a country code, not a language; {hint}"
-        return f"'{code}' is not a language code of ISO 639-1 (e.g. da, en, ar)"
+        country = _COUNTRY_NOT_LANGUAGE.get(code)
+        if country is not None:
+            return country
+        return worded("'{code}' is not a language code of ISO 639-1 (e.g. da, en, ar)", code=code)
     return None
 
 
-def windows_cell(cell: str) -> tuple[tuple[Any, ...], str | None]:
+def windows_cell(cell: str) -> tuple[tuple[Any, ...], Worded | None]:
     """The distinct time windows of a cell, sorted, or ``()`` and why not."""
     windows = []
     for item in LIST_SPLIT.split(cell):
@@ -224,13 +343,13 @@ def windows_cell(cell: str) -> tuple[tuple[Any, ...], str | None]:
         try:
             windows.append(parse_window(item))
         except ValueError as exc:
-            return (), str(exc)
+            return (), _from_domain(str(exc))
     return tuple(sorted(set(windows))), None
 
 
-def clock_cell(cell: str) -> tuple[str, str | None]:
+def clock_cell(cell: str) -> tuple[str, Worded | None]:
     """A clock time written ``HH:MM``, or ``""`` and why not."""
     try:
         return format_minutes(parse_clock(cell, allow_24=True)), None
     except ValueError as exc:
-        return "", str(exc)
+        return "", _from_domain(str(exc))

@@ -10,6 +10,7 @@ free text and duplicate id, rather than stopping at the first one.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,20 +18,24 @@ import pandas as pd
 
 from ..domain import WEEKDAYS, parse_clock
 from ..errors import Problem
-from ..privacy import looks_like_cpr, looks_like_personal_id, personal_column
+from ..privacy import looks_like_cpr, personal_column
+from ..words.problems import problem
 from .cells import (
     Dialect,
+    Worded,
     by_unique,
     clock_cell,
     formula_id_problem,
     language_problem,
-    limits_text,
+    outside_limits,
     parse_date,
     parse_number,
+    personal_id_problem,
     split_list,
     unquote_formula,
     windows_cell,
     within,
+    worded,
     yes_no,
 )
 from .schema import Column, FileSpec
@@ -54,12 +59,13 @@ class Checker:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def add(self, mask: np.ndarray, column: str, message: str | list[str]) -> None:
+    def add(self, mask: np.ndarray, column: str, message: Worded | list[Worded]) -> None:
         """A problem in ``column`` of every row where ``mask`` is true."""
         rows = self.rows[np.flatnonzero(np.asarray(mask))]
         messages = message if isinstance(message, list) else [message] * len(rows)
         self.problems.extend(
-            Problem(self.spec.name, int(r), column, m) for r, m in zip(rows, messages, strict=True)
+            problem(self.spec.name, int(r), column, m.template, **m.values)
+            for r, m in zip(rows, messages, strict=True)
         )
 
     def parse(self) -> pd.DataFrame | None:
@@ -68,7 +74,7 @@ class Checker:
             for name in self.columns:
                 if personal_column(name):
                     self.problems.append(
-                        Problem(
+                        problem(
                             self.spec.name,
                             1,
                             name,
@@ -80,7 +86,7 @@ class Checker:
             self._no_cpr_anywhere()
         missing = [c.name for c in self.spec.columns if c.required and c.name not in present]
         for name in missing:
-            self.problems.append(Problem(self.spec.name, 1, name, "required column is missing"))
+            self.problems.append(problem(self.spec.name, 1, name, "required column is missing"))
         out: dict[str, Any] = {}
         for column in self.spec.columns:
             if column.name in present:
@@ -108,7 +114,14 @@ class Checker:
                 self.add(
                     dup,
                     self.spec.key,
-                    [f"duplicate id '{v}' (first used in row {first_row[v]})" for v in key[dup]],
+                    [
+                        worded(
+                            "duplicate id '{value}' (first used in row {first_row})",
+                            value=v,
+                            first_row=first_row[v],
+                        )
+                        for v in key[dup]
+                    ],
                 )
             # ids that differ only in upper and lower case are one id to a person
             folded = pd.Series(by_unique(key.to_numpy(dtype=object), str.casefold))
@@ -122,8 +135,13 @@ class Checker:
                     alike,
                     self.spec.key,
                     [
-                        f"id '{v}' differs from '{first[f][0]}' (row {first[f][1]}) only in "
-                        "upper and lower case; give each its own id"
+                        worded(
+                            "id '{value}' differs from '{other}' (row {other_row}) only in "
+                            "upper and lower case; give each its own id",
+                            value=v,
+                            other=first[f][0],
+                            other_row=first[f][1],
+                        )
                         for v, f in zip(key[alike], folded[alike], strict=True)
                     ],
                 )
@@ -138,13 +156,15 @@ class Checker:
             if column is not None and (column.pseudonym or types[name] not in _FREE_TEXT):
                 continue  # pseudonyms are checked with their own rule; numbers are no CPR
             cpr = by_unique(cells, looks_like_cpr).astype(bool)
-            self.add(cpr, name, "holds what looks like a CPR number, which must never be here")
+            self.add(
+                cpr, name, worded("holds what looks like a CPR number, which must never be here")
+            )
 
     def _column(self, column: Column, cells: np.ndarray) -> dict[str, Any]:
         name = column.name
         empty = cells == ""
         if column.required:
-            self.add(empty, name, "is empty; a value is required")
+            self.add(empty, name, worded("is empty; a value is required"))
         parse = getattr(self, f"_parse_{column.type}")
         values, bad, messages = parse(column, cells, empty)
         if bad is not None and bad.any():
@@ -168,11 +188,11 @@ class Checker:
 
     # -- one parser per column type: (values, bad mask, messages) ------------
     def _parse_id(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        def check(cell: str) -> str | None:
+        def check(cell: str) -> Worded | None:
             formula = formula_id_problem(cell)
             if formula is not None:
                 return formula
-            return looks_like_personal_id(cell) if column.pseudonym else None
+            return personal_id_problem(cell) if column.pseudonym else None
 
         messages = by_unique(cells, check)
         bad = (messages != None) & ~empty  # noqa: E711
@@ -192,12 +212,18 @@ class Checker:
         options = ", ".join(column.choices)
         messages = np.empty(len(cells), dtype=object)
         messages[bad] = [
-            f"'{c}' is not a known {column.name} (expected one of: {options})" for c in cells[bad]
+            worded(
+                "'{value}' is not a known {column} (expected one of: {options})",
+                value=c,
+                column=column.name,
+                options=options,
+            )
+            for c in cells[bad]
         ]
         return values, bad, messages
 
     def _parse_list(self, column: Column, cells: np.ndarray, empty: np.ndarray, check: Any) -> Any:
-        def parse(cell: str) -> tuple[tuple[str, ...], str | None]:
+        def parse(cell: str) -> tuple[tuple[str, ...], Worded | None]:
             items = split_list(cell)
             return items, check(items)
 
@@ -208,13 +234,16 @@ class Checker:
         return values, (messages != None) & ~empty, messages  # noqa: E711
 
     def _parse_enum_list(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        def check(items: tuple[str, ...]) -> str | None:
+        def check(items: tuple[str, ...]) -> Worded | None:
             if column.allow_all and "all" in items:
-                return None if items == ("all",) else "'all' cannot be combined with others"
+                return None if items == ("all",) else worded("'all' cannot be combined with others")
             unknown = [i for i in items if i not in column.choices]
             if unknown:
-                return (
-                    f"unknown {column.name} '{unknown[0]}' (expected: {', '.join(column.choices)})"
+                return worded(
+                    "unknown {column} '{value}' (expected: {options})",
+                    column=column.name,
+                    value=unknown[0],
+                    options=", ".join(column.choices),
                 )
             return None
 
@@ -250,8 +279,7 @@ class Checker:
         number = ~np.isnan(numbers)
         if column.minimum is not None or column.maximum is not None:
             outside = number & ~within(column, numbers)
-            limits = limits_text(column)
-            messages[outside] = [f"must be {limits}, not {c}" for c in cells[outside]]
+            messages[outside] = [outside_limits(column, c) for c in cells[outside]]
             bad |= outside
         default = column.default if column.default is not None else np.nan
         return np.where(bad | np.isnan(numbers), default, numbers), bad, messages
@@ -259,7 +287,9 @@ class Checker:
     def _parse_int(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         values, bad, messages = self._parse_float(column, cells, empty)
         fraction = ~bad & ~empty & (np.mod(values, 1) != 0)
-        messages[fraction] = [f"'{c}' is not a whole number" for c in cells[fraction]]
+        messages[fraction] = [
+            worded("'{value}' is not a whole number", value=c) for c in cells[fraction]
+        ]
         bad |= fraction
         return np.where(bad | np.isnan(values), 0, values).astype(np.int64), bad, messages
 
@@ -267,7 +297,9 @@ class Checker:
         parsed = by_unique(cells, yes_no)
         bad = (parsed == None) & ~empty  # noqa: E711
         messages = np.empty(len(cells), dtype=object)
-        messages[bad] = [f"'{c}' is not yes/no (true/false, 1/0, ja/nej)" for c in cells[bad]]
+        messages[bad] = [
+            worded("'{value}' is not yes/no (true/false, 1/0, ja/nej)", value=c) for c in cells[bad]
+        ]
         return np.where(empty, bool(column.default), parsed == True), bad, messages  # noqa: E712
 
     def _parse_date(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
@@ -286,17 +318,31 @@ class Checker:
         messages = np.array([p[1] for p in parsed], dtype=object)
         return values, (messages != None) & ~empty, messages  # noqa: E711
 
-    def _coordinate(self, cells: np.ndarray, empty: np.ndarray, limit: float, word: str) -> Any:
+    def _coordinate(
+        self, cells: np.ndarray, empty: np.ndarray, limit: float, outside: Callable[[str], Worded]
+    ) -> Any:
         numbers, messages = self._numbers(cells, empty)
         not_number = messages != None  # noqa: E711
         out_of_range = np.abs(numbers) > limit
-        messages[out_of_range] = [
-            f"{word} {c} is outside -{limit:g}..{limit:g}" for c in cells[out_of_range]
-        ]
+        messages[out_of_range] = [outside(c) for c in cells[out_of_range]]
         return numbers, not_number | out_of_range, messages
 
     def _parse_lat(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        return self._coordinate(cells, empty, 90, "latitude")
+        return self._coordinate(
+            cells,
+            empty,
+            90,
+            lambda c: worded(
+                "latitude {value} is outside -{limit:g}..{limit:g}", value=c, limit=90
+            ),
+        )
 
     def _parse_lon(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
-        return self._coordinate(cells, empty, 180, "longitude")
+        return self._coordinate(
+            cells,
+            empty,
+            180,
+            lambda c: worded(
+                "longitude {value} is outside -{limit:g}..{limit:g}", value=c, limit=180
+            ),
+        )

@@ -11,7 +11,6 @@ would run and control characters, and districts wholly outside Denmark.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,9 +21,10 @@ from pyproj import CRS as ProjCRS
 from pyproj import Transformer
 from pyproj.exceptions import ProjError
 
-from ..errors import Problem, listed
+from ..errors import Problem
 from ..geo import DENMARK_BOX, OUTSIDE
-from .cells import formula_id_problem, has_control
+from ..words.problems import listed, problem
+from .cells import Worded, formula_id_problem, has_control, worded
 
 __all__ = [
     "POLYGONAL",
@@ -39,16 +39,13 @@ __all__ = [
 
 #: The geometry types a district may have.
 POLYGONAL = ("Polygon", "MultiPolygon")
-_NO_CRS = (
-    "declares no coordinate system and its coordinates are not longitude/latitude; "
-    "declare one (a .prj file beside a Shapefile, or a GeoPackage)"
-)
 _GEOJSON_CRS = re.compile(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]+)"')
 
 
 def listed_features(problems: list[Problem], name: str, what: str) -> list[Problem]:
-    """The first problems of the features and one line counting the rest."""
-    return listed(problems, name, "geometry", f"features {what}")
+    """The first problems of the features and one line counting the rest
+    (``what``, a message id of the catalogue, names the features)."""
+    return listed(problems, name, "geometry", what)
 
 
 def feature_problems(
@@ -61,17 +58,25 @@ def feature_problems(
     kinds = geometry.geom_type.to_numpy()
     for i in range(len(frame)):
         if missing[i]:
-            problems.append(Problem(name, i + 1, "geometry", "feature has no geometry"))
+            problems.append(problem(name, i + 1, "geometry", "feature has no geometry"))
         elif kinds[i] not in POLYGONAL:
-            problems.append(Problem(name, i + 1, "geometry", f"is a {kinds[i]}, not a polygon"))
+            problems.append(
+                problem(name, i + 1, "geometry", "is a {kind}, not a polygon", kind=kinds[i])
+            )
     if ids is not None:
         empty = ids.isna().to_numpy() | (ids == "").to_numpy()
         problems += [
-            Problem(name, int(r) + 1, id_column, "district id is empty")
+            problem(name, int(r) + 1, id_column, "district id is empty")
             for r in np.flatnonzero(empty)
         ]
         problems += [
-            Problem(name, int(r) + 1, id_column, f"'{OUTSIDE}' is kept for points in no district")
+            problem(
+                name,
+                int(r) + 1,
+                id_column,
+                "'{outside}' is kept for points in no district",
+                outside=OUTSIDE,
+            )
             for r in np.flatnonzero((ids == OUTSIDE).to_numpy())
         ]
     return problems
@@ -103,7 +108,7 @@ def _area_box(crs: ProjCRS) -> tuple[float, float, float, float] | None:
 
 
 def coordinate_problems(
-    name: str, geometry: gpd.GeoSeries, crs: ProjCRS | None
+    name: str, geometry: gpd.GeoSeries, crs: ProjCRS | None, ids: pd.Series | None = None
 ) -> tuple[list[Problem], bool]:
     """Features whose coordinates cannot be right, and whether the file (without a
     CRS) is in longitude/latitude.
@@ -112,62 +117,122 @@ def coordinate_problems(
     without one taken as EPSG:4326) a longitude within -180..180 and a latitude
     within -90..90; in a projected CRS inside its area of use widened by the
     area's own size on every side (a typo of a few digits is far outside it).
+    ``ids`` (one per feature of ``geometry``) names each feature's district in
+    its problem where it has an id.
     """
+    named = _district_names(geometry, ids)
     coords, owner = shapely.get_coordinates(np.asarray(geometry), return_index=True)
     finite = np.isfinite(coords).all(axis=1)
     problems = [
-        Problem(
+        problem(
+            name,
+            int(i) + 1,
+            "geometry",
+            "district '{district}' has a coordinate that is not a number (NaN or infinite)",
+            district=named[i],
+        )
+        if named[i]
+        else problem(
             name, int(i) + 1, "geometry", "has a coordinate that is not a number (NaN or infinite)"
         )
         for i in np.unique(owner[~finite])
     ]
-    problems = listed_features(problems, name, "with a coordinate that is not a number")
+    problems = listed(problems, name, "geometry", "features with a coordinate that is not a number")
     coords, owner = coords[finite], owner[finite]
     x, y = coords[:, 0], coords[:, 1]
     lonlat = bool(((np.abs(x) <= 180) & (np.abs(y) <= 90)).all())
     if crs is None and not lonlat:
-        return [*problems, Problem(name, None, "geometry", _NO_CRS)], False
+        no_crs = problem(
+            name,
+            None,
+            "geometry",
+            "declares no coordinate system and its coordinates are not longitude/latitude; "
+            "declare one (a .prj file beside a Shapefile, or a GeoPackage)",
+        )
+        return [*problems, no_crs], False
     if crs is None or crs.is_geographic:
         unit = "EPSG:4326" if crs is None else _crs_label(crs)
         bad = (np.abs(x) > 180) | (np.abs(y) > 90)
-        what = "with a longitude beyond ±180 or a latitude beyond ±90"
         found = _per_feature(
             name,
-            owner,
-            bad,
-            lambda k: (
-                f"has longitude {x[k]:.10g}, latitude {y[k]:.10g}: impossible in {unit}"
-                "; longitude must be within -180..180 and latitude within -90..90"
+            (owner, bad, named),
+            worded(
+                "has longitude {lon:.10g}, latitude {lat:.10g}: impossible in {crs}"
+                "; longitude must be within -180..180 and latitude within -90..90",
+                lon=x,
+                lat=y,
+                crs=unit,
+            ),
+            worded(
+                "district '{district}' has longitude {lon:.10g}, latitude {lat:.10g}: impossible "
+                "in {crs}; longitude must be within -180..180 and latitude within -90..90",
+                lon=x,
+                lat=y,
+                crs=unit,
             ),
         )
-        return [*problems, *listed_features(found, name, what)], lonlat
+        found = listed(
+            found,
+            name,
+            "geometry",
+            "features with a longitude beyond ±180 or a latitude beyond ±90",
+        )
+        return [*problems, *found], lonlat
     box = _area_box(crs)
     if box is not None:
         west, south, east, north = box
         bad = (x < west) | (x > east) | (y < south) | (y > north)
+        label = _crs_label(crs)
         found = _per_feature(
             name,
-            owner,
-            bad,
-            lambda k: (
-                f"has x {x[k]:.10g}, y {y[k]:.10g}: far outside the area of "
-                f"{_crs_label(crs)}, so a coordinate is wrong "
-                "or the file declares the wrong coordinate system"
+            (owner, bad, named),
+            worded(
+                "has x {x:.10g}, y {y:.10g}: far outside the area of {crs}, so a coordinate is "
+                "wrong or the file declares the wrong coordinate system",
+                x=x,
+                y=y,
+                crs=label,
+            ),
+            worded(
+                "district '{district}' has x {x:.10g}, y {y:.10g}: far outside the area of "
+                "{crs}, so a coordinate is wrong or the file declares the wrong coordinate system",
+                x=x,
+                y=y,
+                crs=label,
             ),
         )
-        problems += listed_features(found, name, "far outside the area of their coordinate system")
+        problems += listed(
+            found, name, "geometry", "features far outside the area of their coordinate system"
+        )
     return problems, lonlat
 
 
+def _district_names(geometry: gpd.GeoSeries, ids: pd.Series | None) -> list[str]:
+    """The district id of each feature of ``geometry``, ``""`` where it has none."""
+    if ids is None:
+        return [""] * len(geometry)
+    return [str(v) if v else "" for v in ids]
+
+
 def _per_feature(
-    name: str, owner: np.ndarray, bad: np.ndarray, message: Callable[[int], str]
+    name: str, where: tuple[np.ndarray, np.ndarray, list[str]], plain: Worded, named: Worded
 ) -> list[Problem]:
-    """One problem per feature with a bad coordinate, worded from its first bad one
-    (``owner`` gives the feature of every coordinate)."""
+    """One problem per feature with a bad coordinate, worded from its first bad one.
+
+    ``where`` holds the feature of every coordinate, whether it is bad, and the
+    district id of every feature; a feature with an id is worded as ``named``,
+    one without as ``plain``. A value of theirs that is an array holds one value
+    per coordinate.
+    """
+    owner, bad, districts = where
     found = []
     for i in np.unique(owner[bad]):
         k = int(np.flatnonzero(bad & (owner == i))[0])
-        found.append(Problem(name, int(i) + 1, "geometry", message(k)))
+        said = named if districts[i] else plain
+        values = {key: v[k] if isinstance(v, np.ndarray) else v for key, v in said.values.items()}
+        if districts[i]:
+            values["district"] = districts[i]
+        found.append(problem(name, int(i) + 1, "geometry", said.template, **values))
     return found
 
 
@@ -186,13 +251,17 @@ def name_problems(
         seen = first.setdefault(key, (row, label))
         if seen[1] != label:
             problems.append(
-                Problem(
+                problem(
                     name,
                     row,
                     name_column,
-                    f"district id '{key}' is named '{seen[1]}' in feature {seen[0]} and "
-                    f"'{label}' here; features that share an id are parts of one district "
+                    "district id '{district}' is named '{first_name}' in feature {first_feature} "
+                    "and '{name}' here; features that share an id are parts of one district "
                     "(islands) and need one name, so give each district its own id",
+                    district=key,
+                    first_name=seen[1],
+                    first_feature=seen[0],
+                    name=label,
                 )
             )
     return problems
@@ -216,12 +285,13 @@ def declared_crs_problems(path: Path, name: str) -> list[Problem]:
         ProjCRS.from_user_input(declared)
     except ProjError:
         return [
-            Problem(
+            problem(
                 name,
                 None,
                 "crs",
-                f"declares the coordinate system '{declared}', which is unknown; give an "
+                "declares the coordinate system '{crs}', which is unknown; give an "
                 "EPSG code such as EPSG:25832 or EPSG:4326",
+                crs=declared,
             )
         ]
     return []
@@ -236,11 +306,13 @@ def text_problems(
     for i, (ident, label) in enumerate(zip(ids.astype(str), names.astype(str), strict=True)):
         formula = formula_id_problem(ident)
         if formula is not None:
-            found.append(Problem(name, i + 1, id_column, formula))
+            found.append(problem(name, i + 1, id_column, formula.template, **formula.values))
         for column, value in ((id_column, ident), (name_column, label)):
             if has_control(value):
-                found.append(Problem(name, i + 1, column, "holds a control character"))
-    return listed_features(found, name, "with an id or name that cannot be shown safely")
+                found.append(problem(name, i + 1, column, "holds a control character"))
+    return listed(
+        found, name, "geometry", "features with an id or name that cannot be shown safely"
+    )
 
 
 def outside_denmark(name: str, districts: gpd.GeoDataFrame) -> list[Problem]:
@@ -254,16 +326,14 @@ def outside_denmark(name: str, districts: gpd.GeoDataFrame) -> list[Problem]:
         | (bounds["maxy"] < south)
         | (bounds["miny"] > north)
     ).to_numpy()
-    return listed_features(
-        [
-            Problem(
-                name,
-                None,
-                "geometry",
-                f"district '{districts['district_id'].iat[i]}' lies plainly outside Denmark",
-            )
-            for i in np.flatnonzero(outside)
-        ],
-        name,
-        "outside Denmark",
-    )
+    found = [
+        problem(
+            name,
+            None,
+            "geometry",
+            "district '{district}' lies plainly outside Denmark",
+            district=districts["district_id"].iat[i],
+        )
+        for i in np.flatnonzero(outside)
+    ]
+    return listed(found, name, "geometry", "features outside Denmark")

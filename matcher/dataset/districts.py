@@ -10,6 +10,7 @@ ids) and every problem is listed with the feature it is in. The checks live in
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,12 +25,12 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import LISTED, InputError, Problem
 from ..geo import CRS
+from ..words.problems import listed, problem
 from .district_checks import (
     POLYGONAL,
     coordinate_problems,
     declared_crs_problems,
     feature_problems,
-    listed_features,
     name_problems,
     outside_denmark,
     text_problems,
@@ -39,10 +40,6 @@ from .district_grids import grid_districts, population_centres
 # the grid and the centres are read from here as well as from ``district_grids``
 __all__ = ["WARNINGS", "grid_districts", "population_centres", "read_districts"]
 
-_NO_GEOMETRY = "has no geometry; give GeoJSON, GeoPackage or Shapefile"
-_ASSUMED_WGS84 = (
-    "declares no coordinate system; its coordinates are taken as longitude/latitude (EPSG:4326)"
-)
 #: Key of ``GeoDataFrame.attrs`` where ``read_districts`` leaves its warnings
 #: (a tuple of ``Problem``): shapes it had to repair, an assumed CRS.
 WARNINGS = "warnings"
@@ -114,30 +111,50 @@ def _repaired(
         try:
             shape = _polygonal(geometry if valid[i] else shapely.make_valid(geometry))
         except GEOSException as exc:
-            problems.append(Problem(name, i + 1, "geometry", f"cannot be repaired ({exc})"))
+            problems.append(
+                problem(name, i + 1, "geometry", "cannot be repaired ({reason})", reason=exc)
+            )
             shapes.append(None)
             continue
         shapes.append(shape)
         if shape is None or shape.area <= 0:
             problems.append(
-                Problem(name, i + 1, "geometry", "has no area left once its rings are repaired")
+                problem(name, i + 1, "geometry", "has no area left once its rings are repaired")
             )
 
         elif not valid[i]:
             reason = shapely.is_valid_reason(source.iloc[i] if not valid_there[i] else geometry)
-            label = f"'{ids.iloc[i]}'" + (
-                f" ({names.iloc[i]})" if names.iloc[i] not in (None, "", ids.iloc[i]) else ""
-            )
             warned.append(
-                Problem(
-                    name,
-                    i + 1,
-                    "geometry",
-                    f"district {label}: the shape is not valid ({reason}) and was repaired; "
-                    f"{shape.area / 1e6:.3g} km² kept, check the district's border",
-                )
+                _repaired_warning(name, i + 1, (ids.iloc[i], names.iloc[i]), reason, shape)
             )
     return shapes, problems, warned
+
+
+def _repaired_warning(
+    name: str, feature: int, district: tuple[str, str | None], reason: str, shape: BaseGeometry
+) -> Problem:
+    """The warning for a shape that was not valid and was repaired, naming the
+    district by its id and (where it differs) its name."""
+    ident, label = district
+    values = {"district": ident, "reason": reason, "km2": shape.area / 1e6}
+    if label not in (None, "", ident):
+        return problem(
+            name,
+            feature,
+            "geometry",
+            "district '{district}' ({name}): the shape is not valid ({reason}) and was "
+            "repaired; {km2:.3g} km² kept, check the district's border",
+            name=label,
+            **values,
+        )
+    return problem(
+        name,
+        feature,
+        "geometry",
+        "district '{district}': the shape is not valid ({reason}) and was repaired; "
+        "{km2:.3g} km² kept, check the district's border",
+        **values,
+    )
 
 
 def read_districts(
@@ -186,13 +203,13 @@ def read_districts(
     path = Path(path)
     name = path.name
     if not path.exists():
-        raise InputError([Problem(name, None, None, "district file not found")])
+        raise InputError([problem(name, None, None, "district file not found")])
     if not path.is_file():
         raise InputError(
-            [Problem(name, None, None, "is not a file; give GeoJSON, GeoPackage or Shapefile")]
+            [problem(name, None, None, "is not a file; give GeoJSON, GeoPackage or Shapefile")]
         )
     if path.stat().st_size == 0:
-        raise InputError([Problem(name, None, None, "is empty (0 bytes)")])
+        raise InputError([problem(name, None, None, "is empty (0 bytes)")])
     try:
         with warnings.catch_warnings():
             # a GeoPackage with several layers: the first is used, as documented;
@@ -201,24 +218,45 @@ def read_districts(
             frame = gpd.read_file(path, layer=layer)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(
-            [Problem(name, None, None, f"cannot be read as a map layer ({exc})")]
+            [problem(name, None, None, "cannot be read as a map layer ({reason})", reason=exc)]
         ) from exc
     if not isinstance(frame, gpd.GeoDataFrame) or not _has_geometry(frame):
-        raise InputError([Problem(name, None, "geometry", _NO_GEOMETRY)])
+        raise InputError(
+            [
+                problem(
+                    name,
+                    None,
+                    "geometry",
+                    "has no geometry; give GeoJSON, GeoPackage or Shapefile",
+                )
+            ]
+        )
     if len(frame) == 0:
-        raise InputError([Problem(name, None, None, "holds no district (no features)")])
+        raise InputError([problem(name, None, None, "holds no district (no features)")])
     properties = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"
     problems = []
     warned = []
     found_id = _find_column(frame, id_column)
     if found_id is None:
         problems.append(
-            Problem(name, None, id_column, f"required property is missing (found: {properties})")
+            problem(
+                name,
+                None,
+                id_column,
+                "required property is missing (found: {properties})",
+                properties=properties,
+            )
         )
     found_name = _find_column(frame, name_column)
     if found_name is None and name_column != "name":
         problems.append(
-            Problem(name, None, name_column, f"name property is missing (found: {properties})")
+            problem(
+                name,
+                None,
+                name_column,
+                "name property is missing (found: {properties})",
+                properties=properties,
+            )
         )
     ids = _as_text(frame[found_id]) if found_id is not None else None
     names = _as_text(frame[found_name]) if found_name is not None else None
@@ -231,43 +269,67 @@ def read_districts(
     except ProjError as exc:
         raise InputError(
             [
-                Problem(
-                    name, None, "geometry", f"declares a coordinate system that is unknown ({exc})"
+                problem(
+                    name,
+                    None,
+                    "geometry",
+                    "declares a coordinate system that is unknown ({reason})",
+                    reason=exc,
                 )
             ]
         ) from exc
     polygons = frame.geometry.geom_type.isin(POLYGONAL).to_numpy()
-    found, lonlat = coordinate_problems(name, frame.geometry[polygons], crs)
     rows = np.flatnonzero(polygons)
-    for problem in found:
-        if problem.row is not None:
-            row = int(rows[problem.row - 1])
-            label = f"district '{ids.iloc[row]}' " if ids is not None and ids.iloc[row] else ""
-            problem = Problem(name, row + 1, "geometry", label + problem.message)
-        problems.append(problem)
+    found, lonlat = coordinate_problems(
+        name, frame.geometry[polygons], crs, ids.iloc[rows] if ids is not None else None
+    )
+    for coordinate in found:  # numbered by polygon; the file numbers every feature
+        if coordinate.row is not None:
+            coordinate = replace(coordinate, row=int(rows[coordinate.row - 1]) + 1)
+        problems.append(coordinate)
     if problems or ids is None:
         raise InputError(problems)
     if crs is None and lonlat:
         frame = frame.set_crs("EPSG:4326")
-        warned.append(Problem(name, None, "geometry", _ASSUMED_WGS84))
+        warned.append(
+            problem(
+                name,
+                None,
+                "geometry",
+                "declares no coordinate system; its coordinates are taken as "
+                "longitude/latitude (EPSG:4326)",
+            )
+        )
     source = frame.geometry
     try:
         projected = force_2d(source.to_crs(CRS))
     except ProjError as exc:
         raise InputError(
-            [Problem(name, None, "geometry", f"cannot be converted to {CRS} ({exc})")]
+            [
+                problem(
+                    name,
+                    None,
+                    "geometry",
+                    "cannot be converted to {crs} ({reason})",
+                    crs=CRS,
+                    reason=exc,
+                )
+            ]
         ) from exc
     coords, owner = shapely.get_coordinates(np.asarray(projected), return_index=True)
     lost = np.unique(owner[~np.isfinite(coords).all(axis=1)])
     if len(lost):
         raise InputError(
-            listed_features(
+            listed(
                 [
-                    Problem(name, int(i) + 1, "geometry", f"cannot be placed in {CRS} (metres)")
+                    problem(
+                        name, int(i) + 1, "geometry", "cannot be placed in {crs} (metres)", crs=CRS
+                    )
                     for i in lost
                 ],
                 name,
-                f"that cannot be placed in {CRS}",
+                "geometry",
+                "features that cannot be placed in EPSG:25832",
             )
         )
     names = names.where(names.notna() & (names != ""), ids) if names is not None else ids
@@ -286,13 +348,15 @@ def read_districts(
     if tiny.any():
         raise InputError(
             [
-                Problem(
+                problem(
                     name,
                     None,
                     "geometry",
-                    f"district '{out['district_id'].iat[i]}' has an area of "
-                    f"{out.geometry.iat[i].area:.2g} m², no district's: are its coordinates "
-                    "in the coordinate system the file declares, and its corners not on a line?",
+                    "district '{district}' has an area of {m2:.2g} m², no district's: are its "
+                    "coordinates in the coordinate system the file declares, and its corners "
+                    "not on a line?",
+                    district=out["district_id"].iat[i],
+                    m2=out.geometry.iat[i].area,
                 )
                 for i in np.flatnonzero(tiny)
             ][:LISTED]

@@ -43,7 +43,8 @@ import pandas as pd
 
 from ..csvsafe import neutralise_frame
 from ..domain import format_minutes
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .load import Dataset
 from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
 
@@ -124,7 +125,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     if target.exists() and not target.is_file():
         raise InputError(
             [
-                Problem(
+                problem(
                     str(target),
                     None,
                     None,

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..words.problems import problem
 from .schema import MAX_FILE_BYTES
 
 __all__ = ["file_problem", "read_bytes", "require_regular_file"]
@@ -35,30 +36,32 @@ def file_problem(
     try:
         info = path.stat()
     except FileNotFoundError:
-        return Problem(label, None, None, "file not found")
+        return problem(label, None, None, "file not found")
     except OSError as exc:
-        return Problem(label, None, None, f"cannot be read ({exc.strerror})")
+        return problem(label, None, None, "cannot be read ({reason})", reason=exc.strerror)
     if stat.S_ISDIR(info.st_mode):
-        return Problem(label, None, None, "is a folder, not a file")
+        return problem(label, None, None, "is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        return Problem(
+        return problem(
             label, None, None, "is not a regular file (a pipe, device or socket); give a file"
         )
     if info.st_size > limit:
-        return Problem(
+        return problem(
             label,
             None,
             None,
-            f"is {_megabytes(info.st_size)}, more than the {_megabytes(limit)} Brobygger reads",
+            "is {size}, more than the {limit} Brobygger reads",
+            size=_megabytes(info.st_size),
+            limit=_megabytes(limit),
         )
     return None
 
 
 def require_regular_file(path: Path, name: str | None = None) -> None:
     """Raise ``InputError`` unless ``path`` is a regular file within the size limit."""
-    problem = file_problem(path, name)
-    if problem is not None:
-        raise InputError([problem])
+    found = file_problem(path, name)
+    if found is not None:
+        raise InputError([found])
 
 
 def read_bytes(path: Path, name: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -67,20 +70,30 @@ def read_bytes(path: Path, name: str | None = None, limit: int = MAX_FILE_BYTES)
     The file is opened without blocking and read up to ``limit + 1`` bytes, so
     a file that grows while it is read is refused instead of read for ever.
     """
-    problem = file_problem(path, name, limit)
-    if problem is not None:
-        raise InputError([problem])
+    found = file_problem(path, name, limit)
+    if found is not None:
+        raise InputError([found])
     label = name or path.name
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputError([Problem(label, None, None, "is not a regular file")])
+                raise InputError([problem(label, None, None, "is not a regular file")])
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError([Problem(label, None, None, f"cannot be read ({exc.strerror})")]) from None
+        raise InputError(
+            [problem(label, None, None, "cannot be read ({reason})", reason=exc.strerror)]
+        ) from None
     if len(data) > limit:
         raise InputError(
-            [Problem(label, None, None, f"is more than the {_megabytes(limit)} Brobygger reads")]
+            [
+                problem(
+                    label,
+                    None,
+                    None,
+                    "is more than the {limit} Brobygger reads",
+                    limit=_megabytes(limit),
+                )
+            ]
         )
     return data

@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from ..errors import InputError, Problem, listed
+from ..errors import InputError, Problem
 from ..geo import CRS, DENMARK_BOX
 from ..privacy import looks_like_cpr
+from ..words.problems import listed, problem
 from .districts import grid_districts, read_districts
 from .files import require_regular_file
 from .schema import (
@@ -111,7 +112,14 @@ def _outside_denmark(name: str, table: pd.DataFrame, rows: np.ndarray) -> list[P
     lat, lon = table["lat"].to_numpy(), table["lon"].to_numpy()
     outside = np.flatnonzero((lat < south) | (lat > north) | (lon < west) | (lon > east))
     found = [
-        Problem(name, int(rows[i]), "lat", f"{lat[i]:g}, {lon[i]:g} is plainly outside Denmark")
+        problem(
+            name,
+            int(rows[i]),
+            "lat",
+            "{lat:g}, {lon:g} is plainly outside Denmark",
+            lat=lat[i],
+            lon=lon[i],
+        )
         for i in outside
     ]
     return listed(found, name, "lat", "rows outside Denmark")
@@ -133,7 +141,9 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
     if sessions is not None and offers is not None:
         unknown = ~sessions["offer_id"].isin(offer_ids) & (sessions["offer_id"] != "")
         problems += [
-            Problem("sessions.csv", int(r), "offer_id", f"offer '{v}' is not in offers.csv")
+            problem(
+                "sessions.csv", int(r), "offer_id", "offer '{offer}' is not in offers.csv", offer=v
+            )
             for r, v in zip(
                 _rows_where(unknown, "sessions.csv"), sessions["offer_id"][unknown], strict=True
             )
@@ -152,7 +162,14 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
             & (table[end] != "")
         )
         problems += [
-            Problem(name, int(r), start, f"starts at {s}, not before it ends at {e}")
+            problem(
+                name,
+                int(r),
+                start,
+                "starts at {start}, not before it ends at {end}",
+                start=s,
+                end=e,
+            )
             for r, s, e in zip(
                 _rows_where(bad, name), table[start][bad], table[end][bad], strict=True
             )
@@ -162,8 +179,12 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
         home = set(offers.loc[offers["kind"] == "home_visit", "offer_id"])
         wrong = ~staff["offer_id"].isin(home)
         problems += [
-            Problem(
-                "staff.csv", int(r), "offer_id", f"'{v}' is not a home_visit offer in offers.csv"
+            problem(
+                "staff.csv",
+                int(r),
+                "offer_id",
+                "'{offer}' is not a home_visit offer in offers.csv",
+                offer=v,
             )
             for r, v in zip(_rows_where(wrong, "staff.csv"), staff["offer_id"][wrong], strict=True)
         ]
@@ -171,8 +192,12 @@ def _links(tables: dict[str, pd.DataFrame], rows: dict[str, np.ndarray]) -> list
     if travel is not None and offers is not None:
         wrong = ~travel["destination_id"].isin(offer_ids)
         problems += [
-            Problem(
-                "travel_times.csv", int(r), "destination_id", f"offer '{v}' is not in offers.csv"
+            problem(
+                "travel_times.csv",
+                int(r),
+                "destination_id",
+                "offer '{offer}' is not in offers.csv",
+                offer=v,
             )
             for r, v in zip(
                 _rows_where(wrong, "travel_times.csv"), travel["destination_id"][wrong], strict=True
@@ -194,12 +219,14 @@ def _overlapping_shifts(staff: pd.DataFrame, rows: np.ndarray) -> list[Problem]:
     latest = order.groupby(keys)["shift_end_min"].cummax().groupby(keys).shift()
     overlap = (order["shift_start_min"] < latest).to_numpy()
     return [
-        Problem(
+        problem(
             "staff.csv",
             int(r),
             "shift_start",
-            f"{who}'s shift on {day} overlaps an earlier shift of theirs that day; "
+            "{staff}'s shift on {weekday} overlaps an earlier shift of theirs that day; "
             "give each person's time once",
+            staff=who,
+            weekday=day,
         )
         for r, who, day in zip(
             order["_row"][overlap],
@@ -224,16 +251,31 @@ def duplicate_travel_pairs(
     found = []
     for i in np.flatnonzero(repeated):
         origin, destination, mode = (travel[k].iat[i] for k in key)
-        by = f"by {mode}" if mode else "for every mode"
-        found.append(
-            Problem(
-                name,
-                int(rows[i]),
-                "origin_id",
-                f"the pair {origin} to {destination} {by} is given twice "
-                f"(first in row {first[(origin, destination, mode)]}); keep one row",
+        where = (name, int(rows[i]), "origin_id")
+        first_row = first[(origin, destination, mode)]
+        if mode:
+            found.append(
+                problem(
+                    *where,
+                    "the pair {origin} to {destination} by {mode} is given twice "
+                    "(first in row {first_row}); keep one row",
+                    origin=origin,
+                    destination=destination,
+                    mode=mode,
+                    first_row=first_row,
+                )
             )
-        )
+        else:
+            found.append(
+                problem(
+                    *where,
+                    "the pair {origin} to {destination} for every mode is given twice "
+                    "(first in row {first_row}); keep one row",
+                    origin=origin,
+                    destination=destination,
+                    first_row=first_row,
+                )
+            )
     return found
 
 
@@ -247,17 +289,20 @@ def _unknown_origins(
         known |= set(districts["district_id"].astype(str))
     unknown = ~travel["origin_id"].isin(known).to_numpy()
     found = [
-        Problem(
+        problem(
             "travel_times.csv",
             int(rows[i]),
             "origin_id",
-            (
-                "an origin that looks like a CPR number is neither a patient_id nor a "
-                "district_id; the row is not used"
-                if looks_like_cpr(travel["origin_id"].iat[i])
-                else f"'{travel['origin_id'].iat[i]}' is neither a patient_id nor a "
-                "district_id; the row is not used"
-            ),
+            "an origin that looks like a CPR number is neither a patient_id nor a "
+            "district_id; the row is not used",
+        )
+        if looks_like_cpr(travel["origin_id"].iat[i])
+        else problem(
+            "travel_times.csv",
+            int(rows[i]),
+            "origin_id",
+            "'{origin}' is neither a patient_id nor a district_id; the row is not used",
+            origin=travel["origin_id"].iat[i],
         )
         for i in np.flatnonzero(unknown)
     ]
@@ -273,12 +318,14 @@ def _discharge_outliers(patients: pd.DataFrame, rows: np.ndarray) -> list[Proble
     median = dates.median()
     far = (dates - median).abs() > pd.Timedelta(days=DISCHARGE_SPREAD_DAYS)
     found = [
-        Problem(
+        problem(
             "patients.csv",
             int(rows[i]),
             "discharge_date",
-            f"{dates.iat[i]:%Y-%m-%d} is more than a year from the other patients' "
-            f"discharge dates (middle date {median:%Y-%m-%d}); check the year",
+            "{date:%Y-%m-%d} is more than a year from the other patients' "
+            "discharge dates (middle date {median:%Y-%m-%d}); check the year",
+            date=dates.iat[i],
+            median=median,
         )
         for i in np.flatnonzero(far.to_numpy())
     ]
@@ -294,12 +341,13 @@ def _unstaffed_services(
         return []
     unlisted = (offers["kind"] == "home_visit") & ~offers["offer_id"].isin(staff["offer_id"])
     return [
-        Problem(
+        problem(
             "offers.csv",
             int(rows[i]),
             "offer_id",
-            f"home-visit service '{offers['offer_id'].iat[i]}' has no shifts in staff.csv: "
+            "home-visit service '{offer}' has no shifts in staff.csv: "
             "its visits are planned without a staff limit and not routed",
+            offer=offers["offer_id"].iat[i],
         )
         for i in np.flatnonzero(unlisted.to_numpy())
     ]
@@ -325,7 +373,7 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
     """
     root = Path(directory)
     if not root.is_dir():
-        raise InputError([Problem(str(root), None, None, "dataset folder not found")])
+        raise InputError([problem(str(root), None, None, "dataset folder not found")])
     problems: list[Problem] = []
     warned: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
@@ -335,7 +383,9 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
         path = root / spec.name
         if not path.exists():
             if spec.required:
-                problems.append(Problem(spec.name, None, None, f"file not found in {root}"))
+                problems.append(
+                    problem(spec.name, None, None, "file not found in {folder}", folder=root)
+                )
             continue
         read = read_table(path, spec)
         problems += read.problems

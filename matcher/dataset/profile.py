@@ -9,6 +9,7 @@ raises ``InputError`` naming every column with a problem.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..domain import Window
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .cells import Dialect
 from .checker import Checker
 from .load import project
@@ -73,7 +75,7 @@ def check_patient_rows(
     """
     known = {c.name for c in PATIENTS.columns}
     problems = [
-        Problem(source, None, key, "is not a column of patients.csv")
+        problem(source, None, key, "is not a column of patients.csv")
         for key in dict.fromkeys(k for row in rows for k in row)
         if key not in known
     ]
@@ -91,9 +93,7 @@ def check_patient_rows(
     found = checker.problems
     if found or table is None:
         single = len(rows) == 1
-        raise InputError(
-            [Problem(source, None if single else p.row, p.column, p.message) for p in found]
-        )
+        raise InputError([replace(p, file=source, row=None if single else p.row) for p in found])
     # geometry as the loader makes it (EPSG:25832), on the coordinates alone
     x, y = project(table["lon"].to_numpy(), table["lat"].to_numpy())
     return table.assign(x=x, y=y)

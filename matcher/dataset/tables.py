@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LISTED as _LISTED
-from ..errors import InputError, Problem, listed
+from ..errors import InputError, Problem
+from ..words.problems import listed, problem
 from .cells import Dialect, by_unique, formula_id_problem, has_control, language_codes, limits_text
 from .checker import Checker
 from .files import read_bytes
@@ -72,11 +73,11 @@ def _decode(path: Path, problems: list[Problem]) -> tuple[str, Dialect] | None:
         problems.extend(exc.problems)
         return None
     if not raw.strip(b"\r\n\t \xef\xbb\xbf"):
-        problems.append(Problem(name, None, None, "the file is empty"))
+        problems.append(problem(name, None, None, "the file is empty"))
         return None
     if b"\r" in raw.strip(b"\r\n\t ") and b"\n" not in raw:
         problems.append(
-            Problem(
+            problem(
                 name,
                 None,
                 None,
@@ -88,7 +89,7 @@ def _decode(path: Path, problems: list[Problem]) -> tuple[str, Dialect] | None:
     sample = raw[:65536]
     controls = len(sample.translate(None, _TEXT_BYTES))
     if b"\x00" in sample or controls > len(sample) // 100:
-        problems.append(Problem(name, None, None, "is not a CSV text file (it holds binary data)"))
+        problems.append(problem(name, None, None, "is not a CSV text file (it holds binary data)"))
         return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -97,7 +98,7 @@ def _decode(path: Path, problems: list[Problem]) -> tuple[str, Dialect] | None:
         except UnicodeDecodeError:
             continue
     else:
-        problems.append(Problem(name, None, None, "is neither UTF-8 nor Windows-1252 text"))
+        problems.append(problem(name, None, None, "is neither UTF-8 nor Windows-1252 text"))
         return None
     if _LONE_CR.search(text):
         reader = csv.reader(_io.StringIO(text), delimiter=_separator(text))
@@ -106,7 +107,7 @@ def _decode(path: Path, problems: list[Problem]) -> tuple[str, Dialect] | None:
                 pass
         except csv.Error:
             problems.append(
-                Problem(
+                problem(
                     name,
                     reader.line_num,
                     None,
@@ -134,7 +135,7 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
         for record in reader:
             records.append(record)
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, _csv_error(str(exc))))
+        problems.append(_csv_error(name, reader.line_num, str(exc)))
     if not records:
         return pd.DataFrame()
     header = records[0]
@@ -143,12 +144,15 @@ def _records(name: str, text: str, sep: str, problems: list[Problem]) -> pd.Data
     for row, record in enumerate(records[1:], start=2):
         if any(cell.strip() for cell in record[width:]):
             problems.append(
-                Problem(
+                problem(
                     name,
                     row,
                     None,
-                    f"has {len(record)} cells but the header has {width} columns "
-                    f"(a stray '{sep}' or a missing column name?)",
+                    "has {cells} cells but the header has {width} columns "
+                    "(a stray '{sep}' or a missing column name?)",
+                    cells=len(record),
+                    width=width,
+                    sep=sep,
                 )
             )
         body.append((record + [""] * width)[:width])
@@ -162,22 +166,31 @@ def _short_rows(name: str, text: str, sep: str, width: int) -> list[Problem]:
     for row, record in enumerate(csv.reader(_io.StringIO(text), delimiter=sep), start=1):
         if row > 1 and 0 < len(record) < width and any(cell.strip() for cell in record):
             found.append(
-                Problem(
+                problem(
                     name,
                     row,
                     None,
-                    f"has {len(record)} cells but the header has {width} columns "
-                    f"(a missing '{sep}'?); give every column of the row, empty if need be",
+                    "has {cells} cells but the header has {width} columns "
+                    "(a missing '{sep}'?); give every column of the row, empty if need be",
+                    cells=len(record),
+                    width=width,
+                    sep=sep,
                 )
             )
     return listed(found, name, None, "rows with too few cells")
 
 
-def _csv_error(detail: str) -> str:
-    """A plain message for an error of Python's CSV reader."""
+def _csv_error(name: str, row: int | None, detail: str) -> Problem:
+    """A plain problem for an error of Python's CSV reader (``detail``, its own words)."""
     if "field larger than field limit" in detail:
-        return f"holds a cell longer than {MAX_CELL_CHARS:,} characters (a missing quote?)"
-    return f"cannot be read as CSV: {detail}"
+        return problem(
+            name,
+            row,
+            None,
+            "holds a cell longer than {limit:,} characters (a missing quote?)",
+            limit=MAX_CELL_CHARS,
+        )
+    return problem(name, row, None, "cannot be read as CSV: {detail}", detail=detail)
 
 
 def _read_columns(
@@ -208,7 +221,7 @@ def _read_columns(
         if "new-line character" in str(exc):
             match = re.search(r"row (\d+)", str(exc))
             problems.append(
-                Problem(
+                problem(
                     name,
                     int(match.group(1)) + 1 if match else None,
                     None,
@@ -221,11 +234,13 @@ def _read_columns(
             match = re.search(r"row (\d+)", str(exc))
             row = int(match.group(1)) + 1 if match else None
             detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc)).strip()
-            problems.append(Problem(name, row, None, f"cannot be read as CSV: {detail}"))
+            problems.append(
+                problem(name, row, None, "cannot be read as CSV: {detail}", detail=detail)
+            )
             return None
         overlong = True
     except pd.errors.EmptyDataError:
-        problems.append(Problem(name, None, None, "the file is empty"))
+        problems.append(problem(name, None, None, "the file is empty"))
         return None
     if overlong:
         frame = _records(name, text, dialect.sep, problems)
@@ -236,7 +251,7 @@ def _read_columns(
         names = [str(c) for c in frame.columns]
     header = [c.strip().lower() for c in names]
     problems.extend(
-        Problem(name, 1, f"column {i + 1}", "the column name holds a control character")
+        problem(name, 1, f"column {i + 1}", "the column name holds a control character")
         for i, column in enumerate(header)
         if has_control(column)
     )
@@ -252,18 +267,20 @@ def _read_columns(
     for i, column in enumerate(header):
         long_cells = np.flatnonzero(by_unique(cells[i], len).astype(np.int64) > MAX_CELL_CHARS)
         problems.extend(
-            Problem(
+            problem(
                 name,
                 int(r) + 2,
                 column or f"column {i + 1}",
-                f"holds {len(cells[i][r]):,} characters, more than the {MAX_CELL_CHARS:,} a "
+                "holds {length:,} characters, more than the {limit:,} a "
                 "cell may hold (a missing quote?)",
+                length=len(cells[i][r]),
+                limit=MAX_CELL_CHARS,
             )
             for r in long_cells[:_LISTED]
         )
         controlled = np.flatnonzero(by_unique(cells[i], has_control).astype(bool))
         problems.extend(
-            Problem(
+            problem(
                 name,
                 int(r) + 2,
                 column or f"column {i + 1}",
@@ -277,10 +294,10 @@ def _read_columns(
         if unnamed and not (cells[i] != "").any():
             continue  # a trailing separator in the header: an empty, nameless column
         if unnamed:
-            problems.append(Problem(name, 1, f"column {i + 1}", "has values but no name"))
+            problems.append(problem(name, 1, f"column {i + 1}", "has values but no name"))
             continue
         if column in keep:
-            problems.append(Problem(name, 1, column, "appears more than once in the header"))
+            problems.append(problem(name, 1, column, "appears more than once in the header"))
             continue
         keep[column] = cells[i][~blank]
     rows = np.flatnonzero(~blank) + 2
