@@ -16,7 +16,6 @@ __all__ = [
     "InputError",
     "PrecisionWarning",
     "Problem",
-    "listed",
 ]
 
 #: Problems of one kind listed before "and N more".
@@ -46,16 +45,6 @@ class Problem:
         row = "-" if self.row is None else str(self.row)
         column = "-" if self.column is None else self.column
         return f"{self.file}:{row}:{column}: {self.message}"
-
-
-def listed(
-    problems: list[Problem], file: str, column: str | None, what: str, limit: int = LISTED
-) -> list[Problem]:
-    """The first ``limit`` problems and one line counting the rest: ``and 12 more {what}``."""
-    if len(problems) <= limit:
-        return problems
-    more = Problem(file, None, column, f"and {len(problems) - limit} more {what}")
-    return [*problems[:limit], more]
 
 
 class InputError(ValueError):
