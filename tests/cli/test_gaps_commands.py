@@ -341,19 +341,6 @@ def test_sites_with_a_table_as_districts_exits_2(demo_dir: Path, tmp_path: Path)
     assert not target.exists()
 
 
-def test_the_map_says_hidden_for_a_small_outside_count_too() -> None:
-    """The map's note on patients outside reads the same whether below 5 or hidden to protect."""
-    dataset = build(
-        offers=[offer(**at(-1000))],
-        sessions=[session(capacity=10)],
-        patients=people(10, "V", -1000) + people(20, "E", 1500) + people(3, "F", 9000),
-    )
-    figure = draw_gaps(gap_analysis(dataset, two_districts()), ["association"])
-    legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
-    assert "some patients live outside every district (how many is hidden)" in legend
-    assert not any("fewer than" in text for text in legend)
-
-
 def _sites_for(root: Path, unserved: int) -> tuple[int, str]:
     """brobygger sites for an exit team where ``unserved`` patients live and none is."""
     build(
