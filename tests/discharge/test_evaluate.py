@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from builders import patient
 
 from matcher import InputError, Recommender
+from matcher.discharge.evaluate import Evaluator
 
 
 def test_a_mapping_gives_the_same_options_as_its_id(demo: Any) -> None:
@@ -55,3 +57,22 @@ def test_booked_places_are_taken_into_account(town: Any) -> None:
     assert "WALK-MON" in set(open_["session_id"])
     assert "WALK-MON" not in set(full["session_id"])
     assert "SWIM-THU" not in set(open_["session_id"])  # capacity 0
+
+
+def test_an_unknown_session_id_is_an_input_error(town: Any) -> None:
+    """session_index gives a session's position; an unknown id names sessions.csv."""
+    evaluator = Evaluator(town)
+    assert evaluator.session_index("WALK-WED") == 1
+    with pytest.raises(InputError) as caught:
+        evaluator.session_index("NOPE")
+    assert caught.value.problems[0].file == "sessions.csv"
+
+
+def test_options_are_the_allowed_sessions_cheapest_first(town: Any) -> None:
+    """Evaluated.options holds every allowed session, in order of cost."""
+    found = Evaluator(town).evaluate({**patient(), "max_travel_min": 60})
+    feasible = found.evaluation.feasible[0]
+    cost = found.evaluation.cost[0, found.options]
+    assert set(found.options.tolist()) == set(np.flatnonzero(feasible).tolist())
+    assert len(found.options) > 1
+    assert (np.diff(cost) >= 0).all()
