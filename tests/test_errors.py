@@ -7,12 +7,10 @@ import warnings
 import pytest
 
 from matcher.errors import (
-    LISTED,
     BrobyggerWarning,
     InputError,
     PrecisionWarning,
     Problem,
-    listed,
 )
 
 
@@ -54,24 +52,6 @@ def test_an_input_error_lists_every_problem() -> None:
 def test_one_problem_is_not_counted_in_the_plural() -> None:
     """One problem reads ``1 problem``, not ``1 problems``."""
     assert str(InputError(["bad"])).splitlines()[0] == "1 problem in the input:"
-
-
-def test_a_long_list_is_cut_with_a_count_of_the_rest() -> None:
-    """Past ``limit`` problems the rest are one line: ``and N more ...``."""
-    problems = [Problem("sessions.csv", row, "start", "not a time") for row in range(2, 17)]
-    kept = listed(problems, "sessions.csv", "start", "start times")
-    assert len(problems) == 15 and len(kept) == LISTED + 1
-    assert kept[:LISTED] == problems[:LISTED]
-    assert kept[-1] == Problem("sessions.csv", None, "start", "and 5 more start times")
-    assert listed(problems, "sessions.csv", "start", "rows", limit=3)[-1].message == (
-        "and 12 more rows"
-    )
-
-
-def test_a_short_list_is_kept_whole() -> None:
-    """Up to ``limit`` problems are all listed, with no count line."""
-    problems = [Problem("sessions.csv", row, None, "bad") for row in range(2, 2 + LISTED)]
-    assert listed(problems, "sessions.csv", None, "rows") == problems
 
 
 def test_the_warnings_are_brobyggers_and_user_warnings() -> None:

@@ -1,574 +1,148 @@
-"""Districts: reading map files in any CRS, dissolving, placing points, fallbacks."""
+"""Travel time (matcher.geo): the built-in estimate per mode, a router's matrix laid over
+it, and a pluggable TravelTimeSource."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
-from shapely.geometry import MultiPolygon, Point, Polygon, box
+from builders import build, offer, patient, session
 
-from matcher import InputError
-from matcher.dataset.districts import (
-    WARNINGS,
-    grid_districts,
-    population_centres,
-    read_districts,
-)
-from matcher.dataset.load import districts_for
-from matcher.geo import CRS, OUTSIDE, assign_districts, locate
+from matcher import Weights, plan
+from matcher.domain import MODES
+from matcher.geo import EstimatedTravel, MatrixTravel, ModeSpeed
+from matcher.match.costs import MatchModel, evaluate
 
-#: Two squares of 2 km side by side in Odense (EPSG:25832 metres), and an island.
-X0, Y0 = 584_000.0, 6_138_000.0
-WEST = box(X0, Y0, X0 + 2000, Y0 + 2000)
-EAST = box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)
-ISLAND = box(X0 + 6000, Y0 + 6000, X0 + 6500, Y0 + 6500)
-DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
-
-
-def layer(
-    geometries: list, ids: list, names: list | None = None, crs: str = CRS
-) -> gpd.GeoDataFrame:
-    """A district layer in EPSG:25832, reprojected to ``crs``."""
-    frame = gpd.GeoDataFrame(
-        {"district_id": ids, "name": names or [f"Area {i}" for i in ids]},
-        geometry=geometries,
-        crs=CRS,
-    )
-    return frame.to_crs(crs)
-
-
-def save(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write ``frame`` in the format its suffix names (Shapefile cuts long names)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame.to_file(path, driver=DRIVERS[path.suffix[1:]])
-    return path
-
-
-def with_z(polygon: Polygon, z: float = -999.0) -> Polygon:
-    """The polygon with a Z value on every vertex, as real Danish files have."""
-    return Polygon([(x, y, z) for x, y in polygon.exterior.coords])
-
-
-@pytest.mark.parametrize("suffix", ["geojson", "gpkg", "shp"])
-def test_same_districts_from_wgs84_and_utm_copies(tmp_path: Path, suffix: str) -> None:
-    """A file in EPSG:4326 and its EPSG:25832 copy give the same districts."""
-    base = layer([WEST, EAST], ["D1", "D2"])
-    wgs = read_districts(save(base.to_crs("EPSG:4326"), tmp_path / f"wgs.{suffix}"))
-    utm = read_districts(save(base, tmp_path / f"utm.{suffix}"))
-    assert wgs.crs == utm.crs == CRS
-    assert wgs["district_id"].tolist() == utm["district_id"].tolist() == ["D1", "D2"]
-    assert wgs.geometry.geom_equals_exact(utm.geometry, tolerance=0.01).all()
-
-
-def test_z_values_are_dropped(tmp_path: Path) -> None:
-    """Z coordinates (-999 in real files) are dropped on reading."""
-    path = save(layer([with_z(WEST)], ["D1"], crs="EPSG:4326"), tmp_path / "z.geojson")
-    assert gpd.read_file(path).has_z.all()
-    assert not read_districts(path).has_z.any()
-
-
-def test_parts_sharing_an_id_dissolve_into_one_multipolygon(tmp_path: Path) -> None:
-    """Islands and split features sharing a district_id become one row."""
-    frame = layer([WEST, ISLAND, EAST], ["D1", "D1", "D2"], ["Vest", "Vest", "Øst"])
-    got = read_districts(save(frame, tmp_path / "islands.geojson"))
-    assert got["district_id"].tolist() == ["D1", "D2"]
-    west = got.geometry.iloc[0]
-    assert isinstance(west, MultiPolygon)
-    assert len(west.geoms) == 2
-    assert west.area == pytest.approx(WEST.area + ISLAND.area, rel=1e-6)
-
-
-def test_split_feature_merges_into_one_polygon(tmp_path: Path) -> None:
-    """A district cut into touching features is one polygon again."""
-    frame = layer([WEST, EAST], ["D1", "D1"])
-    got = read_districts(save(frame, tmp_path / "split.geojson"))
-    assert len(got) == 1
-    assert got.geometry.iloc[0].geom_type == "Polygon"
-    assert got.geometry.iloc[0].area == pytest.approx(8e6, rel=1e-6)
+SPEEDS = Weights.load().travel
+ONE_KM_EAST = {"lat": 55.3959, "lon": 10.4042}
 
 
 @pytest.mark.parametrize(
-    ("columns", "id_column", "name_column"),
+    ("speed", "metres", "minutes"),
     [
-        ({"lau_1": ["461", "479"], "label_dk": ["Odense", "Svendborg"]}, "lau_1", "label_dk"),
-        ({"LAU_1": ["461", "479"], "Label_DK": ["Odense", "Svendborg"]}, "lau_1", "label_dk"),
-        (
-            {"postal_code": ["461", "479"], "label_dk": ["Odense", "Svendborg"]},
-            "postal_code",
-            "label_dk",
-        ),
+        (ModeSpeed(4.0, 1.3, 0.0), 1000.0, 19.5),  # walk: 1.3 km at 4 km/h
+        (ModeSpeed(12.0, 1.3, 2.0), 1000.0, 8.5),  # bike: 2 min to get going
+        (ModeSpeed(22.0, 1.4, 15.0, 0.8), 2200.0, 23.4),  # bus: 15 min to stops and waiting
+        (ModeSpeed(22.0, 1.4, 15.0, 0.8), 500.0, np.inf),  # nobody takes a bus 500 m
+        (ModeSpeed(35.0, 1.3, 4.0), 0.0, 4.0),
     ],
 )
-def test_id_and_name_columns_can_be_chosen(
-    tmp_path: Path, columns: dict, id_column: str, name_column: str
+def test_mode_minutes_from_straight_line_distance(
+    speed: ModeSpeed, metres: float, minutes: float
 ) -> None:
-    """Real files name their id and name columns differently (lau_1, label_dk)."""
-    frame = gpd.GeoDataFrame(columns, geometry=[WEST, EAST], crs=CRS)
-    got = read_districts(
-        save(frame, tmp_path / "m.geojson"), id_column=id_column, name_column=name_column
-    )
-    assert got["district_id"].tolist() == ["461", "479"]
-    assert got["name"].tolist() == ["Odense", "Svendborg"]
+    """minutes = fixed_min + km x detour / speed_kmh x 60, inf below min_km."""
+    assert float(speed.minutes(np.array(metres))) == pytest.approx(minutes)
 
 
-def test_shapefile_cut_column_name_is_found(tmp_path: Path) -> None:
-    """A Shapefile stores district_id as district_i (10 characters); it still reads."""
-    path = save(layer([WEST], ["D1"]), tmp_path / "cut.shp")
-    assert "district_i" in gpd.read_file(path).columns
-    assert read_districts(path)["district_id"].tolist() == ["D1"]
+def test_estimate_has_a_value_per_mode() -> None:
+    """EstimatedTravel.minutes is (origins, destinations, modes) in MODES order."""
+    travel = EstimatedTravel(np.array([[0.0, 0.0]]), np.array([[3000.0, 4000.0]]), SPEEDS)
+    minutes = travel.minutes(np.array([0]), np.array([0]))
+    assert minutes.shape == (1, 1, len(MODES))
+    for k, mode in enumerate(MODES):
+        assert minutes[0, 0, k] == pytest.approx(float(SPEEDS[mode].minutes(np.array(5000.0))))
 
 
-def test_numeric_ids_and_missing_names(tmp_path: Path) -> None:
-    """Whole-number ids read as text without '.0'; without names the id is the name."""
-    frame = gpd.GeoDataFrame({"district_id": [5000.0, 5200.0]}, geometry=[WEST, EAST], crs=CRS)
-    got = read_districts(save(frame, tmp_path / "n.geojson"))
-    assert got["district_id"].tolist() == ["5000", "5200"]
-    assert got["name"].tolist() == ["5000", "5200"]
-
-
-def test_invalid_ring_is_repaired(tmp_path: Path) -> None:
-    """A self-crossing ring (bow tie) is repaired, not rejected."""
-    bow = Polygon([(X0, Y0), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0), (X0, Y0 + 1000)])
-    got = read_districts(save(layer([bow], ["D1"]), tmp_path / "bow.gpkg"))
-    assert got.geometry.is_valid.all()
-    assert got.geometry.iloc[0].area == pytest.approx(500_000, rel=1e-6)
-
-
-def problems_of(path: Path, **options: str) -> list[str]:
-    """The problems ``read_districts`` reports, as text."""
-    with pytest.raises(InputError) as caught:
-        read_districts(path, **options)
-    return [str(p) for p in caught.value.problems]
-
-
-@pytest.mark.parametrize(
-    ("frame", "options", "expected"),
-    [
-        (
-            gpd.GeoDataFrame({"kode": ["1"]}, geometry=[WEST], crs=CRS),
-            {},
-            "bad.geojson:-:district_id: required property is missing (found: kode)",
-        ),
-        (
-            gpd.GeoDataFrame({"lau_1": ["1"]}, geometry=[WEST], crs=CRS),
-            {"id_column": "lau_1", "name_column": "label_dk"},
-            "bad.geojson:-:label_dk: name property is missing (found: lau_1)",
-        ),
-        (
-            gpd.GeoDataFrame(
-                {"district_id": ["D1", "D2"]}, geometry=[WEST, Point(X0, Y0)], crs=CRS
-            ),
-            {},
-            "bad.geojson:2:geometry: is a Point, not a polygon",
-        ),
-        (
-            gpd.GeoDataFrame({"district_id": ["D1", None]}, geometry=[WEST, EAST], crs=CRS),
-            {},
-            "bad.geojson:2:district_id: district id is empty",
-        ),
-        (
-            gpd.GeoDataFrame(
-                {"district_id": ["D1"]},
-                geometry=[Polygon([(X0, Y0), (X0 + 10, Y0), (X0 + 20, Y0)])],
-                crs=CRS,
-            ),
-            {},
-            "bad.geojson:1:geometry: has no area left once its rings are repaired",
-        ),
-        (
-            gpd.GeoDataFrame({"district_id": [OUTSIDE]}, geometry=[WEST], crs=CRS),
-            {},
-            "bad.geojson:1:district_id: 'outside' is kept for points in no district",
-        ),
-    ],
-)
-def test_bad_files_name_file_feature_and_column(
-    tmp_path: Path, frame: gpd.GeoDataFrame, options: dict, expected: str
-) -> None:
-    """Every problem names the file, the feature and the property."""
-    assert expected in problems_of(save(frame, tmp_path / "bad.geojson"), **options)
-
-
-def test_missing_crs_with_metres_is_refused(tmp_path: Path) -> None:
-    """A file without a CRS whose coordinates are metres is not taken for lon/lat."""
-    path = save(layer([WEST], ["D1"]), tmp_path / "noprj.shp")
-    path.with_suffix(".prj").unlink()
-    assert any("declares no coordinate system" in p for p in problems_of(path))
-
-
-def test_missing_file_and_unreadable_file(tmp_path: Path) -> None:
-    """A missing or broken file is a problem with the file, not a traceback."""
-    assert problems_of(tmp_path / "none.geojson") == ["none.geojson:-:-: district file not found"]
-    empty = tmp_path / "empty.geojson"
-    empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
-    assert problems_of(empty) == ["empty.geojson:-:-: holds no district (no features)"]
-    broken = tmp_path / "broken.geojson"
-    broken.write_text("{ not json", encoding="utf-8")
-    assert problems_of(broken)[0].startswith("broken.geojson:-:-: cannot be read as a map layer")
-
-
-@pytest.mark.parametrize("text", ["district_id,name\nD1,Vest\nD2,Øst\n", "district_id,name\n"])
-def test_table_without_shapes_names_geometry(tmp_path: Path, text: str) -> None:
-    """A readable table without shapes (e.g. CSV) is a problem naming the geometry column."""
-    table = tmp_path / "districts.csv"
-    table.write_text(text, encoding="utf-8")
-    assert problems_of(table) == [
-        f"{table.name}:-:geometry: has no geometry; give GeoJSON, GeoPackage or Shapefile"
-    ]
-
-
-DISTRICTS = layer([WEST, EAST], ["D1", "D2"])
-
-
-@pytest.mark.parametrize(
-    ("point", "expected"),
-    [
-        ((X0 + 500, Y0 + 500), 0),
-        ((X0 + 3500, Y0 + 500), 1),
-        ((X0 + 2000, Y0 + 1000), 0),  # on the shared border: the first district
-        ((X0 - 100, Y0 - 100), -1),
-    ],
-)
-def test_locate_puts_each_point_in_one_district(point: tuple, expected: int) -> None:
-    """Each point goes to the district that holds it, the first on a border, -1 outside."""
-    points = gpd.GeoSeries([Point(point)], crs=CRS)
-    assert locate(points, DISTRICTS).tolist() == [expected]
-
-
-def test_points_outside_are_kept_as_outside() -> None:
-    """Points in no district get the OUTSIDE label and are never dropped."""
-    wgs = gpd.GeoSeries(
-        [Point(X0 + 500, Y0 + 500), Point(X0 + 9000, Y0), Point(X0 + 3000, Y0 + 10)], crs=CRS
-    ).to_crs("EPSG:4326")
-    got = assign_districts(wgs, DISTRICTS)
-    assert got.tolist() == ["D1", OUTSIDE, "D2"]
-
-
-def test_grid_covers_every_point_once() -> None:
-    """Without districts, a regular grid holds every point in exactly one named cell."""
+def test_fastest_allowed_mode_matches_the_table_of_every_mode() -> None:
+    """best_minutes gives, per pair, the least minutes over the allowed modes and that mode
+    (-2 and inf where none applies), as the full table does."""
     rng = np.random.default_rng(0)
-    xy = rng.uniform([X0, Y0], [X0 + 9000, Y0 + 5000], size=(300, 2))
-    grid = grid_districts(xy, cell_m=1000)
-    assert (grid.geometry.area == 1e6).all()
-    assert grid["district_id"].is_unique
-    assert grid["name"].str.fullmatch(r"grid [A-Z]+\d+").all()
-    pos = locate(gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS), grid)
-    assert (pos >= 0).all()
-    counts = np.bincount(pos, minlength=len(grid))
-    assert (counts > 0).all()  # only cells that hold a point are kept
+    origins = rng.uniform(0, 20_000, size=(40, 2))
+    destinations = rng.uniform(0, 20_000, size=(30, 2))
+    allowed = rng.random((40, len(MODES))) < 0.5
+    allowed[0] = False
+    travel = EstimatedTravel(origins, destinations, SPEEDS)
+    rows, cols = np.arange(40), np.arange(30)
+    best, mode = travel.best_minutes(rows, cols, allowed)
+    table = np.where(allowed[:, None, :], travel.minutes(rows, cols), np.inf)
+    np.testing.assert_allclose(best, table.min(axis=-1), rtol=1e-5)
+    reachable = np.isfinite(table.min(axis=-1))
+    chosen = np.take_along_axis(table, np.maximum(mode, 0)[..., None], axis=-1)[..., 0]
+    np.testing.assert_allclose(chosen[reachable], best[reachable], rtol=1e-5)
+    assert (mode[~reachable] == -2).all() and (mode[0] == -2).all()
 
 
-def test_grid_default_cell_and_labels() -> None:
-    """The default cell splits the longer side in about eight, labelled like a map grid."""
-    xy = np.array([[X0 + 10, Y0 + 10], [X0 + 7990, Y0 + 3990]])
-    grid = grid_districts(xy)
-    assert grid.geometry.iloc[0].area == pytest.approx(1000.0**2)
-    assert grid["district_id"].tolist() == ["A4", "H1"]  # 8 x 4 cells, north is row 1
-    assert len(grid_districts(np.empty((0, 2)))) == 0
+def test_every_mode_needs_a_speed() -> None:
+    """A speed table without a mode is refused."""
+    speeds = {m: s for m, s in SPEEDS.items() if m != "bus"}
+    with pytest.raises(ValueError, match="bus"):
+        EstimatedTravel(np.zeros((1, 2)), np.zeros((1, 2)), speeds)
 
 
-def test_districts_fallback_order(demo) -> None:
-    """Given districts win, then the dataset's own, then a grid."""
-    given = layer([WEST], ["X1"])
-    assert districts_for(demo, given)["district_id"].tolist() == ["X1"]
-    assert districts_for(demo)["district_id"].tolist() == demo.districts["district_id"].tolist()
-    grid = districts_for(demo.replace(districts=None))
-    assert grid["name"].str.startswith("grid ").all()
-    everyone = gpd.GeoSeries(list(demo.patients.geometry) + list(demo.offers.geometry), crs=CRS)
-    assert (locate(everyone, grid) >= 0).all()
-
-
-def test_population_centre_is_patients_mean_else_inside_point() -> None:
-    """A district's centre is its patients' mean home; without patients, a point inside it."""
-    xy = np.array([[X0 + 100, Y0 + 100], [X0 + 300, Y0 + 500], [X0 + 9000, Y0]])
-    pos = np.array([0, 0, -1])
-    centres = population_centres(DISTRICTS, xy, pos)
-    assert centres[0].tolist() == [X0 + 200, Y0 + 300]
-    assert EAST.contains(Point(centres[1]))
-
-
-def test_real_municipalities_dissolve_and_drop_z(shared_dk: Path) -> None:
-    """Real municipality file: Odense (461) is one 2-D district; islands dissolve."""
-    path = shared_dk / "municipalities.geojson"
-    raw = gpd.read_file(path)
-    got = read_districts(path, id_column="lau_1", name_column="label_dk")
-    assert got.crs == CRS
-    assert not got.has_z.any()
-    assert got["district_id"].is_unique
-    assert len(got) == raw["lau_1"].nunique()
-    odense = got[got["district_id"] == "461"]
-    assert odense["name"].tolist() == ["Odense"]
-    assert odense.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
-    odense_raw = raw[raw["lau_1"] == "461"].to_crs(CRS).geometry.area.sum()
-    assert odense.geometry.area.iloc[0] == pytest.approx(odense_raw, rel=1e-6)
-    # the municipality split into the most features becomes one multipolygon of islands
-    most = raw["lau_1"].value_counts()
-    lau, parts = str(most.index[0]), int(most.iloc[0])
-    islands = got.set_index("district_id").geometry[lau]
-    assert isinstance(islands, MultiPolygon)
-    assert len(islands.geoms) == parts > 1
-
-
-def test_real_postal_codes_load_and_take_points(shared_dk: Path, demo) -> None:
-    """Real postal-code areas: Odense's 5000-5270 load and demo patients land in them."""
-    got = read_districts(
-        shared_dk / "postal_codes.geojson", id_column="postal_code", name_column="label_dk"
+def test_matrix_replaces_only_the_pairs_it_gives() -> None:
+    """travel_times rows replace the estimate for their pair (one mode, or every mode when
+    the mode is empty); a patient's own row wins over its district's; other pairs keep the
+    estimate; unknown ids are ignored."""
+    base = EstimatedTravel(np.zeros((3, 2)), np.full((2, 2), 1000.0), SPEEDS)
+    table = pd.DataFrame(
+        {
+            "origin_id": ["P1", "P1", "D7", "D7", "P9"],
+            "destination_id": ["O1", "O2", "O1", "O2", "O1"],
+            "minutes": [7.0, 3.0, 50.0, 40.0, 1.0],
+            "mode": ["bus", "", "", "", "walk"],
+        }
     )
-    assert not got.has_z.any()
-    odense = {"5000", "5200", "5210", "5220", "5230", "5240", "5250", "5260", "5270"}
-    assert odense <= set(got["district_id"])
-    assert got.set_index("district_id").loc["5000", "name"] == "Odense C"
-    ids = assign_districts(demo.patients.geometry, got)
-    assert len(ids) == len(demo.patients)
-    inside = ids[ids != OUTSIDE]
-    assert np.isin(inside, sorted(odense)).mean() > 0.5
+    matrix = MatrixTravel(
+        base,
+        table,
+        np.array(["P1", "P2", "P3"]),
+        np.array(["O1", "O2"]),
+        np.array(["D7", "D7", ""]),
+    )
+    got = matrix.minutes(np.arange(3), np.arange(2))
+    estimate = base.minutes(np.arange(3), np.arange(2))
+    bus = MODES.index("bus")
+    assert got[0, 0, bus] == 7.0  # P1's own bus row
+    assert got[0, 0, MODES.index("walk")] == 50.0  # otherwise its district's row
+    assert (got[0, 1] == 3.0).all()  # P1's own row for every mode beats D7's
+    assert (got[1, 0] == 50.0).all() and (got[1, 1] == 40.0).all()  # district rows
+    np.testing.assert_array_equal(got[2], estimate[2])  # no row: the estimate
 
 
-def bow_tie(x: float, y: float, side: float = 1000.0) -> Polygon:
-    """A ring that crosses itself in its middle: two triangles meeting at a point."""
-    return Polygon([(x, y), (x + side, y + side), (x + side, y), (x, y + side)])
+class FlatRouter:
+    """A stand-in router: the same minutes for every pair and mode."""
+
+    def __init__(self, minutes: float) -> None:
+        self.value = minutes
+
+    def minutes(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        return np.full((len(origins), len(destinations), len(MODES)), self.value, np.float32)
 
 
-@pytest.mark.parametrize("suffix", ["geojson", "gpkg", "shp"])
-def test_a_repaired_district_shape_is_reported_as_a_warning(tmp_path: Path, suffix: str) -> None:
-    """A self-crossing shape is repaired with make_valid, keeps its area and its patients,
-    and a warning names the file, the feature and the district."""
-    bow = bow_tie(X0 + 6000, Y0)
-    frame = layer([WEST, bow], ["D1", "D2"], ["Vest", "Sløjfe"], crs="EPSG:4326")
-    path = save(frame, tmp_path / f"bow.{suffix}")
-    got = read_districts(path)
-    assert got.geometry.is_valid.all()
-    assert got.geometry.iloc[1].area == pytest.approx(500_000, rel=1e-3)
-    home = gpd.GeoSeries([Point(X0 + 6900, Y0 + 500)], crs=CRS)  # in the bow's right triangle
-    assert assign_districts(home, got).tolist() == ["D2"]
-    warned = [str(w) for w in got.attrs["warnings"]]
-    assert len(warned) == 1
-    assert warned[0].startswith(f"bow.{suffix}:2:geometry: district 'D2' (Sløjfe): ")
-    assert "Self-intersection" in warned[0] and "repaired" in warned[0]
-
-
-def test_valid_districts_carry_no_warnings(demo_dir: Path) -> None:
-    """The demo's valid district file gives no warning."""
-    assert read_districts(demo_dir / "districts.geojson").attrs["warnings"] == ()
-
-
-def geojson_with(tmp_path: Path, demo_dir: Path, feature: int, vertex: int, xy: tuple) -> Path:
-    """The demo district file with one vertex of one feature replaced by raw text."""
-    import json
-
-    data = json.loads((demo_dir / "districts.geojson").read_text(encoding="utf-8"))
-    ring = data["features"][feature]["geometry"]["coordinates"][0]
-    ring[vertex] = ["@X@", "@Y@"]
-    text = json.dumps(data).replace('"@X@"', xy[0]).replace('"@Y@"', xy[1])
-    path = tmp_path / "districts.geojson"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize(
-    ("xy", "words"),
-    [
-        (("500", "55.4"), "has longitude 500, latitude 55.4: impossible in"),
-        (("-181", "55.4"), "has longitude -181, latitude 55.4: impossible in"),
-        (("10.4", "100"), "has longitude 10.4, latitude 100: impossible in"),
-        (("1e300", "55.4"), "has longitude 1e+300"),
-        (("NaN", "55.4"), "has a coordinate that is not a number"),
-        (("10.4", "Infinity"), "has a coordinate that is not a number"),
-    ],
-)
-def test_impossible_coordinates_are_bad_input(
-    tmp_path: Path, demo_dir: Path, xy: tuple, words: str
+@pytest.mark.parametrize(("minutes", "feasible"), [(12.0, True), (45.0, False)])
+def test_any_travel_source_can_be_plugged_in(
+    tmp_path: Path, minutes: float, feasible: bool
 ) -> None:
-    """A longitude beyond ±180, a latitude beyond ±90 or a coordinate that is not a
-    finite number is an InputError naming the file, the feature and the district."""
-    problems = problems_of(geojson_with(tmp_path, demo_dir, 2, 1, xy))
-    assert len(problems) == 1
-    assert problems[0].startswith("districts.geojson:3:geometry: district 'D03' ")
-    assert words in problems[0]
+    """MatchModel takes any TravelTimeSource (here a router without best_minutes) and the
+    rules use its minutes."""
+    ds = build([offer()], [session()], [patient(max_travel_min=30)], tmp_path)
+    model = MatchModel.from_dataset(ds, travel=FlatRouter(minutes))
+    ev = evaluate(model, np.array([0]))
+    assert ev.feasible[0, 0] is np.bool_(feasible)
+    assert ev.travel_min[0, 0] == minutes
 
 
-@pytest.mark.parametrize("suffix", ["gpkg", "shp"])
-def test_projected_coordinates_far_outside_their_crs_are_bad_input(
-    tmp_path: Path, suffix: str
+@pytest.mark.parametrize(("minutes", "status"), [(8.0, "placed"), (25.0, "unplaced")])
+def test_travel_times_file_replaces_the_estimate_in_the_plan(
+    tmp_path: Path, minutes: float, status: str
 ) -> None:
-    """A vertex of a UTM file a thousand times too far east is refused, naming the feature."""
-    typo = Polygon([(X0, Y0), (X0 * 1000, Y0), (X0, Y0 + 2000)])
-    path = save(layer([WEST, typo], ["D1", "D2"]), tmp_path / f"utm.{suffix}")
-    problems = problems_of(path)
-    assert len(problems) == 1
-    assert problems[0].startswith(f"utm.{suffix}:2:geometry: district 'D2' has x 584000000")
-    assert "far outside the area of EPSG:25832" in problems[0]
-
-
-def test_one_district_id_under_two_names_is_bad_input(tmp_path: Path) -> None:
-    """Features that share an id are parts of one district: a second name for the id is
-    refused, naming the feature and both names."""
-    frame = layer([WEST, EAST, ISLAND], ["D1", "D1", "D1"], ["Vest", "Øst", "Vest"])
-    problems = problems_of(save(frame, tmp_path / "twice.geojson"))
-    assert problems == [
-        "twice.geojson:2:name: district id 'D1' is named 'Vest' in feature 1 and 'Øst' here; "
-        "features that share an id are parts of one district (islands) and need one name, "
-        "so give each district its own id"
-    ]
-
-
-def test_a_file_without_crs_in_degrees_is_taken_as_wgs84_with_a_warning(tmp_path: Path) -> None:
-    """A Shapefile without .prj whose coordinates are longitude/latitude is read as
-    EPSG:4326, and a warning says so."""
-    path = save(layer([WEST], ["D1"], crs="EPSG:4326"), tmp_path / "noprj.shp")
-    path.with_suffix(".prj").unlink()
-    got = read_districts(path)
-    assert got.geometry.iloc[0].area == pytest.approx(WEST.area, rel=1e-3)
-    assert [str(w) for w in got.attrs["warnings"]] == [
-        "noprj.shp:-:geometry: declares no coordinate system; its coordinates are taken as "
-        "longitude/latitude (EPSG:4326)"
-    ]
-
-
-def test_an_empty_file_or_a_folder_is_bad_input(tmp_path: Path) -> None:
-    """A district file of 0 bytes, or a folder in its place, is refused by name."""
-    empty = tmp_path / "districts.geojson"
-    empty.write_bytes(b"")
-    assert problems_of(empty) == ["districts.geojson:-:-: is empty (0 bytes)"]
-    folder = tmp_path / "districts.gpkg"
-    folder.mkdir()
-    assert problems_of(folder) == [
-        "districts.gpkg:-:-: is not a file; give GeoJSON, GeoPackage or Shapefile"
-    ]
-
-
-def test_huge_numeric_ids_are_read_as_text(tmp_path: Path) -> None:
-    """A numeric id too large for a whole number is kept as its text, not a crash."""
-    frame = gpd.GeoDataFrame({"district_id": [1e300, 5000.0]}, geometry=[WEST, EAST], crs=CRS)
-    got = read_districts(save(frame, tmp_path / "n.geojson"))
-    assert got["district_id"].tolist() == ["1e+300", "5000"]
-
-
-def dataset_with_districts(tmp_path: Path, demo_dir: Path, text: str | bytes) -> Path:
-    """A copy of the demo dataset whose districts.geojson is ``text``."""
-    import shutil
-
-    folder = tmp_path / "ds"
-    shutil.copytree(demo_dir, folder)
-    target = folder / "districts.geojson"
-    if isinstance(text, bytes):
-        target.write_bytes(text)
+    """A travel_times.csv row decides the travel rule and the travel_min of PLAN.csv:
+    1 km on foot is estimated at 19.5 min, over the 10-minute limit, but a router says
+    otherwise."""
+    ds = build(
+        [offer(**ONE_KM_EAST)],
+        [session()],
+        [patient(modes="walk", max_travel_min=10)],
+        tmp_path,
+        travel_times=[
+            {"origin_id": "P1", "destination_id": "O1", "minutes": minutes, "mode": "walk"}
+        ],
+    )
+    row = plan(ds).assignments.iloc[0]
+    assert row["status"] == status
+    if status == "placed":
+        assert row["travel_min"] == minutes
     else:
-        target.write_text(text, encoding="utf-8")
-    return folder
-
-
-POINTS_ONLY = (
-    '{"type": "FeatureCollection", "features": [{"type": "Feature", '
-    '"properties": {"district_id": "D1"}, "geometry": {"type": "Point", '
-    '"coordinates": [10.4, 55.4]}}]}'
-)
-NO_ID = (
-    '{"type": "FeatureCollection", "features": [{"type": "Feature", '
-    '"properties": {"kode": "D1"}, "geometry": {"type": "Polygon", '
-    '"coordinates": [[[10.3, 55.3], [10.4, 55.3], [10.4, 55.4], [10.3, 55.3]]]}}]}'
-)
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        ("lon500", "districts.geojson:2:geometry: district 'D02' has longitude 500"),
-        ("nan", "districts.geojson:2:geometry: district 'D02' has a coordinate that is not a"),
-        (b"", "districts.geojson:-:-: is empty (0 bytes)"),
-        (b"\x00\xff\x13garbage", "districts.geojson:-:-: cannot be read as a map layer"),
-        ('{"type": "FeatureCollection", "features": []}', "holds no district (no features)"),
-        (POINTS_ONLY, "districts.geojson:1:geometry: is a Point, not a polygon"),
-        (NO_ID, "districts.geojson:-:district_id: required property is missing (found: kode)"),
-    ],
-)
-def test_validate_refuses_a_bad_district_file_with_exit_2(
-    tmp_path: Path, demo_dir: Path, content: str | bytes, expected: str
-) -> None:
-    """brobygger validate on a dataset with a bad district file exits 2 naming the file
-    and the feature, never with a traceback."""
-    from typer.testing import CliRunner
-
-    from matcher.cli import app
-
-    if content in ("lon500", "nan"):
-        xy = ("500", "55.4") if content == "lon500" else ("NaN", "55.4")
-        content = geojson_with(tmp_path, demo_dir, 1, 2, xy).read_text(encoding="utf-8")
-    folder = dataset_with_districts(tmp_path, demo_dir, content)
-    result = CliRunner().invoke(app, ["validate", str(folder)])
-    assert result.exit_code == 2, result.output
-    assert expected in result.output
-    assert "Traceback" not in result.output
-
-
-@pytest.mark.parametrize(
-    ("ids", "names", "expected"),
-    [
-        (["=1+1"], None, "d.geojson:1:district_id: an id cannot start with '='"),
-        (["@D1"], None, "d.geojson:1:district_id: an id cannot start with '@'"),
-        (["D1"], ["Vest\x1b[31m"], "d.geojson:1:name: holds a control character"),
-        (["D1"], ["Vest\u202eØst"], "d.geojson:1:name: holds a control character"),
-    ],
-)
-def test_district_ids_and_names_that_cannot_be_shown_safely_are_bad_input(
-    tmp_path: Path, ids: list[str], names: list[str] | None, expected: str
-) -> None:
-    """A district id that starts like a formula, or an id or name with control characters,
-    is refused naming the feature and the property."""
-    path = save(layer([WEST], ids, names), tmp_path / "d.geojson")
-    with pytest.raises(InputError) as caught:
-        read_districts(path)
-    assert any(str(p).startswith(expected) for p in caught.value.problems), caught.value
-
-
-def test_degrees_in_a_file_that_declares_metres_are_bad_input(tmp_path: Path) -> None:
-    """A file that declares EPSG:25832 but holds degrees gives districts of a fraction
-    of a square metre: refused, asking whether the coordinate system is the declared one."""
-    path = save(layer([box(10.38, 55.38, 10.42, 55.41)], ["D1"]), tmp_path / "d.geojson")
-    with pytest.raises(InputError) as caught:
-        read_districts(path)
-    assert "are its coordinates in the coordinate system the file declares" in str(caught.value)
-
-
-def test_a_district_plainly_outside_denmark_is_a_warning(tmp_path: Path) -> None:
-    """A district wholly outside a generous box around Denmark (another country's file, a
-    wrong CRS) is read but named in a warning."""
-    sydney = layer([WEST], ["D1"], crs="EPSG:4326")
-    sydney = sydney.set_geometry([box(151.2, -33.9, 151.3, -33.8)], crs="EPSG:4326")
-    path = save(sydney, tmp_path / "d.geojson")
-    districts = read_districts(path)
-    assert [str(w) for w in districts.attrs[WARNINGS]] == [
-        "d.geojson:-:geometry: district 'D1' lies plainly outside Denmark"
-    ]
-    assert (
-        read_districts(save(layer([WEST], ["D1"]), tmp_path / "dk.geojson")).attrs[WARNINGS] == ()
-    )
-
-
-def test_a_district_whose_corners_lie_on_a_line_is_bad_input(tmp_path: Path) -> None:
-    """A sliver of a few hundred m² (corners almost on one line) is no district: refused."""
-    sliver = Polygon([(X0, Y0), (X0 + 2500, Y0 + 0.1), (X0 + 1250, Y0 + 0.2), (X0, Y0)])
-    path = save(layer([sliver], ["D1"]), tmp_path / "d.geojson")
-    with pytest.raises(InputError, match="district 'D1' has an area of"):
-        read_districts(path)
-
-
-def test_a_geojson_naming_an_unknown_coordinate_system_is_bad_input(tmp_path: Path) -> None:
-    """A GeoJSON whose crs member names a system nobody knows is refused, not quietly read
-    as longitude/latitude (GDAL's fallback)."""
-    path = save(layer([WEST], ["D1"], crs="EPSG:4326"), tmp_path / "d.geojson")
-    text = path.read_text(encoding="utf-8")
-    text = text.replace(
-        '"type": "FeatureCollection",',
-        '"type": "FeatureCollection", "crs": '
-        '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},',
-    )
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(
-        InputError, match="declares the coordinate system 'urn:ogc:def:crs:EPSG::999999'"
-    ):
-        read_districts(path)
+        assert "too far away" in row["reason"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import typer.main
-from test_io import BAD_IDS, BAD_INPUTS, Change, valid_dataset
+from dataset_support import BAD_IDS, BAD_INPUTS, Change, valid_dataset
 from typer.testing import CliRunner
 
 from matcher import load_dataset

@@ -49,7 +49,7 @@ from matcher.geo import OUTSIDE
 from matcher.match.weights import LIMITS, Weights, default_weights_text
 
 T = TypeVar("T")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "activities"
 TESTS_DATA = ROOT / "tests" / "data"
 SPECS = {spec.name: spec for spec in FILES}

@@ -10,7 +10,7 @@ import pytest
 from matcher.dataset.schema import OFFERS, PATIENTS, SESSIONS, Column, FileSpec
 from matcher.dataset.tables import TableRead, read_table
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 #: A tiny spec with one column of each kind the tests need.
 CELLS = FileSpec(

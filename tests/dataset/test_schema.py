@@ -20,7 +20,7 @@ from matcher.dataset.schema import (
 )
 from matcher.domain import VULNERABILITY_FLAGS
 
-README = Path(__file__).resolve().parents[1] / "data" / "activities" / "README.md"
+README = Path(__file__).resolve().parents[2] / "data" / "activities" / "README.md"
 SPECS = {spec.name: spec for spec in FILES}
 
 

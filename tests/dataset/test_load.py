@@ -2,460 +2,33 @@
 
 ``BAD_INPUTS`` lists the bad inputs of the data contract, each as a change to a
 small valid dataset and the problem line it must give; ``test_cli_data.py``
-runs the same table through the command line.
+runs the same table through the command line (both from ``dataset_support``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from builders import offer, patient, session, write
+from builders import write
+from dataset_support import (
+    BAD_IDS,
+    BAD_INPUTS,
+    Change,
+    drop_column,
+    edit,
+    travel_change,
+    valid_dataset,
+)
 
 from matcher import Dataset, InputError, load_dataset
 from matcher.domain import Window
 
-DATA = Path(__file__).resolve().parent / "data"
-
-Change = Callable[[Path], None]
-
-
-def valid_dataset(root: Path) -> Path:
-    """Three offers (one a home-visit service), four sessions and three patients that load."""
-    root.mkdir(parents=True, exist_ok=True)
-    write(
-        root,
-        "offers.csv",
-        [
-            offer(offer_id="O1"),
-            offer(offer_id="O2", name="Hjertecafé", kind="network_group", fee_dkk_month=25),
-            offer(offer_id="O3", name="Hjemmetræning", kind="home_visit", group_size=1),
-        ],
-    )
-    write(
-        root,
-        "sessions.csv",
-        [
-            session(session_id="S1", offer_id="O1"),
-            session(session_id="S2", offer_id="O2", weekday="wed", start="17:00", end="19:00"),
-            session(session_id="S3", offer_id="O3", weekday="thu", start="09:00", end="10:00"),
-            session(session_id="S4", offer_id="O1", weekday="sat"),
-        ],
-    )
-    write(
-        root,
-        "patients.csv",
-        [
-            patient(patient_id="P1"),
-            patient(patient_id="P2", modes="walk;bus", available="mon 16:00-21:00"),
-            patient(patient_id="P3", home_bound="true", group_tolerance="individual"),
-        ],
-    )
-    return root
-
-
-def _edit(name: str, row: int, column: str, value: str) -> Change:
-    """Set one cell (spreadsheet row numbering: the first data row is 2)."""
-
-    def change(root: Path) -> None:
-        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
-        frame.loc[row - 2, column] = value
-        frame.to_csv(root / name, index=False)
-
-    return change
-
-
-def _drop_column(name: str, column: str) -> Change:
-    def change(root: Path) -> None:
-        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
-        frame.drop(columns=column).to_csv(root / name, index=False)
-
-    return change
-
-
-def _remove(name: str) -> Change:
-    def change(root: Path) -> None:
-        (root / name).unlink()
-
-    return change
-
-
-def _replace(name: str, data: bytes) -> Change:
-    def change(root: Path) -> None:
-        (root / name).write_bytes(data)
-
-    return change
-
-
-def _transform(name: str, func: Callable[[bytes], bytes]) -> Change:
-    """Replace a file by ``func`` of its bytes."""
-
-    def change(root: Path) -> None:
-        (root / name).write_bytes(func((root / name).read_bytes()))
-
-    return change
-
-
-def _special(name: str, what: str) -> Change:
-    """Put a named pipe, a link to /dev/zero or a 300 MB sparse file in place of a file."""
-
-    def change(root: Path) -> None:
-        path = root / name
-        path.unlink()
-        if what == "fifo":
-            os.mkfifo(path)
-        elif what == "zero":
-            path.symlink_to("/dev/zero")
-        else:
-            with path.open("wb") as handle:
-                handle.truncate(300 * 1024 * 1024)
-
-    return change
-
-
-def _travel(rows: list[tuple[str, str, str, str]]) -> Change:
-    """Write travel_times.csv with the given (origin, destination, minutes, mode) rows."""
-
-    def change(root: Path) -> None:
-        lines = ["origin_id,destination_id,minutes,mode", *(",".join(r) for r in rows)]
-        (root / "travel_times.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    return change
-
-
-def _add_column(name: str, column: str, value: str) -> Change:
-    """Add a column with ``value`` in every row."""
-
-    def change(root: Path) -> None:
-        frame = pd.read_csv(root / name, dtype=str, keep_default_na=False)
-        frame[column] = value
-        frame.to_csv(root / name, index=False)
-
-    return change
-
-
-def _binary(name: str) -> Change:
-    """A gzip-compressed CSV saved under the plain name, as happens with e-mailed files."""
-
-    def change(root: Path) -> None:
-        shutil.copy(DATA / "patients.csv.gz", root / name)
-
-    return change
-
-
-#: (case, change to a valid dataset, the problem line it gives)
-BAD_INPUTS: list[tuple[str, Change, str]] = [
-    ("missing_file", _remove("sessions.csv"), "sessions.csv:-:-: file not found in "),
-    (
-        "missing_column",
-        _drop_column("offers.csv", "kind"),
-        "offers.csv:1:kind: required column is missing",
-    ),
-    (
-        "unknown_kind",
-        _edit("offers.csv", 3, "kind", "club"),
-        "offers.csv:3:kind: 'club' is not a known kind (expected one of: exit_team, "
-        "network_group, association, home_visit)",
-    ),
-    (
-        "duplicate_id",
-        _edit("patients.csv", 4, "patient_id", "P1"),
-        "patients.csv:4:patient_id: duplicate id 'P1' (first used in row 2)",
-    ),
-    (
-        "session_to_missing_offer",
-        _edit("sessions.csv", 4, "offer_id", "O9"),
-        "sessions.csv:4:offer_id: offer 'O9' is not in offers.csv",
-    ),
-    (
-        "start_after_end",
-        _edit("sessions.csv", 3, "start", "19:30"),
-        "sessions.csv:3:start: starts at 19:30, not before it ends at 19:00",
-    ),
-    (
-        "hour_25",
-        _edit("sessions.csv", 2, "end", "25:00"),
-        "sessions.csv:2:end: '25:00' is not a time of day (HH:MM, 00:00-23:59)",
-    ),
-    (
-        "negative_capacity",
-        _edit("sessions.csv", 5, "capacity", "-3"),
-        "sessions.csv:5:capacity: must be from 0 to 10,000, not -3",
-    ),
-    (
-        "negative_fee",
-        _edit("offers.csv", 3, "fee_dkk_month", "-50"),
-        "offers.csv:3:fee_dkk_month: must be from 0 to 100,000, not -50",
-    ),
-    (
-        "latitude_outside_range",
-        _edit("patients.csv", 3, "lat", "95.2"),
-        "patients.csv:3:lat: latitude 95.2 is outside -90..90",
-    ),
-    (
-        "longitude_outside_range",
-        _edit("offers.csv", 2, "lon", "-190"),
-        "offers.csv:2:lon: longitude -190 is outside -180..180",
-    ),
-    (
-        "month_13",
-        _edit("sessions.csv", 3, "first_date", "2026-13-01"),
-        "sessions.csv:3:first_date: '2026-13-01' is not a date (YYYY-MM-DD)",
-    ),
-    (
-        "unknown_weekday",
-        _edit("sessions.csv", 2, "weekday", "mandag"),
-        "sessions.csv:2:weekday: 'mandag' is not a known weekday (expected one of: mon, tue, "
-        "wed, thu, fri, sat, sun)",
-    ),
-    (
-        "unknown_weekday_in_window",
-        _edit("patients.csv", 3, "available", "fre 10:00-12:00"),
-        "patients.csv:3:available: 'fre' is not a weekday (mon, tue, ... sun)",
-    ),
-    (
-        "unknown_mode",
-        _edit("patients.csv", 2, "modes", "walk;taxi"),
-        "patients.csv:2:modes: unknown modes 'taxi' (expected: walk, bike, bus, car, flextrafik)",
-    ),
-    (
-        "cpr_number_as_patient_id",
-        _edit("patients.csv", 3, "patient_id", "0101901234"),
-        "patients.csv:3:patient_id: looks like a CPR number; use the patient's pseudonym",
-    ),
-    (
-        "cpr_number_with_dash_as_patient_id",
-        _edit("patients.csv", 4, "patient_id", "010190-1234"),
-        "patients.csv:4:patient_id: looks like a CPR number; use the patient's pseudonym",
-    ),
-    *(
-        (
-            f"personal_column_{column}",
-            _add_column("patients.csv", column, "x"),
-            f"patients.csv:1:{column.lower()}: a name, CPR number or contact detail must "
-            "never be in this file",
-        )
-        for column in (
-            "name",
-            "Navn",
-            "fornavn",
-            "efternavn",
-            "cpr",
-            "cpr_nr",
-            "cprnr",
-            "address",
-            "adresse",
-            "phone",
-            "telefon",
-            "email",
-            "e-mail",
-            "Patient Name",
-            "patient_name",
-            "PatientName",
-            "fulde_navn",
-            "personnr",
-            "telefonnummer",
-            "mobilnummer",
-        )
-    ),
-    *(
-        (
-            f"number_outside_its_plausible_range_{case}",
-            _edit(name, 3, column, value),
-            f"{name}:3:{column}: must be {limits}, not {value}",
-        )
-        for case, name, column, value, limits in (
-            (
-                "capacity_beyond_int64",
-                "sessions.csv",
-                "capacity",
-                "99999999999999999999",
-                "from 0 to 10,000",
-            ),
-            ("group_size_1e19", "offers.csv", "group_size", "1e19", "from 1 to 200"),
-            ("group_size_201", "offers.csv", "group_size", "201", "from 1 to 200"),
-            (
-                "travel_601_minutes",
-                "patients.csv",
-                "max_travel_min",
-                "601",
-                "more than 0 and at most 600",
-            ),
-            (
-                "weeks_beyond_int64",
-                "sessions.csv",
-                "weeks",
-                "99999999999999999999",
-                "from 1 to 520",
-            ),
-            ("fee_above_100000", "offers.csv", "fee_dkk_month", "100001", "from 0 to 100,000"),
-            ("budget_1e300", "patients.csv", "budget_dkk_month", "1e300", "from 0 to 100,000"),
-        )
-    ),
-    *(
-        (
-            f"date_outside_the_window_{value}",
-            _edit("sessions.csv", 3, "first_date", value),
-            f"sessions.csv:3:first_date: '{value}' is outside the dates Brobygger accepts "
-            "(2000-01-01 to 2100-12-31)",
-        )
-        for value in ("0001-01-01", "9999-12-31", "2262-04-11", "1999-12-31", "31-12-2101")
-    ),
-    (
-        "comma_inside_a_number_of_a_comma_file",
-        _edit("offers.csv", 3, "fee_dkk_month", "1,500"),
-        "offers.csv:3:fee_dkk_month: '1,500' has a comma in a comma-separated file",
-    ),
-    (
-        "window_word_that_only_starts_like_a_weekday",
-        _edit("patients.csv", 3, "available", "Monkey 10:00-12:00"),
-        "patients.csv:3:available: 'Monkey' is not a weekday (mon, tue, ... sun)",
-    ),
-    *(
-        (
-            f"cpr_number_written_otherwise_{case}",
-            _edit("patients.csv", 3, "patient_id", value),
-            "patients.csv:3:patient_id: looks like a CPR number; use the patient's pseudonym",
-        )
-        for case, value in (
-            ("space", "010190 1234"),
-            ("hyphen_u2010", "010190\u20101234"),
-            ("en_dash_u2013", "010190\u20131234"),
-            ("dots", "01.01.90-1234"),
-            ("prefixed", "P0101901234"),
-            ("full_width_digits", "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14"),
-        )
-    ),
-    (
-        "personal_name_as_patient_id",
-        _edit("patients.csv", 3, "patient_id", "Jens Hansen"),
-        "patients.csv:3:patient_id: looks like a person's name; use the patient's pseudonym",
-    ),
-    *(
-        (
-            f"formula_as_id_{case}",
-            _edit(name, 3, column, value),
-            f"{name}:3:{column}: an id cannot start with '{value[0]}'",
-        )
-        for case, name, column, value in (
-            ("equals", "offers.csv", "offer_id", '=HYPERLINK("http://x","y")'),
-            ("plus", "sessions.csv", "session_id", "+1"),
-            ("at", "patients.csv", "patient_id", "@SUM(A1)"),
-            ("minus", "sessions.csv", "offer_id", "-2+3"),
-        )
-    ),
-    (
-        "lines_ending_in_carriage_return_only",
-        _transform("patients.csv", lambda data: data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")),
-        "patients.csv:-:-: its lines end with a carriage return only",
-    ),
-    (
-        "cell_larger_than_the_field_limit",
-        _edit("offers.csv", 3, "description", "x" * 200_000),
-        "offers.csv:3:description: holds 200,000 characters, more than the 10,000",
-    ),
-    (
-        "cell_larger_than_the_field_limit_in_a_row_too_long",
-        _transform(
-            "offers.csv", lambda data: data + b"O9," + b"y" * 200_000 + b",,,,,,,,,,,,,,,,,,,,,\n"
-        ),
-        "offers.csv:5:name: holds 200,000 characters",
-    ),
-    ("named_pipe", _special("patients.csv", "fifo"), "patients.csv:-:-: is not a regular file"),
-    (
-        "link_to_an_endless_device",
-        _special("patients.csv", "zero"),
-        "patients.csv:-:-: is not a regular file",
-    ),
-    (
-        "file_over_the_size_limit",
-        _special("patients.csv", "huge"),
-        "patients.csv:-:-: is 300 MB, more than the 256 MB Brobygger reads",
-    ),
-    (
-        "duplicate_travel_time_pair",
-        _travel([("P1", "O1", "3", "bus"), ("P1", "O1", "300", "bus")]),
-        "travel_times.csv:3:origin_id: the pair P1 to O1 by bus is given twice (first in row 2)",
-    ),
-    *(
-        (
-            f"number_in_other_than_ascii_digits_{case}",
-            _edit("offers.csv", 3, "group_size", value),
-            f"offers.csv:3:group_size: '{value}' is not a number",
-        )
-        for case, value in (("full_width", "\uff11\uff12"), ("arabic_indic", "\u0663"))
-    ),
-    (
-        "country_code_as_language",
-        _edit("patients.csv", 3, "languages", "dk"),
-        "patients.csv:3:languages: 'dk' is a country code, not a language; Danish is 'da'",
-    ),
-    (
-        "unknown_language_code",
-        _edit("offers.csv", 3, "languages", "da;zz"),
-        "offers.csv:3:languages: 'zz' is not a language code of ISO 639-1",
-    ),
-    *(
-        (
-            f"name_joined_otherwise_as_patient_id_{case}",
-            _edit("patients.csv", 3, "patient_id", value),
-            "patients.csv:3:patient_id: looks like a person's name",
-        )
-        for case, value in (
-            ("underscore", "Jens_Hansen"),
-            ("dot", "Jens.Hansen"),
-            ("camel_case", "JensHansen"),
-        )
-    ),
-    (
-        "full_width_letters_in_a_pseudonym",
-        _edit("patients.csv", 3, "patient_id", "\uff30\uff10\uff10\uff12"),
-        "patients.csv:3:patient_id: holds look-alike characters",
-    ),
-    (
-        "cpr_number_in_another_cell_of_patients",
-        _edit("patients.csv", 3, "prior_offer_id", "010190-1234"),
-        "patients.csv:3:prior_offer_id: holds what looks like a CPR number",
-    ),
-    (
-        "cpr_number_in_interests",
-        _edit("patients.csv", 3, "interests", "walking;0101901234"),
-        "patients.csv:3:interests: holds what looks like a CPR number",
-    ),
-    (
-        "bidirectional_override_in_a_name",
-        _edit("offers.csv", 3, "name", "Gåklub \u202eevil"),
-        "offers.csv:3:name: holds a control character",
-    ),
-    (
-        "control_character_in_a_column_name",
-        _transform("offers.csv", lambda data: data.replace(b"name", b"na\x1bme", 1)),
-        "offers.csv:1:column 2: the column name holds a control character",
-    ),
-    (
-        "ids_that_differ_only_in_case",
-        _edit("patients.csv", 4, "patient_id", "p1"),
-        "patients.csv:4:patient_id: id 'p1' differs from 'P1' (row 2) only in upper and lower",
-    ),
-    (
-        "birth_date_column",
-        _add_column("patients.csv", "fødselsdato", "1950-01-01"),
-        "patients.csv:1:fødselsdato: a name, CPR number or contact detail must never be",
-    ),
-    ("empty_file", _replace("patients.csv", b""), "patients.csv:-:-: the file is empty"),
-    (
-        "binary_file",
-        _binary("patients.csv"),
-        "patients.csv:-:-: is not a CSV text file (it holds binary data)",
-    ),
-]
-BAD_IDS = [case for case, _, _ in BAD_INPUTS]
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def problem_lines(error: InputError) -> list[str]:
@@ -492,8 +65,8 @@ def test_bad_input_is_named_by_file_row_and_column(
 def test_a_cpr_number_is_never_repeated_in_a_message(dataset_dir: Path) -> None:
     """Pseudonyms only: a CPR-like patient_id given twice is named once per row, by
     row and column only, never by its digits (not even as a duplicate id)."""
-    _edit("patients.csv", 2, "patient_id", "0101901234")(dataset_dir)
-    _edit("patients.csv", 3, "patient_id", "0101901234")(dataset_dir)
+    edit("patients.csv", 2, "patient_id", "0101901234")(dataset_dir)
+    edit("patients.csv", 3, "patient_id", "0101901234")(dataset_dir)
     with pytest.raises(InputError) as caught:
         load_dataset(dataset_dir)
     assert [(p.row, p.column) for p in caught.value.problems] == [
@@ -507,19 +80,19 @@ def test_pseudonyms_with_digits_still_load(dataset_dir: Path) -> None:
     """Pseudonyms of digits that could not be a CPR number (12345, 123456789, ten digits
     that do not start with a day and month) load."""
     for row, pid in ((2, "12345"), (3, "123456789"), (4, "P0000000001")):
-        _edit("patients.csv", row, "patient_id", pid)(dataset_dir)
+        edit("patients.csv", row, "patient_id", pid)(dataset_dir)
     ds = load_dataset(dataset_dir)
     assert list(ds.patients["patient_id"]) == ["12345", "123456789", "P0000000001"]
 
 
 def test_problems_in_several_files_are_listed_together(dataset_dir: Path) -> None:
     """Every problem in every file is listed, in file order, not just the first one."""
-    _edit("offers.csv", 2, "kind", "club")(dataset_dir)
-    _edit("offers.csv", 4, "group_size", "0")(dataset_dir)
-    _edit("sessions.csv", 3, "start", "25:00")(dataset_dir)
-    _edit("sessions.csv", 5, "capacity", "-1")(dataset_dir)
-    _edit("patients.csv", 2, "lat", "91")(dataset_dir)
-    _edit("patients.csv", 4, "discharge_date", "2026-13-01")(dataset_dir)
+    edit("offers.csv", 2, "kind", "club")(dataset_dir)
+    edit("offers.csv", 4, "group_size", "0")(dataset_dir)
+    edit("sessions.csv", 3, "start", "25:00")(dataset_dir)
+    edit("sessions.csv", 5, "capacity", "-1")(dataset_dir)
+    edit("patients.csv", 2, "lat", "91")(dataset_dir)
+    edit("patients.csv", 4, "discharge_date", "2026-13-01")(dataset_dir)
     with pytest.raises(InputError) as caught:
         load_dataset(dataset_dir)
     assert [p.file for p in caught.value.problems] == [
@@ -545,7 +118,7 @@ def test_missing_files_and_cell_problems_are_listed_together(dataset_dir: Path) 
     """A missing required file does not hide the problems of the files that are there."""
     (dataset_dir / "offers.csv").unlink()
     (dataset_dir / "sessions.csv").write_bytes(b"")
-    _edit("patients.csv", 3, "gender", "female")(dataset_dir)
+    edit("patients.csv", 3, "gender", "female")(dataset_dir)
     with pytest.raises(InputError) as caught:
         load_dataset(dataset_dir)
     lines = problem_lines(caught.value)
@@ -557,8 +130,8 @@ def test_missing_files_and_cell_problems_are_listed_together(dataset_dir: Path) 
 
 def test_coordinates_outside_denmark_warn_but_load(dataset_dir: Path) -> None:
     """A point plainly outside Denmark (here Paris) is a warning with its row, not a failure."""
-    _edit("patients.csv", 3, "lat", "48.8566")(dataset_dir)
-    _edit("patients.csv", 3, "lon", "2.3522")(dataset_dir)
+    edit("patients.csv", 3, "lat", "48.8566")(dataset_dir)
+    edit("patients.csv", 3, "lon", "2.3522")(dataset_dir)
     ds = load_dataset(dataset_dir)
     assert [str(w) for w in ds.warnings] == [
         "patients.csv:3:lat: 48.8566, 2.3522 is plainly outside Denmark"
@@ -573,8 +146,8 @@ def test_coordinates_outside_denmark_warn_but_load(dataset_dir: Path) -> None:
 )
 def test_places_in_denmark_give_no_warning(dataset_dir: Path, lat: float, lon: float) -> None:
     """Points from Skagen to Gedser and Bornholm are inside Denmark: no warning."""
-    _edit("offers.csv", 2, "lat", str(lat))(dataset_dir)
-    _edit("offers.csv", 2, "lon", str(lon))(dataset_dir)
+    edit("offers.csv", 2, "lat", str(lat))(dataset_dir)
+    edit("offers.csv", 2, "lon", str(lon))(dataset_dir)
     assert load_dataset(dataset_dir).warnings == ()
 
 
@@ -668,7 +241,7 @@ def test_optional_files_are_checked_against_the_others(
 def test_a_broken_district_file_is_listed_with_the_table_problems(dataset_dir: Path) -> None:
     """An unreadable districts.geojson is one more problem in the same list."""
     (dataset_dir / "districts.geojson").write_text("{ not json", encoding="utf-8")
-    _edit("offers.csv", 2, "kind", "club")(dataset_dir)
+    edit("offers.csv", 2, "kind", "club")(dataset_dir)
     with pytest.raises(InputError) as caught:
         load_dataset(dataset_dir)
     files = [p.file for p in caught.value.problems]
@@ -813,9 +386,9 @@ def test_a_missing_required_column_does_not_hide_the_problems_of_the_other_colum
 ) -> None:
     """validate lists every problem: with a required column missing, the other
     columns' cells are still checked and their rows named."""
-    _drop_column("offers.csv", "kind")(dataset_dir)
-    _edit("offers.csv", 3, "group_size", "0")(dataset_dir)
-    _edit("sessions.csv", 2, "weekday", "someday")(dataset_dir)
+    drop_column("offers.csv", "kind")(dataset_dir)
+    edit("offers.csv", 3, "group_size", "0")(dataset_dir)
+    edit("sessions.csv", 2, "weekday", "someday")(dataset_dir)
     with pytest.raises(InputError) as caught:
         load_dataset(dataset_dir)
     lines = problem_lines(caught.value)
@@ -828,7 +401,7 @@ def test_a_travel_time_origin_that_is_no_patient_or_district_is_a_warning(
     dataset_dir: Path,
 ) -> None:
     """An unknown origin in travel_times.csv is named in a warning (its row is not used)."""
-    _travel([("P1", "O1", "12", "bus"), ("P77", "O1", "5", "")])(dataset_dir)
+    travel_change([("P1", "O1", "12", "bus"), ("P77", "O1", "5", "")])(dataset_dir)
     ds = load_dataset(dataset_dir)
     assert [str(w) for w in ds.warnings] == [
         "travel_times.csv:3:origin_id: 'P77' is neither a patient_id nor a district_id; "
@@ -838,7 +411,7 @@ def test_a_travel_time_origin_that_is_no_patient_or_district_is_a_warning(
 
 def test_the_same_pair_by_another_mode_is_no_duplicate(dataset_dir: Path) -> None:
     """Travel times for one pair by two modes, or for every mode and by one mode, are allowed."""
-    _travel([("P1", "O1", "12", "bus"), ("P1", "O1", "30", "walk"), ("P1", "O1", "20", "")])(
+    travel_change([("P1", "O1", "12", "bus"), ("P1", "O1", "30", "walk"), ("P1", "O1", "20", "")])(
         dataset_dir
     )
     assert len(load_dataset(dataset_dir).travel_times) == 3
@@ -847,7 +420,7 @@ def test_the_same_pair_by_another_mode_is_no_duplicate(dataset_dir: Path) -> Non
 def test_a_discharge_date_a_year_from_the_others_is_a_warning(dataset_dir: Path) -> None:
     """A discharge date more than a year from the middle of the others is warned about
     (a typing error in the year is likely), and the dataset still loads."""
-    _edit("patients.csv", 3, "discharge_date", "2029-02-10")(dataset_dir)
+    edit("patients.csv", 3, "discharge_date", "2029-02-10")(dataset_dir)
     ds = load_dataset(dataset_dir)
     assert [str(w) for w in ds.warnings] == [
         "patients.csv:3:discharge_date: 2029-02-10 is more than a year from the other patients' "
@@ -859,7 +432,7 @@ def test_a_discharge_date_a_year_from_the_others_is_a_warning(dataset_dir: Path)
 @pytest.mark.parametrize("word", ["mon", "Mon", "MONDAY", "monday"])
 def test_windows_accept_only_the_documented_weekday_words(dataset_dir: Path, word: str) -> None:
     """A window starts with mon ... sun or the whole English weekday name, in any case."""
-    _edit("patients.csv", 3, "available", f"{word} 10:00-12:00")(dataset_dir)
+    edit("patients.csv", 3, "available", f"{word} 10:00-12:00")(dataset_dir)
     ds = load_dataset(dataset_dir)
     assert ds.patients["available"].iloc[1] == (Window(0, 600, 720),)
 

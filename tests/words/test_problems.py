@@ -11,6 +11,7 @@ import pytest
 
 import matcher
 from matcher import InputError, Problem
+from matcher.errors import LISTED
 from matcher.words.catalog import LANGUAGES, catalogue
 from matcher.words.problems import CONTEXT, listed, problem, problem_text, problems_text
 
@@ -198,3 +199,21 @@ def test_the_loader_s_problems_read_in_danish(tmp_path: Path) -> None:
     (found,) = caught.value.problems
     assert found.message == "'abc' is not a number"
     assert problem_text(found, "da") == "'abc' er ikke et tal"
+
+
+def test_a_long_list_is_cut_with_a_count_of_the_rest() -> None:
+    """Past ``limit`` problems the rest are one line: ``and N more ...``."""
+    problems = [Problem("sessions.csv", row, "start", "not a time") for row in range(2, 17)]
+    kept = listed(problems, "sessions.csv", "start", "start times")
+    assert len(problems) == 15 and len(kept) == LISTED + 1
+    assert kept[:LISTED] == problems[:LISTED]
+    assert kept[-1] == Problem("sessions.csv", None, "start", "and 5 more start times")
+    assert listed(problems, "sessions.csv", "start", "rows", limit=3)[-1].message == (
+        "and 12 more rows"
+    )
+
+
+def test_a_short_list_is_kept_whole() -> None:
+    """Up to ``limit`` problems are all listed, with no count line."""
+    problems = [Problem("sessions.csv", row, None, "bad") for row in range(2, 2 + LISTED)]
+    assert listed(problems, "sessions.csv", None, "rows") == problems
