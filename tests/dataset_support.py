@@ -1,16 +1,28 @@
-"""The bad inputs of the data contract, each a change to a small valid dataset
-and the problem line it must give: loaded by the loader's tests and run
-through the command line by the CLI's."""
+"""What the dataset tests share: the bad inputs of the data contract, each a change
+to a small valid dataset and the problem line it must give (loaded by the loader's
+tests and run through the command line by the CLI's), a tiny spec and its reader
+for the tests of one table's cells, and small district layers with their reader."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pytest
 from builders import offer, patient, session, write
+from shapely.geometry import box
+
+from matcher import InputError
+from matcher.dataset.districts import read_districts
+from matcher.dataset.schema import Column, FileSpec
+from matcher.dataset.tables import TableRead, read_table
+from matcher.geo import CRS
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -447,3 +459,96 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
     ),
 ]
 BAD_IDS = [case for case, _, _ in BAD_INPUTS]
+
+
+# -- one table's cells ------------------------------------------------------
+
+#: A tiny spec with one column of each kind the tests need.
+CELLS = FileSpec(
+    "cells.csv",
+    (
+        Column("id", "id"),
+        Column("number", "float", minimum=0, default=0.0),
+        Column("count", "int", minimum=1, default=0),
+        Column("minutes", "int", minimum=0, exclusive_minimum=True, default=30),
+        Column("flag", "bool", default=False),
+        Column("day", "date", default=np.datetime64("NaT")),
+        Column("clock", "clock", default=""),
+        Column("items", "tag_list", default=()),
+        Column("langs", "lang_list", default=("da",)),
+    ),
+    key="id",
+)
+
+
+def read(tmp_path: Path, text: str | bytes, spec: FileSpec = CELLS) -> TableRead:
+    """Read ``text`` as the file of ``spec``."""
+    path = tmp_path / spec.name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return read_table(path, spec)
+
+
+def lines(result: TableRead) -> list[str]:
+    """The problems as a user reads them."""
+    return [str(p) for p in result.problems]
+
+
+def one(tmp_path: Path, column: str, cell: str, sep: str = ",") -> TableRead:
+    """A file with an id column and one other column holding ``cell``."""
+    return read(tmp_path, f"id{sep}{column}\nA{sep}{cell}\n")
+
+
+# -- district layers ---------------------------------------------------------
+
+#: Two squares of 2 km side by side in Odense (EPSG:25832 metres), and an island.
+X0, Y0 = 584_000.0, 6_138_000.0
+WEST = box(X0, Y0, X0 + 2000, Y0 + 2000)
+EAST = box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)
+ISLAND = box(X0 + 6000, Y0 + 6000, X0 + 6500, Y0 + 6500)
+DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
+
+
+def layer(
+    geometries: list, ids: list, names: list | None = None, crs: str = CRS
+) -> gpd.GeoDataFrame:
+    """A district layer in EPSG:25832, reprojected to ``crs``."""
+    frame = gpd.GeoDataFrame(
+        {"district_id": ids, "name": names or [f"Area {i}" for i in ids]},
+        geometry=geometries,
+        crs=CRS,
+    )
+    return frame.to_crs(crs)
+
+
+def save(frame: gpd.GeoDataFrame, path: Path) -> Path:
+    """Write ``frame`` in the format its suffix names (Shapefile cuts long names)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame.to_file(path, driver=DRIVERS[path.suffix[1:]])
+    return path
+
+
+def problems_of(path: Path, **options: str) -> list[str]:
+    """The problems ``read_districts`` reports, as text."""
+    with pytest.raises(InputError) as caught:
+        read_districts(path, **options)
+    return [str(p) for p in caught.value.problems]
+
+
+DISTRICTS = layer([WEST, EAST], ["D1", "D2"])
+
+
+def geojson_with(tmp_path: Path, demo_dir: Path, feature: int, vertex: int, xy: tuple) -> Path:
+    """The demo district file with one vertex of one feature replaced by raw text."""
+    import json
+
+    data = json.loads((demo_dir / "districts.geojson").read_text(encoding="utf-8"))
+    ring = data["features"][feature]["geometry"]["coordinates"][0]
+    ring[vertex] = ["@X@", "@Y@"]
+    text = json.dumps(data).replace('"@X@"', xy[0]).replace('"@Y@"', xy[1])
+    path = tmp_path / "districts.geojson"
+    path.write_text(text, encoding="utf-8")
+    return path
