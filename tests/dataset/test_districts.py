@@ -1,51 +1,32 @@
-"""Districts: reading map files in any CRS, dissolving, placing points, fallbacks."""
+"""Districts: reading map files in any CRS, dissolving, repairing, placing points,
+fallbacks (the checks of a file's shapes and names are in test_district_checks, the
+grid and the population centres in test_district_grids)."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pytest
+from dataset_support import (
+    DISTRICTS,
+    EAST,
+    ISLAND,
+    WEST,
+    X0,
+    Y0,
+    geojson_with,
+    layer,
+    problems_of,
+    save,
+)
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from matcher import InputError
-from matcher.dataset.districts import (
-    WARNINGS,
-    grid_districts,
-    population_centres,
-    read_districts,
-)
+from matcher.dataset.districts import read_districts
 from matcher.dataset.load import districts_for
 from matcher.geo import CRS, OUTSIDE, assign_districts, locate
-
-#: Two squares of 2 km side by side in Odense (EPSG:25832 metres), and an island.
-X0, Y0 = 584_000.0, 6_138_000.0
-WEST = box(X0, Y0, X0 + 2000, Y0 + 2000)
-EAST = box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)
-ISLAND = box(X0 + 6000, Y0 + 6000, X0 + 6500, Y0 + 6500)
-DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
-
-
-def layer(
-    geometries: list, ids: list, names: list | None = None, crs: str = CRS
-) -> gpd.GeoDataFrame:
-    """A district layer in EPSG:25832, reprojected to ``crs``."""
-    frame = gpd.GeoDataFrame(
-        {"district_id": ids, "name": names or [f"Area {i}" for i in ids]},
-        geometry=geometries,
-        crs=CRS,
-    )
-    return frame.to_crs(crs)
-
-
-def save(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write ``frame`` in the format its suffix names (Shapefile cuts long names)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame.to_file(path, driver=DRIVERS[path.suffix[1:]])
-    return path
 
 
 def with_z(polygon: Polygon, z: float = -999.0) -> Polygon:
@@ -138,13 +119,6 @@ def test_invalid_ring_is_repaired(tmp_path: Path) -> None:
     assert got.geometry.iloc[0].area == pytest.approx(500_000, rel=1e-6)
 
 
-def problems_of(path: Path, **options: str) -> list[str]:
-    """The problems ``read_districts`` reports, as text."""
-    with pytest.raises(InputError) as caught:
-        read_districts(path, **options)
-    return [str(p) for p in caught.value.problems]
-
-
 @pytest.mark.parametrize(
     ("frame", "options", "expected"),
     [
@@ -193,13 +167,6 @@ def test_bad_files_name_file_feature_and_column(
     assert expected in problems_of(save(frame, tmp_path / "bad.geojson"), **options)
 
 
-def test_missing_crs_with_metres_is_refused(tmp_path: Path) -> None:
-    """A file without a CRS whose coordinates are metres is not taken for lon/lat."""
-    path = save(layer([WEST], ["D1"]), tmp_path / "noprj.shp")
-    path.with_suffix(".prj").unlink()
-    assert any("declares no coordinate system" in p for p in problems_of(path))
-
-
 def test_missing_file_and_unreadable_file(tmp_path: Path) -> None:
     """A missing or broken file is a problem with the file, not a traceback."""
     assert problems_of(tmp_path / "none.geojson") == ["none.geojson:-:-: district file not found"]
@@ -219,9 +186,6 @@ def test_table_without_shapes_names_geometry(tmp_path: Path, text: str) -> None:
     assert problems_of(table) == [
         f"{table.name}:-:geometry: has no geometry; give GeoJSON, GeoPackage or Shapefile"
     ]
-
-
-DISTRICTS = layer([WEST, EAST], ["D1", "D2"])
 
 
 @pytest.mark.parametrize(
@@ -248,29 +212,6 @@ def test_points_outside_are_kept_as_outside() -> None:
     assert got.tolist() == ["D1", OUTSIDE, "D2"]
 
 
-def test_grid_covers_every_point_once() -> None:
-    """Without districts, a regular grid holds every point in exactly one named cell."""
-    rng = np.random.default_rng(0)
-    xy = rng.uniform([X0, Y0], [X0 + 9000, Y0 + 5000], size=(300, 2))
-    grid = grid_districts(xy, cell_m=1000)
-    assert (grid.geometry.area == 1e6).all()
-    assert grid["district_id"].is_unique
-    assert grid["name"].str.fullmatch(r"grid [A-Z]+\d+").all()
-    pos = locate(gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=CRS), grid)
-    assert (pos >= 0).all()
-    counts = np.bincount(pos, minlength=len(grid))
-    assert (counts > 0).all()  # only cells that hold a point are kept
-
-
-def test_grid_default_cell_and_labels() -> None:
-    """The default cell splits the longer side in about eight, labelled like a map grid."""
-    xy = np.array([[X0 + 10, Y0 + 10], [X0 + 7990, Y0 + 3990]])
-    grid = grid_districts(xy)
-    assert grid.geometry.iloc[0].area == pytest.approx(1000.0**2)
-    assert grid["district_id"].tolist() == ["A4", "H1"]  # 8 x 4 cells, north is row 1
-    assert len(grid_districts(np.empty((0, 2)))) == 0
-
-
 def test_districts_fallback_order(demo) -> None:
     """Given districts win, then the dataset's own, then a grid."""
     given = layer([WEST], ["X1"])
@@ -280,15 +221,6 @@ def test_districts_fallback_order(demo) -> None:
     assert grid["name"].str.startswith("grid ").all()
     everyone = gpd.GeoSeries(list(demo.patients.geometry) + list(demo.offers.geometry), crs=CRS)
     assert (locate(everyone, grid) >= 0).all()
-
-
-def test_population_centre_is_patients_mean_else_inside_point() -> None:
-    """A district's centre is its patients' mean home; without patients, a point inside it."""
-    xy = np.array([[X0 + 100, Y0 + 100], [X0 + 300, Y0 + 500], [X0 + 9000, Y0]])
-    pos = np.array([0, 0, -1])
-    centres = population_centres(DISTRICTS, xy, pos)
-    assert centres[0].tolist() == [X0 + 200, Y0 + 300]
-    assert EAST.contains(Point(centres[1]))
 
 
 def test_real_municipalities_dissolve_and_drop_z(shared_dk: Path) -> None:
@@ -354,66 +286,6 @@ def test_a_repaired_district_shape_is_reported_as_a_warning(tmp_path: Path, suff
 def test_valid_districts_carry_no_warnings(demo_dir: Path) -> None:
     """The demo's valid district file gives no warning."""
     assert read_districts(demo_dir / "districts.geojson").attrs["warnings"] == ()
-
-
-def geojson_with(tmp_path: Path, demo_dir: Path, feature: int, vertex: int, xy: tuple) -> Path:
-    """The demo district file with one vertex of one feature replaced by raw text."""
-    import json
-
-    data = json.loads((demo_dir / "districts.geojson").read_text(encoding="utf-8"))
-    ring = data["features"][feature]["geometry"]["coordinates"][0]
-    ring[vertex] = ["@X@", "@Y@"]
-    text = json.dumps(data).replace('"@X@"', xy[0]).replace('"@Y@"', xy[1])
-    path = tmp_path / "districts.geojson"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize(
-    ("xy", "words"),
-    [
-        (("500", "55.4"), "has longitude 500, latitude 55.4: impossible in"),
-        (("-181", "55.4"), "has longitude -181, latitude 55.4: impossible in"),
-        (("10.4", "100"), "has longitude 10.4, latitude 100: impossible in"),
-        (("1e300", "55.4"), "has longitude 1e+300"),
-        (("NaN", "55.4"), "has a coordinate that is not a number"),
-        (("10.4", "Infinity"), "has a coordinate that is not a number"),
-    ],
-)
-def test_impossible_coordinates_are_bad_input(
-    tmp_path: Path, demo_dir: Path, xy: tuple, words: str
-) -> None:
-    """A longitude beyond ±180, a latitude beyond ±90 or a coordinate that is not a
-    finite number is an InputError naming the file, the feature and the district."""
-    problems = problems_of(geojson_with(tmp_path, demo_dir, 2, 1, xy))
-    assert len(problems) == 1
-    assert problems[0].startswith("districts.geojson:3:geometry: district 'D03' ")
-    assert words in problems[0]
-
-
-@pytest.mark.parametrize("suffix", ["gpkg", "shp"])
-def test_projected_coordinates_far_outside_their_crs_are_bad_input(
-    tmp_path: Path, suffix: str
-) -> None:
-    """A vertex of a UTM file a thousand times too far east is refused, naming the feature."""
-    typo = Polygon([(X0, Y0), (X0 * 1000, Y0), (X0, Y0 + 2000)])
-    path = save(layer([WEST, typo], ["D1", "D2"]), tmp_path / f"utm.{suffix}")
-    problems = problems_of(path)
-    assert len(problems) == 1
-    assert problems[0].startswith(f"utm.{suffix}:2:geometry: district 'D2' has x 584000000")
-    assert "far outside the area of EPSG:25832" in problems[0]
-
-
-def test_one_district_id_under_two_names_is_bad_input(tmp_path: Path) -> None:
-    """Features that share an id are parts of one district: a second name for the id is
-    refused, naming the feature and both names."""
-    frame = layer([WEST, EAST, ISLAND], ["D1", "D1", "D1"], ["Vest", "Øst", "Vest"])
-    problems = problems_of(save(frame, tmp_path / "twice.geojson"))
-    assert problems == [
-        "twice.geojson:2:name: district id 'D1' is named 'Vest' in feature 1 and 'Øst' here; "
-        "features that share an id are parts of one district (islands) and need one name, "
-        "so give each district its own id"
-    ]
 
 
 def test_a_file_without_crs_in_degrees_is_taken_as_wgs84_with_a_warning(tmp_path: Path) -> None:
@@ -505,26 +377,6 @@ def test_validate_refuses_a_bad_district_file_with_exit_2(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(
-    ("ids", "names", "expected"),
-    [
-        (["=1+1"], None, "d.geojson:1:district_id: an id cannot start with '='"),
-        (["@D1"], None, "d.geojson:1:district_id: an id cannot start with '@'"),
-        (["D1"], ["Vest\x1b[31m"], "d.geojson:1:name: holds a control character"),
-        (["D1"], ["Vest\u202eØst"], "d.geojson:1:name: holds a control character"),
-    ],
-)
-def test_district_ids_and_names_that_cannot_be_shown_safely_are_bad_input(
-    tmp_path: Path, ids: list[str], names: list[str] | None, expected: str
-) -> None:
-    """A district id that starts like a formula, or an id or name with control characters,
-    is refused naming the feature and the property."""
-    path = save(layer([WEST], ids, names), tmp_path / "d.geojson")
-    with pytest.raises(InputError) as caught:
-        read_districts(path)
-    assert any(str(p).startswith(expected) for p in caught.value.problems), caught.value
-
-
 def test_degrees_in_a_file_that_declares_metres_are_bad_input(tmp_path: Path) -> None:
     """A file that declares EPSG:25832 but holds degrees gives districts of a fraction
     of a square metre: refused, asking whether the coordinate system is the declared one."""
@@ -534,41 +386,9 @@ def test_degrees_in_a_file_that_declares_metres_are_bad_input(tmp_path: Path) ->
     assert "are its coordinates in the coordinate system the file declares" in str(caught.value)
 
 
-def test_a_district_plainly_outside_denmark_is_a_warning(tmp_path: Path) -> None:
-    """A district wholly outside a generous box around Denmark (another country's file, a
-    wrong CRS) is read but named in a warning."""
-    sydney = layer([WEST], ["D1"], crs="EPSG:4326")
-    sydney = sydney.set_geometry([box(151.2, -33.9, 151.3, -33.8)], crs="EPSG:4326")
-    path = save(sydney, tmp_path / "d.geojson")
-    districts = read_districts(path)
-    assert [str(w) for w in districts.attrs[WARNINGS]] == [
-        "d.geojson:-:geometry: district 'D1' lies plainly outside Denmark"
-    ]
-    assert (
-        read_districts(save(layer([WEST], ["D1"]), tmp_path / "dk.geojson")).attrs[WARNINGS] == ()
-    )
-
-
 def test_a_district_whose_corners_lie_on_a_line_is_bad_input(tmp_path: Path) -> None:
     """A sliver of a few hundred m² (corners almost on one line) is no district: refused."""
     sliver = Polygon([(X0, Y0), (X0 + 2500, Y0 + 0.1), (X0 + 1250, Y0 + 0.2), (X0, Y0)])
     path = save(layer([sliver], ["D1"]), tmp_path / "d.geojson")
     with pytest.raises(InputError, match="district 'D1' has an area of"):
-        read_districts(path)
-
-
-def test_a_geojson_naming_an_unknown_coordinate_system_is_bad_input(tmp_path: Path) -> None:
-    """A GeoJSON whose crs member names a system nobody knows is refused, not quietly read
-    as longitude/latitude (GDAL's fallback)."""
-    path = save(layer([WEST], ["D1"], crs="EPSG:4326"), tmp_path / "d.geojson")
-    text = path.read_text(encoding="utf-8")
-    text = text.replace(
-        '"type": "FeatureCollection",',
-        '"type": "FeatureCollection", "crs": '
-        '{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},',
-    )
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(
-        InputError, match="declares the coordinate system 'urn:ogc:def:crs:EPSG::999999'"
-    ):
         read_districts(path)
