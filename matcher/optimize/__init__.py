@@ -1,7 +1,9 @@
 """The solvers: arrays in, an assignment out (knows no dataset, no words).
 
-``problem`` holds the shared types (arcs, scaling, side constraints, the
-solution) and CP-SAT; ``flow`` solves the plain assignment as a min-cost
-flow; ``side`` re-plans neighbourhoods when staff hours bind; ``exact``
-searches for a proven best plan.
+``problem`` holds the one problem every solver takes (``AssignmentProblem``:
+patients, places, arcs, scaling, side constraints), the knobs
+(``SolverOptions``) and the ``Solution``; ``flow`` solves the plain
+assignment as a min-cost flow; ``cpsat`` adds the side constraints; ``side``
+re-plans neighbourhoods when staff hours bind; ``exact`` searches for a
+proven best plan; ``greedy`` is the manual rule to compare with.
 """

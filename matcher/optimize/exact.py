@@ -37,7 +37,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from .problem import Scaling, SideConstraint
+from .problem import DEFAULT_OPTIONS, AssignmentProblem, Scaling, SolverOptions
 
 __all__ = ["Search", "search"]
 
@@ -333,45 +333,33 @@ class _Tree:
 
 
 def search(
-    n_patients: int,
-    capacity: np.ndarray,
-    priority: np.ndarray,
-    scaling: Scaling,
-    patient: np.ndarray,
-    session: np.ndarray,
-    cost: np.ndarray,
+    problem: AssignmentProblem,
+    options: SolverOptions = DEFAULT_OPTIONS,
+    *,
     flow: np.ndarray,
     labels: np.ndarray,
-    side: list[SideConstraint],
     incumbent: np.ndarray,
-    *,
-    time_limit: float = 30.0,
 ) -> Search:
-    """The optimum within the ``side`` limits, starting from the flow optimum.
+    """The optimum within the side limits, starting from the flow optimum, in at most
+    ``options.time_limit`` seconds.
 
     Parameters
     ----------
-    patient, session, cost
-        Every allowed pair (cost in points), grouped by patient in session order.
+    problem
+        Every allowed pair (``arcs``, cost in points), grouped by patient in
+        session order, and the limits (``side``) over them; each limit covers
+        the sessions of one service's day, and no session is in two.
     flow
         Pair per patient (store position, -1 unplaced) of the flow optimum
         without the limits, optimal over every pair.
     labels
         That flow's shortest-path labels (patients, sessions, sink), scaled units.
-    side
-        The limits, over store positions; each covers the sessions of one
-        service's day, and no session is in two.
     incumbent
         Pair per patient of a plan within the limits (the best known).
     """
-    deadline = time.perf_counter() + max(0.0, time_limit)
-    unplaced = np.asarray(priority, np.int64) * scaling.reward
-    icost = scaling.cost(cost)
-
-    def value_of(pair: np.ndarray) -> int:
-        placed = pair >= 0
-        return int(icost[pair[placed]].sum() + unplaced[~placed].sum())
-
+    deadline = time.perf_counter() + max(0.0, options.time_limit)
+    scaling = problem.scaling
+    value_of = problem.objective
     lower = value_of(flow)
     branches, best, proven = 0, incumbent, lower
     # look below a low ceiling first: far fewer pairs can matter there
@@ -381,9 +369,7 @@ def search(
         if proven >= upper:
             return Search(best, "OPTIMAL", upper, upper, branches, _note(branches, 0, scaling))
         ceiling = min(upper, lower + step)
-        tree, root = _start(
-            capacity, unplaced, icost, patient, session, flow, labels, side, best, ceiling - lower
-        )
+        tree, root = _start(problem, (flow, labels), best, ceiling - lower)
         best, bound, count, outcome = _branch_and_bound(tree, root, best, ceiling, deadline)
         branches += count
         proven = max(proven, bound)
@@ -405,20 +391,19 @@ def _note(branches: int, open_gap: int, scaling: Scaling) -> list[str]:
 
 
 def _start(
-    capacity: np.ndarray,
-    unplaced: np.ndarray,
-    icost: np.ndarray,
-    patient: np.ndarray,
-    session: np.ndarray,
-    flow: np.ndarray,
-    labels: np.ndarray,
-    side: list[SideConstraint],
+    problem: AssignmentProblem,
+    optimum: tuple[np.ndarray, np.ndarray],
     incumbent: np.ndarray,
     gap: int,
 ) -> tuple[_Tree, _Branch]:
     """The search tree over the pairs that can matter in plans less than ``gap`` above
-    the flow optimum, and its root (the flow optimum)."""
-    n_patients, n_sessions = len(unplaced), len(capacity)
+    the flow optimum, and its root (the flow optimum): ``optimum`` is that flow's pair
+    per patient and its labels."""
+    flow, labels = optimum
+    capacity, unplaced, side = problem.capacity, problem.unplaced_cost, problem.side
+    patient, session = problem.arcs.patient, problem.arcs.session
+    icost = problem.scaling.cost(problem.arcs.cost)
+    n_patients, n_sessions = problem.n_patients, len(capacity)
     placed = incumbent >= 0
     reduced = icost + labels[patient.astype(np.int64)] - labels[n_patients + session]
     keep = np.abs(reduced) <= 2 * gap

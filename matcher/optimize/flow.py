@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .problem import Arcs, Scaling, Solution
+from .problem import DEFAULT_OPTIONS, Arcs, AssignmentProblem, Scaling, Solution, SolverOptions
 
 __all__ = ["PriceFunction", "flow_once", "node_labels", "solve_flow"]
 
@@ -28,17 +29,14 @@ _NEAR_SHARE = 0.5
 PriceFunction = Callable[[np.ndarray, np.ndarray, Scaling], Arcs]
 
 
-def flow_once(
-    n_patients: int,
-    capacity: np.ndarray,
-    unplaced_cost: np.ndarray,
-    arcs: Arcs,
-    scaling: Scaling,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """One min-cost flow solve: (session per patient, arc per patient, objective)."""
+def flow_once(problem: AssignmentProblem) -> tuple[np.ndarray, np.ndarray, int]:
+    """One min-cost flow solve, side constraints ignored: (session per patient, arc per
+    patient, scaled objective)."""
+    n_patients, capacity, arcs = problem.n_patients, problem.capacity, problem.arcs
+    unplaced_cost = problem.unplaced_cost
     n_sessions = len(capacity)
     sink = n_patients + n_sessions
-    cost = scaling.cost(arcs.cost)
+    cost = problem.scaling.cost(arcs.cost)
     tails = np.concatenate(
         [arcs.patient, n_patients + np.arange(n_sessions), np.arange(n_patients)]
     )
@@ -73,18 +71,15 @@ def flow_once(
 
 
 def _residual(
-    n_patients: int,
-    capacity: np.ndarray,
-    unplaced_cost: np.ndarray,
-    arcs: Arcs,
-    arc_of_patient: np.ndarray,
-    scaling: Scaling,
+    problem: AssignmentProblem, arc_of_patient: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(tail, head, cost) of every arc of the residual network of a flow, sorted by
     tail. Nodes: patients, then sessions, then the sink."""
+    n_patients, capacity, arcs = problem.n_patients, problem.capacity, problem.arcs
+    unplaced_cost = problem.unplaced_cost
     n_sessions = len(capacity)
     sink = n_patients + n_sessions
-    cost = scaling.cost(arcs.cost)
+    cost = problem.scaling.cost(arcs.cost)
     used = np.zeros(len(arcs), bool)
     placed = arc_of_patient >= 0
     used[arc_of_patient[placed]] = True
@@ -148,33 +143,23 @@ def _shortest_paths(
 
 
 def node_labels(
-    n_patients: int,
-    capacity: np.ndarray,
-    unplaced_cost: np.ndarray,
-    arcs: Arcs,
+    problem: AssignmentProblem,
     arc_of_patient: np.ndarray,
-    scaling: Scaling,
-    max_rounds: int,
-    start: np.ndarray | None,
+    *,
+    max_rounds: int = 100_000,
+    start: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Shortest-path labels of every node (patients, sessions, sink) on the residual
     network of an optimal flow, so that every residual arc has a non-negative
     reduced cost; None if they do not settle within ``max_rounds`` (which only a
     negative cycle would cause). ``start`` warm-starts the search."""
-    tail, head, weight = _residual(
-        n_patients, capacity, unplaced_cost, arcs, arc_of_patient, scaling
-    )
-    return _shortest_paths(tail, head, weight, n_patients + len(capacity) + 1, start, max_rounds)
+    tail, head, weight = _residual(problem, arc_of_patient)
+    n_nodes = problem.n_patients + problem.n_sessions + 1
+    return _shortest_paths(tail, head, weight, n_nodes, start, max_rounds)
 
 
 def _resolve_near(
-    capacity: np.ndarray,
-    unplaced: np.ndarray,
-    arcs: Arcs,
-    scaling: Scaling,
-    arc: np.ndarray,
-    labels: np.ndarray,
-    reach: int,
+    problem: AssignmentProblem, arc: np.ndarray, labels: np.ndarray, reach: int
 ) -> tuple[np.ndarray, np.ndarray, int] | None:
     """The optimum over ``arcs`` after pairs were appended to them, re-solving only
     the patients those pairs can move (as ``flow_once``), or None when that is
@@ -189,6 +174,8 @@ def _resolve_near(
     again on their pairs of reduced cost up to ``reach``, with the places the
     others leave.
     """
+    capacity, arcs, scaling = problem.capacity, problem.arcs, problem.scaling
+    unplaced = problem.unplaced_cost
     n = len(arc)
     sink = n + len(capacity)
     cost = scaling.cost(arcs.cost)
@@ -215,7 +202,9 @@ def _resolve_near(
             arcs.session[kept], minlength=len(capacity)
         )
         sub = Arcs(number[arcs.patient[index]], arcs.session[index], arcs.cost[index])
-        _, sub_arc, _ = flow_once(len(people), room, unplaced[people], sub, scaling)
+        priority = np.asarray(problem.priority)[people]
+        near = AssignmentProblem(len(people), room, priority, sub, scaling)
+        _, sub_arc, _ = flow_once(near)
         arc = arc.copy()
         arc[people] = np.where(sub_arc >= 0, index[np.maximum(sub_arc, 0)], -1)
     chosen = arc >= 0
@@ -224,29 +213,24 @@ def _resolve_near(
 
 
 def solve_flow(
-    n_patients: int,
-    capacity: np.ndarray,
-    priority: np.ndarray,
-    arcs: Arcs,
-    scaling: Scaling,
+    problem: AssignmentProblem,
+    options: SolverOptions = DEFAULT_OPTIONS,
+    *,
     price: PriceFunction | None = None,
-    max_rounds: int = 50,
 ) -> tuple[Solution, Arcs]:
-    """The exact optimum with min-cost flow, proven over all allowed pairs.
+    """The exact optimum with min-cost flow, proven over all allowed pairs (the side
+    constraints are not looked at).
 
-    Parameters
-    ----------
-    arcs
-        The candidate pairs to start from (typically the cheapest per patient).
-    price
-        Given patient and session potentials, returns the left-out allowed
-        pairs whose reduced cost is negative. Without it, ``arcs`` are taken
-        to be all allowed pairs.
+    ``problem.arcs`` are the candidate pairs to start from (typically the cheapest
+    per patient). ``price``, given patient and session potentials, returns the
+    left-out allowed pairs whose reduced cost is negative; it is asked at most
+    ``options.max_rounds`` times. Without it, ``problem.arcs`` are taken to be all
+    allowed pairs.
 
     Returns the solution and the final arc set (``Solution.arc`` indexes it).
     """
     started = time.perf_counter()
-    unplaced = np.asarray(priority, np.int64) * scaling.reward
+    n_patients, scaling, max_rounds = problem.n_patients, problem.scaling, options.max_rounds
     rounds = 0
     notes: list[str] = []
     status = "OPTIMAL"
@@ -258,14 +242,14 @@ def solve_flow(
         rounds += 1
         near = None
         if reach is not None and labels is not None:
-            near = _resolve_near(capacity, unplaced, arcs, scaling, arc, labels, reach)
+            near = _resolve_near(problem, arc, labels, reach)
             local += near is not None
         if near is None:
-            near = flow_once(n_patients, capacity, unplaced, arcs, scaling)
+            near = flow_once(problem)
         session, arc, objective = near
         if price is None:
             break
-        labels = node_labels(n_patients, capacity, unplaced, arcs, arc, scaling, 100_000, labels)
+        labels = node_labels(problem, arc, start=labels)
         if labels is None:
             notes.append("potentials did not settle; optimal over the candidate pairs only")
             status = "FEASIBLE"
@@ -281,7 +265,7 @@ def solve_flow(
             scaling.cost(extra.cost) + labels[extra.patient] - labels[n_patients + extra.session]
         )
         reach = int(-added[added < 0].sum())
-        arcs = arcs.concat(extra)
+        problem = replace(problem, arcs=problem.arcs.concat(extra))
     if local:
         notes.append(f"{local} of {rounds} rounds re-solved only the patients new pairs could move")
     points = objective / scaling.scale
@@ -294,8 +278,8 @@ def solve_flow(
         seconds=time.perf_counter() - started,
         solver="min-cost flow",
         rounds=rounds,
-        arcs_used=len(arcs),
-        notes=notes,
+        arcs_used=len(problem.arcs),
+        notes=tuple(notes),
         labels=labels if status == "OPTIMAL" else None,
     )
-    return solution, arcs
+    return solution, problem.arcs

@@ -1,40 +1,44 @@
-"""The assignment models. They see arrays only, never tables or geography.
+"""The assignment problem the solvers share. It holds arrays only, never tables or geography.
 
 The batch problem is a transportation problem: every patient supplies one
 unit, every session takes up to its capacity, each allowed pair has a cost,
 and an unplaced patient costs a reward that dominates every cost, in
-proportion to the patient's priority (``Scaling``). ``matcher.optimize.flow`` solves
-it exactly with OR-Tools min-cost flow.
+proportion to the patient's priority (``Scaling``). ``AssignmentProblem``
+holds all of it, with the side constraints (e.g. staff minutes per day for
+home visits); ``SolverOptions`` holds the knobs (time limit, workers, seed).
+Every solver takes ``(problem, options)`` and returns a ``Solution``:
 
-``solve_cpsat`` solves the same model with CP-SAT plus side constraints that
-flow cannot express (e.g. staff minutes per day for home visits), hinted with
-a flow solution, with a time limit, a worker count and a fixed seed. When the
-time runs out it returns the best plan found, never nothing.
+* ``matcher.optimize.flow.solve_flow``: exact, by OR-Tools min-cost flow
+  (without side constraints);
+* ``matcher.optimize.cpsat.solve_cpsat``: CP-SAT with the side constraints;
+* ``matcher.optimize.side.solve_side``: re-plans the neighbourhood of the
+  side constraints;
+* ``matcher.optimize.exact.search``: branch and bound to a proven optimum
+  under staff minutes.
 
-``greedy`` is the baseline done by hand today: in order of discharge, each
-patient takes the nearest suitable session that still has a place.
+``matcher.optimize.greedy`` is the baseline done by hand today.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from ..errors import PrecisionWarning
 
 __all__ = [
+    "DEFAULT_OPTIONS",
     "Arcs",
+    "AssignmentProblem",
     "Scaling",
     "SideConstraint",
     "Solution",
+    "SolverOptions",
     "arc_mask",
-    "greedy",
-    "solve_cpsat",
+    "relative_gap",
 ]
 
 _INT64_SAFE = 2**62
@@ -110,7 +114,15 @@ class Scaling:
         return np.rint(np.asarray(points) * self.scale).astype(np.int64)
 
 
-@dataclass
+def relative_gap(objective: float, bound: float) -> float:
+    """How far ``objective`` may be above the optimum, relative to it: 0 when the bound
+    reaches it, ``inf`` when there is no bound (``-inf``) for a non-zero objective."""
+    if objective == 0 or bound == float("-inf"):
+        return 0.0 if objective == bound else float("inf")
+    return max(0.0, (objective - bound) / abs(objective))
+
+
+@dataclass(frozen=True)
 class Solution:
     """An assignment: ``session[p]`` is the session of patient ``p`` or -1.
 
@@ -127,16 +139,14 @@ class Solution:
     solver: str
     rounds: int = 1
     arcs_used: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = field(default=())
     #: Shortest-path labels of every node (patients, sessions, sink) on the
     #: residual network of an optimal flow, in scaled cost units, when known.
     labels: np.ndarray | None = None
 
     @property
     def gap(self) -> float:
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+        return relative_gap(self.objective, self.bound)
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,9 @@ def arc_mask(arc_of: np.ndarray, n_arcs: int) -> np.ndarray:
     return mask
 
 
-def _repair(session: np.ndarray, arc: np.ndarray, arcs: Arcs, side: list[SideConstraint]) -> None:
+def _repair(
+    session: np.ndarray, arc: np.ndarray, arcs: Arcs, side: Sequence[SideConstraint]
+) -> None:
     """Unassign the costliest pairs of any side constraint the plan breaks (in place)."""
     for constraint in side:
         chosen = arc_mask(arc, len(arcs))[constraint.arcs]
@@ -181,132 +193,61 @@ def _repair(session: np.ndarray, arc: np.ndarray, arcs: Arcs, side: list[SideCon
                 break
 
 
-def solve_cpsat(
-    n_patients: int,
-    capacity: np.ndarray,
-    priority: np.ndarray,
-    arcs: Arcs,
-    scaling: Scaling,
-    side: list[SideConstraint],
-    hint: np.ndarray | None = None,
-    time_limit: float = 30.0,
-    workers: int = 1,
-    seed: int = 0,
-) -> Solution:
-    """The model with side constraints, by CP-SAT.
+@dataclass(frozen=True)
+class AssignmentProblem:
+    """One assignment problem: who may go where, at what cost, under which limits.
 
-    ``hint`` is an arc index per patient (-1 unplaced), typically the flow
-    optimum without the side constraints: it is repaired to respect them and
-    given as a hint, and returned when the solver finds nothing better in
-    ``time_limit`` seconds.
+    ``n_patients`` patients with ``priority`` each, sessions with ``capacity``
+    places, the allowed pairs ``arcs`` (costs in points), the integer
+    ``scaling`` of those costs and the ``side`` constraints over the arcs.
+    ``complete`` says that ``arcs`` holds every allowed pair (a solver that
+    proves optimality over the pairs it sees proves it for the whole plan).
     """
-    started = time.perf_counter()
-    cost = scaling.cost(arcs.cost)
-    unplaced = np.asarray(priority, np.int64) * scaling.reward
-    session = np.full(n_patients, -1, np.int64)
-    arc = np.full(n_patients, -1, np.int64) if hint is None else np.asarray(hint, np.int64).copy()
-    session[arc >= 0] = arcs.session[arc[arc >= 0]]
-    _repair(session, arc, arcs, side)
 
-    def objective_of(arc_of: np.ndarray) -> int:
+    n_patients: int
+    capacity: np.ndarray
+    priority: np.ndarray
+    arcs: Arcs
+    scaling: Scaling
+    side: tuple[SideConstraint, ...] = ()
+    complete: bool = True
+
+    @property
+    def n_sessions(self) -> int:
+        return len(self.capacity)
+
+    @property
+    def unplaced_cost(self) -> np.ndarray:
+        """What leaving each patient unplaced costs, in scaled units."""
+        return np.asarray(self.priority, np.int64) * self.scaling.reward
+
+    def objective(self, arc_of: np.ndarray) -> int:
+        """The scaled objective of the plan that uses arc ``arc_of[p]`` (-1: unplaced)."""
         placed = arc_of >= 0
-        return int(cost[arc_of[placed]].sum() + unplaced[~placed].sum())
+        cost = self.scaling.cost(self.arcs.cost[arc_of[placed]])
+        return int(cost.sum() + self.unplaced_cost[~placed].sum())
 
-    incumbent = objective_of(arc)
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{i}") for i in range(len(arcs))]
-    by_patient: list[list[int]] = [[] for _ in range(n_patients)]
-    by_session: list[list[int]] = [[] for _ in range(len(capacity))]
-    for i, (p, s) in enumerate(zip(arcs.patient.tolist(), arcs.session.tolist(), strict=True)):
-        by_patient[p].append(i)
-        by_session[s].append(i)
-    for items in by_patient:
-        if len(items) > 1:
-            model.add_at_most_one(x[i] for i in items)
-    for s, items in enumerate(by_session):
-        if len(items) > capacity[s]:
-            model.add(sum(x[i] for i in items) <= int(capacity[s]))
-    for constraint in side:
-        model.add(
-            sum(int(u) * x[int(i)] for i, u in zip(constraint.arcs, constraint.use, strict=True))
-            <= constraint.limit
-        )
-    # minimise sum(cost - reward) over chosen pairs; the constant is every patient unplaced
-    constant = int(unplaced.sum())
-    model.minimize(
-        sum(int(cost[i] - unplaced[arcs.patient[i]]) * x[i] for i in range(len(arcs))) + constant
-    )
-    chosen = set(arc[arc >= 0].tolist())
-    for i in range(len(arcs)):
-        model.add_hint(x[i], i in chosen)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
-    solver.parameters.num_workers = max(1, int(workers))
-    solver.parameters.random_seed = int(seed)
-    code = solver.solve(model) if time_limit > 0 else cp_model.UNKNOWN
-    status = solver.status_name(code) if time_limit > 0 else "FEASIBLE"
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value <= incumbent:
-        values = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-        arc = np.full(n_patients, -1, np.int64)
-        arc[arcs.patient[values]] = np.flatnonzero(values)
-        incumbent = round(solver.objective_value)
-        best_bound = float(solver.best_objective_bound)
-    else:
-        status = "FEASIBLE"
-        best_bound = float(solver.best_objective_bound) if time_limit > 0 else float("-inf")
-    session = np.full(n_patients, -1, np.int64)
-    session[arc >= 0] = arcs.session[arc[arc >= 0]]
-    return Solution(
-        session=session,
-        arc=arc,
-        status=status,
-        objective=incumbent / scaling.scale,
-        bound=min(best_bound, incumbent) / scaling.scale,
-        seconds=time.perf_counter() - started,
-        solver="CP-SAT",
-        arcs_used=len(arcs),
-    )
+    def sessions_of(self, arc_of: np.ndarray) -> np.ndarray:
+        """The session of each patient in the plan ``arc_of`` (-1: unplaced)."""
+        session = np.full(len(arc_of), -1, np.int64)
+        session[arc_of >= 0] = self.arcs.session[arc_of[arc_of >= 0]]
+        return session
 
 
-def greedy(
-    order: np.ndarray,
-    capacity: np.ndarray,
-    arcs: Arcs,
-    key: np.ndarray,
-    fallback: Callable[[int, np.ndarray], int] | None = None,
-) -> np.ndarray:
-    """Arc index per patient (-1 unplaced) by the manual rule.
+@dataclass(frozen=True)
+class SolverOptions:
+    """How long and how the solvers search: ``time_limit`` seconds for CP-SAT and the
+    exact search, CP-SAT's ``workers`` and random ``seed``, the most pricing rounds of
+    min-cost flow (``max_rounds``), and whether the neighbourhood re-plan runs CP-SAT
+    where it cannot prove the plan (``open_cpsat``; false for a caller that has a
+    better way to finish it)."""
 
-    In ``order``, each patient takes their candidate arc with the smallest
-    ``key`` (travel minutes) whose session still has a place. When all of a
-    patient's candidates are full, ``fallback(patient, remaining)`` may look
-    beyond them and return a session (or -1); such placements are returned
-    as ``-2 - session`` so the caller can tell them apart.
-    """
-    remaining = np.asarray(capacity, np.int64).copy()
-    n = max(
-        int(arcs.patient.max()) + 1 if len(arcs) else 0,
-        int(order.max()) + 1 if len(order) else 0,
-    )
-    result = np.full(n, -1, np.int64)
-    if len(arcs) and (np.diff(arcs.patient) < 0).any():
-        by_patient = np.argsort(arcs.patient, kind="stable")
-    else:
-        by_patient = np.arange(len(arcs))
-    starts = np.searchsorted(arcs.patient[by_patient], np.arange(n + 1))
-    sessions, keys = arcs.session[by_patient], np.asarray(key, float)[by_patient]
-    for p in order.tolist():
-        a, b = starts[p], starts[p + 1]
-        if a < b:
-            open_key = np.where(remaining[sessions[a:b]] > 0, keys[a:b], np.inf)
-            j = int(np.argmin(open_key))
-            if open_key[j] < np.inf:
-                remaining[sessions[a + j]] -= 1
-                result[p] = by_patient[a + j]
-                continue
-            if fallback is not None:
-                s = fallback(p, remaining)
-                if s >= 0:
-                    remaining[s] -= 1
-                    result[p] = -2 - s
-    return result
+    time_limit: float = 30.0
+    workers: int = 1
+    seed: int = 0
+    max_rounds: int = 50
+    open_cpsat: bool = True
+
+
+#: The options every solver uses unless it is given others.
+DEFAULT_OPTIONS = SolverOptions()

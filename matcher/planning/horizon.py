@@ -38,7 +38,7 @@ from ..domain import KINDS
 from ..match.costs import HOME_VISIT, MatchModel, block_size, evaluate
 from ..match.weights import Weights
 from ..optimize.flow import solve_flow
-from ..optimize.problem import Arcs, Scaling, Solution
+from ..optimize.problem import Arcs, AssignmentProblem, Scaling, Solution
 
 __all__ = ["EXIT_TEAM", "Horizon", "HorizonModel", "Metrics"]
 
@@ -244,9 +244,10 @@ class HorizonModel:
 
     def solve(self, capacity: np.ndarray) -> Solution:
         """The exact lexicographic optimum for these places (min-cost flow)."""
-        solution, _ = solve_flow(
+        problem = AssignmentProblem(
             self.n_patients, capacity, self.model.p_priority, self.arcs, self.scaling
         )
+        solution, _ = solve_flow(problem)
         return solution
 
     def metrics(self, arc_of: np.ndarray) -> Metrics:

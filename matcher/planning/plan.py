@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,16 +27,18 @@ from ..match.costs import HOME_VISIT, THREADS, MatchModel, Pairs, allowed_pairs,
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
 from ..match.model import staff_minutes
 from ..match.weights import Weights
+from ..optimize.cpsat import solve_cpsat
 from ..optimize.exact import search
 from ..optimize.flow import solve_flow
+from ..optimize.greedy import greedy
 from ..optimize.problem import (
     Arcs,
+    AssignmentProblem,
     Scaling,
     SideConstraint,
     Solution,
+    SolverOptions,
     arc_mask,
-    greedy,
-    solve_cpsat,
 )
 from ..optimize.side import solve_side
 from .result import PLAN_COLUMNS, Baseline, Plan
@@ -356,72 +358,54 @@ def plan(
     chosen = [first]
     if progress:
         progress("solving", 0.0)
-    solution: Solution
-    solution, arcs = solve_flow(
-        model.n_patients,
-        model.s_capacity,
-        model.p_priority,
-        store.arcs(first),
-        scaling,
-        price=_pricer(store, chosen),
+    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed)
+    problem = AssignmentProblem(
+        model.n_patients, model.s_capacity, model.p_priority, store.arcs(first), scaling
     )
+    solution: Solution
+    solution, arcs = solve_flow(problem, options, price=_pricer(store, chosen))
+    problem = replace(problem, arcs=arcs, complete=len(arcs) == len(store))
     position = np.concatenate(chosen)  # store position of every arc
     flow = solution
     notes = list(solution.notes)
     side_started = time.perf_counter()
     if solver != "flow":
         side = _staff_limits(dataset, model, arcs.session, store.travel[position])
+        problem = replace(problem, side=tuple(side))
         broken = _broken(side, solution.arc, len(arcs))
         if broken:
             notes.append("staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5]))
         if progress and (broken or solver == "cpsat"):
             progress("CP-SAT", 0.0)
         if solver == "cpsat":
-            solution = solve_cpsat(
-                model.n_patients,
-                model.s_capacity,
-                model.p_priority,
-                arcs,
-                scaling,
-                side,
-                hint=solution.arc,
-                time_limit=time_limit,
-                workers=workers,
-                seed=seed,
-            )
-            solution.bound = max(solution.bound, flow.objective)
+            solution = solve_cpsat(problem, options, hint=solution.arc)
+            solution = replace(solution, bound=max(solution.bound, flow.objective))
         elif broken:
             solution = solve_side(
-                model.n_patients,
-                model.s_capacity,
-                model.p_priority,
-                arcs,
-                scaling,
-                side,
-                solution,
-                time_limit=time_limit / 2,
-                workers=workers,
-                seed=seed,
-                complete=len(arcs) == len(store),
-                open_cpsat=flow.labels is None,  # else the exact search finishes the plan
+                problem,
+                # without labels no exact search follows, so CP-SAT finishes the plan
+                replace(options, time_limit=time_limit / 2, open_cpsat=flow.labels is None),
+                start=solution,
             )
     pair = _store_pairs(position, solution.arc)
     status, objective, bound = solution.status, solution.objective, solution.bound
     solver_name = solution.solver
     if solver == "auto" and status != "OPTIMAL" and flow.labels is not None:
-        found = search(
+        every = AssignmentProblem(
             model.n_patients,
             model.s_capacity,
             model.p_priority,
+            Arcs(store.patient, store.session, store.cost),
             scaling,
-            store.patient,
-            store.session,
-            store.cost,
-            _store_pairs(position, flow.arc),
-            flow.labels,
-            _staff_limits(dataset, model, store.session, store.travel),
-            pair,
-            time_limit=max(0.0, time_limit - (time.perf_counter() - side_started)),
+            tuple(_staff_limits(dataset, model, store.session, store.travel)),
+        )
+        left = max(0.0, time_limit - (time.perf_counter() - side_started))
+        found = search(
+            every,
+            replace(options, time_limit=left),
+            flow=_store_pairs(position, flow.arc),
+            labels=flow.labels,
+            incumbent=pair,
         )
         notes += found.notes
         pair, status = found.pair, found.status

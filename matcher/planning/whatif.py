@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..optimize.problem import SolverOptions
 from .horizon import HorizonModel, Metrics
 
 __all__ = ["STATUS_NOTES", "BudgetPlan", "looks_worse", "status_note", "tradeoff"]
@@ -90,6 +91,20 @@ class BudgetPlan:
     seconds: float
 
 
+@dataclass(frozen=True)
+class _Budget:
+    """One budget's search: the horizon model, places per session, each candidate's
+    staff hours, the budget, the plan of the smaller budget's figures (``before``, which
+    no plan may look worse than) and the plans given as hints."""
+
+    hm: HorizonModel
+    capacity: np.ndarray
+    hours: np.ndarray
+    budget: float
+    before: Metrics
+    hints: Sequence[np.ndarray]
+
+
 def status_note(status: str) -> str:
     """The plain-words meaning of a budget plan's ``status`` (empty for an unknown one)."""
     return STATUS_NOTES.get(status, "")
@@ -132,24 +147,20 @@ def _neighbourhood(
 
 
 def _cpsat(
-    hm: HorizonModel,
-    capacity: np.ndarray,
-    hours: np.ndarray,
-    budget: float,
+    plan: _Budget,
     start: tuple[np.ndarray, np.ndarray],
-    before: Metrics,
-    hints: Sequence[np.ndarray],
-    time_limit: float,
-    workers: int,
-    seed: int,
+    options: SolverOptions,
+    *,
     wide: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Open candidates and assign the patients they concern: (opened, arc_of, status).
 
     ``start`` (opened, arc per patient) is a plan within the budget that is
-    no worse than ``before``; patients outside the neighbourhood keep their
+    no worse than ``plan.before``; patients outside the neighbourhood keep their
     place in it, and it is the first hint.
     """
+    hm, capacity, hours, budget = plan.hm, plan.capacity, plan.hours, plan.budget
+    before, hints = plan.before, plan.hints
     affordable = np.flatnonzero(hours <= budget + 1e-9)
     team = hm.s_candidate
     usable = ((capacity > 0) & ((team < 0) | np.isin(team, affordable)))[hm.arcs.session]
@@ -211,11 +222,11 @@ def _cpsat(
     chosen[[position[int(a)] for a in before_arc[free & (before_arc >= 0)]]] = True
     open_now = {int(c) for c in start_open}
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, int(workers))
-    solver.parameters.random_seed = int(seed)
+    solver.parameters.num_workers = max(1, int(options.workers))
+    solver.parameters.random_seed = int(options.seed)
     solver.parameters.linearization_level = 2
     solver.parameters.cp_model_probing_level = 0
-    deadline = time.perf_counter() + max(0.0, time_limit)
+    deadline = time.perf_counter() + max(0.0, options.time_limit)
     statuses = []
     stages = (
         ("max", prio, 0.45),
@@ -276,21 +287,13 @@ def _greedy(
 
 
 def _search(
-    hm: HorizonModel,
-    capacity: np.ndarray,
-    hours: np.ndarray,
-    budget: float,
-    start: tuple[np.ndarray, np.ndarray],
-    before: Metrics,
-    hints: Sequence[np.ndarray],
-    time_limit: float,
-    workers: int,
-    seed: int,
+    plan: _Budget, start: tuple[np.ndarray, np.ndarray], options: SolverOptions
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Improve ``start`` by CP-SAT on narrow and wide neighbourhoods in turn,
     each result re-assigned exactly by min-cost flow, until neither improves
     or the time is up: (opened, arc_of, status)."""
-    deadline = time.perf_counter() + max(0.0, time_limit)
+    hm, capacity, before = plan.hm, plan.capacity, plan.before
+    deadline = time.perf_counter() + max(0.0, options.time_limit)
     best = start
     best_key = hm.metrics(start[1]).key()
     idle = 0
@@ -300,19 +303,8 @@ def _search(
         left = deadline - time.perf_counter()
         if left <= 0.5 or idle == 2:
             break
-        opened, chosen, found = _cpsat(
-            hm,
-            capacity,
-            hours,
-            budget,
-            best,
-            before,
-            hints,
-            left * (1.0 if wide else 0.35),
-            workers,
-            seed,
-            wide,
-        )
+        share = replace(options, time_limit=left * (1.0 if wide else 0.35))
+        opened, chosen, found = _cpsat(plan, best, share, wide=wide)
         exact = hm.solve(hm.capacity_with(opened, capacity)).arc
         improved = False
         for arc in (exact, chosen):
@@ -383,6 +375,7 @@ def tradeoff(
         Seconds for CP-SAT per budget.
     """
     cap0 = hm.capacity if capacity is None else capacity
+    options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed)
     hours = np.asarray(hours, dtype=float)
     everyone = np.arange(len(hours))
     started = time.perf_counter()
@@ -416,18 +409,8 @@ def tradeoff(
             greedy = _greedy(hm, cap0, hours, budget, previous.opened, every)
             if _better(hm.metrics(greedy[1]), previous.metrics, previous.metrics):
                 start = greedy
-            opened, arc_of, status = _search(
-                hm,
-                cap0,
-                hours,
-                budget,
-                start,
-                previous.metrics,
-                [baseline, every],
-                time_limit,
-                workers,
-                seed,
-            )
+            search = _Budget(hm, cap0, hours, budget, previous.metrics, [baseline, every])
+            opened, arc_of, status = _search(search, start, options)
         metrics = hm.metrics(arc_of)
         if looks_worse(metrics, previous.metrics) or metrics.key() > previous.metrics.key():
             # the smaller budget's plan is still feasible with more hours: keep it

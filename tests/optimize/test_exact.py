@@ -7,9 +7,18 @@ from typing import Any
 import numpy as np
 import pytest
 
+from matcher.optimize.cpsat import solve_cpsat
 from matcher.optimize.exact import Search, search
 from matcher.optimize.flow import node_labels, solve_flow
-from matcher.optimize.problem import Arcs, Scaling, SideConstraint, Solution, _repair, solve_cpsat
+from matcher.optimize.problem import (
+    Arcs,
+    AssignmentProblem,
+    Scaling,
+    SideConstraint,
+    Solution,
+    SolverOptions,
+    _repair,
+)
 
 
 def _instance(seed: int, slack: tuple[int, int]) -> tuple[Arcs, np.ndarray, np.ndarray, list]:
@@ -40,7 +49,7 @@ def _instance(seed: int, slack: tuple[int, int]) -> tuple[Arcs, np.ndarray, np.n
 def _flow(arcs: Arcs, capacity: np.ndarray, priority: np.ndarray) -> tuple[Solution, Scaling]:
     n = len(priority)
     scaling = Scaling.choose(float(arcs.cost.max()), n, len(capacity), int(priority.max()))
-    flow, _ = solve_flow(n, capacity, priority, arcs, scaling)
+    flow, _ = solve_flow(AssignmentProblem(n, capacity, priority, arcs, scaling))
     return flow, scaling
 
 
@@ -50,26 +59,19 @@ def _search(seed: int, slack: tuple[int, int], time_limit: float) -> tuple[Searc
     arcs, capacity, priority, side = _instance(seed, slack)
     n = len(priority)
     flow, scaling = _flow(arcs, capacity, priority)
-    unplaced = priority.astype(np.int64) * scaling.reward
-    labels = node_labels(n, capacity, unplaced, arcs, flow.arc, scaling, 100_000, None)
+    problem = AssignmentProblem(n, capacity, priority, arcs, scaling, tuple(side))
+    labels = node_labels(problem, flow.arc)
     assert labels is not None
     crude_session, crude = flow.session.copy(), flow.arc.copy()
     _repair(crude_session, crude, arcs, side)
     found = search(
-        n,
-        capacity,
-        priority,
-        scaling,
-        arcs.patient,
-        arcs.session,
-        arcs.cost,
-        flow.arc,
-        labels,
-        side,
-        crude,
-        time_limit=time_limit,
+        problem,
+        SolverOptions(time_limit=time_limit),
+        flow=flow.arc,
+        labels=labels,
+        incumbent=crude,
     )
-    reference = solve_cpsat(n, capacity, priority, arcs, scaling, side, time_limit=60)
+    reference = solve_cpsat(problem, SolverOptions(time_limit=60))
     assert reference.status == "OPTIMAL"
     placed = found.pair >= 0
     load = np.bincount(arcs.session[found.pair[placed]], minlength=len(capacity))

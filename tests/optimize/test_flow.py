@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.optimize.flow import solve_flow
-from matcher.optimize.problem import Arcs, Scaling, Solution
+from matcher.optimize.problem import Arcs, AssignmentProblem, Scaling, Solution
 
 
 def _instance(
@@ -45,12 +45,13 @@ def _solve(seed: int) -> tuple[Solution, Solution, Arcs, np.ndarray, np.ndarray]
     arcs, capacity, priority = _instance(seed)
     n = len(priority)
     scaling = Scaling.choose(float(arcs.cost.max()), n, len(capacity), int(priority.max()))
-    whole, _ = solve_flow(n, capacity, priority, arcs, scaling)
+    whole, _ = solve_flow(AssignmentProblem(n, capacity, priority, arcs, scaling))
     cheapest = np.lexsort((arcs.cost, arcs.patient))
     first = np.searchsorted(arcs.patient[cheapest], arcs.patient[cheapest])
     start = np.sort(cheapest[np.arange(len(cheapest)) - first < 1])
     begin = Arcs(arcs.patient[start], arcs.session[start], arcs.cost[start])
-    priced, final = solve_flow(n, capacity, priority, begin, scaling, price=_pricer(arcs, start))
+    problem = AssignmentProblem(n, capacity, priority, begin, scaling)
+    priced, final = solve_flow(problem, price=_pricer(arcs, start))
     return whole, priced, final, capacity, priority
 
 

@@ -17,14 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import PrecisionWarning
+from matcher.optimize.cpsat import solve_cpsat
 from matcher.optimize.flow import solve_flow
+from matcher.optimize.greedy import greedy
 from matcher.optimize.problem import (
     DEFAULT_SCALE,
     Arcs,
+    AssignmentProblem,
     Scaling,
     SideConstraint,
-    greedy,
-    solve_cpsat,
+    SolverOptions,
 )
 
 PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None)
@@ -48,6 +50,19 @@ class Instance:
     @property
     def n_patients(self) -> int:
         return len(self.priority)
+
+    def problem(
+        self, arcs: Arcs | None = None, side: list[SideConstraint] | None = None
+    ) -> AssignmentProblem:
+        """The instance as the solvers take it (over ``arcs``, default: every pair)."""
+        return AssignmentProblem(
+            self.n_patients,
+            self.capacity,
+            self.priority,
+            self.arcs if arcs is None else arcs,
+            self.scaling(),
+            tuple(side or ()),
+        )
 
     def scaling(self) -> Scaling:
         return Scaling.choose(
@@ -139,9 +154,7 @@ def full_pricer(inst: Instance, start: np.ndarray):
 def test_flow_places_the_most_priority_then_least_cost(inst: Instance) -> None:
     """solve_flow on all pairs reaches the brute-force optimum: most priority placed,
     and among such plans the least cost."""
-    solution, _ = solve_flow(
-        inst.n_patients, inst.capacity, inst.priority, inst.arcs, inst.scaling()
-    )
+    solution, _ = solve_flow(inst.problem())
     inst.assert_valid(solution.arc, solution.session)
     best_priority, best_cost, _ = inst.brute_force()
     priority, cost = inst.priority_and_cost(solution.arc)
@@ -165,9 +178,7 @@ def test_flow_from_one_candidate_per_patient_prices_in_the_rest(inst: Instance, 
     idx = np.array(sorted(start), np.int64)
     begin = Arcs(inst.arcs.patient[idx], inst.arcs.session[idx], inst.arcs.cost[idx])
     price = full_pricer(inst, idx)
-    solution, final = solve_flow(
-        inst.n_patients, inst.capacity, inst.priority, begin, inst.scaling(), price=price
-    )
+    solution, final = solve_flow(inst.problem(begin), price=price)
     best_priority, best_cost, _ = inst.brute_force()
     placed = solution.arc >= 0
     assert int(inst.priority[placed].sum()) == best_priority
@@ -183,7 +194,7 @@ def test_pricing_is_needed_when_the_cheapest_pairs_collide() -> None:
     start = np.array([0, 1], np.int64)
     begin = Arcs(inst.arcs.patient[start], inst.arcs.session[start], inst.arcs.cost[start])
     price = full_pricer(inst, start)
-    solution, final = solve_flow(2, inst.capacity, inst.priority, begin, inst.scaling(), price)
+    solution, final = solve_flow(inst.problem(begin), price=price)
     assert (solution.session >= 0).all()
     assert solution.rounds == 2
     assert len(final) == 3
@@ -193,11 +204,8 @@ def test_pricing_is_needed_when_the_cheapest_pairs_collide() -> None:
 @given(instances(max_patients=5, max_sessions=3))
 def test_cpsat_agrees_with_flow_without_side_constraints(inst: Instance) -> None:
     """CP-SAT on the same arcs (no side constraint, 1 worker, seed 0) proves the same optimum."""
-    scaling = inst.scaling()
-    flow, _ = solve_flow(inst.n_patients, inst.capacity, inst.priority, inst.arcs, scaling)
-    sat = solve_cpsat(
-        inst.n_patients, inst.capacity, inst.priority, inst.arcs, scaling, [], time_limit=10
-    )
+    flow, _ = solve_flow(inst.problem())
+    sat = solve_cpsat(inst.problem(), SolverOptions(time_limit=10))
     inst.assert_valid(sat.arc, sat.session)
     assert sat.status == "OPTIMAL"
     assert sat.objective == pytest.approx(flow.objective)
@@ -212,18 +220,8 @@ def test_cpsat_respects_a_side_constraint_and_is_optimal(inst: Instance, limit: 
     into = np.flatnonzero(inst.arcs.session == 0)
     use = (60 + (inst.arcs.cost[into] // 2)).astype(np.int64)
     side = [SideConstraint("staff", into, use, limit)]
-    scaling = inst.scaling()
-    flow, _ = solve_flow(inst.n_patients, inst.capacity, inst.priority, inst.arcs, scaling)
-    sat = solve_cpsat(
-        inst.n_patients,
-        inst.capacity,
-        inst.priority,
-        inst.arcs,
-        scaling,
-        side,
-        hint=flow.arc,
-        time_limit=10,
-    )
+    flow, _ = solve_flow(inst.problem())
+    sat = solve_cpsat(inst.problem(side=side), SolverOptions(time_limit=10), hint=flow.arc)
     inst.assert_valid(sat.arc, sat.session)
     chosen = np.isin(into, sat.arc[sat.arc >= 0])
     assert int(use[chosen].sum()) <= limit
@@ -236,10 +234,9 @@ def test_cpsat_with_no_time_returns_the_repaired_hint() -> None:
     """A time limit of 0 returns the hint, repaired to respect the side constraints,
     as a feasible plan with a bound: never nothing."""
     inst = Instance([1, 2], [2], {(0, 0): 1.0, (1, 0): 9.0})
-    scaling = inst.scaling()
-    flow, _ = solve_flow(2, inst.capacity, inst.priority, inst.arcs, scaling)
+    flow, _ = solve_flow(inst.problem())
     side = [SideConstraint("staff", np.array([0, 1]), np.array([60, 60]), 100)]
-    sat = solve_cpsat(2, inst.capacity, inst.priority, inst.arcs, scaling, side, flow.arc, 0.0)
+    sat = solve_cpsat(inst.problem(side=side), SolverOptions(time_limit=0.0), hint=flow.arc)
     assert sat.status == "FEASIBLE"
     assert (sat.session >= 0).sum() == 1
     assert sat.objective >= flow.objective
