@@ -7,37 +7,8 @@ import re
 from pathlib import Path
 
 import matcher
-from matcher.match.explain import ESCALATED_REASON, reason_in, taken_reason
-from matcher.municipality import gapmap
-from matcher.words.app import text
 
 PACKAGE = Path(matcher.__file__).resolve().parent
-
-
-def test_reasons_of_the_plan_are_said_in_danish() -> None:
-    """A reason of PLAN.csv (English, the file's language) reads in Danish through the
-    catalogue; the English stays as the file has it, and unknown text is left alone."""
-    reason = (
-        "stays at home, so only home visits fit; nothing fits: too far away (only reason "
-        "for 3 of 9 sessions; over 20 min by walk or bus; the nearest is 27 min); "
-        "no free places (one reason for 9 of 9 sessions)"
-    )
-    danish = reason_in(reason, "da")
-    assert danish == (
-        "bliver hjemme, så kun hjemmebesøg passer; intet passer: for langt væk (eneste årsag "
-        "for 3 af 9 hold; over 20 min til fods eller med bus; det nærmeste er 27 min); "
-        "ingen ledige pladser (én årsag for 9 af 9 hold)"
-    )
-    assert reason_in(reason, "en") == reason
-    assert reason_in(ESCALATED_REASON, "da") == text("reason_escalated", "da")
-    assert reason_in(taken_reason(2), "da").startswith("alle passende pladser er taget (2 hold")
-    assert reason_in("something else entirely", "da") == "something else entirely"
-
-
-def test_the_gap_map_speaks_the_language_asked() -> None:
-    """The gap map's titles are the catalogue's; English by default."""
-    assert gapmap.KIND_TITLES["exit_team"] == "Exit teams"
-    assert text("map_kind_exit_team", "da") == "Udslusningshold"
 
 
 #: Three words in a row: an English (or Danish) sentence written in code.

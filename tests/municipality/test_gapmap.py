@@ -6,6 +6,7 @@ from __future__ import annotations
 from builders import build, offer, session
 from gaps_support import analysis_of, at, people, two_districts
 
+from matcher.municipality import gapmap
 from matcher.municipality.gapmap import draw_gaps, gaps_png
 from matcher.municipality.gaps import GapAnalysis, gap_analysis
 from matcher.words.app import text
@@ -68,3 +69,9 @@ def test_the_map_says_hidden_for_a_small_outside_count_too() -> None:
     legend = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
     assert "some patients live outside every district (how many is hidden)" in legend
     assert not any("fewer than" in text for text in legend)
+
+
+def test_the_gap_map_speaks_the_language_asked() -> None:
+    """The gap map's titles are the catalogue's; English by default."""
+    assert gapmap.KIND_TITLES["exit_team"] == "Exit teams"
+    assert text("map_kind_exit_team", "da") == "Udslusningshold"
