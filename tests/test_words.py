@@ -1,4 +1,4 @@
-"""Words through the catalogues: the plan's reasons, the gap map, and no words built in code."""
+"""No words built in code: the views and the gap map take every sentence from the catalogue."""
 
 from __future__ import annotations
 
