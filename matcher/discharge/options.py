@@ -72,19 +72,8 @@ OPTION_COLUMNS: tuple[str, ...] = (
 class Recommender(Evaluator):
     """Ranked next steps for one patient at a time, with the batch plan's cost model.
 
-    Parameters
-    ----------
-    dataset
-        The municipality's offers, sessions and patients.
-    weights
-        Cost weights (default: ``matcher/match/weights.toml``).
-    booked
-        Places already booked per session id; they reduce the free places.
-    today
-        The date of the conversation. Nobody starts before it: a discharge
-        date before ``today`` counts as ``today`` (for dates and waiting), and
-        "starts in N days" counts from it. Default: each patient's discharge
-        date.
+    Takes the parameters of ``Evaluator`` (dataset, weights, booked places,
+    the day of the conversation) and ranks what fits.
     """
 
     def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> Recommendation:
