@@ -24,6 +24,7 @@ import numpy as np
 
 from ..domain import MODES
 from .model import HOME_VISIT, MatchModel
+from .pairs import Pairs
 from .rules import RULE_TABLE, RULES, Block, Rule, check_rules, travel_block
 from .weights import Weights
 
@@ -282,25 +283,6 @@ def evaluate(m: MatchModel, patients: np.ndarray, *, explain: bool = False) -> E
         terms=terms,
         fails=np.stack(fails) if explain else None,
     )
-
-
-@dataclass
-class Pairs:
-    """The allowed pairs of a block of patients, ordered by patient, then session.
-
-    ``row`` indexes the block's patients, ``session`` the sessions; ``cost`` is in
-    points (exactly what ``evaluate`` gives for the pair), ``travel_min`` the one-way
-    minutes and ``mode`` the index into ``MODES`` (-1: the staff's drive).
-    """
-
-    row: np.ndarray
-    session: np.ndarray
-    cost: np.ndarray
-    travel_min: np.ndarray
-    mode: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.row)
 
 
 def allowed_pairs(m: MatchModel, patients: np.ndarray) -> Pairs:

@@ -2,7 +2,7 @@
 
 Steps: build the arrays (``costs.MatchModel``); scan every patient against
 every session once, in blocks, and keep every allowed pair with its cost in a
-compact store (``PairStore``); solve exactly with min-cost flow from the
+compact store (``Pairs``); solve exactly with min-cost flow from the
 cheapest pairs per patient and prove optimality over *all* allowed pairs by
 pricing the store; switch to CP-SAT only when staff minutes for home visits
 are exceeded; explain every patient left without a place; and compare with
@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,9 +23,10 @@ import pandas as pd
 from ..dataset.load import Dataset
 from ..domain import MODES, WEEKDAYS
 from ..errors import InputError, Problem
-from ..match.costs import HOME_VISIT, THREADS, MatchModel, Pairs, allowed_pairs, pair_dates
+from ..match.costs import HOME_VISIT, THREADS, MatchModel, allowed_pairs, pair_dates
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
 from ..match.model import staff_minutes
+from ..match.pairs import Pairs
 from ..match.weights import Weights
 from ..optimize.cpsat import solve_cpsat
 from ..optimize.exact import search
@@ -43,7 +44,7 @@ from ..optimize.problem import (
 from ..optimize.side import solve_side
 from .result import PLAN_COLUMNS, Baseline, Plan
 
-__all__ = ["PairStore", "Progress", "plan"]
+__all__ = ["Progress", "plan"]
 
 Progress = Callable[[str, float], None]
 #: Most left-out pairs a pricing round adds per patient (the most negative first).
@@ -55,64 +56,13 @@ _PRICE_CHUNK = 2_000_000
 _SCAN_CELLS = 1_000_000
 
 
-@dataclass
-class PairStore:
-    """Every allowed pair of a dataset, grouped by patient.
-
-    The pairs of patient ``p`` are rows ``start[p]:start[p + 1]``, in session
-    order. ``cost`` is in points, ``travel`` in one-way minutes, ``mode``
-    indexes ``MODES`` (-1: the staff's drive).
-    """
-
-    start: np.ndarray
-    patient: np.ndarray
-    session: np.ndarray
-    cost: np.ndarray
-    travel: np.ndarray
-    mode: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.session)
-
-    @property
-    def options(self) -> np.ndarray:
-        """Allowed sessions per patient."""
-        return np.diff(self.start)
-
-    @property
-    def max_cost(self) -> float:
-        return float(self.cost.max()) if len(self.cost) else 0.0
-
-    def arcs(self, index: np.ndarray) -> Arcs:
-        """The pairs at ``index`` as arcs for the optimiser."""
-        return Arcs(
-            self.patient[index].astype(np.int64),
-            self.session[index].astype(np.int64),
-            self.cost[index],
-        )
-
-
-def _cheapest(row: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the (up to) ``k`` cheapest pairs per row; ``row`` is sorted."""
-    if len(row) == 0:
-        return np.zeros(0, np.int64)
-    counts = np.bincount(row)
-    if counts.max() <= k:
-        return np.arange(len(row))
-    order = np.lexsort((cost, row))
-    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.arange(len(row)) - first[row[order]]
-    return np.sort(order[rank < k])
-
-
-def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[PairStore, np.ndarray]:
+def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[Pairs, np.ndarray]:
     """Every allowed pair (one pass over patients x sessions, in blocks, on every core),
     and the store positions of the ``k`` cheapest pairs per patient to start the flow from."""
     size = max(1, _SCAN_CELLS // max(1, model.n_sessions, len(model.offer_ids)))
     n = model.n_patients
-    parts: list[tuple[np.ndarray, ...]] = []
+    parts: list[Pairs] = []
     picked: list[np.ndarray] = []
-    counts = np.zeros(n, np.int64)
     total = 0
 
     def block_pairs(lo: int) -> tuple[np.ndarray, Pairs]:
@@ -121,33 +71,18 @@ def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[PairSto
 
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         for block, pairs in pool.map(block_pairs, range(0, n, size)):
-            counts[block] = np.bincount(pairs.row, minlength=len(block))
-            parts.append(
-                (
-                    (block[0] + pairs.row).astype(np.int32),
-                    pairs.session.astype(np.int32),
-                    pairs.cost,
-                    pairs.travel_min,
-                    pairs.mode,
-                )
-            )
-            picked.append(total + _cheapest(pairs.row, pairs.cost, k))
+            parts.append(pairs.shifted(int(block[0])))
+            picked.append(total + pairs.cheapest(k))
             total += len(pairs)
             if progress:
                 progress("costs", min(1.0, (block[-1] + 1) / n))
     if progress and n == 0:
         progress("costs", 1.0)
-    dtypes = (np.int32, np.int32, np.float64, np.float32, np.int8)
-    columns = [
-        np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtypes[i])
-        for i in range(5)
-    ]
-    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    store = PairStore(start, *columns)
+    store = Pairs.concat(parts)
     return store, (np.concatenate(picked) if picked else np.zeros(0, np.int64))
 
 
-def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
+def _pricer(store: Pairs, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
     """A ``price`` function for ``solve_flow`` over every allowed pair in ``store``.
 
     ``chosen`` holds the store positions of the arcs given to the flow so far,
@@ -162,7 +97,7 @@ def _pricer(store: PairStore, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
         improving = False
         for a in range(0, len(store), _PRICE_CHUNK):
             b = min(a + _PRICE_CHUNK, len(store))
-            patient = store.patient[a:b]
+            patient = store.row[a:b]
             reduced = scaling.cost(store.cost[a:b]) + pot_p[patient] - pot_s[store.session[a:b]]
             outside = ~in_arcs[a:b]
             improving = improving or bool((outside & (reduced < 0)).any())
@@ -235,7 +170,7 @@ def _broken(constraints: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) 
 
 
 def _assignments(
-    dataset: Dataset, model: MatchModel, store: PairStore, pair: np.ndarray
+    dataset: Dataset, model: MatchModel, store: Pairs, pair: np.ndarray
 ) -> pd.DataFrame:
     """PLAN.csv as a frame; ``pair`` is the store position per patient (-1: none)."""
     n = model.n_patients
@@ -251,7 +186,7 @@ def _assignments(
         out[placed] = values
         return out
 
-    options = store.options
+    options = store.options(n)
     status = np.where(placed, "placed", np.where(model.p_escalate, "escalated", "unplaced"))
     reason = np.full(n, "", dtype=object)
     reason[model.p_escalate] = ESCALATED_REASON
@@ -274,7 +209,7 @@ def _assignments(
                 "datetime64[ns]",
             ),
             "wait_days": pd.array(fill(wait, None), dtype="Int64"),
-            "travel_min": fill(np.round(store.travel[at].astype(float), 1), np.nan, float),
+            "travel_min": fill(np.round(store.travel_min[at].astype(float), 1), np.nan, float),
             "travel_mode": fill(mode_names[np.where(mode_index == -1, len(MODES), mode_index)], ""),
             "fee_dkk_month": fill(model.o_fee[offer], np.nan, float),
             "cost": fill(np.round(store.cost[at], 2), np.nan, float),
@@ -284,10 +219,10 @@ def _assignments(
     return frame[list(PLAN_COLUMNS)]
 
 
-def _baseline(model: MatchModel, store: PairStore, reward_points: float) -> Baseline:
+def _baseline(model: MatchModel, store: Pairs, reward_points: float) -> Baseline:
     """The manual rule: in order of discharge, the nearest allowed session with room."""
     order = np.lexsort((np.arange(model.n_patients), model.p_discharge))
-    chosen = greedy(order, model.s_capacity, store.arcs(np.arange(len(store))), store.travel)
+    chosen = greedy(order, model.s_capacity, store.arcs(np.arange(len(store))), store.travel_min)
     chosen = np.concatenate([chosen, np.full(model.n_patients - len(chosen), -1)])
     placed = chosen >= 0
     at = chosen[placed]
@@ -295,7 +230,7 @@ def _baseline(model: MatchModel, store: PairStore, reward_points: float) -> Base
     return Baseline(
         placed=int(placed.sum()),
         priority_placed=int(model.p_priority[placed].sum()),
-        total_travel_min=float(store.travel[at].astype(float).sum()),
+        total_travel_min=float(store.travel_min[at].astype(float).sum()),
         objective=float(store.cost[at].sum()) + unplaced,
     )
 
@@ -370,7 +305,7 @@ def plan(
     notes = list(solution.notes)
     side_started = time.perf_counter()
     if solver != "flow":
-        side = _staff_limits(dataset, model, arcs.session, store.travel[position])
+        side = _staff_limits(dataset, model, arcs.session, store.travel_min[position])
         problem = replace(problem, side=tuple(side))
         broken = _broken(side, solution.arc, len(arcs))
         if broken:
@@ -395,9 +330,9 @@ def plan(
             model.n_patients,
             model.s_capacity,
             model.p_priority,
-            Arcs(store.patient, store.session, store.cost),
+            store.arcs(),
             scaling,
-            tuple(_staff_limits(dataset, model, store.session, store.travel)),
+            tuple(_staff_limits(dataset, model, store.session, store.travel_min)),
         )
         left = max(0.0, time_limit - (time.perf_counter() - side_started))
         found = search(
