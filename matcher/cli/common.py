@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..errors import InputError, Problem
@@ -233,3 +234,22 @@ def option_date(text: str | None, option: str) -> date | None:
             ]
         )
     return day
+
+
+@contextlib.contextmanager
+def progress_bar(width: int) -> Iterator[Callable[[str, float], None]]:
+    """A bar on stderr while a plan is made; yields the ``progress(stage, share)``
+    callback the planners call. The bar is gone when the block ends."""
+    with Progress(
+        TextColumn(f"{{task.description:<{width}}}", markup=False),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=1.0)
+
+        def progress(stage: str, share: float) -> None:
+            bar.update(task, description=stage, completed=share)
+
+        yield progress

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError, Problem
@@ -20,6 +19,7 @@ from .common import (
     err,
     handle_errors,
     out,
+    progress_bar,
     report_warnings,
 )
 from .store_commands import DbOption
@@ -58,18 +58,7 @@ def plan(
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
-    with Progress(
-        TextColumn("{task.description:<10}", markup=False),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("loading", total=1.0)
-
-        def progress(stage: str, share: float) -> None:
-            bar.update(task, description=stage, completed=share)
-
+    with progress_bar(10) as progress:
         result = plan_around_bookings(
             dataset,
             db,

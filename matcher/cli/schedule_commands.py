@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import InputError, Problem
@@ -20,6 +19,7 @@ from .common import (
     handle_errors,
     option_date,
     out,
+    progress_bar,
     report_warnings,
 )
 
@@ -154,18 +154,7 @@ def schedule(
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
     teams = load_candidates(candidates) if candidates is not None else None
-    with Progress(
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("loading", total=1.0)
-
-        def progress(stage: str, share: float) -> None:
-            bar.update(task, description=stage, completed=share)
-
+    with progress_bar(12) as progress:
         result = make_schedule(
             dataset,
             weeks=weeks,
