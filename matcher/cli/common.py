@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -79,6 +79,11 @@ def styled(*parts: object | tuple[object, str]) -> Text:
 
 out = PlainConsole()
 err = PlainConsole(stderr=True)
+
+#: ``--weights``: a user's TOML file over the default cost weights.
+WeightsOption = Annotated[
+    Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems printed before "and N more"; the full list goes to a file on request.

@@ -11,7 +11,17 @@ from rich.table import Table
 
 from ..domain import KINDS, WEEKDAY_WORDS, WEEKDAYS
 from ..errors import InputError, Problem
-from .common import SECONDS, SEED, app, err, finite, handle_errors, out, report_warnings
+from .common import (
+    SECONDS,
+    SEED,
+    WeightsOption,
+    app,
+    err,
+    finite,
+    handle_errors,
+    out,
+    report_warnings,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -42,9 +52,6 @@ TravelOption = Annotated[
         help="origin_id,destination_id,minutes[,mode] from a router; origins may be "
         "patient or district ids. Replaces the dataset's travel_times.csv.",
     ),
-]
-WeightsOption = Annotated[
-    Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
 ]
 
 

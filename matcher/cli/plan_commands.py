@@ -13,6 +13,7 @@ from .common import (
     SECONDS,
     SEED,
     WORKERS,
+    WeightsOption,
     after_writing,
     app,
     check_outputs,
@@ -38,9 +39,7 @@ def plan(
         typer.Option("--time-limit", help="Seconds for CP-SAT when staff minutes bind.", **SECONDS),
     ] = 30.0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers.", **WORKERS)] = 1,
-    weights: Annotated[
-        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
-    ] = None,
+    weights: WeightsOption = None,
     solver: Annotated[str, typer.Option(help="auto, flow or cpsat.")] = "auto",
     seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
     db: DbOption = None,

@@ -15,6 +15,7 @@ from rich.table import Table
 from ..errors import InputError, Problem
 from ..privacy import PSEUDONYM_RULE, looks_like_personal_id
 from .common import (
+    WeightsOption,
     after_writing,
     app,
     check_outputs,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 _LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
 _TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
+LangOption = Annotated[str, typer.Option("--lang", help=_LANG_HELP)]
+TodayOption = Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)]
 
 
 def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
@@ -63,11 +66,9 @@ def recommend(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the options as JSON instead of a table.")
     ] = False,
-    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "da",
-    weights: Annotated[
-        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
-    ] = None,
-    today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+    lang: LangOption = "da",
+    weights: WeightsOption = None,
+    today: TodayOption = None,
     db: DbOption = None,
 ) -> None:
     """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
@@ -136,11 +137,9 @@ def handout(
     patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
     session: Annotated[str, typer.Option("--session", help="The session to invite to.")],
     out_path: Annotated[Path, typer.Option("--out", help="HTML file to write (one A4 page).")],
-    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "da",
-    weights: Annotated[
-        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
-    ] = None,
-    today: Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)] = None,
+    lang: LangOption = "da",
+    weights: WeightsOption = None,
+    today: TodayOption = None,
     db: DbOption = None,
 ) -> None:
     """A one-page printable hand-out for the first visit (what, where, when, bring, price, call).
