@@ -17,6 +17,7 @@ from traitlets import Any as AnyTrait
 from traitlets import Bool, HasTraits, Unicode
 
 from ..errors import InputError
+from ..words.problems import problems_text
 from .state import DataState, PlanningState
 
 __all__ = ["MunicipalityState"]
@@ -55,7 +56,7 @@ class MunicipalityState(HasTraits):
             try:
                 work()
             except InputError as exc:
-                self.error = "; ".join(str(p) for p in exc.problems)
+                self.error = "; ".join(problems_text(exc.problems, self.data.lang))
             except Exception as exc:  # shown in the page, never a traceback
                 self.error = f"{type(exc).__name__}: {exc}"
             finally:

@@ -19,6 +19,7 @@ from traitlets import Bool, Float, HasTraits, Int, List, Unicode
 
 from ..dataset.load import Dataset, load_dataset
 from ..errors import InputError, Problem
+from ..words.problems import problems_text
 
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
 
@@ -176,7 +177,7 @@ class PlanningState(HasTraits):
         except PlanStopped:
             self.stopped = True
         except InputError as exc:
-            self.error = "; ".join(str(p) for p in exc.problems)
+            self.error = "; ".join(problems_text(exc.problems, self.data.lang))
         except Exception as exc:  # shown in the page, never a traceback
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
