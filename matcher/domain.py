@@ -1,8 +1,9 @@
 """The words of the field as small, fixed types.
 
 Everything here is plain data: the four kinds of next step, the ways people
-travel, weekdays, group tolerance and intensity levels, and a weekly
-availability window. The rest of the package refers to these names only.
+travel, weekdays, group tolerance and intensity levels, a weekly
+availability window, and a patient's priority (1 plus the vulnerability
+flags set). The rest of the package refers to these names only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+import numpy as np
 
 __all__ = [
     "DIAGNOSES",
@@ -26,6 +29,7 @@ __all__ = [
     "format_minutes",
     "parse_clock",
     "parse_window",
+    "priority",
 ]
 
 
@@ -89,6 +93,12 @@ VULNERABILITY_FLAGS: tuple[str, ...] = (
     "multimorbidity",
     "mental_health",
 )
+
+
+def priority(flags: np.ndarray) -> np.ndarray:
+    """Each patient's priority: 1 plus the vulnerability flags set (``flags``: one row
+    per patient, one column per flag of ``VULNERABILITY_FLAGS``)."""
+    return 1 + np.asarray(flags, dtype=bool).sum(axis=1).astype(np.int64)
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$", re.ASCII)
 _WINDOW = re.compile(r"^\s*([^\W\d_]+)\s+(\S+)\s*-\s*(\S+)\s*$")

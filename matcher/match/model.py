@@ -25,6 +25,7 @@ from ..domain import (
     MODES,
     VULNERABILITY_FLAGS,
     WEEKDAYS,
+    priority,
 )
 from ..geo import EstimatedTravel, MatrixTravel, TravelTimeSource
 from .weights import Weights
@@ -311,7 +312,7 @@ def patient_arrays(
         "p_interests": _bits(pat["interests"], list(interests)),
         "p_has_interests": np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
         "p_escalate": pat["escalate"].to_numpy(dtype=bool),
-        "p_priority": 1 + flags.sum(axis=1).astype(np.int64),
+        "p_priority": priority(flags),
         "p_prior_offer": np.array([offer_pos.get(v, -1) for v in priors], dtype=np.int64),
         "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
     }

@@ -15,13 +15,12 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
-from ..domain import MODES, WEEKDAYS
+from ..domain import VULNERABILITY_FLAGS, WEEKDAYS, priority
 from ..errors import InputError, Problem
 from ..match.costs import HOME_VISIT, THREADS, MatchModel, allowed_pairs, pair_dates
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
@@ -42,9 +41,12 @@ from ..optimize.problem import (
     arc_mask,
 )
 from ..optimize.side import solve_side
-from .result import PLAN_COLUMNS, Baseline, Plan
+from .result import Baseline, Placements, Plan, plan_rows, plan_status, travel_mode_names
 
-__all__ = ["Progress", "plan"]
+__all__ = ["BOOKED_REASON", "Progress", "plan"]
+
+#: The reason PLAN.csv gives for a patient who keeps a place already booked.
+BOOKED_REASON = "already booked"
 
 Progress = Callable[[str, float], None]
 #: Most left-out pairs a pricing round adds per patient (the most negative first).
@@ -179,15 +181,7 @@ def _assignments(
     session = store.session[at].astype(np.int64)
     offer = model.s_offer[session]
     start_day, wait = pair_dates(model, np.flatnonzero(placed), session)
-    mode_names = np.array([*MODES, "staff", ""], dtype=object)
-
-    def fill(values: np.ndarray, empty: Any, dtype: Any = object) -> np.ndarray:
-        out = np.full(n, empty, dtype=dtype)
-        out[placed] = values
-        return out
-
     options = store.options(n)
-    status = np.where(placed, "placed", np.where(model.p_escalate, "escalated", "unplaced"))
     reason = np.full(n, "", dtype=object)
     reason[model.p_escalate] = ESCALATED_REASON
     taken = ~placed & ~model.p_escalate & (options > 0)
@@ -195,28 +189,89 @@ def _assignments(
     empty = np.flatnonzero(~placed & ~model.p_escalate & (options == 0))
     if len(empty):
         reason[empty] = reasons_for(model, empty)
-    mode_index = store.mode[at].astype(np.int64)
-    frame = pd.DataFrame(
-        {
-            "patient_id": model.patient_ids,
-            "status": status,
-            "offer_id": fill(model.offer_ids[offer], ""),
-            "session_id": fill(model.session_ids[session], ""),
-            "kind": fill(dataset.offers["kind"].to_numpy()[offer], ""),
-            "start_date": fill(
-                start_day.astype("datetime64[D]").astype("datetime64[ns]"),
-                np.datetime64("NaT"),
-                "datetime64[ns]",
-            ),
-            "wait_days": pd.array(fill(wait, None), dtype="Int64"),
-            "travel_min": fill(np.round(store.travel_min[at].astype(float), 1), np.nan, float),
-            "travel_mode": fill(mode_names[np.where(mode_index == -1, len(MODES), mode_index)], ""),
-            "fee_dkk_month": fill(model.o_fee[offer], np.nan, float),
-            "cost": fill(np.round(store.cost[at], 2), np.nan, float),
-            "reason": reason,
-        }
+    where = Placements(
+        offer_id=model.offer_ids[offer],
+        session_id=model.session_ids[session],
+        kind=dataset.offers["kind"].to_numpy()[offer],
+        start=start_day.astype("datetime64[D]"),
+        wait_days=wait,
+        travel_min=store.travel_min[at],
+        travel_mode=travel_mode_names(store.mode[at]),
+        fee_dkk_month=model.o_fee[offer],
+        cost=store.cost[at],
     )
-    return frame[list(PLAN_COLUMNS)]
+    status = plan_status(placed, model.p_escalate)
+    return plan_rows(model.patient_ids, status, reason, placed, where)
+
+
+def _booked_rows(dataset: Dataset, booked: pd.DataFrame) -> pd.DataFrame:
+    """PLAN.csv rows for patients who hold a booking (one each)."""
+    patients = dataset.patients.set_index("patient_id")
+    offers = dataset.offers.set_index("offer_id")
+    discharge = pd.to_datetime(patients.loc[booked["patient_id"], "discharge_date"]).to_numpy()
+    start = pd.to_datetime(booked["start_date"]).to_numpy()
+    n = len(booked)
+    where = Placements(
+        offer_id=booked["offer_id"].to_numpy(),
+        session_id=booked["session_id"].to_numpy(),
+        kind=offers["kind"].reindex(booked["offer_id"]).fillna("").to_numpy(),
+        start=start,
+        wait_days=((start - discharge) / np.timedelta64(1, "D")).astype("int64"),
+        travel_min=np.full(n, np.nan),
+        travel_mode=np.full(n, "", dtype=object),
+        fee_dkk_month=offers["fee_dkk_month"].reindex(booked["offer_id"]).to_numpy(dtype=float),
+        cost=np.full(n, np.nan),
+    )
+    reason = np.array([f"{BOOKED_REASON} (booking {b})" for b in booked["booking_id"]], object)
+    placed = np.ones(n, bool)
+    status = plan_status(placed, np.zeros(n, bool))
+    return plan_rows(booked["patient_id"].to_numpy(), status, reason, placed, where)
+
+
+def _without_booked_places(dataset: Dataset, bookings: pd.DataFrame) -> Dataset:
+    """``dataset`` with each session's ``capacity`` reduced by its bookings (never below
+    0 places)."""
+    known = set(dataset.sessions["session_id"])
+    counts = {
+        str(sid): int(k)
+        for sid, k in bookings["session_id"].astype(str).value_counts().items()
+        if str(sid) in known
+    }
+    if not counts:
+        return dataset
+    sessions = dataset.sessions.copy()
+    taken = sessions["session_id"].map(counts).fillna(0).astype("int64")
+    sessions["capacity"] = (sessions["capacity"] - taken).clip(lower=0)
+    return dataset.replace(sessions=sessions)
+
+
+def _around_bookings(
+    dataset: Dataset, bookings: pd.DataFrame, again: Callable[[Dataset], Plan]
+) -> Plan:
+    """The plan (``again``) of everyone without a booking, with booked places taken off
+    capacity and the patients holding one listed as placed in their booked session."""
+    ids = dataset.patients["patient_id"]
+    booked = bookings[bookings["patient_id"].isin(ids)].drop_duplicates("patient_id")
+    reduced = _without_booked_places(dataset, bookings)
+    if booked.empty:
+        return again(reduced)
+    holding = ids.isin(booked["patient_id"]).to_numpy()
+    result = again(reduced.replace(patients=reduced.patients[~holding].reset_index(drop=True)))
+    rows = _booked_rows(dataset, booked)
+    order = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    assignments = pd.concat([result.assignments, rows], ignore_index=True)
+    assignments = assignments.iloc[
+        np.argsort(order[assignments["patient_id"]].to_numpy(), kind="stable")
+    ]
+    flags = dataset.patients.loc[holding, list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)
+    held = int(priority(flags).sum())
+    return replace(
+        result,
+        assignments=assignments.reset_index(drop=True),
+        priority_placed=result.priority_placed + held,
+        priority_total=result.priority_total + held,
+        notes=(*result.notes, f"{len(rows)} patients already booked keep their place"),
+    )
 
 
 def _baseline(model: MatchModel, store: Pairs, reward_points: float) -> Baseline:
@@ -242,6 +297,7 @@ def plan(
     workers: int = 1,
     weights: Weights | None = None,
     booked: Mapping[str, int] | None = None,
+    bookings: pd.DataFrame | None = None,
     solver: str = "auto",
     seed: int = 0,
     baseline: bool = True,
@@ -259,6 +315,12 @@ def plan(
         CP-SAT search workers.
     booked
         Places already booked per session id; they reduce capacity.
+    bookings
+        Active bookings (``booking_id, patient_id, session_id, offer_id,
+        start_date``, as ``store.bookings.active_bookings`` gives them): a
+        patient who holds one keeps it (placed in the booked session, reason
+        "already booked"), every booked place is taken off capacity, and only
+        the others are planned.
     solver
         ``"auto"`` (flow, CP-SAT only when side constraints bind), ``"flow"``
         (ignore staff minutes) or ``"cpsat"`` (always CP-SAT, hinted by flow).
@@ -270,6 +332,22 @@ def plan(
     """
     if solver not in ("auto", "flow", "cpsat"):
         raise ValueError(f"unknown solver '{solver}' (auto, flow or cpsat)")
+    if bookings is not None:
+
+        def again(data: Dataset) -> Plan:
+            return plan(
+                data,
+                time_limit=time_limit,
+                workers=workers,
+                weights=weights,
+                booked=booked,
+                solver=solver,
+                seed=seed,
+                baseline=baseline,
+                progress=progress,
+            )
+
+        return _around_bookings(dataset, bookings, again)
     started = time.perf_counter()
     model = MatchModel.from_dataset(dataset, weights, booked=booked)
     store, first = _scan(model, model.weights.candidates_per_patient, progress)

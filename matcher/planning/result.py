@@ -7,11 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..domain import KINDS
+from ..domain import KINDS, MODES
+from ..optimize.problem import relative_gap
 
-__all__ = ["PLAN_COLUMNS", "Baseline", "Plan"]
+__all__ = [
+    "PLAN_COLUMNS",
+    "Baseline",
+    "Placements",
+    "Plan",
+    "csv_frame",
+    "plan_rows",
+    "plan_status",
+    "travel_mode_names",
+]
 
 #: Columns of PLAN.csv, in order (the contract).
 PLAN_COLUMNS: tuple[str, ...] = (
@@ -28,6 +39,85 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "cost",
     "reason",
 )
+
+
+def travel_mode_names(mode: np.ndarray) -> np.ndarray:
+    """PLAN.csv's ``travel_mode`` for mode indices into ``MODES`` (-1: the staff's drive)."""
+    names = np.array([*MODES, "staff", ""], dtype=object)
+    mode = np.asarray(mode, np.int64)
+    return names[np.where(mode == -1, len(MODES), mode)]
+
+
+def plan_status(placed: np.ndarray, escalate: np.ndarray) -> np.ndarray:
+    """PLAN.csv's ``status``: placed, else escalated (to a person) or unplaced."""
+    return np.where(placed, "placed", np.where(escalate, "escalated", "unplaced"))
+
+
+@dataclass(frozen=True)
+class Placements:
+    """Where the placed patients go, one entry per placed patient, in patient order.
+
+    ``start`` is the date of the first attendance (``datetime64``), ``travel_min``
+    the one-way minutes and ``cost`` the points of the pair (NaN when unknown, as for
+    a booked place); ``travel_mode`` is already in words (``travel_mode_names``).
+    """
+
+    offer_id: np.ndarray
+    session_id: np.ndarray
+    kind: np.ndarray
+    start: np.ndarray
+    wait_days: np.ndarray
+    travel_min: np.ndarray
+    travel_mode: np.ndarray
+    fee_dkk_month: np.ndarray
+    cost: np.ndarray
+
+
+def plan_rows(
+    patient_ids: np.ndarray,
+    status: np.ndarray,
+    reason: np.ndarray,
+    placed: np.ndarray,
+    where: Placements,
+) -> pd.DataFrame:
+    """PLAN.csv's rows, one per patient: ``placed`` marks the patients ``where``
+    describes; everyone else has empty cells but ``status`` and ``reason``. Travel is
+    shown to 0.1 minute and cost to 0.01 point."""
+    n = len(patient_ids)
+
+    def fill(values: Any, empty: Any, dtype: Any = object) -> np.ndarray:
+        out = np.full(n, empty, dtype=dtype)
+        out[placed] = values
+        return out
+
+    frame = pd.DataFrame(
+        {
+            "patient_id": patient_ids,
+            "status": status,
+            "offer_id": fill(where.offer_id, ""),
+            "session_id": fill(where.session_id, ""),
+            "kind": fill(where.kind, ""),
+            "start_date": fill(
+                np.asarray(where.start).astype("datetime64[ns]"),
+                np.datetime64("NaT"),
+                "datetime64[ns]",
+            ),
+            "wait_days": pd.array(fill(where.wait_days, None), dtype="Int64"),
+            "travel_min": fill(np.round(where.travel_min.astype(float), 1), np.nan, float),
+            "travel_mode": fill(where.travel_mode, ""),
+            "fee_dkk_month": fill(where.fee_dkk_month, np.nan, float),
+            "cost": fill(np.round(where.cost, 2), np.nan, float),
+            "reason": reason,
+        }
+    )
+    return frame[list(PLAN_COLUMNS)]
+
+
+def csv_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """PLAN rows as they are written: dates as ``YYYY-MM-DD``, none as empty."""
+    frame = rows.copy()
+    frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
+    return frame
 
 
 @dataclass(frozen=True)
@@ -73,9 +163,7 @@ class Plan:
 
     @property
     def gap(self) -> float:
-        if self.objective == 0 or self.bound == float("-inf"):
-            return 0.0 if self.objective == self.bound else float("inf")
-        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+        return relative_gap(self.objective, self.bound)
 
     @property
     def gap_points(self) -> float | None:
@@ -87,6 +175,10 @@ class Plan:
     @property
     def placed(self) -> int:
         return int((self.assignments["status"] == "placed").sum())
+
+    def table(self) -> pd.DataFrame:
+        """PLAN.csv's rows as a DataFrame (``assignments``)."""
+        return self.assignments
 
     def by_kind(self) -> dict[str, int]:
         counts = self.assignments.loc[self.assignments["status"] == "placed", "kind"].value_counts()
@@ -137,9 +229,7 @@ class Plan:
 
         csv_path = Path(path)
         json_path = csv_path.with_suffix(".json")
-        frame = self.assignments.copy()
-        frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
-        frame = neutralise_frame(frame)
+        frame = neutralise_frame(csv_frame(self.assignments))
         summary = json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
         with atomic_path(json_path) as json_tmp, atomic_path(csv_path) as csv_tmp:
             json_tmp.write_text(summary, encoding="utf-8")

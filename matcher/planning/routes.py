@@ -29,7 +29,7 @@ import pandas as pd
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from ..dataset.load import Dataset
-from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes
+from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes, priority
 from ..geo import ModeSpeed, distance_m
 from ..match.weights import Weights
 
@@ -352,7 +352,7 @@ def route_home_visits(
     xy_p = pat[["x", "y"]].to_numpy(dtype=float)[rows_p]
     available_p = pat["available"].to_numpy()[rows_p]
     flags = pat[list(VULNERABILITY_FLAGS)].to_numpy(dtype=bool)[rows_p]
-    priority_p = 1 + flags.sum(axis=1)
+    priority_p = priority(flags)
     base_of = {
         o: np.array([x, y], dtype=float)
         for o, x, y in zip(

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
-from ..domain import KINDS, MODES
+from ..domain import KINDS
 from ..errors import InputError, Problem
 from ..match.costs import HOME_VISIT
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
@@ -46,7 +46,14 @@ from .report import (
     tradeoff_frame,
     tradeoff_plot,
 )
-from .result import PLAN_COLUMNS
+from .result import (
+    PLAN_COLUMNS,
+    Placements,
+    csv_frame,
+    plan_rows,
+    plan_status,
+    travel_mode_names,
+)
 from .routes import ROUTE_COLUMNS, DayRoutes, RoutePlan, route_home_visits
 from .whatif import tradeoff
 
@@ -82,6 +89,10 @@ class Schedule:
     figures: dict[str, Any]
     notes: tuple[str, ...] = field(default=())
 
+    def table(self) -> pd.DataFrame:
+        """schedule.csv's rows as a DataFrame (``assignments``)."""
+        return self.assignments
+
     def summary(self) -> dict[str, Any]:
         """schedule.json: the horizon, the schedule's figures, routes and notes."""
         out = dict(self.figures)
@@ -95,10 +106,8 @@ class Schedule:
 
         root = Path(directory)
         root.mkdir(parents=True, exist_ok=True)
-        frame = self.assignments.copy()
-        frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d").fillna("")
         tables = {
-            "schedule.csv": frame,
+            "schedule.csv": csv_frame(self.assignments),
             "tradeoff.csv": self.tradeoff,
             "routes.csv": self.routes.routes[list(ROUTE_COLUMNS)],
             "breaches.csv": self.breaches,
@@ -160,14 +169,6 @@ def _placements(
     a = arc_of[placed]
     session = hm.arcs.session[a]
     offer = m.s_offer[session]
-    mode_names = np.array([*MODES, "staff", ""], dtype=object)
-
-    def fill(values: Any, empty: Any, dtype: Any = object) -> np.ndarray:
-        out = np.full(n, empty, dtype=dtype)
-        out[placed] = values
-        return out
-
-    status = np.where(placed, "placed", np.where(m.p_escalate, "escalated", "unplaced"))
     reason = np.full(n, "", dtype=object)
     if explain:
         reason[m.p_escalate] = ESCALATED_REASON
@@ -183,29 +184,22 @@ def _placements(
         empty = np.flatnonzero(~placed & ~m.p_escalate & (options == 0) & ~blocked)
         if len(empty):
             reason[empty] = reasons_for(m.with_capacity(capacity), empty)
-    mode_index = hm.mode[a].astype(np.int64)
     start = hm.start_day[a]
-    frame = pd.DataFrame(
-        {
-            "patient_id": m.patient_ids,
-            "status": status,
-            "offer_id": fill(m.offer_ids[offer], ""),
-            "session_id": fill(m.session_ids[session], ""),
-            "kind": fill(np.array(KINDS, dtype=object)[m.o_kind[offer]], ""),
-            "start_date": fill(
-                start.astype("datetime64[D]").astype("datetime64[ns]"),
-                np.datetime64("NaT"),
-                "datetime64[ns]",
-            ),
-            "wait_days": pd.array(fill(hm.wait[a], None), dtype="Int64"),
-            "travel_min": fill(np.round(hm.travel[a].astype(float), 1), np.nan, float),
-            "travel_mode": fill(mode_names[np.where(mode_index == -1, len(MODES), mode_index)], ""),
-            "fee_dkk_month": fill(m.o_fee[offer], np.nan, float),
-            "cost": fill(np.round(hm.base_cost[a], 2), np.nan, float),
-            "reason": reason,
-            "week": pd.array(fill(hm.horizon.week_of(start), None), dtype="Int64"),
-        }
+    where = Placements(
+        offer_id=m.offer_ids[offer],
+        session_id=m.session_ids[session],
+        kind=np.array(KINDS, dtype=object)[m.o_kind[offer]],
+        start=start.astype("datetime64[D]"),
+        wait_days=hm.wait[a],
+        travel_min=hm.travel[a],
+        travel_mode=travel_mode_names(hm.mode[a]),
+        fee_dkk_month=m.o_fee[offer],
+        cost=hm.base_cost[a],
     )
+    frame = plan_rows(m.patient_ids, plan_status(placed, m.p_escalate), reason, placed, where)
+    week = np.full(n, None, dtype=object)
+    week[placed] = hm.horizon.week_of(start)
+    frame["week"] = pd.array(week, dtype="Int64")
     if dropped:
         out = frame["patient_id"].isin(dropped).to_numpy()
         blank = ["offer_id", "session_id", "kind", "travel_mode"]
