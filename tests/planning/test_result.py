@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -153,3 +154,32 @@ def test_plan_csv_holds_no_formula_and_keeps_numbers(result: Plan, tmp_path: Pat
     assert rows.loc[0, "reason"] == "'-1-1"
     assert rows.loc[0, "cost"] == "-3.5"
     assert rows.loc[1, "patient_id"] == "P2"
+
+
+def test_table_is_the_plan_rows_and_bookings_keep_their_place(result: Plan) -> None:
+    """``table()`` is PLAN.csv's rows; ``plan(dataset, bookings=...)`` lists a patient who
+    holds a booking as placed in it, takes the place off capacity, and counts their
+    priority as placed."""
+    assert result.table() is result.assignments
+    ds = build(
+        [offer(kind="exit_team")],
+        [session(capacity=1)],
+        [patient(patient_id="P1"), patient(patient_id="P2", lives_alone="true")],
+        Path(tempfile.mkdtemp()),
+    )
+    bookings = pd.DataFrame(
+        {
+            "booking_id": [7],
+            "patient_id": ["P1"],
+            "session_id": ["S1"],
+            "offer_id": ["O1"],
+            "start_date": [pd.Timestamp("2027-01-13")],
+        }
+    )
+    booked = plan(ds, bookings=bookings)
+    rows = booked.table().set_index("patient_id")
+    assert rows.loc["P1", "reason"] == "already booked (booking 7)"
+    assert rows.loc["P1", "status"] == "placed"
+    assert rows.loc["P2", "status"] == "unplaced"
+    assert booked.priority_placed == 1 and booked.priority_total == 3
+    assert booked.summary()["notes"][-1] == "1 patients already booked keep their place"
