@@ -74,7 +74,7 @@ def test_a_negative_budget_is_refused() -> None:
 
 @pytest.mark.parametrize("status", ["OPTIMAL", "LOCAL", "FEASIBLE", "KEPT"])
 def test_every_status_has_a_note_in_plain_words(status: str) -> None:
-    """Each status reads as a lower-case sentence that does not shout the code itself."""
+    """Each status reads as a lower-case sentence that does not just repeat the status code."""
     note = status_note(status)
     assert note == STATUS_NOTES[status]
     assert len(note.split()) >= 8
