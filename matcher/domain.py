@@ -100,6 +100,7 @@ def priority(flags: np.ndarray) -> np.ndarray:
     per patient, one column per flag of ``VULNERABILITY_FLAGS``)."""
     return 1 + np.asarray(flags, dtype=bool).sum(axis=1).astype(np.int64)
 
+
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$", re.ASCII)
 _WINDOW = re.compile(r"^\s*([^\W\d_]+)\s+(\S+)\s*-\s*(\S+)\s*$")
 #: The weekday words a window may start with: ``mon`` ... ``sun`` or the whole
