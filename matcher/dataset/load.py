@@ -10,6 +10,7 @@ dialect, without ever leaving a half-written directory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -71,6 +72,16 @@ class Dataset:
     def replace(self, **changes: Any) -> Dataset:
         """A copy with some tables replaced (the dataset itself never changes)."""
         return replace(self, **changes)
+
+    def less_capacity(self, taken: Mapping[str, int]) -> Dataset:
+        """A copy with each session's ``capacity`` reduced by the places ``taken``
+        per session id (never below 0 places)."""
+        if not taken:
+            return self
+        sessions = self.sessions.copy()
+        used = sessions["session_id"].map(taken).fillna(0).astype("int64")
+        sessions["capacity"] = (sessions["capacity"] - used).clip(lower=0)
+        return self.replace(sessions=sessions)
 
     def summary(self) -> dict[str, int]:
         """Row counts per table."""

@@ -237,12 +237,7 @@ def _without_booked_places(dataset: Dataset, bookings: pd.DataFrame) -> Dataset:
         for sid, k in bookings["session_id"].astype(str).value_counts().items()
         if str(sid) in known
     }
-    if not counts:
-        return dataset
-    sessions = dataset.sessions.copy()
-    taken = sessions["session_id"].map(counts).fillna(0).astype("int64")
-    sessions["capacity"] = (sessions["capacity"] - taken).clip(lower=0)
-    return dataset.replace(sessions=sessions)
+    return dataset.less_capacity(counts)
 
 
 def _around_bookings(

@@ -437,10 +437,4 @@ def holds_booking(url: str | None, patient_id: str, session_id: str) -> bool:
 def apply_bookings(dataset: Dataset, url: str | None = None) -> Dataset:
     """``dataset`` with each session's ``capacity`` reduced by its active
     bookings in the database at ``url`` (never below 0 places)."""
-    counts = booked_counts(url, dataset)
-    if not counts:
-        return dataset
-    sessions = dataset.sessions.copy()
-    taken = sessions["session_id"].map(counts).fillna(0).astype("int64")
-    sessions["capacity"] = (sessions["capacity"] - taken).clip(lower=0)
-    return dataset.replace(sessions=sessions)
+    return dataset.less_capacity(booked_counts(url, dataset))

@@ -18,6 +18,7 @@ import pandas as pd
 from traitlets import Any as AnyTrait
 from traitlets import Dict, HasTraits, List, Unicode
 
+from ..dataset.cells import personal_id_problem
 from ..dataset.load import points
 from ..dataset.profile import check_patient, patient_cells
 from ..domain import VULNERABILITY_FLAGS
@@ -52,6 +53,24 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "escalate": False,
     "prior_offer_id": "",
 }
+
+
+_NO_PSEUDONYM = problem(
+    "patient", None, "patient_id", "give the patient's pseudonym (never a name or CPR number)"
+)
+
+
+def _unknown_patient(patient_id: str) -> Problem:
+    """Why ``patient_id`` finds nobody, without repeating what looks like a CPR
+    number or a name."""
+    if not patient_id.strip():
+        return _NO_PSEUDONYM
+    why = personal_id_problem(patient_id)
+    if why is not None:
+        return problem("patient", None, "patient_id", why.template, **why.values)
+    return problem(
+        "patient", None, "patient_id", "'{patient_id}' is not in the dataset", patient_id=patient_id
+    )
 
 
 class DischargeState(HasTraits):
@@ -128,17 +147,7 @@ class DischargeState(HasTraits):
         ds = self.data.dataset
         rows = ds.patients[ds.patients["patient_id"] == patient_id] if ds is not None else None
         if rows is None or len(rows) == 0:
-            self._problems(
-                [
-                    problem(
-                        "patient",
-                        None,
-                        "patient_id",
-                        "'{patient_id}' is not in the dataset",
-                        patient_id=patient_id,
-                    )
-                ]
-            )
+            self._problems([_unknown_patient(patient_id)])
             return
         cells = patient_cells(rows.iloc[0].to_dict())
         self.profile = {
@@ -155,16 +164,7 @@ class DischargeState(HasTraits):
             self._problems(exc.problems)
             return None
         if not str(self.profile.get("patient_id", "")).strip():
-            self._problems(
-                [
-                    problem(
-                        "patient",
-                        None,
-                        "patient_id",
-                        "give the patient's pseudonym (never a name or CPR number)",
-                    )
-                ]
-            )
+            self._problems([_NO_PSEUDONYM])
             return None
         self._problems([])
         return row

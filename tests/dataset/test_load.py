@@ -533,3 +533,15 @@ def test_a_persons_overlapping_shifts_are_bad_input(
         "staff.csv:3:shift_start: T1's shift on thu overlaps an earlier shift of theirs that "
         "day; give each person's time once"
     ]
+
+
+def test_places_taken_reduce_capacity_but_never_below_zero(dataset_dir: Path) -> None:
+    """less_capacity takes the places taken off each session, never below 0, and
+    leaves the dataset it came from as it was."""
+    ds = load_dataset(dataset_dir)
+    before = dict(zip(ds.sessions["session_id"], ds.sessions["capacity"], strict=True))
+    less = ds.less_capacity({"S1": 1, "S2": before["S2"] + 5, "S9": 3})
+    after = dict(zip(less.sessions["session_id"], less.sessions["capacity"], strict=True))
+    assert after == {**before, "S1": before["S1"] - 1, "S2": 0}
+    assert dict(zip(ds.sessions["session_id"], ds.sessions["capacity"], strict=True)) == before
+    assert ds.less_capacity({}) is ds

@@ -66,3 +66,22 @@ def test_nothing_fits_offers_changes_that_open_options(data: DataState, db: str)
     assert state.options is not None and len(state.options) == 0
     assert state.nothing_fits is not None
     assert state.nothing_fits.text
+
+
+def test_starting_from_an_unknown_id_never_repeats_a_cpr_number(data: DataState, db: str) -> None:
+    """ "Start from patient" with an id nobody has says why, and never shows back
+    what looks like a CPR number; an empty id asks for the pseudonym."""
+    from matcher.words.problems import problems_text
+
+    state = DischargeState(data, db)
+    state.start_from("0101901234")
+    assert state.problems and not any("0101901234" in p for p in state.problems)
+    assert "CPR" in state.problems[0]
+    state.start_from("   ")
+    assert state.problems == [
+        "patient:-:patient_id: give the patient's pseudonym (never a name or CPR number)"
+    ]
+    state.start_from("P99999")
+    assert problems_text(state.found_problems, "da") == [
+        "patient:-:patient_id: 'P99999' findes ikke i data"
+    ]

@@ -36,6 +36,15 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _reasons_in(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the files' English ``reason`` cells in the page's language."""
+    if "reason" not in frame.columns:
+        return frame
+    shown = frame.copy()
+    shown["reason"] = [r if not isinstance(r, str) else reason_in(r, lang) for r in frame["reason"]]
+    return shown
+
+
 def waits_figure(plan: pd.DataFrame, guarantee_days: int, lang: str) -> Any:
     """Histogram of waiting days of placed patients with the guarantee marked."""
     import matplotlib
@@ -239,7 +248,9 @@ class PlanningView(w.VBox):
             waits_figure(found.assignments, int(figures["guarantee_days"]), lang)
         )
         self.breaches.value = (
-            frame_html(frame_in(found.breaches, lang, {"status": "status"}), 50, lang)
+            frame_html(
+                frame_in(_reasons_in(found.breaches, lang), lang, {"status": "status"}), 50, lang
+            )
             if len(found.breaches)
             else ""
         )
@@ -332,8 +343,5 @@ class PlanningView(w.VBox):
         shown = frame.copy()
         lang = self.data.lang
         shown["start_date"] = date_cells(shown["start_date"], lang)
-        if "reason" in shown.columns:  # the file's English reason in the page's language
-            shown["reason"] = [
-                r if not isinstance(r, str) else reason_in(r, lang) for r in shown["reason"]
-            ]
+        shown = _reasons_in(shown, lang)
         self.table.value = frame_html(frame_in(shown, lang, _PLAN_CODES), lang=lang)
