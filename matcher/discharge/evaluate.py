@@ -19,10 +19,11 @@ import pandas as pd
 
 from ..dataset.load import Dataset
 from ..dataset.profile import check_patient
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..match.costs import Evaluation, MatchModel, evaluate
 from ..match.newcomers import Newcomers
 from ..match.weights import Weights
+from ..words.problems import problem
 
 __all__ = ["Evaluated", "Evaluator"]
 
@@ -127,11 +128,12 @@ class Evaluator:
         if patient_id not in self._row_of:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "patients.csv",
                         None,
                         "patient_id",
-                        f"patient '{patient_id}' is not in the dataset",
+                        "patient '{patient_id}' is not in the dataset",
+                        patient_id=patient_id,
                     )
                 ]
             )
@@ -159,11 +161,12 @@ class Evaluator:
         if session_id not in self._session_pos:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "sessions.csv",
                         None,
                         "session_id",
-                        f"session '{session_id}' is not in the dataset",
+                        "session '{session_id}' is not in the dataset",
+                        session_id=session_id,
                     )
                 ]
             )

@@ -26,10 +26,11 @@ import pandas as pd
 
 from ..dataset.load import Dataset
 from ..domain import KINDS, MODES, WEEKDAYS
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..match.costs import RULES
 from ..match.weights import Weights
 from ..words.patient import Wording, wording
+from ..words.problems import problem
 from .evaluate import Evaluated, Evaluator
 from .reasons import option_reasons
 from .recommendation import Recommendation
@@ -118,7 +119,9 @@ class Recommender(Evaluator):
             the options and what would open the most.
         """
         if int(top) < 1:
-            raise InputError([Problem("--top", None, None, f"must be at least 1, not {top}")])
+            raise InputError(
+                [problem("--top", None, None, "must be at least 1, not {top}", top=top)]
+            )
         words = wording(lang)
         found = self.evaluate(patient, explain=False)
         chosen = varied(found.options, self.model.s_offer, self.model.o_kind, int(top))
@@ -152,12 +155,13 @@ class Recommender(Evaluator):
         if not found.model.s_staffed[s]:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "sessions.csv",
                         None,
                         "weekday",
-                        f"session '{session_id}' is a home visit on a weekday without a shift "
+                        "session '{session_id}' is a home visit on a weekday without a shift "
                         "for its service in staff.csv: its staff make no visits that day",
+                        session_id=session_id,
                     )
                 ]
             )
@@ -167,24 +171,29 @@ class Recommender(Evaluator):
             text = "; ".join(f"{r} ({words(f'rule_{r}')})" for r in broken)
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "sessions.csv",
                         None,
                         "session_id",
-                        f"session '{session_id}' does not fit patient '{found.patient_id}': {text}",
+                        "session '{session_id}' does not fit patient '{patient_id}': {rules}",
+                        session_id=session_id,
+                        patient_id=found.patient_id,
+                        rules=text,
                     )
                 ]
             )
         if need_place and int(found.model.s_capacity[s]) <= 0:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "sessions.csv",
                         None,
                         "capacity",
-                        f"session '{session_id}' is full: every place is booked by others, "
-                        f"so there is none for patient '{found.patient_id}'; choose another "
+                        "session '{session_id}' is full: every place is booked by others, "
+                        "so there is none for patient '{patient_id}'; choose another "
                         "session",
+                        session_id=session_id,
+                        patient_id=found.patient_id,
                     )
                 ]
             )

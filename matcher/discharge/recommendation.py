@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.export import write_csv, write_text
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .suggest import NothingFits
 
 __all__ = ["REASON_SEPARATOR", "Recommendation", "option_records"]
@@ -74,7 +75,7 @@ class Recommendation:
             write_csv(self._cells(), target)
         else:
             raise InputError(
-                [Problem(str(target), None, None, "give a file name ending in .csv or .json")]
+                [problem(str(target), None, None, "give a file name ending in .csv or .json")]
             )
         return target
 
