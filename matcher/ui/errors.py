@@ -6,7 +6,9 @@ Voila page does not have; the "Comm" logger and threads write to the
 kernel's ``sys.stderr``, which also goes to the page. So a failing callback
 left no trace anywhere. ``log_callback_errors`` copies each of them, with its
 traceback, to the kernel's own stderr: the log of the Voila server, which
-operators and the browser tests read. The page itself still never shows a
+operators and the browser tests read. So do the errors the app logs itself
+(the ``matcher`` loggers, e.g. a background task that failed, see
+``runner``), each starting with ``MARK``. The page itself still never shows a
 traceback.
 """
 
@@ -21,9 +23,13 @@ from typing import Any, TextIO
 
 __all__ = ["MARK", "log_callback_errors"]
 
+#: How every line of the app's own in the server's log starts.
+PREFIX = "[Brobygger]"
 #: How each copied error starts in the server's log.
-MARK = "[Brobygger] Exception in"
+MARK = f"{PREFIX} Exception in"
 _LOGGERS = ("Comm", "ipykernel.comm")
+#: The app's own loggers; their errors read ``[Brobygger] Exception in ...``.
+_APP_LOGGER = "matcher"
 
 
 def log_callback_errors(shell: Any = None, stream: TextIO | None = None) -> Callable[[], None]:
@@ -57,15 +63,20 @@ def log_callback_errors(shell: Any = None, stream: TextIO | None = None) -> Call
     handler = logging.StreamHandler(out)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("[%(name)s] %(levelname)s | %(message)s"))
+    own = logging.StreamHandler(out)
+    own.setLevel(logging.ERROR)
+    own.setFormatter(logging.Formatter(f"{PREFIX} %(message)s"))
     shell.showtraceback = showtraceback
     threading.excepthook = thread_hook
     for name in _LOGGERS:
         logging.getLogger(name).addHandler(handler)
+    logging.getLogger(_APP_LOGGER).addHandler(own)
 
     def undo() -> None:
         shell.showtraceback = original
         threading.excepthook = original_hook
         for name in _LOGGERS:
             logging.getLogger(name).removeHandler(handler)
+        logging.getLogger(_APP_LOGGER).removeHandler(own)
 
     return undo
