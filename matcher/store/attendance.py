@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import WEEKDAYS
 from ..errors import InputError, Problem
+from ..words.problems import problem
 from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import (
@@ -63,11 +64,23 @@ def _booking_for_update(session: Session, booking_id: int) -> Booking:
         select(Booking).where(Booking.id == booking_id).with_for_update()
     ).scalar_one_or_none()
     if booking is None:
-        raise InputError([Problem("--booking", None, None, f"there is no booking {booking_id}")])
+        raise InputError(
+            [
+                problem(
+                    "--booking",
+                    None,
+                    None,
+                    "there is no booking {booking_id}",
+                    booking_id=booking_id,
+                )
+            ]
+        )
     return booking
 
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The weekdays in the plural, message ids of the catalogue ("meets on Mondays").
+_DAYS_NAMES = tuple(f"{d}s" for d in _DAY_NAMES)
 
 
 def _meeting_days(session: Session, booking: Booking) -> tuple[set[int], int]:
@@ -97,38 +110,68 @@ def _date_problems(session: Session, booking: Booking, day: date) -> list[Proble
     problems = []
     if day < booking.start_date:
         problems.append(
-            Problem(
+            problem(
                 "--date",
                 None,
                 "start_date",
-                f"{day} is before booking {booking.id} starts ({booking.start_date})",
+                "{day} is before booking {booking_id} starts ({start_date})",
+                day=day,
+                booking_id=booking.id,
+                start_date=booking.start_date,
             )
         )
     meets, weeks = _meeting_days(session, booking)
     if day.weekday() not in meets:
-        on = " or ".join(f"{_DAY_NAMES[d]}s" for d in sorted(meets))
-        problems.append(
-            Problem(
-                "--date",
-                None,
-                "weekday",
-                f"{day} is a {_DAY_NAMES[day.weekday()]}, but session {booking.session_id} "
-                f"of booking {booking.id} meets on {on}",
-            )
-        )
+        problems.append(_weekday_problem(day, booking, sorted(meets)))
     # the course runs ``weeks`` weeks from the participant's start at the latest
     last = booking.start_date + timedelta(weeks=weeks, days=-1)
     if weeks and day > last:
         problems.append(
-            Problem(
+            problem(
                 "--date",
                 None,
                 "weeks",
-                f"{day} is after the {weeks}-week course of session {booking.session_id} "
-                f"for booking {booking.id} (from {booking.start_date} to {last} at the latest)",
+                "{day} is after the {weeks}-week course of session {session_id} for booking "
+                "{booking_id} (from {start_date} to {last} at the latest)",
+                day=day,
+                weeks=weeks,
+                session_id=booking.session_id,
+                booking_id=booking.id,
+                start_date=booking.start_date,
+                last=last,
             )
         )
     return problems
+
+
+def _weekday_problem(day: date, booking: Booking, meets: list[int]) -> Problem:
+    """``day`` is not a weekday the session of ``booking`` meets on (one or two
+    weekdays: the catalogue's when it was booked and now)."""
+    values: dict[str, object] = {
+        "day": day,
+        "what_day": _DAY_NAMES[day.weekday()],
+        "session_id": booking.session_id,
+        "booking_id": booking.id,
+        "what_days": _DAYS_NAMES[meets[0]],
+    }
+    if len(meets) == 1:
+        return problem(
+            "--date",
+            None,
+            "weekday",
+            "{day} is a {what_day}, but session {session_id} of booking {booking_id} "
+            "meets on {what_days}",
+            **values,
+        )
+    values["what_other_days"] = " or ".join(_DAYS_NAMES[d] for d in meets[1:])
+    return problem(
+        "--date",
+        None,
+        "weekday",
+        "{day} is a {what_day}, but session {session_id} of booking {booking_id} "
+        "meets on {what_days} or {what_other_days}",
+        **values,
+    )
 
 
 def record_attendance(
@@ -159,16 +202,27 @@ def record_attendance(
         booking = _booking_for_update(session, booking_id)
         if booking.status != "active":
             raise InputError(
-                [Problem("--booking", None, None, f"booking {booking_id} is {booking.status}")]
+                [
+                    problem(
+                        "--booking",
+                        None,
+                        None,
+                        "booking {booking_id} is {what_status}",
+                        booking_id=booking_id,
+                        what_status=booking.status,
+                    )
+                ]
             )
         problems = _date_problems(session, booking, day)
         if today is not None and day > today:
             problems.append(
-                Problem(
+                problem(
                     "--date",
                     None,
                     "today",
-                    f"{day} has not come yet (today is {today}): record a session once it is over",
+                    "{day} has not come yet (today is {today}): record a session once it is over",
+                    day=day,
+                    today=today,
                 )
             )
         if problems:

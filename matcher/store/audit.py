@@ -24,6 +24,7 @@ from ..privacy import (
     looks_like_cpr,
     looks_like_name,
 )
+from ..words.problems import problem
 from .db import Store
 from .models import AuditEntry, utcnow
 
@@ -48,13 +49,13 @@ def pseudonym_problem(
     never the value itself.
     """
     if looks_like_cpr(value):
-        return Problem(where, row, column, "looks like a CPR number; use the pseudonym")
+        return problem(where, row, column, "looks like a CPR number; use the pseudonym")
     if looks_like_name(value):
-        return Problem(where, row, column, "looks like a person's name; use the pseudonym")
+        return problem(where, row, column, "looks like a person's name; use the pseudonym")
     if not PSEUDONYM.match(value):
-        return Problem(where, row, column, PSEUDONYM_RULE)
+        return problem(where, row, column, PSEUDONYM_RULE)
     if not is_plain(value):
-        return Problem(where, row, column, LOOK_ALIKE_RULE)
+        return problem(where, row, column, LOOK_ALIKE_RULE)
     return None
 
 

@@ -31,7 +31,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..dataset.load import Dataset
 from ..domain import WEEKDAYS
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .audit import SYSTEM, Actor, check_pseudonym, record
 from .db import Store, database_exists, open_store, resolve_db_url
 from .importer import ImportReport, import_catalogue
@@ -125,11 +126,12 @@ def book(
         if place is None or not place.listed:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "--session",
                         None,
                         None,
-                        f"session '{session_id}' is not in the imported catalogue",
+                        "session '{session_id}' is not in the imported catalogue",
+                        session_id=session_id,
                     )
                 ]
             )
@@ -194,30 +196,37 @@ def book(
 
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The weekdays in the plural, message ids of the catalogue ("meets on Mondays").
+_DAYS_NAMES = tuple(f"{d}s" for d in _DAY_NAMES)
 
 
 def _check_start(listed: CatalogueSession, start_date: date) -> None:
     """Refuse a start date on which the catalogue's session does not meet."""
     problems = []
     if listed.weekday in WEEKDAYS and start_date.weekday() != WEEKDAYS.index(listed.weekday):
-        on = _DAY_NAMES[WEEKDAYS.index(listed.weekday)]
         problems.append(
-            Problem(
+            problem(
                 "--session",
                 None,
                 "start_date",
-                f"{start_date} is a {_DAY_NAMES[start_date.weekday()]}, but session "
-                f"{listed.session_id} meets on {on}s",
+                "{start_date} is a {what_day}, but session {session_id} meets on {what_days}",
+                start_date=start_date,
+                what_day=_DAY_NAMES[start_date.weekday()],
+                session_id=listed.session_id,
+                what_days=_DAYS_NAMES[WEEKDAYS.index(listed.weekday)],
             )
         )
     if start_date < listed.first_date:
         problems.append(
-            Problem(
+            problem(
                 "--session",
                 None,
                 "start_date",
-                f"{start_date} is before session {listed.session_id} takes new participants "
-                f"(first_date {listed.first_date})",
+                "{start_date} is before session {session_id} takes new participants "
+                "(first_date {first_date})",
+                start_date=start_date,
+                session_id=listed.session_id,
+                first_date=listed.first_date,
             )
         )
     if problems:
@@ -225,15 +234,31 @@ def _check_start(listed: CatalogueSession, start_date: date) -> None:
 
 
 def _duplicate(patient_id: str, offer_id: str, booking_id: int | None) -> InputError:
-    which = f" (booking {booking_id})" if booking_id is not None else ""
+    if booking_id is None:
+        return InputError(
+            [
+                problem(
+                    "--patient",
+                    None,
+                    None,
+                    "patient {patient_id} is already booked for offer {offer_id}; "
+                    "cancel that booking first to move them",
+                    patient_id=patient_id,
+                    offer_id=offer_id,
+                )
+            ]
+        )
     return InputError(
         [
-            Problem(
+            problem(
                 "--patient",
                 None,
                 None,
-                f"patient {patient_id} is already booked for offer {offer_id}{which}; "
-                "cancel that booking first to move them",
+                "patient {patient_id} is already booked for offer {offer_id} "
+                "(booking {booking_id}); cancel that booking first to move them",
+                patient_id=patient_id,
+                offer_id=offer_id,
+                booking_id=booking_id,
             )
         ]
     )
@@ -253,11 +278,27 @@ def cancel(store: Store, booking_id: int, *, actor: Actor = SYSTEM) -> BookingIn
         ).scalar_one_or_none()
         if booking is None:
             raise InputError(
-                [Problem("--booking", None, None, f"there is no booking {booking_id}")]
+                [
+                    problem(
+                        "--booking",
+                        None,
+                        None,
+                        "there is no booking {booking_id}",
+                        booking_id=booking_id,
+                    )
+                ]
             )
         if booking.status != "active":
             raise InputError(
-                [Problem("--booking", None, None, f"booking {booking_id} is already cancelled")]
+                [
+                    problem(
+                        "--booking",
+                        None,
+                        None,
+                        "booking {booking_id} is already cancelled",
+                        booking_id=booking_id,
+                    )
+                ]
             )
         booking.status, booking.cancelled_at = "cancelled", utcnow()
         session.execute(
@@ -334,13 +375,25 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
     problems = []
     if len(at) == 0:
         problems.append(
-            Problem("patients.csv", None, "patient_id", f"'{patient_id}' is not in patients.csv")
+            problem(
+                "patients.csv",
+                None,
+                "patient_id",
+                "'{patient_id}' is not in patients.csv",
+                patient_id=patient_id,
+            )
         )
     sessions = dataset.sessions
     where = sessions.index[sessions["session_id"] == session_id]
     if len(where) == 0:
         problems.append(
-            Problem("sessions.csv", None, "session_id", f"'{session_id}' is not in sessions.csv")
+            problem(
+                "sessions.csv",
+                None,
+                "session_id",
+                "'{session_id}' is not in sessions.csv",
+                session_id=session_id,
+            )
         )
     if problems:
         raise InputError(problems)
@@ -349,7 +402,7 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
     if bool(patient["escalate"]):
         raise InputError(
             [
-                Problem(
+                problem(
                     "patients.csv",
                     int(row) + 2,
                     "escalate",

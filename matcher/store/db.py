@@ -36,6 +36,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
+from ..words.problems import problem
 
 __all__ = [
     "ENV_VAR",
@@ -91,15 +92,16 @@ def resolve_db_url(option: str | None = None) -> str:
     try:
         url = make_url(chosen)
     except ArgumentError:
-        raise InputError([Problem(where, None, None, "is not a database URL")]) from None
+        raise InputError([problem(where, None, None, "is not a database URL")]) from None
     if url.get_backend_name() not in DIALECTS:
         raise InputError(
             [
-                Problem(
+                problem(
                     where,
                     None,
                     None,
-                    f"'{url.get_backend_name()}' is not supported; use sqlite or postgresql",
+                    "'{backend}' is not supported; use sqlite or postgresql",
+                    backend=url.get_backend_name(),
                 )
             ]
         )
@@ -257,15 +259,15 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
         if resolved == default_db_url():
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
-            raise InputError([Problem(str(path.parent), None, None, "folder does not exist")])
+            raise InputError([problem(str(path.parent), None, None, "folder does not exist")])
         if path.is_dir():
             raise InputError(
-                [Problem(str(path), None, None, "is a folder, not a Brobygger database file")]
+                [problem(str(path), None, None, "is a folder, not a Brobygger database file")]
             )
         if path.exists() and not path.is_file():
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         str(path),
                         None,
                         None,
@@ -297,12 +299,13 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         where,
                         None,
                         None,
-                        f"cannot connect to the database ({detail}); check the address and "
+                        "cannot connect to the database ({reason}); check the address and "
                         "that the server is running",
+                        reason=detail,
                     )
                 ]
             ) from None
@@ -313,7 +316,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
 def _not_ansqlite_file(path: Path) -> InputError:
     return InputError(
         [
-            Problem(
+            problem(
                 str(path),
                 None,
                 None,
@@ -390,19 +393,46 @@ def _refuse_foreign(where: str, names: list[str], versions: list[str]) -> None:
         return
     if versions and set(versions) <= known_revisions():
         return
-    if versions or "alembic_version" in names:
-        shown = ", ".join(repr(v) for v in versions) or "none"
-        message = (
-            f"is not a Brobygger database this version knows (schema revision {shown}: "
-            "another application's, or a newer Brobygger's); give another --db"
+    raise InputError([_foreign(where, names, versions)])
+
+
+def _foreign(where: str, names: list[str], versions: list[str]) -> Problem:
+    """Why the database at ``where`` (not empty, not a known Brobygger one) is refused."""
+    if versions:
+        return problem(
+            where,
+            None,
+            None,
+            "is not a Brobygger database this version knows (schema revision {revisions}: "
+            "another application's, or a newer Brobygger's); give another --db",
+            revisions=", ".join(repr(v) for v in versions),
         )
-    else:
-        listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        message = (
-            f"is another application's database (tables {listed}), not a Brobygger "
-            "database; give another --db, or a new file name to start one"
+    if "alembic_version" in names:
+        return problem(
+            where,
+            None,
+            None,
+            "is not a Brobygger database this version knows (schema revision none: "
+            "another application's, or a newer Brobygger's); give another --db",
         )
-    raise InputError([Problem(where, None, None, message)])
+    if len(names) > 3:
+        return problem(
+            where,
+            None,
+            None,
+            "is another application's database (tables {tables} and {more} more), not a "
+            "Brobygger database; give another --db, or a new file name to start one",
+            tables=", ".join(names[:3]),
+            more=len(names) - 3,
+        )
+    return problem(
+        where,
+        None,
+        None,
+        "is another application's database (tables {tables}), not a Brobygger "
+        "database; give another --db, or a new file name to start one",
+        tables=", ".join(names),
+    )
 
 
 def _not_sqlite(exc: DatabaseError) -> bool:

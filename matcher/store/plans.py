@@ -22,6 +22,7 @@ from sqlalchemy import insert
 
 from ..dataset.files import read_bytes
 from ..errors import InputError, Problem
+from ..words.problems import problem
 from .audit import SYSTEM, Actor, pseudonym_problem, record
 from .db import Store
 from .models import PlanRow, StoredPlan, utcnow
@@ -63,7 +64,7 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     csv_path = Path(path)
     name = csv_path.name
     if not csv_path.exists():
-        raise InputError([Problem(str(csv_path), None, None, "plan file not found")])
+        raise InputError([problem(str(csv_path), None, None, "plan file not found")])
     spec = dataclasses.replace(PLAN, name=name)
     read = read_table(csv_path, spec)
     problems = list(read.problems)
@@ -71,12 +72,12 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     if frame is not None and not problems:
         unplaced = (frame["status"] == "placed") & (frame["session_id"] == "")
         problems += [
-            Problem(name, int(r), "session_id", "a placed patient needs the session placed in")
+            problem(name, int(r), "session_id", "a placed patient needs the session placed in")
             for r in read.rows[unplaced.to_numpy()]
         ]
     if problems or frame is None:
         if any(p.row == 1 and p.message == "required column is missing" for p in problems):
-            problems.append(Problem(name, None, None, "is this a PLAN.csv written by plan?"))
+            problems.append(problem(name, None, None, "is this a PLAN.csv written by plan?"))
         raise InputError(problems)
     summary_path = csv_path.with_suffix(".json")
     summary: dict[str, Any] = {}
@@ -86,11 +87,11 @@ def read_plan(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             line = getattr(exc, "lineno", None)
             raise InputError(
-                [Problem(summary_path.name, line, None, f"not valid JSON ({exc})")]
+                [problem(summary_path.name, line, None, "not valid JSON ({reason})", reason=exc)]
             ) from None
         if not isinstance(summary, dict):
             raise InputError(
-                [Problem(summary_path.name, None, None, "holds no plan summary (a JSON object)")]
+                [problem(summary_path.name, None, None, "holds no plan summary (a JSON object)")]
             )
     return frame, summary
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..dataset.load import Dataset
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..planning.plan import BOOKED_REASON, plan
 from ..planning.result import Plan
+from ..words.problems import problem
 from .bookings import active_bookings
 from .db import database_exists, open_store, resolve_db_url, sqlite_file
 
@@ -32,7 +33,7 @@ def plan_around_bookings(dataset: Dataset, url: str | None = None, **options: An
     path = sqlite_file(resolved)
     if url is not None and path is not None and not path.parent.is_dir():
         # a typing error in --db would silently plan over everyone's bookings
-        raise InputError([Problem(str(path.parent), None, None, "folder does not exist")])
+        raise InputError([problem(str(path.parent), None, None, "folder does not exist")])
     if not database_exists(resolved):
         return plan(dataset, **options)
     with open_store(resolved) as store:

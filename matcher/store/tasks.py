@@ -19,7 +19,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import Booking, Outcome, Task, utcnow
@@ -114,23 +115,48 @@ def complete_task(
             select(Task).where(Task.id == task_id).with_for_update()
         ).scalar_one_or_none()
         if task is None:
-            raise InputError([Problem("--done", None, None, f"there is no task {task_id}")])
+            raise InputError(
+                [problem("--done", None, None, "there is no task {task_id}", task_id=task_id)]
+            )
         if task.status != "open":
-            raise InputError([Problem("--done", None, None, f"task {task_id} is {task.status}")])
+            raise InputError(
+                [
+                    problem(
+                        "--done",
+                        None,
+                        None,
+                        "task {task_id} is {what_status}",
+                        task_id=task_id,
+                        what_status=task.status,
+                    )
+                ]
+            )
         allowed = OUTCOMES.get(task.kind, ("done",))
         if outcome is None and task.kind in OUTCOME_KINDS:
             raise InputError(
-                [Problem("--outcome", None, None, f"say {', '.join(allowed)} for a {task.kind}")]
+                [
+                    problem(
+                        "--outcome",
+                        None,
+                        None,
+                        "say {outcomes} for a {kind}",
+                        outcomes=", ".join(allowed),
+                        kind=task.kind,
+                    )
+                ]
             )
         chosen = outcome or allowed[0]
         if chosen not in allowed:
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "--outcome",
                         None,
                         None,
-                        f"'{chosen}' does not close a {task.kind} task; use {', '.join(allowed)}",
+                        "'{outcome}' does not close a {kind} task; use {outcomes}",
+                        outcome=chosen,
+                        kind=task.kind,
+                        outcomes=", ".join(allowed),
                     )
                 ]
             )

@@ -17,7 +17,7 @@ from matcher.words.problems import CONTEXT, listed, problem, problem_text, probl
 
 PACKAGE = Path(matcher.__file__).resolve().parent
 #: Where every problem is built with ``problem()``: what the app shows.
-KEYED = ("dataset", "discharge")
+KEYED = ("dataset", "discharge", "store")
 
 
 def _calls(name: str) -> list[tuple[str, int, ast.Call]]:
@@ -199,6 +199,37 @@ def test_the_loader_s_problems_read_in_danish(tmp_path: Path) -> None:
     (found,) = caught.value.problems
     assert found.message == "'abc' is not a number"
     assert problem_text(found, "da") == "'abc' er ikke et tal"
+
+
+def test_a_store_refusal_reads_in_danish(tmp_path: Path) -> None:
+    """The store's refusals keep the command line's English and read in Danish,
+    weekday names too."""
+    from datetime import date
+
+    from store_support import dataset_dir
+
+    from matcher import load_dataset
+    from matcher.store import book, import_catalogue, open_store
+
+    with open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}") as store:
+        import_catalogue(store, load_dataset(dataset_dir(tmp_path / "data", patients=2)))
+        first = book(store, "P001", "S1", date(2027, 1, 4))
+        with pytest.raises(InputError) as twice:
+            book(store, "P001", "S1", date(2027, 1, 11))
+        with pytest.raises(InputError) as tuesday:
+            book(store, "P002", "S1", date(2027, 1, 5))
+    (found,) = twice.value.problems
+    assert found.message == (
+        f"patient P001 is already booked for offer O1 (booking {first.booking_id}); "
+        "cancel that booking first to move them"
+    )
+    assert problem_text(found, "da") == (
+        f"borger P001 er allerede booket til tilbud O1 (booking {first.booking_id}); "
+        "annullér den booking først for at flytte borgeren"
+    )
+    (day,) = tuesday.value.problems
+    assert day.message == "2027-01-05 is a Tuesday, but session S1 meets on Mondays"
+    assert problem_text(day, "da") == "2027-01-05 er en tirsdag, men hold/tid S1 mødes om mandagen"
 
 
 def test_a_long_list_is_cut_with_a_count_of_the_rest() -> None:
