@@ -3,21 +3,20 @@
 All figures come from ``matcher.municipality``: ``gaps.gap_analysis``,
 ``equity`` and ``siting.best_sites``, the functions behind ``brobygger gaps`` and
 ``brobygger sites``; everything shown is suppressed below five people.
-Heavy work runs in a background thread so the page stays responsive.
+Heavy work runs in a background thread through a ``runner.Runner`` so the page
+stays responsive; results reach the traits on the kernel's event loop.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from traitlets import Any as AnyTrait
-from traitlets import Bool, HasTraits, Unicode
+from traitlets import Bool, HasTraits, Unicode, directional_link
 
-from ..errors import InputError
-from ..words.problems import problems_text
+from .runner import Runner
 from .state import DataState, PlanningState
 
 __all__ = ["MunicipalityState"]
@@ -38,52 +37,37 @@ class MunicipalityState(HasTraits):
         super().__init__(**kwargs)
         self.data = data
         self.planning = planning
-        self._thread: threading.Thread | None = None
+        self.runner = Runner(lang=lambda: self.data.lang)
+        directional_link((self.runner, "busy"), (self, "busy"))
+        directional_link((self.runner, "error"), (self, "error"))
         data.observe(self._forget, names="version")
         planning.observe(self._plan_changed, names="result")
 
     def _forget(self, _: Any = None) -> None:
+        self.runner.forget()
         self.analysis = None
         self.equity = None
         self.sites = None
-        self.error = ""
 
-    def _run(self, work: Callable[[], None], background: bool) -> None:
-        if self.busy:
-            return
-
-        def guarded() -> None:
-            try:
-                work()
-            except InputError as exc:
-                self.error = "; ".join(problems_text(exc.problems, self.data.lang))
-            except Exception as exc:  # shown in the page, never a traceback
-                self.error = f"{type(exc).__name__}: {exc}"
-            finally:
-                self.busy = False
-
-        self.busy = True
-        self.error = ""
-        if background:
-            self._thread = threading.Thread(target=guarded, daemon=True)
-            self._thread.start()
-        else:
-            guarded()
+    def _run(
+        self, work: Callable[[], Any], done: Callable[[Any], None], label: str, background: bool
+    ) -> None:
+        self.runner.start(work, done, label=label, background=background)
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for background work (tests and scripts)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self.runner.wait(timeout)
 
     def analyse(self, background: bool = True) -> None:
         """Compute coverage and accessibility for every kind and band."""
         from ..municipality.gaps import gap_analysis
 
-        def work() -> None:
-            self.analysis = gap_analysis(self.data.dataset)
+        dataset = self.data.dataset
+        if dataset is not None:
+            self._run(lambda: gap_analysis(dataset), self._analysed, "coverage", background)
 
-        if self.data.dataset is not None:
-            self._run(work, background)
+    def _analysed(self, analysis: Any) -> None:
+        self.analysis = analysis
 
     def shown(self) -> pd.DataFrame:
         """Per district for the chosen kind and band: patients, served share,
@@ -144,8 +128,14 @@ class MunicipalityState(HasTraits):
             fee_dkk_month=float(fee),
         )
 
-        def work() -> None:
-            self.sites = best_sites(self.data.dataset, activity, k=int(k), time_limit=20.0)
+        dataset = self.data.dataset
+        if dataset is not None:
+            self._run(
+                lambda: best_sites(dataset, activity, k=int(k), time_limit=20.0),
+                self._sited,
+                "sites",
+                background,
+            )
 
-        if self.data.dataset is not None:
-            self._run(work, background)
+    def _sited(self, choice: Any) -> None:
+        self.sites = choice

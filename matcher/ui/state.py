@@ -2,7 +2,8 @@
 
 Views observe these objects and call their actions; tests drive the actions
 directly, without a browser. Long work (planning) runs in a background thread
-and reports progress through traits, so the page never freezes.
+through a ``runner.Runner``, which hands its progress and result back on the
+kernel's event loop, so the page never freezes and widgets change only there.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from traitlets import Any as AnyTrait
-from traitlets import Bool, Float, HasTraits, Int, List, Unicode
+from traitlets import Bool, Float, HasTraits, Int, List, Unicode, directional_link
 
 from ..dataset.load import Dataset, load_dataset
 from ..errors import InputError, Problem
-from ..words.problems import problems_text
+from ..words.app import code_text, text
+from .runner import Runner
 
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
 
@@ -136,10 +138,21 @@ class PlanStopped(Exception):
     """Raised inside a plan when the user pressed stop."""
 
 
+#: What a plan that was stopped hands back instead of a result.
+_STOPPED = object()
+
+
 class PlanningState(HasTraits):
-    """The batch plan of the whole waiting list, run in the background."""
+    """The batch plan of the whole waiting list, run in the background.
+
+    The plan runs through a ``Runner`` (``self.runner``): its result, stages
+    and errors reach these traits on the kernel's event loop, and a plan
+    whose data changed while it ran is stopped and its result dropped.
+    """
 
     running = Bool(False)
+    #: The same as ``running``, under the name the other states use.
+    busy = Bool(False)
     stage = Unicode("")
     progress = Float(0.0)
     result = AnyTrait(None, allow_none=True)  # matcher.planning.result.Plan
@@ -151,53 +164,74 @@ class PlanningState(HasTraits):
         super().__init__(**kwargs)
         self.data = data
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.runner = Runner(lang=lambda: self.data.lang)
+        directional_link((self.runner, "busy"), (self, "running"))
+        directional_link((self.runner, "busy"), (self, "busy"))
+        directional_link((self.runner, "error"), (self, "error"))
+        self.runner.observe(self._ended, names="busy")
         data.observe(self._forget, names="version")
 
     def _forget(self, change: Any) -> None:
+        if self.runner.busy:
+            self._stop.set()  # its result is dropped anyway: end it soon
+        self.runner.forget()
         self.result = None
         self.schedule = None
-        self.error = ""
 
     def _progress(self, stage: str, share: float) -> None:
+        """The plan's progress callback (in the worker): stops it when asked,
+        and shows the stage on the page's loop."""
         if self._stop.is_set():
             raise PlanStopped
+        self.runner.call(self._show_stage, stage, share)
+
+    def _show_stage(self, stage: str, share: float) -> None:
+        if not self.running:
+            return
         self.stage = stage
         self.progress = share
+        lang = self.data.lang
+        self.runner.report(text("plan_running", lang, stage=code_text("stage", stage, lang)))
 
-    def _work(self, over_weeks: bool = False, **options: Any) -> None:
+    def _work(self, dataset: Dataset, over_weeks: bool, options: dict[str, Any]) -> Any:
         from ..planning.plan import plan
         from ..planning.schedule import schedule
 
         try:
             if over_weeks:
-                self.schedule = schedule(self.data.dataset, progress=self._progress, **options)
-            else:
-                self.result = plan(self.data.dataset, progress=self._progress, **options)
+                return schedule(dataset, progress=self._progress, **options)
+            return plan(dataset, progress=self._progress, **options)
         except PlanStopped:
+            return _STOPPED
+
+    def _done(self, over_weeks: bool, found: Any) -> None:
+        if found is _STOPPED:
             self.stopped = True
-        except InputError as exc:
-            self.error = "; ".join(problems_text(exc.problems, self.data.lang))
-        except Exception as exc:  # shown in the page, never a traceback
-            self.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            self.running = False
+        elif over_weeks:
+            self.schedule = found
+        else:
+            self.result = found
+
+    def _ended(self, change: Any) -> None:
+        if not change["new"]:
             self.stage = ""
 
     def run(self, background: bool = True, **options: Any) -> None:
         """Plan everyone; in a thread unless ``background`` is False."""
-        if self.running or self.data.dataset is None:
+        dataset = self.data.dataset
+        if self.running or dataset is None:
             return
+        over_weeks = bool(options.pop("over_weeks", False))
         self._stop.clear()
         self.stopped = False
-        self.error = ""
-        self.running = True
         self.progress = 0.0
-        if background:
-            self._thread = threading.Thread(target=self._work, kwargs=options, daemon=True)
-            self._thread.start()
-        else:
-            self._work(**options)
+        self.stage = ""
+        self.runner.start(
+            lambda: self._work(dataset, over_weeks, options),
+            lambda found: self._done(over_weeks, found),
+            label="schedule" if over_weeks else "plan",
+            background=background,
+        )
 
     def run_schedule(
         self,
@@ -224,5 +258,4 @@ class PlanningState(HasTraits):
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for a background plan to finish (for tests and scripts)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self.runner.wait(timeout)

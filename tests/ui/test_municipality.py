@@ -172,3 +172,43 @@ def test_bad_site_description_is_shown_not_raised(
     _, _, state = analysed
     state.find_sites("tue", "25:00", "18:30", 10, 0.0, background=False)
     assert "--start" in state.error
+
+
+def test_coverage_and_sites_in_the_background_update_the_map_on_the_loop(
+    data: DataState,
+) -> None:
+    """Coverage and sites run in a thread, yet the view (whose map zooms with a coroutine)
+    is updated on the kernel's loop: no error, and every change arrives on its thread."""
+    import asyncio
+    import threading
+
+    seen: list[threading.Thread] = []
+
+    async def finished(state: MunicipalityState) -> None:
+        for _ in range(30000):
+            await asyncio.sleep(0.01)
+            if not state.busy:
+                return
+        raise AssertionError("the work did not finish")
+
+    async def main() -> tuple[MunicipalityState, MunicipalityView, threading.Thread]:
+        state = MunicipalityState(data, PlanningState(data))
+        view = MunicipalityView(data, state)
+        state.observe(
+            lambda c: seen.append(threading.current_thread()), names=["analysis", "sites"]
+        )
+        state.analyse()
+        assert state.busy
+        state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2)  # refused: still busy
+        await finished(state)
+        assert state.sites is None
+        state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2)
+        await finished(state)
+        await asyncio.sleep(0.1)  # the map's zoom coroutines run
+        return state, view, threading.current_thread()
+
+    state, view, here = asyncio.run(main())
+    assert state.error == ""
+    assert state.analysis is not None and state.sites is not None
+    assert len(seen) == 2 and all(thread is here for thread in seen)
+    assert view.table.value and view.sites.value

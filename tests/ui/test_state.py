@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from builders import build, patient
 
 from matcher.ui.state import DataState, PlanningState
@@ -88,3 +90,85 @@ def test_schedule_over_weeks_gives_tradeoff_for_each_budget(demo_dir: Path) -> N
     assert found is not None
     assert list(found.tradeoff["budget"]) == [0.0, 40.0]
     assert found.tradeoff["placed"].is_monotonic_increasing
+
+
+def test_a_plan_that_fails_says_so_plainly_and_stops_running(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unexpected failure of the plan shows the catalogue's sentence in the page's
+    language, never the exception; running and the stage end, the traceback is logged."""
+    import matcher.planning.plan as plan_module
+    from matcher.words.app import text
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("solver crashed on P1")
+
+    monkeypatch.setattr(plan_module, "plan", broken)
+    data = DataState(lang="en")
+    data.use(build(patients=[patient()]))
+    planning = PlanningState(data)
+    with caplog.at_level(logging.ERROR, logger="matcher.ui.runner"):
+        planning.run()
+        planning.wait(60)
+    assert planning.error == text("work_failed", "en")
+    assert not planning.running and not planning.busy and planning.stage == ""
+    assert planning.result is None
+    assert "RuntimeError: solver crashed on P1" in caplog.text
+
+
+def test_a_plan_of_data_replaced_meanwhile_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New data while a plan runs: the plan is stopped, its late result never shows."""
+    import threading
+
+    import matcher.planning.plan as plan_module
+
+    started, release = threading.Event(), threading.Event()
+    real = plan_module.plan
+
+    def slow(dataset: object, progress: object = None, **options: object) -> object:
+        started.set()
+        release.wait(30)
+        return real(dataset, progress=progress, **options)
+
+    monkeypatch.setattr(plan_module, "plan", slow)
+    data = DataState()
+    data.use(build(patients=[patient()]))
+    planning = PlanningState(data)
+    planning.run()
+    assert started.wait(30)
+    data.use(build(patients=[patient(patient_id="P2")]))
+    release.set()
+    planning.wait(60)
+    assert planning.result is None and not planning.running and planning.error == ""
+    planning.run(background=False)
+    assert planning.result is not None and planning.result.placed == 1
+
+
+def test_with_the_kernels_loop_the_plan_reaches_the_page_on_its_thread() -> None:
+    """On a running loop (as in the kernel) result, stage and running change on the loop's
+    thread, where widgets that need the loop (a map's fit_bounds) can be updated."""
+    import asyncio
+    import threading
+
+    seen: list[tuple[str, threading.Thread]] = []
+
+    async def main() -> tuple[PlanningState, threading.Thread]:
+        data = DataState()
+        data.use(build(patients=[patient(), patient(patient_id="P2")]))
+        planning = PlanningState(data)
+        for name in ("result", "stage", "running"):
+            planning.observe(
+                lambda c: seen.append((c["name"], threading.current_thread())), names=name
+            )
+        planning.observe(lambda c: asyncio.ensure_future(asyncio.sleep(0)), names="result")
+        planning.run()
+        for _ in range(6000):
+            await asyncio.sleep(0.01)
+            if not planning.running:
+                break
+        return planning, threading.current_thread()
+
+    planning, here = asyncio.run(main())
+    assert planning.result is not None and planning.result.placed == 2
+    assert {name for name, _ in seen} == {"result", "stage", "running"}
+    assert all(thread is here for _, thread in seen)
