@@ -15,7 +15,8 @@ requests whose ``Host`` is this machine (``localhost``, ``127.0.0.1``,
 ``::1``) or a name given with ``--allow-host``, so a web page elsewhere
 cannot reach it through DNS rebinding; it ends the kernel of a page that is
 closed (Voila's page asks for that, with the ``_xsrf`` cookie the server now
-sets) and any kernel left without a page for ``IDLE_KERNEL_MINUTES``; it takes
+sets) and any kernel left without a page for ``IDLE_KERNEL_MINUTES`` (or
+``$BROBYGGER_IDLE_KERNEL_SECONDS``); it takes
 uploads up to ``UPLOAD_LIMIT_MB`` (the page refuses larger ones, with a
 message); and it serves on the port it was given or not at all.
 """
@@ -34,6 +35,7 @@ import platformdirs
 
 __all__ = [
     "ENV_DATA",
+    "ENV_IDLE_KERNEL_SECONDS",
     "ENV_LANG",
     "ENV_ROOTS",
     "ENV_TILES",
@@ -42,6 +44,7 @@ __all__ = [
     "UPLOAD_LIMIT_BYTES",
     "UPLOAD_LIMIT_MB",
     "VOILA_MAIN",
+    "cull_options",
     "host_allowed",
     "local_hostnames",
     "notebook_path",
@@ -72,6 +75,9 @@ WEBSOCKET_LIMIT_BYTES = UPLOAD_LIMIT_BYTES + 4 * 1024 * 1024
 #: (a page closed without telling the server: a crashed browser, a lost network).
 IDLE_KERNEL_MINUTES = 15
 CULL_INTERVAL_SECONDS = 60
+#: Seconds instead of ``IDLE_KERNEL_MINUTES`` (a positive whole number), for a test
+#: that waits for kernels without a page to be culled.
+ENV_IDLE_KERNEL_SECONDS = "BROBYGGER_IDLE_KERNEL_SECONDS"
 _CDN_LINK = re.compile(r"^.*<link[^>]+https?://[^>]+>.*\n", re.MULTILINE)
 #: Where the page script goes in the template: before the notebook's cells.
 _BODY_END = "{%- endblock body_header -%}"
@@ -203,14 +209,40 @@ def port_in_use(port: int, ip: str = BIND) -> bool:
     return False
 
 
+def cull_options(idle_seconds: int | None = None) -> list[str]:
+    """Voila's options that end a kernel whose page is gone: one without a connected
+    page (``cull_connected`` off: an open page's kernel is never culled, however long
+    it is idle) and idle for ``idle_seconds`` (default ``$BROBYGGER_IDLE_KERNEL_SECONDS``,
+    else ``IDLE_KERNEL_MINUTES``), looked for every ``CULL_INTERVAL_SECONDS`` or, for
+    a shorter timeout, every half of it. This catches the pages that went without
+    telling the server (a crashed browser, a lost network, a page-close message that
+    never arrived); a page that closes normally ends its kernel itself."""
+    if idle_seconds is None:
+        given = os.environ.get(ENV_IDLE_KERNEL_SECONDS, "").strip()
+        idle_seconds = int(given) if given.isdigit() and int(given) > 0 else None
+    if idle_seconds is None:
+        idle_seconds = IDLE_KERNEL_MINUTES * 60
+    interval = min(CULL_INTERVAL_SECONDS, max(1, idle_seconds // 2))
+    return [
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={interval}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+
+
 def voila_command(
-    port: int, open_browser: bool = False, allow_hosts: Iterable[str] = ()
+    port: int,
+    open_browser: bool = False,
+    allow_hosts: Iterable[str] = (),
+    *,
+    idle_seconds: int | None = None,
 ) -> list[str]:
     """The command line that serves the app on ``port`` (localhost only).
 
     The port is the one served or none (no retries on other ports); idle kernels
-    without a page are culled (``IDLE_KERNEL_MINUTES``); ``allow_hosts`` are the
-    host names answered besides this machine's (``local_hostnames``).
+    without a page are culled (``cull_options``, after ``idle_seconds``);
+    ``allow_hosts`` are the host names answered besides this machine's
+    (``local_hostnames``).
     """
     return [
         sys.executable,
@@ -222,9 +254,7 @@ def voila_command(
         f"--template={TEMPLATE}",
         f"--Voila.ip={BIND}",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_MINUTES * 60}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
-        "--MappingKernelManager.cull_connected=False",
+        *cull_options(idle_seconds),
         *(f"--BrobyggerVoila.allow_hosts={name}" for name in allow_hosts),
         *([] if open_browser else ["--no-browser"]),
     ]

@@ -295,3 +295,34 @@ def _collect(lines: list[str]) -> Callable[[dict[str, Any]], None]:
             lines.append(message["content"]["text"])
 
     return hook
+
+
+def test_the_cull_timeout_can_be_shortened_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """$BROBYGGER_IDLE_KERNEL_SECONDS replaces the 15 idle minutes (looked for at half of
+    it); an empty or bad value keeps the default; an open page is never culled."""
+    from matcher.ui.launch import (
+        CULL_INTERVAL_SECONDS,
+        ENV_IDLE_KERNEL_SECONDS,
+        IDLE_KERNEL_MINUTES,
+        cull_options,
+        voila_command,
+    )
+
+    default = [
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_MINUTES * 60}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    monkeypatch.delenv(ENV_IDLE_KERNEL_SECONDS, raising=False)
+    assert cull_options() == default
+    for bad in ("", "0", "-3", "soon"):
+        monkeypatch.setenv(ENV_IDLE_KERNEL_SECONDS, bad)
+        assert cull_options() == default, bad
+    monkeypatch.setenv(ENV_IDLE_KERNEL_SECONDS, "8")
+    command = voila_command(8866)
+    assert "--MappingKernelManager.cull_idle_timeout=8" in command
+    assert "--MappingKernelManager.cull_interval=4" in command
+    assert "--MappingKernelManager.cull_connected=False" in command
+    assert cull_options(1)[1] == "--MappingKernelManager.cull_interval=1"
