@@ -61,10 +61,11 @@ from ..dataset.districts import population_centres
 from ..dataset.export import write_csv, write_text
 from ..dataset.load import Dataset, districts_for
 from ..domain import KINDS, MODES
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..geo import CRS, OUTSIDE, OUTSIDE_NAME, locate
 from ..match.costs import RULES, MatchModel, block_size, evaluate
 from ..match.weights import Weights
+from ..words.problems import problem
 from .access import (
     E2SFCA_MODES,
     E2SFCA_STEPS,
@@ -394,14 +395,30 @@ def gap_analysis(
     """
     problems = []
     if band not in BANDS:
-        problems.append(Problem("--band", None, None, f"'{band}' is not day or evening"))
+        problems.append(
+            problem("--band", None, None, "'{value}' is not day or evening", value=band)
+        )
     problems += [
-        Problem("--kind", None, None, f"'{k}' is not one of {', '.join(KINDS)}")
+        problem(
+            "--kind",
+            None,
+            None,
+            "'{value}' is not one of {options}",
+            value=k,
+            options=", ".join(KINDS),
+        )
         for k in kinds
         if k not in KINDS
     ]
     problems += [
-        Problem("modes", None, None, f"'{m}' is not one of {', '.join(MODES)}")
+        problem(
+            "modes",
+            None,
+            None,
+            "'{value}' is not one of {options}",
+            value=m,
+            options=", ".join(MODES),
+        )
         for m in modes
         if m not in MODES
     ]

@@ -35,6 +35,7 @@ from ..errors import InputError, Problem
 from ..geo import CRS, OUTSIDE, locate
 from ..match.costs import MatchModel, block_size, evaluate
 from ..match.weights import Weights
+from ..words.problems import problem
 from .mclp import MclpSolution, solve_mclp
 
 __all__ = [
@@ -77,41 +78,109 @@ class NewActivity:
     def problems(self) -> list[Problem]:
         """Everything wrong with the description, one problem per option."""
         found = []
-
-        def bad(option: str, message: str) -> None:
-            found.append(Problem(f"--{option.replace('_', '-')}", None, None, message))
-
-        if self.kind not in KINDS:
-            bad("kind", f"'{self.kind}' is not one of {', '.join(KINDS)}")
-        if self.weekday not in WEEKDAYS:
-            bad("weekday", f"'{self.weekday}' is not one of {', '.join(WEEKDAYS)}")
+        for option, value, known in (
+            ("--kind", self.kind, KINDS),
+            ("--weekday", self.weekday, WEEKDAYS),
+        ):
+            if value not in known:
+                found.append(_not_one_of(option, value, known))
         clock = {}
         for option in ("start", "end"):
+            text = getattr(self, option)
             try:
-                clock[option] = parse_clock(getattr(self, option), allow_24=option == "end")
+                clock[option] = parse_clock(text, allow_24=option == "end")
             except ValueError as exc:
-                bad(option, str(exc))
+                found.append(_clock_problem(f"--{option}", text, str(exc)))
         if len(clock) == 2 and clock["start"] >= clock["end"]:
-            bad("end", f"{self.end} is not after {self.start}")
+            found.append(
+                problem(
+                    "--end",
+                    None,
+                    None,
+                    "{end} is not after {start}",
+                    end=self.end,
+                    start=self.start,
+                )
+            )
         if not 1 <= self.group_size <= _MAX_GROUP:  # the limits of offers.csv
-            bad("group_size", f"must be at least 1 and at most {_MAX_GROUP:g}")
+            found.append(
+                problem(
+                    "--group-size",
+                    None,
+                    None,
+                    "must be at least 1 and at most {high:,g}",
+                    high=_MAX_GROUP,
+                )
+            )
         if not 0 <= self.fee_dkk_month <= _MAX_FEE:  # also refuses NaN
-            bad("fee", f"must be at least 0 DKK and at most {_MAX_FEE:,g} DKK")
+            found.append(
+                problem(
+                    "--fee",
+                    None,
+                    None,
+                    "must be at least 0 DKK and at most {high:,g} DKK",
+                    high=_MAX_FEE,
+                )
+            )
         if self.capacity is not None and not 1 <= self.capacity <= _MAX_CAPACITY:
-            bad("capacity", f"must be at least 1 and at most {_MAX_CAPACITY:,g}")
-        if self.gender not in OFFER_GENDERS:
-            bad("gender", f"'{self.gender}' is not one of {', '.join(OFFER_GENDERS)}")
-        if self.intensity not in INTENSITIES:
-            bad("intensity", f"'{self.intensity}' is not one of {', '.join(INTENSITIES)}")
+            found.append(
+                problem(
+                    "--capacity",
+                    None,
+                    None,
+                    "must be at least 1 and at most {high:,g}",
+                    high=_MAX_CAPACITY,
+                )
+            )
+        for option, value, known in (
+            ("--gender", self.gender, OFFER_GENDERS),
+            ("--intensity", self.intensity, INTENSITIES),
+        ):
+            if value not in known:
+                found.append(_not_one_of(option, value, known))
         unknown = [d for d in self.diagnoses if d not in (*DIAGNOSES, "all")]
-        if unknown or not self.diagnoses:
-            bad("diagnoses", f"unknown: {', '.join(unknown) or 'none given'}")
+        if unknown:
+            found.append(
+                problem(
+                    "--diagnoses", None, None, "unknown: {diagnoses}", diagnoses=", ".join(unknown)
+                )
+            )
+        elif not self.diagnoses:
+            found.append(problem("--diagnoses", None, None, "unknown: none given"))
         if not self.languages:
-            bad("languages", "give at least one language (ISO 639-1, e.g. da)")
+            found.append(
+                problem(
+                    "--languages", None, None, "give at least one language (ISO 639-1, e.g. da)"
+                )
+            )
         wrong = [code for code in self.languages if code not in language_codes()]
         if wrong:
-            bad("languages", f"'{wrong[0]}' is not a language code of ISO 639-1 (e.g. da, en)")
+            found.append(
+                problem(
+                    "--languages",
+                    None,
+                    None,
+                    "'{value}' is not a language code of ISO 639-1 (e.g. da, en)",
+                    value=wrong[0],
+                )
+            )
         return found
+
+
+def _not_one_of(option: str, value: str, known: tuple[str, ...]) -> Problem:
+    options = ", ".join(known)
+    return problem(
+        option, None, None, "'{value}' is not one of {options}", value=value, options=options
+    )
+
+
+def _clock_problem(option: str, text: str, said: str) -> Problem:
+    """The domain's ``said`` about a clock time ``text``, keyed by its template."""
+    if said.endswith("(HH:MM)"):
+        return problem(option, None, None, "'{text}' is not a time of day (HH:MM)", text=text)
+    return problem(
+        option, None, None, "'{text}' is not a time of day (HH:MM, 00:00-23:59)", text=text
+    )
 
 
 def _largest(spec: FileSpec, column: str) -> float:
@@ -364,9 +433,9 @@ def best_sites(
     """
     problems = activity.problems()
     if k < 1:
-        problems.append(Problem("--k", None, None, "must be at least 1"))
+        problems.append(problem("--k", None, None, "must be at least 1"))
     if among not in ("kind", "any"):
-        problems.append(Problem("among", None, None, f"'{among}' is not kind or any"))
+        problems.append(problem("among", None, None, "'{value}' is not kind or any", value=among))
     if problems:
         raise InputError(problems)
     w = weights or Weights.load()

@@ -9,7 +9,7 @@ inside the horizon (from its first cohort to the horizon's end).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +20,8 @@ from ..dataset.load import points
 from ..dataset.schema import CANDIDATES
 from ..dataset.tables import read_table
 from ..domain import WEEKDAYS
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .horizon import Horizon, first_meeting
 
 __all__ = ["CandidateTeams", "expand_candidates", "load_candidates"]
@@ -50,7 +51,7 @@ def load_candidates(path: str | Path) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError([Problem(path.name, None, None, "candidates file not found")])
+        raise InputError([problem(path.name, None, None, "candidates file not found")])
     read = read_table(path, CANDIDATES)
     table, problems = read[0], list(read[1])
     if table is not None:
@@ -58,17 +59,19 @@ def load_candidates(path: str | Path) -> gpd.GeoDataFrame:
         row_of = np.arange(len(table)) + 2 if rows is None else np.asarray(rows)
         bad = np.flatnonzero((table["start_min"] >= table["end_min"]).to_numpy())
         problems += [
-            Problem(
+            problem(
                 path.name,
                 int(row_of[i]),
                 "start",
-                f"starts at {table['start'].iloc[i]}, not before it ends at {table['end'].iloc[i]}",
+                "starts at {start}, not before it ends at {end}",
+                start=table["start"].iloc[i],
+                end=table["end"].iloc[i],
             )
             for i in bad
         ]
     if problems or table is None:
         raise InputError(
-            [Problem(path.name, q.row, q.column, q.message) for q in problems]  # the user's name
+            [replace(q, file=path.name) for q in problems]  # the user's name
         )
     out = points(table)
     out.attrs["source"] = path.name
@@ -123,7 +126,9 @@ def expand_candidates(
     if clash.any():
         raise InputError(
             [
-                Problem(source, int(i) + 2, "candidate_id", f"'{v}' is already an offer_id")
+                problem(
+                    source, int(i) + 2, "candidate_id", "'{value}' is already an offer_id", value=v
+                )
                 for i, v in zip(
                     np.flatnonzero(clash), candidates["candidate_id"][clash], strict=True
                 )
@@ -161,11 +166,12 @@ def expand_candidates(
             if session_id in known_sessions:
                 raise InputError(
                     [
-                        Problem(
+                        problem(
                             source,
                             i + 2,
                             "candidate_id",
-                            f"its cohort id '{session_id}' is already a session_id",
+                            "its cohort id '{session_id}' is already a session_id",
+                            session_id=session_id,
                         )
                     ]
                 )

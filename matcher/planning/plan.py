@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..dataset.load import Dataset
 from ..domain import VULNERABILITY_FLAGS, WEEKDAYS, priority
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..match.costs import HOME_VISIT, THREADS, MatchModel, allowed_pairs, pair_dates
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
 from ..match.model import staff_minutes
@@ -41,6 +41,7 @@ from ..optimize.problem import (
     arc_mask,
 )
 from ..optimize.side import solve_side
+from ..words import problems as worded
 from .result import Baseline, Placements, Plan, plan_rows, plan_status, travel_mode_names
 
 __all__ = ["BOOKED_REASON", "Progress", "plan"]
@@ -354,11 +355,13 @@ def plan(
     except ValueError as exc:
         raise InputError(
             [
-                Problem(
+                worded.problem(
                     "weights",
                     None,
                     None,
-                    f"a pair costs up to {store.max_cost:.3g} points: {exc}; use smaller weights",
+                    "a pair costs up to {cost:.3g} points: {reason}; use smaller weights",
+                    cost=store.max_cost,
+                    reason=exc,
                 )
             ]
         ) from None

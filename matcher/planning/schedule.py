@@ -32,10 +32,11 @@ import pandas as pd
 
 from ..dataset.load import Dataset
 from ..domain import KINDS
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..match.costs import HOME_VISIT
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
 from ..match.weights import Weights
+from ..words.problems import problem
 from .candidates import expand_candidates
 from .horizon import Horizon, HorizonModel
 from .report import (
@@ -139,15 +140,25 @@ def _check(
 ) -> None:
     problems = []
     if weeks < 1:
-        problems.append(Problem("--weeks", None, None, f"must be at least 1, not {weeks}"))
+        problems.append(
+            problem(
+                "--weeks", None, None, "must be at least {low:g}, not {value}", low=1, value=weeks
+            )
+        )
     if guarantee_days < 0:
-        problems.append(Problem("--guarantee-days", None, None, "must be 0 or more"))
+        problems.append(problem("--guarantee-days", None, None, "must be 0 or more"))
     if cohort_join_weeks < 1:
-        problems.append(Problem("--join-weeks", None, None, "must be at least 1"))
+        problems.append(problem("--join-weeks", None, None, "must be at least 1"))
     bad = [b for b in budgets if not np.isfinite(b) or b < 0]
     if bad:
         problems.append(
-            Problem("--budgets", None, None, f"staff hours must be 0 or more, not {bad[0]:g}")
+            problem(
+                "--budgets",
+                None,
+                None,
+                "staff hours must be 0 or more, not {value:g}",
+                value=bad[0],
+            )
         )
     if problems:
         raise InputError(problems)
@@ -327,7 +338,15 @@ def schedule(
     chosen_budget = budget_list[0] if schedule_budget is None else float(schedule_budget)
     if chosen_budget not in budget_list:
         raise InputError(
-            [Problem("--schedule-budget", None, None, f"{chosen_budget:g} is not one of --budgets")]
+            [
+                problem(
+                    "--schedule-budget",
+                    None,
+                    None,
+                    "{budget:g} is not one of --budgets",
+                    budget=chosen_budget,
+                )
+            ]
         )
     discharge = dataset.patients["discharge_date"].to_numpy(dtype="datetime64[D]")
     if start is None:

@@ -17,7 +17,7 @@ from matcher.words.problems import CONTEXT, listed, problem, problem_text, probl
 
 PACKAGE = Path(matcher.__file__).resolve().parent
 #: Where every problem is built with ``problem()``: what the app shows.
-KEYED = ("dataset", "discharge", "store")
+KEYED = ("dataset", "discharge", "store", "planning", "municipality")
 
 
 def _calls(name: str) -> list[tuple[str, int, ast.Call]]:
