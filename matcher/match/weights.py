@@ -19,6 +19,7 @@ from typing import Any
 from ..domain import MODES, parse_clock
 from ..errors import InputError, Problem
 from ..geo import ModeSpeed
+from ..words.problems import problem
 
 __all__ = ["LIMITS", "Weights", "default_weights_text"]
 
@@ -39,16 +40,39 @@ class Limit:
 
     def problem(self, value: int | float) -> str | None:
         """Why ``value`` is refused, or None."""
+        found = self.refused(value, "", None, None)
+        return None if found is None else found.message
+
+    def refused(
+        self, value: int | float, file: str, row: int | None, column: str | None
+    ) -> Problem | None:
+        """Why ``value`` (in ``file`` at ``row`` and ``column``) is refused, or None."""
         if not math.isfinite(value):
-            return f"must be a finite number, not {value}"
+            return problem(file, row, column, "must be a finite number, not {value}", value=value)
         if self.whole and value != int(value):
-            return f"must be a whole number, not {value}"
+            return problem(file, row, column, "must be a whole number, not {value}", value=value)
         if self.above and value <= self.low:
-            return f"must be above {self.low:g}, not {value:g}"
+            return problem(
+                file, row, column, "must be above {low:g}, not {value:g}", low=self.low, value=value
+            )
         if value < self.low:
-            return f"must be at least {self.low:g}, not {value:g}"
+            return problem(
+                file,
+                row,
+                column,
+                "must be at least {low:g}, not {value:g}",
+                low=self.low,
+                value=value,
+            )
         if value > self.high:
-            return f"must be at most {self.high:g}, not {value:g}"
+            return problem(
+                file,
+                row,
+                column,
+                "must be at most {high:g}, not {value:g}",
+                high=self.high,
+                value=value,
+            )
         return None
 
 
@@ -133,11 +157,11 @@ class Weights:
             line = re.search(r"at line (\d+)", str(exc))
             row = int(line.group(1)) if line else None
             raise InputError(
-                [Problem(path.name, row, None, f"is not valid TOML ({exc})")]
+                [problem(path.name, row, None, "is not valid TOML ({reason})", reason=exc)]
             ) from None
         except RecursionError:
             raise InputError(
-                [Problem(path.name, None, None, "is not valid TOML (nested too deeply)")]
+                [problem(path.name, None, None, "is not valid TOML (nested too deeply)")]
             ) from None
         lines = _key_lines(text)
         problems = _merge(data, user, path.name, "", lines)
@@ -155,16 +179,17 @@ class Weights:
             try:
                 clock[key] = parse_clock(tod[key], allow_24=key == "comfortable_end")
             except ValueError as exc:
-                problems.append(Problem(name, lines.get(where), where, str(exc)))
+                problems.append(_clock_problem(name, lines.get(where), where, tod[key], str(exc)))
         start, end = clock.get("comfortable_start"), clock.get("comfortable_end")
         if start is not None and end is not None and start >= end:
             problems.append(
-                Problem(
+                problem(
                     name,
                     lines.get("time_of_day.comfortable_start"),
                     "time_of_day.comfortable_start",
-                    f"{tod['comfortable_start']} is not before comfortable_end "
-                    f"{tod['comfortable_end']}",
+                    "{start} is not before comfortable_end {end}",
+                    start=tod["comfortable_start"],
+                    end=tod["comfortable_end"],
                 )
             )
         if problems:
@@ -186,23 +211,44 @@ class Weights:
 def _read(path: Path) -> str:
     """The text of a user's weights file, or an InputError naming it."""
     if not path.exists():
-        raise InputError([Problem(path.name, None, None, "weights file not found")])
+        raise InputError([problem(path.name, None, None, "weights file not found")])
     if not path.is_file():
-        raise InputError([Problem(path.name, None, None, "is not a file (give a TOML file)")])
+        raise InputError([problem(path.name, None, None, "is not a file (give a TOML file)")])
     try:
         if path.stat().st_size > MAX_BYTES:
             raise InputError(
-                [Problem(path.name, None, None, f"is larger than {MAX_BYTES:,} bytes")]
+                [problem(path.name, None, None, "is larger than {limit:,} bytes", limit=MAX_BYTES)]
             )
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            [Problem(path.name, None, None, f"is not valid TOML (not UTF-8 text: {exc})")]
+            [
+                problem(
+                    path.name,
+                    None,
+                    None,
+                    "is not valid TOML (not UTF-8 text: {reason})",
+                    reason=exc,
+                )
+            ]
         ) from None
     except OSError as exc:
         raise InputError(
-            [Problem(path.name, None, None, f"cannot be read ({exc.strerror or exc})")]
+            [
+                problem(
+                    path.name, None, None, "cannot be read ({reason})", reason=exc.strerror or exc
+                )
+            ]
         ) from None
+
+
+def _clock_problem(file: str, row: int | None, column: str, text: str, said: str) -> Problem:
+    """The domain's ``said`` about a clock time ``text``, keyed by its template."""
+    if said.endswith("(HH:MM)"):
+        return problem(file, row, column, "'{text}' is not a time of day (HH:MM)", text=text)
+    return problem(
+        file, row, column, "'{text}' is not a time of day (HH:MM, 00:00-23:59)", text=text
+    )
 
 
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
@@ -236,28 +282,34 @@ def _merge(
         row = lines.get(where)
         if key not in base:
             known = ", ".join(sorted(base))
-            problems.append(Problem(name, row, where, f"unknown key (known here: {known})"))
+            problems.append(
+                problem(name, row, where, "unknown key (known here: {known})", known=known)
+            )
         elif isinstance(base[key], dict):
             if isinstance(value, dict):
                 problems += _merge(base[key], value, name, f"{where}.", lines)
             else:
-                problems.append(Problem(name, row, where, "must be a table of keys"))
+                problems.append(problem(name, row, where, "must be a table of keys"))
         elif isinstance(base[key], str):
             if isinstance(value, str):
                 base[key] = value
             else:
                 problems.append(
-                    Problem(name, row, where, f"has the wrong type ({value!r}); give text")
+                    problem(
+                        name, row, where, "has the wrong type ({value!r}); give text", value=value
+                    )
                 )
         elif isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(
-                Problem(name, row, where, f"has the wrong type ({value!r}); give a number")
+                problem(
+                    name, row, where, "has the wrong type ({value!r}); give a number", value=value
+                )
             )
         else:
             limit = _limit(where)
-            why = limit.problem(value) if limit is not None else None
+            why = limit.refused(value, name, row, where) if limit is not None else None
             if why is not None:
-                problems.append(Problem(name, row, where, why))
+                problems.append(why)
             else:
                 base[key] = value
     return problems

@@ -21,10 +21,11 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import InputError
 from . import formats
 from .catalog import LANGUAGES as _CODES
 from .catalog import catalogue
+from .problems import problem
 
 __all__ = ["LANGUAGES", "Wording", "wording"]
 
@@ -158,6 +159,15 @@ def wording(lang: str) -> Wording:
     if key not in LANGUAGES:
         known = ", ".join(LANGUAGES)
         raise InputError(
-            [Problem("--lang", None, None, f"'{lang}' is not a known language ({known})")]
+            [
+                problem(
+                    "--lang",
+                    None,
+                    None,
+                    "'{lang}' is not a known language ({known})",
+                    lang=lang,
+                    known=known,
+                )
+            ]
         )
     return Wording(key, LANGUAGES[key])
