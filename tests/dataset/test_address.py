@@ -473,3 +473,14 @@ def test_a_million_access_addresses_load_in_seconds(tmp_path: Path) -> None:
     print(f"\n1,000,000 access addresses read and indexed in {seconds:.1f} s")
     assert len(addresses) == n and found is not None and found.precision == "address"
     assert seconds < 15
+
+
+def test_the_wheel_holds_the_postal_table() -> None:
+    """pyproject's package data names the packaged postal code table."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["matcher"]
+    relative = POSTAL_TABLE.relative_to(ROOT / "matcher").as_posix()
+    assert any(fnmatch(relative, pattern) for pattern in patterns)
