@@ -26,6 +26,7 @@ from .municipality import MunicipalityState
 from .state import DataState, PlanningState
 from .views.common import STYLE
 from .views.discharge import DischargeView
+from .views.page import Page
 
 if TYPE_CHECKING:
     from .views.data_view import DataView
@@ -76,10 +77,12 @@ class BrobyggerApp(w.VBox):
         self.discharge = DischargeState(self.data)
         self.municipality = MunicipalityState(self.data, self.planning)
         self.tiles = tiles
+        #: The page's language for the browser, and its print and scroll requests.
+        self.page = Page(lang=lang)
         if data_dir is not None:
             self.data.load(data_dir)
         self._builders: dict[str, Callable[[], w.Widget]] = {
-            "discharge": lambda: DischargeView(self.data, self.discharge, tiles),
+            "discharge": lambda: DischargeView(self.data, self.discharge, tiles, page=self.page),
             "planning": self._planning_view,
             "municipality": self._municipality_view,
             "data": self._data_view,
@@ -104,7 +107,7 @@ class BrobyggerApp(w.VBox):
             layout=w.Layout(justify_content="space-between", align_items="center"),
         )
         self._relabel()
-        super().__init__([STYLE, header, self.tabs])
+        super().__init__([STYLE, self.page, header, self.tabs])
 
     # -- tabs, built on first selection ----------------------------------
     def view(self, name: str) -> w.Widget:
@@ -168,6 +171,7 @@ class BrobyggerApp(w.VBox):
             self.language.value = lang
         self.language.tooltips = [text("language_hint", lang)] * len(LANGUAGES)
         self.language_label.value = text("language", lang)
+        self.page.lang = lang
         self.tabs.titles = tuple(text(key, lang) for _, key in TABS)
         self.title.value = f"<h2>{text('app_title', lang)}</h2>"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from traitlets import Any as AnyTrait
@@ -26,7 +27,14 @@ from ..errors import InputError, Problem
 from ..words.problems import problem
 from .state import DataState
 
-__all__ = ["PROFILE_DEFAULTS", "DischargeState"]
+if TYPE_CHECKING:
+    from ..dataset.address import Geocoder
+
+__all__ = ["ENV_ADDRESSES", "PROFILE_DEFAULTS", "DischargeState"]
+
+#: The address file (the Danish address register's CSV) the app looks up
+#: street addresses in; without it, postal codes are found (offline) anyway.
+ENV_ADDRESSES = "BROBYGGER_ADDRESSES"
 
 #: A new profile before anything is filled in: the common case at a closing
 #: conversation (walks, can take the bus, 30 minutes, any time, medium group).
@@ -86,11 +94,26 @@ class DischargeState(HasTraits):
     booking_message = Unicode("")
     handout = Unicode("")
     error = Unicode("")
+    #: Where the home was found ("Vestergade 12, 5000 Odense C") and how
+    #: exactly (``address``, ``street``, ``postal_code``; ``map`` for a click).
+    home = Unicode("")
+    home_precision = Unicode("")
+    #: Problems of one field of the form (``address``, ``available``) or of a
+    #: booking (``booking``), kept apart so the page shows each beside its cause.
+    field_problems = Dict()
 
-    def __init__(self, data: DataState, db_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: DataState,
+        db_url: str | None = None,
+        *,
+        geocoder: Geocoder | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.data = data
         self.db_url = db_url or os.environ.get("BROBYGGER_DB") or None
+        self.geocoder = geocoder
         self._recommender: Any = None
         self._found: dict[str, Any] | None = None  # the profile the options are for
         self._top = 5
@@ -116,7 +139,55 @@ class DischargeState(HasTraits):
     def reset(self) -> None:
         """A fresh profile and no results."""
         self.profile = self._defaults()
+        self.home = self.home_precision = ""
+        self.field_problems = {}
         self._clear()
+
+    def _field(self, name: str, found: Iterable[Problem] = ()) -> None:
+        """Set (or with none, clear) the problems shown beside field ``name``."""
+        problems = {k: v for k, v in self.field_problems.items() if k != name}
+        if found := tuple(found):
+            problems[name] = found
+        self.field_problems = problems
+
+    def locate(self, text: str) -> bool:
+        """Put the home where ``text`` (an address or a postal code) is, offline
+        unless the app was given another geocoder; the problem beside the
+        address field when it cannot be found."""
+        from ..dataset.address import default_geocoder, locate
+
+        if self.geocoder is None:
+            addresses = os.environ.get(ENV_ADDRESSES) or None
+            self.geocoder = default_geocoder(Path(addresses) if addresses else None)
+        try:
+            found = locate(text, self.geocoder)
+        except InputError as exc:
+            self._field("address", exc.problems)
+            return False
+        self._field("address")
+        self.set(lat=round(found.lat, 6), lon=round(found.lon, 6))
+        self.home, self.home_precision = found.label, found.precision
+        return True
+
+    def moved_home(self, lat: float, lon: float) -> None:
+        """The home put on the map by hand (a click)."""
+        self._field("address")
+        self.set(lat=round(float(lat), 6), lon=round(float(lon), 6))
+        self.home, self.home_precision = "", "map"
+
+    def set_available(self, text: str) -> bool:
+        """The times the person can, typed in Danish ("man-fre 12-17") or as the
+        file's text; the problem beside the field when it cannot be read."""
+        from ..dataset.weekly import parse_weekly
+
+        try:
+            available = parse_weekly(text) if text.strip() else ""
+        except InputError as exc:
+            self._field("available", exc.problems)
+            return False
+        self._field("available")
+        self.set(available=available)
+        return True
 
     def _problems(self, found: Iterable[Problem]) -> None:
         """Keep ``found`` as ``Problem``s (``found_problems``, for the page's
@@ -154,6 +225,8 @@ class DischargeState(HasTraits):
             **self._defaults(),
             **{k: v for k, v in cells.items() if k in PROFILE_DEFAULTS},
         }
+        self.home, self.home_precision = "", "data"
+        self.field_problems = {}
         self._clear()
 
     def check(self) -> pd.DataFrame | None:
@@ -254,14 +327,38 @@ class DischargeState(HasTraits):
                 booking, _ = book_from_dataset(store, with_profile, pid, session_id)
         except SessionFull:
             self.booking_message = "full"
+            self._field("booking")
             self._recommender = None
             return False
         except InputError as exc:
-            self._problems(exc.problems)
+            self._field("booking", exc.problems)
+            self.booking_message = session_id
             return False
+        self._field("booking")
         self.booking = booking
         self.booking_message = "booked"
         self._recommender = None  # the place is taken now
         self._with_profile = with_profile
         self.handout = handout_html(with_profile, pid, session_id, lang=self.data.lang)
+        return True
+
+    def cancel(self) -> bool:
+        """Cancel the booking made here: the place is free again and the
+        options are shown as before, so another can be booked (a move)."""
+        from ..store import cancel, open_store
+
+        if self.booking is None:
+            return False
+        try:
+            with open_store(self.db_url) as store:
+                cancel(store, self.booking.booking_id)
+        except InputError as exc:
+            self._field("booking", exc.problems)
+            return False
+        self._field("booking")
+        self.booking = None
+        self.booking_message = "cancelled"
+        self.handout = ""
+        self._with_profile = None
+        self._recommender = None  # the place is free again
         return True

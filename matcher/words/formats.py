@@ -23,6 +23,7 @@ from .catalog import catalogue
 __all__ = [
     "clock",
     "date_cells",
+    "day_month",
     "decimal",
     "long_date",
     "money",
@@ -59,6 +60,11 @@ def long_date(day: date, lang: str) -> str:
 def short_date(day: date, lang: str) -> str:
     """A date in figures for staff: ``20-01-2027``."""
     return str(format_date(day, _pattern("staff", "date_short", lang), locale=lang))
+
+
+def day_month(day: date, lang: str) -> str:
+    """A near date in words, without the year: ``4. jan.`` / ``4 Jan``."""
+    return str(format_date(day, _pattern("staff", "date_day_month", lang), locale=lang))
 
 
 def date_cells(values: pd.Series, lang: str) -> pd.Series:

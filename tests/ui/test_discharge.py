@@ -85,3 +85,51 @@ def test_starting_from_an_unknown_id_never_repeats_a_cpr_number(data: DataState,
     assert problems_text(state.found_problems, "da") == [
         "patient:-:patient_id: 'P99999' findes ikke i data"
     ]
+
+
+def test_an_address_puts_the_home_there_and_says_how_exactly(data: DataState, db: str) -> None:
+    """A postal code moves the home to that area and says it is the area's middle."""
+    state = DischargeState(data, db)
+    assert state.locate("5230")
+    assert state.home_precision == "postal_code"
+    assert "5230" in state.home
+    assert 55.3 < state.profile["lat"] < 55.45 and 10.3 < state.profile["lon"] < 10.5
+    assert "address" not in state.field_problems
+
+
+def test_an_unknown_address_is_refused_beside_the_field(data: DataState, db: str) -> None:
+    """A postal code that does not exist leaves the home where it was, with the problem
+    kept for the address field, not the form's list."""
+    state = DischargeState(data, db)
+    before = (state.profile["lat"], state.profile["lon"])
+    assert not state.locate("9999")
+    assert (state.profile["lat"], state.profile["lon"]) == before
+    assert state.field_problems["address"]
+    assert state.problems == []
+
+
+def test_danish_times_are_read_into_the_file_s_text(data: DataState, db: str) -> None:
+    """ "man-fre 12-17" becomes the contract's text; a wrong time is kept beside the field."""
+    state = DischargeState(data, db)
+    assert state.set_available("man-fre 12-17")
+    assert state.profile["available"].startswith("mon 12:00-17:00;tue 12:00-17:00")
+    assert not state.set_available("man 17-12")
+    assert state.field_problems["available"]
+    assert state.profile["available"].startswith("mon 12:00-17:00")
+    assert state.set_available("")
+    assert state.profile["available"] == "" and "available" not in state.field_problems
+
+
+def test_cancel_ends_the_booking_made_here(data: DataState, db: str) -> None:
+    """Cancel frees the place in the store and clears the hand-out; nothing to cancel is False."""
+    from matcher.store import active_bookings, open_store
+
+    state = DischargeState(data, db)
+    assert not state.cancel()
+    state.start_from("P00001")
+    state.find()
+    assert state.book(str(state.options.iloc[0]["session_id"]))
+    assert state.cancel()
+    assert state.booking is None and state.handout == ""
+    with open_store(db) as store:
+        assert len(active_bookings(store)) == 0

@@ -69,5 +69,42 @@ STYLE = w.HTML(
 .bb-label { font-size: 11px; font-weight: 600; color: #222; white-space: nowrap;
   text-shadow: 0 0 3px white; }
 .bb-card h4 { margin: 0 0 4px 0; } .bb-good { color: #1b5e20; } .bb-less { color: #8a4b00; }
+.jupyter-widgets :focus-visible, .bb-print:focus-visible, .bb-booking a:focus-visible {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
+.jupyter-widgets input:focus, .jupyter-widgets select:focus, .jupyter-widgets textarea:focus {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 1px; }
+.bb-discharge { display: flex; flex-flow: row wrap; gap: 16px; align-items: flex-start; }
+.bb-form-column { flex: 1 1 420px; min-width: 300px; max-width: 560px; }
+.bb-results-column { flex: 1 1 420px; min-width: 300px; }
+.bb-results-column .leaflet-container { width: 100%; }
+.bb-start { flex-flow: row wrap; }
+.bb-start .widget-combobox { width: auto !important; min-width: 16em; }
+.bb-start .widget-combobox input { min-width: 9em; }
+.bb-section { border-top: 1px solid #ccd; padding: 2px 0 6px 0; }
+.bb-fold { background: transparent !important; font-weight: 600; font-size: 14px;
+  text-align: left; padding-left: 0 !important; color: #1c2a3a; }
+.bb-section-body { padding-left: 12px; }
+.bb-group-title { font-size: 13px; color: #333; margin-right: 8px; }
+.bb-choices { flex-flow: row wrap; align-items: baseline; }
+.bb-week .widget-html, .bb-week .widget-checkbox { margin: 0; }
+.bb-cell .widget-label-basic > span, .bb-cell label > span { position: absolute; width: 1px;
+  height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.bb-cell input { width: 20px; height: 20px; margin: 4px; }
+.bb-hint { font-size: 12px; color: #444; }
+.bb-field-error { color: #a51d2d; background: #fdecea; padding: 4px 8px; border-radius: 4px;
+  margin: 2px 0 6px 0; white-space: pre-wrap; }
+.bb-field-ok { color: #1b5e20; font-size: 13px; margin: 2px 0 6px 0; }
+.bb-number { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 50%;
+  background: #1a5fb4; color: white; font-weight: 700; }
+.bb-kind { font-size: 12px; color: #444; text-transform: uppercase; letter-spacing: .03em; }
+.bb-when { display: inline-block; min-width: 18em; padding: 4px 8px 0 0; }
+.leaflet-div-icon { background: transparent; border: none; }
+.bb-marker { display: block; width: 22px; height: 22px; background: #1a5fb4; color: white;
+  border: 2px solid #fff; border-radius: 50%;
+  text-align: center; font-weight: 700; line-height: 22px; box-shadow: 0 0 3px #333; }
+.bb-handout { width: 100%; max-width: 820px; height: 900px; border: 1px solid #ccc;
+  background: white; }
+.bb-booking .bb-print { margin: 4px 8px 4px 0; padding: 4px 12px; font-size: 13px;
+  background: #1a5fb4; color: white; border: none; border-radius: 2px; cursor: pointer; }
 </style>"""
 )

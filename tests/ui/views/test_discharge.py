@@ -1,11 +1,15 @@
-"""The discharge view's widgets, without a browser: they mirror the profile, show one card
-per option, book, follow map clicks and apply what would open more options."""
+"""The discharge view's widgets, without a browser: they mirror the profile, show one
+numbered card per offer with a numbered marker, book on the card, follow map clicks
+and apply what would open more options."""
 
 from __future__ import annotations
+
+import ipyleaflet as L
 
 from matcher.ui.discharge import DischargeState
 from matcher.ui.state import DataState
 from matcher.ui.views.discharge import DischargeView
+from matcher.ui.views.option_cards import grouped
 
 
 def test_view_mirrors_the_profile_and_writes_back(data: DataState, db: str) -> None:
@@ -16,20 +20,39 @@ def test_view_mirrors_the_profile_and_writes_back(data: DataState, db: str) -> N
     assert view.fields["patient_id"].value == "P00002"
     view.fields["max_travel_min"].value = 45
     assert state.profile["max_travel_min"] == 45
-    view.availability.value = view.availability.options[2][1]
-    assert state.profile["available"].startswith("mon 16:00")
+    view.form.available.value = "man-fre 12-17"
+    assert state.profile["available"].startswith("mon 12:00-17:00")
 
 
-def test_view_shows_cards_and_booking(data: DataState, db: str) -> None:
-    """Find shows one card per option; its Book button books and shows the hand-out."""
+def test_view_shows_one_card_per_offer_and_books_on_it(data: DataState, db: str) -> None:
+    """Find shows one numbered card per offer; its Book button books and the card shows it."""
     state = DischargeState(data, db)
     view = DischargeView(data, state)
     state.start_from("P00001")
     view.find_button.click()
-    assert len(view.results.children) == len(state.options) > 0
-    view.results.children[0].children[1].click()
-    assert state.booking is not None
-    assert "iframe" in view.handout.value
+    offers = grouped(state.options)
+    assert len(view.results.children) == len(offers) > 0
+    first = str(offers[0].iloc[0]["session_id"])
+    view.cards.book_buttons[first].click()
+    assert state.booking is not None and state.booking.session_id == first
+    booked = view.cards.book_buttons[first]
+    assert booked.disabled and booked.description.startswith("Booket ✓")
+    assert view.cards.panel in view.results.children[0].children
+    assert any("iframe" in getattr(c, "value", "") for c in view.cards.panel.children)
+
+
+def test_markers_are_numbered_like_the_cards(data: DataState, db: str) -> None:
+    """Each offer's marker carries its card's number, and the map shows home and options."""
+    state = DischargeState(data, db)
+    view = DischargeView(data, state)
+    state.start_from("P00001")
+    view.find_button.click()
+    markers = [layer for layer in view.map.layers if isinstance(layer, L.Marker)]
+    assert [m.icon.html for m in markers] == [
+        f"<span class='bb-marker'>{n}</span>" for n in range(1, len(grouped(state.options)) + 1)
+    ]
+    assert view.home in view.map.layers
+    assert view.map.zoom >= 9
 
 
 def test_map_click_sets_the_home(data: DataState, db: str) -> None:
@@ -38,6 +61,26 @@ def test_map_click_sets_the_home(data: DataState, db: str) -> None:
     view = DischargeView(data, state)
     view._map_click(type="click", coordinates=[55.41, 10.40])
     assert (state.profile["lat"], state.profile["lon"]) == (55.41, 10.4)
+    assert tuple(view.home.location) == (55.41, 10.4)
+
+
+def test_a_refused_booking_is_shown_on_its_card(data: DataState, db: str) -> None:
+    """Booking a person already booked for that offer is refused on its card, in words."""
+    state = DischargeState(data, db)
+    state.start_from("P00001")
+    state.find()
+    first = str(grouped(state.options)[0].iloc[0]["session_id"])
+    assert state.book(first)
+    other = DischargeState(data, db)
+    other_view = DischargeView(data, other)
+    other.start_from("P00001")
+    other_view.find_button.click()
+    assert not other.book(first)
+    refusal = other.field_problems["booking"]
+    assert refusal
+    card = other_view.results.children[0]
+    shown = " ".join(getattr(c, "value", "") for c in card.children)
+    assert "bb-field-error" in shown and "--patient" not in shown
 
 
 def test_apply_suggestion_changes_the_profile_and_finds_again(data: DataState, db: str) -> None:
@@ -60,5 +103,22 @@ def test_apply_suggestion_changes_the_profile_and_finds_again(data: DataState, d
     for name, value in suggestion.changes.items():
         assert str(state.profile[name]) == str(value)
     assert len(state.options) > 0
-    assert len(view.results.children) == len(state.options)
+    assert len(view.results.children) == len(grouped(state.options))
     assert view.fields["max_travel_min"].value == int(suggestion.changes["max_travel_min"])
+
+
+def test_cancel_frees_the_place_and_the_cards_can_book_again(data: DataState, db: str) -> None:
+    """Cancelling from the booking panel ends the booking; every Book button works again."""
+    from matcher.store import active_bookings, open_store
+
+    state = DischargeState(data, db)
+    view = DischargeView(data, state)
+    state.start_from("P00001")
+    view.find_button.click()
+    first = str(grouped(state.options)[0].iloc[0]["session_id"])
+    view.cards.book_buttons[first].click()
+    view.cards.cancel_button.click()
+    assert state.booking is None and state.booking_message == "cancelled"
+    with open_store(db) as store:
+        assert len(active_bookings(store)) == 0
+    assert not any(b.disabled for b in view.cards.book_buttons.values())

@@ -1,0 +1,206 @@
+"""The next steps as numbered cards, one per offer, and the booking on the card.
+
+Two sessions of one group are one card with a line (and a "Book" button) per
+day. The number on a card is the number of its marker on the map. Booking
+turns the card's button into "Booket ✓" with the date, and opens the booking
+panel on that card, where the eye is: the confirmation, a print button (the
+browser prints the A4 hand-out), the hand-out to download, cancel and move,
+and any refusal, in the page's language.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as w
+import pandas as pd
+
+from ...words.app import code_text, text
+from ...words.formats import day_month, long_date, money
+from ...words.problems import problem_text
+from ..discharge import DischargeState
+from .page import Page
+
+__all__ = ["OptionCards", "grouped"]
+
+#: The element id of the hand-out frame the print button prints.
+HANDOUT_FRAME = "bb-handout-frame"
+
+
+def grouped(options: pd.DataFrame) -> list[pd.DataFrame]:
+    """The options one frame per offer, in the order of each offer's best rank."""
+    order = list(dict.fromkeys(options["offer_id"]))
+    return [options[options["offer_id"] == offer] for offer in order]
+
+
+def _escape(value: object) -> str:
+    return html.escape(str(value))
+
+
+class OptionCards(w.VBox):
+    """Cards for ``state.options`` and the booking panel of the booked card."""
+
+    def __init__(self, state: DischargeState, page: Page | None = None) -> None:
+        self.state = state
+        self.page = page
+        self.lang = "da"
+        self.book_buttons: dict[str, w.Button] = {}
+        self.panel = w.VBox()
+        self.panel.add_class("bb-booking")
+        self.print_button = w.Button(
+            icon="print", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.print_button.on_click(lambda _: self._print())
+        self.cancel_button = w.Button(icon="times", layout=w.Layout(width="auto"))
+        self.cancel_button.on_click(lambda _: self.state.cancel())
+        self.move_button = w.Button(icon="exchange", layout=w.Layout(width="auto"))
+        self.move_button.on_click(lambda _: self._move())
+        super().__init__()
+        self.add_class("bb-cards")
+
+    # -- cards ----------------------------------------------------------------
+    def render(self, lang: str, addresses: pd.Series | None = None) -> None:
+        """One card per offer of the options, with the booking panel on the booked one."""
+        self.lang = lang
+        options = self.state.options
+        self.book_buttons = {}
+        cards: list[w.Widget] = []
+        if options is not None and len(options):
+            for number, rows in enumerate(grouped(options), start=1):
+                cards.append(self._card(number, rows, addresses))
+        self.children = cards
+        self.render_booking()
+
+    def _facts(self, first: pd.Series) -> str:
+        lang = self.lang
+        travel = text(
+            "card_travel",
+            lang,
+            minutes=round(float(first["travel_min"])),
+            mode=code_text("mode", first["travel_mode"], lang),
+        )
+        fee = (
+            text("card_free", lang)
+            if float(first["fee_dkk_month"]) == 0
+            else text("card_fee", lang, fee=money(float(first["fee_dkk_month"]), lang))
+        )
+        group = text("card_group", lang, n=int(first["group_size"]))
+        return " · ".join(_escape(x) for x in (travel, fee, group))
+
+    def _card(self, number: int, rows: pd.DataFrame, addresses: pd.Series | None) -> w.Widget:
+        lang = self.lang
+        first = rows.iloc[0]
+        address = ""
+        if addresses is not None and first["offer_id"] in addresses.index:
+            where = addresses.loc[first["offer_id"]]
+            address = f"<div class='bb-address'>{_escape(where)}</div>" if where else ""
+        fits = "".join(f"<li class='bb-good'>{_escape(r)}</li>" for r in first["fits"])
+        less = "".join(f"<li class='bb-less'>{_escape(r)}</li>" for r in first["less_good"])
+        head = (
+            f"<h4><span class='bb-number' aria-hidden='true'>{number}</span> "
+            f"{_escape(first['name'])}</h4>"
+            f"<div class='bb-kind'>{_escape(code_text('kind', first['kind'], lang))}</div>"
+            f"{address}<div>{self._facts(first)}</div><ul>{fits}{less}</ul>"
+        )
+        lines: list[w.Widget] = [w.HTML(head)]
+        for _, row in rows.iterrows():
+            lines.append(self._session_line(row))
+        booking = self.state.booking
+        if booking is not None and booking.session_id in set(rows["session_id"].astype(str)):
+            lines.append(self.panel)
+        elif self.state.field_problems.get("booking") and self.state.booking_message in set(
+            rows["session_id"].astype(str)
+        ):
+            lines.append(self._refusal())
+        card = w.VBox(lines)
+        card.add_class("bb-card")
+        return card
+
+    def _session_line(self, row: pd.Series) -> w.Widget:
+        lang = self.lang
+        session_id = str(row["session_id"])
+        when = text(
+            "card_when",
+            lang,
+            day=code_text("day", row["weekday"], lang),
+            start=row["start"],
+            end=row["end"],
+            first=day_month(pd.Timestamp(row["first_date"]).date(), lang),
+        )
+        booking = self.state.booking
+        button = w.Button(layout=w.Layout(width="auto"))
+        if booking is not None and booking.session_id == session_id:
+            button.description = text("card_booked", lang, date=day_month(booking.start_date, lang))
+            button.button_style = "success"
+            button.disabled = True
+        else:
+            button.description = text("book", lang)
+            button.tooltip = text("book_this", lang, when=when)
+            button.button_style = "primary"
+            button.disabled = booking is not None
+            button.on_click(lambda _: self._book(session_id))
+        self.book_buttons[session_id] = button
+        line = w.HBox([w.HTML(f"<span class='bb-when'>{_escape(when)}</span>"), button])
+        line.layout.flex_flow = "row wrap"
+        return line
+
+    def _refusal(self) -> w.Widget:
+        found = self.state.field_problems.get("booking", ())
+        lines = "".join(
+            f"<div class='bb-field-error' role='alert'>{_escape(problem_text(p, self.lang))}</div>"
+            for p in found
+        )
+        return w.HTML(lines)
+
+    # -- the booking panel ------------------------------------------------------
+    def render_booking(self) -> None:
+        """The booking panel: confirmation, print, download, cancel and move."""
+        lang = self.lang
+        state = self.state
+        self.cancel_button.description = text("cancel_booking", lang)
+        self.move_button.description = text("move_booking", lang)
+        booking = state.booking
+        if booking is None or not state.handout:
+            self.panel.children = []
+            return
+        name = booking.offer_id
+        options = state.options
+        if options is not None:
+            match = options[options["session_id"] == booking.session_id]
+            if len(match):
+                name = str(match.iloc[0]["name"])
+        booked = text("booked", lang, name=name, date=long_date(booking.start_date, lang))
+        encoded = base64.b64encode(state.handout.encode("utf-8")).decode("ascii")
+        title = _escape(text("handout", lang))
+        self.print_button.description = text("print", lang)
+        download = (
+            f"<a class='bb-download' download='udlevering-{_escape(booking.patient_id)}.html' "
+            f"href='data:text/html;base64,{encoded}'>{_escape(text('download', lang))}</a>"
+        )
+        frame = (
+            f"<iframe id='{HANDOUT_FRAME}' title='{title}' "
+            f"srcdoc='{html.escape(state.handout, quote=True)}' class='bb-handout'></iframe>"
+        )
+        problems = self._refusal() if state.field_problems.get("booking") else w.HTML()
+        self.panel.children = [
+            w.HTML(f"<div class='bb-msg bb-info' role='status'>{_escape(booked)}</div>"),
+            w.HBox([self.print_button, w.HTML(download)]),
+            w.HBox([self.move_button, self.cancel_button]),
+            problems,
+            w.HTML(f"<details open><summary>{title}</summary>{frame}</details>"),
+        ]
+
+    def _book(self, session_id: str) -> None:
+        """Book, and bring the confirmation on the card into view."""
+        if self.state.book(session_id) and self.page is not None:
+            self.page.show(".bb-card:has(.bb-booking)")
+
+    def _print(self) -> None:
+        """The browser prints the hand-out (its A4 page), as shown in the frame."""
+        if self.page is not None:
+            self.page.print_frame(HANDOUT_FRAME)
+
+    def _move(self) -> None:
+        """Free the place so another of the cards can be booked instead."""
+        self.state.cancel()

@@ -1,0 +1,51 @@
+"""The page itself: its language for the browser, printing and scrolling.
+
+A small anywidget (no build step: its JavaScript is a string here) that sets
+``<html lang>`` to the app's language, so screen readers and spelling read
+Danish as Danish, and that the kernel can ask to print the hand-out's frame
+(the browser's own print of the A4 page) or to bring an element into view.
+"""
+
+from __future__ import annotations
+
+import anywidget
+from traitlets import Unicode
+
+__all__ = ["Page"]
+
+_ESM = """
+function render({ model, el }) {
+  el.style.display = "none";
+  const apply = () => { document.documentElement.lang = model.get("lang"); };
+  apply();
+  model.on("change:lang", apply);
+  model.on("msg:custom", (msg) => {
+    if (msg.what === "print") {
+      const frame = document.getElementById(msg.id);
+      if (frame && frame.contentWindow) {
+        frame.contentWindow.focus();
+        frame.contentWindow.print();
+      }
+    } else if (msg.what === "show") {
+      const found = document.querySelector(msg.selector);
+      if (found) { found.scrollIntoView({ block: "start", behavior: "smooth" }); }
+    }
+  });
+}
+export default { render };
+"""
+
+
+class Page(anywidget.AnyWidget):
+    """The page's language (``lang``), and print and scroll requests."""
+
+    _esm = _ESM
+    lang = Unicode("da").tag(sync=True)
+
+    def print_frame(self, element_id: str) -> None:
+        """Print the ``<iframe>`` with ``element_id`` with the browser's print."""
+        self.send({"what": "print", "id": element_id})
+
+    def show(self, selector: str) -> None:
+        """Scroll the page so the first element matching ``selector`` is in view."""
+        self.send({"what": "show", "selector": selector})

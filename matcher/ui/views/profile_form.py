@@ -1,0 +1,295 @@
+"""The profile form of the closing conversation, in the order it goes.
+
+Where the person lives (an address or a postal code, found offline) and how
+they travel; when they can (a weekday × part-of-day grid, or Danish text such
+as "man-fre 12-17"); what size of group, money and language; then, folded,
+the rest. Every control is a native element with a label, so it is reached
+and operated by keyboard; each field's problem is shown right under it.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+from babel import Locale
+
+from ...dataset.weekly import PARTS, grid_cells, grid_text, weekly_words
+from ...domain import (
+    AGE_BANDS,
+    DIAGNOSES,
+    INTENSITIES,
+    MODES,
+    PATIENT_GENDERS,
+    TOLERANCES,
+    VULNERABILITY_FLAGS,
+    WEEKDAYS,
+)
+from ...words.app import code_text, text
+from ...words.catalog import catalogue
+from ...words.problems import problem_text
+from ..discharge import DischargeState
+from ..state import DataState
+from .controls import Choices, Section, WeekGrid
+
+__all__ = ["ProfileForm"]
+
+_WIDE = w.Layout(width="100%", max_width="420px")
+_LABEL = {"description_width": "initial"}
+#: Fields whose options are codes, shown in words: field -> (codes, family).
+_CODED: dict[str, tuple[tuple[str, ...], str]] = {
+    "modes": (MODES, "mode"),
+    "diagnoses": (DIAGNOSES, "diag"),
+    "group_tolerance": (TOLERANCES, "tol"),
+    "intensity_max": (INTENSITIES, "intensity"),
+    "gender": (PATIENT_GENDERS, "gender"),
+}
+#: Interests every dataset may use, besides those of its offers.
+_COMMON_TAGS = ("walking", "strength", "dance", "choir", "swimming", "social")
+#: The sections: key of the title, and whether it is open at the start.
+_SECTIONS = (
+    ("where_travel", True),
+    ("when", True),
+    ("tolerates", True),
+    ("money_language", True),
+    ("likes", False),
+    ("more_about", False),
+    ("f_priority", False),
+)
+
+
+def _items(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(v for v in value.replace("|", ";").split(";") if v)
+    return tuple(value or ())
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in ``lang`` ("arabisk"), from Babel; the code if unknown."""
+    return str(Locale.parse(lang).languages.get(code, code))
+
+
+def tag_name(tag: str, lang: str) -> str:
+    """An interest in words, from the patient's register of the catalogue."""
+    words = catalogue(lang)
+    return words.text("patient", f"tags.{tag}") if words.has("patient", f"tags.{tag}") else tag
+
+
+class ProfileForm(w.VBox):
+    """The profile's fields (``fields``), in sections that fold (``sections``)."""
+
+    def __init__(self, data: DataState, state: DischargeState) -> None:
+        self.data = data
+        self.state = state
+        self._syncing = False
+        self.fields: dict[str, Any] = {}
+        self.notes: dict[str, w.HTML] = {name: w.HTML() for name in ("address", "available")}
+
+        def field(name: str, widget: Any) -> Any:
+            self.fields[name] = widget
+            widget.observe(lambda change, n=name: self._changed(n, change["new"]), names="value")
+            return widget
+
+        self.address = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
+        self.address.observe(lambda c: self._locate(c["new"]), names="value")
+        self.address_button = w.Button(icon="search")
+        self.address_button.on_click(lambda _: self._locate(self.address.value, again=True))
+        self.map_hint = w.HTML()
+        self.grid = WeekGrid()
+        self.grid.observe(self._gridded, names="value")
+        self.available = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
+        self.available.observe(lambda c: self._typed_times(c["new"]), names="value")
+        self.grid_hint = w.HTML()
+        where = [
+            field("patient_id", w.Text(layout=_WIDE, style=_LABEL)),
+            w.HBox([self.address, self.address_button]),
+            self.notes["address"],
+            self.map_hint,
+            field("modes", Choices()),
+            field("max_travel_min", w.IntSlider(min=5, max=90, step=5, style=_LABEL)),
+        ]
+        when = [
+            field("discharge_date", w.DatePicker(style=_LABEL)),
+            self.grid_hint,
+            self.grid,
+            self.available,
+            self.notes["available"],
+        ]
+        tolerates = [
+            field("group_tolerance", w.ToggleButtons(style={"button_width": "auto"})),
+            field("intensity_max", w.ToggleButtons(style={"button_width": "auto"})),
+            field("needs_supervision", w.Checkbox(indent=False)),
+            field("home_bound", w.Checkbox(indent=False)),
+        ]
+        money = [
+            field("budget_dkk_month", w.BoundedIntText(min=0, max=5000, step=25, style=_LABEL)),
+            field("languages", Choices()),
+        ]
+        likes = [
+            field("interests", Choices()),
+            field("prior_offer_id", w.Dropdown(style=_LABEL, layout=_WIDE)),
+        ]
+        more = [
+            field("diagnoses", Choices()),
+            field("gender", w.Dropdown(style=_LABEL)),
+            field("age_band", w.Dropdown(style=_LABEL)),
+            field("gender_pref", w.Checkbox(indent=False)),
+        ]
+        priority = [field(flag, w.Checkbox(indent=False)) for flag in VULNERABILITY_FLAGS]
+        priority.append(field("escalate", w.Checkbox(indent=False)))
+        bodies = (where, when, tolerates, money, likes, more, priority)
+        self.sections = [
+            Section(body, expanded=expanded)
+            for body, (_, expanded) in zip(bodies, _SECTIONS, strict=True)
+        ]
+        super().__init__(self.sections)
+        self.add_class("bb-form")
+        state.observe(self.render, names=["profile", "home", "home_precision", "field_problems"])
+        data.observe(self.new_data, names="version")
+
+    # -- words ----------------------------------------------------------------
+    def relabel(self) -> None:
+        """Every label and choice in the page's language; the profile stays."""
+        lang = self.data.lang
+
+        def t(key: str) -> str:
+            return text(key, lang)
+
+        for section, (key, _) in zip(self.sections, _SECTIONS, strict=True):
+            section.set_title(t(key))
+        self.address.description = t("f_address")
+        self.address.placeholder = t("f_address_hint")
+        self.address_button.description = t("f_address_find")
+        self.address_button.tooltip = t("f_address_find")
+        self.map_hint.value = f"<i>{html.escape(t('f_map_hint'))}</i>"
+        self.available.description = t("f_available_own")
+        self.available.placeholder = t("f_available_example")
+        self.grid_hint.value = f"<span class='bb-hint'>{html.escape(t('f_grid_hint'))}</span>"
+        self.grid.label([t(f"day_{d}") for d in WEEKDAYS], [t(f"part_{p}") for p in PARTS])
+        for name, widget in self.fields.items():
+            widget.description = t(f"f_{name}")
+        with self._quiet():
+            for name, (codes, family) in _CODED.items():
+                self.fields[name].options = [(code_text(family, c, lang), c) for c in codes]
+            self.fields["age_band"].options = [(t("not_given"), ""), *[(b, b) for b in AGE_BANDS]]
+        self.new_data()
+
+    # -- choices from the data ------------------------------------------------
+    def _tags(self) -> list[tuple[str, str]]:
+        ds = self.data.dataset
+        found = {tag for tags in ds.offers["tags"] for tag in tags} if ds is not None else set()
+        lang = self.data.lang
+        return sorted(
+            ((tag_name(t, lang), t) for t in found | set(_COMMON_TAGS)), key=lambda p: p[0]
+        )
+
+    def _languages(self) -> list[tuple[str, str]]:
+        ds = self.data.dataset
+        found = {"da", "en"}
+        if ds is not None:
+            found |= {x for v in ds.offers["languages"] for x in v}
+            found |= {x for v in ds.patients["languages"] for x in v}
+        lang = self.data.lang
+        first = [c for c in ("da", "en") if c in found]
+        rest = sorted(found - set(first), key=lambda c: language_name(c, lang))
+        return [(language_name(c, lang), c) for c in (*first, *rest)]
+
+    def _offers(self) -> list[tuple[str, str]]:
+        ds = self.data.dataset
+        options = [(text("none", self.data.lang), "")]
+        if ds is not None:
+            teams = ds.offers[ds.offers["kind"].isin(["exit_team", "network_group"])]
+            options += sorted(zip(teams["name"], teams["offer_id"], strict=True))
+        return options
+
+    def new_data(self, _: Any = None) -> None:
+        """Choices that come from the dataset (interests, languages, teams)."""
+        with self._quiet():  # the profile is the truth: render puts it back
+            self.fields["interests"].options = self._tags()
+            self.fields["languages"].options = self._languages()
+            self.fields["prior_offer_id"].options = self._offers()
+        self.render()
+
+    # -- profile <-> widgets --------------------------------------------------
+    def _quiet(self) -> Any:
+        form = self
+
+        class _Guard:
+            def __enter__(self) -> None:
+                form._syncing = True
+
+            def __exit__(self, *exc: object) -> None:
+                form._syncing = False
+
+        return _Guard()
+
+    def _changed(self, name: str, value: Any) -> None:
+        if self._syncing:
+            return
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif value is None and name == "discharge_date":
+            value = ""
+        elif name == "gender_pref":
+            value = "same" if value else "any"
+        self.state.set(**{name: value})
+
+    def _locate(self, typed: str, again: bool = False) -> None:
+        if self._syncing or not (typed.strip() or again):
+            return
+        self.state.locate(typed)
+
+    def _gridded(self, change: Any) -> None:
+        if not self._syncing:
+            self.state.set_available(grid_text(set(change["new"])))
+
+    def _typed_times(self, typed: str) -> None:
+        if not self._syncing:
+            self.state.set_available(typed)
+
+    def render(self, _: Any = None) -> None:
+        """The widgets show the profile, the home found and each field's problem."""
+        profile = self.state.profile
+        lang = self.data.lang
+        with self._quiet():
+            for name, widget in self.fields.items():
+                self._show(widget, name, profile.get(name))
+            available = str(profile.get("available") or "")
+            cells = grid_cells(available)
+            self.grid.value = tuple(sorted(cells)) if cells is not None else ()
+            self.available.value = weekly_words(available, lang) if cells is None else ""
+            if self.state.home:
+                self.address.value = self.state.home
+        notes = dict(self.state.field_problems)
+        for name, note in self.notes.items():
+            found = notes.get(name, ())
+            note.value = "".join(
+                f"<div class='bb-field-error' role='alert'>{html.escape(problem_text(p, lang))}"
+                "</div>"
+                for p in found
+            )
+        precision = self.state.home_precision
+        if not notes.get("address") and precision in ("address", "street", "postal_code", "map"):
+            found_at = text(f"home_{precision}", lang, label=self.state.home)
+            self.notes["address"].value = f"<div class='bb-field-ok'>{html.escape(found_at)}</div>"
+
+    def _show(self, widget: Any, name: str, value: Any) -> None:
+        if isinstance(widget, Choices):
+            widget.value = _items(value)
+        elif isinstance(widget, w.DatePicker):
+            widget.value = pd.Timestamp(value).date() if value else None
+        elif isinstance(widget, w.Dropdown | w.ToggleButtons):
+            if value not in [v for _, v in widget.options]:
+                widget.options = [*widget.options, (str(value), value)]
+            widget.value = value
+        elif name == "gender_pref":
+            widget.value = value == "same"
+        elif isinstance(widget, w.Checkbox):
+            widget.value = str(value).lower() in ("true", "1", "ja", "yes")
+        elif isinstance(widget, w.BoundedIntText | w.IntSlider):
+            widget.value = int(float(value or 0))
+        else:
+            widget.value = str(value or "")

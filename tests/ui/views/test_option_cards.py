@@ -1,0 +1,75 @@
+"""The next steps as cards: one per offer, numbered, with the facts a person weighs,
+and the booking panel on the booked card."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from matcher.ui.discharge import DischargeState
+from matcher.ui.state import DataState
+from matcher.ui.views.option_cards import OptionCards, grouped
+
+
+def _found(data: DataState, db: str) -> tuple[DischargeState, OptionCards]:
+    state = DischargeState(data, db)
+    state.start_from("P00001")
+    state.find(top=8)
+    cards = OptionCards(state)
+    cards.render("da", data.dataset.offers.set_index("offer_id")["address"])
+    return state, cards
+
+
+def _text(widget: object) -> str:
+    value = getattr(widget, "value", "")
+    own = value if isinstance(value, str) else ""
+    return own + "".join(_text(c) for c in getattr(widget, "children", ()))
+
+
+def test_sessions_of_one_offer_are_one_card_in_rank_order() -> None:
+    """Two sessions of the same group are one card, placed where its best session ranks."""
+    options = pd.DataFrame(
+        {"offer_id": ["O2", "O1", "O2", "O3"], "session_id": ["S1", "S2", "S3", "S4"]}
+    )
+    groups = grouped(options)
+    assert [list(g["session_id"]) for g in groups] == [["S1", "S3"], ["S2"], ["S4"]]
+
+
+def test_each_card_has_its_number_name_kind_address_and_facts(data: DataState, db: str) -> None:
+    """A card shows its number, the offer's name and kind once, its address, travel, fee and
+    group size, and a Book button per session."""
+    state, cards = _found(data, db)
+    offers = grouped(state.options)
+    assert len(cards.children) == len(offers)
+    first = offers[0].iloc[0]
+    shown = _text(cards.children[0])
+    assert "<span class='bb-number' aria-hidden='true'>1</span>" in shown
+    assert str(first["name"]) in shown
+    address = data.dataset.offers.set_index("offer_id").loc[first["offer_id"], "address"]
+    assert str(address) in shown
+    assert "min." in shown and "deltagere" in shown
+    assert set(cards.book_buttons) == set(state.options["session_id"].astype(str))
+
+
+def test_user_text_on_a_card_is_escaped(data: DataState, db: str) -> None:
+    """An offer named like markup is shown as text, not run as HTML."""
+    state, cards = _found(data, db)
+    options = state.options.copy()
+    options["name"] = "<script>alert(1)</script>"
+    state.options = options
+    cards.render("da")
+    shown = _text(cards)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_booking_disables_the_other_buttons_and_opens_the_panel(data: DataState, db: str) -> None:
+    """Once booked, the booked session's button says so with the date, the others wait, and
+    the panel with print, move and cancel sits on that card."""
+    state, cards = _found(data, db)
+    session = str(grouped(state.options)[0].iloc[0]["session_id"])
+    cards.book_buttons[session].click()
+    cards.render("da")
+    assert cards.book_buttons[session].description.startswith("Booket ✓")
+    assert all(b.disabled for b in cards.book_buttons.values())
+    assert cards.panel in cards.children[0].children
+    assert cards.print_button.description == "Udskriv udleveringen"
+    assert "Booket:" in _text(cards.panel)

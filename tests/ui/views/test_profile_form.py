@@ -1,0 +1,70 @@
+"""The profile form: Danish words for codes, the grid and the typed times, the address,
+and each field's problem shown under it."""
+
+from __future__ import annotations
+
+from matcher.ui.discharge import DischargeState
+from matcher.ui.state import DataState
+from matcher.ui.views.profile_form import ProfileForm, language_name, tag_name
+
+
+def _form(data: DataState, db: str) -> tuple[DischargeState, ProfileForm]:
+    state = DischargeState(data, db)
+    form = ProfileForm(data, state)
+    form.relabel()
+    return state, form
+
+
+def test_codes_are_shown_in_danish_words(data: DataState, db: str) -> None:
+    """Travel modes, languages and interests are offered by their Danish names."""
+    _, form = _form(data, db)
+    assert ("cykel", "bike") in form.fields["modes"].options
+    assert ("arabisk", "ar") in form.fields["languages"].options or "ar" not in {
+        c for _, c in form.fields["languages"].options
+    }
+    assert form.fields["languages"].options[0] == ("dansk", "da")
+    assert all(label != code for label, code in form.fields["interests"].options[:3])
+
+
+def test_language_and_tag_names_fall_back_to_the_code() -> None:
+    """A language Babel does not know, or an interest without words, shows its code."""
+    assert language_name("ar", "da") == "arabisk"
+    assert language_name("xx-unknown", "da") == "xx-unknown"
+    assert tag_name("no-such-tag", "da") == "no-such-tag"
+
+
+def test_the_grid_writes_the_file_s_text_and_shows_it_back(data: DataState, db: str) -> None:
+    """Ticking Monday afternoon gives a Monday window; a profile from the data shows in the grid
+    when it is grid-shaped, else as Danish words in the own-times field."""
+    state, form = _form(data, db)
+    form.grid.cells[("mon", "afternoon")].value = True
+    assert state.profile["available"].startswith("mon ")
+    assert form.available.value == ""
+    state.set(available="tue 09:15-10:40")
+    assert form.grid.value == ()
+    assert form.available.value.startswith("tir")
+
+
+def test_a_wrong_time_is_shown_under_its_field_in_danish(data: DataState, db: str) -> None:
+    """Typed times that cannot be read put the problem under the field, not in the form's list."""
+    state, form = _form(data, db)
+    form.available.value = "man 25-26"
+    assert "bb-field-error" in form.notes["available"].value
+    assert state.problems == []
+
+
+def test_an_address_is_looked_up_when_typed(data: DataState, db: str) -> None:
+    """Typing a postal code moves the home and says what was found, under the field."""
+    state, form = _form(data, db)
+    form.address.value = "5000"
+    assert state.home_precision == "postal_code"
+    assert "5000" in form.notes["address"].value
+    form.address.value = "0001"
+    assert "bb-field-error" in form.notes["address"].value
+
+
+def test_every_section_has_a_title_and_folds(data: DataState, db: str) -> None:
+    """Each section's header names it; the first ones are open, the rest folded."""
+    _, form = _form(data, db)
+    assert all(s.header.description.strip("▾▸ ") for s in form.sections)
+    assert form.sections[0].expanded and not form.sections[-1].expanded
