@@ -63,6 +63,7 @@ class DischargeView(w.Box):
         )
         self.find_button.add_class("bb-find")
         self.find_button.on_click(lambda _: self.state.find())
+        self.find_hint = w.HTML()
         self.problems = w.HTML()
         self.cards = OptionCards(state, page)
         self.results = self.cards
@@ -91,7 +92,13 @@ class DischargeView(w.Box):
         start = w.HBox([self.start_from, self.use_button, self.new_button])
         start.add_class("bb-start")
         form = w.VBox(
-            [start, self.start_problem, self.form, w.HBox([self.find_button]), self.problems]
+            [
+                start,
+                self.start_problem,
+                self.form,
+                w.HBox([self.find_button, self.find_hint], layout=w.Layout(align_items="center")),
+                self.problems,
+            ]
         )
         form.add_class("bb-form-column")
         results = w.VBox([self.map, self.status, self.cards, self.more])
@@ -108,6 +115,8 @@ class DischargeView(w.Box):
         self.use_button.description = text("f_use", lang)
         self.new_button.description = text("new_profile", lang)
         self.find_button.description = text("find", lang)
+        hint = html.escape(text("find_hint", lang))
+        self.find_hint.value = f"<span class='bb-hint'>{hint}</span>"
         self.form.relabel()
         self._new_data()
 

@@ -4,6 +4,8 @@ A small anywidget (no build step: its JavaScript is a string here) that sets
 ``<html lang>`` to the app's language, so screen readers and spelling read
 Danish as Danish, and that the kernel can ask to print the hand-out's frame
 (the browser's own print of the A4 page) or to bring an element into view.
+Ctrl+Enter (Cmd+Enter on a Mac) anywhere presses the visible "Find" button,
+so a keyboard user need not tab through the whole form.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ function render({ model, el }) {
   const apply = () => { document.documentElement.lang = model.get("lang"); };
   apply();
   model.on("change:lang", apply);
+  if (!window.bbShortcut) {
+    window.bbShortcut = true;
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        const find = [...document.querySelectorAll(".bb-find button, button.bb-find")]
+          .find((b) => b.offsetParent !== null);
+        if (find) { event.preventDefault(); find.click(); }
+      }
+    });
+  }
   model.on("msg:custom", (msg) => {
     if (msg.what === "print") {
       const frame = document.getElementById(msg.id);

@@ -109,7 +109,7 @@ class ProfileForm(w.VBox):
             self.notes["address"],
             self.map_hint,
             field("modes", Choices()),
-            field("max_travel_min", w.IntSlider(min=5, max=90, step=5, style=_LABEL)),
+            field("max_travel_min", w.BoundedIntText(min=5, max=180, step=5, style=_LABEL)),
         ]
         when = [
             field("discharge_date", w.DatePicker(style=_LABEL)),
@@ -289,7 +289,7 @@ class ProfileForm(w.VBox):
             widget.value = value == "same"
         elif isinstance(widget, w.Checkbox):
             widget.value = str(value).lower() in ("true", "1", "ja", "yes")
-        elif isinstance(widget, w.BoundedIntText | w.IntSlider):
+        elif isinstance(widget, w.BoundedIntText):
             widget.value = int(float(value or 0))
         else:
             widget.value = str(value or "")
