@@ -263,7 +263,8 @@ def voila_command(
 def serve() -> None:
     """Run the Voila server (in the process ``VOILA_MAIN`` starts).
 
-    Voila with three changes: Jupyter Server's ``Host`` check is on (Voila turns
+    Voila with three changes (and the culler passing over a kernel ended while it
+    looks, ``_cull_only_kernels_still_there``): Jupyter Server's ``Host`` check is on (Voila turns
     it off: ``allow_remote_access``) with ``local_hostnames``, and the routes that
     are not Jupyter handlers (static files) make the same check; the page sets
     the ``_xsrf`` cookie, which Voila's page sends back when it is closed to end
@@ -315,7 +316,23 @@ def serve() -> None:
             names = self._names()
             return [(h[0], guarded(h[1], names), *h[2:]) for h in super().init_handlers()]
 
+    _cull_only_kernels_still_there()
     BrobyggerVoila.launch_instance()
+
+
+def _cull_only_kernels_still_there() -> None:
+    """Jupyter Server's culler goes through a copy of the kernel list and fails, with
+    a traceback in the log, on a kernel that its page ended meanwhile (a ``KeyError``);
+    such a kernel is gone already, so it is passed over."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+
+    original = MappingKernelManager.cull_kernel_if_idle
+
+    async def cull_if_still_there(self: Any, kernel_id: str) -> None:
+        if kernel_id in self._kernels:
+            await original(self, kernel_id)
+
+    MappingKernelManager.cull_kernel_if_idle = cull_if_still_there  # type: ignore[method-assign]
 
 
 def run(

@@ -326,3 +326,26 @@ def test_the_cull_timeout_can_be_shortened_through_the_environment(
     assert "--MappingKernelManager.cull_interval=4" in command
     assert "--MappingKernelManager.cull_connected=False" in command
     assert cull_options(1)[1] == "--MappingKernelManager.cull_interval=1"
+
+
+def test_the_culler_passes_over_a_kernel_ended_while_it_looks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A kernel its page ended while the culler goes through the list is passed over,
+    instead of leaving a KeyError traceback in the server's log."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import (
+        AsyncMappingKernelManager,
+        MappingKernelManager,
+    )
+
+    from matcher.ui.launch import _cull_only_kernels_still_there
+
+    manager = AsyncMappingKernelManager()
+    with pytest.raises(KeyError):
+        asyncio.run(manager.cull_kernel_if_idle("gone"))
+    original = MappingKernelManager.cull_kernel_if_idle
+    monkeypatch.setattr(MappingKernelManager, "cull_kernel_if_idle", original)
+    _cull_only_kernels_still_there()
+    assert asyncio.run(manager.cull_kernel_if_idle("gone")) is None
