@@ -27,6 +27,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..errors import InputError, Problem
+from ..words.problems import problem
 
 app = typer.Typer(
     name="brobygger",
@@ -93,16 +94,16 @@ MAX_SHOWN = 200
 def report_problems(problems: tuple[Problem, ...] | list[Problem], header: str) -> None:
     """Print problems to stderr, one per line, as ``file:row:column: message``."""
     err.print(styled((header, "bold red")), soft_wrap=True)
-    for problem in problems[:MAX_SHOWN]:
-        err.print(str(problem), soft_wrap=True)
+    for found in problems[:MAX_SHOWN]:
+        err.print(str(found), soft_wrap=True)
     if len(problems) > MAX_SHOWN:
         err.print(f"... and {len(problems) - MAX_SHOWN} more problems")
 
 
 def report_warnings(problems: tuple[Problem, ...] | list[Problem]) -> None:
     """Print data warnings to stderr."""
-    for problem in problems:
-        err.print(styled(("warning:", "yellow"), " ", problem), soft_wrap=True)
+    for found in problems:
+        err.print(styled(("warning:", "yellow"), " ", found), soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -188,11 +189,14 @@ def check_outputs(paths: list[Path], dataset: Path | None = None, example: str =
     problems = []
     for path in paths:
         if path.exists() and path.is_dir():
-            hint = f" like {example}" if example else ""
-            problems.append(Problem(str(path), None, None, f"is a folder; give a file name{hint}"))
+            if example:
+                template = "is a folder; give a file name like {example}"
+                problems.append(problem(str(path), None, None, template, example=example))
+            else:
+                problems.append(problem(str(path), None, None, "is a folder; give a file name"))
         elif path.exists() and not path.is_file():
             problems.append(
-                Problem(
+                problem(
                     str(path),
                     None,
                     None,
@@ -202,7 +206,7 @@ def check_outputs(paths: list[Path], dataset: Path | None = None, example: str =
             )
         elif path.resolve() in inputs:
             problems.append(
-                Problem(
+                problem(
                     str(path),
                     None,
                     None,
@@ -224,17 +228,20 @@ def option_date(text: str | None, option: str) -> date | None:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            [Problem(option, None, None, f"'{text}' is not a date (YYYY-MM-DD)")]
+            [problem(option, None, None, "'{text}' is not a date (YYYY-MM-DD)", text=text)]
         ) from None
     if not DATE_MIN <= day <= DATE_MAX:
         raise InputError(
             [
-                Problem(
+                problem(
                     option,
                     None,
                     None,
-                    f"'{text}' is outside the dates Brobygger accepts "
-                    f"({DATE_MIN:%Y-%m-%d} to {DATE_MAX:%Y-%m-%d})",
+                    "'{text}' is outside the dates Brobygger accepts "
+                    "({first:%Y-%m-%d} to {last:%Y-%m-%d})",
+                    text=text,
+                    first=DATE_MIN,
+                    last=DATE_MAX,
                 )
             ]
         )

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
+from ..words.problems import problem
 from .common import SEED, after_writing, app, handle_errors, out, report_warnings
 
 
@@ -17,16 +18,30 @@ def _folder_problems(folder: Path) -> list[Problem]:
     """Why ``folder`` cannot receive a dataset, checked before anything is written."""
     if folder.exists():
         if not folder.is_dir():
-            return [Problem(str(folder), None, None, "exists and is not a folder")]
+            return [problem(str(folder), None, None, "exists and is not a folder")]
         nearest = folder
     else:
         nearest = next(p for p in folder.absolute().parents if p.exists())
         if not nearest.is_dir():
             return [
-                Problem(str(folder), None, None, f"cannot be created: {nearest} is not a folder")
+                problem(
+                    str(folder),
+                    None,
+                    None,
+                    "cannot be created: {nearest} is not a folder",
+                    nearest=str(nearest),
+                )
             ]
     if not os.access(nearest, os.W_OK | os.X_OK):
-        return [Problem(str(folder), None, None, f"cannot be written: no permission in {nearest}")]
+        return [
+            problem(
+                str(folder),
+                None,
+                None,
+                "cannot be written: no permission in {nearest}",
+                nearest=str(nearest),
+            )
+        ]
     return []
 
 

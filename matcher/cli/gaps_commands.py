@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..domain import KINDS, WEEKDAY_WORDS, WEEKDAYS
 from ..errors import InputError, Problem
+from ..words.problems import problem
 from .common import (
     SECONDS,
     SEED,
@@ -95,7 +96,7 @@ def _inputs(
             problems += exc.problems
     if travel_times is not None:
         if not travel_times.is_file():
-            problems.append(Problem(travel_times.name, None, None, "file not found"))
+            problems.append(problem(travel_times.name, None, None, "file not found"))
         else:
             spec = dataclasses.replace(TRAVEL_TIMES, name=travel_times.name)
             read = read_table(travel_times, spec)
@@ -106,8 +107,12 @@ def _inputs(
             if table is not None and dataset is not None:
                 offers = set(dataset.offers["offer_id"])
                 problems += [
-                    Problem(
-                        spec.name, int(row), "destination_id", f"offer '{v}' is not in offers.csv"
+                    problem(
+                        spec.name,
+                        int(row),
+                        "destination_id",
+                        "offer '{offer}' is not in offers.csv",
+                        offer=v,
                     )
                     for row, v in zip(read.rows, table["destination_id"], strict=True)
                     if v not in offers
@@ -124,7 +129,7 @@ def _inputs(
 
 def _out_folder(out_dir: Path, problems: list[Problem]) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        problems.append(Problem(str(out_dir), None, None, "exists and is not a folder"))
+        problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
 
 
 @app.command()
@@ -168,9 +173,20 @@ def gaps(
 
     problems: list[Problem] = []
     if kind is not None and kind not in KINDS:
-        problems.append(Problem("--kind", None, None, f"'{kind}' is not one of {', '.join(KINDS)}"))
+        problems.append(
+            problem(
+                "--kind",
+                None,
+                None,
+                "'{value}' is not one of {options}",
+                value=kind,
+                options=", ".join(KINDS),
+            )
+        )
     if band is not None and band not in ("day", "evening"):
-        problems.append(Problem("--band", None, None, f"'{band}' is not day or evening"))
+        problems.append(
+            problem("--band", None, None, "'{value}' is not day or evening", value=band)
+        )
     _out_folder(out_dir, problems)
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
@@ -275,11 +291,11 @@ def sites(
     )
     problems = activity.problems()
     if k < 1:
-        problems.append(Problem("--k", None, None, "must be at least 1"))
+        problems.append(problem("--k", None, None, "must be at least 1"))
     if among not in ("kind", "any"):
-        problems.append(Problem("--among", None, None, f"'{among}' is not kind or any"))
+        problems.append(problem("--among", None, None, "'{value}' is not kind or any", value=among))
     if out_path is not None and out_path.is_dir():
-        problems.append(Problem(str(out_path), None, None, "is a folder; give a file name"))
+        problems.append(problem(str(out_path), None, None, "is a folder; give a file name"))
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
     choice = best_sites(

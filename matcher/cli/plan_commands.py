@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .common import (
     SECONDS,
     SEED,
@@ -51,7 +52,7 @@ def plan(
 
     if solver not in ("auto", "flow", "cpsat"):
         raise InputError(
-            [Problem("--solver", None, None, f"'{solver}' is not auto, flow or cpsat")]
+            [problem("--solver", None, None, "'{value}' is not auto, flow or cpsat", value=solver)]
         )
     check_outputs([out_path, out_path.with_suffix(".json")], directory, "PLAN.csv")
     chosen = Weights.load(weights)

@@ -13,7 +13,8 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from ..privacy import PSEUDONYM_RULE, looks_like_personal_id
+from ..privacy import PSEUDONYM_RULE
+from ..words.problems import problem
 from .common import (
     WeightsOption,
     after_writing,
@@ -39,18 +40,20 @@ TodayOption = Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)]
 
 def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
     """Problems for a patient or session id that the dataset does not hold."""
+    from ..dataset.cells import personal_id_problem
+
     problems = []
-    personal = looks_like_personal_id(patient)
-    if personal is not None and personal != PSEUDONYM_RULE:  # never repeated
-        problems.append(Problem("--patient", None, "patient_id", personal))
+    personal = personal_id_problem(patient)
+    if personal is not None and personal.template != PSEUDONYM_RULE:  # never repeated
+        problems.append(
+            problem("--patient", None, "patient_id", personal.template, **personal.values)
+        )
     elif patient not in set(dataset.patients["patient_id"]):
-        problems.append(
-            Problem("--patient", None, "patient_id", f"patient '{patient}' is not in patients.csv")
-        )
+        template = "patient '{patient_id}' is not in patients.csv"
+        problems.append(problem("--patient", None, "patient_id", template, patient_id=patient))
     if session is not None and session not in set(dataset.sessions["session_id"]):
-        problems.append(
-            Problem("--session", None, "session_id", f"session '{session}' is not in sessions.csv")
-        )
+        template = "session '{session_id}' is not in sessions.csv"
+        problems.append(problem("--session", None, "session_id", template, session_id=session))
     return problems
 
 

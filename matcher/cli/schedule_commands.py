@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .common import (
     SECONDS,
     SEED,
@@ -37,23 +38,33 @@ def _budgets(text: str) -> list[float]:
             value = float(item.replace(" ", ""))
         except ValueError:
             raise InputError(
-                [Problem("--budgets", None, None, f"'{item}' is not a number of staff hours")]
+                [
+                    problem(
+                        "--budgets",
+                        None,
+                        None,
+                        "'{value}' is not a number of staff hours",
+                        value=item,
+                    )
+                ]
             ) from None
         if not 0 <= value <= MAX_BUDGET_HOURS:  # also refuses nan
             raise InputError(
                 [
-                    Problem(
+                    problem(
                         "--budgets",
                         None,
                         None,
-                        f"'{item}' must be from 0 to {MAX_BUDGET_HOURS:,} staff hours",
+                        "'{value}' must be from 0 to {limit:,} staff hours",
+                        value=item,
+                        limit=MAX_BUDGET_HOURS,
                     )
                 ]
             )
         values.append(value)
     if not values:
         raise InputError(
-            [Problem("--budgets", None, None, "give at least one budget, e.g. 0,40,80")]
+            [problem("--budgets", None, None, "give at least one budget, e.g. 0,40,80")]
         )
     return values
 
@@ -141,11 +152,12 @@ def schedule(
 
     problems = []
     if weeks < 1:
-        problems.append(Problem("--weeks", None, None, f"must be at least 1, not {weeks}"))
+        template = "must be at least {low:g}, not {value}"
+        problems.append(problem("--weeks", None, None, template, low=1, value=weeks))
     if guarantee_days < 0:
-        problems.append(Problem("--guarantee-days", None, None, "must be 0 or more"))
+        problems.append(problem("--guarantee-days", None, None, "must be 0 or more"))
     if out_dir.exists() and not out_dir.is_dir():
-        problems.append(Problem(str(out_dir), None, None, "exists and is not a folder"))
+        problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
     if problems:
         raise InputError(problems)
     budget_list = _budgets(budgets) if budgets is not None else None

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ..errors import InputError, Problem
+from ..errors import InputError
+from ..words.problems import problem
 from .common import (
     ROW_NUMBER,
     after_writing,
@@ -175,7 +176,7 @@ def attend(
     from ..store import open_store, record_attendance
 
     if present is None:
-        raise InputError([Problem("--present/--absent", None, None, "say whether they came")])
+        raise InputError([problem("--present/--absent", None, None, "say whether they came")])
     when = option_date(day, "--date")
     assert when is not None
     who = _actor(actor, role)
@@ -264,7 +265,7 @@ def tasks(
     if export is not None:
         check_outputs([export], example="tasks.csv")
     if outcome is not None and done is None:
-        raise InputError([Problem("--outcome", None, None, "goes with --done TASK")])
+        raise InputError([problem("--outcome", None, None, "goes with --done TASK")])
     plan_rows = read_plan(from_plan) if from_plan is not None else None
     with open_store(db) as store:
         # --done first: a task that cannot be completed is refused before the plan is
