@@ -106,5 +106,26 @@ STYLE = w.HTML(
   background: white; }
 .bb-booking .bb-print { margin: 4px 8px 4px 0; padding: 4px 12px; font-size: 13px;
   background: #1a5fb4; color: white; border: none; border-radius: 2px; cursor: pointer; }
+.bb-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
+.bb-table th.bb-num, .bb-table td.bb-num { text-align: right; font-variant-numeric: tabular-nums; }
+.bb-people .bb-table th { padding: 0; vertical-align: bottom; }
+.bb-sort { all: unset; box-sizing: border-box; display: block; width: 100%; padding: 3px 8px;
+  cursor: pointer; font-weight: 600; color: #1c2a3a; }
+.bb-sort:hover { background: #e3e9f0; }
+.bb-sort:focus-visible, .bb-page:focus-visible, .bb-export:focus-visible,
+.bb-scroll:focus-visible { outline: 3px solid #1a5fb4; outline-offset: -3px; }
+.bb-arrow { color: #555; font-size: 11px; }
+.bb-legend { font-size: 12px; color: #333; margin: 4px 0; }
+.bb-table-tools { display: flex; flex-flow: row wrap; gap: 8px; align-items: center;
+  margin: 6px 0; }
+.bb-pager { display: inline-flex; gap: 8px; align-items: center; }
+.bb-count { font-size: 13px; color: #333; }
+.bb-page, .bb-export { padding: 4px 12px; font-size: 13px; border: 1px solid #8a99aa;
+  border-radius: 2px; background: #f4f6f8; color: #1c2a3a; cursor: pointer; }
+.bb-page[disabled] { color: #777; cursor: default; }
+.bb-chart { margin: 4px 0; max-width: 100%; } .bb-chart img { max-width: 100%; height: auto; }
+.bb-progress { font-size: 13px; color: #1c2a3a; padding: 0 8px; }
+.bb-charts { display: flex; flex-flow: row wrap; gap: 8px; }
+.bb-charts .bb-chart { flex: 1 1 420px; }
 </style>"""
 )
