@@ -7,6 +7,11 @@ named ``[/]`` or ``[link=http://x]y[/link]``, a session id, a path or a
 problem quoting a cell is printed as those characters, and cannot crash the
 command, style the terminal or make a link. Styled words of Brobygger's own
 are made with ``styled``.
+
+The command line speaks English unless ``BROBYGGER_LANG`` names another
+language of the catalogues (``BROBYGGER_LANG=da``): ``say`` words a key of
+the catalogues' ``cli`` context in that language, and the problems it prints
+are worded in it too. ``handle_errors`` refuses an unknown language (exit 2).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from ..errors import InputError, Problem
-from ..words.problems import problem
+from ..words.cli import DEFAULT_LANG, cli_lang, plural_words, words
+from ..words.problems import problem, problems_text
 
 app = typer.Typer(
     name="brobygger",
@@ -81,6 +87,26 @@ def styled(*parts: object | tuple[object, str]) -> Text:
 out = PlainConsole()
 err = PlainConsole(stderr=True)
 
+
+def language() -> str:
+    """The command line's language (``BROBYGGER_LANG``, English by default); English
+    when the variable names no language, which ``handle_errors`` refuses."""
+    try:
+        return cli_lang()
+    except InputError:
+        return DEFAULT_LANG
+
+
+def say(key: str, /, **values: object) -> str:
+    """The command line's words for ``key`` in its language, filled with ``values``."""
+    return words(key, language(), **values)
+
+
+def say_n(key: str, n: int, /, **values: object) -> str:
+    """The form of ``key`` that goes with the number ``n`` (given as ``{n}``)."""
+    return plural_words(key, n, language(), **values)
+
+
 #: ``--weights``: a user's TOML file over the default cost weights.
 WeightsOption = Annotated[
     Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
@@ -94,16 +120,16 @@ MAX_SHOWN = 200
 def report_problems(problems: tuple[Problem, ...] | list[Problem], header: str) -> None:
     """Print problems to stderr, one per line, as ``file:row:column: message``."""
     err.print(styled((header, "bold red")), soft_wrap=True)
-    for found in problems[:MAX_SHOWN]:
-        err.print(str(found), soft_wrap=True)
+    for line in problems_text(problems[:MAX_SHOWN], language()):
+        err.print(line, soft_wrap=True)
     if len(problems) > MAX_SHOWN:
-        err.print(f"... and {len(problems) - MAX_SHOWN} more problems")
+        err.print(say("problems_more", n=len(problems) - MAX_SHOWN))
 
 
 def report_warnings(problems: tuple[Problem, ...] | list[Problem]) -> None:
-    """Print data warnings to stderr."""
-    for found in problems:
-        err.print(styled(("warning:", "yellow"), " ", found), soft_wrap=True)
+    """Print data warnings to stderr, in the command line's language."""
+    for line in problems_text(problems, language()):
+        err.print(styled((say("warning"), "yellow"), " ", line), soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -115,11 +141,7 @@ def after_writing() -> Iterator[None]:
         yield
     except (Exception, KeyboardInterrupt) as exc:
         with contextlib.suppress(Exception):
-            err.print(
-                f"note: the work is done and kept; only its report could not be printed "
-                f"({type(exc).__name__})",
-                soft_wrap=True,
-            )
+            err.print(say("report_failed", error=type(exc).__name__), soft_wrap=True)
 
 
 def handle_errors(func: F) -> F:
@@ -130,26 +152,25 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            cli_lang()  # an unknown BROBYGGER_LANG is bad input, before any work
             return func(*args, **kwargs)
         except InputError as exc:
-            count = len(exc.problems)
-            report_problems(
-                exc.problems,
-                f"{count} problem{'s' if count != 1 else ''} in the input; nothing was written:",
-            )
+            header = say_n("problems_header", len(exc.problems))
+            report_problems(exc.problems, header)
             raise typer.Exit(2) from None
         except typer.Exit:
             raise
         except KeyboardInterrupt:
-            err.print("stopped; nothing was written")
+            err.print(say("stopped"))
             raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("BROBYGGER_DEBUG"):
                 raise
             err.print(
-                styled(("error:", "bold red"), f" {type(exc).__name__}: {exc}"), soft_wrap=True
+                styled((say("error"), "bold red"), f" {type(exc).__name__}: {exc}"),
+                soft_wrap=True,
             )
-            err.print("(set BROBYGGER_DEBUG=1 to see the details)")
+            err.print(say("debug_hint"))
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -163,7 +184,7 @@ def stdout_is_terminal() -> bool:
 def finite(value: float | None) -> float | None:
     """Refuse ``nan`` and ``inf`` for a number option (a range alone lets NaN through)."""
     if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a finite number")
+        raise typer.BadParameter(say("not_finite", value=value))
     return value
 
 
@@ -259,7 +280,7 @@ def progress_bar(width: int) -> Iterator[Callable[[str, float], None]]:
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task("loading", total=1.0)
+        task = bar.add_task(say("loading"), total=1.0)
 
         def progress(stage: str, share: float) -> None:
             bar.update(task, description=stage, completed=share)

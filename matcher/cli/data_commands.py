@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..errors import InputError, Problem
 from ..words.problems import problem
-from .common import SEED, after_writing, app, handle_errors, out, report_warnings
+from .common import SEED, after_writing, app, handle_errors, out, report_warnings, say
 
 
 def _folder_problems(folder: Path) -> list[Problem]:
@@ -75,8 +75,13 @@ def demo(
     with after_writing():
         counts = dataset.summary()
         out.print(
-            f"wrote {counts['patients']} patients, {counts['offers']} offers and "
-            f"{counts['sessions']} sessions to {out_dir}",
+            say(
+                "wrote_demo",
+                patients=counts["patients"],
+                offers=counts["offers"],
+                sessions=counts["sessions"],
+                folder=out_dir,
+            ),
             soft_wrap=True,
         )
 
@@ -91,12 +96,12 @@ def validate(
 
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
-    table = Table(title=f"{directory}: valid", show_header=True)
-    table.add_column("table")
-    table.add_column("rows", justify="right")
+    table = Table(title=say("valid_title", folder=directory), show_header=True)
+    table.add_column(say("col_table"))
+    table.add_column(say("col_rows"), justify="right")
     for name, count in dataset.summary().items():
         table.add_row(name, str(count))
     kinds = dataset.offers["kind"].value_counts()
     for kind, count in kinds.items():
-        table.add_row(f"  offers: {kind}", str(count))
+        table.add_row(say("offers_of_kind", kind=kind), str(count))
     out.print(table)

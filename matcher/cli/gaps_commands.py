@@ -22,6 +22,8 @@ from .common import (
     handle_errors,
     out,
     report_warnings,
+    say,
+    say_n,
 )
 
 if TYPE_CHECKING:
@@ -196,23 +198,23 @@ def gaps(
     with atomic_path(out_dir / "gaps.png") as tmp:
         tmp.write_bytes(png)
     _print_gaps(analysis.summary(), [kind] if kind else list(KINDS))
-    out.print(f"wrote gaps.csv, coverage.csv, gaps.geojson and gaps.png to {out_dir}")
+    out.print(say("wrote_gaps", folder=out_dir))
 
 
 def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
     """Per kind, how many districts show their share and the lowest shown
     (``GapAnalysis.summary()``)."""
     listed = int(summary["districts"])
-    rows = f"{listed} district{'' if listed == 1 else 's'}"
-    view = Table(title=f"Coverage in {rows} (empty: a count below 5, or one that would reveal one)")
-    view.add_column("kind")
-    view.add_column("districts shown", justify="right")
-    view.add_column("lowest share", justify="left")
+    view = Table(title=say("coverage_title", districts=say_n("districts", listed)))
+    view.add_column(say("col_kind"))
+    view.add_column(say("col_districts_shown"), justify="right")
+    view.add_column(say("col_lowest_share"), justify="left")
     for kind in kinds:
         coverage = summary["coverage"][kind]
         low = coverage["lowest"]
         lowest = "-" if low is None else f"{low['name']} {low['served_share']:.0%}"
-        view.add_row(kind.replace("_", " "), f"{coverage['shown']} of {listed}", lowest)
+        shown = say("n_of_total", n=coverage["shown"], total=listed)
+        view.add_row(kind.replace("_", " "), shown, lowest)
     out.print(view)
 
 
@@ -310,11 +312,19 @@ def sites(
     )
     table = choice.table()
     view = Table(
-        title=f"Best {len(table)} of {choice.candidates} sites for a new "
-        f"{kind.replace('_', ' ')} ({weekday} {start}-{end})"
+        title=say(
+            "sites_title",
+            n=len(table),
+            candidates=choice.candidates,
+            kind=kind.replace("_", " "),
+            weekday=weekday,
+            start=start,
+            end=end,
+        )
     )
-    for column in ("site", "lat, lon", "serves", "only here"):
-        view.add_column(column, justify="right" if column in ("serves", "only here") else "left")
+    for column in ("col_site", "col_lat_lon", "col_serves", "col_only_here"):
+        right = column in ("col_serves", "col_only_here")
+        view.add_column(say(column), justify="right" if right else "left")
     for row in table.itertuples():
         view.add_row(
             str(row.name),
@@ -324,20 +334,20 @@ def sites(
         )
     out.print(view)
     out.print(
-        f"patients without a suitable option now: {_unserved(choice.unserved)}; "
-        f"served by the chosen sites: {_count(choice.shown_covered())} "
-        f"({'proven best' if choice.optimal else choice.status.lower()})"
+        say(
+            "sites_summary",
+            unserved=_unserved(choice.unserved),
+            served=_count(choice.shown_covered()),
+            status=say("proven_best") if choice.optimal else choice.status.lower(),
+        )
     )
     if table[["serves", "only_here"]].isna().any(axis=None) or choice.shown_covered() is None:
-        out.print(
-            "hidden: a count below 5, or one that would let a count below 5 be worked out "
-            "from the others"
-        )
+        out.print(say("hidden_note"))
     for note in choice.notes:
-        err.print(f"note: {note}")
+        err.print(say("note", note=note))
     if out_path is not None:
         choice.write(out_path)
-        out.print(f"wrote {out_path}")
+        out.print(say("wrote", path=out_path))
 
 
 def _count(value: object) -> str:
@@ -348,11 +358,11 @@ def _count(value: object) -> str:
     import pandas as pd
 
     if value is None or value is pd.NA:
-        return "hidden"
+        return say("hidden")
     return str(int(str(value)))
 
 
 def _unserved(value: int) -> str:
     """The number of patients without an option: hidden only below 5, so it
     says "fewer than 5" then, which tells nothing that "hidden" would not."""
-    return "fewer than 5" if value < 5 else str(value)
+    return say("fewer_than_5") if value < 5 else str(value)

@@ -23,6 +23,7 @@ from .common import (
     out,
     progress_bar,
     report_warnings,
+    say,
 )
 from .store_commands import DbOption
 
@@ -76,33 +77,34 @@ def plan(
 
 def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> None:
     """The plan's figures beside the manual rule's, its notes and the files written."""
-    table = Table(title=f"Plan for {summary['patients']} patients ({summary['status'].lower()})")
+    status = summary["status"].lower()
+    table = Table(title=say("plan_title", patients=summary["patients"], status=status))
     table.add_column("", style="bold")
-    table.add_column("model", justify="right")
-    table.add_column("by hand (nearest, in order)", justify="right")
+    table.add_column(say("col_model"), justify="right")
+    table.add_column(say("col_by_hand"), justify="right")
     base = summary.get("baseline_greedy", {})
-    table.add_row("placed", str(summary["placed"]), str(base.get("placed", "")))
+    table.add_row(say("placed"), str(summary["placed"]), str(base.get("placed", "")))
     table.add_row(
-        "priority placed",
-        f"{summary['priority_placed']} of {summary['priority_total']}",
+        say("priority_placed"),
+        say("n_of_total", n=summary["priority_placed"], total=summary["priority_total"]),
         str(base.get("priority_placed", "")),
     )
     travel = (summary["mean_travel_min"] or 0) * summary["placed"]
-    table.add_row("total travel (min)", f"{travel:.0f}", f"{base.get('total_travel_min', 0):.0f}")
+    table.add_row(say("total_travel"), f"{travel:.0f}", f"{base.get('total_travel_min', 0):.0f}")
     table.add_row(
-        "objective (points)", f"{summary['objective']:.0f}", f"{base.get('objective', 0):.0f}"
+        say("objective"), f"{summary['objective']:.0f}", f"{base.get('objective', 0):.0f}"
     )
     for kind, count in summary["by_kind"].items():
         table.add_row(f"  {kind.replace('_', ' ')}", str(count), "")
-    table.add_row("unplaced / escalated", f"{summary['unplaced']} / {summary['escalated']}", "")
+    table.add_row(say("unplaced_escalated"), f"{summary['unplaced']} / {summary['escalated']}", "")
     gap, points = summary["gap"], summary["gap_points"]
     table.add_row(
-        "gap to bound",
-        "unknown" if gap is None or points is None else f"{gap:.2%} ({points:g} points)",
+        say("gap_to_bound"),
+        say("unknown") if gap is None or points is None else say("gap", gap=gap, points=points),
         "",
     )
-    table.add_row("seconds", f"{summary['seconds']:.2f}", "")
+    table.add_row(say("seconds"), f"{summary['seconds']:.2f}", "")
     out.print(table)
     for note in summary.get("notes", []):
-        err.print(f"note: {note}", soft_wrap=True)
-    out.print(f"wrote {csv_path} and {json_path}", soft_wrap=True)
+        err.print(say("note", note=note), soft_wrap=True)
+    out.print(say("wrote_two", first=csv_path, second=json_path), soft_wrap=True)

@@ -24,6 +24,8 @@ from .common import (
     option_date,
     out,
     report_warnings,
+    say,
+    say_n,
     styled,
 )
 from .store_commands import DbOption
@@ -109,23 +111,28 @@ def _print_table(found: Recommendation, patient: str) -> None:
             for suggestion in nothing.suggestions:
                 out.print(f"  + {suggestion.text}", soft_wrap=True)
         return
-    table = Table(title=f"Next steps for {patient}", show_lines=True)
+    table = Table(title=say("next_steps_title", patient=patient), show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("offer")
-    table.add_column("first time")
-    table.add_column("travel, fee, group")
-    table.add_column("cost", justify="right")
-    table.add_column("what fits (+) and is less good (-)")
+    table.add_column(say("col_offer"))
+    table.add_column(say("col_first_time"))
+    table.add_column(say("col_travel_fee_group"))
+    table.add_column(say("col_cost"), justify="right")
+    table.add_column(say("col_fits"))
     for row in found.table().itertuples(index=False):
         reasons = "\n".join([*(f"+ {r}" for r in row.fits), *(f"- {r}" for r in row.less_good)])
-        days = "day" if row.days_until_start == 1 else "days"
+        minutes = math.ceil(row.travel_min - 1e-6)
         table.add_row(
             str(row.rank),
             f"{row.name}\n{row.kind.replace('_', ' ')}\n{row.offer_id} / {row.session_id}",
             f"{pd.Timestamp(row.first_date):%Y-%m-%d} {row.weekday}\n{row.start}-{row.end}"
-            f"\nin {row.days_until_start} {days}",
-            f"{math.ceil(row.travel_min - 1e-6)} min {row.travel_mode}\n"
-            f"{row.fee_dkk_month:.0f} DKK/month\ngroup {row.group_size}",
+            f"\n{say_n('in_days', int(row.days_until_start))}",
+            "\n".join(
+                (
+                    say("travel_cell", minutes=minutes, mode=row.travel_mode),
+                    say("fee_cell", fee=row.fee_dkk_month),
+                    say("group_cell", size=row.group_size),
+                )
+            ),
             f"{row.cost:.1f}",
             reasons,
         )
@@ -171,4 +178,4 @@ def handout(
     held = holds_booking(db, patient, session)
     path = write_handout(recommender, patient, session, out_path, lang=lang, held=held)
     with after_writing():
-        out.print(f"wrote {path}", soft_wrap=True)
+        out.print(say("wrote", path=path), soft_wrap=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,7 +22,11 @@ from .common import (
     out,
     progress_bar,
     report_warnings,
+    say,
 )
+
+if TYPE_CHECKING:
+    from ..planning.schedule import Schedule
 
 #: The largest staff-hour budget over a horizon (500 staff full time for a year).
 MAX_BUDGET_HOURS = 1_000_000
@@ -183,57 +187,67 @@ def schedule(
             progress=progress,
         )
     written = result.write(out_dir)
+    _print_schedule(result, written, out_dir)
+
+
+#: The columns of tradeoff.csv shown in the terminal, and the key of each header.
+_TRADEOFF_COLUMNS = {
+    "budget": "col_hours",
+    "opened": "col_teams",
+    "staff_hours": "col_used",
+    "placed": "col_placed",
+    "priority_placed": "col_priority",
+    "breaches": "col_breaches",
+    "mean_wait": "col_wait",
+    "p90_wait": "col_p90",
+    "mean_travel": "col_travel",
+    "status": "col_status",
+}
+
+
+def _print_schedule(result: Schedule, written: list[Path], out_dir: Path) -> None:
+    """The horizon's figures, what staff hours buy, the notes and the files written."""
     figures = result.summary()
     head = Table(
-        title=(
-            f"Schedule {figures['start']} to {figures['end']} ({figures['weeks']} weeks), "
-            f"guarantee {figures['guarantee_days']} days"
+        title=say(
+            "schedule_title",
+            start=figures["start"],
+            end=figures["end"],
+            weeks=figures["weeks"],
+            days=figures["guarantee_days"],
         )
     )
     head.add_column("", style="bold")
     head.add_column("", justify="right")
-    head.add_row("patients discharged in the horizon", str(figures["patients"]))
-    head.add_row("placed", str(figures["placed"]))
-    head.add_row("breaches of the guarantee", str(figures["breaches"]))
-    head.add_row("  placed late / not placed", f"{figures['late']} / {figures['unplaced']}")
-    head.add_row("escalated", str(figures["escalated"]))
-    head.add_row("mean wait (days)", _cell(figures["mean_wait_days"]))
+    head.add_row(say("discharged_in_horizon"), str(figures["patients"]))
+    head.add_row(say("placed"), str(figures["placed"]))
+    head.add_row(say("breaches"), str(figures["breaches"]))
+    head.add_row(say("late_unplaced"), f"{figures['late']} / {figures['unplaced']}")
+    head.add_row(say("escalated"), str(figures["escalated"]))
+    head.add_row(say("mean_wait"), _cell(figures["mean_wait_days"]))
+    opened = figures["opened"] or say("no_new_team")
     head.add_row(
-        "schedule uses budget",
-        f"{figures['schedule_budget']:g} h: {figures['opened'] or 'no new team'}",
+        say("schedule_budget"), say("budget_cell", hours=figures["schedule_budget"], opened=opened)
     )
     routes = figures["routes"]
     head.add_row(
-        "home visits routed",
-        f"{routes['visits']} on {routes['service_days']} service days, "
-        f"{routes['drive_min']} min driving",
+        say("routed"),
+        say(
+            "routed_cell",
+            visits=routes["visits"],
+            days=routes["service_days"],
+            minutes=routes["drive_min"],
+        ),
     )
-    head.add_row("seconds", f"{figures['seconds']:.1f}")
+    head.add_row(say("seconds"), f"{figures['seconds']:.1f}")
     out.print(head)
-    trade = Table(title="What staff hours buy (tradeoff.csv)")
-    shown = {
-        "budget": "hours",
-        "opened": "teams",
-        "staff_hours": "used",
-        "placed": "placed",
-        "priority_placed": "priority",
-        "breaches": "breaches",
-        "mean_wait": "wait",
-        "p90_wait": "p90",
-        "mean_travel": "travel",
-        "status": "status",
-    }
-    for header in shown.values():
-        trade.add_column(header, justify="right")
+    trade = Table(title=say("tradeoff_title"))
+    for key in _TRADEOFF_COLUMNS.values():
+        trade.add_column(say(key), justify="right")
     for row in result.tradeoff.itertuples(index=False):
-        trade.add_row(*(_cell(getattr(row, c)) for c in shown))
-    trade.caption = (
-        "hours: budget of staff hours; wait, p90: days; travel: minutes one way\n"
-        "status: OPTIMAL proven best; LOCAL best found, nothing better nearby, not proven "
-        "best overall; FEASIBLE search stopped by the time limit; KEPT the smaller "
-        "budget's plan (status_note in tradeoff.csv says it in words)"
-    )
+        trade.add_row(*(_cell(getattr(row, c)) for c in _TRADEOFF_COLUMNS))
+    trade.caption = say("tradeoff_caption")
     out.print(trade)
     for note in result.notes:
-        err.print(f"note: {note}", soft_wrap=True)
-    out.print(f"wrote {len(written)} files to {out_dir}")
+        err.print(say("note", note=note), soft_wrap=True)
+    out.print(say("wrote_files", n=len(written), folder=out_dir))

@@ -27,6 +27,8 @@ from .common import (
     option_date,
     out,
     report_warnings,
+    say,
+    say_n,
     styled,
 )
 
@@ -72,13 +74,20 @@ def _actor(actor: str, role: str) -> Actor:
 def _report_import(report: ImportReport, directory: Path) -> None:
     if report.changed:
         out.print(
-            f"catalogue import {report.import_id} from {directory}: {report.offers} offers, "
-            f"{report.sessions} sessions ({report.added} new, {report.removed} gone, "
-            f"{report.resized} with a new capacity)",
+            say(
+                "import_report",
+                import_id=report.import_id,
+                folder=directory,
+                offers=report.offers,
+                sessions=report.sessions,
+                added=report.added,
+                removed=report.removed,
+                resized=report.resized,
+            ),
             soft_wrap=True,
         )
     for conflict in report.conflicts:
-        err.print(styled(("warning:", "yellow"), " ", conflict), soft_wrap=True)
+        err.print(styled((say("warning"), "yellow"), " ", conflict), soft_wrap=True)
 
 
 @app.command("import")
@@ -101,7 +110,7 @@ def import_catalogue(
         report = run_import(store, dataset, actor=who)
     with after_writing():
         if not report.changed:
-            out.print(f"catalogue import {report.import_id} is already current; nothing changed")
+            out.print(say("import_current", import_id=report.import_id))
         _report_import(report, directory)
 
 
@@ -126,13 +135,20 @@ def book(
         try:
             booking, report = book_from_dataset(store, dataset, patient, session, actor=who)
         except SessionFull as full:
-            err.print(styled(("full:", "bold red"), f" {full}; nothing was booked"), soft_wrap=True)
+            said = say("nothing_booked", reason=full)
+            err.print(styled((say("full"), "bold red"), " ", said), soft_wrap=True)
             raise typer.Exit(EXIT_FULL) from None
     with after_writing():  # the booking is made: reporting it cannot fail the command
         _report_import(report, directory)
         out.print(
-            f"booked {booking.booking_id}: patient {booking.patient_id} in session "
-            f"{booking.session_id} (offer {booking.offer_id}) from {booking.start_date}",
+            say(
+                "booked",
+                booking=booking.booking_id,
+                patient=booking.patient_id,
+                session=booking.session_id,
+                offer=booking.offer_id,
+                start=booking.start_date,
+            ),
             soft_wrap=True,
         )
 
@@ -154,8 +170,7 @@ def cancel(
         info = run_cancel(store, booking, actor=who)
     with after_writing():
         out.print(
-            f"cancelled {info.booking_id}: session {info.session_id} has a free place again",
-            soft_wrap=True,
+            say("cancelled", booking=info.booking_id, session=info.session_id), soft_wrap=True
         )
 
 
@@ -183,14 +198,13 @@ def attend(
     with open_store(db) as store:
         done = record_attendance(store, booking, when, present, actor=who)
     with after_writing():
-        verb = "corrected" if done.corrected else "recorded"
-        out.print(
-            f"{verb} booking {done.booking_id} on {done.day}: {'present' if present else 'absent'}"
-        )
+        key = "attendance_corrected" if done.corrected else "attendance_recorded"
+        came = say("present") if present else say("absent")
+        out.print(say(key, booking=done.booking_id, day=done.day, came=came))
         if done.call_task_id is not None:
-            out.print(f"task {done.call_task_id}: call the patient (two missed sessions in a row)")
+            out.print(say("call_task", task=done.call_task_id))
         for task_id in done.cancelled_task_ids:
-            out.print(f"task {task_id} cancelled: the missed sessions were corrected")
+            out.print(say("call_task_cancelled", task=task_id))
 
 
 def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
@@ -201,9 +215,10 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
     assert isinstance(frame, pd.DataFrame)
     table = Table(title=title)
     columns = ("task", "kind", "status") if status else ("task", "kind")
-    for column in (*columns, "patient", "booking", "session", "due", "try"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("note", overflow="fold", min_width=20)
+    keys = ("col_task", "col_kind", "col_status")[: len(columns)]
+    for key in (*keys, "col_patient", "col_booking", "col_session", "col_due", "col_try"):
+        table.add_column(say(key), no_wrap=True)
+    table.add_column(say("col_note"), overflow="fold", min_width=20)
     for row in frame.itertuples(index=False):
         booking = "" if pd.isna(row.booking_id) else str(row.booking_id)
         cells = (str(row.task_id), str(row.kind), str(row.status))[: len(columns)]
@@ -273,9 +288,11 @@ def tasks(
         if done is not None:
             result = complete_task(store, done, outcome, actor=who, today=today)
             with after_writing():
-                out.print(f"task {result.task_id} ({result.kind}) done: {result.outcome}")
+                out.print(
+                    say("task_done", task=result.task_id, kind=result.kind, outcome=result.outcome)
+                )
                 if result.next_task_id is not None:
-                    out.print(f"next: task {result.next_task_id} ({result.next_kind})")
+                    out.print(say("next_task", task=result.next_task_id, kind=result.next_kind))
         if plan_rows is not None:
             assert from_plan is not None
             stored = record_plan(
@@ -283,8 +300,12 @@ def tasks(
             )
             with after_writing():
                 out.print(
-                    f"stored plan {stored.plan_id} ({stored.rows} patients): "
-                    f"{stored.tasks_created} new tasks for unplaced or escalated patients"
+                    say(
+                        "plan_stored",
+                        plan=stored.plan_id,
+                        rows=stored.rows,
+                        tasks=stored.tasks_created,
+                    )
                 )
         acted = done is not None or plan_rows is not None
         if acted and not (due or export is not None):
@@ -294,7 +315,9 @@ def tasks(
     if export is not None:
         export_tasks(frame, export)
         with after_writing():
-            out.print(f"wrote {len(frame)} tasks to {export}", soft_wrap=True)
+            out.print(say("wrote_tasks", n=len(frame), path=export), soft_wrap=True)
         return
-    title = f"{len(frame)} {'due ' if due else ''}task{'s' if len(frame) != 1 else ''}"
-    out.print(_task_table(frame, title + (f" (as of {today})" if due else ""), status=everything))
+    title = say_n("due_tasks" if due else "tasks", len(frame))
+    if due:
+        title = say("as_of", title=title, day=today)
+    out.print(_task_table(frame, title, status=everything))

@@ -8,7 +8,8 @@ Message ids are the symbolic keys the code looks up (``tab_discharge``,
 * ``staff``: the app's and the plan's words;
 * ``municipality``: the municipality tab and the gap map;
 * ``problem``: what is wrong with a user's files or entries; the message id
-  is the English text itself (the command line's words), with ``{fields}``.
+  is the English text itself (the command line's words), with ``{fields}``;
+* ``cli``: what the command line prints (``words.cli``).
 
 The files are read with Babel (``read_po``) once per language and kept, so a
 source checkout needs no build step and the wheel ships the ``.po`` files
@@ -39,7 +40,7 @@ __all__ = [
 #: The languages with a catalogue; the first is the default.
 LANGUAGES = ("da", "en")
 #: The registers a message belongs to (its ``msgctxt``).
-CONTEXTS = ("patient", "staff", "municipality", "problem")
+CONTEXTS = ("patient", "staff", "municipality", "problem", "cli")
 DOMAIN = "brobygger"
 _ROOT = Path(__file__).resolve().parent / "locale"
 
