@@ -12,6 +12,7 @@ import shutil
 import threading
 import weakref
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,8 @@ class PlanningState(HasTraits):
         super().__init__(**kwargs)
         self.data = data
         self._stop = threading.Event()
+        #: When the last plan ("plan") and plan over weeks ("schedule") were computed.
+        self.computed: dict[str, datetime] = {}
         self.runner = Runner(lang=lambda: self.data.lang)
         directional_link((self.runner, "busy"), (self, "running"))
         directional_link((self.runner, "busy"), (self, "busy"))
@@ -207,7 +210,9 @@ class PlanningState(HasTraits):
     def _done(self, over_weeks: bool, found: Any) -> None:
         if found is _STOPPED:
             self.stopped = True
-        elif over_weeks:
+            return
+        self.computed["schedule" if over_weeks else "plan"] = datetime.now()
+        if over_weeks:
             self.schedule = found
         else:
             self.result = found

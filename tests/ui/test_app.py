@@ -51,13 +51,13 @@ def test_a_tab_is_built_on_first_selection_and_keeps_its_state(demo_dir: Path) -
     planning = app.planning_view
     assert app.tabs.children[1].children == (planning,)
     assert planning.run_button.description == "Plan all"
-    planning.sort.value = "wait_days"
+    planning.table.sort_by("wait_days")
     municipality.band.value = "evening"
     app.tabs.selected_index = 0
     app.language.value = "da"  # built tabs follow the switch
     app.tabs.selected_index = 1
     app.tabs.selected_index = 2
-    assert app.planning_view is planning and planning.sort.value == "wait_days"
+    assert app.planning_view is planning and planning.table.sort_column == "wait_days"
     assert planning.run_button.description == "Planlæg alle"
     assert app.municipality_view is municipality and app.municipality.band == "evening"
     assert app.tabs.children[2].children == (municipality,)

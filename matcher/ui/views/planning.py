@@ -1,48 +1,45 @@
-"""The planner's view: the waiting list, "plan all", the plan and its charts."""
+"""The planner's view: the waiting list, "plan all", the plan and its charts.
+
+Every table is a ``PeopleTable`` for people: offers and sessions by their
+name and day and time (never their ids), statuses and reasons in the page's
+language, numbers in its signs and a "–" with a legend where a row has no
+value. The solver's verdict reads as "bedste plan fundet", "beholdt", ...
+with a line saying what it means. Charts are images with alt text, shown
+only once there is a chart; each result says when it was computed, and the
+progress of a task shows next to the button that started it.
+"""
 
 from __future__ import annotations
 
+import base64
+import html
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
-from ...match.explain import reason_in
-from ...words.app import code_text, column_text, date_cells, frame_in, text
+from ...words.app import code_text, text
+from ...words.formats import decimal
 from ..state import DataState, PlanningState
-from .common import figure_png, frame_html, message, set_options
+from .common import figure_png, message, set_options
+from .plan_tables import breaches_table, plan_table, tradeoff_table, waiting_table
+from .table import PeopleTable, computed_caption
 
-_WAITING_COLUMNS = [
-    "patient_id",
-    "discharge_date",
-    "diagnoses",
-    "modes",
-    "max_travel_min",
-    "group_tolerance",
-    "languages",
-]
-_SORT_COLUMNS = ("patient_id", "status", "kind", "wait_days", "travel_min", "cost")
+__all__ = ["PlanningView", "capacity_figure", "chart_html", "waits_figure"]
+
 _STATUSES = ("placed", "unplaced", "escalated")
-#: The coded columns of the tables, and the family of their codes in ``i18n``.
-_PLAN_CODES = {"status": "status", "kind": "kind", "travel_mode": "mode"}
-_WAITING_CODES = {"diagnoses": "diag", "modes": "mode", "group_tolerance": "tol"}
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object and len(out) and isinstance(out[column].iloc[0], tuple):
-            out[column] = [", ".join(v) for v in out[column]]
-    return out
-
-
-def _reasons_in(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``frame`` with the files' English ``reason`` cells in the page's language."""
-    if "reason" not in frame.columns:
-        return frame
-    shown = frame.copy()
-    shown["reason"] = [r if not isinstance(r, str) else reason_in(r, lang) for r in frame["reason"]]
-    return shown
+def chart_html(png: bytes, alt: str) -> str:
+    """A chart as an image with ``alt`` text (nothing without a chart, so no
+    empty image shows before one exists)."""
+    if not png:
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f"<figure class='bb-chart'><img src='data:image/png;base64,{data}' "
+        f"alt='{html.escape(alt, quote=True)}'></figure>"
+    )
 
 
 def waits_figure(plan: pd.DataFrame, guarantee_days: int, lang: str) -> Any:
@@ -67,6 +64,24 @@ def waits_figure(plan: pd.DataFrame, guarantee_days: int, lang: str) -> Any:
     return fig
 
 
+def _waits_alt(plan: pd.DataFrame, guarantee_days: int, lang: str) -> str:
+    placed = plan.loc[plan["status"] == "placed", "wait_days"].astype(float)
+    within = int((placed <= guarantee_days).sum())
+    return text("alt_waits", lang, n=len(placed), days=guarantee_days, within=within)
+
+
+def _capacity(
+    plan: pd.DataFrame, sessions: pd.DataFrame, offers: pd.DataFrame
+) -> tuple[list[str], pd.Series, pd.Series]:
+    kind_of = offers.set_index("offer_id")["kind"]
+    offered = sessions.groupby(sessions["offer_id"].map(kind_of))["capacity"].sum()
+    used = plan.loc[plan["status"] == "placed"].groupby("kind").size()
+    kinds = [
+        k for k in ("exit_team", "network_group", "association", "home_visit") if k in offered.index
+    ]
+    return kinds, offered, used
+
+
 def capacity_figure(
     plan: pd.DataFrame, sessions: pd.DataFrame, offers: pd.DataFrame, lang: str
 ) -> Any:
@@ -76,12 +91,7 @@ def capacity_figure(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    kind_of = offers.set_index("offer_id")["kind"]
-    offered = sessions.groupby(sessions["offer_id"].map(kind_of))["capacity"].sum()
-    used = plan.loc[plan["status"] == "placed"].groupby("kind").size()
-    kinds = [
-        k for k in ("exit_team", "network_group", "association", "home_visit") if k in offered.index
-    ]
+    kinds, offered, used = _capacity(plan, sessions, offers)
     fig, ax = plt.subplots(figsize=(6, 2.8))
     xs = range(len(kinds))
     ax.bar(
@@ -103,6 +113,33 @@ def capacity_figure(
     return fig
 
 
+def _capacity_alt(
+    plan: pd.DataFrame, sessions: pd.DataFrame, offers: pd.DataFrame, lang: str
+) -> str:
+    kinds, offered, used = _capacity(plan, sessions, offers)
+    parts = [
+        text(
+            "alt_capacity_part",
+            lang,
+            kind=code_text("kind", k, lang),
+            used=int(used.get(k, 0)),
+            places=int(offered.get(k, 0)),
+        )
+        for k in kinds
+    ]
+    return text("alt_capacity", lang, parts="; ".join(parts))
+
+
+# -- the view -------------------------------------------------------------------
+def _chart_box() -> w.HTML:
+    return w.HTML(layout=w.Layout(flex="1 1 420px", max_width="100%"))
+
+
+def _busy_row(*widgets: w.Widget) -> w.HBox:
+    box = w.HBox(list(widgets), layout=w.Layout(align_items="center", flex_flow="row wrap"))
+    return box
+
+
 class PlanningView(w.VBox):
     """Waiting list, plan all (with progress and stop), the plan table and charts."""
 
@@ -112,41 +149,49 @@ class PlanningView(w.VBox):
         self.data = data
         self.state = state
         self._relabelling = False
-        self.waiting = w.HTML()
+        #: The task a button started last ("plan" or "schedule"): its row shows errors.
+        self._started = "plan"
+        self.waiting = PeopleTable(page_size=50)
         self.run_button = w.Button(button_style="primary")
         self.stop_button = w.Button(button_style="warning", disabled=True)
         self.bar = w.FloatProgress(
-            min=0.0, max=1.0, layout=w.Layout(width="300px", visibility="hidden")
+            min=0.0, max=1.0, layout=w.Layout(width="200px", visibility="hidden")
         )
+        self.progress = w.HTML()
         self.status = w.HTML()
-        self.sort = w.Dropdown(options=_SORT_COLUMNS, value="patient_id")
         self.show = w.Dropdown(options=[("", ""), *[(s, s) for s in _STATUSES]], value="")
-        self.table = w.HTML()
-        self.waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
-        self.capacity = w.Image(format="png", layout=w.Layout(max_width="48%"))
+        self.table = PeopleTable()
+        self.waits = _chart_box()
+        self.capacity = _chart_box()
         self.weeks = w.BoundedIntText(value=12, min=1, max=52)
         self.guarantee = w.BoundedIntText(value=28, min=1, max=365)
         self.budgets = w.Text(value="0,40,80")
         self.schedule_button = w.Button(button_style="primary")
-        self.schedule_button.on_click(self._schedule)
+        self.schedule_stop = w.Button(button_style="warning", disabled=True)
+        self.schedule_bar = w.FloatProgress(
+            min=0.0, max=1.0, layout=w.Layout(width="200px", visibility="hidden")
+        )
+        self.schedule_progress = w.HTML()
         self.schedule_status = w.HTML()
-        self.schedule_waits = w.Image(format="png", layout=w.Layout(max_width="48%"))
-        self.team_weeks = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self.tradeoff_table = w.HTML()
-        self.tradeoff_plot = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self.breaches = w.HTML()
+        self.schedule_waits = _chart_box()
+        self.team_weeks = w.HTML(layout=w.Layout(max_width="100%"))
+        self.tradeoff_table = PeopleTable()
+        self.tradeoff_plot = w.HTML(layout=w.Layout(max_width="100%"))
+        self.breaches = PeopleTable()
         self.headings = {
             key: w.HTML()
             for key in ("waiting_list", "plan_table", "schedule_run", "capacity_demand", "waits")
         }
         self.headings["tradeoff"] = w.HTML()
-        self.run_button.on_click(lambda _: self.state.run())
+        self.run_button.on_click(self._run)
         self.stop_button.on_click(lambda _: self.state.stop())
-        self.sort.observe(self._render_table, names="value")
+        self.schedule_button.on_click(self._schedule)
+        self.schedule_stop.on_click(lambda _: self.state.stop())
         self.show.observe(self._render_table, names="value")
         state.observe(self._progress, names=["running", "stage", "progress"])
+        state.runner.observe(self._progress, names=["progress", "task"])
         state.observe(self._render_result, names=["result", "error", "stopped"])
-        state.observe(self._render_schedule, names=["schedule", "error"])
+        state.observe(self._render_schedule, names=["schedule", "error", "stopped"])
         data.observe(self._render_waiting, names="version")
         data.observe(self._relabel, names="lang")
         heading = self.headings
@@ -154,14 +199,23 @@ class PlanningView(w.VBox):
             [
                 heading["waiting_list"],
                 self.waiting,
-                w.HBox([self.run_button, self.stop_button, self.bar]),
+                _busy_row(self.run_button, self.stop_button, self.bar, self.progress),
                 self.status,
                 heading["plan_table"],
-                w.HBox([self.sort, self.show]),
+                w.HBox([self.show]),
                 self.table,
-                w.HBox([self.waits, self.capacity]),
+                w.HBox([self.waits, self.capacity], layout=w.Layout(flex_flow="row wrap")),
                 heading["schedule_run"],
-                w.HBox([self.weeks, self.guarantee, self.budgets, self.schedule_button]),
+                w.HBox(
+                    [self.weeks, self.guarantee, self.budgets],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                _busy_row(
+                    self.schedule_button,
+                    self.schedule_stop,
+                    self.schedule_bar,
+                    self.schedule_progress,
+                ),
                 self.schedule_status,
                 heading["capacity_demand"],
                 self.team_weeks,
@@ -182,16 +236,18 @@ class PlanningView(w.VBox):
             level = "h3" if key in ("waiting_list", "plan_table", "schedule_run") else "h4"
             widget.value = f"<{level}>{text(key, lang)}</{level}>"
         self.run_button.description = text("plan_all", lang)
-        self.stop_button.description = text("plan_stop", lang)
-        self.sort.description = text("sort_by", lang)
+        self.stop_button.description = self.schedule_stop.description = text("plan_stop", lang)
         self.show.description = text("filter_status", lang)
         self.weeks.description = text("weeks", lang)
         self.guarantee.description = text("guarantee_days", lang)
         self.budgets.description = text("budgets", lang)
         self.schedule_button.description = text("schedule_run", lang)
+        self.waiting.stem = text("file_waiting_list", lang)
+        self.table.stem = text("file_plan", lang)
+        self.breaches.stem = text("file_breaches", lang)
+        self.tradeoff_table.stem = text("file_tradeoff", lang)
         self._relabelling = True
         try:
-            set_options(self.sort, [(column_text(c, lang), c) for c in _SORT_COLUMNS])
             set_options(
                 self.show,
                 [(text("all", lang), ""), *[(code_text("status", s, lang), s) for s in _STATUSES]],
@@ -203,7 +259,12 @@ class PlanningView(w.VBox):
         self._render_schedule()
         self._progress()
 
+    def _run(self, _: Any = None) -> None:
+        self._started = "plan"
+        self.state.run()
+
     def _schedule(self, _: Any = None) -> None:
+        lang = self.data.lang
         try:
             budgets = tuple(
                 float(b) for b in self.budgets.value.replace(";", ",").split(",") if b.strip()
@@ -211,137 +272,182 @@ class PlanningView(w.VBox):
         except ValueError:
             self.schedule_status.value = message(
                 text(
-                    "error",
-                    self.data.lang,
-                    message=text("budgets_example", self.data.lang, value=self.budgets.value),
+                    "error", lang, message=text("budgets_example", lang, value=self.budgets.value)
                 ),
                 "error",
             )
             return
+        self._started = "schedule"
         self.state.run_schedule(self.weeks.value, budgets or (0.0,), self.guarantee.value)
 
-    def _render_schedule(self, _: Any = None) -> None:
-        from ...planning.report import capacity_plot, tradeoff_plot
-
-        lang = self.data.lang
-        found = self.state.schedule
-        if found is None:
-            for image in (self.schedule_waits, self.team_weeks, self.tradeoff_plot):
-                image.value = b""
-            self.schedule_status.value = self.tradeoff_table.value = self.breaches.value = ""
-            return
-        figures = found.figures
-        self.schedule_status.value = message(
-            text(
-                "schedule_done",
-                lang,
-                placed=figures["placed"],
-                patients=figures["patients"],
-                breaches=figures["breaches"],
-                weeks=figures["weeks"],
-                days=figures["guarantee_days"],
-                seconds=figures["seconds"],
+    def _progress(self, _: Any = None) -> None:
+        """Busy buttons off, and the progress next to the button that started the work."""
+        running = self.state.running
+        task = self.state.runner.task or self._started
+        for button in (self.run_button, self.schedule_button):
+            button.disabled = running
+        rows = {
+            "plan": (self.stop_button, self.bar, self.progress),
+            "schedule": (self.schedule_stop, self.schedule_bar, self.schedule_progress),
+        }
+        for name, (stop, bar, words) in rows.items():
+            mine = running and task == name
+            stop.disabled = not mine
+            bar.layout.visibility = "visible" if mine else "hidden"
+            bar.value = self.state.progress if mine else 0.0
+            said = self.state.runner.progress or text("working", self.data.lang)
+            words.value = (
+                f"<span class='bb-progress' role='status'>{html.escape(said)}</span>"
+                if mine
+                else ""
             )
-        )
-        self.team_weeks.value = figure_png(capacity_plot(found.weekly, found.horizon, lang=lang))
-        self.schedule_waits.value = figure_png(
-            waits_figure(found.assignments, int(figures["guarantee_days"]), lang)
-        )
-        self.breaches.value = (
-            frame_html(
-                frame_in(_reasons_in(found.breaches, lang), lang, {"status": "status"}), 50, lang
-            )
-            if len(found.breaches)
-            else ""
-        )
-        if len(found.tradeoff) > 1:
-            # the status in plain words replaces the file's English status_note
-            shown = found.tradeoff.drop(columns=["status_note"], errors="ignore")
-            self.tradeoff_table.value = frame_html(
-                frame_in(shown, lang, {"status": "solver"}), lang=lang
-            )
-            self.tradeoff_plot.value = figure_png(
-                tradeoff_plot(found.tradeoff, found.horizon, lang=lang)
-            )
-        else:
-            self.tradeoff_table.value = message(text("no_candidates", lang))
-            self.tradeoff_plot.value = b""
 
     def _render_waiting(self, _: Any = None) -> None:
         ds = self.data.dataset
         if ds is None:
-            self.waiting.value = ""
+            self.waiting.clear()
             return
         lang = self.data.lang
-        frame = ds.patients[_WAITING_COLUMNS].copy()
-        frame["discharge_date"] = date_cells(frame["discharge_date"], lang)
-        shown = frame_in(frame.sort_values("discharge_date"), lang, _WAITING_CODES)
-        self.waiting.value = frame_html(_plain(shown), max_rows=50, lang=lang)
-
-    def _progress(self, _: Any = None) -> None:
-        running = self.state.running
-        self.run_button.disabled = running
-        self.schedule_button.disabled = running
-        self.stop_button.disabled = not running
-        self.bar.layout.visibility = "visible" if running else "hidden"
-        self.bar.value = self.state.progress
-        if running:
-            self.status.value = message(
-                text(
-                    "plan_running",
-                    self.data.lang,
-                    stage=code_text("stage", self.state.stage, self.data.lang) or "...",
-                )
-            )
+        frame, columns = waiting_table(ds.patients, lang)
+        caption = text("caption_waiting", lang, n=len(frame))
+        self.waiting.show(frame, columns, lang=lang, caption=caption)
+        if self.waiting.sort_column is None:
+            self.waiting.sort_by("discharge_date")
 
     def _render_result(self, _: Any = None) -> None:
         lang = self.data.lang
         result = self.state.result
-        if self.state.error:
+        if self.state.error and self._started == "plan":
             self.status.value = message(text("error", lang, message=self.state.error), "error")
-        elif self.state.stopped:
+        elif self.state.stopped and self._started == "plan":
             self.status.value = message(text("plan_stopped", lang), "warn")
         elif result is not None:
             summary = result.summary()
             lines = [
                 text(
-                    "plan_done",
+                    "plan_result",
                     lang,
                     placed=summary["placed"],
                     patients=summary["patients"],
-                    status=code_text("solver", summary["status"], lang),
-                    seconds=summary["seconds"],
-                )
+                    status=code_text("verdict", summary["status"], lang),
+                ),
+                text(f"verdict_note_{str(summary['status']).lower()}", lang),
             ]
             if "baseline_greedy" in summary:
                 lines.append(
                     text("plan_baseline", lang, placed=summary["baseline_greedy"]["placed"])
                 )
             self.status.value = message("\n".join(lines))
-            ds = self.data.dataset
-            self.waits.value = figure_png(
-                waits_figure(result.assignments, self.guarantee_days, lang)
-            )
-            self.capacity.value = figure_png(
-                capacity_figure(result.assignments, ds.sessions, ds.offers, lang)
-            )
         else:
             self.status.value = ""
+        self._render_charts()
         self._render_table()
+
+    def _render_charts(self) -> None:
+        lang = self.data.lang
+        result, ds = self.state.result, self.data.dataset
+        if result is None or ds is None:
+            self.waits.value = self.capacity.value = ""
+            return
+        plan = result.assignments
+        self.waits.value = chart_html(
+            figure_png(waits_figure(plan, self.guarantee_days, lang)),
+            _waits_alt(plan, self.guarantee_days, lang),
+        )
+        self.capacity.value = chart_html(
+            figure_png(capacity_figure(plan, ds.sessions, ds.offers, lang)),
+            _capacity_alt(plan, ds.sessions, ds.offers, lang),
+        )
 
     def _render_table(self, _: Any = None) -> None:
         if self._relabelling:
             return
-        result = self.state.result
-        if result is None:
-            self.table.value = ""
+        result, ds = self.state.result, self.data.dataset
+        if result is None or ds is None:
+            self.table.clear()
             return
-        frame = result.assignments
-        if self.show.value:
-            frame = frame[frame["status"] == self.show.value]
-        frame = frame.sort_values(self.sort.value, kind="stable", na_position="last")
-        shown = frame.copy()
         lang = self.data.lang
-        shown["start_date"] = date_cells(shown["start_date"], lang)
-        shown = _reasons_in(shown, lang)
-        self.table.value = frame_html(frame_in(shown, lang, _PLAN_CODES), lang=lang)
+        plan = result.assignments
+        if self.show.value:
+            plan = plan[plan["status"] == self.show.value]
+        frame, columns = plan_table(plan, ds, lang)
+        caption = computed_caption(
+            text("caption_plan", lang), self.state.computed.get("plan"), lang
+        )
+        legend = [text("legend_no_place", lang)] if (plan["status"] != "placed").any() else []
+        self.table.show(frame, columns, lang=lang, caption=caption, legend=legend)
+
+    def _render_schedule(self, _: Any = None) -> None:
+        from ...planning.report import capacity_plot, tradeoff_plot
+
+        lang = self.data.lang
+        found, ds = self.state.schedule, self.data.dataset
+        problem = self._started == "schedule" and (self.state.error or self.state.stopped)
+        if found is None or ds is None or problem:
+            for chart in (self.schedule_waits, self.team_weeks, self.tradeoff_plot):
+                chart.value = ""
+            self.schedule_status.value = ""
+            if self._started == "schedule" and self.state.error:
+                self.schedule_status.value = message(
+                    text("error", lang, message=self.state.error), "error"
+                )
+            elif self._started == "schedule" and self.state.stopped:
+                self.schedule_status.value = message(text("plan_stopped", lang), "warn")
+            if found is None or ds is None:
+                self.breaches.clear()
+                self.tradeoff_table.clear()
+                return
+        figures = found.figures
+        weeks, days = int(figures["weeks"]), int(figures["guarantee_days"])
+        at = self.state.computed.get("schedule")
+        if not problem:
+            done = text(
+                "schedule_done",
+                lang,
+                placed=figures["placed"],
+                patients=figures["patients"],
+                breaches=figures["breaches"],
+                weeks=weeks,
+                days=days,
+                seconds=figures["seconds"],
+            )
+            self.schedule_status.value = message(done)
+        self.team_weeks.value = chart_html(
+            figure_png(capacity_plot(found.weekly, found.horizon, lang=lang)),
+            text("alt_team_weeks", lang, weeks=weeks),
+        )
+        self.schedule_waits.value = chart_html(
+            figure_png(waits_figure(found.assignments, days, lang)),
+            _waits_alt(found.assignments, days, lang),
+        )
+        self._render_breaches(found, ds, weeks, days)
+        if len(found.tradeoff) > 1:
+            frame, columns, legend = tradeoff_table(found.tradeoff, ds, lang)
+            caption = computed_caption(text("caption_tradeoff", lang, weeks=weeks), at, lang)
+            self.tradeoff_table.show(frame, columns, lang=lang, caption=caption, legend=legend)
+            budgets = ", ".join(decimal(b, lang, "#,##0.#") for b in found.tradeoff["budget"])
+            self.tradeoff_plot.value = chart_html(
+                figure_png(tradeoff_plot(found.tradeoff, found.horizon, lang=lang)),
+                text("alt_tradeoff", lang, budgets=budgets),
+            )
+        else:
+            self.tradeoff_table.clear()
+            self.tradeoff_plot.value = message(text("no_candidates", lang))
+
+    def _render_breaches(self, found: Any, ds: Any, weeks: int, days: int) -> None:
+        lang = self.data.lang
+        if not len(found.breaches):
+            self.breaches.clear()
+            return
+        frame, columns = breaches_table(found.breaches, ds, lang)
+        legend = []
+        if frame["earliest_wait"].isna().any():
+            legend.append(text("legend_earliest", lang))
+        if frame["offer_name"].isna().any():
+            legend.append(text("legend_no_place", lang))
+        caption = computed_caption(
+            text("caption_breaches", lang, days=days, weeks=weeks),
+            self.state.computed.get("schedule"),
+            lang,
+        )
+        self.breaches.show(frame, columns, lang=lang, caption=caption, legend=legend)

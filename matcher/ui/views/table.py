@@ -211,8 +211,9 @@ class PeopleTable(anywidget.AnyWidget):
 
     def sort_by(self, name: str, descending: bool | None = None) -> None:
         """Sort by column ``name``: ascending first, the other way when it is
-        already sorted by it (or as ``descending`` says); back to the first page."""
-        if name not in [c.name for c in self.columns]:
+        already sorted by it (or as ``descending`` says); back to the first page.
+        Before any table is shown, the order is kept for the first one."""
+        if self.columns and name not in [c.name for c in self.columns]:
             raise KeyError(name)
         if descending is None:
             descending = self.sort_column == name and not self.descending

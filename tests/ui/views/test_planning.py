@@ -32,9 +32,10 @@ def test_plan_table_filters_and_sorts(view: PlanningView) -> None:
     view.show.value = "unplaced"
     assert "<td>placeret</td>" not in view.table.value
     assert "<td>uden plads</td>" in view.table.value
-    view.sort.value = "wait_days"
+    view.table.sort_by("wait_days")
     assert "<td>uden plads</td>" in view.table.value
-    assert "<th>Ventetid (dage)</th>" in view.table.value
+    assert "aria-sort='ascending'" in view.table.value
+    assert ">Ventetid (dage)<span" in view.table.value
 
 
 def test_bad_budget_text_is_explained(view: PlanningView) -> None:
@@ -115,3 +116,109 @@ def _html(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def _cells(table_html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<td[^>]*>(.*?)</td>", table_html)
+
+
+def test_plan_table_names_offers_and_sessions_and_drops_the_cost(view: PlanningView) -> None:
+    """The plan shows an offer's name and its session's day and time, never their ids or cost."""
+    if view.state.result is None:
+        view.state.run(background=False)
+    view.show.value = ""
+    cells = _cells(view.table.value)
+    assert not any(c.startswith(("O0", "S0")) for c in cells)
+    ds = view.data.dataset
+    first = view.state.result.assignments.iloc[0]
+    offer = ds.offers.set_index("offer_id").loc[first["offer_id"], "name"]
+    assert _html(offer) in cells
+    assert any(c.startswith(("mandag ", "tirsdag ", "onsdag ", "torsdag ")) for c in cells)
+    assert "Omkostning" not in view.table.value
+
+
+def test_the_verdict_is_in_words_with_what_it_means(view: PlanningView) -> None:
+    """The solver's status reads 'bedste plan fundet' with a line saying what that means."""
+    if view.state.result is None:
+        view.state.run(background=False)
+    assert view.state.result.summary()["status"] == "OPTIMAL"
+    assert "(bedste plan fundet)" in view.status.value
+    assert "bevist den bedste plan" in view.status.value
+    assert "OPTIMAL" not in view.status.value
+
+
+def test_no_pandas_marker_or_minus_one_is_shown(demo_dir: Path) -> None:
+    """Neither the plan, the breaches nor the trade-off shows <NA>, None, nan or -1."""
+    data = DataState()
+    assert data.load(demo_dir)
+    view = PlanningView(data, PlanningState(data))
+    view.state.run(background=False)
+    view.state.run_schedule(3, (0.0, 40.0), 28, background=False)
+    assert (view.state.schedule.breaches["earliest_wait"] == -1).any()  # the file says -1
+    for table in (view.table, view.breaches, view.tradeoff_table, view.waiting):
+        assert table.value
+        for cell in _cells(table.value):
+            assert cell not in ("&lt;NA&gt;", "None", "nan", "NaN", "-1", "NaT"), cell
+    assert "–: intet tilbud passer borgeren" in view.breaches.value
+    assert "god plan, ikke bevist bedst:" in view.tradeoff_table.value
+    assert "C00" not in view.tradeoff_table.value  # candidate teams by name
+
+
+def test_charts_appear_only_once_drawn_and_have_alt_text(demo_dir: Path) -> None:
+    """Before a plan no chart (and no empty image) shows; after, each chart has alt text."""
+    import re
+
+    data = DataState()
+    assert data.load(demo_dir)
+    view = PlanningView(data, PlanningState(data))
+    charts = (view.waits, view.capacity, view.schedule_waits, view.team_weeks)
+    assert all(chart.value == "" for chart in charts)
+    view.state.run(background=False)
+    for chart in (view.waits, view.capacity):
+        (alt,) = re.findall(r"<img [^>]*alt='([^']+)'", chart.value)
+        assert len(alt) > 30
+    placed = int((view.state.result.assignments["status"] == "placed").sum())
+    assert f"for {placed} placerede borgere" in view.waits.value
+
+
+def test_a_result_says_what_it_is_and_when_it_was_computed(view: PlanningView) -> None:
+    """The plan's table is captioned with its kind and the time it was computed."""
+    if view.state.result is None:
+        view.state.run(background=False)
+    at = view.state.computed["plan"]
+    assert f"Plan for hele ventelisten · beregnet kl. {at:%H.%M}" in view.table.value
+
+
+def test_progress_shows_next_to_the_button_that_started_the_work() -> None:
+    """While a plan over weeks runs, its progress and stop sit by its button, not by Plan all."""
+    import threading
+
+    from builders import build, patient
+
+    data = DataState()
+    data.use(build(patients=[patient(), patient(patient_id="P2")]))
+    state = PlanningState(data)
+    view = PlanningView(data, state)
+    reached, release = threading.Event(), threading.Event()
+    original = state._progress
+
+    def hold(stage: str, share: float) -> None:
+        reached.set()
+        assert release.wait(30)
+        original(stage, share)
+
+    state._progress = hold  # type: ignore[method-assign]
+    view.schedule_button.click()
+    assert reached.wait(30)
+    try:
+        assert "role='status'" in view.schedule_progress.value
+        assert view.progress.value == ""
+        assert not view.schedule_stop.disabled and view.stop_button.disabled
+        assert view.schedule_bar.layout.visibility == "visible"
+        assert view.bar.layout.visibility == "hidden"
+    finally:
+        release.set()
+        state.wait(60)
+    assert view.schedule_progress.value == "" and view.schedule_stop.disabled

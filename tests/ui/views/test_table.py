@@ -208,3 +208,13 @@ def test_a_result_says_when_it_was_computed() -> None:
     assert computed_caption("Plan", at, "da") == "Plan · beregnet kl. 14.05"
     assert computed_caption("Plan", at, "en") == "Plan · computed at 14:05"
     assert computed_caption("Plan", None, "da") == "Plan"
+
+
+def test_an_order_chosen_before_the_table_is_kept_for_it() -> None:
+    """Sorting before any rows are shown sorts the first table; an unknown column is refused."""
+    table = PeopleTable()
+    table.sort_by("wait", descending=True)
+    table.show(_frame(), _COLUMNS, lang="da")
+    assert _cells(table, 2)[0] == "5"
+    with pytest.raises(KeyError):
+        table.sort_by("cost")
