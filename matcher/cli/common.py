@@ -35,12 +35,29 @@ from ..errors import InputError, Problem
 from ..words.cli import DEFAULT_LANG, cli_lang, plural_words, words
 from ..words.problems import problem, problems_text
 
+
+def language() -> str:
+    """The command line's language (``BROBYGGER_LANG``, English by default); English
+    when the variable names no language, which ``handle_errors`` refuses."""
+    try:
+        return cli_lang()
+    except InputError:
+        return DEFAULT_LANG
+
+
+def say(key: str, /, **values: object) -> str:
+    """The command line's words for ``key`` in its language, filled with ``values``."""
+    return words(key, language(), **values)
+
+
+def say_n(key: str, n: int, /, **values: object) -> str:
+    """The form of ``key`` that goes with the number ``n`` (given as ``{n}``)."""
+    return plural_words(key, n, language(), **values)
+
+
 app = typer.Typer(
     name="brobygger",
-    help=(
-        "Brobygger matches people finishing rehabilitation to a next step that fits them "
-        "(exit team, network group, association activity or home visit) and schedules it."
-    ),
+    help=say("help_app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -88,29 +105,8 @@ out = PlainConsole()
 err = PlainConsole(stderr=True)
 
 
-def language() -> str:
-    """The command line's language (``BROBYGGER_LANG``, English by default); English
-    when the variable names no language, which ``handle_errors`` refuses."""
-    try:
-        return cli_lang()
-    except InputError:
-        return DEFAULT_LANG
-
-
-def say(key: str, /, **values: object) -> str:
-    """The command line's words for ``key`` in its language, filled with ``values``."""
-    return words(key, language(), **values)
-
-
-def say_n(key: str, n: int, /, **values: object) -> str:
-    """The form of ``key`` that goes with the number ``n`` (given as ``{n}``)."""
-    return plural_words(key, n, language(), **values)
-
-
 #: ``--weights``: a user's TOML file over the default cost weights.
-WeightsOption = Annotated[
-    Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
-]
+WeightsOption = Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems printed before "and N more"; the full list goes to a file on request.

@@ -48,19 +48,15 @@ def _folder_problems(folder: Path) -> list[Problem]:
 @app.command()
 @handle_errors
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the dataset into.")],
-    patients: Annotated[int, typer.Option(help="Number of patients.", min=0, max=1_000_000)] = 400,
-    offers: Annotated[
-        int, typer.Option(help="Number of offers (at least 4).", min=4, max=100_000)
-    ] = 120,
-    seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed gives the same files.", **SEED)
-    ] = 0,
+    out_dir: Annotated[Path, typer.Option("--out", help=say("help_demo_out"))],
+    patients: Annotated[
+        int, typer.Option(help=say("help_demo_patients"), min=0, max=1_000_000)
+    ] = 400,
+    offers: Annotated[int, typer.Option(help=say("help_demo_offers"), min=4, max=100_000)] = 120,
+    seed: Annotated[int, typer.Option(help=say("help_demo_seed"), **SEED)] = 0,
     danish: Annotated[
         bool,
-        typer.Option(
-            "--danish", help="Write a Danish spreadsheet export (;, decimal comma, Windows-1252)."
-        ),
+        typer.Option("--danish", help=say("help_demo_danish")),
     ] = False,
 ) -> None:
     """Write the seeded demo municipality (around Odense) as a dataset folder."""
@@ -89,7 +85,7 @@ def demo(
 @app.command()
 @handle_errors
 def validate(
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
 ) -> None:
     """Check a dataset folder and list every problem (exit 2 when there are any)."""
     from ..dataset.load import load_dataset

@@ -36,24 +36,22 @@ DistrictsOption = Annotated[
     Path | None,
     typer.Option(
         "--districts",
-        help="District map (GeoJSON, GeoPackage or Shapefile, any declared CRS) instead of "
-        "the dataset's own districts file; without either, a regular grid.",
+        help=say("help_districts"),
     ),
 ]
 IdColumnOption = Annotated[
     str,
-    typer.Option("--id-column", help="Property holding the district id (e.g. lau_1)."),
+    typer.Option("--id-column", help=say("help_id_column")),
 ]
 NameColumnOption = Annotated[
     str,
-    typer.Option("--name-column", help="Property holding the district name (e.g. label_dk)."),
+    typer.Option("--name-column", help=say("help_name_column")),
 ]
 TravelOption = Annotated[
     Path | None,
     typer.Option(
         "--travel-times",
-        help="origin_id,destination_id,minutes[,mode] from a router; origins may be "
-        "patient or district ids. Replaces the dataset's travel_times.csv.",
+        help=say("help_travel_times"),
     ),
 ]
 
@@ -138,10 +136,10 @@ def _out_folder(out_dir: Path, problems: list[Problem]) -> None:
 @handle_errors
 def gaps(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
     out_dir: Annotated[
         Path,
-        typer.Option("--out", help="Folder for gaps.csv, gaps.geojson, gaps.png, coverage.csv."),
+        typer.Option("--out", help=say("help_gaps_out")),
     ],
     districts: DistrictsOption = None,
     id_column: IdColumnOption = "district_id",
@@ -149,13 +147,13 @@ def gaps(
     travel_times: TravelOption = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help=f"Map only this kind ({', '.join(KINDS)}); default all."),
+        typer.Option("--kind", help=say("help_gaps_kind", kinds=", ".join(KINDS))),
     ] = None,
     band: Annotated[
         str | None,
         typer.Option(
             "--band",
-            help="Only sessions starting before 16:00 (day) or at 16:00 or later (evening).",
+            help=say("help_band"),
         ),
     ] = None,
     weights: WeightsOption = None,
@@ -222,44 +220,42 @@ def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
 @handle_errors
 def sites(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(KINDS)}.")],
-    weekday: Annotated[str, typer.Option("--weekday", help="mon ... sun.")],
-    start: Annotated[str, typer.Option("--start", help="Session start, HH:MM.")],
-    end: Annotated[str, typer.Option("--end", help="Session end, HH:MM.")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    kind: Annotated[
+        str, typer.Option("--kind", help=say("help_sites_kind", kinds=", ".join(KINDS)))
+    ],
+    weekday: Annotated[str, typer.Option("--weekday", help=say("help_weekday"))],
+    start: Annotated[str, typer.Option("--start", help=say("help_session_start"))],
+    end: Annotated[str, typer.Option("--end", help=say("help_session_end"))],
     group_size: Annotated[
-        int, typer.Option("--group-size", help="Typical participants.", min=1, max=200)
+        int, typer.Option("--group-size", help=say("help_group_size"), min=1, max=200)
     ],
     fee: Annotated[
         float,
-        typer.Option("--fee", help="Fee in DKK per month.", min=0, max=100_000, callback=finite),
+        typer.Option("--fee", help=say("help_fee"), min=0, max=100_000, callback=finite),
     ] = 0.0,
-    k: Annotated[int, typer.Option("--k", help="How many sites to pick.", min=1, max=100)] = 3,
-    intensity: Annotated[str, typer.Option(help="low, moderate or high.")] = "low",
+    k: Annotated[int, typer.Option("--k", help=say("help_k"), min=1, max=100)] = 3,
+    intensity: Annotated[str, typer.Option(help=say("help_intensity"))] = "low",
     supervised: Annotated[
-        bool, typer.Option("--supervised/--unsupervised", help="A professional is present.")
+        bool, typer.Option("--supervised/--unsupervised", help=say("help_supervised"))
     ] = True,
-    languages: Annotated[str, typer.Option(help="Languages spoken, ;-separated.")] = "da",
-    diagnoses: Annotated[str, typer.Option(help="Diagnoses, ;-separated, or all.")] = "all",
-    gender: Annotated[str, typer.Option(help="any, men or women.")] = "any",
+    languages: Annotated[str, typer.Option(help=say("help_languages"))] = "da",
+    diagnoses: Annotated[str, typer.Option(help=say("help_diagnoses"))] = "all",
+    gender: Annotated[str, typer.Option(help=say("help_gender"))] = "any",
     among: Annotated[
         str,
-        typer.Option(
-            help="Serve patients with no option of this kind (kind) or none at all (any)."
-        ),
+        typer.Option(help=say("help_among")),
     ] = "kind",
     districts: DistrictsOption = None,
     id_column: IdColumnOption = "district_id",
     name_column: NameColumnOption = "name",
     travel_times: TravelOption = None,
     weights: WeightsOption = None,
-    out_path: Annotated[
-        Path | None, typer.Option("--out", help="Write the chosen sites as CSV here.")
-    ] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help=say("help_sites_out"))] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for CP-SAT.", **SECONDS)
+        float, typer.Option("--time-limit", help=say("help_sites_time_limit"), **SECONDS)
     ] = 30.0,
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
+    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
 ) -> None:
     """Pick the K best sites (venues or district centres) for a new activity:
     together they serve the most patients who have no suitable option now.

@@ -32,18 +32,16 @@ from .store_commands import DbOption
 @handle_errors
 def plan(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    out_path: Annotated[
-        Path, typer.Option("--out", help="PLAN.csv to write (PLAN.json goes beside it).")
-    ],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    out_path: Annotated[Path, typer.Option("--out", help=say("help_plan_out"))],
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", help="Seconds for CP-SAT when staff minutes bind.", **SECONDS),
+        typer.Option("--time-limit", help=say("help_plan_time_limit"), **SECONDS),
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", **WORKERS)] = 1,
+    workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 1,
     weights: WeightsOption = None,
-    solver: Annotated[str, typer.Option(help="auto, flow or cpsat.")] = "auto",
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
+    solver: Annotated[str, typer.Option(help=say("help_solver"))] = "auto",
+    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
     db: DbOption = None,
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from ..dataset.load import Dataset
     from ..discharge.recommendation import Recommendation
 
-_LANG_HELP = "Language of the text for the patient: da (Danish) or en (English)."
-_TODAY_HELP = "Date of the conversation (YYYY-MM-DD); default: the patient's discharge date."
+_LANG_HELP = say("help_patient_lang")
+_TODAY_HELP = say("help_today")
 LangOption = Annotated[str, typer.Option("--lang", help=_LANG_HELP)]
 TodayOption = Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)]
 
@@ -63,14 +63,10 @@ def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Pr
 @handle_errors
 def recommend(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
-    top: Annotated[
-        int, typer.Option("--top", min=1, max=100, help="How many options at most.")
-    ] = 5,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the options as JSON instead of a table.")
-    ] = False,
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    patient: Annotated[str, typer.Option("--patient", help=say("help_patient"))],
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help=say("help_top"))] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help_json"))] = False,
     lang: LangOption = "da",
     weights: WeightsOption = None,
     today: TodayOption = None,
@@ -143,10 +139,10 @@ def _print_table(found: Recommendation, patient: str) -> None:
 @handle_errors
 def handout(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    patient: Annotated[str, typer.Option("--patient", help="The patient's id (pseudonym).")],
-    session: Annotated[str, typer.Option("--session", help="The session to invite to.")],
-    out_path: Annotated[Path, typer.Option("--out", help="HTML file to write (one A4 page).")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    patient: Annotated[str, typer.Option("--patient", help=say("help_patient"))],
+    session: Annotated[str, typer.Option("--session", help=say("help_handout_session"))],
+    out_path: Annotated[Path, typer.Option("--out", help=say("help_handout_out"))],
     lang: LangOption = "da",
     weights: WeightsOption = None,
     today: TodayOption = None,

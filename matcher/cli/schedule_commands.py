@@ -91,39 +91,39 @@ def _cell(value: object) -> str:
 @handle_errors
 def schedule(
     *,
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    weeks: Annotated[int, typer.Option("--weeks", help="Weeks in the horizon.", min=1, max=520)],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    weeks: Annotated[int, typer.Option("--weeks", help=say("help_weeks"), min=1, max=520)],
     out_dir: Annotated[
         Path,
-        typer.Option("--out", help="Folder for schedule.csv, tradeoff.csv, routes.csv and plots."),
+        typer.Option("--out", help=say("help_schedule_out")),
     ],
     candidates: Annotated[
         Path | None,
         typer.Option(
             "--candidates",
-            help="Candidate teams (columns of candidates.csv); default: the dataset's.",
+            help=say("help_candidates"),
         ),
     ] = None,
     budgets: Annotated[
         str | None,
         typer.Option(
             "--budgets",
-            help="Staff hours over the horizon to weigh, e.g. 0,40,80 (default with candidates).",
+            help=say("help_budgets"),
         ),
     ] = None,
     guarantee_days: Annotated[
         int,
-        typer.Option("--guarantee-days", help="Waiting-time guarantee in days.", min=1, max=3660),
+        typer.Option("--guarantee-days", help=say("help_guarantee_days"), min=1, max=3660),
     ] = 28,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="First day (YYYY-MM-DD); default: earliest discharge."),
+        typer.Option("--start", help=say("help_schedule_start")),
     ] = None,
     join_weeks: Annotated[
         int,
         typer.Option(
             "--join-weeks",
-            help="Weeks in which a new cohort takes newcomers.",
+            help=say("help_join_weeks"),
             min=1,
             max=520,
         ),
@@ -132,20 +132,18 @@ def schedule(
         float | None,
         typer.Option(
             "--schedule-budget",
-            help="Budget whose plan is schedule.csv (default: smallest).",
+            help=say("help_schedule_budget"),
             min=0,
             max=MAX_BUDGET_HOURS,
             callback=finite,
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="CP-SAT seconds per budget.", **SECONDS)
+        float, typer.Option("--time-limit", help=say("help_schedule_time_limit"), **SECONDS)
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT search workers.", **WORKERS)] = 1,
-    weights: Annotated[
-        Path | None, typer.Option("--weights", help="TOML file overriding the default weights.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="CP-SAT random seed.", **SEED)] = 0,
+    workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 1,
+    weights: Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))] = None,
+    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
 ) -> None:
     """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
     candidate teams under staff-hour budgets, and home-visit routes."""

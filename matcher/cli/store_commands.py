@@ -42,8 +42,7 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Database URL (sqlite:///FILE, postgresql://USER@HOST/DB) or SQLite file; "
-        "default $BROBYGGER_DB, then brobygger.sqlite3 in the user data folder.",
+        help=say("help_db"),
         show_default=False,
     ),
 ]
@@ -52,7 +51,7 @@ ActorOption = Annotated[
     typer.Option(
         "--actor",
         envvar="BROBYGGER_ACTOR",
-        help="Who acts, for the audit log: a staff pseudonym or initials code, never a name.",
+        help=say("help_actor"),
     ),
 ]
 RoleOption = Annotated[
@@ -60,7 +59,7 @@ RoleOption = Annotated[
     typer.Option(
         "--role",
         envvar="BROBYGGER_ROLE",
-        help="The actor's role (physiotherapist, planner, municipality, ...).",
+        help=say("help_role"),
     ),
 ]
 
@@ -93,7 +92,7 @@ def _report_import(report: ImportReport, directory: Path) -> None:
 @app.command("import")
 @handle_errors
 def import_catalogue(
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
@@ -117,9 +116,9 @@ def import_catalogue(
 @app.command()
 @handle_errors
 def book(
-    directory: Annotated[Path, typer.Argument(help="Dataset folder.")],
-    patient: Annotated[str, typer.Option("--patient", help="Patient pseudonym (patient_id).")],
-    session: Annotated[str, typer.Option("--session", help="Session id (session_id).")],
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    patient: Annotated[str, typer.Option("--patient", help=say("help_book_patient"))],
+    session: Annotated[str, typer.Option("--session", help=say("help_book_session"))],
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
@@ -156,7 +155,7 @@ def book(
 @app.command()
 @handle_errors
 def cancel(
-    booking: Annotated[int, typer.Option("--booking", help="Booking number.", **ROW_NUMBER)],
+    booking: Annotated[int, typer.Option("--booking", help=say("help_booking"), **ROW_NUMBER)],
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
@@ -177,11 +176,11 @@ def cancel(
 @app.command()
 @handle_errors
 def attend(
-    booking: Annotated[int, typer.Option("--booking", help="Booking number.", **ROW_NUMBER)],
-    day: Annotated[str, typer.Option("--date", help="Session date, YYYY-MM-DD.")],
+    booking: Annotated[int, typer.Option("--booking", help=say("help_booking"), **ROW_NUMBER)],
+    day: Annotated[str, typer.Option("--date", help=say("help_attend_date"))],
     present: Annotated[
         bool | None,
-        typer.Option("--present/--absent", help="Whether the patient came.", show_default=False),
+        typer.Option("--present/--absent", help=say("help_present"), show_default=False),
     ] = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
@@ -238,36 +237,28 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
 @handle_errors
 def tasks(
     *,
-    due: Annotated[bool, typer.Option("--due", help="Only tasks due by --as-of.")] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date for --due, YYYY-MM-DD (default today).")
-    ] = None,
-    done: Annotated[
-        int | None, typer.Option("--done", help="Complete this task.", **ROW_NUMBER)
-    ] = None,
+    due: Annotated[bool, typer.Option("--due", help=say("help_due"))] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=say("help_as_of"))] = None,
+    done: Annotated[int | None, typer.Option("--done", help=say("help_done"), **ROW_NUMBER)] = None,
     outcome: Annotated[
         str | None,
         typer.Option(
             "--outcome",
-            help="How --done went: reached or no_answer (calls), taking_part or stopped "
-            "(3/6-month checks), done (others).",
+            help=say("help_outcome"),
         ),
     ] = None,
     from_plan: Annotated[
         Path | None,
         typer.Option(
             "--from-plan",
-            help="Store PLAN.csv (and PLAN.json beside it) and make a task for every "
-            "unplaced or escalated patient.",
+            help=say("help_from_plan"),
         ),
     ] = None,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="Write the listed tasks as CSV for the meeting."),
+        typer.Option("--export", help=say("help_export")),
     ] = None,
-    everything: Annotated[
-        bool, typer.Option("--all", help="Also done and cancelled tasks.")
-    ] = False,
+    everything: Annotated[bool, typer.Option("--all", help=say("help_all"))] = False,
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
