@@ -45,7 +45,7 @@ def _folder_problems(folder: Path) -> list[Problem]:
     return []
 
 
-@app.command()
+@app.command(help=say("cmd_demo"))
 @handle_errors
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help=say("help_demo_out"))],
@@ -82,7 +82,7 @@ def demo(
         )
 
 
-@app.command()
+@app.command(help=say("cmd_validate"))
 @handle_errors
 def validate(
     directory: Annotated[Path, typer.Argument(help=say("help_directory"))],

@@ -132,7 +132,7 @@ def _out_folder(out_dir: Path, problems: list[Problem]) -> None:
         problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
 
 
-@app.command()
+@app.command(help=say("cmd_gaps"))
 @handle_errors
 def gaps(
     *,
@@ -216,7 +216,7 @@ def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
     out.print(view)
 
 
-@app.command()
+@app.command(help=say("cmd_sites"))
 @handle_errors
 def sites(
     *,

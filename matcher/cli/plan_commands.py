@@ -28,7 +28,7 @@ from .common import (
 from .store_commands import DbOption
 
 
-@app.command()
+@app.command(help=say("cmd_plan"))
 @handle_errors
 def plan(
     *,

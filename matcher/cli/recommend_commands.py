@@ -59,7 +59,7 @@ def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Pr
     return problems
 
 
-@app.command()
+@app.command(help=say("cmd_recommend"))
 @handle_errors
 def recommend(
     *,
@@ -135,7 +135,7 @@ def _print_table(found: Recommendation, patient: str) -> None:
     out.print(table)
 
 
-@app.command()
+@app.command(help=say("cmd_handout"))
 @handle_errors
 def handout(
     *,

@@ -87,7 +87,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-@app.command()
+@app.command(help=say("cmd_schedule"))
 @handle_errors
 def schedule(
     *,

@@ -89,7 +89,7 @@ def _report_import(report: ImportReport, directory: Path) -> None:
         err.print(styled((say("warning"), "yellow"), " ", conflict), soft_wrap=True)
 
 
-@app.command("import")
+@app.command("import", help=say("cmd_import"))
 @handle_errors
 def import_catalogue(
     directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
@@ -113,7 +113,7 @@ def import_catalogue(
         _report_import(report, directory)
 
 
-@app.command()
+@app.command(help=say("cmd_book"))
 @handle_errors
 def book(
     directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
@@ -152,7 +152,7 @@ def book(
         )
 
 
-@app.command()
+@app.command(help=say("cmd_cancel"))
 @handle_errors
 def cancel(
     booking: Annotated[int, typer.Option("--booking", help=say("help_booking"), **ROW_NUMBER)],
@@ -173,7 +173,7 @@ def cancel(
         )
 
 
-@app.command()
+@app.command(help=say("cmd_attend"))
 @handle_errors
 def attend(
     booking: Annotated[int, typer.Option("--booking", help=say("help_booking"), **ROW_NUMBER)],
@@ -233,7 +233,7 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
     return table
 
 
-@app.command()
+@app.command(help=say("cmd_tasks"))
 @handle_errors
 def tasks(
     *,

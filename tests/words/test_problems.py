@@ -25,13 +25,7 @@ KEYED = (
     "municipality",
     "match",
     "words/patient.py",
-    "cli/common.py",
-    "cli/data_commands.py",
-    "cli/gaps_commands.py",
-    "cli/plan_commands.py",
-    "cli/recommend_commands.py",
-    "cli/schedule_commands.py",
-    "cli/store_commands.py",
+    "cli",
 )
 
 
