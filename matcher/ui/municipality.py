@@ -10,6 +10,7 @@ stays responsive; results reach the traits on the kernel's event loop.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -37,6 +38,8 @@ class MunicipalityState(HasTraits):
         super().__init__(**kwargs)
         self.data = data
         self.planning = planning
+        #: When coverage ("coverage"), equity ("equity") and sites ("sites") were computed.
+        self.computed: dict[str, datetime] = {}
         self.runner = Runner(lang=lambda: self.data.lang)
         directional_link((self.runner, "busy"), (self, "busy"))
         directional_link((self.runner, "error"), (self, "error"))
@@ -67,6 +70,7 @@ class MunicipalityState(HasTraits):
             self._run(lambda: gap_analysis(dataset), self._analysed, "coverage", background)
 
     def _analysed(self, analysis: Any) -> None:
+        self.computed["coverage"] = datetime.now()
         self.analysis = analysis
 
     def shown(self) -> pd.DataFrame:
@@ -103,6 +107,7 @@ class MunicipalityState(HasTraits):
             [names[p] if p >= 0 else "outside" for p in pos],
             index=ds.patients["patient_id"].to_numpy(),
         )
+        self.computed["equity"] = datetime.now()
         self.equity = equity_table(result.assignments, ds.patients, district, list(names))
 
     def find_sites(
@@ -138,4 +143,5 @@ class MunicipalityState(HasTraits):
             )
 
     def _sited(self, choice: Any) -> None:
+        self.computed["sites"] = datetime.now()
         self.sites = choice

@@ -108,7 +108,9 @@ def capacity_figure(
         label=text("chart_used", lang),
         color="#4a7fb5",
     )
-    ax.set_xticks(list(xs), [code_text("kind", k, lang) for k in kinds])
+    ax.set_xticks(list(xs), [code_text("kind", k, lang) for k in kinds], rotation=15, ha="right")
+    ax.tick_params(axis="x", labelsize=9)
+    ax.set_ylabel(text("chart_places", lang))
     ax.legend()
     return fig
 
@@ -163,9 +165,10 @@ class PlanningView(w.VBox):
         self.table = PeopleTable()
         self.waits = _chart_box()
         self.capacity = _chart_box()
-        self.weeks = w.BoundedIntText(value=12, min=1, max=52)
-        self.guarantee = w.BoundedIntText(value=28, min=1, max=365)
-        self.budgets = w.Text(value="0,40,80")
+        wide = {"description_width": "initial"}
+        self.weeks = w.BoundedIntText(value=12, min=1, max=52, style=wide)
+        self.guarantee = w.BoundedIntText(value=28, min=1, max=365, style=wide)
+        self.budgets = w.Text(value="0,40,80", style=wide)
         self.schedule_button = w.Button(button_style="primary")
         self.schedule_stop = w.Button(button_style="warning", disabled=True)
         self.schedule_bar = w.FloatProgress(

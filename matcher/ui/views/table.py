@@ -168,6 +168,7 @@ class PeopleTable(anywidget.AnyWidget):
         self.lang = "da"
         self.caption = ""
         self.legend: tuple[str, ...] = ()
+        self.summary = ""
         self.sort_column: str | None = None
         self.descending = False
         self.page = 0
@@ -182,20 +183,25 @@ class PeopleTable(anywidget.AnyWidget):
         lang: str,
         caption: str = "",
         legend: Sequence[str] = (),
+        summary: str = "",
     ) -> None:
-        """Show ``columns`` of ``frame``; the sort and page stay when the columns do."""
+        """Show ``columns`` of ``frame``, with ``summary`` (a sentence above the
+        table) and ``legend`` lines under it; the sort and page stay when the
+        columns do."""
         names = [c.name for c in columns]
         if self.sort_column not in names:
             self.sort_column, self.descending = None, False
         self.frame = frame.reset_index(drop=True)
         self.columns = tuple(columns)
         self.lang, self.caption, self.legend = lang, caption, tuple(legend)
+        self.summary = summary
         self.page = min(self.page, self.pages - 1)
         self._render()
 
     def clear(self) -> None:
         """Show nothing (no table yet)."""
         self.frame, self.columns, self.caption, self.legend = pd.DataFrame(), (), "", ()
+        self.summary = ""
         self.page = 0
         self.value = ""
 
@@ -369,8 +375,11 @@ class PeopleTable(anywidget.AnyWidget):
             )
         region = html.escape(self.caption or text("table_region", lang), quote=True)
         legend = "".join(f"<p class='bb-legend'>{html.escape(line)}</p>" for line in self.legend)
+        summary = (
+            f"<div class='bb-msg bb-info'>{html.escape(self.summary)}</div>" if self.summary else ""
+        )
         self.value = (
-            f"<div class='bb-people'><div class='bb-scroll' role='region' tabindex='0' "
+            f"<div class='bb-people'>{summary}<div class='bb-scroll' role='region' tabindex='0' "
             f"aria-label='{region}'><table class='bb-table'>{caption}<thead><tr>{head}</tr>"
             f"</thead><tbody>{body}</tbody></table></div>{legend}"
             f"<div class='bb-table-tools'>{self._pager(start, len(words))}{self._exports()}</div>"

@@ -45,7 +45,7 @@ def test_kind_toggle_recolours_the_map_and_retitles_it(view: MunicipalityView) -
     after = _fills(view)
     assert after == _expected(view)
     assert after != before
-    assert "<th>Andel med et tilbud</th>" in view.table.value
+    assert ">Andel med et tilbud<span" in view.table.value
 
 
 def test_band_toggle_follows_the_time_of_day(view: MunicipalityView) -> None:

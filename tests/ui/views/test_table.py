@@ -218,3 +218,10 @@ def test_an_order_chosen_before_the_table_is_kept_for_it() -> None:
     assert _cells(table, 2)[0] == "5"
     with pytest.raises(KeyError):
         table.sort_by("cost")
+
+
+def test_a_summary_sentence_is_shown_above_the_table_escaped() -> None:
+    """A table's summary is one escaped sentence before the table."""
+    table = PeopleTable()
+    table.show(_frame(), _COLUMNS, lang="da", summary="53 af 270 <b>får</b> et")
+    assert table.value.index("53 af 270 &lt;b&gt;får&lt;/b&gt; et") < table.value.index("<table")
