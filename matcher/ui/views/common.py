@@ -73,6 +73,7 @@ STYLE = w.HTML(
   outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 .jupyter-widgets input:focus, .jupyter-widgets select:focus, .jupyter-widgets textarea:focus {
   outline: 3px solid #1a5fb4 !important; outline-offset: 1px; }
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab:not(.lm-mod-current) { color: #333; }
 .bb-discharge { display: flex; flex-flow: row wrap; gap: 16px; align-items: flex-start; }
 .bb-form-column { flex: 1 1 420px; min-width: 300px; max-width: 560px; }
 .bb-results-column { flex: 1 1 420px; min-width: 300px; }
@@ -127,5 +128,8 @@ STYLE = w.HTML(
 .bb-progress { font-size: 13px; color: #1c2a3a; padding: 0 8px; }
 .bb-charts { display: flex; flex-flow: row wrap; gap: 8px; }
 .bb-charts .bb-chart { flex: 1 1 420px; }
+.bb-people .bb-table td { white-space: nowrap; }
+.bb-people .bb-table td.bb-wide { white-space: normal; min-width: 22em; }
+.bb-label .bb-share { font-weight: 400; }
 </style>"""
 )

@@ -137,7 +137,7 @@ def sites_table(
         }
     )
     columns = [
-        Column("site", text("col_site", lang)),
+        Column("site", text("col_site", lang), wide=True),
         Column("district", text("col_district", lang), missing=_DASH),
         Column("source", column_text("source", lang)),
         Column("serves", column_text("serves", lang), "count", missing=hidden),

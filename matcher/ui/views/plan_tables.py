@@ -85,8 +85,16 @@ def _reasons(values: pd.Series, lang: str) -> list[Any]:
     return [reason_in(r, lang) if isinstance(r, str) and r else None for r in values]
 
 
-def _col(name: str, lang: str, kind: str = "text", *, missing: str = "", digits: int = 0) -> Column:
-    return Column(name, column_text(name, lang), kind, digits, missing)
+def _col(
+    name: str,
+    lang: str,
+    kind: str = "text",
+    *,
+    missing: str = "",
+    digits: int = 0,
+    wide: bool = False,
+) -> Column:
+    return Column(name, column_text(name, lang), kind, digits, missing, wide)
 
 
 def plan_table(plan: pd.DataFrame, dataset: Any, lang: str) -> tuple[pd.DataFrame, list[Column]]:
@@ -117,7 +125,7 @@ def plan_table(plan: pd.DataFrame, dataset: Any, lang: str) -> tuple[pd.DataFram
         _col("travel_min", lang, "number", missing=DASH),
         _col("travel_mode", lang, missing=DASH),
         _col("fee_dkk_month", lang, "number", missing=DASH),
-        _col("reason", lang),
+        _col("reason", lang, wide=True),
     ]
     return frame, columns
 
@@ -147,7 +155,7 @@ def breaches_table(
         _col("earliest_wait", lang, "count", missing=DASH),
         _col("offer_name", lang, missing=DASH),
         _col("start_date", lang, "date", missing=DASH),
-        _col("reason", lang),
+        _col("reason", lang, wide=True),
     ]
     return frame, columns
 
@@ -177,7 +185,7 @@ def tradeoff_table(
         _col("mean_wait", lang, "number", digits=1),
         _col("p90_wait", lang, "number", digits=1),
         _col("mean_travel", lang, "number", digits=1),
-        _col("opened_ids", lang, missing=DASH),
+        _col("opened_ids", lang, missing=DASH, wide=True),
         _col("status", lang),
     ]
     columns = [c for c in columns if c.name in frame.columns]

@@ -28,6 +28,8 @@ from .table import PeopleTable, computed_caption
 __all__ = ["PlanningView", "capacity_figure", "chart_html", "waits_figure"]
 
 _STATUSES = ("placed", "unplaced", "escalated")
+#: The plan's columns shown even when every shown row is empty there.
+_ALWAYS = ("patient_id", "status")
 
 
 def chart_html(png: bytes, alt: str) -> str:
@@ -374,6 +376,8 @@ class PlanningView(w.VBox):
         if self.show.value:
             plan = plan[plan["status"] == self.show.value]
         frame, columns = plan_table(plan, ds, lang)
+        # a column no shown row has (the offer of the unplaced, the reason of the placed) goes
+        columns = [c for c in columns if c.name in _ALWAYS or frame[c.name].notna().any()]
         caption = computed_caption(
             text("caption_plan", lang), self.state.computed.get("plan"), lang
         )

@@ -93,7 +93,8 @@ class Column:
     ``name`` is the column of the frame, ``header`` what the person reads,
     ``kind`` one of ``KINDS``, ``digits`` the decimals of a ``number``, and
     ``missing`` what an empty cell reads ("" by default, "–" or
-    "skjult (under 5)").
+    "skjult (under 5)"); a ``wide`` column (a reason, a long name) may wrap
+    its lines, the others keep each cell on one line.
     """
 
     name: str
@@ -101,6 +102,7 @@ class Column:
     kind: str = "text"
     digits: int = 0
     missing: str = ""
+    wide: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -186,11 +188,8 @@ class PeopleTable(anywidget.AnyWidget):
         summary: str = "",
     ) -> None:
         """Show ``columns`` of ``frame``, with ``summary`` (a sentence above the
-        table) and ``legend`` lines under it; the sort and page stay when the
-        columns do."""
-        names = [c.name for c in columns]
-        if self.sort_column not in names:
-            self.sort_column, self.descending = None, False
+        table) and ``legend`` lines under it; the sort and page stay (a sort by a
+        column not shown now applies again once it is)."""
         self.frame = frame.reset_index(drop=True)
         self.columns = tuple(columns)
         self.lang, self.caption, self.legend = lang, caption, tuple(legend)
@@ -218,9 +217,7 @@ class PeopleTable(anywidget.AnyWidget):
     def sort_by(self, name: str, descending: bool | None = None) -> None:
         """Sort by column ``name``: ascending first, the other way when it is
         already sorted by it (or as ``descending`` says); back to the first page.
-        Before any table is shown, the order is kept for the first one."""
-        if self.columns and name not in [c.name for c in self.columns]:
-            raise KeyError(name)
+        By a column not shown (yet), the order is kept for when it is."""
         if descending is None:
             descending = self.sort_column == name and not self.descending
         self.sort_column, self.descending = name, bool(descending)
@@ -240,9 +237,9 @@ class PeopleTable(anywidget.AnyWidget):
     def rows(self) -> pd.DataFrame:
         """Every row, in the order shown."""
         frame = self.frame
-        if self.sort_column is None or not len(frame):
+        column = next((c for c in self.columns if c.name == self.sort_column), None)
+        if column is None or not len(frame):
             return frame
-        column = next(c for c in self.columns if c.name == self.sort_column)
         return frame.sort_values(
             column.name,
             ascending=not self.descending,
@@ -358,13 +355,17 @@ class PeopleTable(anywidget.AnyWidget):
         words = self.words(shown)
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         head = "".join(self._header(i, c) for i, c in enumerate(self.columns))
-        numeric = [c.kind in ("count", "number", "share") for c in self.columns]
+        opening = [
+            "<td class='bb-num'>"
+            if c.kind in ("count", "number", "share")
+            else "<td class='bb-wide'>"
+            if c.wide
+            else "<td>"
+            for c in self.columns
+        ]
         body = "".join(
             "<tr>"
-            + "".join(
-                f"<td class='bb-num'>{html.escape(v)}</td>" if n else f"<td>{html.escape(v)}</td>"
-                for v, n in zip(row, numeric, strict=True)
-            )
+            + "".join(f"{td}{html.escape(v)}</td>" for v, td in zip(row, opening, strict=True))
             + "</tr>"
             for row in words.itertuples(index=False, name=None)
         )
@@ -398,7 +399,7 @@ class PeopleTable(anywidget.AnyWidget):
         return (
             f"<th scope='col' aria-sort='{sort}'{cls}><button type='button' class='bb-sort' "
             f"data-act='sort' data-column='{index}' data-key='sort-{index}' title='{hint}'>"
-            f"{label}<span class='bb-arrow' aria-hidden='true'> {arrow}</span></button></th>"
+            f"{label}<span class='bb-arrow' aria-hidden='true'>&nbsp;{arrow}</span></button></th>"
         )
 
     def _pager(self, start: int, count: int) -> str:

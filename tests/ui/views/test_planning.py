@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,14 @@ def test_plan_table_filters_and_sorts(view: PlanningView) -> None:
     view.show.value = "unplaced"
     assert "<td>placeret</td>" not in view.table.value
     assert "<td>uden plads</td>" in view.table.value
-    view.table.sort_by("wait_days")
+    view.table.sort_by("patient_id", descending=True)
     assert "<td>uden plads</td>" in view.table.value
-    assert "aria-sort='ascending'" in view.table.value
-    assert ">Ventetid (dage)<span" in view.table.value
+    assert "aria-sort='descending'" in view.table.value
+    ids = [c for c in _cells(view.table.value) if c.startswith("P0")]
+    assert ids == sorted(ids, reverse=True) and len(ids) > 1
+    view.show.value = ""
+    view.table.sort_by("wait_days")
+    assert re.search(r"aria-sort='ascending'[^>]*><button[^>]*>Ventetid \(dage\)", view.table.value)
 
 
 def test_bad_budget_text_is_explained(view: PlanningView) -> None:
@@ -222,3 +227,16 @@ def test_progress_shows_next_to_the_button_that_started_the_work() -> None:
         release.set()
         state.wait(60)
     assert view.schedule_progress.value == "" and view.schedule_stop.disabled
+
+
+def test_a_filtered_plan_shows_only_the_columns_its_rows_have(view: PlanningView) -> None:
+    """Showing only the unplaced drops the offer, day and travel columns they all lack;
+    showing only the placed drops the reason."""
+    if view.state.result is None:
+        view.state.run(background=False)
+    view.show.value = "unplaced"
+    assert ">Årsag<span" in view.table.value and ">Tilbud<span" not in view.table.value
+    view.show.value = "placed"
+    assert ">Tilbud<span" in view.table.value and ">Årsag<span" not in view.table.value
+    view.show.value = ""
+    assert ">Tilbud<span" in view.table.value and ">Årsag<span" in view.table.value

@@ -210,14 +210,17 @@ def test_a_result_says_when_it_was_computed() -> None:
     assert computed_caption("Plan", None, "da") == "Plan"
 
 
-def test_an_order_chosen_before_the_table_is_kept_for_it() -> None:
-    """Sorting before any rows are shown sorts the first table; an unknown column is refused."""
+def test_an_order_by_a_column_not_shown_waits_for_it() -> None:
+    """Sorting before any rows are shown, or by a column not shown now, sorts the table
+    once that column is shown; meanwhile the rows keep their order and no header is sorted."""
     table = PeopleTable()
     table.sort_by("wait", descending=True)
     table.show(_frame(), _COLUMNS, lang="da")
     assert _cells(table, 2)[0] == "5"
-    with pytest.raises(KeyError):
-        table.sort_by("cost")
+    table.show(_frame(), _COLUMNS[:2], lang="da")
+    assert _cells(table, 0) == list(_frame()["who"]) and "aria-sort='descending'" not in table.value
+    table.show(_frame(), _COLUMNS, lang="da")
+    assert _cells(table, 2)[0] == "5"
 
 
 def test_a_summary_sentence_is_shown_above_the_table_escaped() -> None:
