@@ -127,9 +127,24 @@ def sites_table(
         points = gpd.GeoSeries(gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326")
         names = districts["name"].to_numpy(dtype=object)
         found = [str(names[p]) if p >= 0 else None for p in locate(points, districts)]
+    by_id = (
+        {}
+        if districts is None
+        else dict(zip(districts["district_id"], districts["name"], strict=True))
+    )
+    places = [
+        text(
+            "site_middle",
+            lang,
+            name=by_id.get(str(c).partition(":")[2], str(n).removesuffix(" (district centre)")),
+        )
+        if s == "district"
+        else n
+        for c, n, s in zip(table["candidate_id"], table["name"], table["source"], strict=True)
+    ]
     frame = pd.DataFrame(
         {
-            "site": table["name"].to_numpy(dtype=object),
+            "site": places,
             "district": found,
             "source": [code_text("source", s, lang) for s in table["source"]],
             "serves": table["serves"].to_numpy(dtype=object),

@@ -85,8 +85,8 @@ class MunicipalityView(w.VBox):
         self.analyse_button.on_click(self._analyse)
         self.status = w.HTML()
         self.map = base_map(tiles, (55.3959, 10.3883), 11)
+        #: Shown on the map once there are shares to explain.
         self.legend = L.LegendControl({}, title="", position="bottomright")
-        self.map.add(self.legend)
         self.hover = w.HTML(layout=w.Layout(padding="2px 6px", max_width="260px"))
         self.map.add(L.WidgetControl(widget=self.hover, position="topright"))
         self.title = w.HTML()
@@ -239,6 +239,8 @@ class MunicipalityView(w.VBox):
             layers.append(polygons)
             layers += self._labels(state.analysis.districts, labels, tips)
             self.legend.legend = self._legend(lang)
+            if self.legend not in self.map.controls:
+                self.map.add(self.legend)
             self._render_coverage(shown)
         elif ds is not None and ds.districts is not None:
             layers.append(districts_layer(ds.districts))
@@ -246,6 +248,8 @@ class MunicipalityView(w.VBox):
             self.table.clear()
         else:
             self.table.clear()
+        if state.analysis is None and self.legend in self.map.controls:
+            self.map.remove(self.legend)
         layers += self._site_markers()
         self.map.layers = tuple(layers)
         self._fit()

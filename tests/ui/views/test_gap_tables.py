@@ -96,3 +96,29 @@ def test_sites_are_named_and_placed_in_their_district(demo: Dataset) -> None:
     assert frame["source"].iloc[0] == "eksisterende sted"
     assert legend[0].startswith("skjult (under 5)")
     assert {c.missing for c in columns if c.name in ("serves", "only_here")} == {"skjult (under 5)"}
+
+
+def test_a_district_centre_is_named_in_the_page_language(demo: Dataset) -> None:
+    """A district's centre reads 'midt i <district>', never the English 'district centre'."""
+    district = demo.districts.iloc[0]
+    point = district.geometry.representative_point()
+    import geopandas as gpd
+
+    where = gpd.GeoSeries([point], crs=demo.districts.crs).to_crs("EPSG:4326").iloc[0]
+    table = pd.DataFrame(
+        {
+            "candidate_id": [f"district:{district['district_id']}"],
+            "name": [f"{district['name']} (district centre)"],
+            "source": ["district"],
+            "lat": [where.y],
+            "lon": [where.x],
+            "serves": pd.array([12], dtype="Int64"),
+            "only_here": pd.array([6], dtype="Int64"),
+        }
+    )
+    frame, _, legend = sites_table(table, demo.districts, "da")
+    assert frame["site"].tolist() == [f"midt i {district['name']}"]
+    assert frame["district"].tolist() == [district["name"]]
+    assert not legend[0].startswith("skjult")  # nothing hidden, no hidden legend
+    english, _, _ = sites_table(table, demo.districts, "en")
+    assert english["site"].tolist() == [f"the middle of {district['name']}"]

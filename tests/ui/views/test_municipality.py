@@ -119,7 +119,8 @@ def test_pointing_at_a_district_tells_its_figures(
 
 
 def test_the_map_opens_fitted_to_the_municipality(demo_dir: Path) -> None:
-    """Before any analysis the map is centred on the districts at the zoom that shows them."""
+    """Before any analysis the map is centred on the districts at the zoom that shows them,
+    with no empty legend on it."""
     from matcher.ui.views.maps import view_of
 
     data = DataState()
@@ -129,6 +130,7 @@ def test_the_map_opens_fitted_to_the_municipality(demo_dir: Path) -> None:
     centre, zoom = view_of([south, north], [west, east], (600, 400))
     assert tuple(view.map.center) == pytest.approx(centre)
     assert view.map.zoom == zoom
+    assert view.legend not in view.map.controls
     view.map.zoom = zoom + 2  # the user zooms in; a new kind keeps the user's view
     view.state.kind = "exit_team"
     assert view.map.zoom == zoom + 2
