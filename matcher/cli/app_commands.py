@@ -44,9 +44,35 @@ def _host_problem(name: str) -> Problem | None:
     return problem("--allow-host", None, None, template, name=name)
 
 
+def _finder_problems(addresses: Path | None, geocoder: str) -> list[Problem]:
+    """What is wrong with ``--addresses`` (every wrong cell of the file, named by
+    its row and column) and ``--geocoder``, found before the server starts."""
+    from ..dataset.address import AddressFile, load_geocoder
+    from ..errors import InputError
+
+    problems: list[Problem] = []
+    if addresses is not None:
+        try:
+            AddressFile.read(addresses, str(addresses))
+        except InputError as exc:
+            problems += exc.problems
+    if geocoder.strip():
+        try:
+            load_geocoder(geocoder)
+        except InputError as exc:
+            problems += [
+                problem("--geocoder", None, None, p.template, **dict(p.values))
+                if p.template
+                else Problem("--geocoder", None, None, p.message)
+                for p in exc.problems
+            ]
+    return problems
+
+
 @app.command(name="app", help=say("cmd_app"))
 @handle_errors
 def run_app(
+    *,
     data: Annotated[Path | None, typer.Option("--data", help=say("help_app_data"))] = None,
     port: Annotated[
         int | None,
@@ -78,6 +104,10 @@ def run_app(
             help=say("help_data_root"),
         ),
     ] = None,
+    addresses: Annotated[
+        Path | None, typer.Option("--addresses", help=say("help_addresses"))
+    ] = None,
+    geocoder: Annotated[str, typer.Option("--geocoder", help=say("help_geocoder"))] = "",
 ) -> None:
     """Start the app (Voila) for the physiotherapist, the planner and the municipality."""
     from ..dataset.load import load_dataset
@@ -113,6 +143,7 @@ def run_app(
                 port=port,
             )
         )
+    problems += _finder_problems(addresses, geocoder)
     if problems:
         raise InputError(problems)
     if port is None:
@@ -120,4 +151,6 @@ def run_app(
     else:
         chosen = port or _free_port()
     out.print(say("app_serving", port=chosen, folder=folder))
-    run(folder, chosen, "" if tiles == "none" else tiles, lang, browser, hosts, roots)
+    tile_url = "" if tiles == "none" else tiles
+    served = (folder, chosen, tile_url, lang, browser, hosts, roots)
+    run(*served, addresses=addresses, geocoder=geocoder)

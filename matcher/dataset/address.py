@@ -4,8 +4,8 @@
 whose ``precision`` says how exact it is. ``PostalCodes`` reads the packaged
 ``postal_codes.csv`` (one row per Danish postal code area, its point inside
 the area; ``tools/postal_codes.py`` builds it from the public boundaries).
-``AddressFile`` reads the address register's access addresses
-(*adgangsadresser*) as CSV: a municipality's own extract of DAR from
+``AddressFile`` looks up the address register's access addresses
+(*adgangsadresser*, read by ``address_register.read_register``) as CSV: a municipality's own extract of DAR from
 Datafordeleren (datafordeler.dk), or the CSV that DAWA serves
 (``/adgangsadresser?format=csv&kommunekode=0461``, documented at
 https://dawadocs.dataforsyningen.dk/dok/api/adgangsadresse). Of DAWA's
@@ -14,7 +14,7 @@ postnrnavn, ..., etrs89koordinat_øst, etrs89koordinat_nord,
 wgs84koordinat_bredde, wgs84koordinat_længde, ...``) it reads ``vejnavn``,
 ``husnr``, ``postnr``, ``postnrnavn`` and the point, in degrees or else in
 EPSG:25832 metres; a row without a point is skipped. ``Chain``,
-``default_geocoder`` and ``load_geocoder`` (a municipality's own service)
+``app_geocoder`` and ``load_geocoder`` (a municipality's own service)
 put geocoders together.
 
 Nothing is guessed: a street in several postal codes, a postal code that does
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import logging
 import re
 import unicodedata
 from bisect import bisect_right
@@ -37,14 +38,14 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
-from ..errors import LISTED, InputError, Problem
-from ..geo import CRS, DENMARK_BOX
+from ..errors import InputError
 from ..privacy import looks_like_cpr
 from ..words.problems import problem
+from .address_register import CODE, NOT_A_CODE, house, read_register
 from .cells import Worded, by_unique, has_control, worded
-from .files import file_problem
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_ADDRESS_CHARS",
@@ -54,7 +55,7 @@ __all__ = [
     "Geocoder",
     "Located",
     "PostalCodes",
-    "default_geocoder",
+    "app_geocoder",
     "load_geocoder",
     "locate",
 ]
@@ -63,13 +64,7 @@ __all__ = [
 POSTAL_TABLE = Path(__file__).resolve().parent / "postal_codes.csv"
 #: The longest text taken as an address.
 MAX_ADDRESS_CHARS = 200
-#: The largest address file read (the whole country's access addresses, as CSV).
-MAX_ADDRESS_FILE_BYTES = 1024 * 1024 * 1024
 _FILE, _COLUMN = "address", "address"
-_WGS84 = ("wgs84koordinat_bredde", "wgs84koordinat_længde")
-_ETRS89 = ("etrs89koordinat_øst", "etrs89koordinat_nord")
-_TEXT_COLUMNS = ("vejnavn", "husnr", "postnr", "postnrnavn")
-_CODE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _STREET = re.compile(
     r"^(?P<street>.*?[^\W\d_].*?)\s*(?P<number>\d{1,3})(?!\d)"
     r"(?:\s*(?P<letter>[^\W\d_])(?![^\W\d_]))?(?P<rest>.*)$"
@@ -80,9 +75,6 @@ _TOO_LONG = worded("is {length:,} characters long; an address has at most {limit
 _CONTROL = worded("holds a control character (such as an escape code); remove it")
 _CPR = worded(
     "looks like a CPR number; type the person's address or postal code, never a CPR number"
-)
-_NOT_A_CODE = worded(
-    "'{number}' is not a postal code: Danish postal codes have 4 digits, from 0800 to 9990"
 )
 _NO_SUCH_CODE = worded(
     "there is no postal code {code:04d}; type the 4 digits of the person's postal code, e.g. 5000"
@@ -97,17 +89,6 @@ _STREETS = worded(
 _NOT_FOUND = worded(
     "nothing was found for what was typed; type a postal code (5230), a postal code and town "
     "(5230 Odense M) or a street and number with its postal code (Vestergade 12, 5000)"
-)
-_NO_POINT = worded(
-    "needs coordinates: wgs84koordinat_bredde and wgs84koordinat_længde, or "
-    "etrs89koordinat_øst and etrs89koordinat_nord"
-)
-_NOT_UTF8 = worded("is not UTF-8 text; save the file as 'CSV UTF-8'")
-_EMPTY_CELL = worded("is empty; a value is required")
-_NOT_A_NUMBER = worded("'{text}' is not a number")
-_OUTSIDE = worded(
-    "the point {lat:.5f}, {lon:.5f} (latitude, longitude) lies outside Denmark; "
-    "are the coordinates swapped or in another coordinate system?"
 )
 _SPEC = worded("write the geocoder as package.module:factory, e.g. mytown.geo:geocoder")
 _CANNOT_USE = worded("cannot use the geocoder '{spec}': {reason}")
@@ -157,26 +138,21 @@ def _key(text: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-def _house(text: str) -> str:
-    """A house number as compared: ``12 b`` and ``012B`` are ``12B``."""
-    return "".join(text.split()).upper().lstrip("0")
-
-
 def _parse(text: str) -> _Typed:
     """The parts of an address; ``InputError`` for a number that is no postal code."""
     typed = " ".join(unicodedata.normalize("NFKC", text).split())
-    if re.fullmatch(r"[\d ]+", typed) and not _CODE.fullmatch(typed):
-        raise _refused(_NOT_A_CODE, number=typed.replace(" ", "")[:12])
+    if re.fullmatch(r"[\d ]+", typed) and not CODE.fullmatch(typed):
+        raise _refused(NOT_A_CODE, number=typed.replace(" ", "")[:12])
     long_run = next((run for run in re.findall(r"\d+", typed) if len(run) > 4), None)
     if long_run is not None:
-        raise _refused(_NOT_A_CODE, number=long_run[:12])
-    codes = list(_CODE.finditer(typed))
+        raise _refused(NOT_A_CODE, number=long_run[:12])
+    codes = list(CODE.finditer(typed))
     code, place, head = None, "", typed
     if codes:
         found = codes[-1]
         code = int(found.group())
         if not 800 <= code <= 9990:
-            raise _refused(_NOT_A_CODE, number=found.group())
+            raise _refused(NOT_A_CODE, number=found.group())
         head, place = typed[: found.start()], typed[found.end() :].split(",")[0].strip(" .")
     parts = [part.strip() for part in head.split(",") if part.strip()]
     if code is None and len(parts) > 1:
@@ -188,7 +164,7 @@ def _parse(text: str) -> _Typed:
     rest = match["rest"].strip(" ,.")
     if code is None and not place and rest:
         place = rest
-    number = _house(match["number"] + (match["letter"] or ""))
+    number = house(match["number"] + (match["letter"] or ""))
     return _Typed(match["street"].strip(" ,."), number, code, place)
 
 
@@ -273,12 +249,27 @@ class Chain:
         return next((point for point in found if point is not None), None)
 
 
+class _Service:
+    """A municipality's own geocoder, whose failure (a network down, a timeout)
+    is logged without the text asked and passes the text on to the next one."""
+
+    def __init__(self, geocoder: Geocoder, spec: str) -> None:
+        self.geocoder, self.spec = geocoder, spec
+
+    def locate(self, text: str) -> Located | None:
+        try:
+            return self.geocoder.locate(text)
+        except Exception as exc:  # the municipality's code may fail in any way
+            _log.warning("geocoder %s failed: %s", self.spec, type(exc).__name__)
+            return None
+
+
 class AddressFile:
     """Access addresses of the address register, indexed by street and postal code."""
 
     def __init__(self, table: pd.DataFrame) -> None:
         """``table``: columns ``street, number, postnr, town, lat, lon`` (one row per
-        access address, ``number`` as ``_house`` writes it; ``AddressFile.read``)."""
+        access address, ``number`` as ``house`` writes it; ``AddressFile.read``)."""
         keys = by_unique(table["street"].to_numpy(dtype=object), _key)
         street_codes, streets = pd.factorize(keys)
         numbers = table["number"].to_numpy(dtype=object)
@@ -308,7 +299,7 @@ class AddressFile:
     def read(cls, path: Path | str, name: str | None = None) -> AddressFile:
         """The access addresses of the CSV file at ``path``; ``InputError`` naming
         the file, row and column of what is wrong (``name``: how it is named)."""
-        return cls(_read_addresses(Path(path), name or Path(path).name))
+        return cls(read_register(Path(path), name or Path(path).name))
 
     def locate(self, text: str) -> Located | None:
         typed = _parse(text)
@@ -347,116 +338,16 @@ class AddressFile:
         return str(self._town[self._slices[street * 10_000 + code][0]])
 
 
-def _column_name(name: object) -> str:
-    return unicodedata.normalize("NFC", str(name).strip().lower())
-
-
-def _read_frame(path: Path, name: str) -> tuple[pd.DataFrame, tuple[str, str], str]:
-    """The text cells of the columns used, the coordinate pair and the separator."""
-    found = file_problem(path, name, MAX_ADDRESS_FILE_BYTES)
-    if found is not None:
-        raise InputError([found])
-    with path.open("rb") as handle:
-        first = handle.readline(1 << 16)
-    sep = ";" if first.count(b";") > first.count(b",") else ","
-    try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-            encoding_errors="replace",
-            usecols=lambda c: _column_name(c) in {*_TEXT_COLUMNS, *_WGS84, *_ETRS89},
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError([problem(name, None, None, "the file is empty")]) from None
-    except (pd.errors.ParserError, csv.Error) as exc:
-        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
-        raise InputError(
-            [problem(name, None, None, "cannot be read as CSV: {detail}", detail=detail)]
-        ) from None
-    frame.columns = [_column_name(c) for c in frame.columns]
-    missing = [problem(name, 1, c, "required column is missing") for c in _TEXT_COLUMNS]
-    problems = [p for p in missing if p.column not in frame.columns]
-    pair = next((p for p in (_WGS84, _ETRS89) if set(p) <= set(frame.columns)), None)
-    if pair is None:
-        problems.append(problem(name, 1, None, _NO_POINT.template))
-    if problems or pair is None:
-        raise InputError(problems)
-    return frame, pair, sep
-
-
-def _replaced(text: str) -> bool:
-    """True where a byte that was not UTF-8 was replaced."""
-    return "\ufffd" in text
-
-
-def _read_addresses(path: Path, name: str) -> pd.DataFrame:
-    """``street, number, postnr, town, lat, lon`` of every access address with a point."""
-    frame, pair, sep = _read_frame(path, name)
-    cells = {c: frame[c].to_numpy(dtype=object) for c in (*_TEXT_COLUMNS, *pair)}
-    for column in _TEXT_COLUMNS:
-        cells[column] = by_unique(cells[column], str.strip)
-    placed = (cells[pair[0]] != "") & (cells[pair[1]] != "")
-    xy = []
-    for column in pair:  # pandas reads numbers with spaces around them too
-        text = pd.Series(cells[column], dtype=object)
-        if sep == ";":
-            text = text.str.replace(",", ".", regex=False)
-        xy.append(pd.to_numeric(text, errors="coerce").to_numpy(np.float64))
-    lat, lon = xy
-    if pair == _ETRS89:
-        to_wgs84 = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
-        lon, lat = map(np.asarray, to_wgs84.transform(*xy))
-    west, south, east, north = DENMARK_BOX
-    with np.errstate(invalid="ignore"):
-        inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-    postnr = cells["postnr"]
-    code_ok = by_unique(postnr, lambda c: bool(_CODE.fullmatch(c)) and 800 <= int(c) <= 9990)
-    checks = [
-        *((by_unique(cells[c], _replaced), c, _NOT_UTF8, {}) for c in _TEXT_COLUMNS),
-        (cells["vejnavn"] == "", "vejnavn", _EMPTY_CELL, {}),
-        (postnr == "", "postnr", _EMPTY_CELL, {}),
-        ((postnr != "") & ~code_ok.astype(bool), "postnr", _NOT_A_CODE, {"number": postnr}),
-        *(
-            (~np.isfinite(v), c, _NOT_A_NUMBER, {"text": cells[c]})
-            for v, c in zip(xy, pair, strict=True)
-        ),
-        (np.isfinite(lat + lon) & ~inside, pair[0], _OUTSIDE, {"lat": lat, "lon": lon}),
-    ]
-    problems: list[Problem] = []
-    more = 0
-    for mask, column, said, values in checks:
-        rows, room = np.flatnonzero(placed & np.asarray(mask, dtype=bool)), LISTED - len(problems)
-        more += max(len(rows) - room, 0)
-        for r in rows[:room]:
-            filled = {k: v[r] if k in ("lat", "lon") else str(v[r])[:40] for k, v in values.items()}
-            problems.append(problem(name, int(r) + 2, column, said.template, **filled))
-    if more:
-        what = "problems in the address file"
-        problems.append(problem(name, None, None, "and {n} more {what}", n=more, what=what))
-    if problems:
-        raise InputError(problems)
-    keep = np.flatnonzero(placed)
-    return pd.DataFrame(
-        {
-            "street": cells["vejnavn"][keep],
-            "number": by_unique(cells["husnr"][keep], _house),
-            "postnr": postnr[keep].astype(np.int64),
-            "town": cells["postnrnavn"][keep],
-            "lat": lat[keep],
-            "lon": lon[keep],
-        }
-    )
-
-
-def default_geocoder(address_file: Path | None = None) -> Geocoder:
-    """The address file (when given), then the packaged postal code areas."""
-    if address_file is None:
-        return PostalCodes()
-    return Chain(AddressFile.read(address_file), PostalCodes())
+def app_geocoder(address_file: Path | None = None, spec: str = "") -> Geocoder:
+    """The app's geocoder: the address file (when given), then the service that
+    ``spec`` names (when given, see ``load_geocoder``), then the packaged postal
+    code areas, so a postal code is found even when the service is down."""
+    found: list[Geocoder] = []
+    if address_file is not None:
+        found.append(AddressFile.read(address_file))
+    if spec.strip():
+        found.append(_Service(load_geocoder(spec), spec.strip()))
+    return Chain(*found, PostalCodes()) if found else PostalCodes()
 
 
 def load_geocoder(spec: str) -> Geocoder:

@@ -10,6 +10,7 @@ and ``matcher.discharge.handout``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,16 +26,23 @@ from ..dataset.profile import check_patient, patient_cells
 from ..domain import VULNERABILITY_FLAGS
 from ..errors import InputError, Problem
 from ..words.problems import problem
+from .launch import ENV_ADDRESSES, ENV_GEOCODER
 from .state import DataState
 
 if TYPE_CHECKING:
     from ..dataset.address import Geocoder
 
-__all__ = ["ENV_ADDRESSES", "PROFILE_DEFAULTS", "DischargeState"]
+__all__ = ["ENV_ADDRESSES", "ENV_GEOCODER", "PROFILE_DEFAULTS", "DischargeState"]
 
-#: The address file (the Danish address register's CSV) the app looks up
-#: street addresses in; without it, postal codes are found (offline) anyway.
-ENV_ADDRESSES = "BROBYGGER_ADDRESSES"
+
+
+@functools.lru_cache(maxsize=2)
+def _app_geocoder(addresses: str, spec: str) -> Geocoder:
+    """One geocoder for every page of the server: the address file is read once."""
+    from ..dataset.address import app_geocoder
+
+    return app_geocoder(Path(addresses) if addresses else None, spec)
+
 
 #: A new profile before anything is filled in: the common case at a closing
 #: conversation (walks, can take the bus, 30 minutes, any time, medium group).
@@ -154,12 +162,12 @@ class DischargeState(HasTraits):
         """Put the home where ``text`` (an address or a postal code) is, offline
         unless the app was given another geocoder; the problem beside the
         address field when it cannot be found."""
-        from ..dataset.address import default_geocoder, locate
+        from ..dataset.address import locate
 
-        if self.geocoder is None:
-            addresses = os.environ.get(ENV_ADDRESSES) or None
-            self.geocoder = default_geocoder(Path(addresses) if addresses else None)
         try:
+            if self.geocoder is None:
+                env = os.environ
+                self.geocoder = _app_geocoder(env.get(ENV_ADDRESSES, ""), env.get(ENV_GEOCODER, ""))
             found = locate(text, self.geocoder)
         except InputError as exc:
             self._field("address", exc.problems)

@@ -34,7 +34,9 @@ from typing import Any, NoReturn
 import platformdirs
 
 __all__ = [
+    "ENV_ADDRESSES",
     "ENV_DATA",
+    "ENV_GEOCODER",
     "ENV_IDLE_KERNEL_SECONDS",
     "ENV_LANG",
     "ENV_ROOTS",
@@ -57,6 +59,12 @@ __all__ = [
 ENV_DATA = "BROBYGGER_DATA"
 ENV_TILES = "BROBYGGER_TILES"
 ENV_LANG = "BROBYGGER_LANG"
+#: The address file (the Danish address register's CSV) the app looks up
+#: street addresses in; without it, postal codes are found (offline) anyway.
+ENV_ADDRESSES = "BROBYGGER_ADDRESSES"
+#: A municipality's own geocoder, as ``package.module:factory``, asked after
+#: the address file and before the postal codes.
+ENV_GEOCODER = "BROBYGGER_GEOCODER"
 #: The folders the page's data box may load from (``os.pathsep`` between them).
 ENV_ROOTS = "BROBYGGER_DATA_ROOTS"
 TEMPLATE = "brobygger"
@@ -343,10 +351,15 @@ def run(
     open_browser: bool,
     allow_hosts: Iterable[str] = (),
     roots: Iterable[Path] = (),
+    *,
+    addresses: Path | None = None,
+    geocoder: str = "",
 ) -> NoReturn:
     """Serve the app until interrupted: this process becomes Voila, so stopping it
     (Ctrl+C or a signal) stops the server and its kernels too. ``roots`` are the
-    folders the page's data box may load from."""
+    folders the page's data box may load from; ``addresses`` (the address
+    register's CSV) and ``geocoder`` (``package.module:factory``) find the
+    addresses typed on the Discharge tab."""
     jupyter_dir = prepare_template()
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -356,6 +369,8 @@ def run(
     env[ENV_ROOTS] = os.pathsep.join(str(Path(r).resolve()) for r in roots)
     env[ENV_TILES] = tiles
     env[ENV_LANG] = lang
+    env[ENV_ADDRESSES] = str(Path(addresses).resolve()) if addresses else ""
+    env[ENV_GEOCODER] = geocoder
     command = voila_command(port, open_browser, allow_hosts)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -17,7 +17,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     from matcher.ui import launch
 
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(launch, "run", lambda *args: calls.append(args))
+    monkeypatch.setattr(launch, "run", lambda *args, **finders: calls.append((*args, finders)))
     return calls
 
 
@@ -71,7 +71,7 @@ def test_allow_host_and_data_root_are_checked(launched: list[Any], tmp_path: Pat
     assert f"--data-root:-:-: {tmp_path / 'missing'} is not a folder" in result2.output
     result = _app("--allow-host", "Brobygger.Example.org", "--data-root", str(tmp_path))
     assert result.exit_code == 0, result.output
-    (data, _, _, _, _, hosts, roots) = launched[0]
+    (data, _, _, _, _, hosts, roots, _) = launched[0]
     assert hosts == ["brobygger.example.org"]
     assert roots == [Path(data).resolve().parent, tmp_path.resolve()]
 
@@ -91,3 +91,33 @@ def test_host_names_and_this_machines_addresses_are_allowed(host: str) -> None:
     from matcher.cli.app_commands import _host_problem
 
     assert _host_problem(host) is None
+
+
+def test_an_address_file_and_a_geocoder_are_checked_before_the_server_starts(
+    launched: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--addresses with a wrong cell and --geocoder that cannot be imported give exit 2,
+    naming the file's row and column and --geocoder; good ones reach the server."""
+    bad = tmp_path / "adgangsadresser.csv"
+    bad.write_text(
+        "vejnavn,husnr,postnr,postnrnavn,wgs84koordinat_bredde,wgs84koordinat_længde\n"
+        "Vestergade,12,5000,Odense C,55.3959,10.3831\n"
+        "Vestergade,14,50000,Odense C,55.3961,10.3825\n",
+        encoding="utf-8",
+    )
+    result = _app("--addresses", str(bad), "--geocoder", "no_such_town_module:geocoder")
+    assert result.exit_code == 2 and launched == [] and "Traceback" not in result.output
+    assert f"{bad}:3:postnr: '50000' is not a postal code" in result.output
+    assert "--geocoder:-:-: cannot use the geocoder 'no_such_town_module:geocoder'" in (
+        result.output
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(bad.read_text(encoding="utf-8").replace("50000", "5000"), encoding="utf-8")
+    (tmp_path / "town_geo.py").write_text(
+        "class Town:\n    def locate(self, text):\n        return None\n\n\n"
+        "def geocoder():\n    return Town()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = _app("--addresses", str(good), "--geocoder", "town_geo:geocoder")
+    assert result.exit_code == 0, result.output
+    assert launched[0][-1] == {"addresses": good, "geocoder": "town_geo:geocoder"}

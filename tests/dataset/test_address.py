@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-from pyproj import Transformer
+from address_support import ADDRESSES, write_addresses
 
 from matcher import InputError
 from matcher.dataset.address import (
@@ -23,7 +20,7 @@ from matcher.dataset.address import (
     Geocoder,
     Located,
     PostalCodes,
-    default_geocoder,
+    app_geocoder,
     load_geocoder,
     locate,
 )
@@ -31,43 +28,6 @@ from matcher.geo import DENMARK_BOX
 from matcher.words.problems import problem_text
 
 ROOT = Path(__file__).resolve().parents[2]
-TO_ETRS89 = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
-
-#: Access addresses of a small invented town: (vejnavn, husnr, postnr, postnrnavn, lat, lon).
-ADDRESSES = [
-    ("Vestergade", "12", "5000", "Odense C", 55.3959, 10.3831),
-    ("Vestergade", "12B", "5000", "Odense C", 55.3960, 10.3829),
-    ("Vestergade", "14", "5000", "Odense C", 55.3961, 10.3825),
-    ("Vestergade", "3", "5000", "Odense C", 55.3957, 10.3840),
-    ("Vestergade", "5", "5000", "Odense C", 55.3956, 10.3836),
-    ("Skovvej", "1", "5200", "Odense V", 55.3950, 10.3300),
-    ("Skovvej", "1", "5230", "Odense M", 55.3780, 10.4020),
-    ("Skovvej", "2", "5230", "Odense M", 55.3781, 10.4022),
-    ("Åbyvej", "7", "5210", "Odense NV", 55.4200, 10.2800),
-]
-HEADER = ["id", "vejnavn", "husnr", "supplerendebynavn", "postnr", "postnrnavn"]
-
-
-def write_addresses(path: Path, rows: list[tuple], *, etrs89: bool = False, sep: str = ",") -> Path:
-    """Write ``rows`` as the address register's CSV, in WGS84 or in ETRS89 / UTM 32N."""
-    coordinates = (
-        ["etrs89koordinat_øst", "etrs89koordinat_nord"]
-        if etrs89
-        else ["wgs84koordinat_bredde", "wgs84koordinat_længde"]
-    )
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=sep)
-        writer.writerow([*HEADER, *coordinates, "nøjagtighed"])
-        for i, (street, number, code, town, lat, lon) in enumerate(rows):
-            if etrs89:
-                x, y = TO_ETRS89.transform(lon, lat)
-                point = [f"{x:.2f}", f"{y:.2f}"]
-            else:
-                point = [str(lat), str(lon)]
-            if sep == ";":
-                point = [p.replace(".", ",") for p in point]
-            writer.writerow([f"id{i}", street, number, "", code, town, *point, "A"])
-    return path
 
 
 @pytest.fixture
@@ -275,106 +235,6 @@ def test_an_ambiguous_street_names_at_most_five_postal_codes(tmp_path: Path) -> 
     assert message.count("By ") == 5 and "..." in message
 
 
-def test_both_coordinate_systems_give_the_same_point(tmp_path: Path) -> None:
-    """An export in ETRS89 / UTM 32N (metres) gives the same points as one in WGS84."""
-    wgs84 = AddressFile.read(write_addresses(tmp_path / "wgs84.csv", ADDRESSES))
-    etrs89 = AddressFile.read(write_addresses(tmp_path / "etrs89.csv", ADDRESSES, etrs89=True))
-    for street, number, code, *_ in ADDRESSES:
-        one, other = (
-            wgs84.locate(f"{street} {number}, {code}"),
-            etrs89.locate(f"{street} {number}, {code}"),
-        )
-        assert one is not None and other is not None
-        assert (other.lat, other.lon) == pytest.approx((one.lat, one.lon), abs=1e-5)
-
-
-def test_a_danish_spreadsheet_export_is_read(tmp_path: Path) -> None:
-    """A ``;``-separated file with decimal commas reads the same points."""
-    danish = AddressFile.read(write_addresses(tmp_path / "a.csv", ADDRESSES, sep=";"))
-    found = danish.locate("Vestergade 12, 5000")
-    assert found is not None and (found.lat, found.lon) == pytest.approx(ADDRESSES[0][4:])
-
-
-def test_a_row_without_a_point_is_skipped(tmp_path: Path) -> None:
-    """An access address without coordinates is left out, and the others are read."""
-    path = write_addresses(tmp_path / "a.csv", ADDRESSES)
-    text = path.read_text(encoding="utf-8") + "id9,Nyvej,1,,5000,Odense C,,,U\n"
-    path.write_text(text, encoding="utf-8")
-    addresses = AddressFile.read(path)
-    assert len(addresses) == len(ADDRESSES)
-    assert addresses.locate("Nyvej 1, 5000") is None
-
-
-def _problems(path: Path) -> list[tuple[int | None, str | None, str]]:
-    with pytest.raises(InputError) as caught:
-        AddressFile.read(path)
-    assert all(p.file == path.name for p in caught.value.problems)
-    return [(p.row, p.column, p.message) for p in caught.value.problems]
-
-
-def test_a_missing_column_is_named(tmp_path: Path) -> None:
-    """A file without ``husnr`` is refused naming the column in the header row."""
-    path = write_addresses(tmp_path / "a.csv", ADDRESSES)
-    text = path.read_text(encoding="utf-8").replace(",husnr,", ",nummer,", 1)
-    path.write_text(text, encoding="utf-8")
-    assert _problems(path) == [(1, "husnr", "required column is missing")]
-
-
-def test_a_file_without_coordinates_is_refused(tmp_path: Path) -> None:
-    """A file with neither coordinate pair is refused, naming both pairs."""
-    path = tmp_path / "a.csv"
-    path.write_text("vejnavn,husnr,postnr,postnrnavn\nVestergade,1,5000,Odense C\n")
-    ((row, _, message),) = _problems(path)
-    assert row == 1 and "wgs84koordinat_bredde" in message and "etrs89koordinat_øst" in message
-
-
-@pytest.mark.parametrize(
-    ("cell", "column", "said"),
-    [
-        ("wgs84koordinat_bredde=55,4x", "wgs84koordinat_bredde", "is not a number"),
-        ("wgs84koordinat_bredde=10.38", "wgs84koordinat_bredde", "outside Denmark"),
-        ("postnr=50000", "postnr", "0800 to 9990"),
-        ("vejnavn=", "vejnavn", "is empty"),
-    ],
-)
-def test_a_wrong_cell_is_named_by_row_and_column(
-    tmp_path: Path, cell: str, column: str, said: str
-) -> None:
-    """A non-number or swapped coordinate, a wrong postal code or a missing street is
-    named by its spreadsheet row and column."""
-    name, value = cell.split("=")
-    rows = [list(r) for r in ADDRESSES]
-    rows[2][["vejnavn", "husnr", "postnr", "postnrnavn", "wgs84koordinat_bredde"].index(name)] = (
-        value
-    )
-    path = write_addresses(tmp_path / "a.csv", [tuple(r) for r in rows])
-    ((row, where, message),) = _problems(path)
-    assert (row, where) == (4, column) and said in message
-
-
-def test_a_file_that_is_not_utf8_is_named_by_row_and_column(tmp_path: Path) -> None:
-    """A Windows-1252 byte in a street name is named by its row and column."""
-    path = write_addresses(tmp_path / "a.csv", ADDRESSES)
-    data = path.read_bytes().replace("Åbyvej".encode(), "Åbyvej".encode("cp1252"))
-    path.write_bytes(data)
-    assert _problems(path) == [(10, "vejnavn", "is not UTF-8 text; save the file as 'CSV UTF-8'")]
-
-
-def test_many_wrong_cells_are_counted_after_the_first_ten(tmp_path: Path) -> None:
-    """A file full of wrong cells lists ten and counts the rest."""
-    rows = [("Vej", "1", "5000", "Odense C", "x", 10.4)] * 25
-    found = _problems(write_addresses(tmp_path / "a.csv", rows))
-    assert len(found) == 11 and found[-1][2] == "and 15 more problems in the address file"
-
-
-def test_an_empty_or_missing_file_is_refused(tmp_path: Path) -> None:
-    """An empty file and a missing one are refused, each with a plain problem."""
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    assert _problems(empty) == [(None, None, "the file is empty")]
-    assert _problems(tmp_path / "none.csv") == [(None, None, "file not found")]
-
-
 # -- geocoders together --------------------------------------------------------------------
 
 
@@ -387,12 +247,32 @@ def test_a_chain_asks_in_turn(town: AddressFile) -> None:
     assert Chain().locate("5000") is None
 
 
-def test_the_default_geocoder_is_the_file_then_the_postal_codes(tmp_path: Path) -> None:
+def test_the_app_geocoder_is_the_file_then_the_postal_codes(tmp_path: Path) -> None:
     """Without an address file the postal codes answer; with one, its addresses first."""
-    assert locate("Vestergade 12, 5000", default_geocoder()).precision == "postal_code"
+    assert locate("Vestergade 12, 5000", app_geocoder()).precision == "postal_code"
     path = write_addresses(tmp_path / "a.csv", ADDRESSES)
-    assert locate("Vestergade 12, 5000", default_geocoder(path)).precision == "address"
-    assert locate("Odense M", default_geocoder(path)).precision == "postal_code"
+    assert locate("Vestergade 12, 5000", app_geocoder(path)).precision == "address"
+    assert locate("Odense M", app_geocoder(path)).precision == "postal_code"
+
+
+def test_a_service_that_fails_passes_the_text_on_and_logs_no_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A municipality's service is asked after the address file; when it fails, the
+    postal codes still answer and the log names the service, never the typed text."""
+    (tmp_path / "down_geo.py").write_text(
+        "class Down:\n    def locate(self, text):\n        raise TimeoutError(text)\n\n\n"
+        "def geocoder():\n    return Down()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = write_addresses(tmp_path / "a.csv", ADDRESSES)
+    geocoder = app_geocoder(path, "down_geo:geocoder")
+    assert locate("Vestergade 12, 5000", geocoder).precision == "address"
+    with caplog.at_level("WARNING"):
+        found = locate("Nyvej 3, 5230", geocoder)
+    assert (found.label, found.precision) == ("5230 Odense M", "postal_code")
+    assert "down_geo:geocoder" in caplog.text and "TimeoutError" in caplog.text
+    assert "Nyvej" not in caplog.text
 
 
 def test_a_municipality_geocoder_is_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -445,34 +325,6 @@ def test_a_geocoder_that_cannot_be_used_is_refused(
     with pytest.raises(InputError) as caught:
         load_geocoder(spec)
     assert said in str(caught.value)
-
-
-@pytest.mark.benchmark
-def test_a_million_access_addresses_load_in_seconds(tmp_path: Path) -> None:
-    """A file of 1,000,000 access addresses (DAWA's columns) loads in a few seconds and
-    finds an address at once; the figures are printed."""
-    rng = np.random.default_rng(0)
-    n = 1_000_000
-    path = tmp_path / "adgangsadresser.csv"
-    streets = np.array([f"Vej{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(5000)])
-    pick = rng.integers(0, len(streets), n)
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("id,vejkode,vejnavn,husnr,postnr,postnrnavn,")
-        handle.write("etrs89koordinat_øst,etrs89koordinat_nord,nøjagtighed,kilde\n")
-        east = rng.uniform(580_000, 590_000, n)
-        north = rng.uniform(6_130_000, 6_140_000, n)
-        for i in range(n):
-            handle.write(
-                f"id{i},{pick[i]},{streets[pick[i]]},{i % 300 + 1},{5000 + pick[i] % 27 * 10},"
-                f"Odense,{east[i]:.2f},{north[i]:.2f},A,5\n"
-            )
-    start = time.perf_counter()
-    addresses = AddressFile.read(path)
-    seconds = time.perf_counter() - start
-    found = addresses.locate(f"{streets[pick[0]]} 1, {5000 + pick[0] % 27 * 10}")
-    print(f"\n1,000,000 access addresses read and indexed in {seconds:.1f} s")
-    assert len(addresses) == n and found is not None and found.precision == "address"
-    assert seconds < 15
 
 
 def test_the_wheel_holds_the_postal_table() -> None:

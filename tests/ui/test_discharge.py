@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from matcher.ui.discharge import PROFILE_DEFAULTS, DischargeState
 from matcher.ui.state import DataState
 
@@ -133,3 +137,26 @@ def test_cancel_ends_the_booking_made_here(data: DataState, db: str) -> None:
     assert state.booking is None and state.handout == ""
     with open_store(db) as store:
         assert len(active_bookings(store)) == 0
+
+
+def test_the_servers_address_file_finds_street_addresses(
+    data: DataState, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``brobygger app --addresses FILE`` a street address is found at its door;
+    a file that turned bad after the start is refused beside the address field."""
+    from matcher.ui.launch import ENV_ADDRESSES
+
+    good = tmp_path / "adgangsadresser.csv"
+    good.write_text(
+        "vejnavn,husnr,postnr,postnrnavn,wgs84koordinat_bredde,wgs84koordinat_længde\n"
+        "Vestergade,12,5000,Odense C,55.3959,10.3831\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(ENV_ADDRESSES, str(good))
+    state = DischargeState(data, db)
+    assert state.locate("Vestergade 12, 5000")
+    assert (state.home_precision, state.profile["lat"]) == ("address", 55.3959)
+    monkeypatch.setenv(ENV_ADDRESSES, str(tmp_path / "gone.csv"))
+    state = DischargeState(data, db)
+    assert not state.locate("Vestergade 12, 5000")
+    assert state.field_problems["address"][0].message == "file not found"
