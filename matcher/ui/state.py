@@ -22,9 +22,17 @@ from traitlets import Bool, Float, HasTraits, Int, List, Unicode, directional_li
 from ..dataset.load import Dataset, load_dataset
 from ..errors import InputError, Problem
 from ..words.app import code_text, text
+from ..words.problems import problem
 from .runner import Runner
 
 __all__ = ["DataState", "PlanStopped", "PlanningState"]
+
+_NOT_IN_FOLDER = "file not found in {folder}"
+_NOT_UPLOADED = "was not among the files uploaded; choose it together with the others"
+
+
+def _same(value: object, folder: Path) -> bool:
+    return value is not None and Path(str(value)).resolve() == folder.resolve()
 
 
 def _remove_folders(folders: list[Path]) -> None:
@@ -115,10 +123,21 @@ class DataState(HasTraits):
             raise
         if not loaded:
             shutil.rmtree(folder, ignore_errors=True)
+            self._not_uploaded(folder)
             return False
         _remove_folders(self.uploads)
         self.uploads.append(folder)
         return True
+
+    def _not_uploaded(self, folder: Path) -> None:
+        """A file missing from an upload is said so, without the server's folder."""
+        found = tuple(
+            problem(p.file, p.row, p.column, _NOT_UPLOADED)
+            if p.template == _NOT_IN_FOLDER and _same(dict(p.values).get("folder"), folder)
+            else p
+            for p in self.found
+        )
+        self.found, self.problems = found, [str(p) for p in found]
 
     def close(self) -> None:
         """Remove this state's uploaded files now (also done when it is collected

@@ -34,6 +34,23 @@ def test_load_files_accepts_uploaded_csv_bytes(demo_dir: Path) -> None:
     assert len(state.dataset.patients) == 400
 
 
+def test_a_file_missing_from_an_upload_is_named_without_the_servers_folder(
+    demo_dir: Path,
+) -> None:
+    """Uploading offers.csv alone says the other files were not uploaded, in the page's
+    language, and never shows the server's temporary folder."""
+    from matcher.words.problems import problems_text
+
+    state = DataState()
+    assert not state.load_files({"offers.csv": (demo_dir / "offers.csv").read_bytes()})
+    missing = [p for p in state.problems if p.startswith("sessions.csv:")]
+    assert missing == [
+        "sessions.csv:-:-: was not among the files uploaded; choose it together with the others"
+    ]
+    assert not any("brobygger-upload-" in p or "/tmp" in p for p in state.problems)
+    assert "var ikke blandt de uploadede filer" in " ".join(problems_text(state.found, "da"))
+
+
 def test_new_dataset_bumps_version_and_forgets_the_old_plan() -> None:
     """A plan belongs to the data it was made from: loading new data clears it."""
     data = DataState()
