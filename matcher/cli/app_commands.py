@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -60,12 +61,7 @@ def _finder_problems(addresses: Path | None, geocoder: str) -> list[Problem]:
         try:
             load_geocoder(geocoder)
         except InputError as exc:
-            problems += [
-                problem("--geocoder", None, None, p.template, **dict(p.values))
-                if p.template
-                else Problem("--geocoder", None, None, p.message)
-                for p in exc.problems
-            ]
+            problems += [replace(p, file="--geocoder", column=None) for p in exc.problems]
     return problems
 
 
