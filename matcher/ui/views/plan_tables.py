@@ -179,14 +179,17 @@ def tradeoff_table(
     frame = tradeoff.drop(columns=["status_note", "seconds", "opened_ids"], errors="ignore")
     frame = frame.assign(opened_ids=opened, status=_coded(tradeoff["status"], "verdict", lang))
     counts = ("opened", "placed", "priority_placed", "breaches", "late", "unplaced", "in_time")
-    columns = [_col("budget", lang, "number"), _col("staff_hours", lang, "number")]
+    columns = [
+        _col("budget", lang, "number"),
+        _col("status", lang),
+        _col("staff_hours", lang, "number"),
+    ]
     columns += [_col(c, lang, "count") for c in counts if c in frame.columns]
     columns += [
         _col("mean_wait", lang, "number", digits=1),
         _col("p90_wait", lang, "number", digits=1),
         _col("mean_travel", lang, "number", digits=1),
         _col("opened_ids", lang, missing=DASH, wide=True),
-        _col("status", lang),
     ]
     columns = [c for c in columns if c.name in frame.columns]
     seen = set(tradeoff["status"])

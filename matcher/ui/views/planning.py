@@ -178,7 +178,7 @@ class PlanningView(w.VBox):
         )
         self.schedule_progress = w.HTML()
         self.schedule_status = w.HTML()
-        self.schedule_waits = _chart_box()
+        self.schedule_waits = w.HTML(layout=w.Layout(max_width="100%"))
         self.team_weeks = w.HTML(layout=w.Layout(max_width="100%"))
         self.tradeoff_table = PeopleTable()
         self.tradeoff_plot = w.HTML(layout=w.Layout(max_width="100%"))
