@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,13 +36,28 @@ if TYPE_CHECKING:
 __all__ = ["ENV_ADDRESSES", "ENV_GEOCODER", "PROFILE_DEFAULTS", "DischargeState"]
 
 
+_GEOCODER_LOCK = threading.Lock()
+
 
 @functools.lru_cache(maxsize=2)
-def _app_geocoder(addresses: str, spec: str) -> Geocoder:
-    """One geocoder for every page of the server: the address file is read once."""
+def _read_geocoder(addresses: str, spec: str) -> Geocoder:
     from ..dataset.address import app_geocoder
 
     return app_geocoder(Path(addresses) if addresses else None, spec)
+
+
+def _app_geocoder() -> Geocoder:
+    """The geocoder the server was started with, made once in the page's kernel
+    (reading a whole country's address file takes seconds)."""
+    with _GEOCODER_LOCK:
+        return _read_geocoder(os.environ.get(ENV_ADDRESSES, ""), os.environ.get(ENV_GEOCODER, ""))
+
+
+def _warm_geocoder() -> None:
+    """Read the address file while the page is being filled in; a problem with it
+    is shown beside the address field when an address is typed."""
+    with contextlib.suppress(InputError):
+        _app_geocoder()
 
 
 #: A new profile before anything is filled in: the common case at a closing
@@ -129,6 +145,8 @@ class DischargeState(HasTraits):
         self.profile = self._defaults()
         data.observe(self._new_data, names="version")
         data.observe(self._reword, names="lang")
+        if geocoder is None and (os.environ.get(ENV_ADDRESSES) or os.environ.get(ENV_GEOCODER)):
+            threading.Thread(target=_warm_geocoder, name="address file", daemon=True).start()
 
     # -- profile ----------------------------------------------------------
     def _defaults(self) -> dict[str, Any]:
@@ -166,8 +184,7 @@ class DischargeState(HasTraits):
 
         try:
             if self.geocoder is None:
-                env = os.environ
-                self.geocoder = _app_geocoder(env.get(ENV_ADDRESSES, ""), env.get(ENV_GEOCODER, ""))
+                self.geocoder = _app_geocoder()
             found = locate(text, self.geocoder)
         except InputError as exc:
             self._field("address", exc.problems)

@@ -160,3 +160,32 @@ def test_the_servers_address_file_finds_street_addresses(
     state = DischargeState(data, db)
     assert not state.locate("Vestergade 12, 5000")
     assert state.field_problems["address"][0].message == "file not found"
+
+
+def test_the_address_file_is_read_while_the_page_is_filled_in(
+    data: DataState, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new page starts reading the server's address file at once, so the first
+    address typed does not wait for it."""
+    import threading
+
+    from matcher.ui import discharge
+    from matcher.ui.launch import ENV_ADDRESSES
+
+    path = tmp_path / "warm.csv"
+    path.write_text(
+        "vejnavn,husnr,postnr,postnrnavn,wgs84koordinat_bredde,wgs84koordinat_længde\n"
+        "Skovvej,1,5230,Odense M,55.378,10.402\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(ENV_ADDRESSES, str(path))
+    read = threading.Event()
+    real = discharge._read_geocoder
+
+    def reading(addresses: str, spec: str) -> object:
+        read.set()
+        return real(addresses, spec)
+
+    monkeypatch.setattr(discharge, "_read_geocoder", reading)
+    DischargeState(data, db)
+    assert read.wait(10)
