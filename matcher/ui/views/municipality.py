@@ -101,7 +101,7 @@ class MunicipalityView(w.VBox):
         self.size = w.BoundedIntText(value=10, min=1, max=100, style=wide)
         self.fee = w.BoundedFloatText(value=0, min=0, max=2000, style=wide)
         self.k = w.BoundedIntText(value=3, min=1, max=10, style=wide)
-        self.sites_button = w.Button(button_style="info", layout=w.Layout(width="auto"))
+        self.sites_button = w.Button(button_style="primary", layout=w.Layout(width="auto"))
         self.sites_button.on_click(self._find_sites)
         self.sites_status = w.HTML()
         self.sites = PeopleTable()
