@@ -103,12 +103,6 @@ def test_coverage_sites_and_plan_over_weeks_finish_without_any_error(
     assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Discharge map gives each marker a widget popup; replacing the map's layers "
-    "removes popups never opened, whose nodes are not in the page: Lumino throws "
-    "'Widget is not attached.' once per marker (views/discharge.py)",
-)
 def test_a_second_search_on_the_discharge_tab_leaves_no_console_error(
     app: App, browser: Any
 ) -> None:

@@ -44,6 +44,7 @@ class DischargeView(w.Box):
         self.data = data
         self.state = state
         self.tiles = tiles
+        self.page = page
         self.start_from = w.Combobox(
             ensure_option=False,
             style={"description_width": "initial"},
@@ -166,12 +167,18 @@ class DischargeView(w.Box):
                 marker = L.Marker(
                     location=at, icon=_number_icon(number), draggable=False, title=label, alt=label
                 )
-                marker.popup = w.HTML(html.escape(label))
+                marker.on_click(lambda number=number, **_: self._show_card(number))
                 layers.append(marker)
         self.home.location = (lat, lon)
         layers.append(self.home)
         self.map.layers = tuple(layers)
         fit(self.map, lats, lons)
+
+    def _show_card(self, number: int) -> None:
+        """A marker clicked brings its numbered card into view (markers carry no
+        popup: a popup never opened breaks when the map's markers are replaced)."""
+        if self.page is not None:
+            self.page.show(f".bb-card-{number}")
 
     # -- results ------------------------------------------------------------
     def _render_results(self, _: Any = None) -> None:

@@ -115,6 +115,7 @@ class OptionCards(w.VBox):
             lines.append(self._refusal())
         card = w.VBox(lines)
         card.add_class("bb-card")
+        card.add_class(f"bb-card-{number}")
         return card
 
     def _session_line(self, row: pd.Series) -> w.Widget:

@@ -55,6 +55,26 @@ def test_markers_are_numbered_like_the_cards(data: DataState, db: str) -> None:
     assert view.map.zoom >= 9
 
 
+def test_a_marker_clicked_brings_its_card_into_view(data: DataState, db: str) -> None:
+    """A numbered marker has no popup; clicking it scrolls the page to the card with
+    its number."""
+    shown: list[str] = []
+
+    class Page:
+        def show(self, selector: str) -> None:
+            shown.append(selector)
+
+    state = DischargeState(data, db)
+    view = DischargeView(data, state, page=Page())  # type: ignore[arg-type]
+    state.start_from("P00001")
+    view.find_button.click()
+    markers = [layer for layer in view.map.layers if isinstance(layer, L.Marker)]
+    assert all(m.popup is None for m in markers)
+    markers[1]._handle_mouse_events(None, {"event": "interaction", "type": "click"}, None)
+    assert shown == [".bb-card-2"]
+    assert "bb-card-2" in view.results.children[1]._dom_classes
+
+
 def test_map_click_sets_the_home(data: DataState, db: str) -> None:
     """Clicking the map moves the home to the clicked point."""
     state = DischargeState(data, db)
