@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from address_support import ADDRESSES, write_addresses
 
 from matcher.ui.discharge import PROFILE_DEFAULTS, DischargeState
 from matcher.ui.state import DataState
@@ -146,12 +147,7 @@ def test_the_servers_address_file_finds_street_addresses(
     a file that turned bad after the start is refused beside the address field."""
     from matcher.ui.launch import ENV_ADDRESSES
 
-    good = tmp_path / "adgangsadresser.csv"
-    good.write_text(
-        "vejnavn,husnr,postnr,postnrnavn,wgs84koordinat_bredde,wgs84koordinat_længde\n"
-        "Vestergade,12,5000,Odense C,55.3959,10.3831\n",
-        encoding="utf-8",
-    )
+    good = write_addresses(tmp_path / "adgangsadresser.csv", ADDRESSES)
     monkeypatch.setenv(ENV_ADDRESSES, str(good))
     state = DischargeState(data, db)
     assert state.locate("Vestergade 12, 5000")
@@ -172,12 +168,7 @@ def test_the_address_file_is_read_while_the_page_is_filled_in(
     from matcher.ui import discharge
     from matcher.ui.launch import ENV_ADDRESSES
 
-    path = tmp_path / "warm.csv"
-    path.write_text(
-        "vejnavn,husnr,postnr,postnrnavn,wgs84koordinat_bredde,wgs84koordinat_længde\n"
-        "Skovvej,1,5230,Odense M,55.378,10.402\n",
-        encoding="utf-8",
-    )
+    path = write_addresses(tmp_path / "warm.csv", ADDRESSES)
     monkeypatch.setenv(ENV_ADDRESSES, str(path))
     read = threading.Event()
     real = discharge._read_geocoder
