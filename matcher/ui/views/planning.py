@@ -157,7 +157,7 @@ class PlanningView(w.VBox):
         self._started = "plan"
         self.waiting = PeopleTable(page_size=50)
         self.run_button = w.Button(button_style="primary")
-        self.stop_button = w.Button(button_style="warning", disabled=True)
+        self.stop_button = w.Button(icon="stop", disabled=True)
         self.bar = w.FloatProgress(
             min=0.0, max=1.0, layout=w.Layout(width="200px", visibility="hidden")
         )
@@ -172,7 +172,7 @@ class PlanningView(w.VBox):
         self.guarantee = w.BoundedIntText(value=28, min=1, max=365, style=wide)
         self.budgets = w.Text(value="0,40,80", style=wide)
         self.schedule_button = w.Button(button_style="primary")
-        self.schedule_stop = w.Button(button_style="warning", disabled=True)
+        self.schedule_stop = w.Button(icon="stop", disabled=True)
         self.schedule_bar = w.FloatProgress(
             min=0.0, max=1.0, layout=w.Layout(width="200px", visibility="hidden")
         )
@@ -330,11 +330,12 @@ class PlanningView(w.VBox):
             summary = result.summary()
             lines = [
                 text(
-                    "plan_result",
+                    "plan_done",
                     lang,
                     placed=summary["placed"],
                     patients=summary["patients"],
                     status=code_text("verdict", summary["status"], lang),
+                    seconds=summary["seconds"],
                 ),
                 text(f"verdict_note_{str(summary['status']).lower()}", lang),
             ]

@@ -149,7 +149,7 @@ def test_the_verdict_is_in_words_with_what_it_means(view: PlanningView) -> None:
     if view.state.result is None:
         view.state.run(background=False)
     assert view.state.result.summary()["status"] == "OPTIMAL"
-    assert "(bedste plan fundet)" in view.status.value
+    assert "(bedste plan fundet, " in view.status.value
     assert "bevist den bedste plan" in view.status.value
     assert "OPTIMAL" not in view.status.value
 
