@@ -191,7 +191,11 @@ def capacity_plot(weekly: pd.DataFrame, horizon: Horizon, *, lang: str = PLOT_LA
     busiest = (demand.sum(axis=1) + joined.sum(axis=1)).sort_values(ascending=False).index
     busiest = busiest[:PLOTTED_TEAMS]
     names = teams.drop_duplicates("offer_id").set_index("offer_id")["name"]
-    labels = [f"{o} {names.get(o, '')}"[:34] for o in busiest]
+    shown = [str(names.get(o, "")) or str(o) for o in busiest]
+    twice = {n for n in shown if shown.count(n) > 1}  # two teams of one name: say which
+    labels = [
+        f"{n[:26]} ({o})" if n in twice else n[:34] for n, o in zip(shown, busiest, strict=True)
+    ]
     top = max(
         1.0, float(np.nanmax([places.loc[busiest].max().max(), demand.loc[busiest].max().max()]))
     )

@@ -187,3 +187,15 @@ def test_the_capacity_plot_without_exit_teams_says_so_in_the_language_asked() ->
         (ax,) = figure.axes
         words.append(ax.texts[0].get_text())
     assert words[0] != words[1] and all(words)
+
+
+def test_the_capacity_plot_names_teams_and_tells_two_of_one_name_apart() -> None:
+    """The heat map's rows are the exit teams' names; two teams with one name also
+    show their ids, so the planner can tell them apart."""
+    _, _, horizon, weekly = _plans()
+    (ax, *_) = capacity_plot(weekly, horizon).axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Hold"]
+    twin = weekly.assign(offer_id="E2")
+    both = pd.concat([weekly, twin], ignore_index=True)
+    (ax, *_) = capacity_plot(both, horizon).axes
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["Hold (E1)", "Hold (E2)"]
