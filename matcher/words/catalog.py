@@ -9,7 +9,9 @@ Message ids are the symbolic keys the code looks up (``tab_discharge``,
 * ``municipality``: the municipality tab and the gap map;
 * ``problem``: what is wrong with a user's files or entries; the message id
   is the English text itself (the command line's words), with ``{fields}``;
-* ``cli``: what the command line prints (``words.cli``).
+* ``cli``: what the command line prints (``words.cli``);
+* ``note``: the notes a result adds (``words.notes``); like ``problem``, the
+  message id is the English text itself, with ``{fields}``.
 
 The files are read with Babel (``read_po``) once per language and kept, so a
 source checkout needs no build step and the wheel ships the ``.po`` files
@@ -40,7 +42,7 @@ __all__ = [
 #: The languages with a catalogue; the first is the default.
 LANGUAGES = ("da", "en")
 #: The registers a message belongs to (its ``msgctxt``).
-CONTEXTS = ("patient", "staff", "municipality", "problem", "cli")
+CONTEXTS = ("patient", "staff", "municipality", "problem", "cli", "note")
 DOMAIN = "brobygger"
 _ROOT = Path(__file__).resolve().parent / "locale"
 
