@@ -74,6 +74,10 @@ STYLE = w.HTML(
 .jupyter-widgets input:focus, .jupyter-widgets select:focus, .jupyter-widgets textarea:focus {
   outline: 3px solid #1a5fb4 !important; outline-offset: 1px; }
 .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab:not(.lm-mod-current) { color: #333; }
+.bb-discharge .widget-button { flex-shrink: 0; }
+.bb-address-row { flex-flow: row wrap; gap: 4px 0; }
+.bb-address-row > .widget-text { flex: 1 1 16em; min-width: 0; width: auto !important; }
+.bb-address-row > .widget-text input { min-width: 8em; }
 .bb-discharge { display: flex; flex-flow: row wrap; gap: 16px; align-items: flex-start; }
 .bb-form-column { flex: 1 1 420px; min-width: 300px; max-width: 560px; }
 .bb-results-column { flex: 1 1 420px; min-width: 300px; }

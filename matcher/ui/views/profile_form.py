@@ -67,6 +67,13 @@ def _items(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
+def _address_row(address: w.Text, button: w.Button) -> w.HBox:
+    """The address field and its button, which wraps below it when the column is narrow."""
+    row = w.HBox([address, button])
+    row.add_class("bb-address-row")
+    return row
+
+
 def language_name(code: str, lang: str) -> str:
     """A language's name in ``lang`` ("arabisk"), from Babel; the code if unknown."""
     return str(Locale.parse(lang).languages.get(code, code))
@@ -95,7 +102,7 @@ class ProfileForm(w.VBox):
 
         self.address = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
         self.address.observe(lambda c: self._locate(c["new"]), names="value")
-        self.address_button = w.Button(icon="search")
+        self.address_button = w.Button(icon="search", layout=w.Layout(width="auto"))
         self.address_button.on_click(lambda _: self._locate(self.address.value, again=True))
         self.map_hint = w.HTML()
         self.grid = WeekGrid()
@@ -105,7 +112,7 @@ class ProfileForm(w.VBox):
         self.grid_hint = w.HTML()
         where = [
             field("patient_id", w.Text(layout=_WIDE, style=_LABEL)),
-            w.HBox([self.address, self.address_button]),
+            _address_row(self.address, self.address_button),
             self.notes["address"],
             self.map_hint,
             field("modes", Choices()),
