@@ -35,6 +35,7 @@ from ..errors import InputError, Problem
 from ..geo import CRS, OUTSIDE, locate
 from ..match.costs import MatchModel, block_size, evaluate
 from ..match.weights import Weights
+from ..words.notes import noted
 from ..words.problems import problem
 from .mclp import MclpSolution, solve_mclp
 
@@ -470,7 +471,10 @@ def best_sites(
     notes = []
     if len(solution.chosen) < k:
         notes.append(
-            f"only {len(solution.chosen)} site(s) serve anyone new; more sites would add nobody"
+            noted(
+                "only {n} site(s) serve anyone new; more sites would add nobody",
+                n=len(solution.chosen),
+            )
         )
     return SiteChoice(
         activity=activity,

@@ -42,6 +42,7 @@ from ..optimize.problem import (
 )
 from ..optimize.side import solve_side
 from ..words import problems as worded
+from ..words.notes import noted
 from .result import Baseline, Placements, Plan, plan_rows, plan_status, travel_mode_names
 
 __all__ = ["BOOKED_REASON", "Progress", "plan"]
@@ -266,7 +267,7 @@ def _around_bookings(
         assignments=assignments.reset_index(drop=True),
         priority_placed=result.priority_placed + held,
         priority_total=result.priority_total + held,
-        notes=(*result.notes, f"{len(rows)} patients already booked keep their place"),
+        notes=(*result.notes, noted("{n} patients already booked keep their place", n=len(rows))),
     )
 
 
@@ -385,7 +386,8 @@ def plan(
         problem = replace(problem, side=tuple(side))
         broken = _broken(side, solution.arc, len(arcs))
         if broken:
-            notes.append("staff minutes exceeded in the flow plan for: " + ", ".join(broken[:5]))
+            names = ", ".join(broken[:5])
+            notes.append(noted("staff minutes exceeded in the flow plan for: {names}", names=names))
         if progress and (broken or solver == "cpsat"):
             progress("CP-SAT", 0.0)
         if solver == "cpsat":

@@ -32,6 +32,7 @@ from ..dataset.load import Dataset
 from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes, priority
 from ..geo import ModeSpeed, distance_m
 from ..match.weights import Weights
+from ..words.notes import noted
 
 __all__ = [
     "ROUTE_COLUMNS",
@@ -329,15 +330,17 @@ def route_home_visits(
     staff = dataset.staff
     notes: list[str] = []
     if staff is None or staff.empty:
-        notes.append("no staff.csv: home visits have no staff limit and are not routed")
+        notes.append(noted("no staff.csv: home visits have no staff limit and are not routed"))
         return RoutePlan(empty_routes, empty_days, empty_dropped, notes=tuple(notes))
     listed = set(staff["offer_id"].astype(str))
     unstaffed = sorted(set(placed["offer_id"].astype(str)) - listed)
     if unstaffed:
         notes.append(
-            "no staff in staff.csv for home-visit service(s) "
-            + ", ".join(unstaffed[:5])
-            + ": their visits have no staff limit and are not routed"
+            noted(
+                "no staff in staff.csv for home-visit service(s) {services}: "
+                "their visits have no staff limit and are not routed",
+                services=", ".join(unstaffed[:5]),
+            )
         )
         placed = placed[placed["offer_id"].astype(str).isin(listed)]
         if placed.empty:

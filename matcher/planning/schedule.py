@@ -36,6 +36,7 @@ from ..errors import InputError
 from ..match.costs import HOME_VISIT
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
 from ..match.weights import Weights
+from ..words.notes import noted
 from ..words.problems import problem
 from .candidates import expand_candidates
 from .horizon import Horizon, HorizonModel
@@ -62,7 +63,8 @@ __all__ = ["SCHEDULE_COLUMNS", "TRADEOFF_COLUMNS", "Schedule", "schedule"]
 
 #: Columns of schedule.csv: PLAN.csv's and the week of the first attendance.
 SCHEDULE_COLUMNS: tuple[str, ...] = (*PLAN_COLUMNS, "week")
-DROPPED_REASON = "the home-visit staff cannot fit the visits into their routes"
+#: schedule.csv's reason for a home visit that fits no route (a note, so it is worded).
+DROPPED_REASON = noted("the home-visit staff cannot fit the visits into their routes")
 Progress = Callable[[str, float], None]
 
 
@@ -219,7 +221,7 @@ def _placements(
         frame.loc[out, ["start_date"]] = pd.NaT
         frame.loc[out, ["wait_days", "week"]] = pd.NA
         frame.loc[out, ["travel_min", "fee_dkk_month", "cost"]] = np.nan
-        frame.loc[out, "reason"] = DROPPED_REASON
+        frame.loc[out, "reason"] = str(DROPPED_REASON)
     return frame[list(SCHEDULE_COLUMNS)]
 
 
@@ -279,8 +281,12 @@ def _fit_home_visits(
         drops = np.bincount(sessions, minlength=hm.n_sessions)
         capacity = np.where(drops > 0, np.maximum(load - drops, 0), capacity)
         notes.append(
-            f"{len(dropped)} home-visit patient(s) did not fit the staff's routes; "
-            f"{int((drops > 0).sum())} visit slot(s) lose places and the plan is solved again"
+            noted(
+                "{n} home-visit patient(s) did not fit the staff's routes; "
+                "{slots} visit slot(s) lose places and the plan is solved again",
+                n=len(dropped),
+                slots=int((drops > 0).sum()),
+            )
         )
         arc_of = hm.solve(hm.capacity_with(none, capacity)).arc
         routes = _route(hm, dataset, arc_of, weights, seconds, cache)
@@ -364,7 +370,10 @@ def schedule(
         teams = expand_candidates(teams_in, horizon, dataset.offers, dataset.sessions)
         if teams.skipped:
             notes.append(
-                "no cohort inside the horizon for candidate(s) " + ", ".join(teams.skipped)
+                noted(
+                    "no cohort inside the horizon for candidate(s) {candidates}",
+                    candidates=", ".join(teams.skipped),
+                )
             )
         offers = pd.concat([offers, teams.offers], ignore_index=True)
         sessions = pd.concat([sessions, teams.sessions], ignore_index=True)
@@ -421,10 +430,16 @@ def schedule(
         keep = ~routes.routes["patient_id"].isin(left)
         routes = replace(routes, routes=routes.routes[keep].reset_index(drop=True))
         notes.append(
-            "routes were not planned again after the last round of visits that did not fit"
+            noted("routes were not planned again after the last round of visits that did not fit")
         )
     if dropped:
-        notes.append(f"{len(dropped)} home-visit patient(s) left unplaced: {DROPPED_REASON}")
+        notes.append(
+            noted(
+                "{n} home-visit patient(s) left unplaced: {reason}",
+                n=len(dropped),
+                reason=DROPPED_REASON,
+            )
+        )
     notes += list(routes.notes)
     frame = _placements(hm, horizon_data, plan.arc_of, final_capacity, dropped=dropped)
     breaches = breaches_frame(hm, frame, final_capacity)

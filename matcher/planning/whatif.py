@@ -38,6 +38,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from ..optimize.problem import SolverOptions
+from ..words.notes import noted
 from .horizon import HorizonModel, Metrics
 
 __all__ = ["STATUS_NOTES", "BudgetPlan", "looks_worse", "status_note", "tradeoff"]
@@ -46,21 +47,22 @@ __all__ = ["STATUS_NOTES", "BudgetPlan", "looks_worse", "status_note", "tradeoff
 PAIRS_PER_PATIENT = 3
 _HUNDREDTHS = 100
 Progress = Callable[[str, float], None]
-#: What each status of a budget's plan means, in plain words (tradeoff.csv ``status_note``).
+#: What each status of a budget's plan means, in plain words (tradeoff.csv ``status_note``,
+#: in English; notes of the catalogue, so the command line can say them in its language).
 STATUS_NOTES: dict[str, str] = {
-    "OPTIMAL": (
+    "OPTIMAL": noted(
         "proven best for this budget: every candidate team the budget allows opens "
         "and everyone is assigned exactly"
     ),
-    "LOCAL": (
+    "LOCAL": noted(
         "best found, not proven best overall: re-planning the teams and the patients "
         "they concern (a narrow and a wide group) finds nothing better"
     ),
-    "FEASIBLE": (
+    "FEASIBLE": noted(
         "a good plan, not proven best: the search stopped (time limit) before it could "
         "show that nothing nearby is better"
     ),
-    "KEPT": (
+    "KEPT": noted(
         "the smaller budget's plan, kept: the search with these hours found nothing "
         "better (that plan still fits these hours)"
     ),
@@ -398,7 +400,7 @@ def tradeoff(
             raise ValueError(f"a budget of staff hours cannot be negative ({budget:g})")
         t0 = time.perf_counter()
         if progress:
-            progress(f"budget {budget:g}", number / max(1, len(ordered)))
+            progress(noted("budget {budget:g}", budget=budget), number / max(1, len(ordered)))
         affordable = np.flatnonzero(hours <= budget + 1e-9)
         status = "OPTIMAL"
         if hours[affordable].sum() <= budget + 1e-9:

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..dataset.load import Dataset
+from ..words.notes import Note, noted
 from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import CatalogueImport, CatalogueOffer, CatalogueSession, CatalogueState, Place, utcnow
@@ -57,25 +58,40 @@ _OFFER_COLUMNS = (
 
 @dataclass(frozen=True)
 class Conflict:
-    """A session with more active bookings than its (new) capacity, in places."""
+    """A session with more active bookings than its (new) capacity, in places.
+    Its ``note`` says so (in English as ``str``, worded again by ``note_text``)."""
 
     session_id: str
     capacity: int
     booked: int
     listed: bool
 
-    def __str__(self) -> str:
+    @property
+    def note(self) -> Note:
+        """What the import found about this session, as a note of the catalogue."""
         if not self.listed:
-            return (
-                f"session {self.session_id} is no longer in sessions.csv but has "
-                f"{self.booked} active booking{'s' if self.booked != 1 else ''}; "
-                "contact those patients or cancel their bookings"
-            )
-        return (
-            f"session {self.session_id} now has {self.capacity} places but "
-            f"{self.booked} active bookings ({self.booked - self.capacity} too many); "
-            "no new bookings until some are cancelled"
+            if self.booked == 1:
+                template = (
+                    "session {session_id} is no longer in sessions.csv but has {booked} active "
+                    "booking; contact those patients or cancel their bookings"
+                )
+            else:
+                template = (
+                    "session {session_id} is no longer in sessions.csv but has {booked} active "
+                    "bookings; contact those patients or cancel their bookings"
+                )
+            return noted(template, session_id=self.session_id, booked=self.booked)
+        return noted(
+            "session {session_id} now has {capacity} places but {booked} active bookings "
+            "({too_many} too many); no new bookings until some are cancelled",
+            session_id=self.session_id,
+            capacity=self.capacity,
+            booked=self.booked,
+            too_many=self.booked - self.capacity,
         )
+
+    def __str__(self) -> str:
+        return str(self.note)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from matcher.municipality.siting import (
     candidate_sites,
     site_coverage,
 )
+from matcher.words.notes import note_text
 
 
 def scenario(**east: Any) -> Dataset:
@@ -94,6 +95,8 @@ def test_no_site_when_nobody_would_fit() -> None:
     assert choice.sites.empty
     assert choice.covered == 0
     assert "more sites would add nobody" in choice.notes[0]
+    danish = note_text(choice.notes[0], "da")
+    assert danish != choice.notes[0] and "more sites" not in danish
 
 
 def test_candidates_are_venues_then_district_centres() -> None:

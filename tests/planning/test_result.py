@@ -12,6 +12,7 @@ from builders import build, offer, patient, session
 
 from matcher import Plan, plan
 from matcher.planning.result import PLAN_COLUMNS, Baseline
+from matcher.words.notes import note_text
 
 CONTRACT_KEYS = {
     "status",
@@ -183,3 +184,4 @@ def test_table_is_the_plan_rows_and_bookings_keep_their_place(result: Plan) -> N
     assert rows.loc["P2", "status"] == "unplaced"
     assert booked.priority_placed == 1 and booked.priority_total == 3
     assert booked.summary()["notes"][-1] == "1 patients already booked keep their place"
+    assert "already booked" not in note_text(booked.notes[-1], "da")

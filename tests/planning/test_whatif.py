@@ -8,6 +8,7 @@ from builders import build, patient, session
 
 from matcher.planning.horizon import Horizon, HorizonModel
 from matcher.planning.whatif import STATUS_NOTES, status_note, tradeoff
+from matcher.words.notes import note_text
 
 START = "2027-01-04"  # a Monday
 #: Staff hours over the horizon of the two candidate teams (sessions S2 and S3).
@@ -80,6 +81,7 @@ def test_every_status_has_a_note_in_plain_words(status: str) -> None:
     assert len(note.split()) >= 8
     assert note[0].islower()
     assert status not in note
+    assert note_text(note, "da") not in ("", note), "no Danish for the status note"
 
 
 def test_an_unknown_status_has_no_note() -> None:

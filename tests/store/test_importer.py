@@ -24,6 +24,7 @@ from matcher.store import (
 from matcher.store import importer as importer_module
 from matcher.store.db import Store
 from matcher.store.models import CatalogueImport, CatalogueSession, Place
+from matcher.words.notes import note_text
 
 
 @pytest.fixture
@@ -122,6 +123,9 @@ def test_shrinking_below_bookings_is_reported_not_overbooked(
         found = report.conflicts[0]
         assert (found.session_id, found.capacity, found.booked, found.listed) == conflict
         assert text in str(found)
+        assert str(found) == found.note and note_text(found.note, "en") == str(found)
+        danish = note_text(found.note, "da")
+        assert danish != str(found) and "S1" in danish and str(found.booked) in danish
         assert len(active_bookings(store)) == 2
         if conflict[3]:
             with pytest.raises(SessionFull):
