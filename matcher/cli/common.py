@@ -11,7 +11,9 @@ are made with ``styled``.
 The command line speaks English unless ``BROBYGGER_LANG`` names another
 language of the catalogues (``BROBYGGER_LANG=da``): ``say`` words a key of
 the catalogues' ``cli`` context in that language, and the problems it prints
-are worded in it too. ``handle_errors`` refuses an unknown language (exit 2).
+are worded in it too, as are a result's notes (``say_note``) and its codes: kinds,
+solver verdicts and progress stages (``say_code``). In English these are printed
+as they always were. ``handle_errors`` refuses an unknown language (exit 2).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from rich.text import Text
 
 from ..errors import InputError, Problem
 from ..words.cli import DEFAULT_LANG, cli_lang, plural_words, words
+from ..words.notes import Note, note_text
 from ..words.problems import problem, problems_text
 
 
@@ -53,6 +56,24 @@ def say(key: str, /, **values: object) -> str:
 def say_n(key: str, n: int, /, **values: object) -> str:
     """The form of ``key`` that goes with the number ``n`` (given as ``{n}``)."""
     return plural_words(key, n, language(), **values)
+
+
+def say_note(note: str) -> str:
+    """A result's note (``words.notes``) in the command line's language."""
+    return note_text(note, language())
+
+
+def say_code(family: str, code: object, english: str) -> str:
+    """A coded value (a kind, a solver's status, a progress stage) in the command
+    line's language: in English ``english``, as the command line has always printed
+    it; otherwise the app's words for the code (``words.app.code_text``), or the
+    code itself when it has none."""
+    lang = language()
+    if lang == DEFAULT_LANG:
+        return english
+    from ..words.app import code_text
+
+    return code_text(family, code, lang)
 
 
 app = typer.Typer(
@@ -279,6 +300,8 @@ def progress_bar(width: int) -> Iterator[Callable[[str, float], None]]:
         task = bar.add_task(say("loading"), total=1.0)
 
         def progress(stage: str, share: float) -> None:
-            bar.update(task, description=stage, completed=share)
+            # a stage with a number ("budget 40") is a note; the others are codes
+            said = say_note(stage) if isinstance(stage, Note) else say_code("stage", stage, stage)
+            bar.update(task, description=said, completed=share)
 
         yield progress

@@ -11,7 +11,16 @@ from rich.table import Table
 
 from ..errors import InputError, Problem
 from ..words.problems import problem
-from .common import SEED, after_writing, app, handle_errors, out, report_warnings, say
+from .common import (
+    SEED,
+    after_writing,
+    app,
+    handle_errors,
+    out,
+    report_warnings,
+    say,
+    say_code,
+)
 
 
 def _folder_problems(folder: Path) -> list[Problem]:
@@ -99,5 +108,5 @@ def validate(
         table.add_row(name, str(count))
     kinds = dataset.offers["kind"].value_counts()
     for kind, count in kinds.items():
-        table.add_row(say("offers_of_kind", kind=kind), str(count))
+        table.add_row(say("offers_of_kind", kind=say_code("kind", kind, kind)), str(count))
     out.print(table)

@@ -23,7 +23,9 @@ from .common import (
     out,
     report_warnings,
     say,
+    say_code,
     say_n,
+    say_note,
 )
 
 if TYPE_CHECKING:
@@ -212,7 +214,7 @@ def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
         low = coverage["lowest"]
         lowest = "-" if low is None else f"{low['name']} {low['served_share']:.0%}"
         shown = say("n_of_total", n=coverage["shown"], total=listed)
-        view.add_row(kind.replace("_", " "), shown, lowest)
+        view.add_row(say_code("kind", kind, kind.replace("_", " ")), shown, lowest)
     out.print(view)
 
 
@@ -312,8 +314,8 @@ def sites(
             "sites_title",
             n=len(table),
             candidates=choice.candidates,
-            kind=kind.replace("_", " "),
-            weekday=weekday,
+            kind=say_code("kind", kind, kind.replace("_", " ")).lower(),
+            weekday=say_code("day", weekday, weekday),
             start=start,
             end=end,
         )
@@ -334,13 +336,17 @@ def sites(
             "sites_summary",
             unserved=_unserved(choice.unserved),
             served=_count(choice.shown_covered()),
-            status=say("proven_best") if choice.optimal else choice.status.lower(),
+            status=(
+                say("proven_best")
+                if choice.optimal
+                else say_code("solver", choice.status, choice.status.lower())
+            ),
         )
     )
     if table[["serves", "only_here"]].isna().any(axis=None) or choice.shown_covered() is None:
         out.print(say("hidden_note"))
     for note in choice.notes:
-        err.print(say("note", note=note))
+        err.print(say("note", note=say_note(note)))
     if out_path is not None:
         choice.write(out_path)
         out.print(say("wrote", path=out_path))

@@ -24,6 +24,8 @@ from .common import (
     progress_bar,
     report_warnings,
     say,
+    say_code,
+    say_note,
 )
 from .store_commands import DbOption
 
@@ -75,7 +77,7 @@ def plan(
 
 def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> None:
     """The plan's figures beside the manual rule's, its notes and the files written."""
-    status = summary["status"].lower()
+    status = say_code("verdict", summary["status"], summary["status"].lower())
     table = Table(title=say("plan_title", patients=summary["patients"], status=status))
     table.add_column("", style="bold")
     table.add_column(say("col_model"), justify="right")
@@ -93,7 +95,7 @@ def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> 
         say("objective"), f"{summary['objective']:.0f}", f"{base.get('objective', 0):.0f}"
     )
     for kind, count in summary["by_kind"].items():
-        table.add_row(f"  {kind.replace('_', ' ')}", str(count), "")
+        table.add_row(f"  {say_code('kind', kind, kind.replace('_', ' '))}", str(count), "")
     table.add_row(say("unplaced_escalated"), f"{summary['unplaced']} / {summary['escalated']}", "")
     gap, points = summary["gap"], summary["gap_points"]
     table.add_row(
@@ -104,5 +106,5 @@ def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> 
     table.add_row(say("seconds"), f"{summary['seconds']:.2f}", "")
     out.print(table)
     for note in summary.get("notes", []):
-        err.print(say("note", note=note), soft_wrap=True)
+        err.print(say("note", note=say_note(note)), soft_wrap=True)
     out.print(say("wrote_two", first=csv_path, second=json_path), soft_wrap=True)

@@ -25,6 +25,7 @@ from .common import (
     out,
     report_warnings,
     say,
+    say_code,
     say_n,
     styled,
 )
@@ -119,7 +120,8 @@ def _print_table(found: Recommendation, patient: str) -> None:
         minutes = math.ceil(row.travel_min - 1e-6)
         table.add_row(
             str(row.rank),
-            f"{row.name}\n{row.kind.replace('_', ' ')}\n{row.offer_id} / {row.session_id}",
+            f"{row.name}\n{say_code('kind', row.kind, row.kind.replace('_', ' '))}\n"
+            f"{row.offer_id} / {row.session_id}",
             f"{pd.Timestamp(row.first_date):%Y-%m-%d} {row.weekday}\n{row.start}-{row.end}"
             f"\n{say_n('in_days', int(row.days_until_start))}",
             "\n".join(

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
+from ..words.cli import DEFAULT_LANG
 from ..words.problems import problem
 from .common import (
     SECONDS,
@@ -18,11 +19,14 @@ from .common import (
     err,
     finite,
     handle_errors,
+    language,
     option_date,
     out,
     progress_bar,
     report_warnings,
     say,
+    say_code,
+    say_note,
 )
 
 if TYPE_CHECKING:
@@ -243,9 +247,25 @@ def _print_schedule(result: Schedule, written: list[Path], out_dir: Path) -> Non
     for key in _TRADEOFF_COLUMNS.values():
         trade.add_column(say(key), justify="right")
     for row in result.tradeoff.itertuples(index=False):
-        trade.add_row(*(_cell(getattr(row, c)) for c in _TRADEOFF_COLUMNS))
-    trade.caption = say("tradeoff_caption")
+        cells = {c: _cell(getattr(row, c)) for c in _TRADEOFF_COLUMNS}
+        cells["status"] = say_code("verdict", row.status, cells["status"])
+        trade.add_row(*cells.values())
+    trade.caption = _tradeoff_caption(list(result.tradeoff["status"]))
     out.print(trade)
     for note in result.notes:
-        err.print(say("note", note=note), soft_wrap=True)
+        err.print(say("note", note=say_note(note)), soft_wrap=True)
     out.print(say("wrote_files", n=len(written), folder=out_dir))
+
+
+def _tradeoff_caption(statuses: list[str]) -> str:
+    """What the trade-off table's units and statuses mean. In English the status
+    codes as always; in another language the units, then what each verdict shown
+    means, in the app's words (``verdict_note_*``)."""
+    if language() == DEFAULT_LANG:
+        return say("tradeoff_caption")
+    lines = [say("tradeoff_caption_worded")]
+    for status in dict.fromkeys(statuses):
+        meaning = say_code("verdict_note", status, "")
+        if meaning and meaning != str(status):
+            lines.append(meaning)
+    return "\n".join(lines)

@@ -29,6 +29,7 @@ from .common import (
     report_warnings,
     say,
     say_n,
+    say_note,
     styled,
 )
 
@@ -86,7 +87,7 @@ def _report_import(report: ImportReport, directory: Path) -> None:
             soft_wrap=True,
         )
     for conflict in report.conflicts:
-        err.print(styled((say("warning"), "yellow"), " ", conflict), soft_wrap=True)
+        err.print(styled((say("warning"), "yellow"), " ", say_note(conflict.note)), soft_wrap=True)
 
 
 @app.command("import", help=say("cmd_import"))

@@ -76,3 +76,79 @@ def test_an_options_refusal_follows_the_language(tmp_path: Path) -> None:
     assert danish.exit_code == empty.exit_code == 2
     assert "--solver:-:-: 'fast' er ikke auto, flow eller cpsat" in danish.output
     assert "--solver:-:-: 'fast' is not auto, flow or cpsat" in empty.output
+
+
+def test_a_plan_s_notes_and_kinds_read_in_danish(tmp_path: Path) -> None:
+    """With bookings in --db, the plan's note on them and its kinds are worded in Danish
+    on the terminal; by default they are the English of before, and PLAN.json keeps
+    the English note in both languages."""
+    import json
+
+    from store_support import dataset_dir
+
+    from matcher.words.app import code_text
+
+    folder = dataset_dir(tmp_path / "data", capacity=3)
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    booked = RUNNER.invoke(
+        app, ["book", str(folder), "--patient", "P001", "--session", "S1", "--db", db]
+    )
+    assert booked.exit_code == 0, booked.output
+    english_out, danish_out = tmp_path / "en" / "PLAN.csv", tmp_path / "da" / "PLAN.csv"
+    english = RUNNER.invoke(app, ["plan", str(folder), "--out", str(english_out), "--db", db])
+    danish = RUNNER.invoke(
+        app,
+        ["plan", str(folder), "--out", str(danish_out), "--db", db],
+        env={"BROBYGGER_LANG": "da"},
+    )
+    assert english.exit_code == danish.exit_code == 0, danish.output
+    assert "note: 1 patients already booked keep their place" in english.output
+    assert "already booked" not in danish.output and "bemærk: " in danish.output
+    assert "  association " in english.output
+    assert code_text("kind", "association", "da") in danish.output
+    for out in (english_out, danish_out):
+        notes = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["notes"]
+        assert notes[-1] == "1 patients already booked keep their place"
+
+
+def test_an_import_s_conflicts_read_in_danish(tmp_path: Path) -> None:
+    """A session shrunk below its bookings is warned about in Danish with
+    BROBYGGER_LANG=da, naming the same session and counts, in English by default."""
+    from store_support import dataset_dir
+
+    folder = dataset_dir(tmp_path / "data", capacity=2)
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    for who in ("P001", "P002"):
+        done = RUNNER.invoke(
+            app, ["book", str(folder), "--patient", who, "--session", "S1", "--db", db]
+        )
+        assert done.exit_code == 0, done.output
+    smaller = [session(session_id="S1", offer_id="O1", capacity=1)]
+    dataset_dir(folder, sessions=[*smaller, session(session_id="S3", offer_id="O2")])
+    danish = RUNNER.invoke(app, ["import", str(folder), "--db", db], env={"BROBYGGER_LANG": "da"})
+    assert danish.exit_code == 0, danish.output
+    assert "S1" in danish.output and "(1 for mange)" in danish.output
+    assert "now has" not in danish.output and "too many" not in danish.output
+
+
+def test_a_schedule_s_verdicts_read_in_danish(demo_dir: Path, tmp_path: Path) -> None:
+    """The trade-off table says each budget's verdict in the app's Danish words, and its
+    caption what those verdicts mean; by default the status codes of tradeoff.csv."""
+    import pandas as pd
+
+    from matcher.words.app import code_text, text
+
+    args = ["schedule", str(demo_dir), "--weeks", "3", "--budgets", "0,40", "--time-limit", "2"]
+    english = RUNNER.invoke(app, [*args, "--out", str(tmp_path / "en")])
+    danish = RUNNER.invoke(
+        app, [*args, "--out", str(tmp_path / "da")], env={"BROBYGGER_LANG": "da"}
+    )
+    assert english.exit_code == danish.exit_code == 0, danish.output
+    statuses = pd.read_csv(tmp_path / "da" / "tradeoff.csv")["status"].tolist()
+    flat = " ".join(danish.output.split())
+    for status in statuses:
+        assert status in english.output
+        assert code_text("verdict", status, "da") in flat
+        assert " ".join(text(f"verdict_note_{status.lower()}", "da").split()) in flat
+    assert "OPTIMAL proven best" in " ".join(english.output.split())
+    assert not any(f" {status} " in danish.output for status in statuses)

@@ -68,3 +68,67 @@ def test_a_cpr_number_given_as_patient_is_never_repeated(tmp_path: Path) -> None
     assert result.exit_code == 2, result.output
     assert "looks like a CPR number" in result.output
     assert "010190" not in result.output
+
+
+def test_codes_and_notes_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``say_code`` gives the English it is handed by default and the app's words with
+    BROBYGGER_LANG=da (a code without words as it is); ``say_note`` words a note."""
+    from matcher.cli.common import say_code, say_note
+    from matcher.words.app import code_text
+    from matcher.words.notes import note_text, noted
+
+    note = noted("{n} patients already booked keep their place", n=2)
+    monkeypatch.delenv("BROBYGGER_LANG", raising=False)
+    assert say_code("kind", "exit_team", "exit team") == "exit team"
+    assert say_note(note) == str(note)
+    monkeypatch.setenv("BROBYGGER_LANG", "da")
+    assert say_code("kind", "exit_team", "exit team") == code_text("kind", "exit_team", "da")
+    assert say_code("stage", "no such stage", "x") == "no such stage"
+    assert say_note(note) == note_text(note, "da") != str(note)
+
+
+def test_the_progress_bar_names_each_stage_in_the_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bar shows a planner's stage code, and a numbered stage (a note), in Danish
+    with BROBYGGER_LANG=da, and each as it is given by default."""
+    from typing import Any
+
+    from matcher.cli import common
+    from matcher.words.app import code_text
+    from matcher.words.notes import note_text, noted
+
+    shown: list[str] = []
+
+    class Bar:
+        """Stands in for rich's Progress and keeps each description the bar is given."""
+
+        def __init__(self, *columns: Any, **options: Any) -> None:
+            pass
+
+        def __enter__(self) -> Bar:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def add_task(self, description: str, **options: Any) -> int:
+            return 0
+
+        def update(self, task: int, *, description: str, completed: float) -> None:
+            shown.append(description)
+
+    monkeypatch.setattr(common, "Progress", Bar)
+    budget = noted("budget {budget:g}", budget=40)
+    for lang in ("", "da"):
+        monkeypatch.setenv("BROBYGGER_LANG", lang)
+        with common.progress_bar(10) as progress:
+            for stage in ("costs", budget):
+                progress(stage, 0.5)
+    assert shown == [
+        "costs",
+        "budget 40",
+        code_text("stage", "costs", "da"),
+        note_text(budget, "da"),
+    ]
+    assert shown[2:] != shown[:2]
