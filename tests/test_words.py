@@ -18,11 +18,25 @@ _SETTINGS = frozenset({"loc"})
 _LOGGING = frozenset({"debug", "info", "warning", "error", "exception", "critical"})
 
 
+#: Errors that only a programmer sees (a wrong call in code, never a user's input).
+_DEVELOPER_ERRORS = frozenset({"ValueError", "TypeError", "AssertionError", "RuntimeError"})
+
+
+def _developer_error(exc: ast.expr | None) -> bool:
+    return (
+        isinstance(exc, ast.Call)
+        and isinstance(exc.func, ast.Name)
+        and exc.func.id in _DEVELOPER_ERRORS
+    )
+
+
 def _literals(tree: ast.AST) -> list[ast.Constant]:
     """The string literals of ``tree`` a person could read: not docstrings, not
     logging, not settings passed by keyword."""
     skipped: set[int] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and _developer_error(node.exc):
+            skipped |= {id(n) for n in ast.walk(node.exc)} if node.exc else set()
         body = getattr(node, "body", None)
         if isinstance(body, list):
             for statement in body:
@@ -58,14 +72,17 @@ def test_no_sentences_are_built_in_the_views_or_the_gap_map() -> None:
 
 
 def test_the_scan_would_see_a_sentence() -> None:
-    """The scan above finds a sentence in a call, and skips docstrings and logging."""
+    """The scan above finds a sentence in a call, and skips docstrings, logging and
+    errors only a programmer sees."""
     code = (
         '"""A docstring of many words."""\n'
         'log.info("a logged line here")\n'
         'show("Nothing fits here")\n'
+        'raise ValueError("a wrong kind here")\n'
+        'raise InputError("the file is wrong")\n'
     )
     values = [node.value for node in _literals(ast.parse(code))]
-    assert values == ["Nothing fits here"]
+    assert values == ["Nothing fits here", "the file is wrong"]
 
 
 #: The modules whose results carry notes the command line prints.
