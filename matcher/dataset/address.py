@@ -5,8 +5,9 @@ whose ``precision`` says how exact it is. ``PostalCodes`` reads the packaged
 ``postal_codes.csv`` (one row per Danish postal code area, its point inside
 the area; ``tools/postal_codes.py`` builds it from the public boundaries).
 ``AddressFile`` looks up the address register's access addresses
-(*adgangsadresser*, read by ``address_register.read_register``) as CSV: a municipality's own extract of DAR from
-Datafordeleren (datafordeler.dk), or the CSV that DAWA serves
+(*adgangsadresser*, read by ``address_register.read_register``) as CSV:
+a municipality's own extract of DAR from Datafordeleren (datafordeler.dk),
+or the CSV that DAWA serves
 (``/adgangsadresser?format=csv&kommunekode=0461``, documented at
 https://dawadocs.dataforsyningen.dk/dok/api/adgangsadresse). Of DAWA's
 columns (``id, vejkode, vejnavn, husnr, supplerendebynavn, postnr,
