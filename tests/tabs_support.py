@@ -117,7 +117,7 @@ def do_work(page: Page, name: str, lang: str) -> None:
     if name == "discharge":
         book = page.get_by_role("button", name=text("book", lang), exact=True)
         if not book.count():
-            page.get_by_label(text("f_patient_id", lang)).fill("NY-SIDE")
+            page.get_by_label(text("f_patient_id", lang)).fill(f"NY-{lang.upper()}")
             address = page.get_by_label(text("f_address", lang))
             address.fill("5230")
             address.press("Enter")
@@ -134,6 +134,14 @@ def do_work(page: Page, name: str, lang: str) -> None:
             page.get_by_role("button", name=text("coverage", lang)).click()
         _finished(page, column.first)
         page.locator(".leaflet-interactive:visible").first.wait_for(timeout=60_000)
+
+
+def book_first(page: Page, lang: str) -> None:
+    """Book the first session found on the Discharge tab, unless one is booked."""
+    booked = page.get_by_role("button", name=text("card_booked", lang, date="").strip())
+    if not booked.count():
+        page.get_by_role("button", name=text("book", lang), exact=True).first.click()
+    _finished(page, page.locator(".bb-booking iframe").first)
 
 
 def _finished(page: Page, shown: Any) -> None:

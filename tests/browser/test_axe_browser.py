@@ -1,9 +1,9 @@
 """Accessibility of every tab in a real browser: axe-core checks the page on each tab
 (Afslutning/Discharge, Planlægning/Planning, Kommune/Municipality, Data), and again
-after the tab's main work where it is cheap (Find, plan all, coverage), in Danish and
-in English. Any violation of impact serious or critical fails, listed by rule id,
-impact and the selectors of the elements; every violation found, whatever its impact,
-is kept in ``$BROBYGGER_ARTIFACTS/axe/``.
+after the tab's main work where it is cheap (Find, booking the first session, plan
+all, coverage), in Danish and in English. Any violation of impact serious or critical
+fails, listed by rule id, impact and the selectors of the elements; every violation
+found, whatever its impact, is kept in ``$BROBYGGER_ARTIFACTS/axe/``.
 
 axe-core comes from the npm registry (.ci/run installs it into ``node_modules/``);
 ``$BROBYGGER_AXE`` may point at another ``axe.min.js``. Without it the tests are
@@ -20,7 +20,17 @@ from typing import Any
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, log_errors
 from playwright.sync_api import Page
-from tabs_support import AXE_ENV, Served, axe_path, do_work, in_ci, open_page, serve, show_tab
+from tabs_support import (
+    AXE_ENV,
+    Served,
+    axe_path,
+    book_first,
+    do_work,
+    in_ci,
+    open_page,
+    serve,
+    show_tab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,18 +45,20 @@ RUN_AXE = """async () => {
       html: n.html.slice(0, 200) })),
   }));
 }"""
-#: The cases: language, tab, and whether the tab's main work is done first.
+#: The cases: language, tab, and what is done on it first: nothing, its main work
+#: ("worked"), or on the Discharge tab also booking the first session ("booked").
 CASES = [
-    (lang, tab, work)
+    (lang, tab, stage)
     for lang in ("da", "en")
-    for tab, work in (
-        ("discharge", False),
-        ("discharge", True),
-        ("planning", False),
-        ("planning", True),
-        ("municipality", False),
-        ("municipality", True),
-        ("data", False),
+    for tab, stage in (
+        ("discharge", ""),
+        ("discharge", "worked"),
+        ("discharge", "booked"),
+        ("planning", ""),
+        ("planning", "worked"),
+        ("municipality", ""),
+        ("municipality", "worked"),
+        ("data", ""),
     )
 ]
 
@@ -109,27 +121,29 @@ def _listed(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize(
-    ("lang", "tab", "work"),
-    CASES,
-    ids=[f"{lang}-{tab}{'-worked' if work else ''}" for lang, tab, work in CASES],
-)
+def _name(lang: str, tab: str, stage: str) -> str:
+    return f"{lang}-{tab}{'-' if stage else ''}{stage}"
+
+
+@pytest.mark.parametrize(("lang", "tab", "stage"), CASES, ids=[_name(*case) for case in CASES])
 def test_no_serious_accessibility_violation(
-    pages: Pages, axe: Path, lang: str, tab: str, work: bool
+    pages: Pages, axe: Path, lang: str, tab: str, stage: str
 ) -> None:
     """axe-core finds no serious or critical violation on the tab in the language."""
     page = pages.get(lang, axe)
     pages.served.app.new_log()
     show_tab(page, tab, lang)
-    if work:
+    if stage:
         do_work(page, tab, lang)
+    if stage == "booked":
+        book_first(page, lang)
     page.wait_for_timeout(300)  # the last widget messages are drawn
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(axe))
     violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
     folder = ARTIFACTS / "axe"
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{lang}-{tab}{'-worked' if work else ''}"
+    name = _name(lang, tab, stage)
     (folder / f"{name}.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False))
     failing = [v for v in violations if v["impact"] in FAILING]
     problems = pages.new_problems(lang)

@@ -237,7 +237,7 @@ def _booked_in_view(page: Page) -> str:
     assert box["y"] >= 0 and box["y"] + box["height"] <= height, (
         f"'Booket ✓' is at {box} outside the window (innerHeight {height}) after booking"
     )
-    card = page.locator(".bb-card:has(.bb-booking) h4").first
+    card = page.locator(".bb-card:has(.bb-booking) h3").first
     return card.inner_text().split(" ", 1)[1].strip()
 
 

@@ -68,7 +68,8 @@ STYLE = w.HTML(
 .bb-card { border: 1px solid #ccd; border-radius: 6px; padding: 8px 12px; margin: 6px 0; }
 .bb-label { font-size: 11px; font-weight: 600; color: #222; white-space: nowrap;
   text-shadow: 0 0 3px white; }
-.bb-card h4 { margin: 0 0 4px 0; } .bb-good { color: #1b5e20; } .bb-less { color: #8a4b00; }
+.bb-card h3 { margin: 0 0 4px 0; font-size: 1em; }
+.bb-good { color: #1b5e20; } .bb-less { color: #8a4b00; }
 .jupyter-widgets :focus-visible, .bb-print:focus-visible, .bb-booking a:focus-visible {
   outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 .jupyter-widgets input:focus, .jupyter-widgets select:focus, .jupyter-widgets textarea:focus {

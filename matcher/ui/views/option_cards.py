@@ -98,8 +98,8 @@ class OptionCards(w.VBox):
         fits = "".join(f"<li class='bb-good'>{_escape(r)}</li>" for r in first["fits"])
         less = "".join(f"<li class='bb-less'>{_escape(r)}</li>" for r in first["less_good"])
         head = (
-            f"<h4><span class='bb-number' aria-hidden='true'>{number}</span> "
-            f"{_escape(first['name'])}</h4>"
+            f"<h3><span class='bb-number' aria-hidden='true'>{number}</span> "
+            f"{_escape(first['name'])}</h3>"
             f"<div class='bb-kind'>{_escape(code_text('kind', first['kind'], lang))}</div>"
             f"{address}<div>{self._facts(first)}</div><ul>{fits}{less}</ul>"
         )

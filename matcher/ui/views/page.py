@@ -2,8 +2,9 @@
 
 A small anywidget (no build step: its JavaScript is a string here) that sets
 ``<html lang>`` to the app's language, so screen readers and spelling read
-Danish as Danish, and that the kernel can ask to print the hand-out's frame
-(the browser's own print of the A4 page) or to bring an element into view.
+Danish as Danish, makes the page's content its main landmark (so a screen
+reader can jump to it), and that the kernel can ask to print the hand-out's
+frame (the browser's own print of the A4 page) or to bring an element into view.
 Ctrl+Enter (Cmd+Enter on a Mac) anywhere presses the visible "Find" button,
 so a keyboard user need not tab through the whole form.
 """
@@ -21,6 +22,8 @@ function render({ model, el }) {
   const apply = () => { document.documentElement.lang = model.get("lang"); };
   apply();
   model.on("change:lang", apply);
+  const main = document.getElementById("rendered_cells");
+  if (main && !main.hasAttribute("role")) { main.setAttribute("role", "main"); }
   if (!window.bbShortcut) {
     window.bbShortcut = true;
     document.addEventListener("keydown", (event) => {
