@@ -26,6 +26,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request, expect
 
+from matcher.domain import MODES
+from matcher.words.app import code_text, text
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,24 +226,25 @@ def test_discharge_find_book_and_handout(page: Page) -> None:
     tab.get_by_role("button", name="Hent").click()
     pseudonym = _visible(tab, ".widget-text:has-text('Pseudonym') input")
     expect(pseudonym).to_have_value("P00001", timeout=60_000)
-    modes = _visible(tab, ".widget-select-multiple:has-text('Kan komme rundt med') select")
-    modes.select_option(label=["cykel"])
-    readout = _visible(tab, ".widget-slider:has-text('Højst minutter hver vej') .widget-readout")
-    readout.fill("40")
-    readout.press("Enter")
-    expect(readout).to_have_text("40", timeout=30_000)
+    for mode in MODES:  # by bike only, as P00001 does not travel in the data
+        label = code_text("mode", mode, "da")
+        tab.get_by_label(label, exact=True).set_checked(mode == "bike")
+    travel = tab.get_by_label(text("f_max_travel_min", "da"))
+    travel.fill("40")
+    travel.press("Enter")
+    expect(travel).to_have_value("40", timeout=30_000)
     tab.get_by_role("button", name="Find næste skridt").click()
     tab.get_by_role("button", name="Book").first.wait_for(timeout=120_000)
     # P00001 travels by bus or car in the data: "på cykel" shows the form reached the search
     expect(tab.locator(".bb-card").first).to_contain_text("på cykel", timeout=30_000)
     tab.screenshot(path=str(ARTIFACTS / "discharge_options.png"), full_page=True)
     tab.get_by_role("button", name="Book").first.click()
-    booked = tab.get_by_text("Booket:")
-    booked.wait_for(timeout=120_000)
-    name = re.match(r"Booket: (.+), første gang", booked.inner_text())
-    assert name, booked.inner_text()
+    booked = tab.locator(".bb-card:has(.bb-booking)")
+    booked.get_by_role("button", name=re.compile("^Booket ✓")).wait_for(timeout=120_000)
+    name = booked.locator("h3").first.inner_text().lstrip("0123456789 ").strip()
+    assert name
     frame = tab.frame_locator("iframe").first
-    frame.get_by_text(name.group(1)).first.wait_for(timeout=30_000)
+    frame.get_by_text(name).first.wait_for(timeout=30_000)
 
 
 def test_language_switch_keeps_the_profile(page: Page) -> None:
