@@ -13,14 +13,22 @@ from matcher.ui.state import DataState, PlanningState
 from matcher.ui.views.municipality import MunicipalityView, share_colour
 
 
-def test_sites_are_chosen_and_drawn(
+def _two_sites(
     analysed: tuple[DataState, PlanningState, MunicipalityState],
-) -> None:
-    """Find sites picks K sites and the map shows one marker per site."""
+) -> tuple[MunicipalityView, MunicipalityState]:
+    """The view after two sites for a Tuesday evening exit team were chosen."""
     data, _, state = analysed
     view = MunicipalityView(data, state)
     state.kind = "exit_team"
     state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2, background=False)
+    return view, state
+
+
+def test_sites_are_chosen_and_drawn(
+    analysed: tuple[DataState, PlanningState, MunicipalityState],
+) -> None:
+    """Find sites picks K sites and the map shows one marker per site."""
+    view, state = _two_sites(analysed)
     assert state.error == ""
     assert state.sites is not None and len(state.sites.sites) == 2
     markers = [layer for layer in view.map.layers if getattr(layer, "name", "").startswith("site ")]
@@ -140,16 +148,13 @@ def test_sites_are_named_places_with_their_district_not_ids_or_coordinates(
     analysed: tuple[DataState, PlanningState, MunicipalityState],
 ) -> None:
     """The chosen sites show their address and name and district, never venue:O... or lat/lon."""
-    data, _, state = analysed
-    view = MunicipalityView(data, state)
-    state.kind = "exit_team"
-    state.find_sites("tue", "17:00", "18:30", 10, 0.0, k=2, background=False)
+    view, state = _two_sites(analysed)
     cells = _cells(view.sites.value)
     assert not any("venue:" in c or "district:" in c for c in cells)
     sites = state.sites.sites
     assert str(round(float(sites.iloc[0]["lat"]), 4)) not in view.sites.value
     assert sites.iloc[0]["name"] in "".join(cells)
-    assert set(cells) & set(data.dataset.districts["name"])
+    assert set(cells) & set(view.data.dataset.districts["name"])
     assert "Nye steder for Udslusningshold, tirsdag 17.00-18.30 · beregnet kl." in view.sites.value
 
 
