@@ -15,6 +15,8 @@ from enum import StrEnum
 import numpy as np
 
 __all__ = [
+    "CALL_TIMES",
+    "CONTACT_CHANNELS",
     "DIAGNOSES",
     "GROUP_LIMIT",
     "INTENSITY_LEVEL",
@@ -70,6 +72,11 @@ GENDER_PREFS: tuple[str, ...] = ("any", "same")
 #: Age bands for equity reporting (optional patient column ``age_band``).
 AGE_BANDS: tuple[str, ...] = ("18-39", "40-64", "65-79", "80+")
 TOLERANCES: tuple[str, ...] = ("individual", "small", "medium", "large")
+#: How a patient is best reached (optional patient column ``contact_channel``).
+CONTACT_CHANNELS: tuple[str, ...] = ("phone", "letter", "sms", "in_person", "relative")
+#: Parts of the day to call a patient in (optional patient column ``call_time``),
+#: in the order tried: after a call nobody answered, the next part of the day.
+CALL_TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
 INTENSITIES: tuple[str, ...] = ("low", "moderate", "high")
 
 #: Largest group a patient with this tolerance accepts (people, inclusive).

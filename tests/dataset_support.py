@@ -451,6 +451,18 @@ BAD_INPUTS: list[tuple[str, Change, str]] = [
         add_column("patients.csv", "fødselsdato", "1950-01-01"),
         "patients.csv:1:fødselsdato: a name, CPR number or contact detail must never be",
     ),
+    (
+        "unknown_contact_channel",
+        edit("patients.csv", 3, "contact_channel", "fax"),
+        "patients.csv:3:contact_channel: 'fax' is not a known contact_channel (expected one "
+        "of: phone, letter, sms, in_person, relative)",
+    ),
+    (
+        "unknown_call_time",
+        edit("patients.csv", 2, "call_time", "night"),
+        "patients.csv:2:call_time: 'night' is not a known call_time (expected one of: "
+        "morning, afternoon, evening)",
+    ),
     ("empty_file", replace_change("patients.csv", b""), "patients.csv:-:-: the file is empty"),
     (
         "binary_file",

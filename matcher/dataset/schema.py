@@ -17,6 +17,8 @@ import numpy as np
 from ..csvsafe import FORMULA_STARTS
 from ..domain import (
     AGE_BANDS,
+    CALL_TIMES,
+    CONTACT_CHANNELS,
     DIAGNOSES,
     GENDER_PREFS,
     INTENSITIES,
@@ -160,6 +162,8 @@ PATIENTS = FileSpec(
         *(Column(flag, "bool", default=False) for flag in VULNERABILITY_FLAGS),
         Column("escalate", "bool", default=False),
         Column("prior_offer_id", "text", default=""),
+        Column("contact_channel", "enum", choices=CONTACT_CHANNELS, default=""),
+        Column("call_time", "enum", choices=CALL_TIMES, default=""),
     ),
     key="patient_id",
     no_personal_columns=True,

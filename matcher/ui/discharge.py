@@ -84,6 +84,8 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(VULNERABILITY_FLAGS, False),
     "escalate": False,
     "prior_offer_id": "",
+    "contact_channel": "",
+    "call_time": "",
 }
 
 
