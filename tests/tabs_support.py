@@ -94,7 +94,7 @@ def open_page(
     find = page.get_by_role("button", name=text("find", "da"))
     expect(find).to_be_enabled(timeout=STARTUP_LIMIT_S * 1000)
     if lang != "da":
-        page.get_by_role("button", name=LANGUAGE_NAMES[lang], exact=True).click()
+        page.get_by_role("radio", name=LANGUAGE_NAMES[lang], exact=True).click()
         expect(page.get_by_role("button", name=text("find", lang))).to_be_visible(timeout=60_000)
     return page
 

@@ -253,7 +253,7 @@ def test_language_switch_keeps_the_profile(page: Page) -> None:
     pseudonym = _visible(tab, ".widget-text:has-text('Pseudonym') input")
     pseudonym.fill("X-SPROG-1")
     pseudonym.press("Enter")
-    tab.get_by_role("button", name="English", exact=True).click()
+    tab.get_by_role("radio", name="English", exact=True).click()
     tab.get_by_role("tab", name="Discharge").wait_for(timeout=60_000)
     tab.get_by_role("button", name="Find next steps").wait_for(timeout=60_000)
     expect(_visible(tab, ".widget-text:has-text('Pseudonym') input")).to_have_value("X-SPROG-1")
@@ -261,7 +261,7 @@ def test_language_switch_keeps_the_profile(page: Page) -> None:
     tab.get_by_role("heading", name="Waiting list").wait_for(timeout=60_000)
     tab.get_by_role("columnheader", name="Discharged").first.wait_for(timeout=60_000)
     tab.screenshot(path=str(ARTIFACTS / "language_english.png"), full_page=True)
-    tab.get_by_role("button", name="Dansk", exact=True).click()
+    tab.get_by_role("radio", name="Dansk", exact=True).click()
     tab.get_by_role("heading", name="Venteliste").wait_for(timeout=60_000)
     tab.get_by_role("tab", name="Afslutning").click()
     expect(_visible(tab, ".widget-text:has-text('Pseudonym') input")).to_have_value("X-SPROG-1")
@@ -283,7 +283,7 @@ def test_municipality_map_switches_kind(page: Page) -> None:
     tab.get_by_role("button", name="Dækning og tilgængelighed").click()
     tab.get_by_role("columnheader", name="Andel med et tilbud").first.wait_for(timeout=240_000)
     tab.locator(".leaflet-interactive:visible").first.wait_for(timeout=60_000)
-    tab.get_by_role("button", name="Udslusningshold").click()
+    tab.get_by_role("radio", name="Udslusningshold").click()
     tab.get_by_role("heading", name="Udslusningshold: hele dagen").wait_for(timeout=60_000)
 
 

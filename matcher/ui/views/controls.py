@@ -26,7 +26,9 @@ class Section(w.VBox):
     """A titled part of a form whose body folds away under its header button.
 
     The header is a real button (Tab reaches it, Enter or Space folds it); its
-    arrow shows whether the body is open. Any number of sections may be open.
+    arrow shows whether the body is open, and its ``bb-open`` class tells a
+    screen reader the same (``aria-expanded``, set by the page's script). Any
+    number of sections may be open.
     """
 
     expanded = Bool(True)
@@ -46,6 +48,11 @@ class Section(w.VBox):
     @observe("expanded")
     def _show(self, _: Any = None) -> None:
         self.body.layout.display = "" if self.expanded else "none"
+        # the page's script reads the class into the header's aria-expanded
+        if self.expanded:
+            self.header.add_class("bb-open")
+        else:
+            self.header.remove_class("bb-open")
         self.header.description = ("▾ " if self.expanded else "▸ ") + self.title
 
     def set_title(self, title: str) -> None:

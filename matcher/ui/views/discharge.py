@@ -63,7 +63,7 @@ class DischargeView(w.Box):
             button_style="primary", icon="search", layout=w.Layout(width="auto")
         )
         self.find_button.add_class("bb-find")
-        self.find_button.on_click(lambda _: self.state.find())
+        self.find_button.on_click(lambda _: self._find())
         self.find_hint = w.HTML()
         self.problems = w.HTML()
         self.cards = OptionCards(state, page)
@@ -181,6 +181,23 @@ class DischargeView(w.Box):
             self.page.show(f".bb-card-{number}")
 
     # -- results ------------------------------------------------------------
+    def _find(self) -> None:
+        """Find, then bring the results into view with the focus on the first
+        card's name, so the next Tab reaches its "Book"; a field that could not be
+        read stops it, with the focus on that field (its problem is under it)."""
+        if self.form.unread:
+            if self.page is not None:
+                self.page.show(".bb-date", focus=".bb-date input")
+            return
+        self.state.find()
+        if self.page is None:
+            return
+        if self.state.options is not None and len(self.state.options):
+            first = f".bb-gen-{self.cards.generation}.bb-card-1 h3"
+            self.page.show(".bb-results-column", focus=first)
+        elif self.state.nothing_fits is not None or self.state.found_problems:
+            self.page.show(".bb-results-column")
+
     def _render_results(self, _: Any = None) -> None:
         lang = self.data.lang
         state = self.state

@@ -46,11 +46,15 @@ class OptionCards(w.VBox):
         self.page = page
         self.lang = "da"
         self.book_buttons: dict[str, w.Button] = {}
+        #: How many times the cards were drawn: each drawing's cards carry the class
+        #: ``bb-gen-N``, so the page can wait for this drawing's, not the last one's.
+        self.generation = 0
         self.panel = w.VBox()
         self.panel.add_class("bb-booking")
         self.print_button = w.Button(
             icon="print", button_style="primary", layout=w.Layout(width="auto")
         )
+        self.print_button.add_class("bb-print")
         self.print_button.on_click(lambda _: self._print())
         self.cancel_button = w.Button(icon="times", layout=w.Layout(width="auto"))
         self.cancel_button.on_click(lambda _: self.state.cancel())
@@ -65,6 +69,7 @@ class OptionCards(w.VBox):
         self.lang = lang
         options = self.state.options
         self.book_buttons = {}
+        self.generation += 1
         cards: list[w.Widget] = []
         if options is not None and len(options):
             for number, rows in enumerate(grouped(options), start=1):
@@ -116,6 +121,7 @@ class OptionCards(w.VBox):
         card = w.VBox(lines)
         card.add_class("bb-card")
         card.add_class(f"bb-card-{number}")
+        card.add_class(f"bb-gen-{self.generation}")
         return card
 
     def _session_line(self, row: pd.Series) -> w.Widget:
@@ -193,9 +199,11 @@ class OptionCards(w.VBox):
         ]
 
     def _book(self, session_id: str) -> None:
-        """Book, and bring the confirmation on the card into view."""
+        """Book, bring the confirmation on the card into view and put the focus on its
+        print button, the next step (the confirmation itself is read out as a status)."""
         if self.state.book(session_id) and self.page is not None:
-            self.page.show(".bb-card:has(.bb-booking)")
+            card = f".bb-gen-{self.generation}.bb-card:has(.bb-booking)"
+            self.page.show(card, focus=f"{card} .bb-print")
 
     def _print(self) -> None:
         """The browser prints the hand-out (its A4 page), as shown in the frame."""

@@ -1,10 +1,13 @@
 """The profile form of the closing conversation, in the order it goes.
 
-Where the person lives (an address or a postal code, found offline) and how
-they travel; when they can (a weekday × part-of-day grid, or Danish text such
-as "man-fre 12-17"); what size of group, money and language; then, folded,
-the rest. Every control is a native element with a label, so it is reached
-and operated by keyboard; each field's problem is shown right under it.
+Where the person lives (an address or a postal code, found offline), how far
+and how they travel; when they can (a weekday × part-of-day grid, or Danish
+text such as "man-fre 12-17"); what size of group, money and language; then,
+folded, the rest. Every control is a native element with a label, so it is
+reached and operated by keyboard; each field's problem is shown right under
+it. The discharge date is typed day first ("3.12.2026"), read with Babel in
+the page's language, so it is one field, not the browser's three-part date
+picker whose order follows the browser's locale rather than the page's.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 from babel import Locale
+from babel.dates import format_date, parse_date
 
 from ...dataset.weekly import PARTS, grid_cells, grid_text, weekly_words
 from ...domain import (
@@ -47,6 +50,8 @@ _CODED: dict[str, tuple[tuple[str, ...], str]] = {
     "intensity_max": (INTENSITIES, "intensity"),
     "gender": (PATIENT_GENDERS, "gender"),
 }
+#: The locale a date is typed and shown in, per page language (day first in both).
+_DATE_LOCALES = {"da": "da", "en": "en_GB"}
 #: Interests every dataset may use, besides those of its offers.
 _COMMON_TAGS = ("walking", "strength", "dance", "choir", "swimming", "social")
 #: The sections: key of the title, and whether it is open at the start.
@@ -74,6 +79,20 @@ def _address_row(address: w.Text, button: w.Button) -> w.HBox:
     return row
 
 
+def typed_date(typed: str, lang: str) -> date | None:
+    """The date typed ("3.12.2026", "03/12/2026", "2026-12-03"), day first; ``None``
+    when it cannot be read as a real date."""
+    try:
+        return parse_date(typed.strip(), locale=_DATE_LOCALES.get(lang, lang))
+    except (ValueError, IndexError):  # Babel's ParseError is a ValueError
+        return None
+
+
+def shown_date(value: date, lang: str) -> str:
+    """A date as the form shows it ("03.12.2026")."""
+    return str(format_date(value, "short", locale=_DATE_LOCALES.get(lang, lang)))
+
+
 def language_name(code: str, lang: str) -> str:
     """A language's name in ``lang`` ("arabisk"), from Babel; the code if unknown."""
     return str(Locale.parse(lang).languages.get(code, code))
@@ -93,7 +112,11 @@ class ProfileForm(w.VBox):
         self.state = state
         self._syncing = False
         self.fields: dict[str, Any] = {}
-        self.notes: dict[str, w.HTML] = {name: w.HTML() for name in ("address", "available")}
+        self.notes: dict[str, w.HTML] = {
+            name: w.HTML() for name in ("address", "available", "discharge_date")
+        }
+        #: The date as typed when it could not be read (shown under the field).
+        self._bad_date = ""
 
         def field(name: str, widget: Any) -> Any:
             self.fields[name] = widget
@@ -110,20 +133,26 @@ class ProfileForm(w.VBox):
         self.available = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
         self.available.observe(lambda c: self._typed_times(c["new"]), names="value")
         self.grid_hint = w.HTML()
+        first = field("patient_id", w.Text(layout=_WIDE, style=_LABEL))
+        first.add_class("bb-first")
         where = [
-            field("patient_id", w.Text(layout=_WIDE, style=_LABEL)),
+            first,
             _address_row(self.address, self.address_button),
             self.notes["address"],
             self.map_hint,
-            field("modes", Choices()),
             field("max_travel_min", w.BoundedIntText(min=5, max=180, step=5, style=_LABEL)),
+            field("modes", Choices()),
         ]
+        self.date = w.Text(continuous_update=False, style=_LABEL)
+        self.date.add_class("bb-date")
+        self.date.observe(lambda c: self._typed_date(c["new"]), names="value")
         when = [
-            field("discharge_date", w.DatePicker(style=_LABEL)),
             self.grid_hint,
             self.grid,
             self.available,
             self.notes["available"],
+            self.date,
+            self.notes["discharge_date"],
         ]
         tolerates = [
             field("group_tolerance", w.ToggleButtons(style={"button_width": "auto"})),
@@ -174,7 +203,10 @@ class ProfileForm(w.VBox):
         self.map_hint.value = f"<i>{html.escape(t('f_map_hint'))}</i>"
         self.available.description = t("f_available_own")
         self.available.placeholder = t("f_available_example")
-        self.grid_hint.value = f"<span class='bb-hint'>{html.escape(t('f_grid_hint'))}</span>"
+        hint = f"{t('f_grid_hint')} {t('f_grid_keys')}"
+        self.grid_hint.value = f"<span class='bb-hint' id='bb-grid-hint'>{html.escape(hint)}</span>"
+        self.date.description = t("f_discharge_date")
+        self.date.placeholder = t("f_date_placeholder")
         self.grid.label([t(f"day_{d}") for d in WEEKDAYS], [t(f"part_{p}") for p in PARTS])
         for name, widget in self.fields.items():
             widget.description = t(f"f_{name}")
@@ -236,11 +268,7 @@ class ProfileForm(w.VBox):
     def _changed(self, name: str, value: Any) -> None:
         if self._syncing:
             return
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif value is None and name == "discharge_date":
-            value = ""
-        elif name == "gender_pref":
+        if name == "gender_pref":
             value = "same" if value else "any"
         self.state.set(**{name: value})
 
@@ -248,6 +276,22 @@ class ProfileForm(w.VBox):
         if self._syncing or not (typed.strip() or again):
             return
         self.state.locate(typed)
+
+    def _typed_date(self, typed: str) -> None:
+        """A date that reads is the profile's; one that does not is kept as typed, with
+        its problem under the field (the profile keeps the last good date)."""
+        if self._syncing:
+            return
+        found = typed_date(typed, self.data.lang) if typed.strip() else None
+        self._bad_date = typed if typed.strip() and found is None else ""
+        if not self._bad_date:
+            self.state.set(discharge_date=found.isoformat() if found else "")
+        self.render()
+
+    @property
+    def unread(self) -> bool:
+        """Whether a field holds what was typed but could not be read (the date)."""
+        return bool(self._bad_date)
 
     def _gridded(self, change: Any) -> None:
         if not self._syncing:
@@ -270,6 +314,9 @@ class ProfileForm(w.VBox):
             self.available.value = weekly_words(available, lang) if cells is None else ""
             if self.state.home:
                 self.address.value = self.state.home
+            if not self._bad_date:
+                when = str(profile.get("discharge_date") or "")
+                self.date.value = shown_date(date.fromisoformat(when), lang) if when else ""
         notes = dict(self.state.field_problems)
         for name, note in self.notes.items():
             found = notes.get(name, ())
@@ -278,6 +325,12 @@ class ProfileForm(w.VBox):
                 "</div>"
                 for p in found
             )
+        if self._bad_date:
+            example = shown_date(date.today(), lang)
+            bad = text("f_date_bad", lang, typed=self._bad_date, example=example)
+            self.notes[
+                "discharge_date"
+            ].value = f"<div class='bb-field-error' role='alert'>{html.escape(bad)}</div>"
         precision = self.state.home_precision
         if not notes.get("address") and precision in ("address", "street", "postal_code", "map"):
             found_at = text(f"home_{precision}", lang, label=self.state.home)
@@ -286,8 +339,6 @@ class ProfileForm(w.VBox):
     def _show(self, widget: Any, name: str, value: Any) -> None:
         if isinstance(widget, Choices):
             widget.value = _items(value)
-        elif isinstance(widget, w.DatePicker):
-            widget.value = pd.Timestamp(value).date() if value else None
         elif isinstance(widget, w.Dropdown | w.ToggleButtons):
             if value not in [v for _, v in widget.options]:
                 widget.options = [*widget.options, (str(value), value)]

@@ -22,6 +22,17 @@ def test_a_section_folds_and_unfolds_from_its_header_button() -> None:
     assert section.expanded and section.body.layout.display == ""
 
 
+def test_a_section_header_says_whether_it_is_open() -> None:
+    """The header carries ``bb-open`` exactly while the body shows (the page's script
+    reads it into ``aria-expanded``)."""
+    section = Section([w.Text()], expanded=False)
+    assert "bb-open" not in section.header._dom_classes
+    section.header.click()
+    assert "bb-open" in section.header._dom_classes
+    section.header.click()
+    assert "bb-open" not in section.header._dom_classes
+
+
 def test_sections_fold_independently() -> None:
     """Opening one section leaves another as it was (any number may be open)."""
     first, second = Section([w.Text()]), Section([w.Text()], expanded=False)

@@ -61,13 +61,14 @@ def test_a_marker_clicked_brings_its_card_into_view(data: DataState, db: str) ->
     shown: list[str] = []
 
     class Page:
-        def show(self, selector: str) -> None:
+        def show(self, selector: str, *, focus: str = "") -> None:
             shown.append(selector)
 
     state = DischargeState(data, db)
     view = DischargeView(data, state, page=Page())  # type: ignore[arg-type]
     state.start_from("P00001")
     view.find_button.click()
+    shown.clear()
     markers = [layer for layer in view.map.layers if isinstance(layer, L.Marker)]
     assert all(m.popup is None for m in markers)
     markers[1]._handle_mouse_events(None, {"event": "interaction", "type": "click"}, None)
@@ -142,3 +143,52 @@ def test_cancel_frees_the_place_and_the_cards_can_book_again(data: DataState, db
     with open_store(db) as store:
         assert len(active_bookings(store)) == 0
     assert not any(b.disabled for b in view.cards.book_buttons.values())
+
+
+class _Focus:
+    """A page that records where the view asked to bring the eye and the focus."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    def show(self, selector: str, *, focus: str = "") -> None:
+        self.asked.append((selector, focus))
+
+
+def test_find_moves_the_focus_to_the_first_card_and_booking_to_print(
+    data: DataState, db: str
+) -> None:
+    """After Find the focus goes to this drawing's first card (so one Tab reaches its
+    Book); after a booking it goes to the booked card's print button."""
+    page = _Focus()
+    state = DischargeState(data, db)
+    view = DischargeView(data, state, page=page)  # type: ignore[arg-type]
+    state.start_from("P00001")
+    view.find_button.click()
+    generation = view.cards.generation
+    assert page.asked == [(".bb-results-column", f".bb-gen-{generation}.bb-card-1 h3")]
+    assert f"bb-gen-{generation}" in view.results.children[0]._dom_classes
+    first = str(grouped(state.options)[0].iloc[0]["session_id"])
+    view.cards.book_buttons[first].click()
+    card = f".bb-gen-{view.cards.generation}.bb-card:has(.bb-booking)"
+    assert page.asked[-1] == (card, f"{card} .bb-print")
+    assert "bb-print" in view.cards.print_button._dom_classes
+
+
+def test_a_date_that_cannot_be_read_stops_find_at_the_date(data: DataState, db: str) -> None:
+    """A discharge date typed as 31.2.2026 is kept as typed with its problem under the
+    field; Find does not run and the focus goes to the date."""
+    page = _Focus()
+    state = DischargeState(data, db)
+    view = DischargeView(data, state, page=page)  # type: ignore[arg-type]
+    state.start_from("P00001")
+    before = state.profile["discharge_date"]
+    view.form.date.value = "31.2.2026"
+    assert state.profile["discharge_date"] == before
+    assert "31.2.2026" in view.form.notes["discharge_date"].value
+    view.find_button.click()
+    assert state.options is None
+    assert page.asked == [(".bb-date", ".bb-date input")]
+    view.form.date.value = "3.12.2026"
+    assert state.profile["discharge_date"] == "2026-12-03"
+    assert view.form.notes["discharge_date"].value == ""

@@ -26,3 +26,16 @@ def test_print_and_show_are_sent_to_the_browser(monkeypatch: Any) -> None:
         {"what": "print", "id": "bb-handout-frame"},
         {"what": "show", "selector": ".bb-card:has(.bb-booking)"},
     ]
+
+
+def test_show_can_move_the_focus(monkeypatch: Any) -> None:
+    """``show(..., focus=...)`` asks the browser to focus that element, and the page's
+    script waits for it (the kernel's new widgets are drawn a moment later)."""
+    page = Page()
+    sent: list[dict[str, str]] = []
+    monkeypatch.setattr(page, "send", lambda content, buffers=None: sent.append(content))
+    page.show(".bb-results-column", focus=".bb-gen-2.bb-card-1 h3")
+    assert sent == [
+        {"what": "show", "selector": ".bb-results-column", "focus": ".bb-gen-2.bb-card-1 h3"}
+    ]
+    assert "focusWhenThere(msg.selector, msg.focus" in page._esm

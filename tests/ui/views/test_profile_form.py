@@ -3,9 +3,17 @@ and each field's problem shown under it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from matcher.ui.discharge import DischargeState
 from matcher.ui.state import DataState
-from matcher.ui.views.profile_form import ProfileForm, language_name, tag_name
+from matcher.ui.views.profile_form import (
+    ProfileForm,
+    language_name,
+    shown_date,
+    tag_name,
+    typed_date,
+)
 
 
 def _form(data: DataState, db: str) -> tuple[DischargeState, ProfileForm]:
@@ -68,3 +76,24 @@ def test_every_section_has_a_title_and_folds(data: DataState, db: str) -> None:
     _, form = _form(data, db)
     assert all(s.header.description.strip("▾▸ ") for s in form.sections)
     assert form.sections[0].expanded and not form.sections[-1].expanded
+
+
+def test_a_date_is_typed_day_first_in_both_languages() -> None:
+    """ "3.12.2026" and "03/12/2026" are the 3rd of December in Danish and English alike;
+    a date that does not exist, or has no year, is not read."""
+    assert typed_date("3.12.2026", "da") == date(2026, 12, 3)
+    assert typed_date("03/12/2026", "en") == date(2026, 12, 3)
+    assert typed_date("2026-12-03", "en") == date(2026, 12, 3)
+    assert typed_date("31.2.2026", "da") is None
+    assert typed_date("3.12", "da") is None
+    assert shown_date(date(2026, 12, 3), "da") == "03.12.2026"
+    assert shown_date(date(2026, 12, 3), "en") == "03/12/2026"
+
+
+def test_the_profile_s_date_is_shown_in_the_page_s_language(data: DataState, db: str) -> None:
+    """The form shows the profile's ISO date day first, and writes a typed date back as ISO."""
+    state, form = _form(data, db)
+    state.set(discharge_date="2027-01-04")
+    assert form.date.value == "04.01.2027"
+    form.date.value = "5.1.2027"
+    assert state.profile["discharge_date"] == "2027-01-05"
