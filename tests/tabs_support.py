@@ -128,6 +128,10 @@ def do_work(page: Page, name: str, lang: str) -> None:
         if not done.count():
             page.get_by_role("button", name=text("plan_all", lang)).click()
         _finished(page, done.first)
+        # the plan's tables and charts are drawn before the button is free again
+        expect(page.get_by_role("button", name=text("plan_all", lang))).to_be_enabled(
+            timeout=WORK_LIMIT_S * 1000
+        )
     elif name == "municipality":
         column = page.get_by_role("columnheader", name=text("col_served_share", lang))
         if not column.count():
