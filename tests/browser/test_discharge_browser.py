@@ -293,9 +293,10 @@ def test_discharge_by_keyboard_only(
     walk: Walk, served: Served, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A new person is profiled, found for, booked and printed with Tab, the arrow keys,
-    Space, Enter and typing alone; the page starts in the pseudonym field, the week grid
-    and each one-of-several choice are one Tab stop each, Find puts the focus on the first
-    card and booking on Print; the booking is stored and 'Booket ✓' is in view."""
+    Space, Enter and typing alone; the page starts in the pseudonym field, the week grid,
+    each row of choices and each one-of-several choice are one Tab stop each, Find puts
+    the focus on the first card and booking on Print; the booking is stored and
+    'Booket ✓' is in view."""
     page = walk.page
     with walk.step("pseudonym"):
         expect(page.get_by_label(da("f_patient_id"))).to_be_focused(timeout=10_000)
@@ -321,7 +322,8 @@ def test_discharge_by_keyboard_only(
         walk.tab_to(da("f_budget_dkk_month"))
         walk.type("300")
     with walk.step("language"):
-        walk.tab_to(language_name("en", "da"))
+        walk.tab_to(language_name("da", "da"))
+        walk.arrow_to(language_name("en", "da"), "ArrowRight")
         walk.press("Space")
     with walk.step("find"):
         walk.press("Control+Enter")

@@ -67,6 +67,8 @@ class Choices(w.HBox):
     ``options`` are ``(label, code)`` pairs, in the order shown; the
     ``description`` titles the group. A code in ``value`` that is no option
     (from a file) is added as an option under its own name, never dropped.
+    In the page the row is one Tab stop, named by its title, whose checkboxes
+    the arrow keys move between (the page's script, ``page.py``).
     """
 
     value = Tuple()
@@ -139,7 +141,8 @@ class Choices(w.HBox):
 
 class WeekGrid(w.GridBox):
     """Weekdays across, parts of the day down: ``value`` is the set of
-    ``(weekday, part)`` cells ticked, as a sorted tuple."""
+    ``(weekday, part)`` cells ticked, as a sorted tuple. In the page the grid is
+    one Tab stop whose cells the arrow keys move between (``page.py``)."""
 
     value = Tuple()
 

@@ -13,6 +13,9 @@ the WAI-ARIA authoring practices, which ipywidgets leaves out:
 
 - the weekday × part-of-day grid (``.bb-week``) is one Tab stop; the arrow
   keys (and Home/End) move between its checkboxes and Space ticks one;
+- so is a row of checkboxes for a choice of several (``.bb-choices``: travel
+  modes, languages, interests), as a chip set is: one Tab stop named by its
+  title, the arrow keys move along it, Space ticks;
 - a row of toggle buttons that picks one value (``.widget-toggle-buttons``)
   is a radio group: one Tab stop, ``role="radio"`` with ``aria-checked`` on
   each button, and the arrow keys choose the next or previous value;
@@ -38,6 +41,8 @@ function setAttr(node, name, value) {
   if (node.getAttribute(name) !== value) { node.setAttribute(name, value); }
 }
 
+const ROVING = ".bb-week, .bb-choices";
+
 function roveGrid(grid, index) {
   const cells = cellsOf(grid);
   if (!cells.length) { return; }
@@ -45,8 +50,10 @@ function roveGrid(grid, index) {
   if (!(current >= 0 && current < cells.length)) { current = 0; }
   grid.dataset.bbCurrent = String(current);
   setAttr(grid, "role", "group");
+  const title = grid.querySelector(".bb-group-title");
+  if (title && title.textContent.trim()) { setAttr(grid, "aria-label", title.textContent.trim()); }
   const hint = document.getElementById("bb-grid-hint");
-  if (hint) { setAttr(grid, "aria-describedby", "bb-grid-hint"); }
+  if (hint && grid.matches(".bb-week")) { setAttr(grid, "aria-describedby", "bb-grid-hint"); }
   cells.forEach((cell, k) => setAttr(cell, "tabindex", k === current ? "0" : "-1"));
 }
 
@@ -69,7 +76,7 @@ function roveRadios(box) {
 }
 
 function enhance() {
-  document.querySelectorAll(".bb-week").forEach((grid) => roveGrid(grid));
+  document.querySelectorAll(ROVING).forEach((grid) => roveGrid(grid));
   document.querySelectorAll(".widget-toggle-buttons").forEach(roveRadios);
   document.querySelectorAll("button.bb-fold").forEach((b) => {
     setAttr(b, "aria-expanded", b.classList.contains("bb-open") ? "true" : "false");
@@ -79,11 +86,23 @@ function enhance() {
 function arrowed(event) {
   const target = event.target;
   if (!target || !target.closest || event.altKey || event.ctrlKey || event.metaKey) { return; }
-  const grid = target.closest(".bb-week");
+  const grid = target.closest(ROVING);
   if (grid && target.matches("input[type=checkbox]")) {
     const cells = cellsOf(grid);
     const i = cells.indexOf(target);
-    const columns = Number(grid.dataset.bbColumns || 7);
+    // the week has seven columns; a row of choices is one line, however it wraps
+    const columns = grid.matches(".bb-week") ? 7 : cells.length;
+    if (columns === cells.length) {
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      const j = step === undefined ? { Home: 0, End: cells.length - 1 }[event.key]
+        : Math.min(Math.max(i + step, 0), cells.length - 1);
+      if (j !== undefined) {
+        event.preventDefault();
+        roveGrid(grid, j);
+        cells[j].focus();
+      }
+      return;
+    }
     const column = i % columns;
     const moves = {
       ArrowRight: column < columns - 1 ? i + 1 : i,
@@ -162,7 +181,7 @@ function render({ model, el }) {
     enhance();
     document.addEventListener("keydown", arrowed, true);
     document.addEventListener("focusin", (event) => {
-      const grid = event.target.closest && event.target.closest(".bb-week");
+      const grid = event.target.closest && event.target.closest(ROVING);
       if (grid && event.target.matches("input[type=checkbox]")) {
         roveGrid(grid, cellsOf(grid).indexOf(event.target));
       }
