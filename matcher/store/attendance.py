@@ -3,7 +3,8 @@
 ``record_attendance`` stores whether the patient came on a date (a second
 record for the same date corrects the first) and applies the rule "call
 after two missed sessions in a row" to the attendance as it then stands: a
-correction that undoes a run of absences cancels the open call about it.
+correction that undoes a run of absences cancels the open call about it. The
+first session attended makes a booked patient's referral status ``started``.
 ``outcomes`` gives one row per booking with its attendance and "still taking
 part" at 3 and 6 months;
 ``holding_by_kind`` aggregates it per kind of next step with every count
@@ -35,6 +36,7 @@ from .models import (
     Outcome,
     utcnow,
 )
+from .referrals import follow_status
 from .task_rules import DEFAULT_RULES, TaskRules, rule_call_after_missed
 
 __all__ = ["MIN_COUNT", "Recorded", "holding_by_kind", "outcomes", "record_attendance"]
@@ -247,6 +249,8 @@ def record_attendance(
             detail=f"{day}: {'present' if present else 'absent'}",
         )
         made, cancelled = rule_call_after_missed(session, booking, rules, actor=actor)
+        if present:  # the first session attended: the patient has started
+            follow_status(session, booking.patient_id, "started", cause="attendance", actor=actor)
         result = Recorded(
             booking_id,
             booking.patient_id,

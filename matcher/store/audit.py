@@ -9,6 +9,7 @@ change history either.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,13 +30,20 @@ from .db import Store
 from .models import AuditEntry, utcnow
 
 __all__ = [
+    "NOTE_LIMIT",
     "SYSTEM",
     "Actor",
     "audit_trail",
+    "check_note",
     "check_pseudonym",
     "pseudonym_problem",
     "record",
 ]
+
+#: The longest reason or note a person may type for the store, in characters.
+NOTE_LIMIT = 200
+#: Characters a terminal or spreadsheet acts on (all controls but none allowed).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def pseudonym_problem(
@@ -74,6 +82,51 @@ def check_pseudonym(
     if problem is not None:
         raise InputError([problem])
     return value
+
+
+def check_note(value: str, where: str, *, limit: int = NOTE_LIMIT, names: bool = False) -> str:
+    """``value`` stripped, if it can be kept as a short note (a reason, a contact):
+    at most ``limit`` characters, no control character, nothing that looks like a
+    CPR number and, unless ``names`` (a staff contact person), nothing written like
+    a person's name.
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` (the option), never repeating the value.
+    """
+    text = value.strip()
+    problems = []
+    if len(text) > limit:
+        problems.append(
+            problem(
+                where,
+                None,
+                None,
+                "holds {length:,} characters; write at most {limit:,}",
+                length=len(text),
+                limit=limit,
+            )
+        )
+    if _CONTROL.search(text):
+        problems.append(
+            problem(
+                where, None, None, "holds a control character (such as an escape code); remove it"
+            )
+        )
+    if looks_like_cpr(text):
+        problems.append(
+            problem(
+                where, None, None, "holds what looks like a CPR number, which must never be here"
+            )
+        )
+    elif not names and looks_like_name(text):
+        problems.append(
+            problem(where, None, None, "looks like a person's name; never write a name here")
+        )
+    if problems:
+        raise InputError(problems)
+    return text
 
 
 @dataclass(frozen=True)

@@ -15,28 +15,35 @@ on active (patient, offer) pairs refuses a second booking of the same
 patient for the same offer, also between processes. Cancelling frees the
 place in the same transaction.
 
-``booked_counts`` and ``apply_bookings`` let ``plan`` and ``recommend``
-count existing bookings against capacity.
+A booking may name its staff contact person (``contact_name``,
+``contact_phone``: whom the patient calls; the hand-out and the reminders say
+so), and makes the patient's referral status ``booked``
+(``referrals.follow_status``). ``booked_counts`` and ``apply_bookings``
+(module ``booked``) let ``plan`` and ``recommend`` count existing bookings
+against capacity.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..dataset.load import Dataset
-from ..domain import WEEKDAYS
+from ..domain import CALL_TIMES, WEEKDAYS
 from ..errors import InputError
 from ..words.problems import problem
-from .audit import SYSTEM, Actor, check_pseudonym, record
-from .db import Store, database_exists, open_store, resolve_db_url
+from .audit import SYSTEM, Actor, check_note, check_pseudonym, record
+from .booked import active_bookings, apply_bookings, booked_counts, holds_booking
+from .db import Store
 from .importer import ImportReport, import_catalogue
 from .models import Booking, CatalogueSession, CatalogueState, Place, utcnow
+from .referrals import follow_status
 from .tasks import (
     DEFAULT_RULES,
     TaskRules,
@@ -99,6 +106,38 @@ def first_start(first_date: date, discharge_date: date, weekday: int) -> date:
     return earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
 
 
+#: A staff phone number: digits, spaces and ``+ - ( ) .``, 3 to 20 digits.
+_PHONE = re.compile(r"^\+?[\d\s().\-]{3,30}$")
+
+
+def check_contact(name: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    """The staff contact person of a booking, checked: a name of at most 100
+    characters and a phone number of 3 to 20 digits (``+45 66 12 34 56``), each
+    optional; empty is ``None``.
+
+    Raises
+    ------
+    InputError
+        Naming ``--contact-name`` or ``--contact-phone``.
+    """
+    name = check_note(name, "--contact-name", limit=100, names=True) if name else None
+    if phone:
+        phone = check_note(phone, "--contact-phone", limit=30, names=True)
+        digits = sum(ch.isdigit() for ch in phone)
+        if not _PHONE.match(phone) or not 3 <= digits <= 20:
+            raise InputError(
+                [
+                    problem(
+                        "--contact-phone",
+                        None,
+                        None,
+                        "is not a phone number (digits, spaces and + - ( ) only)",
+                    )
+                ]
+            )
+    return name or None, phone or None
+
+
 def book(
     store: Store,
     patient_id: str,
@@ -107,9 +146,16 @@ def book(
     *,
     actor: Actor = SYSTEM,
     rules: TaskRules = DEFAULT_RULES,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    call_time: str | None = None,
 ) -> BookingInfo:
     """Book a place in ``session_id`` for ``patient_id`` from ``start_date``,
     with the follow-up call and outcome checks as tasks.
+
+    ``contact_name`` and ``contact_phone`` are the staff contact person for the
+    booking (optional); ``call_time`` the patient's best part of the day to call
+    (``patients.csv``), which the follow-up calls are planned for.
 
     Raises
     ------
@@ -117,10 +163,13 @@ def book(
         When every place is taken (nothing is written).
     InputError
         For a session not in the current catalogue, a start date the session
-        does not meet on (another weekday, or before its ``first_date``), or a
-        patient who already has an active booking for the same offer.
+        does not meet on (another weekday, or before its ``first_date``), a
+        patient who already has an active booking for the same offer, or a
+        contact that ``check_contact`` refuses.
     """
     check_pseudonym(patient_id, "--patient")
+    contact_name, contact_phone = check_contact(contact_name, contact_phone)
+    call_time = call_time if call_time in CALL_TIMES else None
     with store.write() as session:
         place = session.get(Place, session_id)
         if place is None or not place.listed:
@@ -172,6 +221,8 @@ def book(
             status="active",
             booked_at=utcnow(),
             import_id=state.import_id if state is not None else None,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
         )
         session.add(booking)
         try:
@@ -189,7 +240,8 @@ def book(
             detail=f"session {session_id} from {start_date}",
         )
         close_on_booking(session, patient_id)
-        rule_follow_up_after_booking(session, booking, rules)
+        rule_follow_up_after_booking(session, booking, rules, call_time=call_time)
+        follow_status(session, patient_id, "booked", cause="booking", actor=actor)
         info = _info(booking)
     log.info("booking %d: patient %s in session %s", info.booking_id, patient_id, session_id)
     return info
@@ -331,12 +383,16 @@ def book_from_dataset(
     actor: Actor = SYSTEM,
     rules: TaskRules = DEFAULT_RULES,
     lang: str = "en",
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
 ) -> tuple[BookingInfo, ImportReport]:
     """Book ``patient_id`` of ``dataset`` into ``session_id``, importing the
     dataset's catalogue first when it differs from the stored one.
 
     The pair is checked by ``check_booking`` first (every rule of a match but
-    free places, which the store counts atomically when it books).
+    free places, which the store counts atomically when it books). The
+    follow-up calls are planned for the patient's ``call_time`` of the dataset;
+    ``contact_name``/``contact_phone`` are the staff contact person (``book``).
 
     Raises
     ------
@@ -346,8 +402,23 @@ def book_from_dataset(
         When every place is taken.
     """
     start = check_booking(dataset, patient_id, session_id, lang=lang)
+    check_contact(contact_name, contact_phone)  # refused before the catalogue is imported
     report = import_catalogue(store, dataset, actor=actor)
-    return book(store, patient_id, session_id, start, actor=actor, rules=rules), report
+    patients = dataset.patients
+    times = patients.loc[patients["patient_id"] == patient_id].get("call_time")
+    call_time = str(times.iloc[0]) if times is not None and len(times) else None
+    booking = book(
+        store,
+        patient_id,
+        session_id,
+        start,
+        actor=actor,
+        rules=rules,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        call_time=call_time,
+    )
+    return booking, report
 
 
 def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: str = "en") -> date:
@@ -419,75 +490,3 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
         pd.Timestamp(patient["discharge_date"]).date(),
         int(ses["day"]),
     )
-
-
-def active_bookings(store: Store) -> pd.DataFrame:
-    """Active bookings: ``booking_id, patient_id, session_id, offer_id, start_date``."""
-    columns = ["booking_id", "patient_id", "session_id", "offer_id", "start_date"]
-    with store.read() as session:
-        rows = session.execute(
-            select(
-                Booking.id,
-                Booking.patient_id,
-                Booking.session_id,
-                Booking.offer_id,
-                Booking.start_date,
-            )
-            .where(Booking.status == "active")
-            .order_by(Booking.id)
-        ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
-
-
-def booked_counts(url: str | None = None, dataset: Dataset | None = None) -> dict[str, int]:
-    """Active bookings per session id in the database at ``url``.
-
-    Parameters
-    ----------
-    url
-        ``--db`` value or URL; ``None`` resolves ``$BROBYGGER_DB`` or the
-        default file (see ``resolve_db_url``). A database file that does not
-        exist yet has no bookings (and is not created).
-    dataset
-        When given, only sessions of this dataset are counted.
-    """
-    resolved = resolve_db_url(url)
-    if not database_exists(resolved):
-        return {}
-    with open_store(resolved) as store, store.read() as session:
-        rows = session.execute(
-            select(Booking.session_id, func.count())
-            .where(Booking.status == "active")
-            .group_by(Booking.session_id)
-        ).all()
-    counts = {str(sid): int(n) for sid, n in rows}
-    if dataset is not None:
-        known = set(dataset.sessions["session_id"])
-        counts = {sid: n for sid, n in counts.items() if sid in known}
-    return counts
-
-
-def holds_booking(url: str | None, patient_id: str, session_id: str) -> bool:
-    """True when ``patient_id`` holds an active booking for ``session_id`` in
-    the database at ``url`` (resolved as in ``booked_counts``; a database file
-    that does not exist yet holds none and is not created)."""
-    resolved = resolve_db_url(url)
-    if not database_exists(resolved):
-        return False
-    with open_store(resolved) as store, store.read() as session:
-        found = session.scalar(
-            select(Booking.id)
-            .where(
-                Booking.patient_id == patient_id,
-                Booking.session_id == session_id,
-                Booking.status == "active",
-            )
-            .limit(1)
-        )
-    return found is not None
-
-
-def apply_bookings(dataset: Dataset, url: str | None = None) -> Dataset:
-    """``dataset`` with each session's ``capacity`` reduced by its active
-    bookings in the database at ``url`` (never below 0 places)."""
-    return dataset.less_capacity(booked_counts(url, dataset))

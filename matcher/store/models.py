@@ -5,7 +5,9 @@ numbers, no profile fields. The catalogue is kept as snapshots, one per
 import; ``places`` holds one counter row per session (capacity and active
 bookings), the row every booking updates conditionally, so no session ever
 gets more bookings than places. ``audit_log`` is append-only: the database
-itself refuses updates and deletes (triggers made by migration 0001).
+itself refuses updates and deletes (triggers made by migration 0001), and so
+it does for ``status_changes`` and ``consents`` (migration 0004): a referral's
+history and a patient's consents are never rewritten.
 
 Times are stored in UTC; dates are calendar dates (no time zone).
 """
@@ -35,6 +37,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "CONSENT_PURPOSES",
+    "REFERRAL_STATUSES",
+    "SMS_STATES",
     "Attendance",
     "AuditEntry",
     "Base",
@@ -43,9 +48,13 @@ __all__ = [
     "CatalogueOffer",
     "CatalogueSession",
     "CatalogueState",
+    "Consent",
     "Outcome",
     "Place",
     "PlanRow",
+    "Referral",
+    "SmsMessage",
+    "StatusChange",
     "StoredPlan",
     "Task",
     "utcnow",
@@ -62,6 +71,29 @@ NAMING = {
 }
 
 ID = 64  # longest id or pseudonym, characters
+
+#: A referral's statuses (migration 0004): the way through, then the exits.
+REFERRAL_STATUSES: tuple[str, ...] = (
+    "referred",
+    "offered",
+    "booked",
+    "started",
+    "active_3m",
+    "active_6m",
+    "declined",
+    "not_now",
+    "unreachable",
+    "stopped",
+)
+#: What a patient may consent to, one purpose at a time (migration 0004).
+CONSENT_PURPOSES: tuple[str, ...] = ("share_municipality", "gp_on_absence", "sms")
+#: Where an SMS text of the send log stands: written (not sent), sent, failed.
+SMS_STATES: tuple[str, ...] = ("written", "sent", "failed")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK expression: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def utcnow() -> datetime:
@@ -204,6 +236,9 @@ class Booking(Base):
     booked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     import_id: Mapped[int | None] = mapped_column(ForeignKey("catalogue_imports.id"))
+    #: the staff contact person for this booking, and their phone (migration 0004)
+    contact_name: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
 
 
 class Attendance(Base):
@@ -224,8 +259,10 @@ class Task(Base):
 
     ``attempt`` counts calls (1, 2, 3); ``outcome`` is how it was closed
     (``reached``, ``no_answer``, ``taking_part``, ``stopped``, ``done``,
-    ``booked``). ``cause_date`` is, for a call after missed sessions, the first
-    missed session of the run of absences it is about (migration 0003).
+    ``booked``, ...). ``cause_date`` is, for a call after missed sessions, the first
+    missed session of the run of absences it is about (migration 0003);
+    ``call_time`` the part of the day to call in (``morning``, ``afternoon``,
+    ``evening``; migration 0004).
     """
 
     __tablename__ = "tasks"
@@ -247,6 +284,7 @@ class Task(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     cause_date: Mapped[date | None] = mapped_column(Date)
+    call_time: Mapped[str | None] = mapped_column(String(10))
 
 
 class StoredPlan(Base):
@@ -320,4 +358,91 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[str] = mapped_column(String(ID))
     patient_id: Mapped[str | None] = mapped_column(String(ID))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Referral(Base):
+    """A patient's referral as it stands now: one row per patient (migration 0004).
+
+    ``referrer`` is the code of the unit or practice that referred the patient
+    (never a person's name); ``re_offer_date`` is set while ``not_now``; ``reason``
+    is the reason given with the last change (for ``stopped``, always one).
+    """
+
+    __tablename__ = "referrals"
+    __table_args__ = (CheckConstraint(_one_of("status", REFERRAL_STATUSES), name="status"),)
+
+    patient_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    referrer: Mapped[str] = mapped_column(String(ID), default="")
+    since: Mapped[datetime] = mapped_column(UtcDateTime())
+    re_offer_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class StatusChange(Base):
+    """One change of a referral's status, kept for ever (append-only, like the audit log).
+
+    ``from_status`` is empty for a patient's first status; ``cause`` says what made
+    the change: ``staff`` (set by a person), ``booking``, ``attendance``,
+    ``outcome`` or ``task`` (by the store, from what it was told).
+    """
+
+    __tablename__ = "status_changes"
+    __table_args__ = (CheckConstraint(_one_of("to_status", REFERRAL_STATUSES), name="to_status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(ID), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(ID))
+    actor_role: Mapped[str] = mapped_column(String(40))
+    cause: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    re_offer_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Consent(Base):
+    """A consent given or withdrawn for one purpose, on a date, recorded by staff.
+
+    Append-only: the latest record of a patient and purpose is what holds now.
+    ``recorded_by`` is a staff pseudonym or initials code, never a name.
+    """
+
+    __tablename__ = "consents"
+    __table_args__ = (CheckConstraint(_one_of("purpose", CONSENT_PURPOSES), name="purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(ID), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    given: Mapped[bool] = mapped_column(Boolean)
+    on_date: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(ID))
+    recorded_role: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SmsMessage(Base):
+    """An SMS text of the send log: for whom (pseudonym), about which booking, the
+    text, and whether it was sent. Never a phone number: a municipality's
+    gateway finds the number from the pseudonym."""
+
+    __tablename__ = "sms_log"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "purpose", name="uq_sms_log_booking_purpose"),
+        CheckConstraint(_one_of("status", SMS_STATES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(ID), index=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"))
+    session_id: Mapped[str] = mapped_column(String(ID))
+    purpose: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="written")
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    gateway: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")

@@ -13,7 +13,14 @@ The rules (each a small function below, all parameters in ``TaskRules``):
   (000:2973: "we have called them three times");
 - ``rule_plan_follow_up``: every patient a stored plan left ``unplaced`` or
   ``escalated`` gets a task for the fortnightly hospital-municipality
-  meeting (001).
+  meeting (001), and an escalated one also a task to inform the GP, whatever
+  the consents (000:3015-3030: the duty to inform the GP of a suicide risk).
+
+A call nobody answered is tried again in another part of the day
+(000:2159-2164): the next attempt records in ``call_time`` the part of the day
+after the one of the missed call (morning, afternoon, evening, then morning
+again). The calls about a booking start at the patient's best time to call,
+when it was given at booking.
 
 ``close_on_booking`` and ``cancel_for_booking`` keep the open tasks in step
 with bookings. Tasks are listed, completed and exported in ``tasks``. Notes
@@ -27,24 +34,32 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..domain import CALL_TIMES
 from .audit import SYSTEM, Actor, record
 from .models import Attendance, Booking, Task, utcnow
 
 __all__ = [
     "CALL_KINDS",
+    "CALL_TIMES",
     "DEFAULT_RULES",
+    "GP_LETTER",
+    "INFORM_GP",
     "OUTCOMES",
     "OUTCOME_KINDS",
+    "RETRY_OUTCOMES",
+    "RE_OFFER",
     "TaskRules",
     "add_months",
     "cancel_for_booking",
     "close_on_booking",
     "new_task",
+    "next_call_time",
+    "part_of_day",
     "rule_call_after_missed",
     "rule_call_again_or_escalate",
     "rule_follow_up_after_booking",
@@ -61,21 +76,47 @@ OUTCOME_6M = "outcome_6m"
 ESCALATE = "escalate"
 PLAN_UNPLACED = "unplaced"
 PLAN_ESCALATED = "escalated"
+#: A call to offer a next step again, due on the date a ``not_now`` status gave.
+RE_OFFER = "re_offer"
+#: Inform the GP of an escalated patient: a duty, needing no consent.
+INFORM_GP = "inform_gp"
+#: Write to the GP about absences (needs the patient's ``gp_on_absence`` consent).
+GP_LETTER = "gp_letter"
 
 #: Tasks that are phone calls: each can go unanswered and be tried again.
-CALL_KINDS: tuple[str, ...] = (CALL_MISSED, FOLLOW_UP_CALL, OUTCOME_3M, OUTCOME_6M)
+CALL_KINDS: tuple[str, ...] = (CALL_MISSED, FOLLOW_UP_CALL, OUTCOME_3M, OUTCOME_6M, RE_OFFER)
 #: Months after the start at which "still taking part" is checked, by task kind.
 OUTCOME_KINDS: dict[str, int] = {OUTCOME_3M: 3, OUTCOME_6M: 6}
+#: Outcomes of a call that reached nobody: the call is tried again (or escalated).
+RETRY_OUTCOMES: tuple[str, ...] = ("no_answer", "not_reached")
+_CALL = ("reached", "no_answer", "not_reached", "declined", "moved", "stopped")
+_CHECK = ("taking_part", "stopped", "no_answer", "not_reached", "moved")
 #: Outcomes a task of each kind may be closed with (the first is the default).
 OUTCOMES: dict[str, tuple[str, ...]] = {
-    CALL_MISSED: ("reached", "no_answer"),
-    FOLLOW_UP_CALL: ("reached", "no_answer"),
-    OUTCOME_3M: ("taking_part", "stopped", "no_answer"),
-    OUTCOME_6M: ("taking_part", "stopped", "no_answer"),
-    ESCALATE: ("done",),
-    PLAN_UNPLACED: ("done", "booked"),
-    PLAN_ESCALATED: ("done",),
+    CALL_MISSED: _CALL,
+    FOLLOW_UP_CALL: _CALL,
+    OUTCOME_3M: _CHECK,
+    OUTCOME_6M: _CHECK,
+    RE_OFFER: _CALL,
+    ESCALATE: ("done", "reached", "not_reached", "declined", "stopped"),
+    PLAN_UNPLACED: ("done", "booked", "reached", "not_reached", "declined", "stopped"),
+    PLAN_ESCALATED: ("done", "reached", "not_reached", "declined", "stopped"),
+    INFORM_GP: ("done",),
+    GP_LETTER: ("done",),
 }
+
+
+def part_of_day(moment: datetime) -> str:
+    """The part of the day of ``moment`` (local time): ``morning`` before 12,
+    ``afternoon`` before 16, else ``evening`` (the app's formiddag, eftermiddag, aften)."""
+    hour = moment.hour
+    return CALL_TIMES[0] if hour < 12 else CALL_TIMES[1] if hour < 16 else CALL_TIMES[2]
+
+
+def next_call_time(last: str) -> str:
+    """The part of the day to call in after a call in ``last`` nobody answered: the
+    next one, never the same (morning, afternoon, evening, then morning again)."""
+    return CALL_TIMES[(CALL_TIMES.index(last) + 1) % len(CALL_TIMES)]
 
 
 @dataclass(frozen=True)
@@ -129,6 +170,7 @@ def new_task(
     attempt: int = 1,
     cause_date: date | None = None,
     actor: Actor = SYSTEM,
+    call_time: str | None = None,
 ) -> Task:
     """A new open task, flushed so it has its id, with its audit record."""
     task = Task(
@@ -142,6 +184,7 @@ def new_task(
         created_at=utcnow(),
         note=note,
         cause_date=cause_date,
+        call_time=call_time,
     )
     session.add(task)
     session.flush()
@@ -151,10 +194,15 @@ def new_task(
 
 
 def rule_follow_up_after_booking(
-    session: Session, booking: Booking, rules: TaskRules = DEFAULT_RULES
+    session: Session,
+    booking: Booking,
+    rules: TaskRules = DEFAULT_RULES,
+    *,
+    call_time: str | None = None,
 ) -> list[Task]:
     """A follow-up call ``follow_up_months`` after the start, and the checks of
-    "still taking part" at each of ``outcome_months``."""
+    "still taking part" at each of ``outcome_months``; each call planned for
+    ``call_time``, the patient's best part of the day to call (if given)."""
     made = [
         new_task(
             session,
@@ -163,6 +211,7 @@ def rule_follow_up_after_booking(
             add_months(booking.start_date, rules.follow_up_months),
             f"follow-up call {rules.follow_up_months} months after the start",
             booking_id=booking.id,
+            call_time=call_time,
         )
     ]
     for months in rules.outcome_months:
@@ -177,6 +226,7 @@ def rule_follow_up_after_booking(
                 add_months(booking.start_date, months),
                 f"is the patient still taking part {months} months after the start?",
                 booking_id=booking.id,
+                call_time=call_time,
             )
         )
     return made
@@ -320,17 +370,35 @@ def rule_call_after_missed(
                 _missed_note(rules, run.start),
                 booking_id=booking.id,
                 cause_date=run.start,
+                call_time=preferred_call_time(session, booking.id),
             )
         )
     return made, cancelled
 
 
+def preferred_call_time(session: Session, booking_id: int) -> str | None:
+    """The patient's best part of the day to call, as given when ``booking_id`` was
+    made: the ``call_time`` of the booking's first task that has one."""
+    return session.scalar(
+        select(Task.call_time)
+        .where(Task.booking_id == booking_id, Task.call_time.is_not(None), Task.attempt == 1)
+        .order_by(Task.id)
+        .limit(1)
+    )
+
+
 def rule_call_again_or_escalate(
-    session: Session, task: Task, today: date, rules: TaskRules = DEFAULT_RULES
+    session: Session,
+    task: Task,
+    today: date,
+    rules: TaskRules = DEFAULT_RULES,
+    *,
+    called: str | None = None,
 ) -> Task:
     """After an unanswered call: the next attempt, or after ``max_calls``
     unanswered calls an escalation to a person. The next attempt's note says
-    the attempt and the original reason once."""
+    the attempt and the original reason once, and its ``call_time`` the part of
+    the day after ``called``, the part of the day the unanswered call was made in."""
     if task.attempt < rules.max_calls:
         return new_task(
             session,
@@ -342,6 +410,7 @@ def rule_call_again_or_escalate(
             plan_id=task.plan_id,
             attempt=task.attempt + 1,
             cause_date=task.cause_date,
+            call_time=next_call_time(called) if called in CALL_TIMES else None,
         )
     return new_task(
         session,
@@ -368,18 +437,28 @@ def rule_plan_follow_up(
             select(Task.patient_id, Task.kind).where(Task.status == "open")
         )
     }
+    # the GP is informed once; an open or done task to do so is enough
+    informed = set(
+        session.scalars(
+            select(Task.patient_id).where(Task.kind == INFORM_GP, Task.status != "cancelled")
+        )
+    )
     made = []
     for patient_id, status, reason in rows:
+        wanted = []
         if status == "escalated":
-            kind, note = PLAN_ESCALATED, "marked escalate: a person must act before any match"
+            wanted = [
+                (PLAN_ESCALATED, "marked escalate: a person must act before any match"),
+                (INFORM_GP, "marked escalate: inform the GP (a duty; no consent needed)"),
+            ]
         elif status == "unplaced" and patient_id not in booked:
-            kind, note = PLAN_UNPLACED, f"no place in plan {plan_id}: {reason or 'no reason given'}"
-        else:
-            continue
-        if (patient_id, kind) in open_now:
-            continue
-        made.append(new_task(session, kind, patient_id, today, note, plan_id=plan_id))
-        open_now.add((patient_id, kind))
+            reason = reason or "no reason given"
+            wanted = [(PLAN_UNPLACED, f"no place in plan {plan_id}: {reason}")]
+        for kind, note in wanted:
+            if (patient_id, kind) in open_now or (kind == INFORM_GP and patient_id in informed):
+                continue
+            made.append(new_task(session, kind, patient_id, today, note, plan_id=plan_id))
+            open_now.add((patient_id, kind))
     return made
 
 

@@ -1,10 +1,11 @@
 """Follow-up tasks: listed, completed with an outcome, and exported as CSV.
 
-Completing a task applies the rules that follow it (an unanswered call is
-tried again or escalated, a 3- or 6-month check records the booking's
-outcome); the rules themselves, and the tasks they make, are in
-``task_rules``. Notes carry rule text only: never a vulnerability flag,
-never a name.
+Completing a task applies the rules that follow it (a call that reached
+nobody is tried again in another part of the day, or escalated; a 3- or
+6-month check records the booking's outcome) and changes the referral status
+where the outcome says where it stands (``STATUS_OF_OUTCOME``); the rules
+themselves, and the tasks they make, are in ``task_rules``. Notes carry rule
+text only: never a vulnerability flag, never a name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -24,15 +25,21 @@ from ..words.problems import problem
 from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import Booking, Outcome, Task, utcnow
+from .referrals import follow_status
 from .task_rules import (
     CALL_KINDS,
+    CALL_TIMES,
     DEFAULT_RULES,
+    ESCALATE,
     OUTCOME_KINDS,
     OUTCOMES,
+    RE_OFFER,
+    RETRY_OUTCOMES,
     TaskRules,
     add_months,
     cancel_for_booking,
     close_on_booking,
+    part_of_day,
     rule_call_after_missed,
     rule_call_again_or_escalate,
     rule_follow_up_after_booking,
@@ -44,6 +51,7 @@ __all__ = [
     "CALL_KINDS",
     "DEFAULT_RULES",
     "OUTCOME_KINDS",
+    "STATUS_OF_OUTCOME",
     "TASK_COLUMNS",
     "Completed",
     "TaskRules",
@@ -74,7 +82,21 @@ TASK_COLUMNS: tuple[str, ...] = (
     "status",
     "outcome",
     "note",
+    "call_time",
 )
+
+#: The outcomes of a 3- or 6-month check that say whether the patient holds on.
+_HELD = ("taking_part", "stopped")
+
+#: The referral status an outcome tells, for tasks of any kind (``None``) or of one kind.
+STATUS_OF_OUTCOME: dict[tuple[str | None, str], str] = {
+    (None, "declined"): "declined",
+    (None, "stopped"): "stopped",
+    ("outcome_3m", "taking_part"): "active_3m",
+    ("outcome_6m", "taking_part"): "active_6m",
+    (ESCALATE, "not_reached"): "unreachable",
+    (RE_OFFER, "reached"): "offered",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +109,10 @@ class Completed:
     outcome: str
     next_task_id: int | None
     next_kind: str | None
+    #: the part of the day the next call is planned for, if any
+    next_call_time: str | None = None
+    #: the referral status the outcome set, if it changed
+    status: str | None = None
 
 
 def complete_task(
@@ -97,19 +123,38 @@ def complete_task(
     actor: Actor = SYSTEM,
     today: date | None = None,
     rules: TaskRules = DEFAULT_RULES,
+    called: str | None = None,
 ) -> Completed:
     """Close an open task with an outcome and apply the rules that follow.
 
-    ``no_answer`` on a call makes the next attempt (or, after the last, an
-    escalation); ``taking_part``/``stopped`` on a 3- or 6-month check records
-    the outcome of the booking.
+    ``no_answer`` or ``not_reached`` on a call makes the next attempt (or, after
+    the last, an escalation), planned for another part of the day than
+    ``called``, the part of the day of the call just made (default: the part
+    the task was planned for, else the part of the day it is now);
+    ``taking_part``/``stopped`` on a 3- or 6-month check records the outcome of
+    the booking. An outcome in ``STATUS_OF_OUTCOME`` changes the referral
+    status when the change is allowed (``referrals.follow_status``).
 
     Raises
     ------
     InputError
-        For an unknown or closed task, or an outcome the task cannot have.
+        For an unknown or closed task, an outcome the task cannot have, or a
+        ``called`` that is not a part of the day.
     """
     today = today or date.today()
+    if called is not None and called not in CALL_TIMES:
+        raise InputError(
+            [
+                problem(
+                    "--called",
+                    None,
+                    None,
+                    "'{called}' is not a part of the day; use {parts}",
+                    called=called,
+                    parts=", ".join(CALL_TIMES),
+                )
+            ]
+        )
     with store.write() as session:
         task = session.execute(
             select(Task).where(Task.id == task_id).with_for_update()
@@ -165,12 +210,13 @@ def complete_task(
             session, actor, "complete", "task", task.id, patient_id=task.patient_id, detail=chosen
         )
         follow: Task | None = None
-        if chosen == "no_answer":
-            follow = rule_call_again_or_escalate(session, task, today, rules)
-        elif task.kind in OUTCOME_KINDS and task.booking_id is not None:
-            _record_outcome(
-                session, task.booking_id, task.patient_id, OUTCOME_KINDS[task.kind], chosen, actor
-            )
+        if chosen in RETRY_OUTCOMES and task.kind in CALL_KINDS:
+            when = called or task.call_time or part_of_day(datetime.now())
+            follow = rule_call_again_or_escalate(session, task, today, rules, called=when)
+        elif task.kind in OUTCOME_KINDS and task.booking_id is not None and chosen in _HELD:
+            months = OUTCOME_KINDS[task.kind]
+            _record_outcome(session, task.booking_id, task.patient_id, months, chosen, actor)
+        changed = _follow_outcome(session, task, chosen, actor)
         result = Completed(
             task.id,
             task.kind,
@@ -178,9 +224,29 @@ def complete_task(
             chosen,
             follow.id if follow else None,
             follow.kind if follow else None,
+            follow.call_time if follow else None,
+            changed,
         )
     log.info("task %d (%s) done: %s", result.task_id, result.kind, result.outcome)
     return result
+
+
+def _follow_outcome(session: Session, task: Task, outcome: str, actor: Actor) -> str | None:
+    """The referral status the outcome of ``task`` tells, set if allowed; the new status."""
+    to = STATUS_OF_OUTCOME.get((task.kind, outcome)) or STATUS_OF_OUTCOME.get((None, outcome))
+    if to is None:
+        return None
+    reason = ""
+    if to == "stopped":
+        months = OUTCOME_KINDS.get(task.kind)
+        reason = (
+            f"not taking part {months} months after the start"
+            if months
+            else f"said so when task {task.id} ({task.kind.replace('_', ' ')}) was done"
+        )
+    cause = "outcome" if task.kind in OUTCOME_KINDS else "task"
+    changed = follow_status(session, task.patient_id, to, cause=cause, actor=actor, reason=reason)
+    return changed.to_status if changed is not None else None
 
 
 def _record_outcome(
@@ -257,6 +323,7 @@ def list_tasks(
                 "status": t.status,
                 "outcome": t.outcome or "",
                 "note": t.note,
+                "call_time": t.call_time or "",
             }
             for t, offer_id, session_id, start in session.execute(query)
         ]

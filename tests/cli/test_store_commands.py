@@ -282,7 +282,8 @@ def test_tasks_bad_input(folder: Path, db: str, args: list[str], says: str) -> N
 
 
 def test_tasks_from_plan(db: str, tmp_path: Path) -> None:
-    """--from-plan stores PLAN.csv and makes tasks for unplaced and escalated patients."""
+    """--from-plan stores PLAN.csv and makes tasks for unplaced and escalated patients (an
+    escalated one also gets a task to inform the GP)."""
     plan = tmp_path / "PLAN.csv"
     pd.DataFrame(
         {
@@ -295,9 +296,9 @@ def test_tasks_from_plan(db: str, tmp_path: Path) -> None:
         }
     ).to_csv(plan, index=False)
     code, output = run("tasks", "--from-plan", plan, "--as-of", "2027-01-04", "--db", db)
-    assert (code, "2 new tasks" in output) == (0, True), output
+    assert (code, "3 new tasks" in output) == (0, True), output
     with open_store(db) as store:
-        assert sorted(list_tasks(store)["kind"]) == ["escalated", "unplaced"]
+        assert sorted(list_tasks(store)["kind"]) == ["escalated", "inform_gp", "unplaced"]
 
 
 def test_tasks_from_a_file_that_is_not_a_plan(db: str, tmp_path: Path) -> None:

@@ -90,3 +90,33 @@ def test_audit_trail_is_oldest_first_and_filters_by_patient(tmp_path: Path) -> N
         mine = audit_trail(store, patient_id="P001")
         assert mine["action"].tolist() == ["book", "cancel"]
         assert audit_trail(store, patient_id="P009").empty
+
+
+@pytest.mark.parametrize(
+    ("value", "names", "says"),
+    [
+        ("Hans Jensen", False, "looks like a person's name"),
+        ("010190-1234", True, "looks like a CPR number"),
+        ("a\u202eb", True, "control character"),
+        ("x" * 201, True, "write at most 200"),
+    ],
+)
+def test_a_note_with_personal_data_is_refused(value: str, names: bool, says: str) -> None:
+    """A reason or contact typed for the store holds no CPR number, no control character,
+    no name (unless a staff contact's) and at most 200 characters; the refusal names the
+    option, never the value."""
+    from matcher.store.audit import check_note
+
+    with pytest.raises(InputError, match=says) as refused:
+        check_note(value, "--reason", names=names)
+    assert [p.file for p in refused.value.problems] == ["--reason"]
+    assert value not in str(refused.value)
+
+
+def test_a_plain_note_is_kept_stripped() -> None:
+    """A short plain reason is kept as typed, without surrounding spaces; a staff name is
+    kept where names are allowed."""
+    from matcher.store.audit import check_note
+
+    assert check_note("  too far to travel ", "--reason") == "too far to travel"
+    assert check_note("Hans Jensen", "--contact-name", names=True) == "Hans Jensen"

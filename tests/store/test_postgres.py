@@ -247,3 +247,25 @@ def test_another_applications_postgres_database_is_refused(pg_url: str) -> None:
             assert conn.execute(text("SELECT body FROM notes")).scalars().all() == ["keep me"]
     finally:
         admin.dispose()
+
+
+@pytest.mark.parametrize("table", ["status_changes", "consents"])
+def test_statuses_and_consents_are_append_only_on_postgres(pg_url: str, table: str) -> None:
+    """PostgreSQL refuses updates, deletes and truncation of status changes and consents,
+    and migration 0004 can be taken back to 0003 and applied again."""
+    from alembic import command
+
+    from matcher.store import consent_history, give_consent, set_status, status_history
+    from matcher.store.db import _alembic_config
+
+    with open_store(pg_url) as store:
+        set_status(store, "P001", "referred", actor=Actor("AB"))
+        give_consent(store, "P001", "sms", actor=Actor("AB"))
+        for statement in (f"UPDATE {table} SET patient_id = 'x'", f"TRUNCATE {table}"):
+            with pytest.raises(DBAPIError, match="append-only"), store.write() as session:
+                session.execute(text(statement))
+        assert len(status_history(store)) == len(consent_history(store)) == 1
+        with store.engine.execution_options(brobygger_write=True).begin() as conn:
+            command.downgrade(_alembic_config(conn), "0003")
+        migrate(store.engine)
+        assert current_revision(store.engine) == head_revision() == "0004"

@@ -213,15 +213,17 @@ def test_cancelling_a_booking_cancels_its_tasks_but_not_escalations(store: Store
 
 
 def test_plan_makes_a_task_for_every_unplaced_or_escalated_patient(store: Store) -> None:
-    """Storing a plan gives each unplaced or escalated patient one task, even when stored twice."""
+    """Storing a plan gives each unplaced or escalated patient one task (and an escalated one
+    a task to inform the GP), even when stored twice."""
     first = record_plan(store, plan_rows(), {"status": "OPTIMAL"}, today=START)
-    assert (first.rows, first.tasks_created) == (4, 3)
+    assert (first.rows, first.tasks_created) == (4, 4)
     again = record_plan(store, plan_rows(), {"status": "OPTIMAL"}, today=START)
     assert again.tasks_created == 0
     tasks = list_tasks(store)
     assert sorted(zip(tasks["patient_id"], tasks["kind"], strict=True)) == [
         ("P002", "unplaced"),
         ("P003", "escalated"),
+        ("P003", "inform_gp"),
         ("P004", "unplaced"),
     ]
     assert "no session within 20 minutes" in tasks.set_index("patient_id").loc["P002", "note"]
@@ -235,3 +237,49 @@ def test_booking_an_unplaced_patient_closes_the_task(store: Store) -> None:
     assert done[["patient_id", "kind", "outcome"]].values.tolist() == [
         ["P002", "unplaced", "booked"]
     ]
+
+
+def test_an_unanswered_call_is_tried_again_at_another_time_of_day(store: Store) -> None:
+    """Calls alternate the time of day after a miss (000:2159-2164): a call planned for the
+    morning that nobody answers is tried in the afternoon, then in the evening, each
+    attempt recording the part of the day to try next; a call is never tried again in the
+    part of the day it was missed in."""
+    from matcher.store.task_rules import next_call_time
+
+    book(store, "P001", "S1", START, call_time="morning")
+    tasks = list_tasks(store)
+    assert set(tasks["call_time"]) == {"morning"}
+    task_id = int(tasks.loc[tasks["kind"] == "follow_up_call", "task_id"].iloc[0])
+    first = complete_task(store, task_id, "no_answer", today=START)
+    assert first.next_call_time == "afternoon"
+    second = complete_task(store, first.next_task_id, "not_reached", today=START)  # type: ignore[arg-type]
+    assert second.next_call_time == "evening"
+    listed = list_tasks(store).set_index("task_id")
+    assert listed.loc[second.next_task_id, ["attempt", "call_time"]].tolist() == [3, "evening"]
+    assert [next_call_time(t) for t in ("morning", "afternoon", "evening")] == [
+        "afternoon",
+        "evening",
+        "morning",
+    ]
+
+
+def test_the_time_of_a_missed_call_may_be_said(store: Store) -> None:
+    """complete_task(called=...) names the part of the day the unanswered call was made in;
+    the next attempt is planned for the part after it; a wrong part is refused."""
+    from matcher import InputError
+
+    book(store, "P001", "S1", START)
+    task_id = int(list_tasks(store)["task_id"].iloc[0])
+    with pytest.raises(InputError, match="is not a part of the day"):
+        complete_task(store, task_id, "no_answer", called="night")
+    done = complete_task(store, task_id, "no_answer", called="evening", today=START)
+    assert done.next_call_time == "morning"
+
+
+def test_calls_after_missed_sessions_start_at_the_best_time(store: Store) -> None:
+    """The call after two missed sessions is planned for the best time given at booking."""
+    booking = book(store, "P001", "S1", START, call_time="afternoon")
+    for week in (0, 1):
+        record_attendance(store, booking.booking_id, START + timedelta(weeks=week), False)
+    calls = list_tasks(store)
+    assert calls.set_index("kind").loc["call_missed", "call_time"] == "afternoon"

@@ -75,5 +75,5 @@ def test_export_for_the_meeting(store: Store, tmp_path: Path) -> None:
     path = export_tasks(list_tasks(store), tmp_path / "meeting.csv")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert tuple(table.columns) == TASK_COLUMNS
-    assert len(table) == 6
+    assert len(table) == 7  # 3 of the booking, 3 of the plan, and informing P003's GP
     assert set(table["due_date"]) >= {"2027-01-04", "2027-03-04"}
