@@ -15,13 +15,24 @@ Message ids are the symbolic keys the code looks up (``tab_discharge``,
 
 The files are read with Babel (``read_po``) once per language and kept, so a
 source checkout needs no build step and the wheel ships the ``.po`` files
-themselves. A plural message (``msgid_plural``) gives one text per plural
-form, picked with the catalogue's own ``Plural-Forms`` rule.
+themselves.
+
+Danish and English (``LANGUAGES``) hold every context. The patient's own
+words, and only those, also come in Arabic, Turkish, Urdu, Somali, Polish
+and Farsi (``PATIENT_LANGUAGES``): their catalogues hold the ``patient``
+context alone. A catalogue's header line ``X-Native-Review`` says whether a
+native speaker has read its texts (``none``: not yet); ``Catalogue.review``
+holds it and ``unreviewed()`` lists the languages still waiting.
+
+A plural message (``msgid_plural``) gives one text per plural form, picked
+with the catalogue's own ``Plural-Forms`` rule.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import io
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -34,17 +45,27 @@ __all__ = [
     "CONTEXTS",
     "DOMAIN",
     "LANGUAGES",
+    "PATIENT_LANGUAGES",
+    "RIGHT_TO_LEFT",
     "Catalogue",
     "catalogue",
     "po_path",
+    "unreviewed",
 ]
 
-#: The languages with a catalogue; the first is the default.
+#: The languages with a catalogue of every context; the first is the default.
 LANGUAGES = ("da", "en")
+#: The languages of the patient's own words (the ``patient`` context): the first two
+#: hold every context, the others the ``patient`` context only.
+PATIENT_LANGUAGES = ("da", "en", "ar", "tr", "ur", "so", "pl", "fa")
+#: The languages written from right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "ur", "fa"})
 #: The registers a message belongs to (its ``msgctxt``).
 CONTEXTS = ("patient", "staff", "municipality", "problem", "cli", "note")
 DOMAIN = "brobygger"
 _ROOT = Path(__file__).resolve().parent / "locale"
+#: The header line saying whether a native speaker has read the texts.
+_REVIEW = re.compile(r'^"X-Native-Review:[ \t]*([^"\\]*)', re.MULTILINE)
 
 
 def po_path(lang: str) -> Path:
@@ -60,6 +81,9 @@ class Catalogue:
     lang: str
     messages: Mapping[tuple[str, str], str | tuple[str, ...]]
     plural: Callable[[int], int]
+    #: The header's ``X-Native-Review`` (``none``: no native speaker has read the
+    #: texts yet); empty when the header has no such line.
+    review: str = ""
 
     def text(self, context: str, key: str) -> str:
         """The text of ``key`` in ``context``; ``KeyError`` when there is none."""
@@ -82,13 +106,20 @@ class Catalogue:
         return (context, key) in self.messages
 
 
+def _review(raw: bytes) -> str:
+    """The ``X-Native-Review`` line of a ``.po`` file's header (Babel drops it)."""
+    header = raw.decode("utf-8").split("\n\n", 1)[0]
+    found = _REVIEW.search(header)
+    return found.group(1).strip() if found else ""
+
+
 @cache
 def catalogue(lang: str) -> Catalogue:
-    """The catalogue of ``lang`` (one of ``LANGUAGES``), read once."""
-    if lang not in LANGUAGES:
+    """The catalogue of ``lang`` (one of ``PATIENT_LANGUAGES``), read once."""
+    if lang not in PATIENT_LANGUAGES:
         raise KeyError(f"no catalogue for language {lang!r}")
-    with po_path(lang).open("rb") as handle:
-        po = read_po(handle, locale=lang, domain=DOMAIN)
+    raw = po_path(lang).read_bytes()
+    po = read_po(io.BytesIO(raw), locale=lang, domain=DOMAIN)
     messages: dict[tuple[str, str], str | tuple[str, ...]] = {}
     for message in po:
         if not message.id:
@@ -98,4 +129,9 @@ def catalogue(lang: str) -> Catalogue:
         messages[(message.context or "", key)] = (
             string if isinstance(string, str) else tuple(string or ())
         )
-    return Catalogue(lang, MappingProxyType(messages), _gettext.c2py(po.plural_expr))
+    return Catalogue(lang, MappingProxyType(messages), _gettext.c2py(po.plural_expr), _review(raw))
+
+
+def unreviewed() -> tuple[str, ...]:
+    """The languages whose texts no native speaker has read yet (``X-Native-Review: none``)."""
+    return tuple(lang for lang in PATIENT_LANGUAGES if catalogue(lang).review == "none")

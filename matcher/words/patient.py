@@ -1,8 +1,12 @@
 """Every word a patient sees, from the ``patient`` context of the catalogues.
 
-Recommendations, "when nothing fits" suggestions and the printed hand-out
-take their text from here: Danish (``da``, the default) and English
-(``en``). The words are the ones people use; none mentions vulnerability
+Recommendations, "when nothing fits" suggestions, the printed hand-out, the
+calendar invitation and the reminders take their text from here: Danish
+(``da``, the default), English (``en``), Arabic (``ar``), Turkish (``tr``),
+Urdu (``ur``), Somali (``so``), Polish (``pl``) and Farsi (``fa``); the
+last six hold only these words, not the app's or the command line's, and
+Arabic, Urdu and Farsi are written right to left (``Wording.rtl``). The
+words are the ones people use; none mentions vulnerability
 flags, priority or rehabilitation jargon. They live in the message
 catalogues (``matcher.words.catalog``): a phrase under its key
 (``travel``), a named group under ``group.name`` (``modes.walk``) and an
@@ -21,10 +25,13 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from babel import Locale
+from babel.lists import format_list
+
 from ..errors import InputError
 from . import formats
-from .catalog import LANGUAGES as _CODES
-from .catalog import catalogue
+from .catalog import PATIENT_LANGUAGES as _CODES
+from .catalog import RIGHT_TO_LEFT, catalogue
 from .problems import problem
 
 __all__ = ["LANGUAGES", "Wording", "wording"]
@@ -72,15 +79,17 @@ def _table(lang: str) -> Mapping[str, Any]:
 
 
 @cache
-def _tables() -> Mapping[str, Mapping[str, Any]]:
-    return MappingProxyType({lang: _table(lang) for lang in _CODES})
+def _table_of(lang: str) -> Mapping[str, Any]:
+    return _table(lang)
 
 
 class _Languages(Mapping[str, Mapping[str, Any]]):
     """The languages patient-facing text is available in, each read on first use."""
 
     def __getitem__(self, lang: str) -> Mapping[str, Any]:
-        return _tables()[lang]
+        if lang not in _CODES:
+            raise KeyError(lang)
+        return _table_of(lang)
 
     def __iter__(self) -> Any:
         return iter(_CODES)
@@ -89,7 +98,8 @@ class _Languages(Mapping[str, Mapping[str, Any]]):
         return len(_CODES)
 
 
-#: The languages patient-facing text is available in: ``da`` and ``en``.
+#: The languages patient-facing text is available in: ``da``, ``en``, ``ar``, ``tr``,
+#: ``ur``, ``so``, ``pl`` and ``fa``.
 LANGUAGES: Mapping[str, Mapping[str, Any]] = _Languages()
 
 
@@ -104,6 +114,11 @@ class Wording:
         """The phrase ``key`` with ``values`` filled in."""
         text: str = self.table["phrases"][key]
         return text.format(**values)
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the language is written from right to left (Arabic, Urdu, Farsi)."""
+        return self.lang in RIGHT_TO_LEFT
 
     def names(self, group: str) -> Any:
         """A group of names: ``modes``, ``kinds``, ``tags``, ``bring``, ..."""
@@ -140,6 +155,20 @@ class Wording:
         names = self.table["languages"]
         return ", ".join(names.get(c, c) for c in codes)
 
+    def spoken(self, codes: tuple[str, ...] | list[str]) -> str:
+        """Language codes as Babel names them in this language, as a list:
+        ``dansk og arabisk``, ``Danish and Arabic``, ``الدانمركية والعربية``."""
+        names = Locale.parse(self.lang).languages
+        english = Locale.parse("en").languages
+        ours = self.table["languages"]
+        known = []
+        for code in codes:
+            name = names.get(code)
+            if not name or (self.lang != "en" and name == english.get(code) and code in ours):
+                name = ours.get(code, code)  # Babel has no name of its own in this language
+            known.append(str(name))
+        return str(format_list(known, locale=self.lang)) if known else ""
+
     def found(self, options: int, places: int) -> str:
         """``3 tider hos 2 steder`` / ``3 sessions at 2 places``, each word in the
         plural form its number takes in the language."""
@@ -154,7 +183,7 @@ class Wording:
 
 
 def wording(lang: str) -> Wording:
-    """The words of ``lang`` (``da`` or ``en``); an unknown language is an input error."""
+    """The words of ``lang`` (one of ``LANGUAGES``); an unknown language is an input error."""
     key = str(lang).strip().lower()
     if key not in LANGUAGES:
         known = ", ".join(LANGUAGES)

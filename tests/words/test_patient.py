@@ -14,9 +14,14 @@ from matcher.words.patient import LANGUAGES, wording
 
 
 def test_the_languages_are_danish_first_then_english() -> None:
-    """Patient text comes in Danish (the default, first) and English, each a table of words."""
-    assert list(LANGUAGES) == ["da", "en"] and len(LANGUAGES) == 2
+    """Patient text comes in Danish (the default, first), English, and six more
+    languages of the patient context, each a table of words."""
+    assert list(LANGUAGES) == ["da", "en", "ar", "tr", "ur", "so", "pl", "fa"]
+    assert len(LANGUAGES) == 8
     assert LANGUAGES["da"]["phrases"]["travel"] == catalogue("da").text("patient", "travel")
+    assert LANGUAGES["ar"]["phrases"]["travel"] == catalogue("ar").text("patient", "travel")
+    with pytest.raises(KeyError):
+        LANGUAGES["fr"]
 
 
 @pytest.mark.parametrize("lang", ["EN", " en ", "Da"])
