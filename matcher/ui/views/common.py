@@ -135,6 +135,11 @@ STYLE = w.HTML(
 .bb-charts .bb-chart { flex: 1 1 420px; }
 .bb-people .bb-table td { white-space: nowrap; }
 .bb-people .bb-table td.bb-wide { white-space: normal; min-width: 22em; }
+.bb-people .bb-table tr.bb-above td { border-bottom: none; }
+.bb-people .bb-table tr.bb-below td { white-space: normal; padding-top: 0; color: #333; }
+.bb-people .bb-table tr.bb-below td > div { position: sticky; left: 8px;
+  max-width: calc(100vw - 96px); }
+.bb-below-label { font-weight: 600; }
 .bb-label .bb-share { font-weight: 400; }
 </style>"""
 )

@@ -93,8 +93,9 @@ def _col(
     missing: str = "",
     digits: int = 0,
     wide: bool = False,
+    below: bool = False,
 ) -> Column:
-    return Column(name, column_text(name, lang), kind, digits, missing, wide)
+    return Column(name, column_text(name, lang), kind, digits, missing, wide, below)
 
 
 def plan_table(plan: pd.DataFrame, dataset: Any, lang: str) -> tuple[pd.DataFrame, list[Column]]:
@@ -125,7 +126,7 @@ def plan_table(plan: pd.DataFrame, dataset: Any, lang: str) -> tuple[pd.DataFram
         _col("travel_min", lang, "number", missing=DASH),
         _col("travel_mode", lang, missing=DASH),
         _col("fee_dkk_month", lang, "number", missing=DASH),
-        _col("reason", lang, wide=True),
+        _col("reason", lang, below=True),
     ]
     return frame, columns
 
@@ -155,7 +156,7 @@ def breaches_table(
         _col("earliest_wait", lang, "count", missing=DASH),
         _col("offer_name", lang, missing=DASH),
         _col("start_date", lang, "date", missing=DASH),
-        _col("reason", lang, wide=True),
+        _col("reason", lang, below=True),
     ]
     return frame, columns
 

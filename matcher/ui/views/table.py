@@ -86,6 +86,10 @@ export default { render };
 """
 
 
+#: Up to this many other columns, a ``below`` column stays a column of its own.
+INLINE_MOST = 5
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table for people.
@@ -94,7 +98,12 @@ class Column:
     ``kind`` one of ``KINDS``, ``digits`` the decimals of a ``number``, and
     ``missing`` what an empty cell reads ("" by default, "–" or
     "skjult (under 5)"); a ``wide`` column (a reason, a long name) may wrap
-    its lines, the others keep each cell on one line.
+    its lines, the others keep each cell on one line. A ``below`` column (a long
+    reason) is, in a table of more than ``INLINE_MOST`` other columns, not a
+    column on the screen but a line under its row, spanning the table and
+    starting with the header ("Årsag: ..."), so the table fits the screen and
+    the reason is read whole; it is then sorted by no header, and exported as
+    a column like the others.
     """
 
     name: str
@@ -103,6 +112,7 @@ class Column:
     digits: int = 0
     missing: str = ""
     wide: bool = False
+    below: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -354,24 +364,14 @@ class PeopleTable(anywidget.AnyWidget):
         shown = self.rows().iloc[start : start + self.page_size]
         words = self.words(shown)
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        head = "".join(self._header(i, c) for i, c in enumerate(self.columns))
-        opening = [
-            "<td class='bb-num'>"
-            if c.kind in ("count", "number", "share")
-            else "<td class='bb-wide'>"
-            if c.wide
-            else "<td>"
-            for c in self.columns
-        ]
+        head = "".join(self._header(i, c) for i, c in enumerate(self.columns) if not self._under(c))
+        shown_columns = sum(not self._under(c) for c in self.columns)
         body = "".join(
-            "<tr>"
-            + "".join(f"{td}{html.escape(v)}</td>" for v, td in zip(row, opening, strict=True))
-            + "</tr>"
-            for row in words.itertuples(index=False, name=None)
+            self._row(row, shown_columns) for row in words.itertuples(index=False, name=None)
         )
         if not len(words):
             body = (
-                f"<tr><td colspan='{len(self.columns)}'>"
+                f"<tr><td colspan='{shown_columns}'>"
                 f"{html.escape(text('table_empty', lang))}</td></tr>"
             )
         region = html.escape(self.caption or text("table_region", lang), quote=True)
@@ -386,6 +386,31 @@ class PeopleTable(anywidget.AnyWidget):
             f"<div class='bb-table-tools'>{self._pager(start, len(words))}{self._exports()}</div>"
             "</div>"
         )
+
+    def _under(self, column: Column) -> bool:
+        """Whether ``column`` is shown as a line under each row, not as a column."""
+        return column.below and sum(not c.below for c in self.columns) > INLINE_MOST
+
+    def _row(self, row: tuple[str, ...], width: int) -> str:
+        """One row's cells, then a line under it for each ``below`` column it fills."""
+        cells, under = [], []
+        for value, column in zip(row, self.columns, strict=True):
+            if self._under(column):
+                if value:
+                    label = f"<span class='bb-below-label'>{html.escape(column.header)}:</span>"
+                    under.append(f"{label} {html.escape(value)}")
+            elif column.kind in ("count", "number", "share"):
+                cells.append(f"<td class='bb-num'>{html.escape(value)}</td>")
+            elif column.wide or column.below:
+                cells.append(f"<td class='bb-wide'>{html.escape(value)}</td>")
+            else:
+                cells.append(f"<td>{html.escape(value)}</td>")
+        lines = "".join(
+            f"<tr class='bb-below'><td colspan='{width}'><div>{line}</div></td></tr>"
+            for line in under
+        )
+        opening = "<tr class='bb-above'>" if under else "<tr>"
+        return f"{opening}{''.join(cells)}</tr>{lines}"
 
     def _header(self, index: int, column: Column) -> str:
         if column.name == self.sort_column:

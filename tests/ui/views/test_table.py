@@ -228,3 +228,22 @@ def test_a_summary_sentence_is_shown_above_the_table_escaped() -> None:
     table = PeopleTable()
     table.show(_frame(), _COLUMNS, lang="da", summary="53 af 270 <b>får</b> et")
     assert table.value.index("53 af 270 &lt;b&gt;får&lt;/b&gt; et") < table.value.index("<table")
+
+
+def test_a_long_reason_beside_many_columns_is_a_line_under_its_row() -> None:
+    """A ``below`` column beside more than five others is no header but an escaped line
+    under each row that has one, spanning the shown columns; with few columns it stays a
+    column; the CSV keeps it as a column either way."""
+    many = [Column(f"c{i}", f"C{i}") for i in range(6)]
+    frame = pd.DataFrame({**{f"c{i}": ["a", "b"] for i in range(6)}, "why": ["<b>far</b>", ""]})
+    table = PeopleTable()
+    table.show(frame, [*many, Column("why", "Årsag", below=True)], lang="da")
+    assert ">Årsag<span" not in table.value
+    assert table.value.count("<tr class='bb-below'>") == 1
+    assert (
+        "<tr class='bb-below'><td colspan='6'><div><span class='bb-below-label'>Årsag:</span> "
+        "&lt;b&gt;far&lt;/b&gt;</div></td></tr>" in table.value
+    )
+    assert "Årsag" in table.csv_bytes().decode("utf-8-sig").splitlines()[0]
+    table.show(frame[["c0", "why"]], [many[0], Column("why", "Årsag", below=True)], lang="da")
+    assert ">Årsag<span" in table.value and "bb-below" not in table.value
