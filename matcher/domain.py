@@ -16,6 +16,7 @@ import numpy as np
 
 __all__ = [
     "CALL_TIMES",
+    "CONSENT_PURPOSES",
     "CONTACT_CHANNELS",
     "DIAGNOSES",
     "GROUP_LIMIT",
@@ -77,6 +78,8 @@ CONTACT_CHANNELS: tuple[str, ...] = ("phone", "letter", "sms", "in_person", "rel
 #: Parts of the day to call a patient in (optional patient column ``call_time``),
 #: in the order tried: after a call nobody answered, the next part of the day.
 CALL_TIMES: tuple[str, ...] = ("morning", "afternoon", "evening")
+#: What a patient may consent to, one purpose at a time (the store's consents).
+CONSENT_PURPOSES: tuple[str, ...] = ("share_municipality", "gp_on_absence", "sms")
 INTENSITIES: tuple[str, ...] = ("low", "moderate", "high")
 
 #: Largest group a patient with this tolerance accepts (people, inclusive).

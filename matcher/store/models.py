@@ -36,6 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ..domain import CONSENT_PURPOSES  # what a patient may consent to (migration 0004)
+
 __all__ = [
     "CONSENT_PURPOSES",
     "REFERRAL_STATUSES",
@@ -85,8 +87,6 @@ REFERRAL_STATUSES: tuple[str, ...] = (
     "unreachable",
     "stopped",
 )
-#: What a patient may consent to, one purpose at a time (migration 0004).
-CONSENT_PURPOSES: tuple[str, ...] = ("share_municipality", "gp_on_absence", "sms")
 #: Where an SMS text of the send log stands: written (not sent), sent, failed.
 SMS_STATES: tuple[str, ...] = ("written", "sent", "failed")
 
