@@ -2,12 +2,16 @@
 
 An invitation with a date makes the first visit far more likely than vague
 advice. ``handout_html`` fills ``templates/handout.html`` (Jinja2) with what
-the place is, where it is (the address, a small map drawn from the
+the place is (with a small drawing of its kind), the language the activity
+is held in, where it is (the address, a small map drawn from the
 coordinates of home and venue, no internet needed, and plain directions),
 the first date, weekday and time, what to bring, what it costs and whom to
-call. Danish by default, English on request; every word comes from
-``matcher.words.patient``. The page never shows vulnerability flags, priority or
-any id.
+call: the named ``Contact`` person when one is given, else the offer's
+phone. Danish by default; also English, Arabic, Turkish, Urdu, Somali,
+Polish and Farsi (``PATIENT_LANGUAGES``), Arabic, Urdu and Farsi right to
+left. Every word comes from ``matcher.words.patient``; the offer's own
+description, written in Danish, is printed only on the Danish and English
+pages. The page never shows vulnerability flags, priority or any id.
 """
 
 from __future__ import annotations
@@ -16,25 +20,43 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import numpy as np
-import pandas as pd
 
 from ..dataset.load import Dataset
+from ..errors import InputError
 from ..match.weights import Weights
+from ..words.catalog import PATIENT_LANGUAGES
 from ..words.patient import Wording, wording
+from ..words.problems import problem
+from .contact import MAX_CONTACT_NAME, Contact, call_html, call_text, checked_contact
 from .options import Recommender
+from .visit import Visit, first_visit
 
 __all__ = [
+    "MAX_CONTACT_NAME",
     "MAX_DESCRIPTION",
+    "PATIENT_LANGUAGES",
+    "Contact",
     "MapLabel",
     "MapView",
+    "bring_lines",
+    "call_html",
+    "call_text",
+    "checked_contact",
+    "cost_lines",
     "handout_context",
     "handout_html",
+    "handout_lang",
     "map_view",
+    "recommender_for",
+    "render_page",
+    "trip_text",
+    "when_texts",
     "write_handout",
 ]
 
@@ -147,6 +169,7 @@ def map_view(
     )
 
 
+@cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("matcher.discharge", "templates"),
@@ -157,29 +180,77 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _bring(words: Wording, kind: str, tags: tuple[str, ...], supervised: bool) -> list[str]:
+def render_page(template: str, context: Mapping[str, Any]) -> str:
+    """``templates/<template>`` filled with ``context``, every value escaped."""
+    return _environment().get_template(template).render(**context)
+
+
+def handout_lang(lang: str, option: str = "--lang") -> str:
+    """``lang`` as a code of ``PATIENT_LANGUAGES``; another is an ``InputError``
+    naming ``option``."""
+    code = str(lang).strip().lower()
+    if code not in PATIENT_LANGUAGES:
+        template = "'{lang}' is not a language the hand-out comes in ({known})"
+        known = ", ".join(PATIENT_LANGUAGES)
+        raise InputError([problem(option, None, None, template, lang=lang, known=known)])
+    return code
+
+
+def bring_lines(words: Wording, visit: Visit) -> list[str]:
+    """What to bring, one sentence each (for a home visit: nothing to prepare)."""
     table = words.names("bring")
-    if kind == "home_visit":
+    if visit.home_visit:
         return [table["home_visit"]]
     lines = [table["base"]]
-    lines += [table[t] for t in tags if t in table]
-    if supervised:
+    lines += [table[t] for t in visit.tags if t in table]
+    if visit.supervised:
         lines.append(table["supervised"])
     return list(dict.fromkeys(lines))
-
-
-def _phone(text: str) -> str:
-    """A Danish eight-digit number in pairs (``65 22 01 90``); anything else as given."""
-    digits = text.replace(" ", "")
-    if len(digits) == 8 and digits.isdigit():
-        return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
-    return text
 
 
 def _scale_label(words: Wording, metres: int) -> str:
     if metres < 1000:
         return f"{metres} m"
     return f"{words.km(metres)} km".replace(",0 km", " km").replace(".0 km", " km")
+
+
+def _description(visit: Visit, lang: str) -> str:
+    """The offer's own text (Danish), shortened to keep one page; only on the Danish and
+    English pages, since no other page should carry a Danish paragraph."""
+    text = visit.description if lang in ("da", "en") else ""
+    if len(text) > MAX_DESCRIPTION:
+        text = text[: MAX_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def cost_lines(words: Wording, visit: Visit) -> list[str]:
+    """What it costs, and the bus ticket or the Flextrafik booking the trip needs."""
+    fee = visit.fee_dkk_month
+    cost = [words("cost_free") if fee <= 0 else words("cost_fee", money=words.money(fee))]
+    if visit.mode == "bus":
+        cost.append(words("cost_bus"))
+    elif visit.mode == "flextrafik":
+        cost.append(words("cost_flex"))
+    return cost
+
+
+def when_texts(words: Wording, visit: Visit) -> tuple[str, str, str]:
+    """The first date in words, its clock span and how it goes on (``Derefter hver ...``)."""
+    weekday = words.weekday(visit.weekday)
+    then = (
+        words("then_weekly_for", weekday=weekday, weeks=visit.weeks)
+        if visit.weeks > 0
+        else words("then_weekly", weekday=weekday)
+    )
+    clock = words("clock_span", start=words.clock(visit.start_min), end=words.clock(visit.end_min))
+    return words.date(visit.first), clock, then
+
+
+def trip_text(words: Wording, visit: Visit) -> str:
+    """How the person gets there (``Ca. 12 min på cykel fra dit hjem.``), or that staff come."""
+    if visit.home_visit:
+        return words("we_come")
+    return words("trip", minutes=visit.minutes, mode=words.names("modes")[visit.mode])
 
 
 def handout_context(
@@ -189,6 +260,7 @@ def handout_context(
     *,
     lang: str = "da",
     held: bool = False,
+    contact: Contact | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values.
 
@@ -196,80 +268,56 @@ def handout_context(
     have no free place left; otherwise a full session is refused.
     """
     words = wording(lang)
-    chosen = recommender.option(patient, session_id, lang=lang, need_place=not held)
-    option = chosen.table().iloc[0]
-    row = recommender.patient_row(patient).iloc[0]
-    offers = recommender.dataset.offers
-    offer = offers.loc[offers["offer_id"] == option["offer_id"]].iloc[0]
-    sessions = recommender.dataset.sessions
-    session = sessions.loc[sessions["session_id"] == option["session_id"]].iloc[0]
-    kind = str(option["kind"])
-    first = pd.Timestamp(option["first_date"]).date()
-    start, end = int(session["start_min"]), int(session["end_min"])
-    weekday = words.weekday(int(session["day"]))
-    weeks = int(session.get("weeks", 0) or 0)
-    home_visit = kind == "home_visit"
-    mode = str(option["travel_mode"])
-    description = str(offer.get("description", "") or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        description = description[: MAX_DESCRIPTION - 1].rsplit(" ", 1)[0] + "…"
+    visit = first_visit(recommender, patient, session_id, lang=words.lang, held=held)
     view = None
     directions = ""
-    if not home_visit:
-        view = map_view(
-            (float(row["x"]), float(row["y"])),
-            (float(offer["x"]), float(offer["y"])),
-            labels=(words("home"), str(offer["name"])),
-        )
+    if not visit.home_visit:
+        view = map_view(visit.home, visit.venue, labels=(words("home"), visit.name))
         compass = words.names("compass")[round(view.bearing_deg / 45.0) % 8]
         directions = words("direction", km=words.km(view.distance_m), compass=compass)
-    fee = float(option["fee_dkk_month"])
-    cost = [words("cost_free") if fee <= 0 else words("cost_fee", money=words.money(fee))]
-    if mode == "bus":
-        cost.append(words("cost_bus"))
-    elif mode == "flextrafik":
-        cost.append(words("cost_flex"))
-    provider = str(offer.get("provider", "") or "").strip() or str(offer["name"])
-    phone = _phone(str(offer.get("phone", "") or "").strip())
-    call = (
-        words("call_phone", provider=provider, phone=phone)
-        if phone
-        else words("call_provider", provider=provider)
-    )
-    trip = (
-        words("we_come")
-        if home_visit
-        else words(
-            "trip",
-            minutes=int(np.ceil(float(option["travel_min"]) - 1e-6)),
-            mode=words.names("modes")[mode],
-        )
-    )
-    today = recommender.today if recommender.today is not None else np.datetime64("today", "D")
+    first_date, clock, then = when_texts(words, visit)
+    named = contact if contact is not None and contact.name.strip() else None
     return {
         "lang": words.lang,
+        "rtl": words.rtl,
         "t": words,
-        "name": str(offer["name"]),
-        "intro": words.names("kind_intro")[kind],
-        "description": description,
-        "first_date": words.date(first),
-        "clock": words("clock_span", start=words.clock(start), end=words.clock(end)),
-        "then": (
-            words("then_weekly_for", weekday=weekday, weeks=weeks)
-            if weeks > 0
-            else words("then_weekly", weekday=weekday)
+        "name": visit.name,
+        "kind": visit.kind,
+        "pictogram_label": words("pictogram", kind=words.names("kinds")[visit.kind]),
+        "intro": words.names("kind_intro")[visit.kind],
+        "spoken": (
+            words("activity_language", languages=words.spoken(visit.languages))
+            if visit.languages
+            else ""
         ),
-        "home_visit": home_visit,
-        "address": str(offer.get("address", "") or "").strip(),
-        "trip": trip,
+        "description": _description(visit, words.lang),
+        "first_date": first_date,
+        "clock": clock,
+        "then": then,
+        "home_visit": visit.home_visit,
+        "address": visit.address,
+        "trip": trip_text(words, visit),
         "directions": directions,
         "map": view,
         "scale_label": _scale_label(words, view.scale_m) if view else "",
-        "bring": _bring(words, kind, tuple(offer["tags"]), bool(offer["supervised"])),
-        "cost": cost,
-        "call": call,
-        "printed": words.date(pd.Timestamp(today).date()),
+        "bring": bring_lines(words, visit),
+        "cost": cost_lines(words, visit),
+        "call": call_html(words, visit, named),
+        "contact": named,
+        "printed": words.date(visit.today),
     }
+
+
+def recommender_for(
+    dataset: Dataset | Recommender,
+    *,
+    weights: Weights | None = None,
+    today: date | str | np.datetime64 | None = None,
+) -> Recommender:
+    """``dataset``'s recommender (``dataset`` itself when it is one)."""
+    if isinstance(dataset, Recommender):
+        return dataset
+    return Recommender(dataset, weights=weights, today=today)
 
 
 def handout_html(
@@ -281,22 +329,22 @@ def handout_html(
     weights: Weights | None = None,
     today: date | str | np.datetime64 | None = None,
     held: bool = False,
+    contact: Contact | None = None,
 ) -> str:
     """The hand-out for ``patient`` and ``session_id`` as one HTML page (A4, print-ready).
 
     ``dataset`` may also be a ``Recommender`` already built for it (then
     ``weights`` and ``today`` are its own, and its ``booked`` places count).
-    Raises ``InputError`` for an unknown patient or session, a session that
-    does not fit the patient, or a session without a free place, unless
-    ``held`` (the patient already holds a booking for it).
+    ``contact``: the person to call, printed with their phone instead of the
+    offer's. Raises ``InputError`` for an unknown patient or session, a
+    session that does not fit the patient, or a session without a free
+    place, unless ``held`` (the patient already holds a booking for it).
     """
-    recommender = (
-        dataset
-        if isinstance(dataset, Recommender)
-        else Recommender(dataset, weights=weights, today=today)
+    recommender = recommender_for(dataset, weights=weights, today=today)
+    context = handout_context(
+        recommender, patient, session_id, lang=lang, held=held, contact=contact
     )
-    context = handout_context(recommender, patient, session_id, lang=lang, held=held)
-    return _environment().get_template(TEMPLATE).render(**context)
+    return render_page(TEMPLATE, context)
 
 
 def write_handout(
@@ -309,12 +357,20 @@ def write_handout(
     weights: Weights | None = None,
     today: date | str | np.datetime64 | None = None,
     held: bool = False,
+    contact: Contact | None = None,
 ) -> Path:
     """Write the hand-out to ``out`` (HTML), whole or not at all (see ``handout_html``)."""
     from ..dataset.export import write_text
 
     html = handout_html(
-        dataset, patient, session_id, lang=lang, weights=weights, today=today, held=held
+        dataset,
+        patient,
+        session_id,
+        lang=lang,
+        weights=weights,
+        today=today,
+        held=held,
+        contact=contact,
     )
     path = Path(out)
     write_text(path, html)

@@ -104,7 +104,7 @@ def test_a_home_visit_needs_no_map(town: Any) -> None:
     html = handout_html(town, "P3", "H1")
     words = text_of(html)
     assert "Vi kommer hjem til dig" in words
-    assert "<svg" not in html
+    assert '<svg class="map"' not in html and "pictogram-home_visit" in html
     assert "Kontakt Odense Kommune." in words
     assert "Kom gerne 10 minutter før" not in words
 
@@ -337,3 +337,88 @@ def test_handout_of_a_session_without_places(one_place: Any) -> None:
         handout_html(full, "P1", "S1")
     assert "Gåklub Centrum" in handout_html(full, "P1", "S1", held=True)
     assert "Gåklub Centrum" in handout_html(Recommender(one_place), "P1", "S1")
+
+
+# -- the person's language, the contact person and the calendar invitation ------
+def _handout(town: Any, out: Path, *extra: str) -> Any:
+    return _cli("handout", town.source, "--patient", "P1", "--session", "S1", "--out", out, *extra)
+
+
+def test_cli_handout_writes_the_invitation_beside_the_page(town: Any, tmp_path: Path) -> None:
+    """CLI: handout writes invite.html and, beside it, invite.ics with the first
+    meeting's Danish clock time, and names both files."""
+    import icalendar
+
+    out = tmp_path / "out" / "invite.html"
+    result = _handout(town, out)
+    assert result.exit_code == 0, result.output
+    ics = out.with_suffix(".ics")
+    (event,) = icalendar.Calendar.from_ical(ics.read_text(encoding="utf-8")).walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert (start.year, start.month, start.day, start.hour) == (2027, 1, 13, 10)
+    assert str(start.tzinfo) == "Europe/Copenhagen"
+    assert str(event["summary"]) == "Første gang: Gåklub Centrum"
+    assert str(out) in result.stdout and str(ics) in result.stdout
+
+
+def test_cli_handout_in_arabic_with_a_contact_person(town: Any, tmp_path: Path) -> None:
+    """CLI: --lang ar writes a right-to-left Arabic page and invitation, and
+    --contact-name/--contact-phone put the contact person on both, escaped."""
+    out = tmp_path / "invite.html"
+    result = _handout(
+        town,
+        out,
+        "--lang",
+        "ar",
+        "--contact-name",
+        "Mette <b>Hansen</b>",
+        "--contact-phone",
+        "12345678",
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html and "خطوتك التالية" in html
+    assert "Mette &lt;b&gt;Hansen&lt;/b&gt;" in html and "<b>Hansen" not in html
+    assert '<bdi dir="ltr">12 34 56 78</bdi>' in html
+    ics = out.with_suffix(".ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "SUMMARY;LANGUAGE=ar:أول مرة: Gåklub Centrum" in ics
+    assert "Mette <b>Hansen</b>" in ics  # a calendar shows text, never markup
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--lang", "xx"], ["--lang", "'xx'", "da, en, ar, tr, ur, so, pl, fa"]),
+        (["--lang", "de"], ["--lang", "'de'"]),
+        (["--contact-name", "Mette"], ["--contact-phone", "give both"]),
+        (["--contact-phone", "12345678"], ["--contact-name", "give both"]),
+        (["--contact-name", "Mette", "--contact-phone", "ring"], ["is not a phone number"]),
+    ],
+)
+def test_cli_handout_bad_language_or_contact_exits_2(
+    town: Any, tmp_path: Path, extra: list[str], named: list[str]
+) -> None:
+    """CLI: a language the hand-out does not come in, or a contact given halfway or
+    with a wrong phone, exits 2 naming the option, with no traceback and no file."""
+    out = tmp_path / "invite.html"
+    result = _handout(town, out, *extra)
+    assert result.exit_code == 2, result.output
+    for name in named:
+        assert name in result.stderr, name
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]
+
+
+def test_cli_handout_refuses_an_ics_out(town: Any, tmp_path: Path) -> None:
+    """CLI: --out ending in .ics would be the invitation's own name: exit 2, nothing written."""
+    result = _handout(town, tmp_path / "invite.ics")
+    assert result.exit_code == 2
+    assert "calendar invitation's name" in result.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "data"]
+
+
+def test_cli_recommend_keeps_danish_and_english_only(town: Any) -> None:
+    """CLI: recommend's --lang stays da or en (its table is for staff): ar exits 2."""
+    result = _cli("recommend", town.source, "--patient", "P1", "--lang", "ar")
+    assert result.exit_code == 2
+    assert "--lang" in result.stderr and "'ar' is not a known language (da, en)" in result.stderr
