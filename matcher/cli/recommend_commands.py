@@ -38,7 +38,26 @@ if TYPE_CHECKING:
 _LANG_HELP = say("help_patient_lang")
 _TODAY_HELP = say("help_today")
 LangOption = Annotated[str, typer.Option("--lang", help=_LANG_HELP)]
+#: The hand-out's language: any of the patient's languages, not only the command line's.
+HandoutLangOption = Annotated[str, typer.Option("--lang", help=say("help_handout_lang"))]
 TodayOption = Annotated[str | None, typer.Option("--today", help=_TODAY_HELP)]
+ContactNameOption = Annotated[
+    str | None, typer.Option("--contact-name", help=say("help_contact_name"))
+]
+ContactPhoneOption = Annotated[
+    str | None, typer.Option("--contact-phone", help=say("help_contact_phone"))
+]
+
+
+def _recommend_lang(lang: str) -> None:
+    """Refuse a --lang of ``recommend`` outside Danish and English (its table and
+    JSON are read by staff); the hand-out takes more (``HandoutLangOption``)."""
+    from ..words.catalog import LANGUAGES
+
+    if str(lang).strip().lower() not in LANGUAGES:
+        template = "'{lang}' is not a known language ({known})"
+        known = ", ".join(LANGUAGES)
+        raise InputError([problem("--lang", None, None, template, lang=lang, known=known)])
 
 
 def _unknown_ids(dataset: Dataset, patient: str, session: str | None) -> list[Problem]:
@@ -78,9 +97,8 @@ def recommend(
     from ..discharge.options import Recommender
     from ..match.weights import Weights
     from ..store import booked_counts
-    from ..words.patient import wording
 
-    wording(lang)
+    _recommend_lang(lang)
     day = option_date(today, "--today")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
@@ -144,8 +162,10 @@ def handout(
     directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
     patient: Annotated[str, typer.Option("--patient", help=say("help_patient"))],
     session: Annotated[str, typer.Option("--session", help=say("help_handout_session"))],
-    out_path: Annotated[Path, typer.Option("--out", help=say("help_handout_out"))],
-    lang: LangOption = "da",
+    out_path: Annotated[Path, typer.Option("--out", help=say("help_handout_out_ics"))],
+    lang: HandoutLangOption = "da",
+    contact_name: ContactNameOption = None,
+    contact_phone: ContactPhoneOption = None,
     weights: WeightsOption = None,
     today: TodayOption = None,
     db: DbOption = None,
@@ -155,16 +175,19 @@ def handout(
     Refused (exit 2) when the session has no free place left, counting the
     bookings in --db, unless the patient holds one of them.
     """
+    from ..dataset.export import write_text
     from ..dataset.load import load_dataset
-    from ..discharge.handout import write_handout
+    from ..discharge.handout import checked_contact, handout_html, handout_lang
+    from ..discharge.invitation import invitation_ics
     from ..discharge.options import Recommender
     from ..match.weights import Weights
     from ..store import booked_counts, holds_booking
-    from ..words.patient import wording
 
-    wording(lang)
+    code = handout_lang(lang)
+    contact = checked_contact(contact_name, contact_phone)
     day = option_date(today, "--today")
-    check_outputs([out_path], directory, "invite.html")
+    ics_path = _ics_beside(out_path)
+    check_outputs([out_path, ics_path], directory, "invite.html")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
@@ -174,6 +197,22 @@ def handout(
     recommender = Recommender(dataset, weights=chosen, today=day, booked=booked_counts(db, dataset))
     # a full session is refused, unless the place it is full with is this patient's own
     held = holds_booking(db, patient, session)
-    path = write_handout(recommender, patient, session, out_path, lang=lang, held=held)
+    html = handout_html(recommender, patient, session, lang=code, held=held, contact=contact)
+    ics = invitation_ics(recommender, patient, session, lang=code, held=held, contact=contact)
+    write_text(out_path, html)
+    write_text(ics_path, ics)
     with after_writing():
-        out.print(say("wrote", path=path), soft_wrap=True)
+        out.print(say("wrote", path=out_path), soft_wrap=True)
+        out.print(say("wrote", path=ics_path), soft_wrap=True)
+
+
+def _ics_beside(out_path: Path) -> Path:
+    """The calendar invitation's file: ``--out`` with ``.ics`` for its ending; an
+    ``--out`` that is itself an ``.ics`` is refused (the two would be one file)."""
+    if out_path.suffix.lower() == ".ics":
+        template = (
+            "is the calendar invitation's name; give the hand-out a name ending in .html "
+            "(the .ics is written beside it)"
+        )
+        raise InputError([problem(str(out_path), None, None, template)])
+    return out_path.with_suffix(".ics")
