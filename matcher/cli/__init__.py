@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     app_commands,
     data_commands,
+    followup_commands,
     gaps_commands,
     plan_commands,
     recommend_commands,
@@ -25,6 +26,7 @@ _COMMAND_MODULES = (
     plan_commands,
     app_commands,
     store_commands,
+    followup_commands,
     recommend_commands,
     schedule_commands,
     gaps_commands,

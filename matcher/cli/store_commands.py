@@ -3,7 +3,11 @@
 Every command takes ``--db URL`` (default: ``$BROBYGGER_DB``, then an SQLite
 file in the user's data directory) and ``--actor``/``--role`` for the audit
 log (a staff pseudonym or initials code, never a name). ``book`` exits with
-status 3 when the session is full.
+status 3 when the session is full, and may name the booking's staff contact
+person (``--contact-name``, ``--contact-phone``). ``tasks --done`` takes the
+outcomes of ``matcher.store.OUTCOMES`` and ``--called`` (the part of the day
+of a call nobody answered), and says when to call next and the status the
+outcome set.
 """
 
 from __future__ import annotations
@@ -123,17 +127,33 @@ def book(
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
+    *,
+    contact_name: Annotated[
+        str | None, typer.Option("--contact-name", help=say("help_book_contact_name"))
+    ] = None,
+    contact_phone: Annotated[
+        str | None, typer.Option("--contact-phone", help=say("help_book_contact_phone"))
+    ] = None,
 ) -> None:
     """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule)."""
     from ..dataset.load import load_dataset
-    from ..store import SessionFull, book_from_dataset, check_booking, open_store
+    from ..store import SessionFull, book_from_dataset, check_booking, check_contact, open_store
 
     who = _actor(actor, role)
+    check_contact(contact_name, contact_phone)
     dataset = load_dataset(directory)
     check_booking(dataset, patient, session)  # a pair that breaks a rule writes nothing
     with open_store(db) as store:
         try:
-            booking, report = book_from_dataset(store, dataset, patient, session, actor=who)
+            booking, report = book_from_dataset(
+                store,
+                dataset,
+                patient,
+                session,
+                actor=who,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+            )
         except SessionFull as full:
             said = say("nothing_booked", reason=full)
             err.print(styled((say("full"), "bold red"), " ", said), soft_wrap=True)
@@ -216,12 +236,17 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
     table = Table(title=title)
     columns = ("task", "kind", "status") if status else ("task", "kind")
     keys = ("col_task", "col_kind", "col_status")[: len(columns)]
+    # the part of the day to call in, only when a task has one
+    timed = bool(frame["call_time"].astype(bool).any()) if "call_time" in frame else False
     for key in (*keys, "col_patient", "col_booking", "col_session", "col_due", "col_try"):
         table.add_column(say(key), no_wrap=True)
+    if timed:
+        table.add_column(say("col_call_time"), no_wrap=True)
     table.add_column(say("col_note"), overflow="fold", min_width=20)
     for row in frame.itertuples(index=False):
         booking = "" if pd.isna(row.booking_id) else str(row.booking_id)
         cells = (str(row.task_id), str(row.kind), str(row.status))[: len(columns)]
+        when = (str(row.call_time),) if timed else ()
         table.add_row(
             *cells,
             str(row.patient_id),
@@ -229,6 +254,7 @@ def _task_table(frame: object, title: str, *, status: bool = False) -> Table:
             str(row.session_id),
             str(row.due_date),
             str(row.attempt),
+            *when,
             str(row.note),
         )
     return table
@@ -245,7 +271,7 @@ def tasks(
         str | None,
         typer.Option(
             "--outcome",
-            help=say("help_outcome"),
+            help=say("help_outcome_closed"),
         ),
     ] = None,
     from_plan: Annotated[
@@ -260,6 +286,7 @@ def tasks(
         typer.Option("--export", help=say("help_export")),
     ] = None,
     everything: Annotated[bool, typer.Option("--all", help=say("help_all"))] = False,
+    called: Annotated[str | None, typer.Option("--called", help=say("help_called"))] = None,
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
@@ -273,18 +300,24 @@ def tasks(
         check_outputs([export], example="tasks.csv")
     if outcome is not None and done is None:
         raise InputError([problem("--outcome", None, None, "goes with --done TASK")])
+    if called is not None and done is None:
+        raise InputError([problem("--called", None, None, "goes with --done TASK")])
     plan_rows = read_plan(from_plan) if from_plan is not None else None
     with open_store(db) as store:
         # --done first: a task that cannot be completed is refused before the plan is
         # stored (read_plan has checked the plan already), so bad input writes nothing
         if done is not None:
-            result = complete_task(store, done, outcome, actor=who, today=today)
+            result = complete_task(store, done, outcome, actor=who, today=today, called=called)
             with after_writing():
                 out.print(
                     say("task_done", task=result.task_id, kind=result.kind, outcome=result.outcome)
                 )
                 if result.next_task_id is not None:
                     out.print(say("next_task", task=result.next_task_id, kind=result.next_kind))
+                if result.next_call_time is not None:
+                    out.print(say(f"call_next_{result.next_call_time}"))
+                if result.status is not None:
+                    out.print(say("status_now_is", patient=result.patient_id, status=result.status))
         if plan_rows is not None:
             assert from_plan is not None
             stored = record_plan(
