@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from traitlets import Any as AnyTrait
-from traitlets import Dict, HasTraits, List, Unicode
+from traitlets import Dict, List, Unicode
 
 from ..dataset.cells import personal_id_problem
 from ..dataset.load import points
@@ -27,6 +27,7 @@ from ..dataset.profile import check_patient, patient_cells
 from ..domain import VULNERABILITY_FLAGS
 from ..errors import InputError, Problem
 from ..words.problems import problem
+from .handover import Handover
 from .launch import ENV_ADDRESSES, ENV_GEOCODER
 from .state import DataState
 
@@ -86,6 +87,8 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "prior_offer_id": "",
     "contact_channel": "",
     "call_time": "",
+    "transport_help": False,
+    "together": False,
 }
 
 
@@ -107,8 +110,8 @@ def _unknown_patient(patient_id: str) -> Problem:
     )
 
 
-class DischargeState(HasTraits):
-    """One patient at the closing conversation."""
+class DischargeState(Handover):
+    """One patient at the closing conversation (the hand-over's part: ``Handover``)."""
 
     profile = Dict()
     problems = List(Unicode())
@@ -169,6 +172,8 @@ class DischargeState(HasTraits):
         self.profile = self._defaults()
         self.home = self.home_precision = ""
         self.field_problems = {}
+        self.consents = []
+        self.handout_lang = ""
         self._clear()
 
     def _field(self, name: str, found: Iterable[Problem] = ()) -> None:
@@ -254,6 +259,8 @@ class DischargeState(HasTraits):
         }
         self.home, self.home_precision = "", "data"
         self.field_problems = {}
+        self.consents = []
+        self.handout_lang = ""
         self._clear()
 
     def check(self) -> pd.DataFrame | None:
@@ -329,18 +336,12 @@ class DischargeState(HasTraits):
                     self.options = frame
             except InputError:
                 pass  # a session that no longer fits keeps the words it had
-        if self.booking is not None and self.handout and self._with_profile is not None:
-            from ..discharge.handout import handout_html
-
-            with contextlib.suppress(InputError):  # else the hand-out shown stays
-                self.handout = handout_html(
-                    self._with_profile, self.booking.patient_id, self.booking.session_id, lang=lang
-                )
 
     def book(self, session_id: str) -> bool:
-        """Hold a place in ``session_id`` for this patient and make the hand-out."""
-        from ..discharge.handout import handout_html
-        from ..store import SessionFull, book_from_dataset, open_store
+        """Hold a place in ``session_id`` for this patient, with the staff contact
+        person and the consents given, and make the hand-out in the person's
+        language."""
+        from ..store import Actor, SessionFull, book_from_dataset, open_store
 
         row = self.check()
         ds = self.data.dataset
@@ -351,7 +352,16 @@ class DischargeState(HasTraits):
         with_profile = ds.replace(patients=points(pd.concat([others, row], ignore_index=True)))
         try:
             with open_store(self.db_url) as store:
-                booking, _ = book_from_dataset(store, with_profile, pid, session_id)
+                booking, _ = book_from_dataset(
+                    store,
+                    with_profile,
+                    pid,
+                    session_id,
+                    actor=Actor("app", "staff"),
+                    contact_name=self.contact_name.strip() or None,
+                    contact_phone=self.contact_phone.strip() or None,
+                )
+                self._record_consents(store, pid)
         except SessionFull:
             self.booking_message = "full"
             self._field("booking")
@@ -366,7 +376,7 @@ class DischargeState(HasTraits):
         self.booking_message = "booked"
         self._recommender = None  # the place is taken now
         self._with_profile = with_profile
-        self.handout = handout_html(with_profile, pid, session_id, lang=self.data.lang)
+        self._make_handout()
         return True
 
     def cancel(self) -> bool:

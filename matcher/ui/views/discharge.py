@@ -85,9 +85,10 @@ class DischargeView(w.Box):
         self.handout = self.cards.panel
         state.observe(self._moved, names="profile")
         state.observe(self._render_results, names=["options", "nothing_fits", "problems", "error"])
-        state.observe(
-            self._render_booking, names=["booking", "booking_message", "handout", "field_problems"]
-        )
+        state.observe(self._render_booking, names=["booking", "booking_message", "field_problems"])
+        # a hand-out made again (another language, a contact person) redraws only the
+        # booking panel, so the control just used keeps the focus
+        state.observe(lambda _: self.cards.render_booking(), names="handout")
         data.observe(self._new_data, names="version")
         data.observe(self._relabel, names="lang")
         start = w.HBox([self.start_from, self.use_button, self.new_button])

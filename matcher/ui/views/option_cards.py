@@ -17,10 +17,12 @@ import ipywidgets as w
 import pandas as pd
 
 from ...words.app import code_text, text
+from ...words.catalog import PATIENT_LANGUAGES, unreviewed
 from ...words.formats import day_month, long_date, money
 from ...words.problems import problem_text
 from ..discharge import DischargeState
 from .page import Page
+from .profile_form import language_name
 
 __all__ = ["OptionCards", "grouped"]
 
@@ -36,6 +38,15 @@ def grouped(options: pd.DataFrame) -> list[pd.DataFrame]:
 
 def _escape(value: object) -> str:
     return html.escape(str(value))
+
+
+def _download(name: str, mime: str, body: str, label: str) -> str:
+    """A link that saves ``body`` as the file ``name``."""
+    encoded = base64.b64encode(body.encode("utf-8")).decode("ascii")
+    return (
+        f"<a class='bb-download' download='{name}' href='data:{mime};base64,{encoded}'>"
+        f"{_escape(label)}</a>"
+    )
 
 
 class OptionCards(w.VBox):
@@ -60,6 +71,23 @@ class OptionCards(w.VBox):
         self.cancel_button.on_click(lambda _: self.state.cancel())
         self.move_button = w.Button(icon="exchange", layout=w.Layout(width="auto"))
         self.move_button.on_click(lambda _: self._move())
+        # the panel's parts are kept, so a new language or contact person redraws
+        # their words without taking the focus from the control just used
+        self.confirmation = w.HTML()
+        self.downloads = w.HTML()
+        self.language = w.Dropdown(style={"description_width": "initial"})
+        self.language.add_class("bb-handout-lang")
+        self.language.observe(self._language_chosen, names="value")
+        self.problems = w.HTML()
+        self.frame = w.HTML()
+        self._panel_parts = [
+            self.confirmation,
+            w.HBox([self.print_button, self.downloads]),
+            self.language,
+            w.HBox([self.move_button, self.cancel_button]),
+            self.problems,
+            self.frame,
+        ]
         super().__init__()
         self.add_class("bb-cards")
 
@@ -153,12 +181,14 @@ class OptionCards(w.VBox):
         return line
 
     def _refusal(self) -> w.Widget:
+        return w.HTML(self._refusal_lines())
+
+    def _refusal_lines(self) -> str:
         found = self.state.field_problems.get("booking", ())
-        lines = "".join(
+        return "".join(
             f"<div class='bb-field-error' role='alert'>{_escape(problem_text(p, self.lang))}</div>"
             for p in found
         )
-        return w.HTML(lines)
 
     # -- the booking panel ------------------------------------------------------
     def render_booking(self) -> None:
@@ -178,25 +208,56 @@ class OptionCards(w.VBox):
             if len(match):
                 name = str(match.iloc[0]["name"])
         booked = text("booked", lang, name=name, date=long_date(booking.start_date, lang))
-        encoded = base64.b64encode(state.handout.encode("utf-8")).decode("ascii")
         title = _escape(text("handout", lang))
         self.print_button.description = text("print", lang)
-        download = (
-            f"<a class='bb-download' download='udlevering-{_escape(booking.patient_id)}.html' "
-            f"href='data:text/html;base64,{encoded}'>{_escape(text('download', lang))}</a>"
+        pid = _escape(booking.patient_id)
+        self.downloads.value = " ".join(
+            (
+                _download(
+                    f"udlevering-{pid}.html", "text/html", state.handout, text("download", lang)
+                ),
+                _download(
+                    f"invitation-{pid}.ics",
+                    "text/calendar",
+                    state.invitation(),
+                    text("ics_download", lang),
+                ),
+            )
         )
+        self._offer_languages()
         frame = (
             f"<iframe id='{HANDOUT_FRAME}' title='{title}' "
             f"srcdoc='{html.escape(state.handout, quote=True)}' class='bb-handout'></iframe>"
         )
-        problems = self._refusal() if state.field_problems.get("booking") else w.HTML()
-        self.panel.children = [
-            w.HTML(f"<div class='bb-msg bb-info' role='status'>{_escape(booked)}</div>"),
-            w.HBox([self.print_button, w.HTML(download)]),
-            w.HBox([self.move_button, self.cancel_button]),
-            problems,
-            w.HTML(f"<details open><summary>{title}</summary>{frame}</details>"),
-        ]
+        self.confirmation.value = (
+            f"<div class='bb-msg bb-info' role='status'>{_escape(booked)}</div>"
+        )
+        self.problems.value = self._refusal_lines()
+        self.frame.value = f"<details open><summary>{title}</summary>{frame}</details>"
+        self.panel.children = self._panel_parts
+
+    def _offer_languages(self) -> None:
+        """The languages the hand-out comes in, named in the page's language, those no
+        native speaker has read marked so; the hand-out's own chosen."""
+        lang = self.lang
+        rough = set(unreviewed())
+        names = []
+        for code in PATIENT_LANGUAGES:
+            name = language_name(code, lang)
+            names.append(
+                (text("handout_unreviewed", lang, language=name) if code in rough else name, code)
+            )
+        self._choosing = True
+        try:
+            self.language.description = text("handout_in", lang)
+            self.language.options = names
+            self.language.value = self.state.handout_language()
+        finally:
+            self._choosing = False
+
+    def _language_chosen(self, change: dict[str, object]) -> None:
+        if not getattr(self, "_choosing", False) and change["new"]:
+            self.state.set_handout_lang(str(change["new"]))
 
     def _book(self, session_id: str) -> None:
         """Book, bring the confirmation on the card into view and put the focus on its

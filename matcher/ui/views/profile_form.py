@@ -23,6 +23,9 @@ from babel.dates import format_date, parse_date
 from ...dataset.weekly import PARTS, grid_cells, grid_text, weekly_words
 from ...domain import (
     AGE_BANDS,
+    CALL_TIMES,
+    CONSENT_PURPOSES,
+    CONTACT_CHANNELS,
     DIAGNOSES,
     INTENSITIES,
     MODES,
@@ -60,6 +63,7 @@ _SECTIONS = (
     ("when", True),
     ("tolerates", True),
     ("money_language", True),
+    ("contact_consent", True),
     ("likes", False),
     ("more_about", False),
     ("f_priority", False),
@@ -142,6 +146,7 @@ class ProfileForm(w.VBox):
             self.map_hint,
             field("max_travel_min", w.BoundedIntText(min=5, max=180, step=5, style=_LABEL)),
             field("modes", Choices()),
+            field("transport_help", w.Checkbox(indent=False)),
         ]
         self.date = w.Text(continuous_update=False, style=_LABEL)
         self.date.add_class("bb-date")
@@ -164,9 +169,27 @@ class ProfileForm(w.VBox):
             field("budget_dkk_month", w.BoundedIntText(min=0, max=5000, step=25, style=_LABEL)),
             field("languages", Choices()),
         ]
+        self.consents = Choices()
+        self.consents.observe(lambda c: self._consented(c["new"]), names="value")
+        self.contact_name = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
+        self.contact_phone = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
+        for typed in (self.contact_name, self.contact_phone):
+            typed.observe(lambda _: self._contacted(), names="value")
+        self.notes["contact"] = w.HTML()
+        self.contact_hint = w.HTML()
+        contact = [
+            field("contact_channel", w.ToggleButtons(style={"button_width": "auto"})),
+            field("call_time", w.ToggleButtons(style={"button_width": "auto"})),
+            self.consents,
+            self.contact_hint,
+            self.contact_name,
+            self.contact_phone,
+            self.notes["contact"],
+        ]
         likes = [
             field("interests", Choices()),
             field("prior_offer_id", w.Dropdown(style=_LABEL, layout=_WIDE)),
+            field("together", w.Checkbox(indent=False)),
         ]
         more = [
             field("diagnoses", Choices()),
@@ -176,14 +199,17 @@ class ProfileForm(w.VBox):
         ]
         priority = [field(flag, w.Checkbox(indent=False)) for flag in VULNERABILITY_FLAGS]
         priority.append(field("escalate", w.Checkbox(indent=False)))
-        bodies = (where, when, tolerates, money, likes, more, priority)
+        bodies = (where, when, tolerates, money, contact, likes, more, priority)
         self.sections = [
             Section(body, expanded=expanded)
             for body, (_, expanded) in zip(bodies, _SECTIONS, strict=True)
         ]
         super().__init__(self.sections)
         self.add_class("bb-form")
-        state.observe(self.render, names=["profile", "home", "home_precision", "field_problems"])
+        state.observe(
+            self.render,
+            names=["profile", "home", "home_precision", "field_problems", "consents"],
+        )
         data.observe(self.new_data, names="version")
 
     # -- words ----------------------------------------------------------------
@@ -214,6 +240,19 @@ class ProfileForm(w.VBox):
             for name, (codes, family) in _CODED.items():
                 self.fields[name].options = [(code_text(family, c, lang), c) for c in codes]
             self.fields["age_band"].options = [(t("not_given"), ""), *[(b, b) for b in AGE_BANDS]]
+            self.fields["contact_channel"].options = [
+                (t("not_given"), ""),
+                *[(t(f"fu_channel_{c}"), c) for c in CONTACT_CHANNELS],
+            ]
+            self.fields["call_time"].options = [
+                (t("not_given"), ""),
+                *[(t(f"part_{c}"), c) for c in CALL_TIMES],
+            ]
+            self.consents.options = [(t(f"consent_{c}"), c) for c in CONSENT_PURPOSES]
+        self.consents.description = t("f_consents")
+        self.contact_hint.value = f"<span class='bb-hint'>{html.escape(t('f_contact_hint'))}</span>"
+        self.contact_name.description = t("f_contact_name")
+        self.contact_phone.description = t("f_contact_phone")
         self.new_data()
 
     # -- choices from the data ------------------------------------------------
@@ -293,6 +332,17 @@ class ProfileForm(w.VBox):
         """Whether a field holds what was typed but could not be read (the date)."""
         return bool(self._bad_date)
 
+    def _consented(self, given: tuple[str, ...]) -> None:
+        if not self._syncing:
+            self.state.consents = list(given)
+
+    def _contacted(self) -> None:
+        """The contact person once both name and phone are typed (or both cleared), so
+        typing the name does not show the phone as missing before it is reached."""
+        name, phone = self.contact_name.value.strip(), self.contact_phone.value.strip()
+        if not self._syncing and bool(name) == bool(phone):
+            self.state.set_contact(name, phone)
+
     def _gridded(self, change: Any) -> None:
         if not self._syncing:
             self.state.set_available(grid_text(set(change["new"])))
@@ -314,6 +364,7 @@ class ProfileForm(w.VBox):
             self.available.value = weekly_words(available, lang) if cells is None else ""
             if self.state.home:
                 self.address.value = self.state.home
+            self.consents.value = tuple(self.state.consents)
             if not self._bad_date:
                 when = str(profile.get("discharge_date") or "")
                 self.date.value = shown_date(date.fromisoformat(when), lang) if when else ""

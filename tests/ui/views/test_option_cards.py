@@ -73,3 +73,30 @@ def test_booking_disables_the_other_buttons_and_opens_the_panel(data: DataState,
     assert cards.panel in cards.children[0].children
     assert cards.print_button.description == "Udskriv udleveringen"
     assert "Booket:" in _text(cards.panel)
+
+
+def test_the_booking_panel_offers_the_hand_out_s_languages_and_an_invitation(
+    data: DataState, db: str
+) -> None:
+    """The panel names the eight languages of the hand-out in the page's language, marks
+    those no native speaker has read, starts at the person's own, makes the hand-out
+    again in the one chosen (the same controls stay, so the focus does), and offers the
+    calendar invitation beside the hand-out."""
+    from matcher.words.catalog import PATIENT_LANGUAGES, unreviewed
+
+    state, cards = _found(data, db)
+    state.observe(lambda _: cards.render_booking(), names="handout")
+    session = str(state.options.iloc[0]["session_id"])
+    assert state.book(session)
+    cards.render("da")
+    assert [code for _, code in cards.language.options] == list(PATIENT_LANGUAGES)
+    names = dict((code, name) for name, code in cards.language.options)
+    assert names["ar"].startswith("arabisk")
+    assert all(("ikke læst" in names[c]) == (c in unreviewed()) for c in PATIENT_LANGUAGES)
+    assert cards.language.value == "da"
+    parts = list(cards.panel.children)
+    cards.language.value = "ar"
+    assert 'dir="rtl"' in state.handout
+    assert list(cards.panel.children) == parts
+    assert "data:text/calendar;base64," in cards.downloads.value
+    assert "invitation-P00001.ics" in cards.downloads.value
