@@ -126,10 +126,12 @@ def call_text(words: Wording, visit: Visit, contact: Contact | None = None) -> s
 
 
 def call_html(words: Wording, visit: Visit, contact: Contact | None = None) -> Markup:
-    """``call_text`` as escaped HTML; on a right-to-left page the phone sits in a
+    """``call_text`` as escaped HTML: the phone's pairs joined by no-break spaces, so
+    the number is never split over two lines, and on a right-to-left page in a
     left-to-right ``<bdi>``."""
     key, values = _call(words, visit, contact)
     filled: dict[str, Any] = dict(values)
-    if "phone" in values and words.rtl:
-        filled["phone"] = Markup('<bdi dir="ltr">{}</bdi>').format(values["phone"])
+    if "phone" in values:
+        phone = values["phone"].replace(" ", "\u00a0")
+        filled["phone"] = Markup('<bdi dir="ltr">{}</bdi>').format(phone) if words.rtl else phone
     return Markup(escape(words.table["phrases"][key])).format(**filled)

@@ -106,6 +106,8 @@ def pdf_pages(pdf: bytes) -> int:
         ("walk-da", "P1", "S1", "da"),
         ("walk-en", "P1", "S1", "en"),
         ("home-visit-da", "P3", "H1", "da"),
+        *((f"walk-{lang}", "P1", "S1", lang) for lang in ("ar", "tr", "ur", "so", "pl", "fa")),
+        ("home-visit-ar", "P3", "H1", "ar"),
     ],
 )
 def test_the_handout_renders_and_prints_on_one_page(
@@ -132,6 +134,36 @@ def test_the_handout_renders_and_prints_on_one_page(
     page.screenshot(path=str(folder / f"handout-{name}.png"), full_page=True)
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     (folder / f"handout-{name}.pdf").write_bytes(pdf)
+    page.close()
+    assert problems == []
+    assert pdf_pages(pdf) == 1
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "ar", "tr", "ur", "so", "pl", "fa"])
+def test_the_reminder_letter_prints_on_one_page(
+    chromium: Any, town: Any, tmp_path: Path, lang: str
+) -> None:
+    """Reminder letter in Chromium, in every patient language, with a contact person:
+    no console error or remote request, one A4 page."""
+    from matcher.discharge.handout import Contact
+    from matcher.discharge.reminders import reminder_letter_html
+
+    path = tmp_path / f"letter-{lang}.html"
+    contact = Contact("Mette Hansen Østergaard", "12 34 56 78")
+    path.write_text(
+        reminder_letter_html(town, "P1", "S1", lang=lang, today="2027-01-06", contact=contact),
+        encoding="utf-8",
+    )
+    page = chromium.new_page(viewport={"width": 900, "height": 1300})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith("file://") else problems.append(f"remote: {r.url}"),
+    )
+    page.goto(path.as_uri(), wait_until="load")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    (artifacts() / f"letter-{lang}.pdf").write_bytes(pdf)
     page.close()
     assert problems == []
     assert pdf_pages(pdf) == 1

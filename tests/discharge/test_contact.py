@@ -102,7 +102,7 @@ def test_the_call_sentence_names_the_contact_or_the_offer() -> None:
 def test_the_html_sentence_escapes_names_and_phones() -> None:
     """HTML: a name or phone holding markup is printed as its characters."""
     html = call_html(wording("en"), _visit(), Contact("<b>Mette</b> & Co", "12 <34>"))
-    assert "&lt;b&gt;Mette&lt;/b&gt; &amp; Co" in html and "12 &lt;34&gt;" in html
+    assert "&lt;b&gt;Mette&lt;/b&gt; &amp; Co" in html and "12\u00a0&lt;34&gt;" in html
     assert "<b>" not in html
 
 
@@ -112,6 +112,14 @@ def test_right_to_left_keeps_the_phone_left_to_right() -> None:
     arabic, danish = wording("ar"), wording("da")
     assert plain_phone(arabic, "12 34") == "\u206612 34\u2069"
     assert plain_phone(danish, "12 34") == "12 34"
-    assert '<bdi dir="ltr">65 22 01 90</bdi>' in call_html(arabic, _visit())
+    assert '<bdi dir="ltr">65\u00a022\u00a001\u00a090</bdi>' in call_html(arabic, _visit())
     assert "bdi" not in call_html(danish, _visit())
     assert "\u206665 22 01 90\u2069" in call_text(arabic, _visit())
+
+
+def test_a_printed_phone_is_never_split_over_two_lines() -> None:
+    """HTML: the phone's pairs are joined by no-break spaces on every page; plain text
+    (the SMS, the calendar) keeps ordinary spaces."""
+    danish = wording("da")
+    assert "65\u00a022\u00a001\u00a090" in call_html(danish, _visit())
+    assert "65 22 01 90" in call_text(danish, _visit())
