@@ -13,6 +13,7 @@ from . import (
     gaps_commands,
     plan_commands,
     recommend_commands,
+    remind_commands,
     schedule_commands,
     store_commands,
 )
@@ -27,6 +28,7 @@ _COMMAND_MODULES = (
     app_commands,
     store_commands,
     followup_commands,
+    remind_commands,
     recommend_commands,
     schedule_commands,
     gaps_commands,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from .attendance import Recorded, holding_by_kind, outcomes, record_attendance
 from .audit import SYSTEM, Actor, audit_trail, check_pseudonym
-from .booked import Contact, booking_contact
+from .booked import booking_contact
 from .bookings import (
     BookingInfo,
     SessionFull,
@@ -93,7 +93,6 @@ __all__ = [
     "Conflict",
     "ConsentMissing",
     "ConsentNow",
-    "Contact",
     "ImportReport",
     "Recorded",
     "RecordedPlan",

@@ -8,7 +8,7 @@ and never create a database that is not there yet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -17,8 +17,10 @@ from ..dataset.load import Dataset
 from .db import Store, database_exists, open_store, resolve_db_url
 from .models import Booking
 
+if TYPE_CHECKING:
+    from ..discharge.contact import Contact
+
 __all__ = [
-    "Contact",
     "active_bookings",
     "apply_bookings",
     "booked_counts",
@@ -27,18 +29,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Contact:
-    """The staff contact person of a booking: whom the patient calls, and the number."""
-
-    name: str
-    phone: str
-
-
 def booking_contact(store: Store, patient_id: str, session_id: str) -> Contact | None:
     """The staff contact person of the patient's active booking of ``session_id``
     (``book --contact-name --contact-phone``), or ``None`` when there is no such
-    booking or it names no contact. A missing name or number is empty."""
+    booking or it names no contact. The ``Contact`` is the hand-out's
+    (``matcher.discharge.handout.Contact``), to give to the hand-out, the
+    invitation and the reminders."""
+    from ..discharge.contact import Contact
+
     with store.read() as session:
         found = session.execute(
             select(Booking.contact_name, Booking.contact_phone)

@@ -26,7 +26,6 @@ against capacity.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -106,36 +105,24 @@ def first_start(first_date: date, discharge_date: date, weekday: int) -> date:
     return earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
 
 
-#: A staff phone number: digits, spaces and ``+ - ( ) .``, 3 to 20 digits.
-_PHONE = re.compile(r"^\+?[\d\s().\-]{3,30}$")
-
-
 def check_contact(name: str | None, phone: str | None) -> tuple[str | None, str | None]:
-    """The staff contact person of a booking, checked: a name of at most 100
-    characters and a phone number of 3 to 20 digits (``+45 66 12 34 56``), each
-    optional; empty is ``None``.
+    """The staff contact person of a booking, checked as the hand-out's contact is
+    (``discharge.contact.checked_contact``: both or neither, a name of at most 100
+    characters, a phone number of 3 to 15 digits), and with no CPR number in the
+    name; ``(None, None)`` when neither is given.
 
     Raises
     ------
     InputError
         Naming ``--contact-name`` or ``--contact-phone``.
     """
-    name = check_note(name, "--contact-name", limit=100, names=True) if name else None
-    if phone:
-        phone = check_note(phone, "--contact-phone", limit=30, names=True)
-        digits = sum(ch.isdigit() for ch in phone)
-        if not _PHONE.match(phone) or not 3 <= digits <= 20:
-            raise InputError(
-                [
-                    problem(
-                        "--contact-phone",
-                        None,
-                        None,
-                        "is not a phone number (digits, spaces and + - ( ) only)",
-                    )
-                ]
-            )
-    return name or None, phone or None
+    from ..discharge.contact import checked_contact
+
+    contact = checked_contact(name, phone)
+    if contact is None:
+        return None, None
+    check_note(contact.name, "--contact-name", limit=len(contact.name), names=True)
+    return contact.name, contact.phone
 
 
 def book(
@@ -154,7 +141,7 @@ def book(
     with the follow-up call and outcome checks as tasks.
 
     ``contact_name`` and ``contact_phone`` are the staff contact person for the
-    booking (optional); ``call_time`` the patient's best part of the day to call
+    booking (both or neither); ``call_time`` the patient's best part of the day to call
     (``patients.csv``), which the follow-up calls are planned for.
 
     Raises

@@ -230,7 +230,8 @@ def test_book_keeps_the_contact_person(folder: Path, db: str) -> None:
     """book --contact-name --contact-phone stores the staff contact person of the booking;
     a phone that is no phone number is bad input and nothing is booked."""
     code, output = run(
-        "book", folder, "--patient", "P002", "--session", "S1", "--contact-phone", "ring",
+        "book", folder, "--patient", "P002", "--session", "S1", "--contact-name", "Ole",
+        "--contact-phone", "ring",
         "--db", db,
     )  # fmt: skip
     assert code == 2 and "--contact-phone" in output

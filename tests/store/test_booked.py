@@ -8,8 +8,8 @@ import pytest
 from store_support import START, dataset_dir
 
 from matcher import InputError, load_dataset
+from matcher.discharge.handout import Contact
 from matcher.store import (
-    Contact,
     active_bookings,
     book,
     book_from_dataset,
@@ -36,18 +36,19 @@ def test_a_booking_keeps_its_staff_contact_person(store: Store) -> None:
 @pytest.mark.parametrize(
     ("name", "phone", "says"),
     [
-        (None, "call me", "is not a phone number"),
-        (None, "12", "is not a phone number"),
-        ("A" * 101, None, "write at most 100"),
-        ("Anne\x1b[2J", None, "control character"),
-        ("Anne 0101901234", None, "CPR number"),
+        ("Anne Berg", "call me", "is not a phone number"),
+        ("Anne Berg", "12", "is not a phone number"),
+        (None, "66 12 34 56", "give both --contact-name and --contact-phone"),
+        ("A" * 101, "66 12 34 56", "a name has at most 100"),
+        ("Anne\x1b[2J", "66 12 34 56", "control character"),
+        ("Anne 0101901234", "66 12 34 56", "CPR number"),
     ],
 )
 def test_a_contact_that_cannot_be_one_is_refused(
     store: Store, name: str | None, phone: str | None, says: str
 ) -> None:
-    """A contact phone that is no phone number, or a contact name too long, with a control
-    character or a CPR number, is refused and nothing is booked."""
+    """A contact phone that is no phone number, a phone without a name, or a contact name
+    too long, with a control character or a CPR number, is refused and nothing is booked."""
     with pytest.raises(InputError, match=says):
         book(store, "P001", "S1", START, contact_name=name, contact_phone=phone)
     assert active_bookings(store).empty
@@ -62,9 +63,10 @@ def test_booking_from_the_dataset_plans_calls_at_the_best_time(tmp_path: Path) -
     root = dataset_dir(tmp_path / "data")
     write(root, "patients.csv", [patient(patient_id="P001", call_time="evening")])
     with open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}") as store:
-        book_from_dataset(store, load_dataset(root), "P001", "S1", contact_phone="66 12 34 56")
+        ds = load_dataset(root)
+        book_from_dataset(store, ds, "P001", "S1", contact_name="Ole", contact_phone="66123456")
         assert set(list_tasks(store)["call_time"]) == {"evening"}
-        assert booking_contact(store, "P001", "S1") == Contact("", "66 12 34 56")
+        assert booking_contact(store, "P001", "S1") == Contact("Ole", "66 12 34 56")
 
 
 def test_counts_per_session_and_who_holds_a_booking(store: Store) -> None:
