@@ -36,7 +36,7 @@ from .common import (
 from .store_commands import ActorOption, DbOption, RoleOption, _actor
 
 PatientOption = Annotated[str, typer.Option("--patient", help=say("help_fu_patient"))]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help=say("help_as_of"))]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help=say("help_fu_as_of"))]
 SheetLangOption = Annotated[str, typer.Option("--lang", help=say("help_sheet_lang"))]
 
 status_app = typer.Typer(no_args_is_help=True, add_completion=False)

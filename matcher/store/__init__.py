@@ -74,6 +74,7 @@ from .tasks import (
     Completed,
     TaskRules,
     complete_task,
+    escalate,
     export_tasks,
     list_tasks,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "current_import",
     "current_status",
     "default_db_url",
+    "escalate",
     "export_tasks",
     "first_start",
     "give_consent",

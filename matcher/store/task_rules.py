@@ -425,7 +425,7 @@ def rule_call_again_or_escalate(
 
 
 def rule_plan_follow_up(
-    session: Session, plan_id: int, rows: Iterable[tuple[str, str, str]], today: date
+    session: Session, plan_id: int | None, rows: Iterable[tuple[str, str, str]], today: date
 ) -> list[Task]:
     """A task for every ``unplaced`` or ``escalated`` patient of a stored plan
     (``rows``: patient_id, status, reason), unless one is already open for

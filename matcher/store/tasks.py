@@ -59,6 +59,7 @@ __all__ = [
     "cancel_for_booking",
     "close_on_booking",
     "complete_task",
+    "escalate",
     "export_tasks",
     "list_tasks",
     "rule_call_after_missed",
@@ -278,6 +279,21 @@ def _record_outcome(
         patient_id=patient_id,
         detail=f"{months} months: {outcome}",
     )
+
+
+def escalate(store: Store, patient_id: str, *, today: date | None = None) -> list[int]:
+    """A person must act before any match of ``patient_id`` (``escalate`` in the profile,
+    e.g. a suicide risk, 000:3015-3030): an ``escalated`` task for the meeting and a task
+    to inform the GP, whatever the consents, each unless one is open already (the GP is
+    informed once). The ids of the tasks made."""
+    from .audit import check_pseudonym
+
+    check_pseudonym(patient_id, "--patient")
+    with store.write() as session:
+        made = rule_plan_follow_up(
+            session, None, [(patient_id, "escalated", "")], today or date.today()
+        )
+        return [t.id for t in made]
 
 
 def list_tasks(

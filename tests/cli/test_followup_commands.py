@@ -292,3 +292,63 @@ def test_a_bad_contact_channel_is_refused_in_both_languages(
     code, output = run("validate", root, env={"BROBYGGER_LANG": lang})
     assert code == 2, output
     assert says in output
+
+
+def test_nothing_personal_beyond_the_pseudonym_after_a_match(
+    tmp_path: Path, db: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Statuses, consent, reminders, the summary and the meeting list print, log, store and
+    write the pseudonym and no other field of the patient."""
+    import logging
+
+    from sqlalchemy import inspect, text
+    from store_support import PRIVATE, leaks
+
+    root = dataset_dir(tmp_path / "data")
+    write(root, "patients.csv", [patient(**PRIVATE, contact_channel="sms", call_time="morning")])
+    pid = PRIVATE["patient_id"]
+    out = tmp_path / "out"
+    steps = [
+        ("status", "set", "--patient", pid, "--to", "referred", "--referrer", "OUH-B2"),
+        ("consent", "give", "--patient", pid, "--purpose", "sms", "--actor", "AB"),
+        ("consent", "give", "--patient", pid, "--purpose", "share_municipality", "--actor", "AB"),
+        (
+            "book",
+            root,
+            "--patient",
+            pid,
+            "--session",
+            "S1",
+            "--contact-name",
+            "Anne",
+            "--contact-phone",
+            "66123456",
+        ),
+        ("remind", root, "--days", "7", "--out", out, "--as-of", "2027-01-08"),
+        ("status", "summary", "--out", out / "status.csv"),
+        ("meeting", "--out", out, "--as-of", "2027-01-08"),
+        ("status", "show", "--patient", pid),
+        ("consent", "show", "--patient", pid),
+    ]
+    printed = []
+    with caplog.at_level(logging.DEBUG):
+        for step in steps:
+            code, output = run(*step, "--db", db)
+            assert code == 0, (step, output)
+            printed.append(output)
+    assert pid in caplog.text and leaks(caplog.text) == []
+    assert leaks("\n".join(printed)) == []
+    written = [
+        p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".csv", ".html")
+    ]
+    assert pid in "\n".join(written) and leaks("\n".join(written)) == []
+    assert pid in (out / "sms.csv").read_text(encoding="utf-8")  # a text was written
+    assert pid in (out / "meeting.html").read_text(encoding="utf-8")
+    with open_store(db) as store, store.engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        stored = "\n".join(
+            " | ".join(map(str, row))
+            for t in tables
+            for row in conn.execute(text(f"SELECT * FROM {t}"))
+        )
+    assert pid in stored and leaks(stored) == []

@@ -152,3 +152,15 @@ def test_consents_cannot_be_rewritten(store: Store) -> None:
     with pytest.raises(DatabaseError, match="append-only"), store.write() as session:
         session.execute(text("UPDATE consents SET given = 0"))
     assert has_consent(store, "P001", "sms")
+
+
+def test_escalating_a_patient_informs_the_gp_once_without_consent(store: Store) -> None:
+    """escalate (a person must act first) makes a task for the meeting and one to inform the
+    GP though no consent is recorded; escalating again adds no second GP task."""
+    from matcher.store import escalate
+
+    first = escalate(store, "P005", today=START)
+    tasks = list_tasks(store, patient_id="P005").set_index("task_id")
+    assert sorted(tasks.loc[first, "kind"]) == ["escalated", "inform_gp"]
+    assert consents(store, "P005")["gp_on_absence"] is None
+    assert escalate(store, "P005", today=START) == []
