@@ -211,7 +211,7 @@ class OptionCards(w.VBox):
         title = _escape(text("handout", lang))
         self.print_button.description = text("print", lang)
         pid = _escape(booking.patient_id)
-        self.downloads.value = " ".join(
+        self.downloads.value = " · ".join(
             (
                 _download(
                     f"udlevering-{pid}.html", "text/html", state.handout, text("download", lang)
