@@ -341,13 +341,18 @@ class DischargeState(Handover):
         """Hold a place in ``session_id`` for this patient, with the staff contact
         person and the consents given, and make the hand-out in the person's
         language."""
-        from ..store import Actor, SessionFull, book_from_dataset, open_store
+        from ..store import SessionFull, book_from_dataset, open_store
 
         row = self.check()
         ds = self.data.dataset
         if row is None or ds is None:
             return False
         pid = str(self.profile["patient_id"]).strip()
+        if unrecorded := self.consent_problems():  # said on the card and at the field
+            self._field("initials", unrecorded)
+            self._field("booking", unrecorded)
+            self.booking_message = session_id
+            return False
         others = ds.patients[ds.patients["patient_id"] != pid].drop(columns="geometry")
         with_profile = ds.replace(patients=points(pd.concat([others, row], ignore_index=True)))
         try:
@@ -357,7 +362,7 @@ class DischargeState(Handover):
                     with_profile,
                     pid,
                     session_id,
-                    actor=Actor("app", "staff"),
+                    actor=self.actor(),
                     contact_name=self.contact_name.strip() or None,
                     contact_phone=self.contact_phone.strip() or None,
                 )

@@ -37,6 +37,9 @@ class Handover(HasTraits):
     contact_phone = Unicode("")
     #: The hand-out's language; empty: the person's own (``handout_language``).
     handout_lang = Unicode("")
+    #: The initials of the staff member at the conversation, who records the
+    #: consents (a person records consent; kept from one person to the next).
+    initials = Unicode("")
 
     if TYPE_CHECKING:  # given by the class this is part of
         profile: dict[str, Any]
@@ -121,9 +124,39 @@ class Handover(HasTraits):
                 contact=self.contact(),
             )
 
+    def set_initials(self, typed: str) -> bool:
+        """The initials the consents are recorded with (a pseudonym of the staff
+        member, never a name); the problem beside the field when they cannot be."""
+        from ..store import check_pseudonym
+
+        try:
+            if typed.strip():
+                check_pseudonym(typed.strip(), "initials")
+        except InputError as exc:
+            self._field("initials", exc.problems)
+            return False
+        self._field("initials")
+        self.initials = typed.strip()
+        return True
+
+    def consent_problems(self) -> list[Problem]:
+        """Why the consents ticked cannot be recorded yet: without initials, nobody."""
+        from ..words.problems import problem
+
+        if self.consents and not self.initials:
+            return [problem("initials", None, None, "give your initials to record the consent")]
+        return []
+
+    def actor(self) -> Any:
+        """Who records what the app stores: the initials given, else the app."""
+        from ..store import Actor
+
+        return Actor(self.initials or "app", "staff")
+
     def _record_consents(self, store: Any, patient_id: str) -> None:
-        """The consents ticked in the conversation, recorded for the person."""
-        from ..store import Actor, give_consent
+        """The consents ticked in the conversation, recorded for the person by the
+        staff member whose initials are given."""
+        from ..store import give_consent
 
         for purpose in self.consents:
-            give_consent(store, patient_id, purpose, actor=Actor("app", "staff"))
+            give_consent(store, patient_id, purpose, actor=self.actor())

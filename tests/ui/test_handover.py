@@ -41,6 +41,7 @@ def test_booking_stores_the_contact_person_and_the_consents(data: DataState, db:
     consent ticked is recorded for the person, and the others are not."""
     state = _found(data, db)
     assert state.set_contact("Anne <Fys>", "66 12 34 56")
+    assert state.set_initials("AF")
     state.consents = ["sms"]
     session = str(state.options.iloc[0]["session_id"])
     assert state.book(session)
@@ -110,3 +111,27 @@ def test_the_form_takes_the_contact_person_once_name_and_phone_are_typed(
     form.contact_name.value = ""
     form.contact_phone.value = ""
     assert state.contact() is None
+
+
+def test_consents_are_recorded_by_the_initials_given_and_not_without(
+    data: DataState, db: str
+) -> None:
+    """A consent ticked without the staff member's initials stops the booking, saying so
+    on the card and at the initials; with them the consent is recorded under them; a
+    CPR number as initials is refused beside the field."""
+    from matcher.store import consent_history
+
+    state = _found(data, db)
+    state.consents = ["gp_on_absence"]
+    session = str(state.options.iloc[0]["session_id"])
+    assert not state.book(session)
+    assert state.field_problems.get("initials") and state.field_problems.get("booking")
+    assert state.booking is None
+    assert not state.set_initials("0101901234")
+    assert state.initials == ""
+    assert state.set_initials("AB")
+    assert state.book(session)
+    with open_store(db) as store:
+        history = consent_history(store, "P00001")
+    assert list(history["purpose"]) == ["gp_on_absence"]
+    assert "AB" in history.to_string()

@@ -176,11 +176,16 @@ class ProfileForm(w.VBox):
         for typed in (self.contact_name, self.contact_phone):
             typed.observe(lambda _: self._contacted(), names="value")
         self.notes["contact"] = w.HTML()
+        self.initials = w.Text(continuous_update=False, style=_LABEL)
+        self.initials.observe(lambda c: self._initialled(c["new"]), names="value")
+        self.notes["initials"] = w.HTML()
         self.contact_hint = w.HTML()
         contact = [
             field("contact_channel", w.ToggleButtons(style={"button_width": "auto"})),
             field("call_time", w.ToggleButtons(style={"button_width": "auto"})),
             self.consents,
+            self.initials,
+            self.notes["initials"],
             self.contact_hint,
             self.contact_name,
             self.contact_phone,
@@ -252,6 +257,8 @@ class ProfileForm(w.VBox):
         self.consents.description = t("f_consents")
         self.contact_hint.value = f"<span class='bb-hint'>{html.escape(t('f_contact_hint'))}</span>"
         self.contact_name.description = t("f_contact_name")
+        self.initials.description = t("f_initials")
+        self.initials.placeholder = t("f_initials_hint")
         self.contact_phone.description = t("f_contact_phone")
         self.new_data()
 
@@ -335,6 +342,10 @@ class ProfileForm(w.VBox):
     def _consented(self, given: tuple[str, ...]) -> None:
         if not self._syncing:
             self.state.consents = list(given)
+
+    def _initialled(self, typed: str) -> None:
+        if not self._syncing:
+            self.state.set_initials(typed)
 
     def _contacted(self) -> None:
         """The contact person once both name and phone are typed (or both cleared), so
