@@ -173,7 +173,9 @@ def handout(
     """A one-page printable hand-out for the first visit (what, where, when, bring, price, call).
 
     Refused (exit 2) when the session has no free place left, counting the
-    bookings in --db, unless the patient holds one of them.
+    bookings in --db, unless the patient holds one of them. Without
+    --contact-name, the contact person is the one saved with the patient's
+    booking in --db (``book --contact-name``), if any.
     """
     from ..dataset.export import write_text
     from ..dataset.load import load_dataset
@@ -181,7 +183,7 @@ def handout(
     from ..discharge.invitation import invitation_ics
     from ..discharge.options import Recommender
     from ..match.weights import Weights
-    from ..store import booked_counts, holds_booking
+    from ..store import booked_counts, booking_contact, holds_booking, open_store
 
     code = handout_lang(lang)
     contact = checked_contact(contact_name, contact_phone)
@@ -197,6 +199,9 @@ def handout(
     recommender = Recommender(dataset, weights=chosen, today=day, booked=booked_counts(db, dataset))
     # a full session is refused, unless the place it is full with is this patient's own
     held = holds_booking(db, patient, session)
+    if contact is None and held:
+        with open_store(db) as store:
+            contact = booking_contact(store, patient, session)
     html = handout_html(recommender, patient, session, lang=code, held=held, contact=contact)
     ics = invitation_ics(recommender, patient, session, lang=code, held=held, contact=contact)
     write_text(out_path, html)

@@ -247,6 +247,31 @@ def test_book_keeps_the_contact_person(folder: Path, db: str) -> None:
         assert booking_contact(store, "P002", "S1") is None
 
 
+def test_the_handout_names_the_contact_person_of_the_booking(
+    folder: Path, db: str, tmp_path: Path
+) -> None:
+    """handout --db without --contact-name prints the contact person saved with the
+    patient's booking, on the page and in the invitation; --contact-name overrides it."""
+    run(
+        "book", folder, "--patient", "P001", "--session", "S1",
+        "--contact-name", "Anne Berg", "--contact-phone", "66 12 34 56", "--db", db,
+    )  # fmt: skip
+    out = tmp_path / "invite.html"
+    code, output = run(
+        "handout", folder, "--patient", "P001", "--session", "S1", "--out", out, "--db", db
+    )
+    assert code == 0, output
+    assert "Anne Berg" in out.read_text(encoding="utf-8")
+    assert "Anne Berg" in out.with_suffix(".ics").read_text(encoding="utf-8")
+    code, output = run(
+        "handout", folder, "--patient", "P001", "--session", "S1", "--out", out, "--db", db,
+        "--contact-name", "Ole Dam", "--contact-phone", "70 10 20 30",
+    )  # fmt: skip
+    assert code == 0, output
+    page = out.read_text(encoding="utf-8")
+    assert "Ole Dam" in page and "Anne Berg" not in page
+
+
 def test_tasks_say_when_to_call_next_and_the_status(folder: Path, db: str, tmp_path: Path) -> None:
     """tasks --done with no_answer and --called says to call in the next part of the day,
     which the export's call_time keeps; declined says the new status; --called without
