@@ -25,6 +25,7 @@ against capacity.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,6 +33,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..dataset.load import Dataset
 from ..domain import CALL_TIMES, WEEKDAYS
@@ -136,9 +138,11 @@ def book(
     contact_name: str | None = None,
     contact_phone: str | None = None,
     call_time: str | None = None,
+    within: Session | None = None,
 ) -> BookingInfo:
     """Book a place in ``session_id`` for ``patient_id`` from ``start_date``,
-    with the follow-up call and outcome checks as tasks.
+    with the follow-up call and outcome checks as tasks; ``within`` an open write
+    transaction to book in (``groups.book_group``), else its own.
 
     ``contact_name`` and ``contact_phone`` are the staff contact person for the
     booking (both or neither); ``call_time`` the patient's best part of the day to call
@@ -157,7 +161,7 @@ def book(
     check_pseudonym(patient_id, "--patient")
     contact_name, contact_phone = check_contact(contact_name, contact_phone)
     call_time = call_time if call_time in CALL_TIMES else None
-    with store.write() as session:
+    with store.write() if within is None else contextlib.nullcontext(within) as session:
         place = session.get(Place, session_id)
         if place is None or not place.listed:
             raise InputError(
