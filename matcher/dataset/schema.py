@@ -164,6 +164,8 @@ PATIENTS = FileSpec(
         Column("prior_offer_id", "text", default=""),
         Column("contact_channel", "enum", choices=CONTACT_CHANNELS, default=""),
         Column("call_time", "enum", choices=CALL_TIMES, default=""),
+        Column("transport_help", "bool", default=False),
+        Column("together", "bool", default=False),
     ),
     key="patient_id",
     no_personal_columns=True,

@@ -28,6 +28,7 @@ from ..dataset.load import Dataset
 from ..domain import KINDS, MODES, WEEKDAYS
 from ..errors import InputError
 from ..match.costs import RULES
+from ..match.transport import ride_task
 from ..match.weights import Weights
 from ..words.patient import Wording, wording
 from ..words.problems import problem
@@ -62,6 +63,8 @@ OPTION_COLUMNS: tuple[str, ...] = (
     "travel_min",
     "travel_mode",
     "fee_dkk_month",
+    "transport_dkk_month",
+    "ride_task",
     "group_size",
     "places_left",
     "cost",
@@ -112,8 +115,12 @@ class Recommender(Evaluator):
             in words, ``days_until_start`` and ``wait_days`` (days),
             ``travel_min`` (minutes one way; for a home visit the staff's
             drive), ``travel_mode`` (a mode, or ``staff``), ``fee_dkk_month``
-            (DKK), ``cost`` (the plan's cost points), and ``fits`` /
-            ``less_good`` (plain-language reasons). ``patient_id`` names the
+            (DKK), ``transport_dkk_month`` (what the way there and back costs
+            the patient a month, whole DKK; 0 on foot, by bike, for a home visit
+            or with transport help), ``ride_task`` (the patient has transport
+            help and goes by bus, car or flextrafik: a ride to book), ``cost``
+            (the plan's cost points), and ``fits`` / ``less_good``
+            (plain-language reasons). ``patient_id`` names the
             patient; when nothing fits, ``nothing_fits`` holds a
             ``matcher.discharge.suggest.NothingFits``: the rules that removed
             the options and what would open the most.
@@ -242,6 +249,8 @@ class Recommender(Evaluator):
                 "travel_min": np.round(ev.travel_min[0, s].astype(float), 1),
                 "travel_mode": mode.astype(str),
                 "fee_dkk_month": m.o_fee[o].astype(float),
+                "transport_dkk_month": np.round(ev.term("transport_dkk")[0, s], 0),
+                "ride_task": ride_task(mode_index, m.p_transport_help[found.index]),
                 "group_size": m.o_group[o].astype(np.int64),
                 "places_left": m.s_capacity[s].astype(np.int64),
                 "cost": np.round(ev.cost[0, s].astype(float), 2),

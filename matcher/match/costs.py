@@ -58,8 +58,9 @@ class Pairing:
 
     ``p``, ``o`` and ``s`` index the model's patients, offers and sessions;
     ``minutes`` is the one-way travel by (patient, offer) (home visit: the
-    staff's drive), ``home`` whether the offer is a home visit and ``wait`` the
-    days of waiting by (patient, session). In ``evaluate`` the offer side is
+    staff's drive), ``home`` whether the offer is a home visit, ``wait`` the
+    days of waiting by (patient, session) and ``transport`` what the way there
+    costs the patient, DKK a month by (patient, offer). In ``evaluate`` the offer side is
     (patients, offers) and the session side (patients, sessions); for a list of
     pairs every array is one entry per pair.
     """
@@ -71,6 +72,7 @@ class Pairing:
     minutes: np.ndarray
     home: np.ndarray
     wait: np.ndarray
+    transport: np.ndarray
 
 
 #: What a term's value depends on, and so when its points are added: the way
@@ -151,6 +153,12 @@ def staff_drive(at: Pairing) -> np.ndarray:
     return np.where(at.home, at.minutes, 0.0)
 
 
+def transport_cost(at: Pairing) -> np.ndarray:
+    """What the way there and back costs the patient, DKK a month (weights.toml
+    ``[transport]``): 0 on foot, by bike, for a home visit or with transport help."""
+    return np.where(at.home, 0.0, at.transport)
+
+
 #: Every cost term, in the order of ``Evaluation.terms``.
 COST_TABLE: tuple[CostTerm, ...] = (
     CostTerm("travel_min", "minutes", "travel_min", "trip", travel_minutes),
@@ -161,6 +169,7 @@ COST_TABLE: tuple[CostTerm, ...] = (
     CostTerm("fee_dkk", "DKK a month", "fee_dkk", "offer", monthly_fee),
     CostTerm("home_visit", "0 or 1", "home_visit", "trip", is_home_visit),
     CostTerm("staff_drive_min", "minutes", "staff_drive_min", "trip", staff_drive),
+    CostTerm("transport_dkk", "DKK a month", "transport_dkk", "trip", transport_cost),
 )
 #: The cost terms' names, in the order of ``Evaluation.terms``.
 COST_TERMS: tuple[str, ...] = tuple(t.name for t in COST_TABLE)
@@ -240,13 +249,19 @@ def _dates(m: MatchModel, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def pair_costs(
-    m: MatchModel, p: np.ndarray, s: np.ndarray, travel: np.ndarray, wait: np.ndarray
+    m: MatchModel,
+    p: np.ndarray,
+    s: np.ndarray,
+    travel: np.ndarray,
+    wait: np.ndarray,
+    transport: np.ndarray,
 ) -> np.ndarray:
     """Cost in points of paired patients ``p`` and sessions ``s`` (one entry per pair),
-    with their one-way ``travel`` minutes and days of ``wait``: what ``evaluate`` gives."""
+    with their one-way ``travel`` minutes, days of ``wait`` and ``transport`` DKK a
+    month: what ``evaluate`` gives."""
     o = m.s_offer[s]
     home = m.o_kind[o] == HOME_VISIT
-    at = Pairing(m, p, o, s, travel.astype(np.float64), home, wait)
+    at = Pairing(m, p, o, s, travel.astype(np.float64), home, wait, transport)
     offer_points, session_points, _ = _costs(at)
     cost: np.ndarray = offer_points + session_points
     return cost
@@ -265,7 +280,14 @@ def evaluate(m: MatchModel, patients: np.ndarray, *, explain: bool = False) -> E
     offers = np.arange(len(m.offer_ids))[None, :]
     home = m.o_kind[offers] == HOME_VISIT
     at = Pairing(
-        m, p[:, None], offers, sessions[None, :], block.travel_min.astype(np.float64), home, wait
+        m,
+        p[:, None],
+        offers,
+        sessions[None, :],
+        block.travel_min.astype(np.float64),
+        home,
+        wait,
+        block.transport_dkk,
     )
     offer_points, session_points, values = _costs(at)
     cost = offer_points[:, s_off] + session_points
@@ -296,10 +318,11 @@ def allowed_pairs(m: MatchModel, patients: np.ndarray) -> Pairs:
     patient = p[row]
     travel = block.travel_min[row, offer]
     _, wait = _dates(m, patient, session)
+    transport = block.transport_dkk[row, offer]
     return Pairs(
         row=row,
         session=session,
-        cost=pair_costs(m, patient, session, travel, wait),
+        cost=pair_costs(m, patient, session, travel, wait, transport),
         travel_min=travel,
         mode=block.mode[row, offer],
     )

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..domain import MODES
 from ..words.app import has_text, plural_text, text
-from .costs import HOME_VISIT, RULES, THREADS, MatchModel, evaluate
+from .costs import HOME_VISIT, RULES, THREADS, Evaluation, MatchModel, evaluate
 
 __all__ = ["ESCALATED_REASON", "exclusion_counts", "reason_in", "reasons_for", "taken_reason"]
 
@@ -73,10 +73,32 @@ def _travel_detail(model: MatchModel, p: int, nearest: float, lang: str) -> str:
     return text("reason_travel", lang, limit=limit, modes=_modes_text(modes, lang))
 
 
+def _transport_detail(model: MatchModel, p: int, money: tuple[float, int], lang: str) -> str:
+    """How far the fee and the fares of the cheapest session go over the budget."""
+    total, mode = money
+    name = MODES[mode] if 0 <= mode < len(MODES) else ""
+    fares = text(f"reason_fares_{name}", lang) if has_text(f"reason_fares_{name}") else name
+    return text(
+        "reason_transport",
+        lang,
+        fares=fares,
+        total=int(np.ceil(total - 1e-6)),
+        budget=int(np.floor(model.p_budget[p] + 1e-6)),
+    )
+
+
 def _reason(
-    model: MatchModel, p: int, alone: np.ndarray, total: np.ndarray, n: int, near: float
+    model: MatchModel,
+    p: int,
+    alone: np.ndarray,
+    total: np.ndarray,
+    n: int,
+    near: float,
+    money: tuple[float, int] | None = None,
 ) -> str:
-    """The reason for patient ``p`` from the sessions each rule removes alone and at all."""
+    """The reason for patient ``p`` from the sessions each rule removes alone and at all;
+    ``money`` (fee and fares in DKK a month, and the mode) when the fee rule removed a
+    session whose fee alone fits the budget: the fares are what broke it."""
     lang = FILE_LANG
     if n == 0:
         reason = text("reason_no_kind", lang)
@@ -96,6 +118,10 @@ def _reason(
             if name == "travel":
                 travel = _travel_detail(model, p, near, lang)
                 parts.append(text("reason_part_travel", lang, travel=travel, **values))
+            elif name == "fee" and money is not None:
+                values["rule"] = text("reason_rule_fee_transport", lang)
+                transport = _transport_detail(model, p, money, lang)
+                parts.append(text("reason_part_transport", lang, transport=transport, **values))
             else:
                 parts.append(text("reason_part", lang, **values))
             if alone[r] == 0:
@@ -120,8 +146,10 @@ def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
     if model.n_sessions == 0:
         return [text("reason_no_data", FILE_LANG)] * len(patients)
     home = model.o_kind[model.s_offer] == HOME_VISIT
-    travel_rule = RULES.index("travel")
+    travel_rule, fee_rule = RULES.index("travel"), RULES.index("fee")
     others = np.array([r != travel_rule for r in range(len(RULES))])
+    not_fee = np.array([r != fee_rule for r in range(len(RULES))])
+    in_budget = model.weights.transport.in_budget
     step = max(1, 200_000 // model.n_sessions)
 
     def explain(rows: np.ndarray) -> list[str]:
@@ -138,10 +166,13 @@ def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
         only_travel = relevant & ~ev.fails[others].any(axis=0) & np.isfinite(ev.travel_min)
         nearest = np.where(only_travel, ev.travel_min, np.inf).min(axis=-1)
         n_relevant = relevant.sum(axis=-1)
+        money = _fares_over(model, ev, rows, relevant, not_fee) if in_budget else {}
         return [
             ESCALATED_REASON
             if model.p_escalate[p]
-            else _reason(model, p, alone[:, i], total[:, i], int(n_relevant[i]), nearest[i])
+            else _reason(
+                model, p, alone[:, i], total[:, i], int(n_relevant[i]), nearest[i], money.get(i)
+            )
             for i, p in enumerate(rows.tolist())
         ]
 
@@ -153,9 +184,28 @@ def reasons_for(model: MatchModel, patients: np.ndarray) -> list[str]:
     return out
 
 
+def _fares_over(
+    model: MatchModel, ev: Evaluation, rows: np.ndarray, relevant: np.ndarray, not_fee: np.ndarray
+) -> dict[int, tuple[float, int]]:
+    """Per row of ``rows`` whose fee rule removed a session that the fee alone would
+    fit: the cheapest fee plus fares of such a session (one that no other rule
+    removes, when there is one) and its mode."""
+    assert ev.fails is not None
+    fee = model.o_fee[model.s_offer][None, :]
+    by_fares = relevant & ev.fails[RULES.index("fee")] & (fee <= model.p_budget[rows, None] + 1e-9)
+    money = fee + ev.term("transport_dkk")
+    clean = by_fares & ~ev.fails[not_fee].any(axis=0)
+    found: dict[int, tuple[float, int]] = {}
+    for i in np.flatnonzero(by_fares.any(axis=-1)):
+        pool = clean[i] if clean[i].any() else by_fares[i]
+        s = int(np.argmin(np.where(pool, money[i], np.inf)))
+        found[int(i)] = (float(money[i, s]), int(ev.mode[i, s]))
+    return found
+
+
 # -- a reason of PLAN.csv in another language --------------------------------
 #: Values of a reason that are whole numbers.
-_NUMBERS = frozenset({"count", "n", "options", "limit", "nearest"})
+_NUMBERS = frozenset({"count", "n", "options", "limit", "nearest", "total", "budget"})
 #: Reasons that are one fixed text.
 _FIXED = ("reason_escalated", "reason_no_data", "reason_no_kind", "reason_nothing")
 
@@ -216,18 +266,32 @@ def _travel_in(detail: str, lang: str) -> str:
     raise _Unknown(detail)
 
 
+def _transport_in(detail: str, lang: str) -> str:
+    values = _match("reason_transport", detail)
+    if values is None:
+        raise _Unknown(detail)
+    fares = [f"reason_fares_{m}" for m in MODES]
+    values["fares"] = text(_reverse(values["fares"], fares), lang)
+    return text("reason_transport", lang, **values)
+
+
 def _part_in(part: str, lang: str) -> str:
-    rules = [_rule_key(name) for name in RULES]
-    for key in ("reason_part_travel", "reason_part"):
+    rules = [*(_rule_key(name) for name in RULES), "reason_rule_fee_transport"]
+    for key in ("reason_part_travel", "reason_part_transport", "reason_part"):
         values = _match(key, part)
         if values is None:
             continue
-        values["rule"] = text(_reverse(values["rule"], rules), lang)
-        values["scope"] = text(
-            _reverse(values["scope"], ["reason_scope_only", "reason_scope_one"]), lang
-        )
-        if "travel" in values:
-            values["travel"] = _travel_in(values["travel"], lang)
+        try:
+            values["rule"] = text(_reverse(values["rule"], rules), lang)
+            values["scope"] = text(
+                _reverse(values["scope"], ["reason_scope_only", "reason_scope_one"]), lang
+            )
+            if "travel" in values:
+                values["travel"] = _travel_in(values["travel"], lang)
+            if "transport" in values:
+                values["transport"] = _transport_in(values["transport"], lang)
+        except _Unknown:
+            continue
         return text(key, lang, **values)
     raise _Unknown(part)
 

@@ -128,6 +128,8 @@ class MatchModel:
     p_priority: np.ndarray
     p_prior_offer: np.ndarray  # offer position or -1
     p_slot_ok: np.ndarray  # (P, slots) bool: patient available for the time slot
+    p_xy: np.ndarray  # (P, 2) home in EPSG:25832 metres
+    p_transport_help: np.ndarray  # (P,) bool: the ride is booked and paid for the patient
     # offers
     offer_ids: np.ndarray
     o_xy: np.ndarray
@@ -315,7 +317,16 @@ def patient_arrays(
         "p_priority": priority(flags),
         "p_prior_offer": np.array([offer_pos.get(v, -1) for v in priors], dtype=np.int64),
         "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
+        "p_xy": pat[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2),
+        "p_transport_help": _flag(pat, "transport_help"),
     }
+
+
+def _flag(pat: pd.DataFrame, column: str) -> np.ndarray:
+    """An optional yes/no column of typed patient rows; all false when absent."""
+    if column not in pat.columns:
+        return np.zeros(len(pat), dtype=bool)
+    return pat[column].to_numpy(dtype=bool)
 
 
 def _slot_ok(available: np.ndarray, slots: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..domain import MODES
 from .model import HOME_VISIT, MatchModel
+from .transport import PAID_MODES, chosen_dkk, monthly_dkk
 
 __all__ = ["RULES", "RULE_TABLE", "Block", "Rule", "Scope", "check_rules", "travel_block"]
 
@@ -30,8 +31,9 @@ Scope = Literal["offer", "session"]
 class Block:
     """Quantities shared by the rules for one block of patients (rows) x offers."""
 
-    travel_min: np.ndarray  # (c, O) best allowed one-way minutes (home visit: staff drive)
+    travel_min: np.ndarray  # (c, O) one-way minutes by the chosen mode (home visit: staff drive)
     mode: np.ndarray  # (c, O) index into MODES, -1 for staff travel
+    transport_dkk: np.ndarray  # (c, O) the patient's DKK a month by that mode (0: free or helped)
 
 
 @dataclass(frozen=True)
@@ -57,27 +59,102 @@ def _share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((a[:, None, :] & b[None, :, :]) != 0).any(axis=-1)
 
 
-def travel_block(m: MatchModel, p: np.ndarray) -> Block:
-    """Best allowed one-way minutes per (patient, offer); home visits: the staff's drive."""
+_PAID = np.array([m in PAID_MODES for m in MODES])
+
+
+def _distance(m: MatchModel, p: np.ndarray) -> np.ndarray:
+    """Straight-line metres from each patient's home to each offer: shape (c, O)."""
+    a, b = m.p_xy[p], m.o_xy
+    return np.hypot(a[:, 0, None] - b[None, :, 0], a[:, 1, None] - b[None, :, 1])
+
+
+def _fastest(m: MatchModel, p: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes and mode of the fastest allowed mode per (patient, offer)."""
     offers = np.arange(len(m.offer_ids))
-    allowed = m.p_modes[p]
     fastest = getattr(m.travel, "best_minutes", None)
     if fastest is not None:
         best, mode = fastest(p, offers, allowed)
+        return best, mode
+    minutes = m.travel.minutes(p, offers)  # (c, O, modes)
+    best = np.full(minutes.shape[:2], np.inf, dtype=np.float32)
+    mode = np.full(minutes.shape[:2], -2, dtype=np.int8)
+    for k in range(len(MODES)):
+        better = allowed[:, k, None] & (minutes[:, :, k] < best)
+        np.copyto(best, minutes[:, :, k], where=better)
+        mode[better] = k
+    return best, mode
+
+
+def _cheapest(
+    m: MatchModel, p: np.ndarray, allowed: np.ndarray, pays: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minutes, mode and DKK a month of the mode each (patient, offer) travels by.
+
+    The modes that keep within the travel limit and (with ``in_budget``) leave the
+    fee and the fares within the budget come first, the cheapest in points (travel
+    minutes and DKK by their weights); then, for the rules to name what is wrong,
+    the fastest within the limit (the money does not fit), then the fastest that is
+    paid for (too far), then the fastest of all.
+    """
+    w, costs = m.weights, m.weights.transport
+    minutes = m.travel.minutes(p, np.arange(len(m.offer_ids)))  # (c, O, modes)
+    distance = _distance(m, p)
+    limit = m.p_max_travel[p][:, None]
+    fee, budget = m.o_fee[None, :], m.p_budget[p][:, None] + 1e-9
+    shape = minutes.shape[:2]
+    tier = np.full(shape, 4, dtype=np.int8)
+    score = np.full(shape, np.inf)
+    best = np.full(shape, np.inf, dtype=np.float32)
+    mode = np.full(shape, -2, dtype=np.int8)
+    money = np.zeros(shape)
+    for k, name in enumerate(MODES):
+        rows = allowed[:, k]
+        if not rows.any():
+            continue
+        t = minutes[:, :, k]
+        dkk = np.zeros(shape)
+        if _PAID[k]:
+            dkk = np.where(pays[:, None], monthly_dkk(costs, w.travel, name, distance), 0.0)
+        within = t <= limit
+        fits = fee + dkk <= budget if costs.in_budget else np.ones(shape, dtype=bool)
+        level = np.where(within, np.where(fits, 0, 1), np.where(fits, 2, 3)).astype(np.int8)
+        points = np.where(level == 0, w.travel_min * t + w.transport_dkk * dkk + 1e-6 * t, t)
+        better = (
+            rows[:, None] & np.isfinite(t) & ((level < tier) | ((level == tier) & (points < score)))
+        )
+        np.copyto(tier, level, where=better)
+        np.copyto(score, points, where=better)
+        np.copyto(best, t, where=better)
+        np.copyto(mode, np.int8(k), where=better)
+        np.copyto(money, dkk, where=better)
+    return best, mode, money
+
+
+def travel_block(m: MatchModel, p: np.ndarray) -> Block:
+    """How each patient of ``p`` gets to each offer: the mode, its one-way minutes and
+    what it costs a month; home visits: the staff's drive, free for the patient.
+
+    Without money in play every trip goes by the fastest allowed mode; when a trip by
+    bus, car or flextrafik costs the patient something, the mode is chosen by
+    ``_cheapest``. A patient with transport help pays nothing.
+    """
+    allowed = m.p_modes[p]
+    costs = m.weights.transport
+    helped = m.p_transport_help[p]
+    pays = ~helped & allowed[:, _PAID].any(axis=1)
+    weighed = costs.in_budget or m.weights.transport_dkk > 0
+    if costs.charges and weighed and pays.any():
+        best, mode, money = _cheapest(m, p, allowed, pays)
     else:
-        minutes = m.travel.minutes(p, offers)  # (c, O, modes)
-        best = np.full(minutes.shape[:2], np.inf, dtype=np.float32)
-        mode = np.full(minutes.shape[:2], -2, dtype=np.int8)
-        for k in range(len(MODES)):
-            better = allowed[:, k, None] & (minutes[:, :, k] < best)
-            np.copyto(best, minutes[:, :, k], where=better)
-            mode[better] = k
+        best, mode = _fastest(m, p, allowed)
+        money = chosen_dkk(costs, m.weights.travel, mode, _distance(m, p), helped[:, None])
     home = np.flatnonzero(m.o_kind == HOME_VISIT)
     if len(home):
         car = m.travel.minutes(p, home)[:, :, MODES.index("car")]
         best[:, home] = car
         mode[:, home] = np.where(np.isfinite(car), -1, -2)
-    return Block(best.astype(np.float32, copy=False), mode.astype(np.int8, copy=False))
+        money[:, home] = 0.0
+    return Block(best.astype(np.float32, copy=False), mode.astype(np.int8, copy=False), money)
 
 
 # -- rules on (patient, offer): each gives a (patients, offers) boolean -------
@@ -129,8 +206,12 @@ def supervised_if_needed(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
 
 
 def affordable(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
-    """The monthly fee is within the patient's budget."""
-    return m.o_fee[None, :] <= m.p_budget[p, None] + 1e-9
+    """The monthly fee is within the patient's budget; with ``in_budget`` of
+    weights.toml's ``[transport]``, the fee plus the month's fares there and back."""
+    fee = m.o_fee[None, :]
+    if m.weights.transport.in_budget:
+        fee = fee + b.transport_dkk
+    return fee <= m.p_budget[p, None] + 1e-9
 
 
 def within_travel_time(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:

@@ -21,7 +21,7 @@ from ..errors import InputError, Problem
 from ..geo import ModeSpeed
 from ..words.problems import problem
 
-__all__ = ["LIMITS", "Weights", "default_weights_text"]
+__all__ = ["LIMITS", "TransportCosts", "Weights", "default_weights_text"]
 
 #: A weights file larger than this is not a weights file (the default is 4 KB).
 MAX_BYTES = 1_000_000
@@ -88,6 +88,12 @@ LIMITS: dict[str, Limit] = {
     "plan.all_pairs_up_to": Limit(0, 1_000_000_000, whole=True),
     "plan.candidates_per_patient": Limit(1, 10_000, whole=True),
     "plan.home_visit_min": Limit(1, 720, whole=True),
+    "plan.together_bonus": Limit(0, 10_000),
+    "transport.trips_per_session": Limit(0, 10),
+    "transport.sessions_per_month": Limit(0, 31),
+    "transport.bus_zone_km": Limit(0, 1000, above=True),
+    "transport.ride_together_km": Limit(0, 100),
+    "transport.*": Limit(0, 10_000),
 }
 
 
@@ -117,6 +123,48 @@ def _defaults() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class TransportCosts:
+    """What getting to an offer costs the patient, from ``[transport]`` of weights.toml.
+
+    A trip's fare: by bus ``bus_fare_2_zones`` plus ``bus_fare_extra_zone`` for
+    every whole ``bus_zone_km`` of straight-line distance; by car
+    ``car_dkk_per_km`` per road km; by flextrafik ``flextrafik_dkk_per_km`` per
+    road km, at least ``flextrafik_min_dkk``; walking and cycling are free. A month
+    is ``trips_per_session * sessions_per_month`` trips. ``in_budget`` counts the
+    month's transport with the fee against the patient's budget; ``ride_together_km``
+    is the distance between two homes close enough to share a ride.
+    """
+
+    in_budget: bool = False
+    trips_per_session: float = 2.0
+    sessions_per_month: float = 4.33
+    bus_fare_2_zones: float = 18.0
+    bus_fare_extra_zone: float = 6.4
+    bus_zone_km: float = 8.0
+    car_dkk_per_km: float = 2.23
+    flextrafik_dkk_per_km: float = 6.0
+    flextrafik_min_dkk: float = 40.0
+    ride_together_km: float = 1.5
+
+    @property
+    def trips_per_month(self) -> float:
+        """One-way trips a month to a weekly session."""
+        return self.trips_per_session * self.sessions_per_month
+
+    @property
+    def charges(self) -> bool:
+        """Whether any trip costs anything at all."""
+        fares = (
+            self.bus_fare_2_zones,
+            self.bus_fare_extra_zone,
+            self.car_dkk_per_km,
+            self.flextrafik_dkk_per_km,
+            self.flextrafik_min_dkk,
+        )
+        return self.trips_per_month > 0 and any(f > 0 for f in fares)
+
+
+@dataclass(frozen=True)
 class Weights:
     """Cost weights (points per unit) and the travel model's parameters.
 
@@ -137,6 +185,9 @@ class Weights:
     candidates_per_patient: int
     home_visit_min: int
     all_pairs_up_to: int = 2_000_000
+    transport_dkk: float = 0.05
+    transport: TransportCosts = TransportCosts()
+    together_bonus: float = 10.0
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Weights:
@@ -172,6 +223,7 @@ class Weights:
     @classmethod
     def _from_dict(cls, data: dict[str, Any], name: str, lines: dict[str, int]) -> Weights:
         w, tod, plan = data["weights"], data["time_of_day"], data["plan"]
+        ride = data["transport"]
         problems: list[Problem] = []
         clock: dict[str, int] = {}
         for key in ("comfortable_start", "comfortable_end"):
@@ -205,6 +257,11 @@ class Weights:
             candidates_per_patient=int(plan["candidates_per_patient"]),
             home_visit_min=int(plan["home_visit_min"]),
             all_pairs_up_to=int(plan["all_pairs_up_to"]),
+            transport=TransportCosts(
+                in_budget=bool(ride["in_budget"]),
+                **{k: float(v) for k, v in ride.items() if k != "in_budget"},
+            ),
+            together_bonus=float(plan["together_bonus"]),
         )
 
 
@@ -290,6 +347,19 @@ def _merge(
                 problems += _merge(base[key], value, name, f"{where}.", lines)
             else:
                 problems.append(problem(name, row, where, "must be a table of keys"))
+        elif isinstance(base[key], bool):
+            if isinstance(value, bool):
+                base[key] = value
+            else:
+                problems.append(
+                    problem(
+                        name,
+                        row,
+                        where,
+                        "has the wrong type ({value!r}); give true or false",
+                        value=value,
+                    )
+                )
         elif isinstance(base[key], str):
             if isinstance(value, str):
                 base[key] = value

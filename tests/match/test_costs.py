@@ -106,6 +106,7 @@ def test_cost_is_the_weighted_sum_of_the_terms(tmp_path: Path) -> None:
             w.fee_dkk,
             w.home_visit,
             w.staff_drive_min,
+            w.transport_dkk,
         ]
     )
     expected = weights @ ev.terms[:, 0, :]

@@ -214,3 +214,20 @@ def test_plan_refuses_bad_weights_with_exit_2(tmp_path: Path, demo_dir: Path) ->
     assert "mine.toml:2:weights.travel_min: must be a finite number" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "PLAN.csv").exists()
+
+
+def test_transport_fares_and_the_budget_switch_load_from_a_file(tmp_path: Path) -> None:
+    """[transport] keys override the documented fares; in_budget takes only true or
+    false, and a fare outside its limits is refused naming the key."""
+    w = Weights.load(write(tmp_path, "[transport]\nin_budget = true\nbus_fare_2_zones = 22\n"))
+    assert w.transport.in_budget is True and w.transport.bus_fare_2_zones == 22.0
+    assert Weights.load().transport.in_budget is False
+    for text, column, words in [
+        ("[transport]\nin_budget = 1\n", "transport.in_budget", "give true or false"),
+        ("[transport]\nbus_zone_km = 0\n", "transport.bus_zone_km", "above 0"),
+        ("[transport]\ncar_dkk_per_km = -1\n", "transport.car_dkk_per_km", "at least 0"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            Weights.load(write(tmp_path, text))
+        assert caught.value.problems[0].column == column
+        assert words in caught.value.problems[0].message
