@@ -2,11 +2,13 @@
 
 Steps: build the arrays (``costs.MatchModel``); scan every patient against
 every session once, in blocks, and keep every allowed pair with its cost in a
-compact store (``Pairs``); solve exactly with min-cost flow from the
-cheapest pairs per patient and prove optimality over *all* allowed pairs by
-pricing the store; switch to CP-SAT only when staff minutes for home visits
-are exceeded; explain every patient left without a place; and compare with
-the manual rule (nearest suitable place, in order of discharge).
+compact store (``Pairs``); give each cohort of team-mates who go on together
+its shared session and bonus (``together``); solve exactly with min-cost flow
+from the cheapest pairs per patient and prove optimality over *all* allowed
+pairs by pricing the store, with the staff-minute solvers only when staff
+minutes for home visits are exceeded (``solve``); explain every patient left
+without a place; and compare with the manual rule (nearest suitable place, in
+order of discharge).
 """
 
 from __future__ import annotations
@@ -20,30 +22,20 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
-from ..domain import VULNERABILITY_FLAGS, WEEKDAYS, priority
-from ..errors import InputError
-from ..match.costs import HOME_VISIT, THREADS, MatchModel, allowed_pairs, pair_dates
+from ..domain import VULNERABILITY_FLAGS, priority
+from ..match.costs import THREADS, MatchModel, allowed_pairs, pair_dates
 from ..match.explain import ESCALATED_REASON, reasons_for, taken_reason
-from ..match.model import staff_minutes
 from ..match.pairs import Pairs
+from ..match.transport import trips
 from ..match.weights import Weights
-from ..optimize.cpsat import solve_cpsat
-from ..optimize.exact import search
-from ..optimize.flow import solve_flow
 from ..optimize.greedy import greedy
 from ..optimize.problem import (
-    Arcs,
-    AssignmentProblem,
-    Scaling,
-    SideConstraint,
-    Solution,
     SolverOptions,
-    arc_mask,
 )
-from ..optimize.side import solve_side
-from ..words import problems as worded
 from ..words.notes import noted
+from . import together
 from .result import Baseline, Placements, Plan, plan_rows, plan_status, travel_mode_names
+from .solve import solve
 
 __all__ = ["BOOKED_REASON", "Progress", "plan"]
 
@@ -51,11 +43,6 @@ __all__ = ["BOOKED_REASON", "Progress", "plan"]
 BOOKED_REASON = "already booked"
 
 Progress = Callable[[str, float], None]
-#: Most left-out pairs a pricing round adds per patient (the most negative first).
-_ADD_PER_PATIENT = 32
-_PRICE_MARGIN = 0.0
-#: Pairs per chunk when pricing (bounds the temporary memory, about 40 bytes a pair).
-_PRICE_CHUNK = 2_000_000
 #: Cells (patients x sessions) per block of the scan: small enough to stay in cache.
 _SCAN_CELLS = 1_000_000
 
@@ -84,93 +71,6 @@ def _scan(model: MatchModel, k: int, progress: Progress | None) -> tuple[Pairs, 
         progress("costs", 1.0)
     store = Pairs.concat(parts)
     return store, (np.concatenate(picked) if picked else np.zeros(0, np.int64))
-
-
-def _pricer(store: Pairs, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
-    """A ``price`` function for ``solve_flow`` over every allowed pair in ``store``.
-
-    ``chosen`` holds the store positions of the arcs given to the flow so far,
-    in arc order; each round appends the positions it adds.
-    """
-    in_arcs = np.zeros(len(store), bool)
-    in_arcs[chosen[0]] = True
-
-    def price(pot_p: np.ndarray, pot_s: np.ndarray, scaling: Scaling) -> Arcs:
-        found: list[np.ndarray] = []
-        margin = int(_PRICE_MARGIN * scaling.scale)
-        improving = False
-        for a in range(0, len(store), _PRICE_CHUNK):
-            b = min(a + _PRICE_CHUNK, len(store))
-            patient = store.row[a:b]
-            reduced = scaling.cost(store.cost[a:b]) + pot_p[patient] - pot_s[store.session[a:b]]
-            outside = ~in_arcs[a:b]
-            improving = improving or bool((outside & (reduced < 0)).any())
-            negative = np.flatnonzero((reduced < margin) & outside)
-            if len(negative) == 0:
-                continue
-            row = patient[negative]
-            order = np.lexsort((reduced[negative], row))
-            negative, row = negative[order], row[order]
-            first = np.searchsorted(row, row)
-            keep = (np.arange(len(row)) - first) < _ADD_PER_PATIENT
-            found.append(a + negative[keep])
-        if not found or not improving:
-            return Arcs.empty()
-        new = np.sort(np.concatenate(found))
-        in_arcs[new] = True
-        chosen.append(new)
-        return store.arcs(new)
-
-    return price
-
-
-def _staff_limits(
-    dataset: Dataset, model: MatchModel, sessions: np.ndarray, travel: np.ndarray
-) -> list[SideConstraint]:
-    """Staff minutes per home-visit service and weekday, from staff.csv, over the
-    pairs whose sessions are ``sessions``.
-
-    A visit uses ``home_visit_min`` at the home plus the drive there and back
-    (``travel``: one-way minutes per pair). A weekday without a shift has zero
-    minutes; its sessions are never allowed (``MatchModel.s_staffed``), so no
-    pair needs a constraint there.
-    """
-    minutes = staff_minutes(dataset)
-    if minutes is None or len(sessions) == 0:
-        return []
-    home = np.flatnonzero(model.o_kind[model.s_offer[sessions]] == HOME_VISIT)
-    session = sessions[home]
-    # one key per (offer, weekday), and the home-visit arcs grouped by it
-    key = model.s_offer[session] * len(WEEKDAYS) + model.s_day[session]
-    order = np.argsort(key, kind="stable")
-    home, key = home[order], key[order]
-    use = model.weights.home_visit_min + 2 * np.ceil(travel[home]).astype(np.int64)
-    position = {offer_id: i for i, offer_id in enumerate(model.offer_ids)}
-    constraints = []
-    for (offer_id, weekday), limit in minutes.items():
-        o = position.get(offer_id)
-        if o is None:
-            continue
-        k = o * len(WEEKDAYS) + WEEKDAYS.index(weekday)
-        a, b = np.searchsorted(key, [k, k + 1])
-        if b > a:
-            constraints.append(
-                SideConstraint(f"{offer_id} {weekday}", home[a:b], use[a:b], int(limit))
-            )
-    return constraints
-
-
-def _store_pairs(position: np.ndarray, arc_of: np.ndarray) -> np.ndarray:
-    """The store position of each patient's pair (-1: unplaced); ``arc_of`` indexes the
-    flow's arcs, whose store positions are ``position``."""
-    pair = np.full(len(arc_of), -1, np.int64)
-    pair[arc_of >= 0] = position[arc_of[arc_of >= 0]]
-    return pair
-
-
-def _broken(constraints: list[SideConstraint], arc_of: np.ndarray, n_arcs: int) -> list[str]:
-    chosen = arc_mask(arc_of, n_arcs)
-    return [c.name for c in constraints if c.used(chosen) > c.limit]
 
 
 def _assignments(
@@ -350,99 +250,48 @@ def plan(
     store, first = _scan(model, model.weights.candidates_per_patient, progress)
     if len(store) <= model.weights.all_pairs_up_to:
         first = np.arange(len(store))
-    max_priority = int(model.p_priority.max()) if model.n_patients else 1
-    try:
-        scaling = Scaling.choose(store.max_cost, model.n_patients, model.n_sessions, max_priority)
-    except ValueError as exc:
-        raise InputError(
-            [
-                worded.problem(
-                    "weights",
-                    None,
-                    None,
-                    "a pair costs up to {cost:.3g} points: {reason}; use smaller weights",
-                    cost=store.max_cost,
-                    reason=exc,
-                )
-            ]
-        ) from None
-    reward_points = scaling.reward / scaling.scale
-    chosen = [first]
-    if progress:
-        progress("solving", 0.0)
     options = SolverOptions(time_limit=time_limit, workers=workers, seed=seed)
-    problem = AssignmentProblem(
-        model.n_patients, model.s_capacity, model.p_priority, store.arcs(first), scaling
-    )
-    solution: Solution
-    solution, arcs = solve_flow(problem, options, price=_pricer(store, chosen))
-    problem = replace(problem, arcs=arcs, complete=len(arcs) == len(store))
-    position = np.concatenate(chosen)  # store position of every arc
-    flow = solution
-    notes = list(solution.notes)
-    side_started = time.perf_counter()
-    if solver != "flow":
-        side = _staff_limits(dataset, model, arcs.session, store.travel_min[position])
-        problem = replace(problem, side=tuple(side))
-        broken = _broken(side, solution.arc, len(arcs))
-        if broken:
-            names = ", ".join(broken[:5])
-            notes.append(noted("staff minutes exceeded in the flow plan for: {names}", names=names))
-        if progress and (broken or solver == "cpsat"):
-            progress("CP-SAT", 0.0)
-        if solver == "cpsat":
-            solution = solve_cpsat(problem, options, hint=solution.arc)
-            solution = replace(solution, bound=max(solution.bound, flow.objective))
-        elif broken:
-            solution = solve_side(
-                problem,
-                # without labels no exact search follows, so CP-SAT finishes the plan
-                replace(options, time_limit=time_limit / 2, open_cpsat=flow.labels is None),
-                start=solution,
+    groups = together.cohorts(dataset)
+    bonus = model.weights.together_bonus
+    chosen = together.cohort_sessions(store, groups, bonus, model.s_capacity)
+    while True:
+        priced = together.with_bonus(store, groups, chosen, bonus)
+        solved = solve(dataset, model, priced, first, options, solver=solver, progress=progress)
+        session_of = np.full(model.n_patients, -1, np.int64)
+        session_of[solved.pair >= 0] = store.session[solved.pair[solved.pair >= 0]]
+        fallen = together.apart(groups, chosen, session_of)
+        if len(fallen) == 0:
+            break
+        chosen[fallen] = -1  # the bonus bought no company: plan those cohorts again without
+    notes = list(solved.notes)
+    count = together.together_count(groups, chosen, session_of)
+    if count.sum():
+        notes.append(
+            noted(
+                "{n} team-mates of {cohorts} cohorts placed together in their cohort's session",
+                n=int(count.sum()),
+                cohorts=int((count > 0).sum()),
             )
-    pair = _store_pairs(position, solution.arc)
-    status, objective, bound = solution.status, solution.objective, solution.bound
-    solver_name = solution.solver
-    if solver == "auto" and status != "OPTIMAL" and flow.labels is not None:
-        every = AssignmentProblem(
-            model.n_patients,
-            model.s_capacity,
-            model.p_priority,
-            store.arcs(),
-            scaling,
-            tuple(_staff_limits(dataset, model, store.session, store.travel_min)),
         )
-        left = max(0.0, time_limit - (time.perf_counter() - side_started))
-        found = search(
-            every,
-            replace(options, time_limit=left),
-            flow=_store_pairs(position, flow.arc),
-            labels=flow.labels,
-            incumbent=pair,
-        )
-        notes += found.notes
-        pair, status = found.pair, found.status
-        objective, bound = found.objective / scaling.scale, found.bound / scaling.scale
-        solver_name = "min-cost flow + exact search over staff minutes"
-    elif solution is not flow:
-        notes += solution.notes
     if progress:
         progress("writing", 1.0)
-    assignments = _assignments(dataset, model, store, pair)
-    base = _baseline(model, store, reward_points) if baseline and model.n_patients else None
+    assignments = _assignments(dataset, model, store, solved.pair)
+    base = _baseline(model, store, solved.reward_points) if baseline and model.n_patients else None
     placed = assignments["status"].to_numpy() == "placed"
+    at = solved.pair[placed]
     return Plan(
         assignments=assignments,
-        status=status,
-        objective=objective,
-        bound=bound,
+        status=solved.status,
+        objective=solved.objective,
+        bound=solved.bound,
         seconds=time.perf_counter() - started,
-        solver=solver_name,
+        solver=solved.solver,
         priority_placed=int(model.p_priority[placed].sum()),
         priority_total=int(model.p_priority.sum()),
-        reward_points=reward_points,
+        reward_points=solved.reward_points,
         baseline=base,
         notes=tuple(notes),
-        rounds=flow.rounds,
-        pairs=len(arcs),
+        rounds=solved.rounds,
+        pairs=solved.pairs,
+        transport=trips(model, np.flatnonzero(placed), store.session[at], store.mode[at]),
     )

@@ -144,7 +144,12 @@ class Plan:
 
     ``assignments`` is PLAN.csv as a DataFrame, one row per patient.
     ``objective`` and ``bound`` are in cost points, where each unplaced
-    patient counts as ``priority * reward_points``; ``gap`` is relative.
+    patient counts as ``priority * reward_points`` (and each team-mate placed in
+    their cohort's shared session as ``together_bonus`` points less); ``gap`` is
+    relative. ``transport`` has one row per placed patient of the plan (not of a
+    booked place) with ``matcher.match.transport.TRIP_COLUMNS``: the travel mode,
+    what the way there and back costs the patient a month, and ``ride_task``
+    where a ride must be booked for a patient with transport help.
     """
 
     assignments: pd.DataFrame
@@ -160,6 +165,7 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     rounds: int = 1
     pairs: int = 0
+    transport: pd.DataFrame | None = None
 
     @property
     def gap(self) -> float:
@@ -212,6 +218,8 @@ class Plan:
             "pricing_rounds": self.rounds,
             "pairs_considered": self.pairs,
         }
+        if self.transport is not None:
+            out["ride_tasks"] = int(self.transport["ride_task"].sum())
         if self.baseline is not None:
             out["baseline_greedy"] = self.baseline.as_dict()
         if self.notes:
