@@ -119,7 +119,13 @@ class OptionCards(w.VBox):
             else text("card_fee", lang, fee=money(float(first["fee_dkk_month"]), lang))
         )
         group = text("card_group", lang, n=int(first["group_size"]))
-        return " · ".join(_escape(x) for x in (travel, fee, group))
+        facts = [travel, fee, group]
+        fares = float(first.get("transport_dkk_month", 0) or 0)
+        if fares > 0:
+            facts.append(text("card_transport", lang, amount=money(fares, lang)))
+        if bool(first.get("ride_task", False)):
+            facts.append(text("card_ride_task", lang))
+        return " · ".join(_escape(x) for x in facts)
 
     def _card(self, number: int, rows: pd.DataFrame, addresses: pd.Series | None) -> w.Widget:
         lang = self.lang

@@ -100,3 +100,15 @@ def test_the_booking_panel_offers_the_hand_out_s_languages_and_an_invitation(
     assert list(cards.panel.children) == parts
     assert "data:text/calendar;base64," in cards.downloads.value
     assert "invitation-P00001.ics" in cards.downloads.value
+
+
+def test_a_card_says_what_the_way_there_costs_and_a_ride_to_book(data: DataState, db: str) -> None:
+    """A card whose way there costs money says about how much a month; one whose ride the
+    municipality pays says the ride must be booked; a free way says neither."""
+    state, cards = _found(data, db)
+    first = grouped(state.options)[0].iloc[0].copy()
+    first["transport_dkk_month"], first["ride_task"] = 156, False
+    assert "Transport ca. 156" in cards._facts(first)
+    first["transport_dkk_month"], first["ride_task"] = 0, True
+    facts = cards._facts(first)
+    assert "Transport ca." not in facts and "bestil turen" in facts
