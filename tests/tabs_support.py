@@ -104,6 +104,7 @@ def show_tab(page: Page, name: str, lang: str) -> None:
     page.get_by_role("tab", name=tab_title(name, lang)).click()
     ready = {
         "discharge": page.get_by_role("button", name=text("find", lang)),
+        "followup": page.get_by_role("button", name=text("fu_save_attendance", lang)),
         "planning": page.get_by_role("button", name=text("plan_all", lang)),
         "municipality": page.get_by_role("button", name=text("coverage", lang)),
         "data": page.get_by_text(text("data_loaded", lang).split("{")[0].strip()),

@@ -21,6 +21,7 @@ import ipywidgets as w
 from ..words.app import LANGUAGE_NAMES, LANGUAGES, text
 from .discharge import DischargeState
 from .errors import log_callback_errors
+from .followup import FollowUpState
 from .launch import ENV_DATA, ENV_LANG, ENV_ROOTS, ENV_TILES
 from .municipality import MunicipalityState
 from .state import DataState, PlanningState
@@ -30,6 +31,7 @@ from .views.page import Page
 
 if TYPE_CHECKING:
     from .views.data_view import DataView
+    from .views.followup import FollowUpView
     from .views.municipality import MunicipalityView
     from .views.planning import PlanningView
 
@@ -38,6 +40,7 @@ __all__ = ["TABS", "BrobyggerApp", "default_app"]
 #: The tabs in order: (name of the view, key of the tab's title).
 TABS = (
     ("discharge", "tab_discharge"),
+    ("followup", "tab_followup"),
     ("planning", "tab_planning"),
     ("municipality", "tab_municipality"),
     ("data", "tab_data"),
@@ -76,6 +79,7 @@ class BrobyggerApp(w.VBox):
         self.planning = PlanningState(self.data)
         self.discharge = DischargeState(self.data)
         self.municipality = MunicipalityState(self.data, self.planning)
+        self.followup = FollowUpState(self.data, discharge=self.discharge)
         self.tiles = tiles
         #: The page's language for the browser, and its print and scroll requests.
         self.page = Page(lang=lang)
@@ -83,6 +87,7 @@ class BrobyggerApp(w.VBox):
             self.data.load(data_dir)
         self._builders: dict[str, Callable[[], w.Widget]] = {
             "discharge": lambda: DischargeView(self.data, self.discharge, tiles, page=self.page),
+            "followup": self._followup_view,
             "planning": self._planning_view,
             "municipality": self._municipality_view,
             "data": self._data_view,
@@ -126,6 +131,11 @@ class BrobyggerApp(w.VBox):
         if index is not None:
             self.view(TABS[index][0])
 
+    def _followup_view(self) -> FollowUpView:
+        from .views.followup import FollowUpView
+
+        return FollowUpView(self.data, self.followup)
+
     def _planning_view(self) -> PlanningView:
         from .views.planning import PlanningView
 
@@ -145,6 +155,11 @@ class BrobyggerApp(w.VBox):
     def discharge_view(self) -> DischargeView:
         """The physiotherapist's tab (built at start)."""
         return self.view("discharge")
+
+    @property
+    def followup_view(self) -> FollowUpView:
+        """The contact person's follow-up tab (built on first use)."""
+        return self.view("followup")
 
     @property
     def planning_view(self) -> PlanningView:

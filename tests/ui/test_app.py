@@ -12,8 +12,8 @@ from matcher.ui import BrobyggerApp
 @pytest.mark.parametrize(
     ("lang", "titles"),
     [
-        ("da", ("Afslutning", "Planlægning", "Kommune", "Data")),
-        ("en", ("Discharge", "Planning", "Municipality", "Data")),
+        ("da", ("Afslutning", "Opfølgning", "Planlægning", "Kommune", "Data")),
+        ("en", ("Discharge", "Follow-up", "Planning", "Municipality", "Data")),
     ],
 )
 def test_app_has_one_tab_per_user_and_data(
@@ -32,7 +32,7 @@ def test_only_the_first_tab_is_built_at_start(demo_dir: Path) -> None:
     assert app.built() == ("discharge",)
     assert app.tabs.selected_index == 0
     assert app.tabs.children[0].children == (app.discharge_view,)
-    assert [slot.children for slot in app.tabs.children[1:]] == [(), (), ()]
+    assert [slot.children for slot in app.tabs.children[1:]] == [(), (), (), ()]
 
 
 def test_a_tab_is_built_on_first_selection_and_keeps_its_state(demo_dir: Path) -> None:
@@ -41,28 +41,28 @@ def test_a_tab_is_built_on_first_selection_and_keeps_its_state(demo_dir: Path) -
     app = BrobyggerApp(demo_dir)
     app.language.value = "en"
     app.municipality.kind = "exit_team"
-    app.tabs.selected_index = 2
+    app.tabs.selected_index = 3
     assert app.built() == ("discharge", "municipality")
-    municipality = app.tabs.children[2].children[0]
+    municipality = app.tabs.children[3].children[0]
     assert municipality is app.municipality_view
     assert municipality.kind.value == "exit_team"
     assert municipality.analyse_button.description == "Coverage and accessibility"
-    app.tabs.selected_index = 1
+    app.tabs.selected_index = 2
     planning = app.planning_view
-    assert app.tabs.children[1].children == (planning,)
+    assert app.tabs.children[2].children == (planning,)
     assert planning.run_button.description == "Plan all"
     planning.table.sort_by("wait_days")
     municipality.band.value = "evening"
     app.tabs.selected_index = 0
     app.language.value = "da"  # built tabs follow the switch
-    app.tabs.selected_index = 1
     app.tabs.selected_index = 2
+    app.tabs.selected_index = 3
     assert app.planning_view is planning and planning.table.sort_column == "wait_days"
     assert planning.run_button.description == "Planlæg alle"
     assert app.municipality_view is municipality and app.municipality.band == "evening"
-    assert app.tabs.children[2].children == (municipality,)
+    assert app.tabs.children[3].children == (municipality,)
     assert app.built() == ("discharge", "planning", "municipality")
-    app.tabs.selected_index = 3
+    app.tabs.selected_index = 4
     assert "Indlæst: 150 tilbud" in app.data_view.status.value
     assert app.built() == ("discharge", "planning", "municipality", "data")
 
