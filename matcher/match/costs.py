@@ -49,7 +49,10 @@ __all__ = [
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 #: Threads that evaluate blocks of patients at once (one per core, at most four);
 #: numpy lets go of the interpreter lock in the heavy steps, so they share the work.
-THREADS = max(1, min(4, len(os.sched_getaffinity(0))))
+#: The cores this process may use: ``sched_getaffinity`` is Linux's only; elsewhere
+#: ``process_cpu_count`` (Python 3.13) or ``cpu_count``, which may not know (None).
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+THREADS = max(1, min(4, _CORES or getattr(os, "process_cpu_count", os.cpu_count)() or 1))
 
 
 @dataclass(frozen=True)
