@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, log_errors
 from playwright.sync_api import Page, expect
-from tabs_support import Served, open_page, serve, show_tab
+from tabs_support import Served, axe_path, open_page, serve, show_tab
 
 from matcher import load_dataset
 from matcher.store import Actor, book, first_start, give_consent, import_catalogue, open_store
@@ -50,6 +50,10 @@ TALL = """() => { const cells = document.getElementById('rendered_cells');
 OVERFLOW = """() => { const cells = document.getElementById('rendered_cells');
   return Math.max(document.documentElement.scrollWidth - window.innerWidth,
     cells ? cells.scrollWidth - cells.clientWidth : 0); }"""
+#: axe-core's violations of the whole page, in short.
+RUN_AXE = """async () => (await axe.run(document, { resultTypes: ["violations"] }))
+  .violations.map((v) => `${v.id} (${v.impact}): ${v.help}: `
+    + v.nodes.map((n) => n.target.join(" ")).join(", "))"""
 #: Every print of the page or of a frame in it is counted instead of shown.
 NO_PRINT = """window.print = () => {
   window.top.bbPrinted = (window.top.bbPrinted || 0) + 1; };"""
@@ -134,14 +138,19 @@ def _not_reached(page: Page, day: date, person: str) -> None:
 
 def _not_reached_by_keyboard(page: Page) -> None:
     """The same by keyboard only: Tab to the outcome, Space, Tab to Save, Enter."""
+    radio = page.get_by_role("radio", name=da("fu_outcome_not_reached"))
+    expect(radio).to_be_visible(timeout=LIMIT_MS)
+    expect(radio).not_to_be_checked()
     page.get_by_label(da("fu_task"), exact=True).focus()
+    seen = []
     for _ in range(20):
         page.keyboard.press("Tab")
         name = page.evaluate("() => document.activeElement.parentElement.innerText.trim()")
+        seen.append(name[:40])
         if name == da("fu_outcome_not_reached"):
             break
     else:
-        raise AssertionError("Tab never reached the outcome 'Ikke truffet'")
+        raise AssertionError(f"Tab never reached the outcome 'Ikke truffet': {seen}")
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name=da("fu_save_outcome"))).to_be_enabled()
     for _ in range(10):
@@ -177,6 +186,18 @@ def _history(page: Page, person: str) -> Any:
 def _table(page: Page, caption: str) -> Any:
     """The table for people with ``caption``."""
     return page.locator(".bb-people").filter(has=page.get_by_text(caption, exact=True))
+
+
+def _accessible(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page (nothing checked, and a
+    note saying so, when axe-core is not installed; the axe test fails on that in CI)."""
+    script = axe_path()
+    if script is None:
+        print("axe-core is not installed: the follow-up tab was not checked with it")
+        return []
+    page.add_script_tag(path=str(script))
+    found: list[str] = page.evaluate(RUN_AXE)
+    return [v for v in found if "(serious)" in v or "(critical)" in v]
 
 
 def _screens(page: Page, name: str) -> None:
@@ -257,10 +278,12 @@ def test_absences_make_calls_that_escalate_or_come_back_in_four_weeks(
         _history(page, other)
         statuses = _table(page, da("fu_caption_statuses"))
         expect(statuses.get_by_role("cell", name=da("fu_referral_not_now"))).to_be_visible()
+    violations = _accessible(page)
     (ARTIFACTS / "followup_steps.json").write_text(json.dumps(steps, indent=2) + "\n")
     print("follow-up tab, seconds per step:", steps)
     body = page.inner_text("body")
     errors = log_errors(app.app.new_log())
     assert "Traceback" not in body
+    assert not violations, "axe-core on the follow-up tab:\n" + "\n".join(violations)
     assert not problems, "\n".join(problems)
     assert not errors, "the server log has errors:\n" + "\n---\n".join(errors)

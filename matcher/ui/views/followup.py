@@ -60,6 +60,7 @@ _STYLE = """<style>
 .bb-followup .bb-row { flex-flow: row wrap; align-items: center; gap: 4px 8px; }
 .bb-followup .widget-button { flex-shrink: 0; width: auto; }
 .bb-print-list[disabled] { color: #777; cursor: default; }
+.bb-followup .bb-people .bb-table td.bb-wide { min-width: 10em; }
 </style>"""
 
 

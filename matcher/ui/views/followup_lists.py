@@ -86,8 +86,9 @@ def _col(name: str, header_key: str, lang: str, kind: str = "text", **more: Any)
 def tasks_table(
     tasks: pd.DataFrame, dataset: Any, lang: str, today: date, attendance: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[Column]]:
-    """Today's and overdue tasks for people: when, who, what, why, the offer, how
-    to make contact and what to say."""
+    """Today's and overdue tasks for people: when, who, what, why (naming the
+    offer), how to make contact and what to say; the long ones wrap, so the
+    table fits a small laptop's window."""
     rows = []
     for _, row in tasks.iterrows():
         said = task_words(row, dataset, lang, attendance)
@@ -99,23 +100,21 @@ def tasks_table(
                 "patient_id": row["patient_id"],
                 "what": said.what,
                 "why": said.why,
-                "offer": offer_name(row["offer_id"], dataset) or None,
                 "channel": said.channel,
                 "script": said.script,
             }
         )
     frame = pd.DataFrame(
         rows,
-        columns=["due_date", "when", "patient_id", "what", "why", "offer", "channel", "script"],
+        columns=["due_date", "when", "patient_id", "what", "why", "channel", "script"],
     )
     columns = [
         _col("due_date", "fu_col_due", lang, "date"),
         _col("when", "fu_col_when", lang),
         Column("patient_id", column_text("patient_id", lang)),
-        _col("what", "fu_col_what", lang),
+        _col("what", "fu_col_what", lang, wide=True),
         _col("why", "fu_col_why", lang, wide=True),
-        _col("offer", "fu_col_offer", lang, missing=DASH),
-        _col("channel", "fu_col_channel", lang),
+        _col("channel", "fu_col_channel", lang, wide=True),
         _col("script", "fu_col_script", lang, wide=True),
     ]
     return frame, columns
