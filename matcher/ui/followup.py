@@ -65,7 +65,8 @@ __all__ = [
     "Snapshot",
 ]
 
-#: Who the app's actions are written down as in the audit log.
+#: Who the app's actions are written down as in the audit log, unless the staff
+#: member's initials are given (on the Discharge tab, ``DischargeState.initials``).
 ACTOR = Actor("app", "staff")
 #: Task kinds taken up at the fortnightly hospital-municipality meeting: three
 #: unanswered calls, and the people a stored plan left without a place or escalated.
@@ -126,8 +127,19 @@ class FollowUpState(HasTraits):
         self._pending = False
         self.runner.observe(self._ended, names="busy")
         self.observe(lambda _: self.refresh(), names="today")
+        self.discharge = discharge
         if discharge is not None:
             discharge.observe(lambda _: self.refresh(), names="booking")
+
+    def actor(self) -> Actor:
+        """Who acts: the staff member by the initials given on the Discharge tab,
+        else the app (``ACTOR``)."""
+        from ..store.audit import pseudonym_problem
+
+        initials = str(getattr(self.discharge, "initials", "") or "").strip()
+        if initials and pseudonym_problem(initials, "initials") is None:
+            return Actor(initials, "staff")
+        return ACTOR
 
     # -- the store ------------------------------------------------------------
     def _exists(self) -> bool:
@@ -217,7 +229,7 @@ class FollowUpState(HasTraits):
         and the refusal is shown."""
         from ..store import complete_task, open_store, set_status
 
-        day = self.today
+        day, actor = self.today, self.actor()
         shown = self.history
         asked = "declined" if outcome == NOT_NOW else outcome
 
@@ -225,14 +237,14 @@ class FollowUpState(HasTraits):
             changed, again = None, None
             try:
                 with open_store(self.db_url) as store:
-                    found = complete_task(store, int(task_id), asked, actor=ACTOR, today=day)
+                    found = complete_task(store, int(task_id), asked, actor=actor, today=day)
                     if outcome == NOT_NOW:
                         again = day + timedelta(weeks=RE_OFFER_WEEKS)
                         changed = set_status(
                             store,
                             found.patient_id,
                             "not_now",
-                            actor=ACTOR,
+                            actor=actor,
                             re_offer=again,
                             today=day,
                         )
@@ -251,7 +263,7 @@ class FollowUpState(HasTraits):
         Every mark the store accepts is kept even when it refuses another."""
         from ..store import open_store, record_attendance
 
-        today = self.today
+        today, actor = self.today, self.actor()
         shown = self.history
         recorded = self._marks(day)
         marks = {int(b): bool(p) for b, p in present.items()}
@@ -269,7 +281,7 @@ class FollowUpState(HasTraits):
                         continue
                     try:
                         done = record_attendance(
-                            store, booking_id, day, came, actor=ACTOR, today=today
+                            store, booking_id, day, came, actor=actor, today=today
                         )
                     except InputError as exc:
                         problems.extend(p for p in exc.problems if p not in problems)

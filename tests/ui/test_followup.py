@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from followup_support import PEOPLE, SESSION, Booked, book_three, state_on
 from traitlets import Any as AnyTrait
-from traitlets import HasTraits
+from traitlets import HasTraits, Unicode
 
 from matcher.store import Actor, audit_trail, current_status, give_consent, list_tasks, open_store
 from matcher.ui.followup import NOT_NOW, RE_OFFER_WEEKS, Closed, FollowUpState, GroupSaved
@@ -286,3 +286,23 @@ def test_the_meeting_list_knows_who_consented_to_sharing(data: DataState, booked
         state.wait(30)
     meeting = state.snapshot.meeting.set_index("patient_id")["shared"].to_dict()
     assert meeting == {"P00001": True, "P00002": False}
+
+
+def test_what_is_done_is_audited_under_the_staff_initials(data: DataState, booked: Booked) -> None:
+    """With initials given on the Discharge tab, attendance and outcomes are written
+    down under them; without, under the app."""
+
+    class Discharge(HasTraits):
+        booking = AnyTrait(None, allow_none=True)
+        initials = Unicode("")
+
+    discharge = Discharge()
+    state = FollowUpState(data, booked.url, discharge=discharge, today=lambda: booked.week(1))
+    assert state.actor().pseudonym == "app"
+    discharge.initials = "ab"
+    state.record_group(SESSION, booked.start, {booked.bookings["P00001"]: True}, background=False)
+    with open_store(booked.url) as store:
+        trail = audit_trail(store, patient_id="P00001")
+    assert list(trail.loc[trail["action"] == "attendance", "actor"]) == ["ab"]
+    discharge.initials = "Jens Hansen"  # a name is never written down
+    assert state.actor().pseudonym == "app"
