@@ -125,8 +125,10 @@ UPLOAD_GUARD = """<script>
 
 
 def notebook_path() -> Path:
-    """The app notebook, ``apps/brobygger.ipynb`` of the source tree."""
-    return Path(__file__).resolve().parents[2] / "apps" / "brobygger.ipynb"
+    """The app notebook, ``notebook/brobygger.ipynb`` beside this module: package data,
+    so an installed Brobygger has it too. It sits in a folder of its own because its
+    kernel starts there, and a module beside it would hide a library of that name."""
+    return Path(__file__).resolve().parent / "notebook" / "brobygger.ipynb"
 
 
 def _voila_templates() -> Path:
@@ -244,8 +246,10 @@ def voila_command(
     allow_hosts: Iterable[str] = (),
     *,
     idle_seconds: int | None = None,
+    ip: str = BIND,
 ) -> list[str]:
-    """The command line that serves the app on ``port`` (localhost only).
+    """The command line that serves the app on ``port`` (localhost only, unless ``ip``
+    is another address to listen on: all of a container's, ``0.0.0.0``).
 
     The port is the one served or none (no retries on other ports); idle kernels
     without a page are culled (``cull_options``, after ``idle_seconds``);
@@ -260,7 +264,7 @@ def voila_command(
         f"--port={port}",
         "--Voila.port_retries=0",
         f"--template={TEMPLATE}",
-        f"--Voila.ip={BIND}",
+        f"--Voila.ip={ip}",
         "--VoilaConfiguration.show_tracebacks=False",
         *cull_options(idle_seconds),
         *(f"--BrobyggerVoila.allow_hosts={name}" for name in allow_hosts),
@@ -354,12 +358,13 @@ def run(
     *,
     addresses: Path | None = None,
     geocoder: str = "",
+    listen: str = BIND,
 ) -> NoReturn:
     """Serve the app until interrupted: this process becomes Voila, so stopping it
     (Ctrl+C or a signal) stops the server and its kernels too. ``roots`` are the
     folders the page's data box may load from; ``addresses`` (the address
     register's CSV) and ``geocoder`` (``package.module:factory``) find the
-    addresses typed on the Discharge tab."""
+    addresses typed on the Discharge tab; ``listen`` is the address served on."""
     jupyter_dir = prepare_template()
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -371,7 +376,7 @@ def run(
     env[ENV_LANG] = lang
     env[ENV_ADDRESSES] = str(Path(addresses).resolve()) if addresses else ""
     env[ENV_GEOCODER] = geocoder
-    command = voila_command(port, open_browser, allow_hosts)
+    command = voila_command(port, open_browser, allow_hosts, ip=listen)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(command[0], command, env)

@@ -77,7 +77,7 @@ def test_app_with_bad_data_shows_the_problems_not_a_traceback(tmp_path: Path) ->
 
 
 def test_notebook_is_thin() -> None:
-    """apps/brobygger.ipynb only imports, configures, builds and displays the app."""
+    """The app notebook only imports, configures, builds and displays the app."""
     import nbformat
 
     from matcher.ui.launch import notebook_path

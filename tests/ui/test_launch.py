@@ -349,3 +349,25 @@ def test_the_culler_passes_over_a_kernel_ended_while_it_looks(
     monkeypatch.setattr(MappingKernelManager, "cull_kernel_if_idle", original)
     _cull_only_kernels_still_there()
     assert asyncio.run(manager.cull_kernel_if_idle("gone")) is None
+
+
+def test_the_notebook_ships_inside_the_package_in_a_folder_of_its_own() -> None:
+    """The app's notebook lies inside the matcher package (so a wheel carries it), in a
+    folder with no module beside it to hide a library from its kernel."""
+    import matcher
+    from matcher.ui.launch import notebook_path
+
+    notebook = notebook_path()
+    assert notebook.is_file()
+    assert notebook.is_relative_to(Path(matcher.__file__).resolve().parent)
+    assert sorted(p.name for p in notebook.parent.iterdir()) == [notebook.name]
+
+
+def test_the_server_listens_on_this_machine_unless_told_otherwise() -> None:
+    """The server's command listens on 127.0.0.1, or on the address given (a container's
+    0.0.0.0)."""
+    from matcher.ui.launch import voila_command
+
+    assert "--Voila.ip=127.0.0.1" in voila_command(8866)
+    command = voila_command(8866, ip="0.0.0.0")
+    assert "--Voila.ip=0.0.0.0" in command and "--Voila.ip=127.0.0.1" not in command
