@@ -12,6 +12,9 @@ people in ``demo_people``; this module puts them together.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +32,18 @@ from .export import save_dataset
 from .load import Dataset, points
 
 # the demo's centre and first day are read from here as well as from ``demo_places``
-__all__ = ["CENTRE_LONLAT", "DEMO_START", "default_data_dir", "make_demo", "write_demo"]
+__all__ = [
+    "CENTRE_LONLAT",
+    "DEMO_START",
+    "EMBEDDED_DEMO",
+    "cached_demo",
+    "default_data_dir",
+    "make_demo",
+    "write_demo",
+]
+
+#: The embedded demo: what ``make demo-data`` writes to ``data/activities``.
+EMBEDDED_DEMO = {"patients": 400, "offers": 150, "seed": 0}
 
 
 def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
@@ -68,11 +82,43 @@ def write_demo(out: str | Path, patients: int = 400, offers: int = 120, seed: in
 
 
 def default_data_dir() -> Path:
-    """The embedded demo dataset: ``data/activities`` of a source checkout, or
-    the copy installed with the package."""
+    """The embedded demo dataset: ``data/activities`` of a source checkout; for an
+    installed Brobygger, the same demo written to the user's cache on first use
+    (``cached_demo``)."""
     here = Path(__file__).resolve().parents[2] / "data" / "activities"
     if (here / "offers.csv").exists():
         return here
-    from importlib import resources
+    return cached_demo()
 
-    return Path(str(resources.files("matcher").joinpath("demo_data")))
+
+def cached_demo(cache: Path | None = None) -> Path:
+    """The embedded demo (``EMBEDDED_DEMO``) in ``cache`` (the user's cache folder), one
+    folder per version of Brobygger, written the first time it is asked for.
+
+    The demo is written to a hidden folder beside it and renamed into place whole, so
+    a folder found there is complete, and two programs starting at once both get it.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    import platformdirs
+
+    cache = Path(cache or platformdirs.user_cache_dir("brobygger"))
+    try:
+        release = version("brobygger")
+    except PackageNotFoundError:
+        release = "source"
+    folder = cache / f"demo-{release}"
+    if (folder / "offers.csv").exists():
+        return folder
+    cache.mkdir(parents=True, exist_ok=True)
+    written = Path(tempfile.mkdtemp(prefix=".demo-", dir=cache))
+    try:
+        write_demo(written, **EMBEDDED_DEMO)
+        try:
+            os.replace(written, folder)
+        except OSError:
+            if not (folder / "offers.csv").exists():  # not another program's demo
+                raise
+    finally:
+        shutil.rmtree(written, ignore_errors=True)
+    return folder

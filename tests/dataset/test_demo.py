@@ -77,3 +77,59 @@ def test_demo_scales_to_50000_patients_and_5000_offers() -> None:
     assert set(big.sessions["offer_id"]) == set(big.offers["offer_id"])
     assert len(big.sessions) > 5_000
     assert set(big.offers["kind"]) == set(KINDS)
+
+
+def test_an_installed_brobygger_writes_the_embedded_demo_once(
+    demo: Dataset, tmp_path: Path
+) -> None:
+    """Without data/activities the demo is written to the cache on first use: the same
+    tables as the embedded demo, in one folder, found again without writing it anew."""
+    from matcher.dataset.demo import cached_demo
+
+    folder = cached_demo(tmp_path)
+    cached = load_dataset(folder)
+    for name in ("offers", "sessions", "patients", "staff", "candidates"):
+        pd.testing.assert_frame_equal(getattr(cached, name), getattr(demo, name), obj=name)
+    assert cached.summary() == demo.summary()
+    written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert cached_demo(tmp_path) == folder
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]
+
+
+def test_default_data_dir_falls_back_to_the_cached_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no data/activities lies two folders above the package (an installed
+    Brobygger), the default dataset is the demo in the user's cache folder."""
+    import platformdirs
+
+    from matcher.dataset import demo as module
+
+    site = tmp_path / "site-packages" / "matcher" / "dataset"
+    monkeypatch.setattr(module, "__file__", str(site / "demo.py"))
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name: str(tmp_path / name))
+    folder = module.default_data_dir()
+    assert folder.parent == tmp_path / "brobygger"
+    assert load_dataset(folder).summary()["patients"] == module.EMBEDDED_DEMO["patients"]
+
+
+def test_a_demo_written_meanwhile_by_another_program_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two programs writing the cached demo at once: the one that finds the other's
+    folder in place uses it and leaves no half-written folder behind."""
+    from matcher.dataset import demo as module
+
+    written = module.write_demo
+    folder_name = module.cached_demo(tmp_path / "probe").name
+
+    def another_program_first(out: Path, **size: int) -> Path:
+        written(tmp_path / folder_name, **size)  # the other program's folder, in place
+        return written(out, **size)
+
+    monkeypatch.setattr(module, "write_demo", another_program_first)
+    folder = module.cached_demo(tmp_path)
+    assert folder == tmp_path / folder_name
+    assert load_dataset(folder).summary()["patients"] == module.EMBEDDED_DEMO["patients"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([folder_name, "probe"])
