@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 import socket
@@ -14,10 +15,15 @@ import typer
 from ..dataset.demo import default_data_dir
 from ..errors import Problem
 from ..words.problems import problem
-from .common import app, handle_errors, out, say
+from .common import app, err, handle_errors, out, say
 
 #: The port served when none is given (another free one if it is taken).
 DEFAULT_PORT = 8866
+#: The address served on when none is given: this machine only.
+DEFAULT_LISTEN = "127.0.0.1"
+#: What the app runs on, installed with Brobygger's ``app`` extra (``brobygger[app]``);
+#: a server that only plans goes without.
+APP_MODULES = ("voila", "ipywidgets", "ipyleaflet", "ipykernel", "anywidget")
 _HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
 
 
@@ -43,6 +49,32 @@ def _host_problem(name: str) -> Problem | None:
         "uses (only this machine's own addresses are answered as addresses)"
     )
     return problem("--allow-host", None, None, template, name=name)
+
+
+def missing_app_modules() -> list[str]:
+    """The modules of ``APP_MODULES`` that are not installed."""
+    missing = []
+    for name in APP_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def _listen_problem(address: str) -> Problem | None:
+    """Why ``address`` cannot be a ``--listen``, or None."""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        template = (
+            "'{value}' is not an IP address to listen on (127.0.0.1 for this machine "
+            "only, 0.0.0.0 for every address, as in a container)"
+        )
+        return problem("--listen", None, None, template, value=address)
+    return None
 
 
 def _finder_problems(addresses: Path | None, geocoder: str) -> list[Problem]:
@@ -104,12 +136,20 @@ def run_app(
         Path | None, typer.Option("--addresses", help=say("help_addresses"))
     ] = None,
     geocoder: Annotated[str, typer.Option("--geocoder", help=say("help_geocoder"))] = "",
+    listen: Annotated[str, typer.Option("--listen", help=say("help_listen"))] = DEFAULT_LISTEN,
 ) -> None:
     """Start the app (Voila) for the physiotherapist, the planner and the municipality."""
+    missing = missing_app_modules()
+    if missing:
+        err.print(say("app_needs_extra", missing=", ".join(missing)), soft_wrap=True)
+        raise typer.Exit(2)
     from ..dataset.load import load_dataset
     from ..errors import InputError
     from ..ui.launch import port_in_use, run
 
+    listen_problem = _listen_problem(listen)
+    if listen_problem is not None:
+        raise InputError([listen_problem])
     folder = data or default_data_dir()
     load_dataset(folder)  # bad data: exit 2 with every problem, before starting a server
     problems = []
@@ -128,7 +168,7 @@ def run_app(
             )
         elif root.resolve() not in roots:
             roots.append(root.resolve())
-    if port is not None and port != 0 and port_in_use(port):
+    if port is not None and port != 0 and port_in_use(port, listen):
         problems.append(
             problem(
                 "--port",
@@ -143,10 +183,13 @@ def run_app(
     if problems:
         raise InputError(problems)
     if port is None:
-        chosen = DEFAULT_PORT if not port_in_use(DEFAULT_PORT) else _free_port()
+        chosen = DEFAULT_PORT if not port_in_use(DEFAULT_PORT, listen) else _free_port()
     else:
         chosen = port or _free_port()
     out.print(say("app_serving", port=chosen, folder=folder))
     tile_url = "" if tiles == "none" else tiles
     served = (folder, chosen, tile_url, lang, browser, hosts, roots)
-    run(*served, addresses=addresses, geocoder=geocoder)
+    if listen == DEFAULT_LISTEN:
+        run(*served, addresses=addresses, geocoder=geocoder)
+    else:  # another address than this machine's, asked for (a container)
+        run(*served, addresses=addresses, geocoder=geocoder, listen=listen)

@@ -121,3 +121,36 @@ def test_an_address_file_and_a_geocoder_are_checked_before_the_server_starts(
     result = _app("--addresses", str(good), "--geocoder", "town_geo:geocoder")
     assert result.exit_code == 0, result.output
     assert launched[0][-1] == {"addresses": good, "geocoder": "town_geo:geocoder"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "The app needs the packages of brobygger[app]"), ("da", "Appen kræver pakkerne")],
+)
+def test_the_app_without_its_packages_says_how_to_install_them(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    """Without the app extra's packages, ``brobygger app`` names those missing and
+    `pip install "brobygger[app]"` in the command line's language: exit 2, no traceback."""
+    import sys
+
+    monkeypatch.setenv("BROBYGGER_LANG", lang)
+    monkeypatch.setitem(sys.modules, "ipyleaflet", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    result = _app()
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert "ipyleaflet, anywidget" in result.output
+    assert 'pip install "brobygger[app]"' in result.output
+    assert "Traceback" not in result.output and launched == []
+
+
+def test_listen_takes_an_address_and_passes_it_on(launched: list[Any]) -> None:
+    """--listen takes an IP address (exit 2 naming --listen otherwise); another than
+    127.0.0.1 reaches the server, as a container needs."""
+    result = _app("--listen", "everywhere")
+    assert result.exit_code == 2 and launched == [] and "Traceback" not in result.output
+    assert "--listen:-:-: 'everywhere' is not an IP address to listen on" in result.output
+    result = _app("--listen", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert launched[0][-1]["listen"] == "0.0.0.0"
