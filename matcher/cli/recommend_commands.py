@@ -173,9 +173,7 @@ def handout(
     """A one-page printable hand-out for the first visit (what, where, when, bring, price, call).
 
     Refused (exit 2) when the session has no free place left, counting the
-    bookings in --db, unless the patient holds one of them. Without
-    --contact-name, the contact person is the one saved with the patient's
-    booking in --db (``book --contact-name``), if any.
+    bookings in --db, unless the patient holds one of them.
     """
     from ..dataset.export import write_text
     from ..dataset.load import load_dataset
@@ -199,7 +197,7 @@ def handout(
     recommender = Recommender(dataset, weights=chosen, today=day, booked=booked_counts(db, dataset))
     # a full session is refused, unless the place it is full with is this patient's own
     held = holds_booking(db, patient, session)
-    if contact is None and held:
+    if contact is None and held:  # the contact person saved with the booking, if any
         with open_store(db) as store:
             contact = booking_contact(store, patient, session)
     html = handout_html(recommender, patient, session, lang=code, held=held, contact=contact)

@@ -21,10 +21,23 @@ __all__ = [
     "Snapshot",
     "attendance_records",
     "empty_frame",
+    "unplaced_reason",
 ]
 
 #: The audit log's words for an attendance record: ``2027-02-10: absent``.
 _MARK = re.compile(r"^(\d{4}-\d{2}-\d{2}): (present|absent)$")
+#: A stored plan's note on an unplaced patient (the store's English rule text).
+_NO_PLACE = re.compile(r"^no place in plan \d+: (.*)$")
+_NO_REASON = "no reason given"
+
+
+def unplaced_reason(note: str) -> str:
+    """The plan's reason in the note of an ``unplaced`` task, in the file's English;
+    empty when the note gives none."""
+    found = _NO_PLACE.match(note)
+    return found[1] if found and found[1] != _NO_REASON else ""
+
+
 #: The columns of the attendance as it now stands.
 ATTENDANCE = ("booking_id", "date", "present")
 

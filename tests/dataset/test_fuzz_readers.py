@@ -11,6 +11,7 @@ five times as many, or ``BROBYGGER_FUZZ_TIMES`` times.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import os
@@ -231,6 +232,10 @@ def _check_weights(weights: Weights) -> None:
             values = [weights.travel_min, weights.wait_day, weights.home_visit, weights.fee_dkk]
         elif section == "travel":
             values = [getattr(speed, rest[-1]) for speed in weights.travel.values()]
+        elif section == "transport":
+            costs = weights.transport
+            names = [f.name for f in dataclasses.fields(costs) if f.name != "in_budget"]
+            values = [getattr(costs, n) for n in (names if rest[-1] == "*" else rest[-1:])]
         else:
             values = [getattr(weights, rest[-1])]
         for value in values:

@@ -11,7 +11,6 @@ and attendance, in the catalogue's words (``fu_`` keys of the staff context).
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +24,7 @@ from ...store.task_rules import CALL_KINDS, RETRY_OUTCOMES
 from ...words.app import code_text, has_text, plural_text, text
 from ...words.formats import clock, day_month, long_date
 from ..followup import NOT_NOW, RE_OFFER_WEEKS
-from ..followup_records import Closed, GroupSaved
+from ..followup_records import Closed, GroupSaved, unplaced_reason
 
 __all__ = [
     "DASH",
@@ -51,7 +50,6 @@ _CALLS = set(CALL_KINDS)
 _GP = {"inform_gp", "gp_letter"}
 _WHAT = {"outcome_3m": "outcome", "outcome_6m": "outcome"}
 _MONTHS = {"outcome_3m": 3, "outcome_6m": 6}
-_NO_PLACE = re.compile(r"^no place in plan \d+: (.*)$")
 
 
 def and_list(items: Sequence[str], lang: str) -> str:
@@ -201,8 +199,8 @@ def task_words(
     elif kind == "escalate":
         why = text("fu_why_escalate", lang, calls=RULES.max_calls)
     elif kind == "unplaced":
-        found = _NO_PLACE.match(str(row.get("note", "")))
-        reason = reason_in(found[1], lang) if found and found[1] != "no reason given" else ""
+        given = unplaced_reason(str(row.get("note", "")))
+        reason = reason_in(given, lang) if given else ""
         why = (
             text("fu_why_unplaced_because", lang, reason=reason)
             if reason

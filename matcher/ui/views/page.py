@@ -15,7 +15,7 @@ the WAI-ARIA authoring practices, which ipywidgets leaves out:
   keys (and Home/End) move between its checkboxes and Space ticks one;
 - so is a row of checkboxes for a choice of several (``.bb-choices``: travel
   modes, languages, interests), as a chip set is: one Tab stop named by its
-  title, the arrow keys move along it, Space ticks;
+  title, the arrow keys move along it (one line, however it wraps), Space ticks;
 - a row of toggle buttons that picks one value (``.widget-toggle-buttons``)
   is a radio group: one Tab stop, ``role="radio"`` with ``aria-checked`` on
   each button, and the arrow keys choose the next or previous value;
@@ -90,7 +90,6 @@ function arrowed(event) {
   if (grid && target.matches("input[type=checkbox]")) {
     const cells = cellsOf(grid);
     const i = cells.indexOf(target);
-    // the week has seven columns; a row of choices is one line, however it wraps
     const columns = grid.matches(".bb-week") ? 7 : cells.length;
     if (columns === cells.length) {
       const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
@@ -112,7 +111,7 @@ function arrowed(event) {
       Home: i - column,
       End: i - column + columns - 1,
     };
-    if (event.key in moves) {
+    if (Object.hasOwn(moves, event.key)) {
       event.preventDefault();
       const j = moves[event.key];
       roveGrid(grid, j);
