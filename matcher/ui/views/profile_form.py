@@ -176,7 +176,7 @@ class ProfileForm(w.VBox):
         for typed in (self.contact_name, self.contact_phone):
             typed.observe(lambda _: self._contacted(), names="value")
         self.notes["contact"] = w.HTML()
-        self.initials = w.Text(continuous_update=False, style=_LABEL)
+        self.initials = w.Text(continuous_update=False, layout=_WIDE, style=_LABEL)
         self.initials.observe(lambda c: self._initialled(c["new"]), names="value")
         self.notes["initials"] = w.HTML()
         self.contact_hint = w.HTML()
@@ -257,8 +257,8 @@ class ProfileForm(w.VBox):
         self.consents.description = t("f_consents")
         self.contact_hint.value = f"<span class='bb-hint'>{html.escape(t('f_contact_hint'))}</span>"
         self.contact_name.description = t("f_contact_name")
-        self.initials.description = t("f_initials")
-        self.initials.placeholder = t("f_initials_hint")
+        self.initials.description = t("f_initials_short")
+        self.initials.placeholder = t("f_initials_placeholder")
         self.contact_phone.description = t("f_contact_phone")
         self.new_data()
 
