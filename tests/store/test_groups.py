@@ -89,9 +89,7 @@ def test_a_member_named_twice_is_refused(store: Store) -> None:
     assert _booked(store) == (0, 0)
 
 
-def test_a_group_from_the_dataset_is_checked_against_the_rules(
-    store: Store, folder: Path
-) -> None:
+def test_a_group_from_the_dataset_is_checked_against_the_rules(store: Store, folder: Path) -> None:
     """From a dataset, every member is checked first and gets the session's start date."""
     dataset = load_dataset(folder)
     booked = book_group_from_dataset(store, dataset, ["P004", "P005"], "S1")
