@@ -7,14 +7,46 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
+
 from matcher import Dataset
-from matcher.store import book, first_start, import_catalogue, open_store
+from matcher.store import TASK_COLUMNS, book, first_start, import_catalogue, open_store
 from matcher.ui.followup import FollowUpState
 from matcher.ui.state import DataState
 
 #: The people booked, and the session they share (the demo's first exit team).
 PEOPLE = ("P00001", "P00002", "P00003")
 SESSION = "S00002"
+#: The day the follow-up lists are read on, in the tests of task rows.
+TASK_DAY = date(2027, 3, 3)
+
+
+def task_row(**values: object) -> dict[str, object]:
+    """One follow-up task as the store lists it: a first missed-visit call for
+    ``P00001``'s booking of ``S00002``, due on ``TASK_DAY``, with ``values`` instead."""
+    row: dict[str, object] = {
+        "task_id": 1,
+        "kind": "call_missed",
+        "patient_id": "P00001",
+        "booking_id": 1,
+        "offer_id": "O00001",
+        "session_id": "S00002",
+        "start_date": date(2027, 2, 10),
+        "due_date": TASK_DAY,
+        "attempt": 1,
+        "status": "open",
+        "outcome": "",
+        "note": "",
+        "call_time": "",
+    }
+    return {**row, **values}
+
+
+def task_frame(*rows: dict[str, object]) -> pd.DataFrame:
+    """The store's task list of ``rows`` (each as ``task_row`` takes), booking ids nullable."""
+    frame = pd.DataFrame([task_row(**r) for r in rows], columns=[*TASK_COLUMNS])
+    frame["booking_id"] = frame["booking_id"].astype("Int64")
+    return frame
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,21 @@ def handout_context(
         view = map_view(visit.home, visit.venue, labels=(words("home"), visit.name))
         compass = words.names("compass")[round(view.bearing_deg / 45.0) % 8]
         directions = words("direction", km=words.km(view.distance_m), compass=compass)
+    return {
+        **visit_context(words, visit, contact),
+        "intro": words.names("kind_intro")[visit.kind],
+        "description": _description(visit, words.lang),
+        "directions": directions,
+        "map": view,
+        "scale_label": _scale_label(words, view.scale_m) if view else "",
+        "printed": words.date(visit.today),
+    }
+
+
+def visit_context(words: Wording, visit: Visit, contact: Contact | None) -> dict[str, Any]:
+    """What a hand-out and a reminder letter both show of ``visit``: its name and kind,
+    when, where, what to bring, what it costs and whom to call (``contact`` when it
+    has a name, else the offer's phone), as plain values for a template."""
     first_date, clock, then = when_texts(words, visit)
     named = contact if contact is not None and contact.name.strip() else None
     return {
@@ -284,27 +299,21 @@ def handout_context(
         "name": visit.name,
         "kind": visit.kind,
         "pictogram_label": words("pictogram", kind=words.names("kinds")[visit.kind]),
-        "intro": words.names("kind_intro")[visit.kind],
         "spoken": (
             words("activity_language", languages=words.spoken(visit.languages))
             if visit.languages
             else ""
         ),
-        "description": _description(visit, words.lang),
         "first_date": first_date,
         "clock": clock,
         "then": then,
         "home_visit": visit.home_visit,
         "address": visit.address,
         "trip": trip_text(words, visit),
-        "directions": directions,
-        "map": view,
-        "scale_label": _scale_label(words, view.scale_m) if view else "",
         "bring": bring_lines(words, visit),
         "cost": cost_lines(words, visit),
         "call": call_html(words, visit, named),
         "contact": named,
-        "printed": words.date(visit.today),
     }
 
 

@@ -20,15 +20,8 @@ import numpy as np
 
 from ..dataset.load import Dataset
 from ..words.patient import Wording, wording
-from .contact import Contact, call_html, call_text
-from .handout import (
-    bring_lines,
-    cost_lines,
-    recommender_for,
-    render_page,
-    trip_text,
-    when_texts,
-)
+from .contact import Contact, call_text
+from .handout import recommender_for, render_page, visit_context
 from .options import Recommender
 from .visit import Visit, first_visit
 
@@ -100,32 +93,13 @@ def reminder_letter_html(
     visit of ``session_id`` on or after ``today``, dated ``today`` and signed by
     ``contact`` (else the offer's provider), in ``lang``."""
     words, visit = _visit(dataset, patient_id, session_id, lang, today)
-    first_date, clock, then = when_texts(words, visit)
-    named = contact if contact is not None and contact.name.strip() else None
+    facts = visit_context(words, visit, contact)
+    named = facts["contact"]
     intro = "letter_intro_home" if visit.home_visit else "letter_intro"
     context = {
-        "lang": words.lang,
-        "rtl": words.rtl,
-        "t": words,
-        "kind": visit.kind,
-        "pictogram_label": words("pictogram", kind=words.names("kinds")[visit.kind]),
+        **facts,
         "dated": words("letter_date", date=words.date(visit.today)),
         "intro": words(intro, name=visit.name),
-        "spoken": (
-            words("activity_language", languages=words.spoken(visit.languages))
-            if visit.languages
-            else ""
-        ),
-        "first_date": first_date,
-        "clock": clock,
-        "then": then,
-        "home_visit": visit.home_visit,
-        "name": visit.name,
-        "address": visit.address,
-        "trip": trip_text(words, visit),
-        "bring": bring_lines(words, visit),
-        "cost": cost_lines(words, visit),
-        "call": call_html(words, visit, named),
         "signed": named.name if named is not None else visit.provider,
     }
     return render_page(LETTER_TEMPLATE, context)

@@ -15,7 +15,8 @@ from decimal import Decimal
 from functools import cache
 
 import pandas as pd
-from babel.dates import format_date, format_time, get_day_names, get_month_names
+from babel import Locale
+from babel.dates import format_date, format_time, get_day_names, get_month_names, parse_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from .catalog import catalogue
@@ -25,13 +26,19 @@ __all__ = [
     "date_cells",
     "day_month",
     "decimal",
+    "language_name",
     "long_date",
     "money",
     "month_names",
     "percent",
     "short_date",
+    "shown_date",
+    "typed_date",
     "weekday_names",
 ]
+
+#: The locale a date is typed and shown in, per page language (day first in both).
+_DATE_LOCALES = {"da": "da", "en": "en_GB"}
 
 
 def _pattern(context: str, key: str, lang: str) -> str:
@@ -111,3 +118,22 @@ def percent(share: float, lang: str) -> str:
     The share is scaled to per cent in floating point first, as Python's own
     ``{:.0%}`` does, so a share such as 0.475 reads 48 % in both."""
     return str(format_percent(Decimal(float(share) * 100) / 100, locale=lang))
+
+
+def typed_date(typed: str, lang: str) -> date | None:
+    """The date typed ("3.12.2026", "03/12/2026", "2026-12-03"), day first; ``None``
+    when it cannot be read as a real date."""
+    try:
+        return parse_date(typed.strip(), locale=_DATE_LOCALES.get(lang, lang))
+    except (ValueError, IndexError):  # Babel's ParseError is a ValueError
+        return None
+
+
+def shown_date(value: date, lang: str) -> str:
+    """A date as the form shows it ("03.12.2026")."""
+    return str(format_date(value, "short", locale=_DATE_LOCALES.get(lang, lang)))
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in ``lang`` ("arabisk"), from Babel; the code if unknown."""
+    return str(Locale.parse(lang).languages.get(code, code))

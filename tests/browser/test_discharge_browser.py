@@ -39,8 +39,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from matcher.store import active_bookings, open_store
 from matcher.ui.views.option_cards import HANDOUT_FRAME
-from matcher.ui.views.profile_form import language_name
 from matcher.words.app import code_text, text
+from matcher.words.formats import language_name
 
 pytestmark = pytest.mark.browser
 

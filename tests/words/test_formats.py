@@ -72,3 +72,23 @@ def test_decimals_round_like_python() -> None:
         assert formats.decimal(value, "en") == f"{value:.1f}"
         assert formats.decimal(value, "da") == f"{value:.1f}".replace(".", ",")
     assert formats.decimal(2.675, "en", "0.00") == f"{2.675:.2f}"
+
+
+def test_a_date_is_typed_day_first_in_both_languages() -> None:
+    """ "3.12.2026" and "03/12/2026" are the 3rd of December in Danish and English alike;
+    a date that does not exist, or has no year, is not read."""
+    assert formats.typed_date("3.12.2026", "da") == date(2026, 12, 3)
+    assert formats.typed_date("03/12/2026", "en") == date(2026, 12, 3)
+    assert formats.typed_date("2026-12-03", "en") == date(2026, 12, 3)
+    assert formats.typed_date("31.2.2026", "da") is None
+    assert formats.typed_date("3.12", "da") is None
+    assert formats.shown_date(date(2026, 12, 3), "da") == "03.12.2026"
+    assert formats.shown_date(date(2026, 12, 3), "en") == "03/12/2026"
+
+
+def test_a_language_name_falls_back_to_its_code() -> None:
+    """A language is named in the reader's words by Babel; one it does not know shows
+    its code."""
+    assert formats.language_name("ar", "da") == "arabisk"
+    assert formats.language_name("ar", "en") == "Arabic"
+    assert formats.language_name("xx-unknown", "da") == "xx-unknown"

@@ -23,7 +23,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ...words.app import text
-from ...words.formats import long_date
+from ...words.formats import long_date, shown_date, typed_date
 from ...words.problems import problem_text
 from ..followup import FollowUpState
 from ..state import DataState
@@ -99,7 +99,10 @@ class FollowUpView(w.VBox):
             k: w.HTML() for k in ("fu_heading_tasks", "fu_heading_close", "fu_heading_attendance")
         }
         self.headings |= {k: w.HTML() for k in ("fu_heading_history", "fu_heading_meeting")}
-        self.day = w.DatePicker(value=state.today, style=wide)
+        #: The day worked on, typed day first like every date in the app ("03.12.2026").
+        self.day = w.Text(continuous_update=False, style=wide)
+        self.day_error = w.HTML()
+        self._bad_day = ""  # what was typed when it could not be read as a date
         self.refresh_button = w.Button(icon="refresh")
         self.day_hint = w.HTML()
         self.refresh_status = w.HTML()
@@ -157,6 +160,7 @@ class FollowUpView(w.VBox):
                 w.HTML(_STYLE),
                 h["fu_heading_tasks"],
                 _row(self.day, self.refresh_button, self.refresh_status),
+                self.day_error,
                 self.day_hint,
                 self.tasks,
                 h["fu_heading_close"],
@@ -193,6 +197,7 @@ class FollowUpView(w.VBox):
             level = "h4" if key == "fu_heading_close" else "h3"
             widget.value = f"<{level}>{html.escape(text(key, lang))}</{level}>"
         self.day.description = text("fu_day", lang)
+        self._show_day()
         self.refresh_button.description = text("fu_refresh", lang)
         self.day_hint.value = f"<div class='bb-hint'>{html.escape(text('fu_day_hint', lang))}</div>"
         self.task.description = text("fu_task", lang)
@@ -218,12 +223,36 @@ class FollowUpView(w.VBox):
 
     # -- the day and the tasks ------------------------------------------------
     def _pick_day(self, change: Any) -> None:
-        if isinstance(change["new"], date) and change["new"] != self.state.today:
-            self.state.today = change["new"]
+        """A day that reads becomes the day worked on; one that does not stays as typed,
+        with what is wrong under it (the lists keep the last good day)."""
+        typed = str(change["new"])
+        found = typed_date(typed, self.data.lang) if typed.strip() else None
+        if found is None:
+            self._bad_day = typed
+        else:
+            self._bad_day = ""
+            if found != self.state.today:
+                self.state.today = found
+        self._show_day()
 
     def _sync_day(self, _: Any = None) -> None:
-        if self.day.value != self.state.today:
-            self.day.value = self.state.today
+        self._bad_day = ""
+        self._show_day()
+
+    def _show_day(self) -> None:
+        """The day worked on in the page's language, or what was typed and its problem."""
+        lang = self.data.lang
+        if self._bad_day:
+            example = shown_date(date.today(), lang)
+            bad = text("f_date_bad", lang, typed=self._bad_day, example=example)
+            self.day_error.value = (
+                f"<div class='bb-field-error' role='alert'>{html.escape(bad)}</div>"
+            )
+            return
+        self.day_error.value = ""
+        shown = shown_date(self.state.today, lang)
+        if self.day.value != shown:
+            self.day.value = shown
 
     def _render_snapshot(self, _: Any = None) -> None:
         snapshot, lang, ds = self.state.snapshot, self.data.lang, self.data.dataset

@@ -18,11 +18,10 @@ import pandas as pd
 
 from ...words.app import code_text, text
 from ...words.catalog import PATIENT_LANGUAGES, unreviewed
-from ...words.formats import day_month, long_date, money
+from ...words.formats import day_month, language_name, long_date, money
 from ...words.problems import problem_text
 from ..discharge import DischargeState
 from .page import Page
-from .profile_form import language_name
 
 __all__ = ["OptionCards", "grouped"]
 

@@ -17,8 +17,6 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as w
-from babel import Locale
-from babel.dates import format_date, parse_date
 
 from ...dataset.weekly import PARTS, grid_cells, grid_text, weekly_words
 from ...domain import (
@@ -36,6 +34,7 @@ from ...domain import (
 )
 from ...words.app import code_text, text
 from ...words.catalog import catalogue
+from ...words.formats import language_name, shown_date, typed_date
 from ...words.problems import problem_text
 from ..discharge import DischargeState
 from ..state import DataState
@@ -53,8 +52,6 @@ _CODED: dict[str, tuple[tuple[str, ...], str]] = {
     "intensity_max": (INTENSITIES, "intensity"),
     "gender": (PATIENT_GENDERS, "gender"),
 }
-#: The locale a date is typed and shown in, per page language (day first in both).
-_DATE_LOCALES = {"da": "da", "en": "en_GB"}
 #: Interests every dataset may use, besides those of its offers.
 _COMMON_TAGS = ("walking", "strength", "dance", "choir", "swimming", "social")
 #: The sections: key of the title, and whether it is open at the start.
@@ -81,25 +78,6 @@ def _address_row(address: w.Text, button: w.Button) -> w.HBox:
     row = w.HBox([address, button])
     row.add_class("bb-address-row")
     return row
-
-
-def typed_date(typed: str, lang: str) -> date | None:
-    """The date typed ("3.12.2026", "03/12/2026", "2026-12-03"), day first; ``None``
-    when it cannot be read as a real date."""
-    try:
-        return parse_date(typed.strip(), locale=_DATE_LOCALES.get(lang, lang))
-    except (ValueError, IndexError):  # Babel's ParseError is a ValueError
-        return None
-
-
-def shown_date(value: date, lang: str) -> str:
-    """A date as the form shows it ("03.12.2026")."""
-    return str(format_date(value, "short", locale=_DATE_LOCALES.get(lang, lang)))
-
-
-def language_name(code: str, lang: str) -> str:
-    """A language's name in ``lang`` ("arabisk"), from Babel; the code if unknown."""
-    return str(Locale.parse(lang).languages.get(code, code))
 
 
 def tag_name(tag: str, lang: str) -> str:

@@ -16,7 +16,7 @@ from matcher.ui.state import DataState
 from matcher.ui.views.followup import FollowUpView
 from matcher.ui.views.followup_tables import RULES
 from matcher.words.app import text
-from matcher.words.formats import long_date
+from matcher.words.formats import long_date, shown_date
 
 
 @pytest.fixture()
@@ -113,6 +113,26 @@ def test_closing_a_call_as_not_reached_says_when_to_call_again(
     assert text("fu_no_tasks", "da", day=long_date(day, "da")) in view.card.value
 
 
+def test_the_day_is_typed_day_first_and_a_bad_one_is_named_under_it(
+    data: DataState, booked: Booked
+) -> None:
+    """The day worked on shows day first; a typed day that reads becomes the lists' day,
+    one that does not stays as typed with its problem under the field, and the lists
+    keep the last good day."""
+    start = booked.start
+    view = _view(data, booked, start)
+    assert view.day.value == shown_date(start, "da")
+    later = start + timedelta(days=3)
+    view.day.value = f"{later.day}.{later.month}.{later.year}"
+    assert view.state.today == later and view.day_error.value == ""
+    assert view.day.value == shown_date(later, "da")
+    view.day.value = "31.2.2027"
+    assert view.state.today == later
+    assert "31.2.2027" in view.day_error.value and "role='alert'" in view.day_error.value
+    view.day.value = shown_date(start, "da")
+    assert view.state.today == start and view.day_error.value == ""
+
+
 def test_a_refusal_shows_beside_its_button(data: DataState, booked: Booked) -> None:
     """A session date after the day worked on is refused beside the save button, in the
     page's language, as an alert."""
@@ -141,7 +161,7 @@ def test_three_unanswered_calls_put_the_case_on_the_meeting_list(
         view.save_outcome.click()
         _wait(view)
         day += timedelta(days=RULES.retry_days)
-        view.day.value = day
+        view.day.value = shown_date(day, "da")
         _wait(view)
     assert text("fu_next_escalate", "da", calls=RULES.max_calls) in view.outcome_status.value
     assert list(view.meeting.words()[text("col_patient_id", "da")]) == ["P00001"]

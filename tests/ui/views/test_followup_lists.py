@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pandas as pd
+from followup_support import TASK_DAY as DAY
+from followup_support import task_frame
 
 from matcher import Dataset
-from matcher.store import TASK_COLUMNS, StatusNow
+from matcher.store import StatusNow
 from matcher.ui.followup_records import History, empty_frame
 from matcher.ui.views.followup_lists import (
     history_tables,
@@ -23,29 +25,7 @@ from matcher.ui.views.followup_tables import offer_name
 from matcher.ui.views.table import cell_words
 from matcher.words.app import text
 
-DAY = date(2027, 3, 3)
 NOTHING = empty_frame(("booking_id", "date", "present"))
-
-
-def _tasks(*rows: dict[str, object]) -> pd.DataFrame:
-    base = {
-        "task_id": 1,
-        "kind": "call_missed",
-        "patient_id": "P00001",
-        "booking_id": 1,
-        "offer_id": "O00001",
-        "session_id": "S00002",
-        "start_date": date(2027, 2, 10),
-        "due_date": DAY,
-        "attempt": 1,
-        "status": "open",
-        "outcome": "",
-        "note": "",
-        "call_time": "",
-    }
-    frame = pd.DataFrame([{**base, **r} for r in rows], columns=[*TASK_COLUMNS])
-    frame["booking_id"] = frame["booking_id"].astype("Int64")
-    return frame
 
 
 def _read(frame: pd.DataFrame, columns: list) -> list[list[str]]:
@@ -58,7 +38,7 @@ def _read(frame: pd.DataFrame, columns: list) -> list[list[str]]:
 def test_the_task_list_reads_in_words(demo: Dataset) -> None:
     """Each task shows when, who, what, why (naming the offer), how and what to say;
     never <NA>, nan or an id, also for a task without a booking."""
-    tasks = _tasks({}, {"task_id": 2, "kind": "unplaced", "booking_id": None, "offer_id": ""})
+    tasks = task_frame({}, {"task_id": 2, "kind": "unplaced", "booking_id": None, "offer_id": ""})
     frame, columns = tasks_table(tasks, demo, "da", DAY, NOTHING)
     cells = _read(frame, columns)
     assert cells[0][:3] == ["2027-03-03", "i dag", "P00001"]
@@ -71,7 +51,7 @@ def test_the_task_list_reads_in_words(demo: Dataset) -> None:
 def test_the_meeting_list_holds_only_cases_shared_with_consent(demo: Dataset) -> None:
     """Cases without consent to share are left off the list and named apart; calls
     that are not meeting cases are not on it."""
-    meeting = _tasks(
+    meeting = task_frame(
         {"task_id": 1, "kind": "escalate", "patient_id": "P00002"},
         {"task_id": 2, "kind": "escalate", "patient_id": "P00001"},
         {"task_id": 3, "kind": "unplaced", "patient_id": "P00003", "offer_id": ""},
@@ -121,7 +101,7 @@ def test_a_history_reads_as_four_tables_in_words(demo: Dataset) -> None:
             "session_id": ["S00002"] * 2,
         }
     )
-    tasks = _tasks({"status": "done", "outcome": "not_reached"}, {"task_id": 2, "attempt": 2})
+    tasks = task_frame({"status": "done", "outcome": "not_reached"}, {"task_id": 2, "attempt": 2})
     statuses = pd.DataFrame(
         {
             "at": [datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 2, 20, tzinfo=UTC)],

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from followup_support import TASK_DAY as DAY
+from followup_support import task_row
 
 from matcher import Dataset
 from matcher.store import OUTCOMES, Completed
@@ -25,26 +27,9 @@ from matcher.ui.views.followup_tables import (
 )
 from matcher.words.app import has_text, text
 
-DAY = date(2027, 3, 3)
-
 
 def _task(kind: str, **values: object) -> pd.Series:
-    row = {
-        "task_id": 7,
-        "kind": kind,
-        "patient_id": "P00001",
-        "booking_id": 1,
-        "offer_id": "O00001",
-        "session_id": "S00002",
-        "start_date": date(2027, 2, 10),
-        "due_date": DAY,
-        "attempt": 1,
-        "status": "open",
-        "outcome": "",
-        "note": "",
-        "call_time": "",
-    }
-    return pd.Series({**row, **values})
+    return pd.Series(task_row(task_id=7, kind=kind, **values))
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

@@ -3,16 +3,11 @@ and each field's problem shown under it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from matcher.ui.discharge import DischargeState
 from matcher.ui.state import DataState
 from matcher.ui.views.profile_form import (
     ProfileForm,
-    language_name,
-    shown_date,
     tag_name,
-    typed_date,
 )
 
 
@@ -34,10 +29,8 @@ def test_codes_are_shown_in_danish_words(data: DataState, db: str) -> None:
     assert all(label != code for label, code in form.fields["interests"].options[:3])
 
 
-def test_language_and_tag_names_fall_back_to_the_code() -> None:
-    """A language Babel does not know, or an interest without words, shows its code."""
-    assert language_name("ar", "da") == "arabisk"
-    assert language_name("xx-unknown", "da") == "xx-unknown"
+def test_a_tag_name_falls_back_to_the_tag() -> None:
+    """An interest without words shows its tag."""
     assert tag_name("no-such-tag", "da") == "no-such-tag"
 
 
@@ -76,18 +69,6 @@ def test_every_section_has_a_title_and_folds(data: DataState, db: str) -> None:
     _, form = _form(data, db)
     assert all(s.header.description.strip("▾▸ ") for s in form.sections)
     assert form.sections[0].expanded and not form.sections[-1].expanded
-
-
-def test_a_date_is_typed_day_first_in_both_languages() -> None:
-    """ "3.12.2026" and "03/12/2026" are the 3rd of December in Danish and English alike;
-    a date that does not exist, or has no year, is not read."""
-    assert typed_date("3.12.2026", "da") == date(2026, 12, 3)
-    assert typed_date("03/12/2026", "en") == date(2026, 12, 3)
-    assert typed_date("2026-12-03", "en") == date(2026, 12, 3)
-    assert typed_date("31.2.2026", "da") is None
-    assert typed_date("3.12", "da") is None
-    assert shown_date(date(2026, 12, 3), "da") == "03.12.2026"
-    assert shown_date(date(2026, 12, 3), "en") == "03/12/2026"
 
 
 def test_the_profile_s_date_is_shown_in_the_page_s_language(data: DataState, db: str) -> None:
