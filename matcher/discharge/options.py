@@ -11,13 +11,16 @@ two sessions of one offer, and the best option of each kind that fits.
 
 Each call returns a ``Recommendation`` (``matcher.discharge.recommendation``):
 the options as ``table()``, plain data as ``summary()``, and ``write(path)``.
-``recommend(dataset, patient)`` is the one-call convenience; keep a
-``Recommender`` when recommending for many patients.
+``recommend(dataset, patient)`` is the one-call convenience: it keeps the
+arrays of each loaded dataset (``kept_recommender``), so repeated calls cost
+what a reused ``Recommender`` costs.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -42,6 +45,8 @@ __all__ = [
     "Recommendation",
     "Recommender",
     "as_dict",
+    "forget",
+    "kept_recommender",
     "recommend",
     "varied",
 ]
@@ -304,11 +309,118 @@ def recommend(
     """The ``top`` next steps that fit one patient, ranked by the batch plan's cost.
 
     A one-call convenience over ``Recommender(dataset, ...).recommend(...)``;
-    see there for the columns. Building the arrays takes a moment, so keep a
-    ``Recommender`` when recommending for many patients.
+    see there for the columns. The recommender is kept with the dataset
+    (``kept_recommender``): the first call for a dataset builds its arrays,
+    later calls with the same options reuse them.
     """
-    recommender = Recommender(dataset, weights=weights, booked=booked, today=today)
+    recommender = kept_recommender(dataset, weights=weights, booked=booked, today=today)
     return recommender.recommend(patient, top, lang=lang)
+
+
+# -- recommenders kept per loaded dataset ------------------------------------
+#: How many recommenders (weights, bookings, day) are kept per dataset.
+KEPT_PER_DATASET = 4
+
+
+@dataclass
+class _Kept:
+    """The recommenders of one loaded dataset, and what they were built from."""
+
+    tables: tuple[Any, ...]
+    shapes: tuple[Any, ...]
+    sessions: tuple[np.ndarray, ...]
+    built: list[tuple[tuple[Any, ...], Recommender]] = field(default_factory=list)
+
+
+#: ``id(dataset)`` -> what is kept for it; an entry goes when its dataset does.
+_KEPT: dict[int, _Kept] = {}
+
+
+def _tables(dataset: Dataset) -> tuple[Any, ...]:
+    return tuple(getattr(dataset, f.name) for f in fields(dataset))
+
+
+def _shapes(tables: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(
+        (t.shape, tuple(t.columns)) if isinstance(t, pd.DataFrame) else None for t in tables
+    )
+
+
+#: The sessions' columns whose in-place edits are noticed.
+_SESSION_NUMBERS = ("capacity", "day", "start_min", "end_min", "first_date", "weeks")
+
+
+def _session_numbers(dataset: Dataset) -> tuple[np.ndarray, ...]:
+    """Copies of the sessions' numbers (places, days, times, dates, weeks)."""
+    sessions = dataset.sessions
+    return tuple(sessions[c].to_numpy().copy() for c in _SESSION_NUMBERS if c in sessions.columns)
+
+
+def _same_numbers(dataset: Dataset, kept: tuple[np.ndarray, ...]) -> bool:
+    sessions = dataset.sessions
+    now = [sessions[c].to_numpy() for c in _SESSION_NUMBERS if c in sessions.columns]
+    return len(now) == len(kept) and all(
+        np.array_equal(a, b) for a, b in zip(now, kept, strict=True)
+    )
+
+
+def _entry(dataset: Dataset) -> _Kept:
+    """The kept entry of ``dataset``, new when its tables changed since."""
+    key = id(dataset)
+    tables = _tables(dataset)
+    entry = _KEPT.get(key)
+    if entry is not None and (
+        len(entry.tables) != len(tables)
+        or any(a is not b for a, b in zip(entry.tables, tables, strict=True))
+        or entry.shapes != _shapes(tables)
+        or not _same_numbers(dataset, entry.sessions)
+    ):
+        entry = None
+    if entry is None:
+        if key not in _KEPT:
+            weakref.finalize(dataset, _KEPT.pop, key, None)
+        entry = _Kept(tables, _shapes(tables), _session_numbers(dataset))
+        _KEPT[key] = entry
+    return entry
+
+
+def kept_recommender(
+    dataset: Dataset,
+    *,
+    weights: Weights | None = None,
+    booked: Mapping[str, int] | None = None,
+    today: date | str | np.datetime64 | None = None,
+) -> Recommender:
+    """The ``Recommender`` of ``dataset`` with these options, built once and kept.
+
+    It is kept while the dataset lives (the dataset is held by a weak
+    reference) and built again when the dataset's tables change: a table
+    replaced on the same object, rows or columns added or removed in place,
+    or a session's places, day, times, first date or weeks edited in place.
+    ``Dataset.replace`` and ``less_capacity`` give a new dataset with its own
+    recommenders. Other cells edited in place are not noticed: call
+    ``forget(dataset)`` after such an edit. At most ``KEPT_PER_DATASET``
+    combinations of ``weights``, ``booked`` and ``today`` are kept per dataset,
+    the least recently used dropped first.
+    """
+    entry = _entry(dataset)
+    day = None if today is None else np.datetime64(pd.Timestamp(today).date(), "D")
+    key = (weights, sorted((str(k), int(v)) for k, v in (booked or {}).items()), day)
+    for i, (known, recommender) in enumerate(entry.built):
+        if known == key:
+            entry.built.append(entry.built.pop(i))
+            return recommender
+    # Built on a copy of the dataset object (the same tables), so the kept
+    # recommender does not keep the caller's dataset alive.
+    recommender = Recommender(dataset.replace(), weights=weights, booked=booked, today=today)
+    entry.built.append((key, recommender))
+    del entry.built[:-KEPT_PER_DATASET]
+    return recommender
+
+
+def forget(dataset: Dataset) -> None:
+    """Drop the recommenders kept for ``dataset`` (after editing its cells in place)."""
+    _KEPT.pop(id(dataset), None)
 
 
 def as_dict(recommendation: Recommendation) -> dict[str, Any]:

@@ -280,10 +280,10 @@ class DischargeState(Handover):
     def recommender(self) -> Any:
         """The recommender for the current data, counting existing bookings."""
         if self._recommender is None:
-            from ..discharge.options import Recommender
+            from ..discharge.options import kept_recommender
 
             booked = self._booked()
-            self._recommender = Recommender(self.data.dataset, booked=booked)
+            self._recommender = kept_recommender(self.data.dataset, booked=booked)
         return self._recommender
 
     def _booked(self) -> dict[str, int]:
