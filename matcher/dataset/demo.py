@@ -16,13 +16,16 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .demo_people import age_bands, demo_patients, demo_staff
 from .demo_places import (
     CENTRE_LONLAT,
     DEMO_START,
+    clock,
     demo_area,
     demo_candidates,
     demo_offers,
@@ -43,11 +46,28 @@ __all__ = [
 ]
 
 #: The embedded demo: what ``make demo-data`` writes to ``data/activities``.
-EMBEDDED_DEMO = {"patients": 400, "offers": 150, "seed": 0}
+EMBEDDED_DEMO: dict[str, Any] = {"patients": 400, "offers": 150, "seed": 0}
 
 
-def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
-    """The demo municipality as a ``Dataset`` (nothing is written)."""
+#: With ``tight_staff``: the share of patients who are home-bound, the staff kept per
+#: home-visit service, their weekdays on shift and the length of a shift (minutes).
+TIGHT_HOME_BOUND = 0.25
+TIGHT_STAFF = 1
+TIGHT_DAYS = 2
+TIGHT_SHIFT_MIN = 4 * 60
+
+
+def make_demo(
+    patients: int = 400, offers: int = 120, seed: int = 0, *, tight_staff: bool = False
+) -> Dataset:
+    """The demo municipality as a ``Dataset`` (nothing is written).
+
+    With ``tight_staff`` the staff minutes of home visits bind hard: about
+    ``TIGHT_HOME_BOUND`` of the patients are home-bound, and each home-visit
+    service keeps ``TIGHT_STAFF`` staff member on ``TIGHT_DAYS`` weekdays with
+    shifts of ``TIGHT_SHIFT_MIN`` minutes (drawn from their own stream, so
+    every other figure is the ordinary demo's).
+    """
     if patients < 0 or offers < 4:
         raise ValueError(
             "the demo needs at least 4 offers (one of each kind) and 0 or more patients"
@@ -64,6 +84,8 @@ def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
         age_bands(np.random.default_rng([seed, 1]), patient_table),
     )
     staff = demo_staff(rng, offer_table)
+    if tight_staff:
+        patient_table, staff = _tight(np.random.default_rng([seed, 2]), patient_table, staff)
     candidates = demo_candidates(rng, area, max(4, min(40, offers // 10)))
     return Dataset(
         offers=points(offer_table),
@@ -76,9 +98,37 @@ def make_demo(patients: int = 400, offers: int = 120, seed: int = 0) -> Dataset:
     )
 
 
-def write_demo(out: str | Path, patients: int = 400, offers: int = 120, seed: int = 0) -> Path:
+def _tight(
+    rng: np.random.Generator, patients: pd.DataFrame, staff: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """More home-bound patients, and few short shifts for the home-visit staff."""
+    patients = patients.copy()
+    patients["home_bound"] = patients["home_bound"].to_numpy() | (
+        rng.random(len(patients)) < TIGHT_HOME_BOUND
+    )
+    kept = []
+    for _, shifts in staff.groupby("offer_id", sort=True):
+        people = sorted(shifts["staff_id"].unique())[:TIGHT_STAFF]
+        mine = shifts[shifts["staff_id"].isin(people)]
+        days = sorted(mine["weekday"].unique())
+        chosen = rng.choice(days, size=min(TIGHT_DAYS, len(days)), replace=False)
+        kept.append(mine[mine["weekday"].isin(chosen)])
+    few = pd.concat(kept, ignore_index=True) if kept else staff.iloc[:0].copy()
+    few["shift_end_min"] = few["shift_start_min"] + TIGHT_SHIFT_MIN
+    few["shift_end"] = clock(few["shift_end_min"].to_numpy())
+    return patients, few
+
+
+def write_demo(
+    out: str | Path,
+    patients: int = 400,
+    offers: int = 120,
+    seed: int = 0,
+    *,
+    tight_staff: bool = False,
+) -> Path:
     """Generate the demo municipality and write it to ``out`` as UTF-8 CSV."""
-    return save_dataset(make_demo(patients, offers, seed), out)
+    return save_dataset(make_demo(patients, offers, seed, tight_staff=tight_staff), out)
 
 
 def default_data_dir() -> Path:
