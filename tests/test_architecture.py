@@ -21,7 +21,7 @@ ROOT = Path(matcher.__file__).resolve().parent
 #: Lowest first. A module may import from its own package and from packages
 #: on a lower floor, never from a higher floor or a sibling on the same floor.
 FLOORS: tuple[tuple[str, ...], ...] = (
-    ("matcher.domain", "matcher.errors", "matcher.csvsafe"),
+    ("matcher.domain", "matcher.errors", "matcher.csvsafe", "matcher.dates"),
     ("matcher.privacy", "matcher.words", "matcher.optimize"),
     ("matcher.geo",),
     ("matcher.dataset",),

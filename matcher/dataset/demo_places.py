@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..dates import on_or_after
 from ..domain import WEEKDAYS
 from .load import CRS
 
@@ -317,7 +318,8 @@ def demo_sessions(rng: np.random.Generator, offers: pd.DataFrame) -> pd.DataFram
             first = DEMO_START + np.timedelta64(int(rng.integers(0, every * 7)), "D")
             for cohort in range(3):  # three coming cohorts
                 date = first + np.timedelta64(cohort * every * 7, "D")
-                date = date + np.timedelta64((day - (date.astype(int) + 3) % 7) % 7, "D")
+                days = int(on_or_after(date.astype(np.int64), day)) - int(date.astype(np.int64))
+                date = date + np.timedelta64(days, "D")
                 rows.append((offer_id, day, start, start + 90, int(rng.integers(6, 13)), date, 8))
         elif kind == "home_visit":  # visit slots: one row per weekday and time
             for day in range(5):
@@ -366,11 +368,7 @@ def demo_candidates(rng: np.random.Generator, area: Area, count: int) -> pd.Data
     start = np.where(
         rng.random(count) < 0.35, 17 * 60, rng.choice([9 * 60, 10 * 60, 13 * 60], size=count)
     )
-    first = (
-        DEMO_START
-        + np.timedelta64(14, "D")
-        + ((day - (DEMO_START + 14).astype(int) - 3) % 7).astype("timedelta64[D]")
-    )
+    first = on_or_after((DEMO_START + 14).astype(np.int64), day).astype("datetime64[D]")
     frame = pd.DataFrame(
         {
             "candidate_id": [f"C{i + 1:03d}" for i in range(count)],

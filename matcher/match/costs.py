@@ -22,7 +22,8 @@ from typing import Literal
 
 import numpy as np
 
-from ..domain import MODES
+from ..dates import next_meeting
+from ..domain import KINDS, MODES
 from .model import HOME_VISIT, MatchModel
 from .pairs import Pairs
 from .rules import RULE_TABLE, RULES, Block, Rule, check_rules, travel_block
@@ -44,9 +45,9 @@ __all__ = [
     "allowed_pairs",
     "cost_weights",
     "evaluate",
+    "skips_holidays",
 ]
 
-_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 #: Threads that evaluate blocks of patients at once (one per core, at most four);
 #: numpy lets go of the interpreter lock in the heavy steps, so they share the work.
 #: The cores this process may use: ``sched_getaffinity`` is Linux's only; elsewhere
@@ -244,11 +245,20 @@ def _offer_stage(
 def _dates(m: MatchModel, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start day (days since 1970-01-01) and days of waiting for patients ``p`` at
     sessions ``s`` (index arrays of one broadcast shape): the first occurrence of the
-    session's weekday on or after both its first date and the discharge date."""
+    session's weekday on or after both its first date and the discharge date, past
+    Danish public holidays for the kinds of offer ``[holidays]`` of the weights names."""
     discharge = m.p_discharge[p]
     d0 = np.maximum(m.s_first[s], discharge)
-    start = d0 + (m.s_day[s] - (d0 + _EPOCH_WEEKDAY)) % 7
+    start = next_meeting(d0, m.s_day[s], skips_holidays(m)[s])
     return start, start - discharge
+
+
+def skips_holidays(m: MatchModel) -> np.ndarray:
+    """Per session, whether it does not meet on a Danish public holiday (its offer's
+    kind is one of the weights' ``holiday_kinds``)."""
+    kinds = [KINDS.index(k) for k in m.weights.holiday_kinds if k in KINDS]
+    skip: np.ndarray = np.isin(m.o_kind[m.s_offer], kinds)
+    return skip
 
 
 def pair_costs(

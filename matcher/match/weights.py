@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..domain import MODES, parse_clock
+from ..domain import KINDS, MODES, parse_clock
 from ..errors import InputError, Problem
 from ..geo import ModeSpeed
 from ..words.problems import problem
@@ -188,6 +188,8 @@ class Weights:
     transport_dkk: float = 0.05
     transport: TransportCosts = TransportCosts()
     together_bonus: float = 10.0
+    #: Kinds of offer that do not meet on a Danish public holiday (``[holidays]``).
+    holiday_kinds: tuple[str, ...] = ("exit_team", "home_visit")
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Weights:
@@ -262,6 +264,7 @@ class Weights:
                 **{k: float(v) for k, v in ride.items() if k != "in_budget"},
             ),
             together_bonus=float(plan["together_bonus"]),
+            holiday_kinds=tuple(k for k in KINDS if data["holidays"][k]),
         )
 
 

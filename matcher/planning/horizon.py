@@ -34,8 +34,9 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
+from ..dates import next_meeting
 from ..domain import KINDS
-from ..match.costs import HOME_VISIT, MatchModel, block_size, evaluate
+from ..match.costs import HOME_VISIT, MatchModel, block_size, evaluate, skips_holidays
 from ..match.weights import Weights
 from ..optimize.flow import solve_flow
 from ..optimize.problem import Arcs, AssignmentProblem, Scaling, Solution
@@ -43,7 +44,6 @@ from ..optimize.problem import Arcs, AssignmentProblem, Scaling, Solution
 __all__ = ["EXIT_TEAM", "Horizon", "HorizonModel", "Metrics"]
 
 EXIT_TEAM = KINDS.index("exit_team")
-_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,12 @@ class Horizon:
         return 1 + np.floor_divide(np.asarray(days, np.int64) - self.first_day, 7)
 
 
-def first_meeting(first_day: np.ndarray, weekday: np.ndarray) -> np.ndarray:
-    """The first date on or after ``first_day`` that falls on ``weekday`` (0 = Monday)."""
-    first_day = np.asarray(first_day, np.int64)
-    return first_day + (np.asarray(weekday, np.int64) - (first_day + _EPOCH_WEEKDAY)) % 7
+def first_meeting(
+    first_day: np.ndarray, weekday: np.ndarray, skip_holidays: np.ndarray | bool = False
+) -> np.ndarray:
+    """The first date on or after ``first_day`` that falls on ``weekday`` (0 = Monday),
+    and is no Danish public holiday where ``skip_holidays`` holds."""
+    return next_meeting(first_day, weekday, skip_holidays)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ class HorizonModel:
         n_s = model.n_sessions
         cand = np.full(n_s, -1, np.int64) if s_candidate is None else np.asarray(s_candidate)
         cohort = model.o_kind[model.s_offer] == EXIT_TEAM
-        meeting = first_meeting(model.s_first, model.s_day)
+        meeting = first_meeting(model.s_first, model.s_day, skips_holidays(model))
         join_by = meeting + 7 * horizon.cohort_join_weeks
         parts: list[tuple[np.ndarray, ...]] = []
         blocked = np.zeros(model.n_patients, np.int64)

@@ -29,6 +29,7 @@ import pandas as pd
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from ..dataset.load import Dataset
+from ..dates import is_holiday, weekday_of
 from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes, priority
 from ..geo import ModeSpeed, distance_m
 from ..match.weights import Weights
@@ -308,8 +309,10 @@ def route_home_visits(
 
     A patient placed in a home-visit session is visited on its weekday every
     week from ``start_date`` for the session's ``weeks`` (every week when it
-    has none). Staff and shifts come from ``staff.csv``; a service it lists
-    makes no visits on a weekday without a shift (the plan puts none there). A
+    has none), but not on a Danish public holiday when ``[holidays]`` of the
+    weights says so for home visits (the default). Staff and shifts come from
+    ``staff.csv``; a service it lists makes no visits on a weekday without a
+    shift (the plan puts none there). A
     service staff.csv does not list (or every service, without staff.csv) has
     no staff limit: its visits stay placed and are not routed. Days with the same staff
     and the same visits are planned once; pass the same ``cache`` (a dict) to
@@ -380,8 +383,11 @@ def route_home_visits(
     solved = len(cache)
     days = 0
     days_in = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), inclusive="left")
-    for date in days_in.to_numpy(dtype="datetime64[D]"):
-        wd = int((date.astype(np.int64) + 3) % 7)
+    dates_in = days_in.to_numpy(dtype="datetime64[D]")
+    if KINDS[3] in w.holiday_kinds:  # the staff make no home visit on a public holiday
+        dates_in = dates_in[~is_holiday(dates_in.astype(np.int64))]
+    for date in dates_in:
+        wd = int(weekday_of(date.astype(np.int64)))
         active = (first <= date) & (date <= last) & ((date - first).astype(np.int64) % 7 == 0)
         if not active.any():
             continue

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..dataset.load import Dataset
+from ..dates import next_meeting_date
 from ..domain import CALL_TIMES, WEEKDAYS
 from ..errors import InputError
 from ..words.problems import problem
@@ -101,10 +102,13 @@ def _info(booking: Booking) -> BookingInfo:
     )
 
 
-def first_start(first_date: date, discharge_date: date, weekday: int) -> date:
-    """The first day with ``weekday`` (0 = Monday) on or after both dates."""
+def first_start(
+    first_date: date, discharge_date: date, weekday: int, *, skip_holidays: bool = False
+) -> date:
+    """The first day with ``weekday`` (0 = Monday) on or after both dates; with
+    ``skip_holidays``, the first such day that is no Danish public holiday."""
     earliest = max(first_date, discharge_date)
-    return earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
+    return next_meeting_date(earliest, weekday, skip_holidays=skip_holidays)
 
 
 def check_contact(name: str | None, phone: str | None) -> tuple[str | None, str | None]:
@@ -418,7 +422,9 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
     except free places (``matcher.discharge.options.Recommender.option``).
 
     The start date is the first occurrence of the session's weekday on or
-    after both its ``first_date`` and the patient's ``discharge_date``.
+    after both its ``first_date`` and the patient's ``discharge_date``, past
+    Danish public holidays for the kinds of offer ``[holidays]`` of the
+    weights names (exit teams and home visits by default).
     ``lang`` (``en`` or ``da``) is the language of the broken rules' words.
 
     Raises
@@ -474,10 +480,6 @@ def check_booking(dataset: Dataset, patient_id: str, session_id: str, *, lang: s
         )
     # only this patient: whether a pair fits never depends on the other patients
     alone = dataset.replace(patients=patients.iloc[[row]])
-    Recommender(alone).option(patient_id, session_id, lang=lang)
-    ses = sessions.loc[where[0]]
-    return first_start(
-        pd.Timestamp(ses["first_date"]).date(),
-        pd.Timestamp(patient["discharge_date"]).date(),
-        int(ses["day"]),
-    )
+    # the option's first date: the match's own, holidays skipped as the weights say
+    option = Recommender(alone).option(patient_id, session_id, lang=lang)
+    return pd.Timestamp(option.table()["first_date"].iloc[0]).date()

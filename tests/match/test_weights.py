@@ -231,3 +231,19 @@ def test_transport_fares_and_the_budget_switch_load_from_a_file(tmp_path: Path) 
             Weights.load(write(tmp_path, text))
         assert caught.value.problems[0].column == column
         assert words in caught.value.problems[0].message
+
+
+def test_holidays_are_skipped_for_exit_teams_and_home_visits_by_default() -> None:
+    """[holidays] of the defaults keeps exit teams and home visits off public holidays."""
+    assert Weights.load().holiday_kinds == ("exit_team", "home_visit")
+
+
+def test_a_file_sets_which_kinds_skip_holidays(tmp_path: Path) -> None:
+    """A weights file turns skipping holidays off or on per kind of offer; a value that is
+    not true or false is refused naming its key."""
+    text = "[holidays]\nexit_team = false\nassociation = true\n"
+    assert Weights.load(write(tmp_path, text)).holiday_kinds == ("association", "home_visit")
+    with pytest.raises(InputError) as caught:
+        Weights.load(write(tmp_path, "[holidays]\nhome_visit = 'yes'\n"))
+    assert caught.value.problems[0].column == "holidays.home_visit"
+    assert "true or false" in caught.value.problems[0].message

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from builders import build, offer, patient, session
 from sqlalchemy import func, select
 from store_support import dataset_dir, run_cli_processes
 
@@ -18,6 +19,7 @@ from matcher.store import (
     book_from_dataset,
     booked_counts,
     cancel,
+    check_booking,
     first_start,
     import_catalogue,
     open_store,
@@ -65,6 +67,23 @@ def _counter_matches(store: Store) -> dict[str, tuple[int, int]]:
 def test_first_start(first: date, discharge: date, weekday: int, expected: date) -> None:
     """The start is the first session weekday on or after both first_date and discharge."""
     assert first_start(first, discharge, weekday) == expected
+
+
+def test_first_start_skips_holidays_when_asked() -> None:
+    """With skip_holidays the start is the first session weekday that is no Danish public
+    holiday: Maundy Thursday 2027 moves to the Thursday after."""
+    args = (date(2027, 3, 25), date(2027, 3, 22), 3)
+    assert first_start(*args) == date(2027, 3, 25)
+    assert first_start(*args, skip_holidays=True) == date(2027, 4, 1)
+
+
+def test_a_booking_into_an_exit_team_starts_past_a_holiday(tmp_path: Path) -> None:
+    """check_booking gives the match's start date: an exit team's first meeting on Maundy
+    Thursday moves to the next meeting."""
+    team = offer(offer_id="E1", kind="exit_team", group_size=8, supervised="true")
+    visits = session(offer_id="E1", weekday="thu", first_date="2027-03-25", weeks=8)
+    ds = build([team], [visits], [patient(discharge_date="2027-03-22")], directory=tmp_path)
+    assert check_booking(ds, "P1", "S1") == date(2027, 4, 1)
 
 
 def test_booking_holds_a_place_and_makes_follow_up_tasks(store: Store, folder: Path) -> None:
