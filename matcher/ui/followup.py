@@ -38,6 +38,7 @@ import pandas as pd
 from traitlets import Any as AnyTrait
 from traitlets import Bool, HasTraits, Instance, Unicode, directional_link
 
+from ..dates import next_meeting_date
 from ..errors import InputError, Problem
 from ..store import Actor
 from .followup_records import (
@@ -396,7 +397,7 @@ class FollowUpState(HasTraits):
         starts = sorted(pd.Timestamp(s).date() for s in held["start_date"])
         first = starts[0]
         if weekday is not None:
-            first += timedelta(days=(weekday - first.weekday()) % 7)
+            first = next_meeting_date(first, weekday)
         last = self.today
         if weeks:
             last = min(last, starts[-1] + timedelta(weeks=weeks, days=-1))
