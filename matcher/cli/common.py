@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -37,6 +37,9 @@ from ..errors import InputError, Problem
 from ..words.cli import DEFAULT_LANG, cli_lang, plural_words, words
 from ..words.notes import Note, note_text
 from ..words.problems import problem, problems_text
+
+if TYPE_CHECKING:
+    from ..dataset.export import Dialect
 
 
 def language() -> str:
@@ -125,6 +128,11 @@ def styled(*parts: object | tuple[object, str]) -> Text:
 out = PlainConsole()
 err = PlainConsole(stderr=True)
 
+
+#: ``--excel``: also write the command's tables as one Excel workbook, a sheet per table.
+ExcelOption = Annotated[bool, typer.Option("--excel", help=say("help_excel"))]
+#: ``--dialect``: the CSV files as UTF-8 (``utf8``) or for Danish Excel (``danish``).
+DialectOption = Annotated[str, typer.Option("--dialect", help=say("help_dialect"))]
 
 #: ``--weights``: a user's TOML file over the default cost weights.
 WeightsOption = Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))]
@@ -223,6 +231,7 @@ def check_outputs(paths: list[Path], dataset: Path | None = None, example: str =
     inputs: set[Path] = set()
     if dataset is not None and dataset.is_dir():
         names = {spec.name for spec in FILES} | set(DISTRICT_FILES)
+        names |= {f"{Path(spec.name).stem}.xlsx" for spec in FILES}
         inputs = {(dataset / name).resolve() for name in names}
     problems = []
     for path in paths:
@@ -305,3 +314,46 @@ def progress_bar(width: int) -> Iterator[Callable[[str, float], None]]:
             bar.update(task, description=said, completed=share)
 
         yield progress
+
+
+def table_dialect(dialect: str) -> Dialect:
+    """``--dialect``: ``utf8`` or ``danish``; another is bad input (exit 2)."""
+    from ..dataset.export import DIALECTS
+
+    for known in DIALECTS:
+        if dialect.strip().lower() == known:
+            return known
+    raise InputError(
+        [
+            problem(
+                "--dialect",
+                None,
+                None,
+                "'{value}' is not a CSV dialect ({known})",
+                value=dialect,
+                known=", ".join(DIALECTS),
+            )
+        ]
+    )
+
+
+def workbook_lang(dialect: Dialect) -> str:
+    """The language of a workbook's headers: Danish for ``--dialect danish``, else the
+    command line's."""
+    return "da" if dialect == "danish" else language()
+
+
+@contextlib.contextmanager
+def table_files(
+    dialect: Dialect, workbook: Path | None, *, report: bool = True
+) -> Iterator[list[Path]]:
+    """The tables written in the block in ``dialect`` and, with ``workbook``, also as
+    that workbook's sheets (``dataset.export.table_outputs``); the yielded list holds
+    the workbook once written, which is then said (unless not ``report``)."""
+    from ..dataset.export import table_outputs
+
+    with table_outputs(dialect=dialect, workbook=workbook, lang=workbook_lang(dialect)) as written:
+        yield written
+    with after_writing():
+        for path in written if report else ():
+            out.print(say("wrote", path=path), soft_wrap=True)

@@ -15,8 +15,11 @@ from ..words.problems import problem
 from .common import (
     SECONDS,
     SEED,
+    DialectOption,
+    ExcelOption,
     WeightsOption,
     app,
+    check_outputs,
     err,
     finite,
     handle_errors,
@@ -26,6 +29,8 @@ from .common import (
     say_code,
     say_n,
     say_note,
+    table_dialect,
+    table_files,
 )
 
 if TYPE_CHECKING:
@@ -159,6 +164,8 @@ def gaps(
         ),
     ] = None,
     weights: WeightsOption = None,
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """Map where patients have no suitable next step, per district and kind.
 
@@ -190,15 +197,20 @@ def gaps(
             problem("--band", None, None, "'{value}' is not day or evening", value=band)
         )
     _out_folder(out_dir, problems)
+    chosen_dialect = table_dialect(dialect)
+    workbook = out_dir / "gaps.xlsx" if excel else None
+    if workbook is not None:
+        check_outputs([workbook], directory)
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
     analysis = gap_analysis(dataset, shapes, weights=chosen, band=band or "any")
     png = gaps_png(analysis, [kind] if kind else None)
-    analysis.write(out_dir)
-    with atomic_path(out_dir / "gaps.png") as tmp:
-        tmp.write_bytes(png)
-    _print_gaps(analysis.summary(), [kind] if kind else list(KINDS))
-    out.print(say("wrote_gaps", folder=out_dir))
+    with table_files(chosen_dialect, workbook):
+        analysis.write(out_dir)
+        with atomic_path(out_dir / "gaps.png") as tmp:
+            tmp.write_bytes(png)
+        _print_gaps(analysis.summary(), [kind] if kind else list(KINDS))
+        out.print(say("wrote_gaps", folder=out_dir))
 
 
 def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
@@ -258,6 +270,8 @@ def sites(
         float, typer.Option("--time-limit", help=say("help_sites_time_limit"), **SECONDS)
     ] = 30.0,
     seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """Pick the K best sites (venues or district centres) for a new activity:
     together they serve the most patients who have no suitable option now.
@@ -296,6 +310,12 @@ def sites(
         problems.append(problem("--among", None, None, "'{value}' is not kind or any", value=among))
     if out_path is not None and out_path.is_dir():
         problems.append(problem(str(out_path), None, None, "is a folder; give a file name"))
+    chosen_dialect = table_dialect(dialect)
+    workbook = out_path.with_suffix(".xlsx") if excel and out_path is not None else None
+    if excel and out_path is None:
+        problems.append(problem("--excel", None, None, "goes with --out FILE"))
+    if workbook is not None:
+        check_outputs([workbook], directory)
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
     choice = best_sites(
@@ -348,8 +368,9 @@ def sites(
     for note in choice.notes:
         err.print(say("note", note=say_note(note)))
     if out_path is not None:
-        choice.write(out_path)
-        out.print(say("wrote", path=out_path))
+        with table_files(chosen_dialect, workbook):
+            choice.write(out_path)
+            out.print(say("wrote", path=out_path))
 
 
 def _count(value: object) -> str:

@@ -14,6 +14,8 @@ from .common import (
     SECONDS,
     SEED,
     WORKERS,
+    DialectOption,
+    ExcelOption,
     WeightsOption,
     after_writing,
     app,
@@ -26,6 +28,8 @@ from .common import (
     say,
     say_code,
     say_note,
+    table_dialect,
+    table_files,
 )
 from .store_commands import DbOption
 
@@ -45,6 +49,8 @@ def plan(
     solver: Annotated[str, typer.Option(help=say("help_solver"))] = "auto",
     seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
     db: DbOption = None,
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""
     from ..dataset.load import load_dataset
@@ -55,7 +61,10 @@ def plan(
         raise InputError(
             [problem("--solver", None, None, "'{value}' is not auto, flow or cpsat", value=solver)]
         )
-    check_outputs([out_path, out_path.with_suffix(".json")], directory, "PLAN.csv")
+    chosen_dialect = table_dialect(dialect)
+    workbook = out_path.with_suffix(".xlsx") if excel else None
+    outputs = [out_path, out_path.with_suffix(".json"), *([workbook] if workbook else [])]
+    check_outputs(outputs, directory, "PLAN.csv")
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
@@ -70,9 +79,10 @@ def plan(
             seed=seed,
             progress=progress,
         )
-    csv_path, json_path = result.write(out_path)
-    with after_writing():  # the plan is written: reporting it cannot fail the command
-        _print_summary(result.summary(), csv_path, json_path)
+    with table_files(chosen_dialect, workbook):
+        csv_path, json_path = result.write(out_path)
+        with after_writing():  # the plan is written: reporting it cannot fail the command
+            _print_summary(result.summary(), csv_path, json_path)
 
 
 def _print_summary(summary: dict[str, Any], csv_path: Path, json_path: Path) -> None:

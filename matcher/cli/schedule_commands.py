@@ -15,7 +15,10 @@ from .common import (
     SECONDS,
     SEED,
     WORKERS,
+    DialectOption,
+    ExcelOption,
     app,
+    check_outputs,
     err,
     finite,
     handle_errors,
@@ -27,6 +30,8 @@ from .common import (
     say,
     say_code,
     say_note,
+    table_dialect,
+    table_files,
 )
 
 if TYPE_CHECKING:
@@ -148,6 +153,8 @@ def schedule(
     workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 1,
     weights: Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))] = None,
     seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """Plan the patients discharged over the next weeks: cohorts, waits against the guarantee,
     candidate teams under staff-hour budgets, and home-visit routes."""
@@ -166,6 +173,10 @@ def schedule(
         problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
     if problems:
         raise InputError(problems)
+    chosen_dialect = table_dialect(dialect)
+    workbook = out_dir / "schedule.xlsx" if excel else None
+    if workbook is not None:
+        check_outputs([workbook], directory)
     budget_list = _budgets(budgets) if budgets is not None else None
     first = _date(start)
     chosen = Weights.load(weights)
@@ -188,8 +199,9 @@ def schedule(
             seed=seed,
             progress=progress,
         )
-    written = result.write(out_dir)
-    _print_schedule(result, written, out_dir)
+    with table_files(chosen_dialect, workbook, report=False) as books:
+        written = result.write(out_dir)
+    _print_schedule(result, written + books, out_dir)
 
 
 #: The columns of tradeoff.csv shown in the terminal, and the key of each header.

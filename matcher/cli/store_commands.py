@@ -23,6 +23,8 @@ from ..errors import InputError
 from ..words.problems import problem
 from .common import (
     ROW_NUMBER,
+    DialectOption,
+    ExcelOption,
     after_writing,
     app,
     check_outputs,
@@ -35,6 +37,8 @@ from .common import (
     say_n,
     say_note,
     styled,
+    table_dialect,
+    table_files,
 )
 
 if TYPE_CHECKING:
@@ -290,14 +294,20 @@ def tasks(
     db: DbOption = None,
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """List, complete and export follow-up tasks; store a plan's open cases."""
     from ..store import complete_task, export_tasks, list_tasks, open_store, read_plan, record_plan
 
     today = option_date(as_of, "--as-of") or date.today()
     who = _actor(actor, role)
+    chosen_dialect = table_dialect(dialect)
+    workbook = export.with_suffix(".xlsx") if excel and export is not None else None
+    if excel and export is None:
+        raise InputError([problem("--excel", None, None, "goes with --export FILE")])
     if export is not None:
-        check_outputs([export], example="tasks.csv")
+        check_outputs([export, *([workbook] if workbook else [])], example="tasks.csv")
     if outcome is not None and done is None:
         raise InputError([problem("--outcome", None, None, "goes with --done TASK")])
     if called is not None and done is None:
@@ -338,9 +348,10 @@ def tasks(
         statuses = ("open", "done", "cancelled") if everything else ("open",)
         frame = list_tasks(store, due_by=today if due else None, statuses=statuses)
     if export is not None:
-        export_tasks(frame, export)
-        with after_writing():
-            out.print(say("wrote_tasks", n=len(frame), path=export), soft_wrap=True)
+        with table_files(chosen_dialect, workbook):
+            export_tasks(frame, export)
+            with after_writing():
+                out.print(say("wrote_tasks", n=len(frame), path=export), soft_wrap=True)
         return
     title = say_n("due_tasks" if due else "tasks", len(frame))
     if due:

@@ -6,7 +6,18 @@ joined with ``|``, dates as DD-MM-YYYY, booleans as ja/nej, Windows-1252), so a
 planner can open it in a spreadsheet and load it again unchanged. Text that
 Windows-1252 cannot hold (Polish or Arabic letters, say) is never replaced:
 such a file is written as UTF-8 with a byte-order mark instead, which
-spreadsheets open as well.
+spreadsheets open as well. With ``excel=True`` it writes each file as an
+Excel workbook instead (``offers.xlsx`` with one sheet, ``offers``, the
+contract's column names as headers, numbers, dates and yes/no as Excel's
+own), which the loader reads as it reads the CSV files.
+
+Result tables (a plan, a schedule, the gaps) go through ``write_csv``. Inside
+a ``table_outputs`` block every one of them is written in the block's
+dialect (``danish``: ``;``, decimal comma, UTF-8 with a byte-order mark, so
+Danish Excel opens it in columns with "Næsby" intact), and, with a
+``workbook``, also becomes a sheet of that workbook (``workbook``), written
+whole when the block ends. The command line opens the block for
+``--dialect`` and ``--excel``, so every command shares this one writer.
 
 Every writer here goes through a temporary file and a rename: a crash never
 leaves a half-written file behind, and ``save_dataset`` renames its files only
@@ -28,6 +39,8 @@ other free text starting with one of them, such as ``=Gåklub``, is written as
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import datetime as dt
 import os
 import re
 import socket
@@ -35,6 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,10 +61,37 @@ from ..errors import InputError
 from ..words.problems import problem
 from .load import Dataset
 from .schema import CANDIDATES, OFFERS, PATIENTS, SESSIONS, STAFF, TRAVEL_TIMES, FileSpec
+from .workbook import workbook_bytes
 
-__all__ = ["Dialect", "atomic_path", "save_dataset", "write_csv", "write_text"]
+__all__ = [
+    "DIALECTS",
+    "Dialect",
+    "atomic_path",
+    "csv_bytes",
+    "save_dataset",
+    "table_outputs",
+    "write_csv",
+    "write_text",
+]
 
 Dialect = Literal["utf8", "danish"]
+#: The dialects a table can be written in.
+DIALECTS: tuple[Dialect, ...] = ("utf8", "danish")
+
+
+@dataclass
+class _Outputs:
+    """What a ``table_outputs`` block asks of the tables written inside it."""
+
+    dialect: Dialect
+    workbook: Path | None
+    lang: str
+    sheets: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+
+
+_OUTPUTS: contextvars.ContextVar[_Outputs | None] = contextvars.ContextVar(
+    "brobygger_table_outputs", default=None
+)
 
 
 #: Marks Brobygger's temporary files: ``.NAME.brobygger-HOST-PID-RANDOM.tmp``.
@@ -171,16 +212,50 @@ def _encode(text: str, dialect: Dialect) -> bytes:
     return text.encode("utf-8")
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect = "utf8") -> None:
-    """Write a frame of text and numbers as CSV in ``dialect``, atomically; text that
-    a spreadsheet would run as a formula gets a ``'`` in front (``matcher.csvsafe``)."""
-    frame = neutralise_frame(frame)
-    if dialect == "danish":
-        text = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
-    else:
-        text = frame.to_csv(index=False, lineterminator="\n")
+@contextlib.contextmanager
+def table_outputs(
+    *, dialect: Dialect = "utf8", workbook: str | Path | None = None, lang: str = "en"
+) -> Iterator[list[Path]]:
+    """Write the tables of the block (``write_csv``, ``csv_bytes``) in ``dialect``, and,
+    with ``workbook``, also as its sheets, one per table named after its file, with
+    headers in ``lang`` (``workbook.workbook_bytes``). The workbook is written whole
+    when the block ends without an error; the list yielded then holds its path (it
+    stays empty without ``workbook``, or when no table was written)."""
+    outputs = _Outputs(dialect, Path(workbook) if workbook is not None else None, lang)
+    written: list[Path] = []
+    token = _OUTPUTS.set(outputs)
+    try:
+        yield written
+    finally:
+        _OUTPUTS.reset(token)
+    if outputs.workbook is not None and outputs.sheets:
+        data = workbook_bytes(outputs.sheets, lang=lang)
+        with atomic_path(outputs.workbook) as tmp:
+            tmp.write_bytes(data)
+        written.append(outputs.workbook)
+
+
+def csv_bytes(frame: pd.DataFrame, path: str | Path, dialect: Dialect | None = None) -> bytes:
+    """The bytes of ``frame`` as the CSV file ``path``: in ``dialect``, else the one of the
+    ``table_outputs`` block around (UTF-8 without one). Text a spreadsheet would run as
+    a formula gets a ``'`` in front (``matcher.csvsafe``). Inside a block with a
+    workbook, the frame is also kept as a sheet named after the file."""
+    outputs = _OUTPUTS.get()
+    chosen: Dialect = dialect or (outputs.dialect if outputs is not None else "utf8")
+    if outputs is not None and outputs.workbook is not None:
+        outputs.sheets.append((Path(path).stem, frame.copy()))
+    cells = neutralise_frame(frame)
+    if chosen == "danish":
+        text = cells.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        return text.encode("utf-8-sig")
+    return cells.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, dialect: Dialect | None = None) -> None:
+    """Write a frame of text and numbers as CSV (``csv_bytes``), atomically."""
+    data = csv_bytes(frame, path, dialect)
     with atomic_path(path) as tmp:
-        tmp.write_bytes(_encode(text, dialect))
+        tmp.write_bytes(data)
 
 
 def _per_value(values: pd.Series, func: Callable[[Any], str]) -> np.ndarray:
@@ -195,6 +270,21 @@ def _per_value(values: pd.Series, func: Callable[[Any], str]) -> np.ndarray:
     return text[codes]  # code -1 (a missing value) takes the last entry, ""
 
 
+def _periods_writer(sep: str, dialect: Dialect) -> Callable[[Any], str]:
+    """What writes pairs of first and last day (days since 1970-01-01) as a cell:
+    ``first..last``, or one date for a period of one day."""
+    fmt = "%d-%m-%Y" if dialect == "danish" else "%Y-%m-%d"
+
+    def text(periods: Any) -> str:
+        out = []
+        for first, last in periods:
+            a, b = (dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in (first, last))
+            out.append(a.strftime(fmt) if a == b else f"{a.strftime(fmt)}..{b.strftime(fmt)}")
+        return sep.join(out)
+
+    return text
+
+
 def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFrame:
     """The table as the text cells of its file."""
     sep = "|" if dialect == "danish" else ";"
@@ -207,6 +297,8 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
             out[column.name] = _per_value(values, sep.join)
         elif column.type == "windows":
             out[column.name] = _per_value(values, lambda v: sep.join(str(w) for w in v))
+        elif column.type == "date_ranges":
+            out[column.name] = _per_value(values, _periods_writer(sep, dialect))
         elif column.type == "date":
             fmt = "%d-%m-%Y" if dialect == "danish" else "%Y-%m-%d"
             out[column.name] = pd.to_datetime(values).dt.strftime(fmt)
@@ -226,8 +318,31 @@ def _cells(table: pd.DataFrame, spec: FileSpec, dialect: Dialect) -> pd.DataFram
     return pd.DataFrame(out)
 
 
-def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "utf8") -> Path:
-    """Write ``dataset`` as the files of the contract into ``directory``.
+def _workbook_cells(table: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """The table as the cells of its workbook: the file's text, with numbers, dates and
+    yes/no as Excel's own."""
+    cells = _cells(table, spec, "utf8")
+    for column in spec.columns:
+        if column.name not in cells.columns:
+            continue
+        if column.type in ("int", "float", "lat", "lon"):
+            numbers = pd.to_numeric(cells[column.name].replace("", np.nan))
+            if column.type == "int":
+                numbers = numbers.astype("Int64")
+            cells[column.name] = numbers.astype(object).where(numbers.notna(), None)
+        elif column.type == "date":
+            cells[column.name] = pd.to_datetime(table[column.name])
+        elif column.type == "bool":
+            cells[column.name] = table[column.name].astype(bool)
+    return cells
+
+
+def save_dataset(
+    dataset: Dataset, directory: str | Path, dialect: Dialect = "utf8", *, excel: bool = False
+) -> Path:
+    """Write ``dataset`` as the files of the contract into ``directory``: CSV in
+    ``dialect``, or with ``excel`` a workbook per file (``offers.xlsx``), which then
+    replaces a CSV file of the same table left in the folder (and the other way round).
 
     Districts are written as ``districts.geojson`` in EPSG:4326. Every file is
     first written beside its target under a temporary name, and the files are
@@ -244,18 +359,30 @@ def save_dataset(dataset: Dataset, directory: str | Path, dialect: Dialect = "ut
         (dataset.candidates, CANDIDATES),
         (dataset.travel_times, TRAVEL_TIMES),
     )
+    replaced: list[Path] = []
     with contextlib.ExitStack() as stack:  # renames happen as the stack closes
         for table, spec in tables:
             if table is None:
                 continue
-            cells = neutralise_frame(_cells(table, spec, dialect))
-            if dialect == "danish":
-                text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
+            stem = Path(spec.name).stem
+            if excel:
+                data = workbook_bytes([(stem, _workbook_cells(table, spec))])
+                target, other = root / f"{stem}.xlsx", root / spec.name
             else:
-                text = cells.to_csv(index=False, lineterminator="\n")
-            tmp = stack.enter_context(atomic_path(root / spec.name))
-            tmp.write_bytes(_encode(text, dialect))
+                cells = neutralise_frame(_cells(table, spec, dialect))
+                if dialect == "danish":
+                    text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
+                else:
+                    text = cells.to_csv(index=False, lineterminator="\n")
+                data = _encode(text, dialect)
+                target, other = root / spec.name, root / f"{stem}.xlsx"
+            tmp = stack.enter_context(atomic_path(target))
+            tmp.write_bytes(data)
+            replaced.append(other)
         if dataset.districts is not None:
             tmp = stack.enter_context(atomic_path(root / "districts.geojson"))
             dataset.districts.to_crs("EPSG:4326").to_file(tmp, driver="GeoJSON", layer="districts")
+    for other in replaced:  # the same table in the other format would make the folder ambiguous
+        if other.is_file() and not other.is_symlink():
+            other.unlink()
     return root

@@ -37,7 +37,7 @@ from .schema import (
     TRAVEL_TIMES,
     FileSpec,
 )
-from .tables import read_table
+from .tables import read_table, relabelled, table_source
 
 __all__ = ["CRS", "DISTRICT_FILES", "Dataset", "districts_for", "load_dataset", "points", "project"]
 
@@ -390,21 +390,20 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
     tables: dict[str, pd.DataFrame] = {}
     rows: dict[str, np.ndarray] = {}
     spec: FileSpec
+    labels: dict[str, str] = {}  # a table read from a workbook: how problems name it
     for spec in (OFFERS, SESSIONS, PATIENTS, STAFF, CANDIDATES, TRAVEL_TIMES):
-        path = root / spec.name
-        if not path.exists():
-            if spec.required:
-                problems.append(
-                    problem(spec.name, None, None, "file not found in {folder}", folder=root)
-                )
+        path = table_source(root, spec, problems)  # offers.csv or offers.xlsx
+        if path is None:
             continue
         read = read_table(path, spec)
         problems += read.problems
         warned += read.warnings
+        if read.label != spec.name:
+            labels[spec.name] = read.label
         if read.frame is not None:
             tables[spec.name] = read.frame
             rows[spec.name] = read.rows
-    problems += _links(tables, rows)
+    problems += relabelled(_links(tables, rows), labels)
     for name in ("offers.csv", "patients.csv", "candidates.csv"):
         if name in tables:
             warned += _outside_denmark(name, tables[name], rows[name])
@@ -440,7 +439,7 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
         candidates=points(candidates) if candidates is not None else None,
         travel_times=tables.get("travel_times.csv"),
         source=root.resolve(),
-        warnings=tuple(warned),
+        warnings=tuple(relabelled(warned, labels)),
     )
 
 

@@ -1,7 +1,11 @@
-"""Read one CSV file of a dataset: its bytes, dialect, records and cells.
+"""Read one file of a dataset: its bytes, dialect, records and cells.
 
 Accepts UTF-8 (with or without BOM) and Danish spreadsheet exports (``;``,
-decimal comma, Windows-1252), detected from the bytes. Every problem is
+decimal comma, Windows-1252), detected from the bytes, and Excel workbooks
+(``offers.xlsx`` instead of ``offers.csv``: the sheet named after the table,
+else the first; ``workbook.read_sheet``), whose problems name the file and
+the sheet (``offers.xlsx:Ark1:12:fee_dkk_month``). ``table_source`` finds a
+table's file in a folder, either ending. Every problem is
 collected as a ``Problem`` with the spreadsheet row and the column; nothing
 stops at the first one. Rows are numbered as a spreadsheet shows them (the
 header is row 1), also when the file holds blank rows, which are skipped.
@@ -16,6 +20,7 @@ columns repeat a few values each, loads in about a second.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io as _io
 import re
 import warnings
@@ -32,16 +37,25 @@ from .cells import Dialect, by_unique, formula_id_problem, has_control, language
 from .checker import Checker
 from .files import read_bytes
 from .schema import MAX_CELL_CHARS, MAX_FILE_BYTES, FileSpec
+from .workbook import read_sheet
 
 # the cell rules are read from here as well as from ``cells``
 __all__ = [
+    "WORKBOOK",
     "TableRead",
     "formula_id_problem",
     "has_control",
     "language_codes",
     "limits_text",
     "read_table",
+    "relabelled",
+    "table_source",
 ]
+
+#: The ending of a table given as an Excel workbook.
+WORKBOOK = ".xlsx"
+#: How the loader names a workbook's cells: the file, a colon and the sheet.
+_LABEL = "{file}:{sheet}"
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 #: Bytes that may appear in a text file: tab, line feed, carriage return and 32-255.
@@ -56,13 +70,46 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 class TableRead(NamedTuple):
     """One file read against its spec.
 
-    ``rows`` holds the spreadsheet row number of every row of ``frame``.
+    ``rows`` holds the spreadsheet row number of every row of ``frame``;
+    ``label`` is how problems name the file (``offers.xlsx:Ark1`` for a sheet).
     """
 
     frame: pd.DataFrame | None
     problems: list[Problem]
     warnings: list[Problem]
     rows: np.ndarray
+    label: str = ""
+
+
+def table_source(root: Path, spec: FileSpec, problems: list[Problem]) -> Path | None:
+    """The file of ``spec`` in ``root``: ``offers.csv`` or ``offers.xlsx``. None when
+    there is none (a problem for a required file) or both (always a problem)."""
+    csv_path = root / spec.name
+    book = csv_path.with_suffix(WORKBOOK)
+    found = [p for p in (csv_path, book) if p.exists()]
+    if len(found) == 2:
+        problems.append(
+            problem(
+                spec.name,
+                None,
+                None,
+                "{csv} and {workbook} are both in the folder; keep one of them",
+                csv=spec.name,
+                workbook=book.name,
+            )
+        )
+        return None
+    if not found and spec.required:
+        problems.append(problem(spec.name, None, None, "file not found in {folder}", folder=root))
+    return found[0] if found else None
+
+
+def relabelled(problems: list[Problem], labels: dict[str, str]) -> list[Problem]:
+    """``problems`` with the file of each named by its label (``sessions.csv``, whose
+    table came from a workbook, as ``sessions.xlsx:Ark1``)."""
+    return [
+        dataclasses.replace(p, file=labels[p.file]) if p.file in labels else p for p in problems
+    ]
 
 
 def _decode(path: Path, problems: list[Problem]) -> tuple[str, Dialect] | None:
@@ -249,27 +296,50 @@ def _read_columns(
     names = next(csv.reader(_io.StringIO(text.lstrip("\r\n")), delimiter=dialect.sep))
     if len(names) != frame.shape[1]:  # pandas and csv disagree: use pandas' names
         names = [str(c) for c in frame.columns]
-    header = [c.strip().lower() for c in names]
-    problems.extend(
-        problem(name, 1, f"column {i + 1}", "the column name holds a control character")
-        for i, column in enumerate(header)
-        if has_control(column)
-    )
     cells = {
-        i: by_unique(frame.iloc[:, i].to_numpy(dtype=object), str.strip) for i in range(len(header))
+        i: by_unique(frame.iloc[:, i].to_numpy(dtype=object), str.strip) for i in range(len(names))
     }
     blank = np.ones(len(frame), dtype=bool)
     for values in cells.values():
         blank &= values == ""
+    header = [c.strip().lower() for c in names]
     named = max((i + 1 for i, column in enumerate(header) if column), default=0)
+    short: list[Problem] = []
     if not overlong and named and (cells[named - 1][~blank] == "").any():
-        problems.extend(_short_rows(name, text.lstrip("\r\n"), dialect.sep, named))
+        short = _short_rows(name, text.lstrip("\r\n"), dialect.sep, named)
+    numbers = np.arange(len(frame), dtype=np.int64) + 2
+    keep, rows = _checked_columns(name, names, cells, blank, numbers, problems, rows_first=short)
+    return keep, rows, dialect
+
+
+def _checked_columns(
+    name: str,
+    names: list[str],
+    cells: dict[int, np.ndarray],
+    blank: np.ndarray,
+    numbers: np.ndarray,
+    problems: list[Problem],
+    *,
+    header_row: int = 1,
+    rows_first: list[Problem] | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The named columns' cells without blank rows, and each kept row's number;
+    names, long cells and control characters checked. ``numbers`` holds the
+    spreadsheet row number of every row of ``cells``, ``header_row`` the header's;
+    ``rows_first`` are problems of whole rows, listed after those of the header."""
+    header = [c.strip().lower() for c in names]
+    problems.extend(
+        problem(name, header_row, f"column {i + 1}", "the column name holds a control character")
+        for i, column in enumerate(header)
+        if has_control(column)
+    )
+    problems.extend(rows_first or ())
     for i, column in enumerate(header):
         long_cells = np.flatnonzero(by_unique(cells[i], len).astype(np.int64) > MAX_CELL_CHARS)
         problems.extend(
             problem(
                 name,
-                int(r) + 2,
+                int(numbers[r]),
                 column or f"column {i + 1}",
                 "holds {length:,} characters, more than the {limit:,} a "
                 "cell may hold (a missing quote?)",
@@ -282,7 +352,7 @@ def _read_columns(
         problems.extend(
             problem(
                 name,
-                int(r) + 2,
+                int(numbers[r]),
                 column or f"column {i + 1}",
                 "holds a control character (such as an escape code); remove it",
             )
@@ -294,25 +364,59 @@ def _read_columns(
         if unnamed and not (cells[i] != "").any():
             continue  # a trailing separator in the header: an empty, nameless column
         if unnamed:
-            problems.append(problem(name, 1, f"column {i + 1}", "has values but no name"))
+            problems.append(problem(name, header_row, f"column {i + 1}", "has values but no name"))
             continue
         if column in keep:
-            problems.append(problem(name, 1, column, "appears more than once in the header"))
+            problems.append(
+                problem(name, header_row, column, "appears more than once in the header")
+            )
             continue
         keep[column] = cells[i][~blank]
-    rows = np.flatnonzero(~blank) + 2
-    return keep, rows, dialect
+    return keep, numbers[~blank]
+
+
+def _read_sheet_columns(
+    path: Path, table: str, problems: list[Problem]
+) -> tuple[dict[str, np.ndarray], np.ndarray, str] | None:
+    """The trimmed text cells of each named column of a workbook's sheet, without
+    blank rows, each row's number in Excel, and the label naming the sheet."""
+    try:
+        sheet = read_sheet(read_bytes(path, path.name), path.name, table)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    label = _LABEL.format(file=path.name, sheet=sheet.sheet)
+    if not sheet.header:
+        problems.append(problem(label, None, None, "the sheet is empty"))
+        return None
+    cells = {i: by_unique(values, str.strip) for i, values in enumerate(sheet.columns)}
+    blank = np.ones(len(sheet.rows), dtype=bool)
+    for values in cells.values():
+        blank &= values == ""
+    keep, rows = _checked_columns(
+        label, sheet.header, cells, blank, sheet.rows, problems, header_row=sheet.header_row
+    )
+    return keep, rows, label
 
 
 def read_table(path: Path, spec: FileSpec) -> TableRead:
     """Read one file against its spec: the frame (or None), problems, warnings
     and the spreadsheet row number of every row of the frame."""
     problems: list[Problem] = []
-    read = _read_columns(path, problems)
-    if read is None:
-        return TableRead(None, problems, [], np.empty(0, dtype=np.int64))
-    columns, rows, dialect = read
+    if path.suffix.lower() == WORKBOOK:
+        sheet = _read_sheet_columns(path, Path(spec.name).stem, problems)
+        if sheet is None:
+            return TableRead(None, problems, [], np.empty(0, dtype=np.int64), path.name)
+        columns, rows, label = sheet
+        spec = dataclasses.replace(spec, name=label)
+        dialect = Dialect("xlsx", ",")
+    else:
+        read = _read_columns(path, problems)
+        if read is None:
+            return TableRead(None, problems, [], np.empty(0, dtype=np.int64), spec.name)
+        columns, rows, dialect = read
+        label = spec.name
     checker = Checker(spec, columns, rows, dialect)
     table = checker.parse()
     problems.extend(checker.problems)
-    return TableRead(table, problems, checker.warnings, rows)
+    return TableRead(table, problems, checker.warnings, rows, label)

@@ -232,14 +232,13 @@ class Plan:
         failure leaves neither a half file nor a plan without its summary. Text
         that a spreadsheet would run as a formula gets a ``'`` in front
         (``matcher.csvsafe``); numbers stay numbers."""
-        from ..csvsafe import neutralise_frame
-        from ..dataset.export import atomic_path
+        from ..dataset.export import atomic_path, csv_bytes
 
         csv_path = Path(path)
         json_path = csv_path.with_suffix(".json")
-        frame = neutralise_frame(csv_frame(self.assignments))
+        data = csv_bytes(csv_frame(self.assignments), csv_path)
         summary = json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
         with atomic_path(json_path) as json_tmp, atomic_path(csv_path) as csv_tmp:
             json_tmp.write_text(summary, encoding="utf-8")
-            csv_tmp.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+            csv_tmp.write_bytes(data)
         return csv_path, json_path

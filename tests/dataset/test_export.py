@@ -176,10 +176,12 @@ def test_write_text_creates_folders_and_writes_whole_files(tmp_path: Path) -> No
     ],
 )
 def test_write_csv_speaks_both_dialects(tmp_path: Path, dialect: Dialect, expected: str) -> None:
-    """A result table is written with '.' or, for spreadsheets, ';' and a decimal comma."""
+    """A result table is written with '.' or, for Danish Excel, ';', a decimal comma and
+    UTF-8 with a byte-order mark."""
     frame = pd.DataFrame({"patient_id": ["P1"], "travel_min": [12.5], "start_date": ["2027-01-04"]})
     write_csv(frame, tmp_path / "PLAN.csv", dialect=dialect)
-    assert (tmp_path / "PLAN.csv").read_bytes() == expected.encode("cp1252")
+    encoding = "utf-8-sig" if dialect == "danish" else "utf-8"
+    assert (tmp_path / "PLAN.csv").read_bytes() == expected.encode(encoding)
 
 
 #: Cells a spreadsheet would run, and what a planner's spreadsheet must get instead.
@@ -198,7 +200,9 @@ FORMULAS = {
 
 
 def _rows(raw: bytes, dialect: Dialect) -> list[list[str]]:
-    text = raw.decode("utf-8-sig" if dialect == "utf8" else "cp1252")
+    # result tables are UTF-8 (with a byte-order mark in Danish), a Danish dataset Windows-1252
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig" if dialect == "utf8" or bom else "cp1252")
     return list(
         csv.reader(io.StringIO(text, newline=""), delimiter="," if dialect == "utf8" else ";")
     )
@@ -347,3 +351,65 @@ def test_any_offers_round_trip_through_both_dialects(rows: list[dict[str, object
         for dialect in ("utf8", "danish"):
             save_dataset(original, root / dialect, dialect=dialect)
             assert_same_dataset(original, load_dataset(root / dialect))
+
+
+def test_the_demo_saved_as_workbooks_loads_to_identical_frames(
+    demo: Dataset, tmp_path: Path
+) -> None:
+    """The demo written as one workbook per file (offers.xlsx, ...) loads to the same frames."""
+    save_dataset(demo, tmp_path, excel=True)
+    assert not list(tmp_path.glob("*.csv"))
+    assert (tmp_path / "offers.xlsx").exists()
+    again = load_dataset(tmp_path)
+    assert_same_dataset(demo, again)
+    assert again.warnings == ()
+
+
+def test_saving_in_the_other_format_replaces_the_table_s_old_file(
+    demo: Dataset, tmp_path: Path
+) -> None:
+    """A folder saved as CSV, then as workbooks (and back), holds each table once and loads."""
+    save_dataset(demo, tmp_path)
+    save_dataset(demo, tmp_path, excel=True)
+    assert not (tmp_path / "offers.csv").exists()
+    assert_same_dataset(demo, load_dataset(tmp_path))
+    save_dataset(demo, tmp_path, dialect="danish")
+    assert not (tmp_path / "offers.xlsx").exists()
+    assert_same_dataset(demo, load_dataset(tmp_path))
+
+
+def test_tables_in_a_danish_block_are_danish_csv_and_sheets_of_one_workbook(
+    tmp_path: Path,
+) -> None:
+    """Inside table_outputs every CSV is ';', decimal comma and UTF-8 with BOM, and each table
+    is also a sheet, named after its file, of the one workbook written when the block ends."""
+    from openpyxl import load_workbook
+
+    from matcher.dataset.export import table_outputs
+
+    plan = pd.DataFrame({"patient_id": ["P1"], "name": ["Næsby"], "travel_min": [12.5]})
+    routes = pd.DataFrame({"staff_id": ["H1"], "drive_min": [7]})
+    with table_outputs(dialect="danish", workbook=tmp_path / "out.xlsx") as written:
+        write_csv(plan, tmp_path / "schedule.csv")
+        write_csv(routes, tmp_path / "routes.csv")
+        assert not (tmp_path / "out.xlsx").exists()  # written whole, at the end
+    assert written == [tmp_path / "out.xlsx"]
+    raw = (tmp_path / "schedule.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    read = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(read, plan)
+    book = load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["schedule", "routes"]
+    assert [c.value for c in book["schedule"][2]] == ["P1", "Næsby", 12.5]
+    write_csv(plan, tmp_path / "after.csv")  # outside the block: UTF-8 as before
+    assert (tmp_path / "after.csv").read_bytes().startswith(b"patient_id,")
+
+
+def test_a_failed_block_writes_no_workbook(tmp_path: Path) -> None:
+    """When the work inside table_outputs fails, its workbook is not written."""
+    from matcher.dataset.export import table_outputs
+
+    with pytest.raises(RuntimeError), table_outputs(workbook=tmp_path / "out.xlsx"):
+        write_csv(pd.DataFrame({"a": [1]}), tmp_path / "a.csv")
+        raise RuntimeError("stopped")
+    assert not (tmp_path / "out.xlsx").exists()

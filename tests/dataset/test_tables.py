@@ -1,11 +1,17 @@
-"""Reading one CSV file: encodings, separators, rows and headers, and what is refused."""
+"""Reading one CSV file or workbook: encodings, separators, sheets, rows and headers, and what
+is refused."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from dataset_support import lines, read
+from dataset_support import lines, read, valid_dataset
+from openpyxl import Workbook
+
+from matcher import load_dataset
+from matcher.errors import InputError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -125,3 +131,64 @@ def test_a_row_with_a_cell_missing_is_refused_not_filled_with_defaults(tmp_path:
 def test_a_trailing_separator_in_the_header_only_is_no_missing_cell(tmp_path: Path) -> None:
     """A spreadsheet's empty, nameless last header column does not make rows short."""
     assert lines(read(tmp_path, "id;number;flag;\nA;1;ja\nB;2;nej\n")) == []
+
+
+def _as_workbook(csv_path: Path, bad: dict[int, tuple[str, object]] | None = None) -> Path:
+    """``csv_path`` saved as a workbook beside it (sheet Ark1, numbers as numbers), with
+    the cells of ``bad`` (Excel row: column, value) set; the CSV file is removed."""
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Ark1"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([_number_or_text(v) for v in row])
+    for number, (column, value) in (bad or {}).items():
+        sheet.cell(row=number, column=list(frame.columns).index(column) + 1, value=value)
+        sheet.cell(row=number, column=1, value=f"O{number}")
+    target = csv_path.with_suffix(".xlsx")
+    book.save(target)
+    csv_path.unlink()
+    return target
+
+
+def _number_or_text(value: str) -> object:
+    try:
+        return float(value) if value.strip() else None
+    except ValueError:
+        return value
+
+
+def test_a_workbook_s_problems_name_its_file_sheet_row_and_column(tmp_path: Path) -> None:
+    """offers.xlsx is read like offers.csv, each problem as file:sheet:row:column (exit 2)."""
+    root = valid_dataset(tmp_path / "data")
+    _as_workbook(root / "offers.csv", {12: ("fee_dkk_month", "gratis")})
+    _as_workbook(root / "sessions.csv")
+    with pytest.raises(InputError) as caught:
+        load_dataset(root)
+    said = [str(p) for p in caught.value.problems]
+    assert any(s.startswith("offers.xlsx:Ark1:12:fee_dkk_month: 'gratis'") for s in said), said
+    assert all(s.startswith("offers.xlsx:Ark1:12:") for s in said), said
+
+
+def test_a_folder_of_workbooks_loads_as_its_csv_files_do(tmp_path: Path) -> None:
+    """The same rows as offers.xlsx and sessions.xlsx load to the frames of the CSV files."""
+    csv_root = valid_dataset(tmp_path / "csv")
+    book_root = valid_dataset(tmp_path / "xlsx")
+    _as_workbook(book_root / "offers.csv")
+    _as_workbook(book_root / "sessions.csv")
+    plain, booked = load_dataset(csv_root), load_dataset(book_root)
+    pd.testing.assert_frame_equal(plain.offers, booked.offers)
+    pd.testing.assert_frame_equal(plain.sessions, booked.sessions)
+
+
+def test_a_table_given_both_as_csv_and_as_workbook_is_refused(tmp_path: Path) -> None:
+    """offers.csv beside offers.xlsx is one problem naming both: neither is guessed."""
+    root = valid_dataset(tmp_path / "data")
+    (root / "offers.xlsx").write_bytes((root / "offers.csv").read_bytes())
+    with pytest.raises(InputError) as caught:
+        load_dataset(root)
+    assert [p.message for p in caught.value.problems] == [
+        "offers.csv and offers.xlsx are both in the folder; keep one of them"
+    ]
