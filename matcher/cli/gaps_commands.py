@@ -31,6 +31,7 @@ from .common import (
     say_note,
     table_dialect,
     table_files,
+    workbook_lang,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ DistrictsOption = Annotated[
         "--districts",
         help=say("help_districts"),
     ),
+]
+WhereOption = Annotated[
+    str | None,
+    typer.Option("--where", help=say("help_where")),
 ]
 IdColumnOption = Annotated[
     str,
@@ -80,6 +85,8 @@ def _inputs(
     name_column: str,
     travel_times: Path | None,
     problems: list[Problem],
+    *,
+    where: str | None = None,
 ) -> tuple[Dataset, gpd.GeoDataFrame | None]:
     """The dataset, with the given travel times, and the given districts;
     raises one InputError listing the problems of every input at once."""
@@ -98,7 +105,9 @@ def _inputs(
         try:
             if districts.exists():  # a missing file is named by read_districts
                 require_regular_file(districts)
-            shapes = read_districts(districts, id_column=id_column, name_column=name_column)
+            shapes = read_districts(
+                districts, id_column=id_column, name_column=name_column, where=where
+            )
         except InputError as exc:
             problems += exc.problems
     if travel_times is not None:
@@ -124,6 +133,8 @@ def _inputs(
                     for row, v in zip(read.rows, table["destination_id"], strict=True)
                     if v not in offers
                 ]
+    if where is not None and districts is None:
+        problems.append(problem("--where", None, None, "goes with --districts FILE"))
     if problems or dataset is None:
         raise InputError(problems)
     if table is not None:
@@ -149,6 +160,7 @@ def gaps(
         typer.Option("--out", help=say("help_gaps_out")),
     ],
     districts: DistrictsOption = None,
+    where: WhereOption = None,
     id_column: IdColumnOption = "district_id",
     name_column: NameColumnOption = "name",
     travel_times: TravelOption = None,
@@ -179,6 +191,7 @@ def gaps(
     from ..dataset.export import atomic_path
     from ..municipality.gapmap import gaps_png
     from ..municipality.gaps import gap_analysis
+    from ..municipality.geopackage import write_gpkg
 
     problems: list[Problem] = []
     if kind is not None and kind not in KINDS:
@@ -202,15 +215,21 @@ def gaps(
     if workbook is not None:
         check_outputs([workbook], directory)
     chosen = _weights(weights, problems)
-    dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
+    dataset, shapes = _inputs(
+        directory, districts, id_column, name_column, travel_times, problems, where=where
+    )
     analysis = gap_analysis(dataset, shapes, weights=chosen, band=band or "any")
     png = gaps_png(analysis, [kind] if kind else None)
     with table_files(chosen_dialect, workbook):
         analysis.write(out_dir)
         with atomic_path(out_dir / "gaps.png") as tmp:
             tmp.write_bytes(png)
+        gpkg = write_gpkg(
+            analysis, dataset, out_dir / "gaps.gpkg", lang=workbook_lang(chosen_dialect)
+        )
         _print_gaps(analysis.summary(), [kind] if kind else list(KINDS))
         out.print(say("wrote_gaps", folder=out_dir))
+        out.print(say("wrote", path=gpkg), soft_wrap=True)
 
 
 def _print_gaps(summary: dict[str, Any], kinds: list[str]) -> None:
@@ -261,6 +280,7 @@ def sites(
         typer.Option(help=say("help_among")),
     ] = "kind",
     districts: DistrictsOption = None,
+    where: WhereOption = None,
     id_column: IdColumnOption = "district_id",
     name_column: NameColumnOption = "name",
     travel_times: TravelOption = None,
@@ -317,7 +337,9 @@ def sites(
     if workbook is not None:
         check_outputs([workbook], directory)
     chosen = _weights(weights, problems)
-    dataset, shapes = _inputs(directory, districts, id_column, name_column, travel_times, problems)
+    dataset, shapes = _inputs(
+        directory, districts, id_column, name_column, travel_times, problems, where=where
+    )
     choice = best_sites(
         dataset,
         activity,

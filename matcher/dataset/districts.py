@@ -163,6 +163,7 @@ def read_districts(
     id_column: str = "district_id",
     name_column: str = "name",
     layer: str | None = None,
+    where: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Districts from a GeoJSON, GeoPackage or Shapefile, in EPSG:25832.
 
@@ -179,6 +180,9 @@ def read_districts(
         attribute names. Without a ``name`` property the id is the name.
     layer
         The layer of a GeoPackage that holds several (default: the first).
+    where
+        Only the features this SQL condition on the file's properties keeps, as
+        GDAL reads it (``"kommunekode='0461'"``: one municipality of a national file).
 
     Returns
     -------
@@ -215,7 +219,7 @@ def read_districts(
             # a GeoPackage with several layers: the first is used, as documented;
             # GDAL's notes on odd files become problems below or do not matter
             warnings.simplefilter("ignore")
-            frame = gpd.read_file(path, layer=layer)
+            frame = gpd.read_file(path, layer=layer, **({"where": where} if where else {}))
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise InputError(
             [problem(name, None, None, "cannot be read as a map layer ({reason})", reason=exc)]

@@ -20,7 +20,7 @@ from matcher.municipality.gapmap import draw_gaps
 from matcher.municipality.gaps import gap_analysis
 
 RUNNER = CliRunner()
-OUTPUTS = ["coverage.csv", "gaps.csv", "gaps.geojson", "gaps.png"]
+OUTPUTS = ["coverage.csv", "gaps.csv", "gaps.geojson", "gaps.gpkg", "gaps.png"]
 
 
 def run(*args: str | Path) -> tuple[int, str]:
