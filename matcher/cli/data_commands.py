@@ -13,6 +13,8 @@ from ..errors import InputError, Problem
 from ..words.problems import problem
 from .common import (
     SEED,
+    DialectOption,
+    ExcelOption,
     after_writing,
     app,
     handle_errors,
@@ -20,6 +22,7 @@ from .common import (
     report_warnings,
     say,
     say_code,
+    table_dialect,
 )
 
 
@@ -57,6 +60,7 @@ def _folder_problems(folder: Path) -> list[Problem]:
 @app.command(help=say("cmd_demo"))
 @handle_errors
 def demo(
+    *,
     out_dir: Annotated[Path, typer.Option("--out", help=say("help_demo_out"))],
     patients: Annotated[
         int, typer.Option(help=say("help_demo_patients"), min=0, max=1_000_000)
@@ -67,6 +71,8 @@ def demo(
         bool,
         typer.Option("--danish", help=say("help_demo_danish")),
     ] = False,
+    excel: ExcelOption = False,
+    dialect: DialectOption = "utf8",
 ) -> None:
     """Write the seeded demo municipality (around Odense) as a dataset folder."""
     from ..dataset.demo import make_demo
@@ -75,8 +81,9 @@ def demo(
     problems = _folder_problems(out_dir)
     if problems:
         raise InputError(problems)
+    chosen = "danish" if danish else table_dialect(dialect)
     dataset = make_demo(patients=patients, offers=offers, seed=seed)
-    save_dataset(dataset, out_dir, dialect="danish" if danish else "utf8")
+    save_dataset(dataset, out_dir, dialect=chosen, excel=excel)
     with after_writing():
         counts = dataset.summary()
         out.print(
