@@ -334,8 +334,13 @@ def sites(
     workbook = out_path.with_suffix(".xlsx") if excel and out_path is not None else None
     if excel and out_path is None:
         problems.append(problem("--excel", None, None, "goes with --out FILE"))
-    if workbook is not None:
-        check_outputs([workbook], directory)
+    if out_path is not None and out_path.suffix.lower() in (".gpkg", ".xlsx"):
+        template = (
+            "is a name for the {ending} file written beside --out; give a name ending in .csv"
+        )
+        problems.append(problem(str(out_path), None, None, template, ending=out_path.suffix))
+    elif out_path is not None:
+        check_outputs([out_path.with_suffix(".gpkg"), *([workbook] if workbook else [])], directory)
     chosen = _weights(weights, problems)
     dataset, shapes = _inputs(
         directory, districts, id_column, name_column, travel_times, problems, where=where
@@ -390,9 +395,14 @@ def sites(
     for note in choice.notes:
         err.print(say("note", note=say_note(note)))
     if out_path is not None:
+        from ..municipality.geopackage import sites_gpkg, write_layers
+
         with table_files(chosen_dialect, workbook):
             choice.write(out_path)
+            layers = sites_gpkg(choice, dataset, lang=workbook_lang(chosen_dialect))
+            gpkg = write_layers(layers, out_path.with_suffix(".gpkg"))
             out.print(say("wrote", path=out_path))
+            out.print(say("wrote", path=gpkg), soft_wrap=True)
 
 
 def _count(value: object) -> str:

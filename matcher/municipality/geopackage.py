@@ -14,6 +14,11 @@ column is empty throughout):
 - ``offers``: each offer's venue (a public address, never a patient's home):
   id, name, kind, provider, address, group size, fee and its lists as text.
 
+``sites.gpkg``, beside the file of ``brobygger sites --out``, holds the
+chosen sites of a new activity (``sites``: venues or district centres, with
+the suppressed counts of the CSV) and the offers, styled alike: a star per
+site.
+
 No layer holds a patient or a patient's home. The styles are in the
 GeoPackage's ``layer_styles`` table, which QGIS reads when a layer is added:
 districts and coverage coloured by served share (red below 25 %, orange,
@@ -34,8 +39,9 @@ from ..dataset.export import atomic_path
 from ..dataset.load import CRS, Dataset
 from ..words.app import code_text, text
 from .gaps import GapAnalysis
+from .siting import SiteChoice
 
-__all__ = ["LAYERS", "gaps_gpkg", "write_gpkg"]
+__all__ = ["LAYERS", "gaps_gpkg", "sites_gpkg", "write_gpkg", "write_layers"]
 
 #: The map layers of gaps.gpkg.
 LAYERS = ("districts", "coverage", "offers")
@@ -47,6 +53,7 @@ _BANDS = (
     (0.75, 1.01, "26,152,80,255"),
 )
 _HIDDEN_COLOUR = "190,190,190,255"
+_SITE_COLOUR = "106,61,154,255"
 _KIND_COLOURS = ("31,120,180,255", "51,160,44,255", "227,26,28,255", "255,127,0,255")
 #: Offer columns that go on the map, when the dataset has them.
 _OFFER_COLUMNS = (
@@ -82,7 +89,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def _symbol(name: str, kind: str, colour: str) -> str:
     layer = "SimpleFill" if kind == "fill" else "SimpleMarker"
     options = [("color", colour), ("outline_color", "35,35,35,255")]
-    options += [("style", "solid")] if kind == "fill" else [("size", "2.6"), ("name", "circle")]
+    if kind == "fill":
+        options += [("style", "solid")]
+    else:
+        options += [("size", "5" if colour == _SITE_COLOUR else "2.6")]
+        options += [("name", "star" if colour == _SITE_COLOUR else "circle")]
     body = "".join(f'<Option name="{k}" type="QString" value="{v}"/>' for k, v in options)
     return (
         f'<symbol type="{kind}" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0">'
@@ -111,24 +122,23 @@ def _share_rules(column: str, lang: str) -> list[tuple[str, str, str]]:
     field = f'"{column}"'
     rules = [(f"{field} IS NULL", text("hidden_cell", lang), _HIDDEN_COLOUR)]
     for low, high, colour in _BANDS:
-        label = f"{round(low * 100)}-{min(100, round(high * 100))} %"
+        label = text("legend_step", lang, low=round(low * 100), high=min(100, round(high * 100)))
         rules.append((f"{field} >= {low} AND {field} < {high}", label, colour))
     return rules
 
 
-def _styles(analysis: GapAnalysis, offers: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """The ``layer_styles`` rows QGIS reads: one default style per layer."""
-    first = analysis.kinds[0] if analysis.kinds else ""
+def _offer_style(offers: gpd.GeoDataFrame, lang: str) -> str:
+    """Offers coloured by kind, the legend in ``lang``."""
     kinds = list(dict.fromkeys(str(k) for k in offers["kind"])) if "kind" in offers else []
     kind_rules = [
         (f"\"kind\" = '{k}'", code_text("kind", k, lang), _KIND_COLOURS[i % len(_KIND_COLOURS)])
         for i, k in enumerate(kinds)
     ]
-    styles = {
-        "districts": _qml(_share_rules(f"served_share_{first}", lang), "fill"),
-        "coverage": _qml(_share_rules("served_share", lang), "fill"),
-        "offers": _qml(kind_rules, "marker"),
-    }
+    return _qml(kind_rules, "marker")
+
+
+def _styles(styles: dict[str, str]) -> pd.DataFrame:
+    """The ``layer_styles`` rows QGIS reads: the default style of each layer."""
     return pd.DataFrame(
         {
             "f_table_catalog": "",
@@ -142,9 +152,17 @@ def _styles(analysis: GapAnalysis, offers: gpd.GeoDataFrame, lang: str) -> pd.Da
             "description": "Brobygger",
             "owner": "",
             "ui": "",
-            "update_time": pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "update_time": pd.Timestamp.now(tz="UTC").floor("s").tz_localize(None),
         }
     )
+
+
+def _offers(dataset: Dataset) -> gpd.GeoDataFrame:
+    columns = [c for c in _OFFER_COLUMNS if c in dataset.offers.columns]
+    offers = gpd.GeoDataFrame(
+        dataset.offers[columns], geometry=dataset.offers.geometry.to_crs(CRS), crs=CRS
+    )
+    return gpd.GeoDataFrame(_typed(offers), geometry="geometry", crs=CRS)
 
 
 def gaps_gpkg(
@@ -157,16 +175,40 @@ def gaps_gpkg(
     long = analysis.long_table()
     long = long[long["district_id"].isin(shapes.index)].reset_index(drop=True)
     coverage = gpd.GeoDataFrame(long, geometry=[shapes[i] for i in long["district_id"]], crs=CRS)
-    columns = [c for c in _OFFER_COLUMNS if c in dataset.offers.columns]
-    offers = gpd.GeoDataFrame(
-        dataset.offers[columns], geometry=dataset.offers.geometry.to_crs(CRS), crs=CRS
-    )
+    offers = _offers(dataset)
+    first = analysis.kinds[0] if analysis.kinds else ""
+    styles = {
+        "districts": _qml(_share_rules(f"served_share_{first}", lang), "fill"),
+        "coverage": _qml(_share_rules("served_share", lang), "fill"),
+        "offers": _offer_style(offers, lang),
+    }
     return {
         "districts": gpd.GeoDataFrame(_typed(districts), geometry="geometry", crs=CRS),
         "coverage": gpd.GeoDataFrame(_typed(coverage), geometry="geometry", crs=CRS),
-        "offers": gpd.GeoDataFrame(_typed(offers), geometry="geometry", crs=CRS),
-        "layer_styles": _styles(analysis, offers, lang),
+        "offers": offers,
+        "layer_styles": _styles(styles),
     }
+
+
+def sites_gpkg(
+    choice: SiteChoice, dataset: Dataset, *, lang: str = "en"
+) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """The layers of sites.gpkg: the chosen ``sites`` (``SiteChoice.table()``, hidden
+    counts NULL) at their venue or district centre, the ``offers``, and their styles."""
+    table = choice.table()
+    points = gpd.points_from_xy(choice.sites["x"], choice.sites["y"], crs=CRS)
+    sites = gpd.GeoDataFrame(_typed(table), geometry=points, crs=CRS)
+    offers = _offers(dataset)
+    ids = [str(i).replace("'", "''") for i in table["candidate_id"]]
+    site_rules = [
+        (f"\"candidate_id\" = '{i}'", str(n), _SITE_COLOUR)
+        for i, n in zip(ids, table["name"], strict=True)
+    ]
+    styles = {
+        "sites": _qml(site_rules, "marker"),
+        "offers": _offer_style(offers, lang),
+    }
+    return {"sites": sites, "offers": offers, "layer_styles": _styles(styles)}
 
 
 def write_gpkg(
@@ -174,9 +216,14 @@ def write_gpkg(
 ) -> Path:
     """Write gaps.gpkg (``gaps_gpkg``) at ``path``, whole or not at all; the styles'
     legend in ``lang``."""
+    return write_layers(gaps_gpkg(analysis, dataset, lang=lang), path)
+
+
+def write_layers(layers: dict[str, gpd.GeoDataFrame | pd.DataFrame], path: str | Path) -> Path:
+    """Write ``layers`` (map layers, then ``layer_styles``) as one GeoPackage at ``path``,
+    whole or not at all."""
     import pyogrio
 
-    layers = gaps_gpkg(analysis, dataset, lang=lang)
     target = Path(path)
     with atomic_path(target) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on an empty layer

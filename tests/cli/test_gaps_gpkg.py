@@ -80,3 +80,31 @@ def test_where_without_districts_is_refused(tmp_path: Path) -> None:
     code, said = run("gaps", DEMO, "--out", tmp_path / "out", "--where", "kommunekode='0461'")
     assert code == 2
     assert "goes with --districts FILE" in said
+
+
+SITES = ["--kind", "association", "--weekday", "monday", "--start", "10:00", "--end", "12:00"]
+
+
+def test_sites_writes_the_chosen_sites_as_a_geopackage_beside_its_csv(tmp_path: Path) -> None:
+    """sites --out sites.csv also writes sites.gpkg: the chosen sites (as in the CSV, hidden
+    counts NULL) and the offers, in EPSG:25832."""
+    out = tmp_path / "sites.csv"
+    code, said = run("sites", DEMO, *SITES, "--group-size", "10", "--k", "2", "--out", out)
+    assert code == 0, said
+    table = pd.read_csv(out)
+    layer = gpd.read_file(tmp_path / "sites.gpkg", layer="sites")
+    assert list(layer["candidate_id"]) == list(table["candidate_id"])
+    assert (layer["serves"].isna() == table["serves"].isna()).all()
+    assert layer.crs == "EPSG:25832"
+    names = {str(n) for n, _ in pyogrio.list_layers(tmp_path / "sites.gpkg")}
+    assert names == {"sites", "offers", "layer_styles"}
+
+
+def test_sites_refuses_an_out_that_is_the_map_s_own_name(tmp_path: Path) -> None:
+    """--out sites.gpkg would be overwritten by the map written beside it: exit 2, nothing
+    written."""
+    out = tmp_path / "sites.gpkg"
+    code, said = run("sites", DEMO, *SITES, "--group-size", "10", "--out", out)
+    assert code == 2
+    assert "give a name ending in .csv" in said
+    assert not list(tmp_path.iterdir())

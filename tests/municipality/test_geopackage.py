@@ -114,3 +114,27 @@ def test_every_layer_has_a_default_qgis_style(gpkg: Path) -> None:
     filters = [r.get("filter") for r in rules]
     assert any(f is not None and "IS NULL" in f for f in filters)
     assert any(f is not None and "served_share_" in f and ">=" in f for f in filters)
+
+
+def test_the_chosen_sites_sit_at_their_venue_or_district_centre(
+    small: tuple[Dataset, GapAnalysis],
+) -> None:
+    """sites_gpkg puts each chosen site at its own point, with the CSV's columns and the
+    hidden counts of SiteChoice.table(); no layer is about patients."""
+    from matcher.municipality.geopackage import sites_gpkg
+    from matcher.municipality.siting import NewActivity, best_sites
+
+    dataset, _ = small
+    activity = NewActivity(
+        kind="association", weekday="mon", start="10:00", end="12:00", group_size=10
+    )
+    choice = best_sites(dataset, activity, 2, time_limit=5)
+    layers = sites_gpkg(choice, dataset)
+    assert set(layers) == {"sites", "offers", "layer_styles"}
+    sites = layers["sites"]
+    assert isinstance(sites, gpd.GeoDataFrame)
+    assert sites.crs == "EPSG:25832"
+    assert np.allclose(sites.geometry.x, choice.sites["x"])
+    table = choice.table()
+    assert list(sites["candidate_id"]) == list(table["candidate_id"])
+    assert (sites["serves"].isna() == table["serves"].isna()).all()
