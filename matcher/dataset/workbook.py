@@ -11,7 +11,9 @@ locale, so a Danish Excel shows ``12,5`` and ``1.500``.
 Headers are the tables' column names, which are the contract's (and the
 CSV's); in another language than English they are the app's words for the
 column (``words.app.column_text``: ``patient_id`` reads ``Borger`` in
-Danish), the column name where there are none.
+Danish), the column name where there are none, and the codes of a status,
+kind, travel mode or time band are the app's words too (``placed`` reads
+``placeret``).
 
 Every text cell is stored as text, never as a formula, and starts with a
 ``'`` where a spreadsheet would otherwise run it (``matcher.csvsafe``), as
@@ -41,7 +43,7 @@ import pandas as pd
 
 from ..csvsafe import neutralise
 from ..errors import InputError
-from ..words.app import column_text
+from ..words.app import code_text, column_text
 from ..words.problems import problem
 
 __all__ = ["SheetCells", "number_format", "read_sheet", "sheet_title", "workbook_bytes"]
@@ -54,6 +56,8 @@ _TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 _TITLE_MAX = 31
 #: Column widths, in characters, and the rows looked at to size them.
 _WIDTH_MIN, _WIDTH_MAX, _WIDTH_ROWS = 6, 60, 500
+#: Columns of codes shown in the app's words outside English, and the family of their codes.
+_CODES = {"status": "status", "kind": "kind", "travel_mode": "mode", "band": "band"}
 #: Columns whose decimals are coordinates, shown to about 0.1 m.
 _COORDINATES = frozenset({"lat", "lon", "latitude", "longitude"})
 
@@ -142,6 +146,12 @@ def _dated(values: pd.Series) -> pd.Series:
     return values if days[given.index].isna().any() else days
 
 
+def _in_words(values: pd.Series, family: str, lang: str) -> pd.Series:
+    """A column of codes in the words of ``lang`` (a missing or empty code stays so)."""
+    words = [code_text(family, v, lang) if isinstance(v, str) and v else v for v in values]
+    return pd.Series(words, index=values.index, dtype=object)
+
+
 def _header(column: object, lang: str) -> str:
     name = str(column)
     return name if lang == "en" else column_text(name, lang)
@@ -164,9 +174,12 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, lang: str = "e
         taken.add(name)
         sheet = book.create_sheet(title=name)
         sheet.freeze_panes = "A2"
-        frame = pd.DataFrame({i: _dated(frame.iloc[:, i]) for i in range(frame.shape[1])}).set_axis(
-            list(frame.columns), axis=1
-        )
+        columns = {i: _dated(frame.iloc[:, i]) for i in range(frame.shape[1])}
+        if lang != "en":
+            for i, name in enumerate(frame.columns):
+                if str(name) in _CODES:
+                    columns[i] = _in_words(columns[i], _CODES[str(name)], lang)
+        frame = pd.DataFrame(columns).set_axis(list(frame.columns), axis=1)
         headers = [_header(c, lang) for c in frame.columns]
         formats = [number_format(str(c), frame.iloc[:, i]) for i, c in enumerate(frame.columns)]
         for i, header in enumerate(headers):

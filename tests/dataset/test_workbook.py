@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from matcher.dataset.workbook import read_sheet, sheet_title, workbook_bytes
 from matcher.errors import InputError
-from matcher.words.app import column_text
+from matcher.words.app import code_text, column_text
 
 
 def _plan() -> pd.DataFrame:
@@ -123,3 +123,17 @@ def test_a_file_that_is_not_a_workbook_is_one_problem() -> None:
         read_sheet(b"offer_id,name\nO1,x\n", "offers.xlsx", "offers")
     (only,) = caught.value.problems
     assert only.file == "offers.xlsx" and "not an Excel workbook" in only.message
+
+
+def test_codes_are_the_app_s_words_in_danish_and_kept_in_english() -> None:
+    """A status or kind reads as the app's Danish words in a Danish workbook, as codes in
+    English."""
+    frame = pd.DataFrame({"status": ["placed", "unplaced"], "kind": ["exit_team", None]})
+    danish = _book(workbook_bytes([("plan", frame)], lang="da"))["plan"]
+    english = _book(workbook_bytes([("plan", frame)]))["plan"]
+    assert [danish["A2"].value, danish["B2"].value] == [
+        code_text("status", "placed", "da"),
+        code_text("kind", "exit_team", "da"),
+    ]
+    assert danish["A2"].value != "placed" and danish["B3"].value is None
+    assert [english["A2"].value, english["B2"].value] == ["placed", "exit_team"]
