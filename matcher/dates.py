@@ -19,6 +19,8 @@ This module stands on the lowest floor: it imports numpy, pandas and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -27,10 +29,12 @@ import numpy as np
 
 __all__ = [
     "EPOCH_WEEKDAY",
+    "Spans",
     "as_days",
     "danish_holidays",
     "holidays_for",
     "is_holiday",
+    "next_free_meeting",
     "next_meeting",
     "next_meeting_date",
     "on_or_after",
@@ -43,6 +47,8 @@ EPOCH_WEEKDAY = 3
 _EVERY_DAY = "1111111"
 #: Years a calendar may span, so that a stray date cannot build a huge one.
 _FIRST_YEAR, _LAST_YEAR = 1900, 2200
+#: Days per owner in a span's sort key (dates up to the year 4840 fit below it).
+_KEY = 1 << 20
 
 
 def as_days(dates: Any) -> np.ndarray:
@@ -133,3 +139,94 @@ def next_meeting_date(day: dt.date, weekday: int, *, skip_holidays: bool = False
     start = next_meeting(as_days([day]), weekday, skip_holidays)[0]
     result: dt.date = np.datetime64(int(start), "D").astype(dt.date)
     return result
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Periods of days per owner: a session's dates without a meeting, a person's
+    time away. ``owner``, ``first`` and ``last`` (days since 1970-01-01, both
+    included) are one entry per period, sorted by owner and first day, with
+    overlapping or touching periods of one owner merged."""
+
+    owner: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+    @classmethod
+    def none(cls) -> Spans:
+        """No periods at all."""
+        empty = np.zeros(0, np.int64)
+        return cls(empty, empty, empty)
+
+    @classmethod
+    def of(cls, periods: Iterable[Sequence[tuple[int, int]]]) -> Spans:
+        """The periods of each owner in turn (owner 0 first): pairs of first and
+        last day, in any order."""
+        rows = sorted(
+            (owner, int(a), int(b))
+            for owner, spans in enumerate(periods)
+            for a, b in spans
+            if int(b) >= int(a)
+        )
+        merged: list[list[int]] = []
+        for owner, a, b in rows:
+            if merged and merged[-1][0] == owner and a <= merged[-1][2] + 1:
+                merged[-1][2] = max(merged[-1][2], b)
+            else:
+                merged.append([owner, a, b])
+        if not merged:
+            return cls.none()
+        table = np.array(merged, np.int64)
+        return cls(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy())
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def find(self, owner: Any, days: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each day falls in a period of its owner (both broadcast), and the
+        last day of that period (meaningless where it does not)."""
+        owner, days = np.broadcast_arrays(np.asarray(owner, np.int64), np.asarray(days, np.int64))
+        if not len(self):
+            return np.zeros(owner.shape, bool), np.zeros(owner.shape, np.int64)
+        keys = self.owner * _KEY + self.first
+        at = np.searchsorted(keys, owner * _KEY + days, side="right") - 1
+        seen = at >= 0
+        at = np.maximum(at, 0)
+        inside = seen & (self.owner[at] == owner) & (self.last[at] >= days)
+        last: np.ndarray = self.last[at]
+        return inside, last
+
+
+def next_free_meeting(
+    days: Any,
+    weekday: Any,
+    skip_holidays: Any = False,
+    blocked: Sequence[tuple[Spans, Any]] = (),
+) -> np.ndarray:
+    """``next_meeting``, also past the periods of ``blocked``: pairs of ``Spans``
+    and the owner of each cell in them (e.g. the session's dates without a
+    meeting and the person's time away). A meeting inside a period moves to
+    the first meeting after it; all arrays broadcast."""
+    start = next_meeting(days, weekday, skip_holidays)
+    active = [(spans, np.asarray(owner, np.int64)) for spans, owner in blocked if len(spans)]
+    if not active:
+        return start
+    shape = np.broadcast_shapes(start.shape, *(owner.shape for _, owner in active))
+    flat = np.broadcast_to(start, shape).reshape(-1).copy()
+    weekdays = np.broadcast_to(np.asarray(weekday, np.int64), shape).reshape(-1)
+    skips = np.broadcast_to(np.asarray(skip_holidays, bool), shape).reshape(-1)
+    owners = [(spans, np.broadcast_to(owner, shape).reshape(-1)) for spans, owner in active]
+    todo = np.zeros(flat.shape, bool)
+    for spans, owner in owners:
+        todo |= np.isin(owner, spans.owner)
+    cells = np.flatnonzero(todo)
+    while cells.size:  # each round moves past a period's last day, so it ends
+        after = flat[cells].copy()
+        moved = np.zeros(cells.shape, bool)
+        for spans, owner in owners:
+            inside, last = spans.find(owner[cells], flat[cells])
+            after = np.where(inside, np.maximum(after, last + 1), after)
+            moved |= inside
+        cells = cells[moved]
+        flat[cells] = next_meeting(after[moved], weekdays[cells], skips[cells])
+    return flat.reshape(shape)

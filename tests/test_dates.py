@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from matcher.dates import (
+    Spans,
     as_days,
     danish_holidays,
     holidays_for,
     is_holiday,
+    next_free_meeting,
     next_meeting,
     next_meeting_date,
     on_or_after,
@@ -117,3 +119,67 @@ def test_next_meeting_date_for_one_python_date() -> None:
     day = dt.date(2027, 3, 24)
     assert next_meeting_date(day, 4) == dt.date(2027, 3, 26)
     assert next_meeting_date(day, 4, skip_holidays=True) == dt.date(2027, 4, 2)
+
+
+def test_spans_merge_overlapping_periods_of_one_owner() -> None:
+    """Spans.of merges overlapping and touching periods of an owner, never across owners."""
+    spans = Spans.of([[(10, 12), (13, 15), (30, 31), (11, 14)], [], [(5, 5), (1, 2)]])
+    assert list(zip(spans.owner, spans.first, spans.last, strict=True)) == [
+        (0, 10, 15),
+        (0, 30, 31),
+        (2, 1, 2),
+        (2, 5, 5),
+    ]
+    assert len(Spans.of([[], []])) == 0
+
+
+def test_spans_find_whether_a_day_is_inside_its_owners_period() -> None:
+    """find says, per (owner, day), whether the day lies in one of that owner's periods."""
+    spans = Spans.of([[(10, 15)], [(20, 20)]])
+    owners = np.array([0, 0, 0, 0, 1, 1, 1])
+    days = np.array([9, 10, 15, 16, 20, 10, 21])
+    inside, last = spans.find(owners, days)
+    assert inside.tolist() == [False, True, True, False, True, False, False]
+    assert last[inside].tolist() == [15, 15, 20]
+
+
+def test_next_free_meeting_checked_day_by_day() -> None:
+    """next_free_meeting is the first meeting of the weekday on or after the day that is in
+    no period of the session nor of the person (and no holiday when asked): checked
+    against a walk through the days."""
+    rng = np.random.default_rng(1)
+
+    def periods(count: int, longest: int) -> list[tuple[int, int]]:
+        firsts, lengths = rng.choice(SPAN, count), rng.integers(0, longest, count)
+        return [(int(a), int(a) + int(n)) for a, n in zip(firsts, lengths, strict=True)]
+
+    sessions = [periods(1, 30) for _ in range(5)]
+    people = [periods(2, 20) for _ in range(4)]
+    s_spans, p_spans = Spans.of(sessions), Spans.of(people)
+    weekday = np.arange(5) % 7
+    days = rng.choice(SPAN, (4, 1))
+    found = next_free_meeting(
+        days,
+        weekday[None, :],
+        np.array([True, False, True, False, True])[None, :],
+        ((s_spans, np.arange(5)[None, :]), (p_spans, np.arange(4)[:, None])),
+    )
+    closed = set(holidays_for(SPAN).astype(np.int64).tolist())
+    for p in range(4):
+        for s in range(5):
+            off = {d for a, b in sessions[s] + people[p] for d in range(a, b + 1)}
+            if s % 2 == 0:
+                off |= closed
+            day = int(days[p, 0])
+            while _date(day).weekday() != weekday[s] or day in off:
+                day += 1
+            assert found[p, s] == day, (p, s)
+
+
+def test_next_free_meeting_without_periods_is_next_meeting() -> None:
+    """With no periods at all, next_free_meeting is next_meeting."""
+    none = Spans.none()
+    assert (
+        next_free_meeting(SPAN, 2, True, ((none, 0),)).tolist()
+        == next_meeting(SPAN, 2, True).tolist()
+    )

@@ -36,6 +36,7 @@ __all__ = [
     "Worded",
     "by_unique",
     "clock_cell",
+    "date_ranges_cell",
     "formula_id_problem",
     "has_control",
     "language_codes",
@@ -309,6 +310,32 @@ def parse_date(text: str) -> tuple[dt.date | None, Worded | None]:
             )
         return day, None
     return None, worded("'{text}' is not a date (YYYY-MM-DD)", text=text)
+
+
+def date_ranges_cell(cell: str) -> tuple[tuple[tuple[int, int], ...], Worded | None]:
+    """The dates and periods of a cell (``2027-07-05..2027-07-25;2027-12-24``), as
+    sorted pairs of first and last day (days since 1970-01-01), or ``()`` and why not."""
+    spans = []
+    for item in LIST_SPLIT.split(cell):
+        text = item.strip()
+        if not text:
+            continue
+        ends = [part.strip() for part in text.split("..")]
+        if len(ends) > 2:
+            return (), worded(
+                "'{text}' is not a date or a period (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)",
+                text=text,
+            )
+        days = []
+        for end in ends:
+            day, why = parse_date(end)
+            if day is None:
+                return (), why
+            days.append((day - dt.date(1970, 1, 1)).days)
+        if days[-1] < days[0]:
+            return (), worded("the period '{text}' ends before it begins", text=text)
+        spans.append((days[0], days[-1]))
+    return tuple(sorted(set(spans))), None
 
 
 def yes_no(cell: str) -> bool | None:

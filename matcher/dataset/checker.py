@@ -25,6 +25,7 @@ from .cells import (
     Worded,
     by_unique,
     clock_cell,
+    date_ranges_cell,
     formula_id_problem,
     language_problem,
     outside_limits,
@@ -172,7 +173,7 @@ class Checker:
         if column.default is not None and empty.any():
             values = values.copy()
             default = column.default
-            if column.type == "windows":
+            if column.type in ("windows", "date_ranges"):
                 default = ()
             fill = np.empty(int(empty.sum()), dtype=object)
             fill[:] = [default] * len(fill)
@@ -257,6 +258,13 @@ class Checker:
 
     def _parse_windows(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
         parsed = by_unique(cells, windows_cell)
+        values = np.empty(len(cells), dtype=object)
+        values[:] = [p[0] for p in parsed]
+        messages = np.array([p[1] for p in parsed], dtype=object)
+        return values, (messages != None) & ~empty, messages  # noqa: E711
+
+    def _parse_date_ranges(self, column: Column, cells: np.ndarray, empty: np.ndarray) -> Any:
+        parsed = by_unique(cells, lambda c: date_ranges_cell(c) if c else ((), None))
         values = np.empty(len(cells), dtype=object)
         values[:] = [p[0] for p in parsed]
         messages = np.array([p[1] for p in parsed], dtype=object)

@@ -44,6 +44,7 @@ ColumnType = Literal[
     "date",
     "clock",  # HH:MM
     "windows",  # weekly availability windows
+    "date_ranges",  # dates and periods (``first..last``), as pairs of days since 1970-01-01
     "lat",
     "lon",
 ]
@@ -134,6 +135,7 @@ SESSIONS = FileSpec(
         Column("capacity", "int", minimum=0, maximum=10_000),
         Column("first_date", "date"),
         Column("weeks", "int", minimum=1, maximum=520, default=0),
+        Column("exceptions", "date_ranges", default=()),
     ),
     key="session_id",
 )
@@ -166,6 +168,8 @@ PATIENTS = FileSpec(
         Column("call_time", "enum", choices=CALL_TIMES, default=""),
         Column("transport_help", "bool", default=False),
         Column("together", "bool", default=False),
+        Column("away", "date_ranges", default=()),
+        Column("not_before", "date", default=np.datetime64("NaT")),
     ),
     key="patient_id",
     no_personal_columns=True,

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..dates import next_meeting
+from ..dates import next_free_meeting
 from ..domain import KINDS, MODES
 from .model import HOME_VISIT, MatchModel
 from .pairs import Pairs
@@ -245,11 +245,13 @@ def _offer_stage(
 def _dates(m: MatchModel, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start day (days since 1970-01-01) and days of waiting for patients ``p`` at
     sessions ``s`` (index arrays of one broadcast shape): the first occurrence of the
-    session's weekday on or after both its first date and the discharge date, past
-    Danish public holidays for the kinds of offer ``[holidays]`` of the weights names."""
+    session's weekday on or after its first date, the discharge date and the patient's
+    ``not_before``, past Danish public holidays for the kinds of offer ``[holidays]`` of
+    the weights names, the session's ``exceptions`` and the patient's time ``away``."""
     discharge = m.p_discharge[p]
-    d0 = np.maximum(m.s_first[s], discharge)
-    start = next_meeting(d0, m.s_day[s], skips_holidays(m)[s])
+    d0 = np.maximum(np.maximum(m.s_first[s], discharge), m.p_not_before[p])
+    blocked = ((m.s_exceptions, s), (m.p_away, p))
+    start = next_free_meeting(d0, m.s_day[s], skips_holidays(m)[s], blocked)
     return start, start - discharge
 
 

@@ -10,13 +10,14 @@ EPSG:25832 metres. The rules (``matcher.match.rules``) and the costs
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
+from ..dates import Spans
 from ..domain import (
     DIAGNOSES,
     GROUP_LIMIT,
@@ -158,6 +159,10 @@ class MatchModel:
     languages: tuple[str, ...]  # the bits of p_lang and o_lang
     interests: tuple[str, ...]  # the bits of p_interests and o_tags
     slots: np.ndarray  # (slots, 3): weekday, start and end minute of each time slot
+    # dates without a meeting and days a person cannot start (optional columns)
+    s_exceptions: Spans = field(default_factory=Spans.none)  # owner: session position
+    p_away: Spans = field(default_factory=Spans.none)  # owner: patient position
+    p_not_before: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def n_patients(self) -> int:
@@ -253,6 +258,7 @@ class MatchModel:
             s_staffed=staffed_sessions(dataset),
             s_slot=s_slot.reshape(-1).astype(np.int64),
             s_time_of_day=(early + late) / 60.0,
+            s_exceptions=_periods(ses, "exceptions"),
             languages=languages,
             interests=interests,
             slots=slots.reshape(-1, 3),
@@ -319,7 +325,28 @@ def patient_arrays(
         "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
         "p_xy": pat[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2),
         "p_transport_help": _flag(pat, "transport_help"),
+        "p_away": _periods(pat, "away"),
+        "p_not_before": _not_before(pat),
     }
+
+
+def _periods(table: pd.DataFrame, column: str) -> Spans:
+    """The periods of an optional ``date_ranges`` column, one owner per row."""
+    if column not in table.columns:
+        return Spans.none()
+    return Spans.of(v if isinstance(v, tuple) else () for v in table[column].tolist())
+
+
+#: ``p_not_before`` of a patient who gave no date: before any date.
+NO_DATE = np.iinfo(np.int64).min // 2
+
+
+def _not_before(pat: pd.DataFrame) -> np.ndarray:
+    """Per patient, the first day they can start (``not_before``), or ``NO_DATE``."""
+    if "not_before" not in pat.columns:
+        return np.full(len(pat), NO_DATE, np.int64)
+    days = pat["not_before"].to_numpy(dtype="datetime64[D]")
+    return np.where(np.isnat(days), NO_DATE, days.astype(np.int64))
 
 
 def _flag(pat: pd.DataFrame, column: str) -> np.ndarray:

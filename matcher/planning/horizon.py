@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
-from ..dates import next_meeting
+from ..dates import Spans, next_free_meeting
 from ..domain import KINDS
 from ..match.costs import HOME_VISIT, MatchModel, block_size, evaluate, skips_holidays
 from ..match.weights import Weights
@@ -88,11 +88,17 @@ class Horizon:
 
 
 def first_meeting(
-    first_day: np.ndarray, weekday: np.ndarray, skip_holidays: np.ndarray | bool = False
+    first_day: np.ndarray,
+    weekday: np.ndarray,
+    skip_holidays: np.ndarray | bool = False,
+    exceptions: Spans | None = None,
 ) -> np.ndarray:
     """The first date on or after ``first_day`` that falls on ``weekday`` (0 = Monday),
-    and is no Danish public holiday where ``skip_holidays`` holds."""
-    return next_meeting(first_day, weekday, skip_holidays)
+    and is no Danish public holiday where ``skip_holidays`` holds, nor one of the
+    session's ``exceptions`` (owner: the position in ``first_day``)."""
+    first_day = np.asarray(first_day, np.int64)
+    blocked = () if exceptions is None else ((exceptions, np.arange(len(first_day))),)
+    return next_free_meeting(first_day, weekday, skip_holidays, blocked)
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,9 @@ class HorizonModel:
         n_s = model.n_sessions
         cand = np.full(n_s, -1, np.int64) if s_candidate is None else np.asarray(s_candidate)
         cohort = model.o_kind[model.s_offer] == EXIT_TEAM
-        meeting = first_meeting(model.s_first, model.s_day, skips_holidays(model))
+        meeting = first_meeting(
+            model.s_first, model.s_day, skips_holidays(model), model.s_exceptions
+        )
         join_by = meeting + 7 * horizon.cohort_join_weeks
         parts: list[tuple[np.ndarray, ...]] = []
         blocked = np.zeros(model.n_patients, np.int64)

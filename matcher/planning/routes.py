@@ -29,7 +29,7 @@ import pandas as pd
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from ..dataset.load import Dataset
-from ..dates import is_holiday, weekday_of
+from ..dates import Spans, is_holiday, weekday_of
 from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes, priority
 from ..geo import ModeSpeed, distance_m
 from ..match.weights import Weights
@@ -294,6 +294,22 @@ def _windows_on(available: tuple, day: int) -> list[tuple[int, int]]:
     return [(w.start, w.end) for w in available if w.day == day]
 
 
+def _days_off(dataset: Dataset, sessions: pd.Series, rows: np.ndarray) -> Spans:
+    """Per placed visit, the days it is not made: its session's ``exceptions`` and the
+    patient's time ``away`` (the optional columns; none when absent)."""
+    ses, pat = dataset.sessions, dataset.patients
+    exceptions = (
+        ses.set_index("session_id")["exceptions"].reindex(sessions).tolist()
+        if "exceptions" in ses.columns
+        else [()] * len(rows)
+    )
+    away = pat["away"].to_numpy()[rows].tolist() if "away" in pat.columns else [()] * len(rows)
+    return Spans.of(
+        (*(e if isinstance(e, tuple) else ()), *(a if isinstance(a, tuple) else ()))
+        for e, a in zip(exceptions, away, strict=True)
+    )
+
+
 def route_home_visits(
     dataset: Dataset,
     assignments: pd.DataFrame,
@@ -310,7 +326,8 @@ def route_home_visits(
     A patient placed in a home-visit session is visited on its weekday every
     week from ``start_date`` for the session's ``weeks`` (every week when it
     has none), but not on a Danish public holiday when ``[holidays]`` of the
-    weights says so for home visits (the default). Staff and shifts come from
+    weights says so for home visits (the default), not on the session's
+    ``exceptions`` and not while the patient is ``away``. Staff and shifts come from
     ``staff.csv``; a service it lists makes no visits on a weekday without a
     shift (the plan puts none there). A
     service staff.csv does not list (or every service, without staff.csv) has
@@ -375,6 +392,7 @@ def route_home_visits(
     first = placed["start_date"].to_numpy(dtype="datetime64[D]")
     course = weeks.reindex(placed["session_id"]).fillna(0).to_numpy(dtype=np.int64)
     last = np.where(course > 0, first + 7 * (course - 1), end_day)
+    off_days = _days_off(dataset, placed["session_id"], rows_p)
     order = np.lexsort((ids_p.astype(str), offer_p.astype(str)))
     rows: list[dict] = []
     day_rows: list[dict] = []
@@ -389,6 +407,7 @@ def route_home_visits(
     for date in dates_in:
         wd = int(weekday_of(date.astype(np.int64)))
         active = (first <= date) & (date <= last) & ((date - first).astype(np.int64) % 7 == 0)
+        active &= ~off_days.find(np.arange(len(active)), date.astype(np.int64))[0]
         if not active.any():
             continue
         today = order[active[order]]

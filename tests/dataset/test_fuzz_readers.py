@@ -12,6 +12,7 @@ five times as many, or ``BROBYGGER_FUZZ_TIMES`` times.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import math
 import os
@@ -208,6 +209,10 @@ def _check_table(frame: pd.DataFrame, spec: FileSpec) -> None:
             if len(present):
                 assert present.min().date() >= DATE_MIN, column.name
                 assert present.max().date() <= DATE_MAX, column.name
+        elif column.type == "date_ranges":
+            low, high = ((d - dt.date(1970, 1, 1)).days for d in (DATE_MIN, DATE_MAX))
+            for periods in values:
+                assert all(low <= a <= b <= high for a, b in periods), (column.name, periods)
         elif column.type == "clock":
             minutes = frame[f"{column.name}_min"].to_numpy()
             assert ((minutes >= 0) & (minutes <= 24 * 60)).all(), column.name

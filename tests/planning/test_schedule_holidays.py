@@ -1,4 +1,5 @@
-"""Danish public holidays in the schedule: no home visit and no exit-team start on one."""
+"""Days without a meeting in the schedule: Danish public holidays (no home visit and no
+exit-team start on one), a session's exceptions and a patient's time away."""
 
 from __future__ import annotations
 
@@ -103,10 +104,12 @@ def test_an_association_meets_on_a_holiday_by_default() -> None:
     assert str(result.assignments.iloc[0]["start_date"].date()) == MAUNDY_THURSDAY
 
 
-def _home_visits_over_easter() -> tuple[object, pd.DataFrame]:
+def _home_visits_over_easter(exceptions: str = "", away: str = "") -> tuple[object, pd.DataFrame]:
     """One patient visited on Mondays from 2027-03-22 for three weeks, Easter Monday among them."""
     home = offer(offer_id="H1", kind="home_visit", supervised="true")
-    visits = session(session_id="S1", offer_id="H1", first_date="2027-03-22", weeks=3)
+    visits = session(
+        session_id="S1", offer_id="H1", first_date="2027-03-22", weeks=3, exceptions=exceptions
+    )
     staff = [
         {
             "staff_id": "H1-T1",
@@ -116,7 +119,7 @@ def _home_visits_over_easter() -> tuple[object, pd.DataFrame]:
             "shift_end": "16:00",
         }
     ]
-    ds = build([home], [visits], [patient(home_bound="true")], staff=staff)
+    ds = build([home], [visits], [patient(home_bound="true", away=away)], staff=staff)
     frame = pd.DataFrame(
         {
             "patient_id": ["P1"],
@@ -155,3 +158,33 @@ def test_the_horizon_counts_a_cohort_from_its_first_meeting_that_is_no_holiday()
     assert hm.s_first_meeting[team] == as_days(["2027-04-01"])[0]
     off = HorizonModel.build(ds, horizon, NO_HOLIDAYS)
     assert off.s_first_meeting[team] == as_days([MAUNDY_THURSDAY])[0]
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "away", "dates"),
+    [
+        ("2027-04-12", "2027-04-06..2027-04-09", ["2027-03-22", "2027-04-05"]),  # holds
+        ("2027-03-22", "", ["2027-04-05"]),  # bites: no visit on the session's exception
+        ("", "2027-04-01..2027-04-05", ["2027-03-22"]),  # bites: the patient is away
+    ],
+)
+def test_no_home_visit_is_routed_on_an_exception_or_while_away(
+    exceptions: str, away: str, dates: list[str]
+) -> None:
+    """A weekly home visit is not routed on its session's exceptions nor while the patient
+    is away."""
+    ds, frame = _home_visits_over_easter(exceptions, away)
+    plan = route_home_visits(ds, frame, start="2027-03-22", end="2027-04-12", weights=WEIGHTS)
+    visits = plan.routes[plan.routes["patient_id"] == "P1"]
+    assert sorted(set(visits["date"])) == dates
+
+
+def test_a_cohort_begins_at_its_first_meeting_that_is_no_exception() -> None:
+    """An exit team whose first meeting is one of its exceptions begins a week later."""
+    team = offer(offer_id="E1", kind="exit_team", group_size=8, supervised="true")
+    ses = session(offer_id="E1", first_date="2027-01-04", weeks=8, exceptions="2027-01-04")
+    ds = build([team], [ses], [patient(discharge_date="2027-01-04")])
+    hm = HorizonModel.build(ds, Horizon(np.datetime64("2027-01-04"), 4), WEIGHTS)
+    assert hm.s_first_meeting.tolist() == as_days(["2027-01-11"]).tolist()
+    result = schedule(ds, weeks=4, start="2027-01-04")
+    assert str(result.assignments.iloc[0]["start_date"].date()) == "2027-01-11"
