@@ -11,6 +11,7 @@ from . import (
     data_commands,
     followup_commands,
     gaps_commands,
+    pathway_commands,
     plan_commands,
     recommend_commands,
     remind_commands,
@@ -25,6 +26,7 @@ __all__ = ["app", "main"]
 _COMMAND_MODULES = (
     data_commands,
     plan_commands,
+    pathway_commands,
     app_commands,
     store_commands,
     followup_commands,

@@ -170,6 +170,7 @@ PATIENTS = FileSpec(
         Column("together", "bool", default=False),
         Column("away", "date_ranges", default=()),
         Column("not_before", "date", default=np.datetime64("NaT")),
+        Column("ready_for", "enum", choices=KINDS, default=""),
     ),
     key="patient_id",
     no_personal_columns=True,

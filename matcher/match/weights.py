@@ -21,7 +21,7 @@ from ..errors import InputError, Problem
 from ..geo import ModeSpeed
 from ..words.problems import problem
 
-__all__ = ["LIMITS", "TransportCosts", "Weights", "default_weights_text"]
+__all__ = ["LIMITS", "PathwaySettings", "TransportCosts", "Weights", "default_weights_text"]
 
 #: A weights file larger than this is not a weights file (the default is 4 KB).
 MAX_BYTES = 1_000_000
@@ -94,6 +94,12 @@ LIMITS: dict[str, Limit] = {
     "transport.bus_zone_km": Limit(0, 1000, above=True),
     "transport.ride_together_km": Limit(0, 100),
     "transport.*": Limit(0, 10_000),
+    "pathway.step_points": Limit(0, 10_000),
+    "pathway.complete_points": Limit(0, 10_000),
+    "pathway.candidates_per_step": Limit(1, 50, whole=True),
+    "pathway.start_weeks": Limit(0, 26, whole=True),
+    "pathway.grows": Limit(0, 3, whole=True),
+    "pathway.*": Limit(1, 104, whole=True),
 }
 
 
@@ -165,6 +171,22 @@ class TransportCosts:
 
 
 @dataclass(frozen=True)
+class PathwaySettings:
+    """How pathways are planned, from ``[pathway]`` of weights.toml: the points for
+    each further step and for reaching a lasting one, the candidates per step, the
+    weeks a first step may start late, the group-tolerance levels gained for the
+    steps after the first, and the weeks of a home-visit or exit-team step without its own."""
+
+    step_points: float = 20.0
+    complete_points: float = 40.0
+    candidates_per_step: int = 4
+    start_weeks: int = 4
+    grows: int = 1
+    home_visit_weeks: int = 4
+    exit_team_weeks: int = 12
+
+
+@dataclass(frozen=True)
 class Weights:
     """Cost weights (points per unit) and the travel model's parameters.
 
@@ -190,6 +212,7 @@ class Weights:
     together_bonus: float = 10.0
     #: Kinds of offer that do not meet on a Danish public holiday (``[holidays]``).
     holiday_kinds: tuple[str, ...] = ("exit_team", "home_visit")
+    pathway: PathwaySettings = PathwaySettings()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Weights:
@@ -265,7 +288,21 @@ class Weights:
             ),
             together_bonus=float(plan["together_bonus"]),
             holiday_kinds=tuple(k for k in KINDS if data["holidays"][k]),
+            pathway=_pathway(data["pathway"]),
         )
+
+
+def _pathway(section: dict[str, Any]) -> PathwaySettings:
+    """``[pathway]`` of the merged file: its points as decimals, the rest as counts."""
+    return PathwaySettings(
+        step_points=float(section["step_points"]),
+        complete_points=float(section["complete_points"]),
+        candidates_per_step=int(section["candidates_per_step"]),
+        start_weeks=int(section["start_weeks"]),
+        grows=int(section["grows"]),
+        home_visit_weeks=int(section["home_visit_weeks"]),
+        exit_team_weeks=int(section["exit_team_weeks"]),
+    )
 
 
 def _read(path: Path) -> str:

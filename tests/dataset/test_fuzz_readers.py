@@ -241,6 +241,13 @@ def _check_weights(weights: Weights) -> None:
             costs = weights.transport
             names = [f.name for f in dataclasses.fields(costs) if f.name != "in_budget"]
             values = [getattr(costs, n) for n in (names if rest[-1] == "*" else rest[-1:])]
+        elif section == "pathway":
+            settings = weights.pathway
+            named = {"step_points", "complete_points", "candidates_per_step", "start_weeks"}
+            names = [
+                f.name for f in dataclasses.fields(settings) if f.name not in named | {"grows"}
+            ]
+            values = [getattr(settings, n) for n in (names if rest[-1] == "*" else rest[-1:])]
         else:
             values = [getattr(weights, rest[-1])]
         for value in values:
