@@ -147,6 +147,8 @@ class DischargeState(Handover):
         self._found: dict[str, Any] | None = None  # the profile the options are for
         self._top = 5
         self._with_profile: Any = None  # the dataset the hand-out was made from
+        #: per offer's first session among the options, the ladder that could follow it
+        self.ladders: dict[str, list[Any]] = {}
         self.profile = self._defaults()
         data.observe(self._new_data, names="version")
         data.observe(self._reword, names="lang")
@@ -230,6 +232,7 @@ class DischargeState(Handover):
     def _clear(self) -> None:
         self._found = None
         self._with_profile = None
+        self.ladders = {}
         self.options = None
         self.nothing_fits = None
         self._problems([])
@@ -296,7 +299,8 @@ class DischargeState(Handover):
     def find(self, top: int = 5) -> None:
         """Rank the next steps that fit the profile."""
         self._clear()
-        if self.data.dataset is None or self.check() is None:
+        row = self.check() if self.data.dataset is not None else None
+        if row is None:
             return
         try:
             chosen = self.recommender().recommend(dict(self.profile), top=top, lang=self.data.lang)
@@ -306,7 +310,24 @@ class DischargeState(Handover):
         self._found = dict(self.profile)
         self._top = top
         self.nothing_fits = chosen.nothing_fits
-        self.options = chosen.table()
+        table = chosen.table()
+        self.ladders = self._ladders(row, table)
+        self.options = table
+
+    def _ladders(self, row: pd.DataFrame, options: pd.DataFrame) -> dict[str, list[Any]]:
+        """For each offer's first session among ``options``, the ladder that could
+        follow it (``planning.pathway_one``), where more than that one step fits."""
+        from ..planning.pathway_one import ladder_from
+
+        found: dict[str, list[Any]] = {}
+        dataset = self.data.dataset
+        if dataset is None or not len(options):
+            return found
+        for sid in options.drop_duplicates("offer_id")["session_id"].astype(str):
+            steps = ladder_from(dataset, row, sid)
+            if len(steps) > 1:
+                found[sid] = steps
+        return found
 
     #: The columns of an option that are words in the app's language.
     _WORDS = ("when", "fits", "less_good")

@@ -97,6 +97,8 @@ STYLE = w.HTML(
   height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .bb-cell input { width: 20px; height: 20px; margin: 4px; }
 .bb-hint { font-size: 12px; color: #444; }
+.bb-ladder { margin: 4px 0; }
+.bb-ladder ol { margin: 2px 0 2px 1.4em; padding: 0; }
 .bb-field-error { color: #a51d2d; background: #fdecea; padding: 4px 8px; border-radius: 4px;
   margin: 2px 0 6px 0; white-space: pre-wrap; }
 .bb-field-ok { color: #1b5e20; font-size: 13px; margin: 2px 0 6px 0; }

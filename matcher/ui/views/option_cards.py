@@ -140,6 +140,7 @@ class OptionCards(w.VBox):
             f"{_escape(first['name'])}</h3>"
             f"<div class='bb-kind'>{_escape(code_text('kind', first['kind'], lang))}</div>"
             f"{address}<div>{self._facts(first)}</div><ul>{fits}{less}</ul>"
+            f"{self._ladder(str(first['session_id']))}"
         )
         lines: list[w.Widget] = [w.HTML(head)]
         for _, row in rows.iterrows():
@@ -156,6 +157,34 @@ class OptionCards(w.VBox):
         card.add_class(f"bb-card-{number}")
         card.add_class(f"bb-gen-{self.generation}")
         return card
+
+    def _ladder(self, session_id: str) -> str:
+        """This card's first session and the steps that could follow it, numbered
+        ("1. Udslusningshold: Hjertehold Øst fra 18. jan."), and that the later ones
+        are booked when the step before ends."""
+        steps = self.state.ladders.get(session_id, [])
+        dataset = self.state.data.dataset
+        if len(steps) < 2 or dataset is None:
+            return ""
+        lang = self.lang
+        names = dataset.offers.set_index("offer_id")["name"]
+        said = [
+            text(
+                "card_step",
+                lang,
+                kind=code_text("kind", step.kind, lang),
+                name=str(names.get(step.offer_id, "")),
+                date=day_month(pd.Timestamp(step.start).date(), lang),
+            )
+            for step in steps
+        ]
+        items = "".join(f"<li>{_escape(line)}</li>" for line in said)
+        title = _escape(text("card_pathway", lang))
+        hint = _escape(text("card_pathway_hint", lang))
+        return (
+            f"<div class='bb-ladder'><strong>{title}</strong><ol>{items}</ol>"
+            f"<div class='bb-hint'>{hint}</div></div>"
+        )
 
     def _session_line(self, row: pd.Series) -> w.Widget:
         lang = self.lang

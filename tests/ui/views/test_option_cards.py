@@ -112,3 +112,33 @@ def test_a_card_says_what_the_way_there_costs_and_a_ride_to_book(data: DataState
     first["transport_dkk_month"], first["ride_task"] = 0, True
     facts = cards._facts(first)
     assert "Transport ca." not in facts and "bestil turen" in facts
+
+
+def test_a_card_shows_the_pathway_that_could_follow_its_first_step(
+    data: DataState, db: str
+) -> None:
+    """Where a ladder can follow a card's first session, the card lists each step with
+    its kind, offer name and first date, and says the later steps are booked when the
+    step before ends; a card without one lists none."""
+    state = DischargeState(data, db)
+    found = None
+    for pid in data.dataset.patients["patient_id"].astype(str):
+        state.start_from(pid)
+        state.find(top=8)
+        if state.ladders:
+            found = pid
+            break
+    assert found is not None, "no person of the demo has a card with a ladder"
+    cards = OptionCards(state)
+    cards.render("da")
+    names = data.dataset.offers.set_index("offer_id")["name"]
+    first_sessions = list(state.options.drop_duplicates("offer_id")["session_id"].astype(str))
+    for number, sid in enumerate(first_sessions):
+        shown = _text(cards.children[number])
+        steps = state.ladders.get(sid)
+        if steps is None:
+            assert "bb-ladder" not in shown
+            continue
+        assert "Et muligt forløb" in shown and "bookes, når trinnet før slutter" in shown
+        for step in steps:
+            assert f"{names[step.offer_id]} fra" in shown
