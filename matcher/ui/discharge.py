@@ -89,6 +89,9 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "call_time": "",
     "transport_help": False,
     "together": False,
+    "away": "",
+    "not_before": "",
+    "ready_for": "",
 }
 
 
