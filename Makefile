@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := data/activities
 OUT := out
 
-.PHONY: run plan test lint format typecheck benchmark demo-data clean
+.PHONY: test-slow run plan test lint format typecheck benchmark demo-data clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ test: $(STAMP)
 	$(BIN)/ruff check matcher tests benchmarks
 	$(BIN)/ruff format --check matcher tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not benchmark" -q
+	$(BIN)/python -m pytest -m "not benchmark and not slow" -q
+
+# the long property runs, big instances and many-process tests (CI runs them after make test)
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m "slow and not benchmark" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check matcher tests benchmarks
