@@ -177,6 +177,71 @@ def book(
         )
 
 
+@app.command("book-group", help=say("cmd_book-group"))
+@handle_errors
+def book_group(
+    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    patients: Annotated[str, typer.Option("--patients", help=say("help_book_group_patients"))],
+    session: Annotated[str, typer.Option("--session", help=say("help_book_session"))],
+    db: DbOption = None,
+    actor: ActorOption = "cli",
+    role: RoleOption = "staff",
+    *,
+    contact_name: Annotated[
+        str | None, typer.Option("--contact-name", help=say("help_book_contact_name"))
+    ] = None,
+    contact_phone: Annotated[
+        str | None, typer.Option("--contact-phone", help=say("help_book_contact_phone"))
+    ] = None,
+) -> None:
+    """Book team-mates into one session together: all of them or none (exit 0 booked,
+    3 too few places, 2 bad input or a broken rule)."""
+    from ..dataset.load import load_dataset
+    from ..store import check_booking, check_contact, open_store
+    from ..store.groups import GroupTooLarge, book_group_from_dataset
+
+    who = _actor(actor, role)
+    ids = [p.strip() for p in patients.split(",") if p.strip()]
+    check_contact(contact_name, contact_phone)
+    dataset = load_dataset(directory)
+    refused = []
+    for patient in ids:  # a member who breaks a rule writes nothing, not even a database
+        try:
+            check_booking(dataset, patient, session)
+        except InputError as exc:
+            refused += exc.problems
+    if refused:
+        raise InputError(refused)
+    with open_store(db) as store:
+        try:
+            booked = book_group_from_dataset(
+                store,
+                dataset,
+                ids,
+                session,
+                actor=who,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+            )
+        except GroupTooLarge as full:
+            said = say("group_too_large", free=full.free, size=full.size, session=session)
+            err.print(styled((say("full"), "bold red"), " ", said), soft_wrap=True)
+            raise typer.Exit(EXIT_FULL) from None
+    with after_writing():  # the bookings are made: reporting them cannot fail the command
+        for booking in booked:
+            out.print(
+                say(
+                    "booked",
+                    booking=booking.booking_id,
+                    patient=booking.patient_id,
+                    session=booking.session_id,
+                    offer=booking.offer_id,
+                    start=booking.start_date,
+                ),
+                soft_wrap=True,
+            )
+
+
 @app.command(help=say("cmd_cancel"))
 @handle_errors
 def cancel(

@@ -70,6 +70,29 @@ def test_book_exit_status(
         assert len(active_bookings(store)) == len(before) + (status == 0)
 
 
+@pytest.mark.parametrize(
+    ("patients", "status", "says", "stored"),
+    [
+        ("P001,P002", 0, "booked 2: patient P002 in session S1", 2),
+        ("P001,P002,P003", 3, "has 2 free places, too few for the group of 3", 0),
+        ("P001,P999", 2, "'P999' is not in patients.csv", 0),
+    ],
+)
+def test_book_group_books_everyone_or_nobody(
+    folder: Path, db: str, patients: str, status: int, says: str, stored: int
+) -> None:
+    """book-group books every team-mate in one go (exit 0); a group larger than the free
+    places (exit 3) books nobody, and one with an unknown member (exit 2) writes nothing."""
+    code, output = run("book-group", folder, "--patients", patients, "--session", "S1", "--db", db)
+    assert code == status, output
+    assert says in output and "Traceback" not in output
+    if status == 2:
+        assert not Path(db.removeprefix("sqlite:///")).exists()
+        return
+    with open_store(db) as store:
+        assert len(active_bookings(store)) == stored
+
+
 def test_bad_dataset_writes_no_database(tmp_path: Path, db: str) -> None:
     """A missing dataset folder is bad input and no database file is created."""
     code, output = _book(tmp_path / "missing", db, "P001")
