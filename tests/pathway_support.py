@@ -13,6 +13,7 @@ hold more people than its capacity in any week of the horizon.
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 from collections import Counter
 from datetime import date, timedelta
@@ -148,4 +149,49 @@ def check_pathways(
     for (sid, week), n in held.items():
         if n > int(sessions[sid]["capacity"]):
             wrong.append(f"{sid} week {week}: {n} people, {sessions[sid]['capacity']} places")
+    return wrong
+
+
+def check_companions(dataset: Any, table: pd.DataFrame, *, km: float = 15.0) -> list[str]:
+    """Every broken rule of the companions named in a PATHWAYS.csv frame, from the
+    documentation of staff.csv and ``matcher.planning.company``: a companion row
+    (``accompanies``) on the session's weekday, speaking one of the person's languages,
+    of their gender when they want their own, based at most ``km`` from the venue, the
+    session and the drive by car inside the shift, and no two trips of one companion
+    on one date at the same time."""
+    from rulecheck import clock, documented_travel
+
+    modes, _ = documented_travel()
+    car = modes["car"]
+    staff = [r for r in dataset.staff.to_dict("records") if bool(r.get("accompanies"))]
+    sessions = {str(r["session_id"]): r for r in dataset.sessions.to_dict("records")}
+    people = {str(r["patient_id"]): r for r in dataset.patients.to_dict("records")}
+    checker = RuleChecker(dataset)
+    wrong: list[str] = []
+    trips: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    rows = table[table["companion_id"].fillna("").astype(str) != ""]
+    for r in rows.to_dict("records"):
+        pid, sid, cid = str(r["patient_id"]), str(r["session_id"]), str(r["companion_id"])
+        s, p = sessions[sid], people[pid]
+        shifts = [c for c in staff if str(c["staff_id"]) == cid and c["weekday"] == s["weekday"]]
+        if not shifts:
+            wrong.append(f"{pid} {sid}: {cid} is no companion on {s['weekday']}")
+            continue
+        c = shifts[0]
+        if not set(c["languages"]) & set(p["languages"]):
+            wrong.append(f"{pid}: {cid} speaks none of {p['languages']}")
+        if str(p["gender_pref"]) == "same" and str(c["gender"]) != str(p["gender"]):
+            wrong.append(f"{pid}: {cid} is not of their gender")
+        (bx, by), (vx, vy) = (checker._xy[("o", str(o))] for o in (c["offer_id"], s["offer_id"]))
+        metres = math.hypot(bx - vx, by - vy)
+        if metres > km * 1000 + 1:
+            wrong.append(f"{pid}: {cid} is {metres / 1000:.1f} km away")
+        drive = car.minutes(metres)
+        leave, back = clock(s["start"]) - drive, clock(s["end"]) + drive
+        if leave < clock(c["shift_start"]) - 0.5 or back > clock(c["shift_end"]) + 0.5:
+            wrong.append(f"{pid}: the trip {leave:.0f}-{back:.0f} is outside {cid}'s shift")
+        for a, b in trips.get((cid, str(r["start_date"])), []):
+            if leave < b and a < back:
+                wrong.append(f"{cid} is at two first meetings at once on {r['start_date']}")
+        trips.setdefault((cid, str(r["start_date"])), []).append((leave, back))
     return wrong

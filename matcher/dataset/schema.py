@@ -185,6 +185,9 @@ STAFF = FileSpec(
         Column("shift_start", "clock"),
         Column("shift_end", "clock"),
         Column("role", "text", default=""),
+        Column("accompanies", "bool", default=False),
+        Column("languages", "lang_list", default=("da",)),
+        Column("gender", "enum", choices=PATIENT_GENDERS, default="other"),
     ),
     required=False,
 )

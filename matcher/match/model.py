@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
+from ..dataset.staff import visiting_staff
 from ..dates import Spans
 from ..domain import (
     DIAGNOSES,
@@ -69,7 +70,7 @@ def staff_minutes(dataset: Dataset) -> pd.Series | None:
     service staff.csv does not list (or any service, without staff.csv) has no
     staff limit, as before staff.csv existed.
     """
-    staff = dataset.staff
+    staff = visiting_staff(dataset)
     if staff is None or len(staff) == 0:
         return None
     return (

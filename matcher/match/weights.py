@@ -99,6 +99,7 @@ LIMITS: dict[str, Limit] = {
     "pathway.candidates_per_step": Limit(1, 50, whole=True),
     "pathway.start_weeks": Limit(0, 26, whole=True),
     "pathway.grows": Limit(0, 3, whole=True),
+    "pathway.accompany_km": Limit(0, 200),
     "pathway.*": Limit(1, 104, whole=True),
 }
 
@@ -175,7 +176,8 @@ class PathwaySettings:
     """How pathways are planned, from ``[pathway]`` of weights.toml: the points for
     each further step and for reaching a lasting one, the candidates per step, the
     weeks a first step may start late, the group-tolerance levels gained for the
-    steps after the first, and the weeks of a home-visit or exit-team step without its own."""
+    steps after the first, the weeks of a home-visit or exit-team step without its own,
+    and how far a companion goes to a first visit."""
 
     step_points: float = 20.0
     complete_points: float = 40.0
@@ -184,6 +186,7 @@ class PathwaySettings:
     grows: int = 1
     home_visit_weeks: int = 4
     exit_team_weeks: int = 12
+    accompany_km: float = 15.0
 
 
 @dataclass(frozen=True)
@@ -302,6 +305,7 @@ def _pathway(section: dict[str, Any]) -> PathwaySettings:
         grows=int(section["grows"]),
         home_visit_weeks=int(section["home_visit_weeks"]),
         exit_team_weeks=int(section["exit_team_weeks"]),
+        accompany_km=float(section["accompany_km"]),
     )
 
 

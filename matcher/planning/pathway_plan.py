@@ -4,7 +4,10 @@
 empty ``step`` for a person who has none; ``pathways.json`` the figures: how
 many reached a lasting step (a complete ladder), how many have a step, how
 many none, waiting to the first step and between steps, and how far the solve
-got (``status``, ``objective``, ``bound``, ``gap``). PLAN.csv, ``plan`` and
+got (``status``, ``objective``, ``bound``, ``gap``). A step whose first meeting
+needs company (``matcher.planning.company``) names its companion
+(``companion_id``, a staff.csv pseudonym) and the minutes it takes them
+(``companion_min``). PLAN.csv, ``plan`` and
 ``schedule`` are unchanged: a pathway is a plan of its own.
 """
 
@@ -23,6 +26,7 @@ from ..domain import KINDS
 from ..errors import InputError
 from ..match.weights import Weights
 from ..words.problems import problem
+from .company import assign_companions
 from .horizon import Horizon
 from .ladders import LASTING, Ladders
 from .pathway_solve import PathwaySolution, solve_pathways
@@ -46,6 +50,8 @@ PATHWAY_COLUMNS = (
     "travel_min",
     "travel_mode",
     "status",
+    "companion_id",
+    "companion_min",
 )
 
 
@@ -59,6 +65,7 @@ class PathwayPlan:
     solution: PathwaySolution
     one_step: bool
     options: int
+    needs_company: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -80,6 +87,8 @@ class PathwayPlan:
             "steps": {str(n): int((per_person == n).sum()) for n in range(1, len(KINDS) + 1)},
             "by_kind": {k: int((steps["kind"] == k).sum()) for k in KINDS},
             "late": int((first["status"] == "late").sum()),
+            "needs_company": self.needs_company,
+            "accompanied": int((steps["companion_id"].fillna("") != "").sum()),
             "mean_wait_days": _mean(first["wait_days"]),
             "mean_gap_days": _mean(gaps),
             "status": self.solution.status,
@@ -143,12 +152,20 @@ def plan_pathways(
     people = dataset.replace(patients=dataset.patients[inside].reset_index(drop=True))
     options = build_options(people, horizon, w, ladders or Ladders.load(), one_step=one_step)
     solution = solve_pathways(options, time_limit=time_limit, workers=workers, seed=seed)
+    table = _table(options, solution, people)
+    steps = table["step"].notna().to_numpy()
+    company = assign_companions(people, table[steps], w)
+    table["companion_id"] = pd.Series([""] * len(table), dtype=object)
+    table["companion_min"] = np.nan
+    table.loc[steps, "companion_id"] = company.staff_id
+    table.loc[steps, "companion_min"] = [m if m else np.nan for m in company.minutes]
     return PathwayPlan(
-        table=_table(options, solution, people),
+        table=table,
         horizon=horizon,
         solution=solution,
         one_step=one_step,
         options=len(options),
+        needs_company=company.needed,
     )
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from ..dataset.load import Dataset
+from ..dataset.staff import visiting_staff
 from ..dates import Spans, is_holiday, weekday_of
 from ..domain import KINDS, VULNERABILITY_FLAGS, WEEKDAYS, format_minutes, priority
 from ..geo import ModeSpeed, distance_m
@@ -347,7 +348,7 @@ def route_home_visits(
     empty_dropped = pd.DataFrame(columns=["patient_id", "offer_id", "session_id", "date"])
     if placed.empty:
         return RoutePlan(empty_routes, empty_days, empty_dropped)
-    staff = dataset.staff
+    staff = visiting_staff(dataset)
     notes: list[str] = []
     if staff is None or staff.empty:
         notes.append(noted("no staff.csv: home visits have no staff limit and are not routed"))
