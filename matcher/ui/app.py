@@ -24,6 +24,7 @@ from .errors import log_callback_errors
 from .followup import FollowUpState
 from .launch import ENV_DATA, ENV_LANG, ENV_ROOTS, ENV_TILES
 from .municipality import MunicipalityState
+from .pathways import PathwayState
 from .state import DataState, PlanningState
 from .views.common import STYLE
 from .views.discharge import DischargeView
@@ -77,6 +78,7 @@ class BrobyggerApp(w.VBox):
             roots = () if data_dir is None else (Path(data_dir).resolve().parent,)
         self.data = DataState(roots, lang=lang)
         self.planning = PlanningState(self.data)
+        self.pathways = PathwayState(self.data)
         self.discharge = DischargeState(self.data)
         self.municipality = MunicipalityState(self.data, self.planning)
         self.followup = FollowUpState(self.data, discharge=self.discharge)
@@ -139,7 +141,7 @@ class BrobyggerApp(w.VBox):
     def _planning_view(self) -> PlanningView:
         from .views.planning import PlanningView
 
-        return PlanningView(self.data, self.planning)
+        return PlanningView(self.data, self.planning, pathways=self.pathways)
 
     def _municipality_view(self) -> MunicipalityView:
         from .views.municipality import MunicipalityView

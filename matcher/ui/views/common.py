@@ -98,6 +98,9 @@ STYLE = w.HTML(
 .bb-cell input { width: 20px; height: 20px; margin: 4px; }
 .bb-hint { font-size: 12px; color: #444; }
 .bb-ladder { margin: 4px 0; }
+.bb-figures { border-collapse: collapse; margin: 6px 0; }
+.bb-figures th { text-align: left; font-weight: 600; padding: 2px 1.5em 2px 0; }
+.bb-figures td { text-align: right; padding: 2px 0; }
 .bb-ladder ol { margin: 2px 0 2px 1.4em; padding: 0; }
 .bb-field-error { color: #a51d2d; background: #fdecea; padding: 4px 8px; border-radius: 4px;
   margin: 2px 0 6px 0; white-space: pre-wrap; }

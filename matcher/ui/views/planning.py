@@ -20,8 +20,10 @@ import pandas as pd
 
 from ...words.app import code_text, text
 from ...words.formats import decimal
+from ..pathways import PathwayState
 from ..state import DataState, PlanningState
 from .common import figure_png, message, set_options
+from .pathway_view import PathwayView
 from .plan_tables import breaches_table, plan_table, tradeoff_table, waiting_table
 from .table import PeopleTable, computed_caption
 
@@ -149,7 +151,9 @@ class PlanningView(w.VBox):
 
     guarantee_days = 28
 
-    def __init__(self, data: DataState, state: PlanningState) -> None:
+    def __init__(
+        self, data: DataState, state: PlanningState, *, pathways: PathwayState | None = None
+    ) -> None:
         self.data = data
         self.state = state
         self._relabelling = False
@@ -230,6 +234,7 @@ class PlanningView(w.VBox):
                 heading["tradeoff"],
                 self.tradeoff_table,
                 self.tradeoff_plot,
+                *([PathwayView(data, pathways)] if pathways is not None else []),
             ]
         )
         self._relabel()
