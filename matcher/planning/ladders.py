@@ -24,7 +24,7 @@ they may also start at any kind a rung leads to from there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -85,7 +85,7 @@ class Ladders:
 
     @classmethod
     def _read(cls, path: Path) -> Ladders:
-        read = read_table(path, LADDERS)
+        read = read_table(path, replace(LADDERS, name=path.name))
         if read.problems or read.frame is None:
             raise InputError(read.problems)
         frame, rows = read.frame, read.rows

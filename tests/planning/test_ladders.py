@@ -13,8 +13,8 @@ from matcher.planning.ladders import Ladders, ready_kinds
 HEADER = "from_kind,to_kind,min_gap_days,max_gap_days\n"
 
 
-def _file(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "pathways.csv"
+def _file(tmp_path: Path, body: str, name: str = "pathways.csv") -> Path:
+    path = tmp_path / name
     path.write_text(HEADER + body, encoding="utf-8")
     return path
 
@@ -64,6 +64,13 @@ def test_a_bad_ladder_file_is_refused_naming_row_and_column(
         Ladders.load(_file(tmp_path, body))
     said = str(raised.value)
     assert where in said and words in said
+
+
+def test_a_problem_names_the_planner_s_own_file(tmp_path: Path) -> None:
+    """A ladder file under another name is named as it is called."""
+    with pytest.raises(InputError) as raised:
+        Ladders.load(_file(tmp_path, "home_visit,exit_team,9,3\n", name="vores_trapper.csv"))
+    assert "vores_trapper.csv:2:min_gap_days" in str(raised.value)
 
 
 def test_the_first_step_defaults_from_the_profile() -> None:
