@@ -185,14 +185,57 @@ def solve_pathways(
     seed: int = 0,
     solver: str = "HIGHS",
 ) -> PathwaySolution:
-    """The best pathways over ``options`` (see ``matcher.planning.pathways``)."""
+    """The best pathways over ``options`` (see ``matcher.planning.pathways``).
+
+    A plan built greedily (``greedy_pathways``) is kept when the solver stops at the
+    time limit with nothing better: then it is the answer, ``FEASIBLE``, with the
+    solver's bound or the linear relaxation's optimum as a true bound."""
     began = time.perf_counter()
     model = build_model(options)
+    start = greedy_pathways(options)
+    start_values = _values(model, options, *start)
     mip = pywraplp.Solver.CreateSolver(solver)
     if mip is None:
         raise RuntimeError(f"OR-Tools has no {solver} solver here")
     mip.SuppressOutput()
-    x = [mip.BoolVar(f"v{i}") for i in range(model.n_vars)]
+    x, goal = _fill(mip, model, integer=True)
+    # no SetHint: OR-Tools 9.15's HiGHS interface crashes on one; the greedy plan
+    # is kept below when the solver has nothing better
+    mip.SetTimeLimit(int(1000 * time_limit))
+    mip.SetNumThreads(int(workers))
+    # HiGHS reads its options but answers False; it is deterministic and takes no seed
+    mip.SetSolverSpecificParametersAsString(_parameters(solver, seed))
+    code = mip.Solve()
+    start_value = _objective(model, start_values)
+    found = code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    if found and goal.Value() >= start_value - 0.5:
+        value = np.array([v.solution_value() > 0.5 for v in x])
+        chosen, before = _read(model, options, value)
+        status = "OPTIMAL" if code == pywraplp.Solver.OPTIMAL else "FEASIBLE"
+        objective, bound = goal.Value(), max(goal.BestBound(), goal.Value())
+    else:
+        chosen, before = start
+        status = "FEASIBLE"
+        objective = start_value
+        bound = goal.BestBound() if found else _relaxed_bound(model)
+    return PathwaySolution(
+        chosen=chosen,
+        before=before,
+        status=status,
+        objective=objective / SCALE,
+        bound=max(bound, objective) / SCALE,
+        seconds=time.perf_counter() - began,
+    )
+
+
+def _fill(
+    mip: pywraplp.Solver, model: PathwayModel, *, integer: bool
+) -> tuple[list[pywraplp.Variable], pywraplp.Objective]:
+    """The model's variables (0-1, or 0 to 1 for the relaxation), rows and objective."""
+    x = [
+        mip.BoolVar(f"v{i}") if integer else mip.NumVar(0.0, 1.0, f"v{i}")
+        for i in range(model.n_vars)
+    ]
     for expr, low, high in model.rows:
         row = mip.RowConstraint(low, high)
         for v, c in expr.items():
@@ -201,33 +244,120 @@ def solve_pathways(
     for v, c in model.objective.items():
         goal.SetCoefficient(x[v], round(c))
     goal.SetMaximization()
-    mip.SetTimeLimit(int(1000 * time_limit))
-    mip.SetNumThreads(int(workers))
-    # HiGHS reads its options but answers False; it is deterministic and takes no seed
-    mip.SetSolverSpecificParametersAsString(_parameters(solver, seed))
-    code = mip.Solve()
-    found = code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
-    status = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE"}.get(
-        code, "NOT_SOLVED"
-    )
-    value = np.array([v.solution_value() > 0.5 for v in x]) if found else np.zeros(0, bool)
-    chosen = np.flatnonzero(value[: len(options)]) if found else np.zeros(0, np.int64)
+    return x, goal
+
+
+def _relaxed_bound(model: PathwayModel) -> float:
+    """The optimum of the linear relaxation: no plan is worth more."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    _, goal = _fill(lp, model, integer=False)
+    lp.Solve()
+    return float(goal.Value()) + 1.0  # a whole point above, against rounding
+
+
+def _objective(model: PathwayModel, values: np.ndarray) -> float:
+    return float(sum(round(c) * values[v] for v, c in model.objective.items()))
+
+
+def _read(
+    model: PathwayModel, options: PathwayOptions, value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The chosen options and the step before each, from the variables' values."""
+    chosen = np.flatnonzero(value[: len(options)])
     before = np.full(len(chosen), -1, np.int64)
     position = {int(i): j for j, i in enumerate(chosen)}
     step_of = {(int(options.patient[i]), int(options.kind[i])): int(i) for i in chosen}
     for (p, k1, k2), along in model.edges.items():
-        if found and sum(c * value[v] for v, c in along.items()) > 0.5:
+        if sum(c * value[v] for v, c in along.items()) > 0.5:
             before[position[step_of[(p, k2)]]] = step_of[(p, k1)]
-    objective = goal.Value() / SCALE if found else 0.0
-    bound = goal.BestBound() / SCALE if found else 0.0
-    return PathwaySolution(
-        chosen=chosen,
-        before=before,
-        status=status,
-        objective=objective,
-        bound=max(bound, objective),
-        seconds=time.perf_counter() - began,
-    )
+    return chosen, before
+
+
+def _values(
+    model: PathwayModel, options: PathwayOptions, chosen: np.ndarray, before: np.ndarray
+) -> np.ndarray:
+    """The variables' values of a plan: its options, and each rung it uses."""
+    values = np.zeros(model.n_vars, np.int64)
+    values[chosen] = 1
+    kind_of = options.kind
+    for i, j in zip(chosen, before, strict=True):
+        if j < 0:
+            continue
+        p = int(options.patient[i])
+        along = model.edges[(p, int(kind_of[j]), int(kind_of[i]))]
+        if len(along) == 1 and next(iter(along)) >= len(options):  # a rung among several
+            values[next(iter(along))] = 1
+    return values
+
+
+def greedy_pathways(options: PathwayOptions) -> tuple[np.ndarray, np.ndarray]:
+    """A plan that keeps every rule, built one step at a time: first steps by priority
+    and then cost, each where its weeks still have places; then, person by person,
+    the cheapest next step along a rung that fits. The chosen options and the step
+    before each (-1: a first step)."""
+    first_day, weeks = options.horizon.first_day, options.horizon.weeks
+    capacity = options.model.s_capacity
+    used: dict[tuple[int, int], int] = {}
+
+    def holds(i: int) -> list[tuple[int, int]]:
+        w0 = max(0, (int(options.start[i]) - first_day) // 7)
+        end = int(options.end[i]) if options.end[i] >= 0 else options.horizon.end_day - 1
+        return [
+            (int(options.session[i]), w)
+            for w in range(w0, min(weeks - 1, (end - first_day) // 7) + 1)
+        ]
+
+    def take(i: int) -> bool:
+        cells = holds(i)
+        if any(used.get(c, 0) >= capacity[c[0]] for c in cells):
+            return False
+        for c in cells:
+            used[c] = used.get(c, 0) + 1
+        return True
+
+    priority = options.model.p_priority[options.patient]
+    order = np.lexsort((options.cost, -priority))
+    chosen: list[int] = []
+    before: list[int] = []
+    last: dict[int, int] = {}
+    for o in order:
+        i, p = int(o), int(options.patient[o])
+        if options.first_ok[i] and p not in last and take(i):
+            chosen.append(i)
+            before.append(-1)
+            last[p] = i
+    gathered: dict[int, list[int]] = {}
+    for o in np.flatnonzero(~options.first_ok):
+        gathered.setdefault(int(options.patient[o]), []).append(int(o))
+    later_of = {p: np.array(js, np.int64) for p, js in gathered.items()}
+    kinds_used: dict[int, set[int]] = {p: {int(options.kind[i])} for p, i in last.items()}
+    for _ in range(len(KINDS)):
+        for p, i in list(last.items()):
+            if options.end[i] < 0 or options.one_step:
+                continue
+            kind = KINDS[int(options.kind[i])]
+            later = later_of.get(p, np.zeros(0, np.int64))
+            fits = []
+            for g in options.ladders.rungs:
+                if g.from_kind != kind:
+                    continue
+                gap = options.start[later] - options.end[i]
+                ok = (
+                    (options.kind[later] == KINDS.index(g.to_kind))
+                    & (gap >= g.min_gap_days)
+                    & (gap <= g.max_gap_days)
+                )
+                fits += [int(j) for j in later[ok] if int(options.kind[j]) not in kinds_used[p]]
+            for j in sorted(fits, key=lambda j: options.cost[j]):
+                if take(j):
+                    chosen.append(j)
+                    before.append(i)
+                    last[p] = j
+                    kinds_used[p].add(int(options.kind[j]))
+                    break
+            else:
+                last.pop(p)
+    return np.array(chosen, np.int64), np.array(before, np.int64)
 
 
 def _parameters(solver: str, seed: int) -> str:

@@ -65,3 +65,38 @@ def test_an_unknown_solver_is_refused() -> None:
     """Only the solvers OR-Tools has here are used."""
     with pytest.raises(RuntimeError, match="no NOPE solver"):
         solve_pathways(_options(1), solver="NOPE")
+
+
+def test_the_greedy_start_keeps_every_rule() -> None:
+    """The plan the solver starts from places people, keeps each week's places and
+    follows the rungs; the solver never answers with less."""
+    from matcher.planning.pathway_solve import greedy_pathways
+
+    options = _options(1, people=2)
+    chosen, before = greedy_pathways(options)
+    assert len(set(options.patient[chosen])) == 2
+    visits = chosen[options.session[chosen] == 0]
+    assert sorted(options.start[visits] - options.start[visits].min()) == [0, 28]
+    for i, j in zip(chosen, before, strict=True):
+        if j >= 0:
+            assert options.patient[i] == options.patient[j]
+            assert 0 <= options.start[i] - options.end[j] <= 14
+
+
+def test_without_a_plan_of_its_own_in_time_the_greedy_plan_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the solver stops with no plan, the greedy plan is the answer, FEASIBLE,
+    with the linear relaxation as a true bound."""
+    from ortools.linear_solver import pywraplp
+
+    from matcher.planning import pathway_solve
+
+    options = _options(1, people=2)
+    real = pywraplp.Solver.Solve
+    monkeypatch.setattr(pywraplp.Solver, "Solve", lambda self: pywraplp.Solver.NOT_SOLVED)
+    found = pathway_solve.solve_pathways(options, time_limit=5)
+    monkeypatch.setattr(pywraplp.Solver, "Solve", real)
+    best = pathway_solve.solve_pathways(options, time_limit=30)
+    assert found.status == "FEASIBLE" and len(found.chosen) > 0
+    assert found.bound >= best.objective >= found.objective
