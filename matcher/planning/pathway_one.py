@@ -11,20 +11,23 @@ steps are a suggestion to book when the step before ends.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
 from ..domain import KINDS
+from ..match.costs import MatchModel
 from ..match.weights import Weights
 from .horizon import Horizon
 from .ladders import LASTING, Ladders
 from .pathways import PathwayOptions, build_options
 
-__all__ = ["LadderStep", "ladder_from"]
+__all__ = ["LadderStep", "ladder_from", "ladders_from"]
 
 
 @dataclass(frozen=True)
@@ -44,31 +47,43 @@ def _packaged() -> Ladders:
     return Ladders.load()
 
 
-def ladder_from(
+def ladders_from(
     dataset: Dataset,
     patient: pd.DataFrame,
-    session_id: str,
+    session_ids: Iterable[str],
     *,
+    model: MatchModel | None = None,
     weeks: int = 26,
     weights: Weights | None = None,
     ladders: Ladders | None = None,
-) -> list[LadderStep]:
-    """The steps of the best ladder for the one ``patient`` (a patients.csv row as a
-    frame) whose first step is ``session_id`` at its first possible meeting, that
-    first step included; just that step when nothing may follow it, and an empty
-    list when the session is no first step for them."""
+) -> dict[str, list[LadderStep]]:
+    """For each of ``session_ids`` that may be a first step of the one ``patient`` (a
+    patients.csv row as a frame), the steps of the best ladder from it at its first
+    possible meeting, that first step included. ``model``: the person's match model
+    when one is at hand (a recommender's ``model_for``), which saves building it."""
     w = weights or Weights.load()
     rungs = ladders or _packaged()
     start = np.datetime64(pd.Timestamp(patient["discharge_date"].iloc[0]).date(), "D")
     person = dataset.replace(patients=patient.reset_index(drop=True))
-    options = build_options(person, Horizon(start, int(weeks)), w, rungs)
-    sessions = options.model.session_ids
-    firsts = np.flatnonzero(options.first_ok & (sessions[options.session] == str(session_id)))
-    if not len(firsts):
-        return []
-    first = int(firsts[np.argmin(options.start[firsts])])
-    chain = [first, *_best_after(options, first, w, {})[1]]
-    return [_step(options, i) for i in chain]
+    options = build_options(person, Horizon(start, int(weeks)), w, rungs, model=model)
+    sessions = options.model.session_ids[options.session]
+    found: dict[str, list[LadderStep]] = {}
+    known: dict[int, tuple[float, list[int]]] = {}
+    for sid in session_ids:
+        firsts = np.flatnonzero(options.first_ok & (sessions == str(sid)))
+        if len(firsts):
+            first = int(firsts[np.argmin(options.start[firsts])])
+            chain = [first, *_best_after(options, first, w, known)[1]]
+            found[str(sid)] = [_step(options, i) for i in chain]
+    return found
+
+
+def ladder_from(
+    dataset: Dataset, patient: pd.DataFrame, session_id: str, **kwargs: Any
+) -> list[LadderStep]:
+    """The ladder from one first session (see ``ladders_from``); empty when the
+    session is no first step for the person."""
+    return ladders_from(dataset, patient, [session_id], **kwargs).get(str(session_id), [])
 
 
 def _best_after(

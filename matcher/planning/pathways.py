@@ -206,10 +206,12 @@ def build_options(
     ladders: Ladders,
     *,
     one_step: bool = False,
+    model: MatchModel | None = None,
 ) -> PathwayOptions:
     """Every option of ``dataset``'s people (already cut to the horizon) for their
-    pathways, or for one step each with ``one_step``."""
-    model = MatchModel.from_dataset(dataset, weights)
+    pathways, or for one step each with ``one_step``. ``model``: the match model of
+    those people when one is at hand (e.g. a recommender's, for a typed profile)."""
+    model = model if model is not None else MatchModel.from_dataset(dataset, weights)
     later = _grown(model, 0 if one_step else weights.pathway.grows)
     build = _Builder(model, horizon, weights, step_weeks(model, dataset.sessions, weights), [])
     ready = ready_kinds(dataset.patients)

@@ -319,18 +319,17 @@ class DischargeState(Handover):
 
     def _ladders(self, row: pd.DataFrame, options: pd.DataFrame) -> dict[str, list[Any]]:
         """For each offer's first session among ``options``, the ladder that could
-        follow it (``planning.pathway_one``), where more than that one step fits."""
-        from ..planning.pathway_one import ladder_from
+        follow it (``planning.pathway_one``), where more than that one step fits;
+        worked out on the recommender's own model of the person."""
+        from ..planning.pathway_one import ladders_from
 
-        found: dict[str, list[Any]] = {}
         dataset = self.data.dataset
         if dataset is None or not len(options):
-            return found
-        for sid in options.drop_duplicates("offer_id")["session_id"].astype(str):
-            steps = ladder_from(dataset, row, sid)
-            if len(steps) > 1:
-                found[sid] = steps
-        return found
+            return {}
+        firsts = options.drop_duplicates("offer_id")["session_id"].astype(str)
+        model = self.recommender().model_for(row)
+        found = ladders_from(dataset, row, list(firsts), model=model)
+        return {sid: steps for sid, steps in found.items() if len(steps) > 1}
 
     #: The columns of an option that are words in the app's language.
     _WORDS = ("when", "fits", "less_good")
