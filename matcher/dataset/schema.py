@@ -55,6 +55,14 @@ DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 #: A discharge date this many days from the median of the others is warned about.
 DISCHARGE_SPREAD_DAYS = 366
+#: What a person may need of a venue, and what an offer's ``accessibility`` provides.
+ACCESS_NEEDS = ("wheelchair", "visual", "hearing", "seated")
+#: How much talking an offer involves, least first (a patient's ``talk_level_max``).
+TALK_LEVELS = ("little", "some", "social")
+#: When an offer has an interpreter: never, at the first session only, or at all sessions.
+INTERPRETER_AT = ("none", "first_session", "all")
+#: Whether an offer takes new participants (``paused``: until ``paused_until``).
+OFFER_STATUSES = ("open", "paused", "closed")
 #: The largest file Brobygger reads, in bytes (a national catalogue is far smaller).
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: The longest cell, in characters (a description is a few hundred).
@@ -120,6 +128,15 @@ OFFERS = FileSpec(
         Column("address", "text", default=""),
         Column("phone", "text", default=""),
         Column("description", "text", default=""),
+        Column("interpreter", "enum", choices=INTERPRETER_AT, default="none"),
+        Column("interpreter_languages", "lang_list", default=()),
+        Column("accessibility", "enum_list", choices=ACCESS_NEEDS, default=()),
+        Column("talk_level", "enum", choices=TALK_LEVELS, default="some"),
+        Column("trial_free", "bool", default=False),
+        Column("online", "bool", default=False),
+        Column("verified_date", "date", default=np.datetime64("NaT")),
+        Column("status", "enum", choices=OFFER_STATUSES, default="open"),
+        Column("paused_until", "date", default=np.datetime64("NaT")),
     ),
     key="offer_id",
 )
@@ -171,6 +188,9 @@ PATIENTS = FileSpec(
         Column("away", "date_ranges", default=()),
         Column("not_before", "date", default=np.datetime64("NaT")),
         Column("ready_for", "enum", choices=KINDS, default=""),
+        Column("needs", "enum_list", choices=ACCESS_NEEDS, default=()),
+        Column("talk_level_max", "enum", choices=TALK_LEVELS, default="social"),
+        Column("online_ok", "bool", default=False),
     ),
     key="patient_id",
     no_personal_columns=True,
@@ -246,7 +266,7 @@ PLAN = FileSpec(
         Column("start_date", "date", default=np.datetime64("NaT")),
         Column("wait_days", "float", minimum=0, maximum=36_600, default=np.nan),
         Column("travel_min", "float", minimum=0, maximum=600, default=np.nan),
-        Column("travel_mode", "enum", choices=(*MODES, "staff"), default=""),
+        Column("travel_mode", "enum", choices=(*MODES, "staff", "online"), default=""),
         Column("fee_dkk_month", "float", minimum=0, maximum=100_000, default=np.nan),
         Column("cost", "float", minimum=-1e15, maximum=1e15, default=np.nan),
         Column("reason", "text", default=""),
@@ -256,19 +276,23 @@ PLAN = FileSpec(
 )
 
 __all__ = [
+    "ACCESS_NEEDS",
     "CANDIDATES",
     "DATE_MAX",
     "DATE_MIN",
     "DISCHARGE_SPREAD_DAYS",
     "FILES",
     "FORMULA_STARTS",
+    "INTERPRETER_AT",
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
     "OFFERS",
+    "OFFER_STATUSES",
     "PATIENTS",
     "PLAN",
     "SESSIONS",
     "STAFF",
+    "TALK_LEVELS",
     "TRAVEL_TIMES",
     "Column",
     "FileSpec",
