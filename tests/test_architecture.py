@@ -28,7 +28,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("matcher.match",),
     ("matcher.discharge", "matcher.planning", "matcher.municipality"),
     ("matcher.store",),
-    ("matcher.ui",),
+    ("matcher.ui", "matcher.service"),
     ("matcher.cli",),
 )
 #: Longest lines a module may have: beyond this it holds more than one job.

@@ -16,6 +16,7 @@ from . import (
     recommend_commands,
     remind_commands,
     schedule_commands,
+    serve_commands,
     store_commands,
 )
 from .common import app
@@ -34,6 +35,7 @@ _COMMAND_MODULES = (
     recommend_commands,
     schedule_commands,
     gaps_commands,
+    serve_commands,
 )
 
 
