@@ -27,7 +27,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("matcher.dataset",),
     ("matcher.match",),
     ("matcher.discharge", "matcher.planning", "matcher.municipality"),
-    ("matcher.store",),
+    ("matcher.store", "matcher.scale"),
     ("matcher.ui", "matcher.service"),
     ("matcher.cli",),
 )

@@ -11,6 +11,7 @@ from . import (
     data_commands,
     followup_commands,
     gaps_commands,
+    many_commands,
     pathway_commands,
     plan_commands,
     recommend_commands,
@@ -36,6 +37,7 @@ _COMMAND_MODULES = (
     schedule_commands,
     gaps_commands,
     serve_commands,
+    many_commands,
 )
 
 

@@ -1,0 +1,311 @@
+"""Many municipalities at once on Dask: ``brobygger plan-many``, ``gaps-many`` and
+``demo-many``.
+
+``plan-many ROOT --out OUT`` runs one plan per dataset folder under ROOT on a
+``dask.distributed`` cluster (a ``LocalCluster`` of processes unless
+``--scheduler`` names a running one), writes each folder's results under
+OUT/<folder>/ and the national table OUT/summary.csv, and prints it. A folder
+with bad input is reported with its problems while the others finish (exit 2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import InputError, Problem
+from ..words.problems import problem
+from .common import (
+    SECONDS,
+    SEED,
+    WORKERS,
+    WeightsOption,
+    after_writing,
+    app,
+    err,
+    handle_errors,
+    out,
+    report_warnings,
+    say,
+    say_code,
+)
+
+if TYPE_CHECKING:
+    from ..scale.cluster import Job
+    from ..scale.jobs import JobOptions, JobResult
+
+#: A scheduler's address: a protocol, a host and a port.
+_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?$")
+#: The file of the national table, in OUT.
+SUMMARY = "summary.csv"
+#: The figures of each job, in the order of summary.csv's columns.
+PLAN_FIGURES = ("patients", "placed", "priority_placed")
+
+RootArgument = Annotated[Path, typer.Argument(help=say("help_many_root"))]
+OutOption = Annotated[Path, typer.Option("--out", help=say("help_many_out"))]
+SchedulerOption = Annotated[str | None, typer.Option("--scheduler", help=say("help_scheduler"))]
+ManyWorkersOption = Annotated[
+    int | None, typer.Option("--workers", help=say("help_many_workers"), **WORKERS)
+]
+ThreadsOption = Annotated[
+    int, typer.Option("--threads-per-job", help=say("help_threads_per_job"), **WORKERS)
+]
+
+
+def _folders(root: Path, out_dir: Path, scheduler: str | None) -> list[Path]:
+    """The dataset folders under ``root`` (sorted, hidden ones left out); every
+    problem with the arguments at once."""
+    problems: list[Problem] = []
+    if scheduler is not None and not _ADDRESS.match(scheduler):
+        template = "'{value}' is not a scheduler address (tcp://host:port)"
+        problems.append(problem("--scheduler", None, None, template, value=scheduler))
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
+    folders: list[Path] = []
+    if not root.is_dir():
+        problems.append(problem(str(root), None, None, "folder does not exist"))
+    else:
+        folders = sorted(
+            p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        )
+        if not folders:
+            problems.append(problem(str(root), None, None, "holds no dataset folder"))
+    resolved_out = out_dir.resolve()
+    if any(resolved_out == f.resolve() for f in folders):
+        problems.append(problem(str(out_dir), None, None, "is one of the dataset folders"))
+    if problems:
+        raise InputError(problems)
+    return [f.resolve() for f in folders]
+
+
+def _status(result: JobResult) -> str:
+    from ..scale.jobs import BAD_INPUT, DONE, FAILED
+
+    words = {BAD_INPUT: "many_status_bad", FAILED: "many_status_failed", DONE: "many_status_done"}
+    if result.status in words:
+        return say(words[result.status])
+    return say_code("verdict", result.status, result.status.lower())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.0%}"
+    return str(value)
+
+
+def _print_table(results: Sequence[JobResult], figures: Sequence[str], headers: list[str]) -> None:
+    done = sum(r.ok for r in results)
+    view = Table(title=say("many_title", done=done, jobs=len(results)))
+    view.add_column(say("many_col_folder"))
+    for header in headers:
+        view.add_column(header, justify="right")
+    view.add_column(say("col_status"))
+    view.add_column(say("seconds"), justify="right")
+    for result in results:
+        values = dict(result.figures)
+        cells = [_cell(values.get(name)) for name in figures]
+        view.add_row(result.folder, *cells, _status(result), f"{result.seconds:.1f}")
+    out.print(view)
+
+
+def _run_many(
+    job: Job,
+    root: Path,
+    out_dir: Path,
+    options: JobOptions,
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    figures: Sequence[str],
+    headers: list[str],
+) -> None:
+    """Run ``job`` over every folder under ``root`` and report: the shared body of
+    plan-many and gaps-many."""
+    from ..scale.cluster import dask_missing, open_client, run_jobs
+    from ..scale.summary import summary_frame, write_summary
+    from ..scale.threads import split_cores
+
+    folders = _folders(root, out_dir, scheduler)
+    if dask_missing():
+        err.print(say("many_needs_extra"), soft_wrap=True)
+        raise typer.Exit(2)
+    split = split_cores(workers, options.threads)
+    if scheduler is None:
+        err.print(say("many_starting", workers=split.workers, threads=split.threads))
+        if split.oversubscribed:
+            err.print(
+                say(
+                    "many_oversubscribed",
+                    workers=split.workers,
+                    threads=split.threads,
+                    cores=split.cores,
+                ),
+                soft_wrap=True,
+            )
+    else:
+        err.print(say("many_connecting", address=scheduler), soft_wrap=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        client_block = open_client(split, scheduler)
+        client = client_block.__enter__()
+    except OSError:
+        err.print(say("many_unreachable", address=scheduler or ""), soft_wrap=True)
+        raise typer.Exit(1) from None
+    try:
+        with Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(say("many_jobs"), total=len(folders))
+
+            def done(result: JobResult) -> None:
+                bar.update(task, advance=1, description=result.folder)
+
+            results = run_jobs(client, job, folders, out_dir, options, done=done)
+    finally:
+        client_block.__exit__(None, None, None)
+    path = write_summary(summary_frame(results, figures), out_dir / SUMMARY)
+    with after_writing():
+        _print_table(results, figures, headers)
+        for result in results:
+            report_warnings(result.warnings)
+        out.print(say("many_wrote", path=path, folder=out_dir), soft_wrap=True)
+    _fail(results)
+
+
+def _fail(results: Sequence[JobResult]) -> None:
+    """Exit 2 when a folder had bad input (its problems listed), 1 when a job failed."""
+    from ..scale.jobs import BAD_INPUT, FAILED
+
+    failed = [r for r in results if r.status == FAILED]
+    for result in failed:
+        err.print(say("many_failed", folder=result.folder, error=result.error), soft_wrap=True)
+    problems = [p for r in results if r.status == BAD_INPUT for p in r.problems]
+    if problems:
+        raise InputError(problems)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("plan-many", help=say("cmd_plan-many"))
+@handle_errors
+def plan_many(
+    *,
+    root: RootArgument,
+    out_dir: OutOption,
+    scheduler: SchedulerOption = None,
+    workers: ManyWorkersOption = None,
+    threads: ThreadsOption = 1,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", help=say("help_plan_time_limit"), **SECONDS),
+    ] = 30.0,
+    weights: WeightsOption = None,
+    solver: Annotated[str, typer.Option(help=say("help_solver"))] = "auto",
+    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+) -> None:
+    """Plan each dataset folder under ROOT as a job on a Dask cluster, with a national summary."""
+    from ..scale.jobs import JobOptions, plan_job
+
+    if solver not in ("auto", "flow", "cpsat"):
+        raise InputError(
+            [problem("--solver", None, None, "'{value}' is not auto, flow or cpsat", value=solver)]
+        )
+    options = JobOptions(
+        threads=threads,
+        time_limit=time_limit,
+        solver=solver,
+        seed=seed,
+        weights=str(weights.resolve()) if weights else None,
+    )
+    headers = [say("many_col_patients"), say("placed"), say("priority_placed")]
+    _run_many(
+        plan_job,
+        root,
+        out_dir,
+        options,
+        scheduler=scheduler,
+        workers=workers,
+        figures=PLAN_FIGURES,
+        headers=headers,
+    )
+
+
+@app.command("gaps-many", help=say("cmd_gaps-many"))
+@handle_errors
+def gaps_many(
+    *,
+    root: RootArgument,
+    out_dir: OutOption,
+    scheduler: SchedulerOption = None,
+    workers: ManyWorkersOption = None,
+    threads: ThreadsOption = 1,
+    weights: WeightsOption = None,
+) -> None:
+    """Gap analysis of each dataset folder under ROOT on a Dask cluster; counts below 5 hidden."""
+    from ..domain import KINDS
+    from ..scale.jobs import JobOptions, gaps_job
+
+    options = JobOptions(threads=threads, weights=str(weights.resolve()) if weights else None)
+    figures = ["districts", "patients", *(f"lowest_share_{kind}" for kind in KINDS)]
+    headers = [say("many_col_districts"), say("many_col_patients")] + [
+        say("many_col_lowest", kind=say_code("kind", kind, kind.replace("_", " ")))
+        for kind in KINDS
+    ]
+    _run_many(
+        gaps_job,
+        root,
+        out_dir,
+        options,
+        scheduler=scheduler,
+        workers=workers,
+        figures=figures,
+        headers=headers,
+    )
+
+
+@app.command("demo-many", help=say("cmd_demo-many"))
+@handle_errors
+def demo_many(
+    *,
+    out_dir: Annotated[Path, typer.Option("--out", help=say("help_demo_many_out"))],
+    municipalities: Annotated[
+        int,
+        typer.Option("--municipalities", help=say("help_demo_many_count"), min=1, max=98),
+    ] = 10,
+    patients: Annotated[
+        int, typer.Option(help=say("help_demo_many_patients"), min=0, max=100_000)
+    ] = 200,
+    offers: Annotated[int, typer.Option(help=say("help_demo_many_offers"), min=4, max=10_000)] = 60,
+    seed: Annotated[int, typer.Option(help=say("help_demo_seed"), **SEED)] = 0,
+    boundaries: Annotated[
+        Path | None, typer.Option("--boundaries", help=say("help_boundaries"))
+    ] = None,
+) -> None:
+    """Write demo municipalities, one dataset folder each, for plan-many and gaps-many to try."""
+    from ..dataset.demo_national import write_national_demo
+
+    problems: list[Problem] = []
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(problem(str(out_dir), None, None, "exists and is not a folder"))
+    if boundaries is not None and not boundaries.is_file():
+        problems.append(problem(str(boundaries), None, None, "file not found"))
+    if problems:
+        raise InputError(problems)
+    folders = write_national_demo(
+        out_dir, municipalities, patients=patients, offers=offers, seed=seed, boundaries=boundaries
+    )
+    with after_writing():
+        out.print(say("wrote_demo_many", count=len(folders), folder=out_dir), soft_wrap=True)

@@ -1,0 +1,93 @@
+"""A ``dask.distributed`` client, and the jobs run on it with progress.
+
+Without a scheduler address the client starts a ``LocalCluster`` of worker
+processes on this machine, one job at a time in each, every process with the
+thread variables of its jobs (``threads.thread_env``). With an address
+(``tcp://host:8786``) it connects to a running scheduler; its workers read the
+dataset folders and write the results at the same paths, so ROOT and OUT must
+be on a file system they share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .jobs import FAILED, JobOptions, JobResult
+from .threads import Split, thread_env
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = ["Job", "dask_missing", "open_client", "run_jobs"]
+
+Job = Callable[[str, str, JobOptions], JobResult]
+#: Seconds to wait for a scheduler that does not answer.
+CONNECT_TIMEOUT = 20
+
+
+def dask_missing() -> bool:
+    """True when ``dask.distributed`` is not installed (the ``[scale]`` extra)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def open_client(split: Split, scheduler: str | None = None) -> Iterator[Client]:
+    """A client of a new ``LocalCluster`` (``split.workers`` processes, one job each at
+    a time) or of the scheduler at ``scheduler``; closed when the block ends."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=split.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            env=thread_env(split.threads),
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def run_jobs(
+    client: Client,
+    job: Job,
+    folders: Sequence[Path],
+    out: Path,
+    options: JobOptions,
+    *,
+    done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """``job(folder, out, options)`` for every folder on ``client``'s workers; ``done``
+    is called with each result as it arrives. Results in the order of ``folders``; a
+    job whose worker died comes back ``FAILED``."""
+    from distributed import as_completed
+
+    futures = {
+        client.submit(job, str(folder), str(out), options, key=f"brobygger-{i}-{folder.name}"): i
+        for i, folder in enumerate(folders)
+    }
+    results: list[JobResult | None] = [None] * len(folders)
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker itself failed (killed, out of memory)
+            result = JobResult(folders[index].name, FAILED, 0.0, error=f"{type(exc).__name__}")
+        results[index] = result
+        if done is not None:
+            done(result)
+    return [r for r in results if r is not None]
