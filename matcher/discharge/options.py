@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
-from ..domain import KINDS, MODES, WEEKDAYS
+from ..domain import KINDS, WEEKDAYS
 from ..errors import InputError
 from ..match.costs import RULES
-from ..match.transport import ride_task
+from ..match.transport import mode_names, ride_task
 from ..match.weights import Weights
 from ..words.patient import Wording, wording
 from ..words.problems import problem
@@ -218,8 +218,7 @@ class Recommender(Evaluator):
         o = m.s_offer[s]
         start_day = ev.start_day[0, s]
         mode_index = ev.mode[0, s].astype(np.int64)
-        mode_names = np.array([*MODES, "staff", ""], dtype=object)
-        mode = mode_names[np.where(mode_index == -1, len(MODES), mode_index)]
+        mode = mode_names(mode_index)
         reasons = [
             option_reasons(
                 m,

@@ -17,6 +17,8 @@ import pandas as pd
 
 from ..domain import GROUP_LIMIT, MODES, TOLERANCES
 from ..match.costs import HOME_VISIT, Evaluation, MatchModel
+from ..match.rules import interpreter_only
+from ..match.transport import ONLINE
 from ..words.patient import Wording
 
 __all__ = ["NEAR_LIMIT_SHARE", "SOON_DAYS", "option_reasons"]
@@ -53,6 +55,8 @@ def option_reasons(
     limit = float(m.p_max_travel[p])
     if m.o_kind[o] == HOME_VISIT:
         fits.append(words("at_home"))
+    elif int(ev.mode[0, s]) == ONLINE:
+        fits.append(words("online"))
     else:
         mode = words.names("modes")[MODES[int(ev.mode[0, s])]]
         if minutes > NEAR_LIMIT_SHARE * limit and minutes > 10:
@@ -107,6 +111,12 @@ def option_reasons(
     spoken = [c for c in offer["languages"] if c in set(row["languages"])]
     if spoken and "da" not in spoken:
         fits.append(words("spoken_in", languages=words.languages(spoken)))
+    if interpreter_only(m, np.array([p]))[0, o]:
+        at = "interpreter_first" if int(m.o_interpreter[o]) == 1 else "interpreter_all"
+        heard = [c for c in offer["interpreter_languages"] if c in set(row["languages"])]
+        fits.append(words(at, languages=words.languages(heard)))
+    if offer.get("trial_free", False):
+        fits.append(words("trial_free"))
     gender = str(offer["gender"])
     if gender in ("men", "women"):
         fits.append(words(f"{gender}_only"))

@@ -27,6 +27,7 @@ from ..words.patient import Wording, wording
 from .evaluate import Evaluated, Evaluator
 
 __all__ = [
+    "BRIDGE",
     "BUDGET_STEPS_DKK",
     "MODES_TO_TRY",
     "TRAVEL_STEPS_MIN",
@@ -42,6 +43,8 @@ __all__ = [
 TRAVEL_STEPS_MIN: tuple[int, ...] = (10, 20)
 #: Extra monthly budget tried (DKK).
 BUDGET_STEPS_DKK: tuple[int, ...] = (100, 200)
+#: The language an interpreter translates from and into (``interpreter`` suggestions).
+BRIDGE = "da"
 #: Ways to travel tried when the patient does not have them.
 MODES_TO_TRY: tuple[str, ...] = ("bike", "bus", "flextrafik")
 
@@ -181,7 +184,9 @@ def _candidates(row: pd.Series, recommender: Evaluator) -> list[_Change]:
                 )
     spoken = tuple(row["languages"])
     offered = sorted({c for v in recommender.dataset.offers["languages"] for c in v})
-    more = [c for c in offered if c not in spoken]
+    # an interpreter translates between Danish and the patient's language: someone who
+    # speaks no Danish gains Danish, not every other language of the offers
+    more = [c for c in offered if c not in spoken and (c == BRIDGE or BRIDGE in spoken)]
     if more:
         out.append(
             _Change(
@@ -191,6 +196,10 @@ def _candidates(row: pd.Series, recommender: Evaluator) -> list[_Change]:
                 "if_interpreter",
             )
         )
+    offers = recommender.dataset.offers
+    online = "online" in offers.columns and bool(offers["online"].astype(bool).any())
+    if online and not bool(row.get("online_ok", False)):
+        out.append(_Change("online", "online", {"online_ok": True}, "if_online"))
     budget = float(row["budget_dkk_month"])
     for extra in BUDGET_STEPS_DKK:
         out.append(

@@ -22,11 +22,19 @@ from typing import Literal
 
 import numpy as np
 
-from ..dates import next_free_meeting
-from ..domain import KINDS, MODES
+from ..domain import MODES
 from .model import HOME_VISIT, MatchModel
 from .pairs import Pairs
-from .rules import RULE_TABLE, RULES, Block, Rule, check_rules, travel_block
+from .rules import (
+    RULE_TABLE,
+    RULES,
+    Block,
+    Rule,
+    check_rules,
+    skips_holidays,
+    start_days,
+    travel_block,
+)
 from .weights import Weights
 
 __all__ = [
@@ -243,24 +251,10 @@ def _offer_stage(
 
 
 def _dates(m: MatchModel, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start day (days since 1970-01-01) and days of waiting for patients ``p`` at
-    sessions ``s`` (index arrays of one broadcast shape): the first occurrence of the
-    session's weekday on or after its first date, the discharge date and the patient's
-    ``not_before``, past Danish public holidays for the kinds of offer ``[holidays]`` of
-    the weights names, the session's ``exceptions`` and the patient's time ``away``."""
-    discharge = m.p_discharge[p]
-    d0 = np.maximum(np.maximum(m.s_first[s], discharge), m.p_not_before[p])
-    blocked = ((m.s_exceptions, s), (m.p_away, p))
-    start = next_free_meeting(d0, m.s_day[s], skips_holidays(m)[s], blocked)
-    return start, start - discharge
-
-
-def skips_holidays(m: MatchModel) -> np.ndarray:
-    """Per session, whether it does not meet on a Danish public holiday (its offer's
-    kind is one of the weights' ``holiday_kinds``)."""
-    kinds = [KINDS.index(k) for k in m.weights.holiday_kinds if k in KINDS]
-    skip: np.ndarray = np.isin(m.o_kind[m.s_offer], kinds)
-    return skip
+    """Start day (days since 1970-01-01, ``rules.start_days``) and days of waiting for
+    patients ``p`` at sessions ``s`` (index arrays of one broadcast shape)."""
+    start = start_days(m, p, s)
+    return start, start - m.p_discharge[p]
 
 
 def pair_costs(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
+from ..dataset.schema import ACCESS_NEEDS, INTERPRETER_AT, TALK_LEVELS
 from ..dataset.staff import visiting_staff
 from ..dates import Spans
 from ..domain import (
@@ -32,7 +33,14 @@ from ..domain import (
 from ..geo import EstimatedTravel, MatrixTravel, TravelTimeSource
 from .weights import Weights
 
-__all__ = ["HOME_VISIT", "MatchModel", "staff_minutes", "staffed_sessions"]
+__all__ = [
+    "HOME_VISIT",
+    "NEVER",
+    "MatchModel",
+    "offer_options",
+    "staff_minutes",
+    "staffed_sessions",
+]
 
 HOME_VISIT = KINDS.index("home_visit")
 _GENDER = {"any": 0, "men": 1, "women": 2, "man": 1, "woman": 2, "other": 3}
@@ -164,6 +172,20 @@ class MatchModel:
     s_exceptions: Spans = field(default_factory=Spans.none)  # owner: session position
     p_away: Spans = field(default_factory=Spans.none)  # owner: patient position
     p_not_before: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # interpreters, access, talk, online and status (optional columns)
+    p_needs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))  # ACCESS_NEEDS bits
+    p_talk_max: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # TALK_LEVELS
+    p_online_ok: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    o_interpreter: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, np.int8)
+    )  # INTERPRETER_AT
+    o_interpreter_lang: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.uint64))
+    o_access: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))  # ACCESS_NEEDS bits
+    o_talk: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # TALK_LEVELS
+    o_online: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    o_open_from: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, np.int64)
+    )  # first start day
 
     @property
     def n_patients(self) -> int:
@@ -200,9 +222,8 @@ class MatchModel:
         w = weights or Weights.load()
         pat, off, ses = dataset.patients, dataset.offers, dataset.sessions
         offer_pos = pd.Series(np.arange(len(off)), index=off["offer_id"].to_numpy())
-        languages = tuple(
-            sorted({x for col in (pat["languages"], off["languages"]) for v in col for x in v})
-        )
+        spoken = [pat["languages"], off["languages"], _column(off, "interpreter_languages", ())]
+        languages = tuple(sorted({x for col in spoken for v in col for x in v}))
         interests = tuple(
             sorted({x for col in (pat["interests"], off["tags"]) for v in col for x in v})
         )
@@ -260,6 +281,7 @@ class MatchModel:
             s_slot=s_slot.reshape(-1).astype(np.int64),
             s_time_of_day=(early + late) / 60.0,
             s_exceptions=_periods(ses, "exceptions"),
+            **offer_options(off, languages),
             languages=languages,
             interests=interests,
             slots=slots.reshape(-1, 3),
@@ -328,7 +350,52 @@ def patient_arrays(
         "p_transport_help": _flag(pat, "transport_help"),
         "p_away": _periods(pat, "away"),
         "p_not_before": _not_before(pat),
+        "p_needs": _access_bits(_column(pat, "needs", ())),
+        "p_talk_max": _levels(_column(pat, "talk_level_max", "social"), TALK_LEVELS),
+        "p_online_ok": _flag(pat, "online_ok"),
     }
+
+
+#: ``o_open_from`` of a closed offer, or of one paused without an end: after any date.
+NEVER = np.iinfo(np.int64).max // 2
+
+
+def offer_options(off: pd.DataFrame, languages: tuple[str, ...]) -> dict[str, Any]:
+    """The offer arrays of the optional columns: interpreter (``INTERPRETER_AT`` index)
+    and its languages as bits of ``languages``, accessibility as ``ACCESS_NEEDS`` bits,
+    talk level, online, and the first day a person may start (``status``)."""
+    status = np.asarray(_column(off, "status", "open"), dtype=object)
+    until = np.full(len(off), np.datetime64("NaT"), "datetime64[D]")
+    if "paused_until" in off.columns:
+        until = pd.to_datetime(off["paused_until"], errors="coerce").to_numpy("datetime64[D]")
+    paused = np.where(np.isnat(until), NEVER, until.astype(np.int64) + 1)
+    open_from = np.where(status == "closed", NEVER, np.where(status == "paused", paused, NO_DATE))
+    return {
+        "o_interpreter": _levels(_column(off, "interpreter", "none"), INTERPRETER_AT),
+        "o_interpreter_lang": _bits(_column(off, "interpreter_languages", ()), list(languages)),
+        "o_access": _access_bits(_column(off, "accessibility", ())),
+        "o_talk": _levels(_column(off, "talk_level", "some"), TALK_LEVELS),
+        "o_online": _flag(off, "online"),
+        "o_open_from": open_from.astype(np.int64),
+    }
+
+
+def _column(table: pd.DataFrame, column: str, default: Any) -> list[Any]:
+    """The values of an optional column, ``default`` where it is absent or empty."""
+    if column not in table.columns:
+        return [default] * len(table)
+    values = table[column].tolist()
+    return [default if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+
+
+def _levels(values: list[Any], order: tuple[str, ...]) -> np.ndarray:
+    """Each value's position in ``order``."""
+    return np.array([order.index(str(v)) for v in values], dtype=np.int8).reshape(-1)
+
+
+def _access_bits(lists: list[Any]) -> np.ndarray:
+    """Each list of ``ACCESS_NEEDS`` words as one byte, a bit per word."""
+    return _bits(lists, list(ACCESS_NEEDS))[:, 0].astype(np.uint8)
 
 
 def _periods(table: pd.DataFrame, column: str) -> Spans:
@@ -354,7 +421,7 @@ def _flag(pat: pd.DataFrame, column: str) -> np.ndarray:
     """An optional yes/no column of typed patient rows; all false when absent."""
     if column not in pat.columns:
         return np.zeros(len(pat), dtype=bool)
-    return pat[column].to_numpy(dtype=bool)
+    return pat[column].fillna(False).to_numpy(dtype=bool)
 
 
 def _slot_ok(available: np.ndarray, slots: np.ndarray) -> np.ndarray:

@@ -16,11 +16,23 @@ from typing import Literal
 
 import numpy as np
 
-from ..domain import MODES
-from .model import HOME_VISIT, MatchModel
-from .transport import PAID_MODES, chosen_dkk, monthly_dkk
+from ..dates import next_free_meeting
+from ..domain import KINDS, MODES
+from .model import HOME_VISIT, NEVER, MatchModel
+from .transport import ONLINE, PAID_MODES, chosen_dkk, monthly_dkk
 
-__all__ = ["RULES", "RULE_TABLE", "Block", "Rule", "Scope", "check_rules", "travel_block"]
+__all__ = [
+    "RULES",
+    "RULE_TABLE",
+    "Block",
+    "Rule",
+    "Scope",
+    "check_rules",
+    "interpreter_only",
+    "skips_holidays",
+    "start_days",
+    "travel_block",
+]
 
 #: Where a rule is decided: per (patient, offer), shared by the offer's sessions,
 #: or per (patient, session).
@@ -154,6 +166,11 @@ def travel_block(m: MatchModel, p: np.ndarray) -> Block:
         best[:, home] = car
         mode[:, home] = np.where(np.isfinite(car), -1, -2)
         money[:, home] = 0.0
+    online = np.flatnonzero(m.o_online)
+    if len(online):  # no trip at all: 0 minutes, no fares
+        best[:, online] = 0.0
+        mode[:, online] = ONLINE
+        money[:, online] = 0.0
     return Block(best.astype(np.float32, copy=False), mode.astype(np.int8, copy=False), money)
 
 
@@ -178,8 +195,32 @@ def shares_a_diagnosis(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
 
 
 def shares_a_language(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
-    """The offer speaks a language the patient speaks."""
-    return _share(m.p_lang[p], m.o_lang)
+    """The offer speaks a language the patient speaks, or has an interpreter (at the
+    first session or at all of them) for one of the patient's languages."""
+    return _share(m.p_lang[p], m.o_lang) | interpreter_only(m, p)
+
+
+def interpreter_only(m: MatchModel, p: np.ndarray) -> np.ndarray:
+    """Where only the offer's interpreter speaks a language of the patient's: (c, O)."""
+    helps = (m.o_interpreter > 0)[None, :] & _share(m.p_lang[p], m.o_interpreter_lang)
+    return helps & ~_share(m.p_lang[p], m.o_lang)
+
+
+def needs_met(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """Every need of the patient's (wheelchair, visual, hearing, seated) is in the
+    offer's accessibility."""
+    return (m.p_needs[p, None] & ~m.o_access[None, :]) == 0
+
+
+def talk_level_fits(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The offer involves no more talking than the patient is comfortable with
+    (little < some < social)."""
+    return m.o_talk[None, :] <= m.p_talk_max[p, None]
+
+
+def online_if_ok(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """An online offer only for a patient who can take part online."""
+    return ~m.o_online[None, :] | m.p_online_ok[p, None]
 
 
 def gender_fits(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
@@ -226,6 +267,38 @@ def available_then(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
     return m.p_slot_ok[p][:, m.s_slot]
 
 
+def open_then(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
+    """The offer is not closed, and not paused on the patient's first session there
+    (a pause lasts to ``paused_until``, both days included)."""
+    open_from = m.o_open_from[m.s_offer]
+    ok = np.broadcast_to(open_from < NEVER, (len(p), m.n_sessions)).copy()
+    paused = np.flatnonzero((open_from > np.iinfo(np.int64).min // 2) & (open_from < NEVER))
+    if len(paused):
+        start = start_days(m, p[:, None], paused[None, :])
+        ok[:, paused] = start >= open_from[paused][None, :]
+    return ok
+
+
+def start_days(m: MatchModel, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """First meeting (days since 1970-01-01) of patients ``p`` at sessions ``s`` (index
+    arrays of one broadcast shape): the session's weekday on or after its first date,
+    the discharge date and the patient's ``not_before``, past Danish public holidays
+    for the kinds of offer ``[holidays]`` of the weights names, the session's
+    ``exceptions`` and the patient's time ``away``."""
+    d0 = np.maximum(np.maximum(m.s_first[s], m.p_discharge[p]), m.p_not_before[p])
+    blocked = ((m.s_exceptions, s), (m.p_away, p))
+    start: np.ndarray = next_free_meeting(d0, m.s_day[s], skips_holidays(m)[s], blocked)
+    return start
+
+
+def skips_holidays(m: MatchModel) -> np.ndarray:
+    """Per session, whether it does not meet on a Danish public holiday (its offer's
+    kind is one of the weights' ``holiday_kinds``)."""
+    kinds = [KINDS.index(k) for k in m.weights.holiday_kinds if k in KINDS]
+    skip: np.ndarray = np.isin(m.o_kind[m.s_offer], kinds)
+    return skip
+
+
 def has_free_places(m: MatchModel, p: np.ndarray, b: Block) -> np.ndarray:
     """The session has a free place left. A home visit on a weekday on which its
     service has no staff shift in staff.csv has none: zero staff minutes."""
@@ -240,6 +313,9 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule("home", "offer", home_visits_for_those_at_home, "rule_home"),
     Rule("diagnosis", "offer", shares_a_diagnosis, "rule_diagnosis"),
     Rule("language", "offer", shares_a_language, "rule_language"),
+    Rule("needs", "offer", needs_met, "rule_needs"),
+    Rule("talk", "offer", talk_level_fits, "rule_talk"),
+    Rule("online", "offer", online_if_ok, "rule_online"),
     Rule("gender", "offer", gender_fits, "rule_gender"),
     Rule("group_size", "offer", group_small_enough, "rule_group_size"),
     Rule("intensity", "offer", intensity_manageable, "rule_intensity"),
@@ -247,6 +323,7 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule("fee", "offer", affordable, "rule_fee"),
     Rule("travel", "offer", within_travel_time, "rule_travel"),
     Rule("time", "session", available_then, "rule_time"),
+    Rule("status", "session", open_then, "rule_status"),
     Rule("capacity", "session", has_free_places, "rule_capacity"),
 )
 #: The rules' names, in the order of ``RULE_TABLE`` (and of ``Evaluation.fails``).

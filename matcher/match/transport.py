@@ -26,10 +26,12 @@ from .model import MatchModel
 from .weights import TransportCosts
 
 __all__ = [
+    "ONLINE",
     "PAID_MODES",
     "RIDE_COLUMNS",
     "TRIP_COLUMNS",
     "chosen_dkk",
+    "mode_names",
     "monthly_dkk",
     "ride_task",
     "ride_together",
@@ -99,6 +101,19 @@ def ride_task(mode: np.ndarray, helped: np.ndarray) -> np.ndarray:
     return np.asarray(helped, bool) & np.isin(np.asarray(mode), _PAID_INDEX)
 
 
+#: The mode index of an online offer: no trip at all (-1 is the staff's drive to a home).
+ONLINE = -3
+
+
+def mode_names(mode: np.ndarray) -> np.ndarray:
+    """PLAN.csv's ``travel_mode`` for mode indices into ``MODES``: ``staff`` for the
+    staff's drive (-1), ``online`` for an online offer (``ONLINE``), else empty."""
+    names = np.array([*MODES, "staff", "online", ""], dtype=object)
+    mode = np.asarray(mode, np.int64)
+    at = np.where(mode == -1, len(MODES), np.where(mode == ONLINE, len(MODES) + 1, mode))
+    return names[np.where((at < 0) | (at > len(MODES) + 1), len(MODES) + 2, at)]
+
+
 def trips(m: MatchModel, p: np.ndarray, s: np.ndarray, mode: np.ndarray) -> pd.DataFrame:
     """One row per pair of patients ``p`` and sessions ``s`` travelling by ``mode``
     (index into ``MODES``, -1 the staff's drive), with ``TRIP_COLUMNS``: the month's
@@ -110,12 +125,11 @@ def trips(m: MatchModel, p: np.ndarray, s: np.ndarray, mode: np.ndarray) -> pd.D
     distance = np.hypot(a[:, 0] - b[:, 0], a[:, 1] - b[:, 1])
     helped = m.p_transport_help[p]
     dkk = chosen_dkk(m.weights.transport, m.weights.travel, mode, distance, helped)
-    names = np.array([*MODES, "staff", ""], dtype=object)
     return pd.DataFrame(
         {
             "patient_id": m.patient_ids[p].astype(str),
             "session_id": m.session_ids[s].astype(str),
-            "travel_mode": names[np.where(mode == -1, len(MODES), mode)].astype(str),
+            "travel_mode": mode_names(mode).astype(str),
             "transport_dkk_month": np.round(dkk, 0),
             "ride_task": ride_task(mode, helped),
         },

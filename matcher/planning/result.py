@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..domain import KINDS, MODES
+from ..domain import KINDS
+from ..match.transport import mode_names
 from ..optimize.problem import relative_gap
 
 __all__ = [
@@ -42,10 +43,9 @@ PLAN_COLUMNS: tuple[str, ...] = (
 
 
 def travel_mode_names(mode: np.ndarray) -> np.ndarray:
-    """PLAN.csv's ``travel_mode`` for mode indices into ``MODES`` (-1: the staff's drive)."""
-    names = np.array([*MODES, "staff", ""], dtype=object)
-    mode = np.asarray(mode, np.int64)
-    return names[np.where(mode == -1, len(MODES), mode)]
+    """PLAN.csv's ``travel_mode`` for mode indices into ``MODES`` (-1: the staff's drive;
+    ``online`` for an online offer)."""
+    return mode_names(mode)
 
 
 def plan_status(placed: np.ndarray, escalate: np.ndarray) -> np.ndarray:

@@ -305,6 +305,105 @@ def test_capacity_counts_existing_bookings(
     assert model.s_capacity[0] >= 0
 
 
+@pytest.mark.parametrize(
+    ("interpreter", "languages", "allowed"),
+    [
+        ("first_session", "ar;so", True),  # an interpreter for Arabic at the first session
+        ("all", "ar", True),
+        ("all", "so", False),  # the interpreter speaks Somali, the patient Arabic
+        ("none", "ar", False),  # languages listed, but no interpreter comes
+    ],
+)
+def test_an_interpreter_for_the_patients_language_passes_the_language_rule(
+    tmp_path: Path, interpreter: str, languages: str, allowed: bool
+) -> None:
+    """Rule 'language': a Danish offer with an interpreter (first session or every one)
+    for the patient's language fits a patient who speaks no Danish."""
+    offer_changes = {"interpreter": interpreter, "interpreter_languages": languages}
+    assert_rule(tmp_path, "language", allowed, o=offer_changes, p={"languages": "ar"})
+
+
+@pytest.mark.parametrize(
+    ("accessibility", "needs", "allowed"),
+    [
+        ("", "", True),
+        ("wheelchair;seated", "wheelchair", True),
+        ("wheelchair;seated", "seated;wheelchair", True),
+        ("wheelchair", "wheelchair;hearing", False),  # one need not met
+        ("", "visual", False),
+    ],
+)
+def test_every_need_is_in_the_offers_accessibility(
+    tmp_path: Path, accessibility: str, needs: str, allowed: bool
+) -> None:
+    """Rule 'needs': the patient's needs are a subset of the offer's accessibility."""
+    assert_rule(tmp_path, "needs", allowed, o={"accessibility": accessibility}, p={"needs": needs})
+
+
+@pytest.mark.parametrize(
+    ("talk_level", "talk_level_max", "allowed"),
+    [
+        ("little", "little", True),
+        ("some", "", True),  # no limit given: social, any talk
+        ("social", "some", False),
+        ("some", "little", False),
+        ("", "little", False),  # an offer that says nothing counts as some talking
+    ],
+)
+def test_the_offer_talks_no_more_than_the_patient_is_comfortable_with(
+    tmp_path: Path, talk_level: str, talk_level_max: str, allowed: bool
+) -> None:
+    """Rule 'talk': the offer's talk level is at most the patient's (little < some < social)."""
+    assert_rule(
+        tmp_path,
+        "talk",
+        allowed,
+        o={"talk_level": talk_level},
+        p={"talk_level_max": talk_level_max},
+    )
+
+
+@pytest.mark.parametrize(
+    ("online", "online_ok", "allowed"),
+    [("false", "false", True), ("true", "true", True), ("true", "false", False)],
+)
+def test_online_offers_only_for_those_who_take_part_online(
+    tmp_path: Path, online: str, online_ok: str, allowed: bool
+) -> None:
+    """Rule 'online': an online offer fits only a patient with online_ok."""
+    assert_rule(tmp_path, "online", allowed, o={"online": online}, p={"online_ok": online_ok})
+
+
+def test_an_online_offer_needs_no_travel(tmp_path: Path) -> None:
+    """Rule 'travel': an online offer 50 km away is 0 minutes and no fares, so the travel
+    rule holds for a patient who walks at most 10 minutes."""
+    far = {"online": "true", "lat": 55.85, "fee_dkk_month": 0}
+    case = {"o": far, "p": {"online_ok": "true", "max_travel_min": 10, "modes": "walk;bus"}}
+    assert_rule(tmp_path, "travel", True, **case)
+    assert_rule(tmp_path / "b", "travel", False, o={**far, "online": "false"}, p=case["p"])
+    _, _, ev, _ = check(tmp_path / "c", **case)
+    terms = dict(zip(COST_TERMS, ev.terms[:, 0, 0], strict=True))
+    assert terms["travel_min"] == 0.0 and terms["transport_dkk"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("status", "paused_until", "allowed"),
+    [
+        ("open", "", True),
+        ("closed", "", False),
+        ("paused", "", False),  # paused without an end: nobody
+        ("paused", "2027-01-10", False),  # the first session, Monday 4 January, is paused
+        ("paused", "2027-01-03", True),  # the pause ended the day before
+    ],
+)
+def test_closed_offers_and_offers_paused_at_the_start_take_nobody(
+    tmp_path: Path, status: str, paused_until: str, allowed: bool
+) -> None:
+    """Rule 'status': a closed offer, or one paused on the patient's first session, is
+    never matched."""
+    assert_rule(tmp_path, "status", allowed, o={"status": status, "paused_until": paused_until})
+
+
 def _nodes(test: Any) -> list[ast.AST]:
     """Every node of a test function's source."""
     return list(ast.walk(ast.parse(textwrap.dedent(inspect.getsource(test)))))
