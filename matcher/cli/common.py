@@ -136,6 +136,7 @@ DialectOption = Annotated[str, typer.Option("--dialect", help=say("help_dialect"
 
 #: ``--weights``: a user's TOML file over the default cost weights.
 WeightsOption = Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))]
+FreshOnlyOption = Annotated[bool, typer.Option("--fresh-only", help=say("help_fresh_only"))]
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Problems printed before "and N more"; the full list goes to a file on request.

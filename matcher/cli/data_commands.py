@@ -15,6 +15,7 @@ from .common import (
     SEED,
     DialectOption,
     ExcelOption,
+    WeightsOption,
     after_writing,
     app,
     handle_errors,
@@ -102,11 +103,13 @@ def demo(
 @handle_errors
 def validate(
     directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    weights: WeightsOption = None,
 ) -> None:
     """Check a dataset folder and list every problem (exit 2 when there are any)."""
     from ..dataset.load import load_dataset
+    from ..match.weights import Weights
 
-    dataset = load_dataset(directory)
+    dataset = load_dataset(directory, stale_months=Weights.load(weights).stale_months)
     report_warnings(dataset.warnings)
     table = Table(title=say("valid_title", folder=directory), show_header=True)
     table.add_column(say("col_table"))

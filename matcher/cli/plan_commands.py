@@ -16,6 +16,7 @@ from .common import (
     WORKERS,
     DialectOption,
     ExcelOption,
+    FreshOnlyOption,
     WeightsOption,
     after_writing,
     app,
@@ -51,6 +52,7 @@ def plan(
     db: DbOption = None,
     excel: ExcelOption = False,
     dialect: DialectOption = "utf8",
+    fresh_only: FreshOnlyOption = False,
 ) -> None:
     """Assign every patient on the waiting list to one next step (PLAN.csv + PLAN.json)."""
     from ..dataset.load import load_dataset
@@ -68,6 +70,10 @@ def plan(
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
+    if fresh_only:
+        from ..dataset.freshness import without_stale
+
+        dataset = without_stale(dataset, chosen.stale_months)
     with progress_bar(10) as progress:
         result = plan_around_bookings(
             dataset,

@@ -16,6 +16,7 @@ from ..errors import InputError, Problem
 from ..privacy import PSEUDONYM_RULE
 from ..words.problems import problem
 from .common import (
+    FreshOnlyOption,
     WeightsOption,
     after_writing,
     app,
@@ -91,6 +92,7 @@ def recommend(
     weights: WeightsOption = None,
     today: TodayOption = None,
     db: DbOption = None,
+    fresh_only: FreshOnlyOption = False,
 ) -> None:
     """The few next steps that fit one patient, ranked as the batch plan would, with reasons."""
     from ..dataset.load import load_dataset
@@ -103,6 +105,10 @@ def recommend(
     chosen = Weights.load(weights)
     dataset = load_dataset(directory)
     report_warnings(dataset.warnings)
+    if fresh_only:
+        from ..dataset.freshness import without_stale
+
+        dataset = without_stale(dataset, chosen.stale_months, day)
     problems = _unknown_ids(dataset, patient, None)
     if problems:
         raise InputError(problems)

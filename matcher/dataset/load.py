@@ -27,6 +27,7 @@ from ..privacy import looks_like_cpr
 from ..words.problems import listed, problem
 from .districts import grid_districts, read_districts
 from .files import require_regular_file
+from .freshness import stale_warnings
 from .schema import (
     CANDIDATES,
     DISCHARGE_SPREAD_DAYS,
@@ -364,7 +365,12 @@ def _unstaffed_services(
     ]
 
 
-def load_dataset(directory: str | Path, *, districts: str | Path | None = None) -> Dataset:
+def load_dataset(
+    directory: str | Path,
+    *,
+    districts: str | Path | None = None,
+    stale_months: int | None = None,
+) -> Dataset:
     """Read and check the dataset in ``directory``.
 
     Parameters
@@ -376,6 +382,10 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
     districts
         A district file (GeoJSON, GeoPackage or Shapefile) to use instead of
         the one in ``directory``.
+    stale_months
+        Warn about each offer whose ``verified_date`` is more than this many
+        months before today (``matcher.dataset.freshness``); no such warning
+        when ``None``.
 
     Raises
     ------
@@ -422,6 +432,8 @@ def load_dataset(directory: str | Path, *, districts: str | Path | None = None) 
         raise InputError(problems)
     warned += _discharge_outliers(tables["patients.csv"], rows["patients.csv"])
     warned += _unstaffed_services(tables["offers.csv"], rows["offers.csv"], tables.get("staff.csv"))
+    if stale_months is not None:
+        warned += stale_warnings(tables["offers.csv"], rows["offers.csv"], stale_months)
     if "travel_times.csv" in tables:
         warned += _unknown_origins(
             tables["travel_times.csv"],

@@ -101,6 +101,7 @@ LIMITS: dict[str, Limit] = {
     "pathway.grows": Limit(0, 3, whole=True),
     "pathway.accompany_km": Limit(0, 200),
     "pathway.*": Limit(1, 104, whole=True),
+    "freshness.stale_months": Limit(1, 240, whole=True),
 }
 
 
@@ -216,6 +217,8 @@ class Weights:
     #: Kinds of offer that do not meet on a Danish public holiday (``[holidays]``).
     holiday_kinds: tuple[str, ...] = ("exit_team", "home_visit")
     pathway: PathwaySettings = PathwaySettings()
+    #: An offer verified more than this many months ago is stale (``[freshness]``).
+    stale_months: int = 12
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Weights:
@@ -292,6 +295,7 @@ class Weights:
             together_bonus=float(plan["together_bonus"]),
             holiday_kinds=tuple(k for k in KINDS if data["holidays"][k]),
             pathway=_pathway(data["pathway"]),
+            stale_months=int(data["freshness"]["stale_months"]),
         )
 
 
