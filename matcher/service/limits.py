@@ -30,10 +30,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("matcher.service")
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _too_large(limit: int) -> Any:
     template = "the request body is larger than {limit:,} bytes"
     return problem_response(413, "limit", [problem("body", None, None, template, limit=limit)])
@@ -55,28 +51,33 @@ class BodyLimit:
         if length.isdigit() and int(length) > self.limit:
             await _too_large(self.limit)(scope, receive, send)
             return
+        # read the whole body first (at most the limit), then hand it on: a body
+        # over the limit is refused before any operation sees a byte of it
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited, watched)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
                 await _too_large(self.limit)(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        given = False
+
+        async def replay() -> Message:
+            nonlocal given
+            if given:
+                return await receive()
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 class Guard:

@@ -156,6 +156,11 @@ def install(app: Any) -> None:
         found = [_validation_problem(e) for e in exc.errors()]
         return problem_response(422, "input", found, lang=request_lang(request))
 
+    @app.exception_handler(Exception)
+    async def _failed(request: Request, exc: Exception) -> JSONResponse:
+        # the text of the exception stays out of the body (``limits.Guard`` logs its type)
+        return server_error()
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         found = [problem("request", None, None, "refused by the service")]

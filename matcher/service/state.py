@@ -73,8 +73,12 @@ class ServiceState:
 
     def _inside_root(self, folder: Path) -> Path:
         root = self.config.data_root.resolve()
-        path = (root / folder).resolve()
-        if not path.is_relative_to(root) or not path.is_dir():
+        try:
+            path = (root / folder).resolve()
+            found = path.is_relative_to(root) and path.is_dir()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL
+            found = False
+        if not found:
             template = "is not a dataset folder under the service's data folder"
             raise InputError([problem("folder", None, None, template)])
         return path
