@@ -10,6 +10,7 @@ with bad input is reported with its problems while the others finish (exit 2).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,29 +154,28 @@ def _run_many(
     else:
         err.print(say("many_connecting", address=scheduler), soft_wrap=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        client_block = open_client(split, scheduler)
-        client = client_block.__enter__()
-    except OSError:
-        err.print(say("many_unreachable", address=scheduler or ""), soft_wrap=True)
-        raise typer.Exit(1) from None
-    try:
-        with Progress(
-            TextColumn("{task.description}", markup=False),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(say("many_jobs"), total=len(folders))
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(open_client(split, scheduler))
+        except OSError:
+            err.print(say("many_unreachable", address=scheduler or ""), soft_wrap=True)
+            raise typer.Exit(1) from None
+        bar = stack.enter_context(
+            Progress(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+        )
+        task = bar.add_task(say("many_jobs"), total=len(folders))
 
-            def done(result: JobResult) -> None:
-                bar.update(task, advance=1, description=result.folder)
+        def done(result: JobResult) -> None:
+            bar.update(task, advance=1, description=result.folder)
 
-            results = run_jobs(client, job, folders, out_dir, options, done=done)
-    finally:
-        client_block.__exit__(None, None, None)
+        results = run_jobs(client, job, folders, out_dir, options, done=done)
     path = write_summary(summary_frame(results, figures), out_dir / SUMMARY)
     with after_writing():
         _print_table(results, figures, headers)

@@ -172,8 +172,11 @@ def test_plan_many_runs_on_a_separate_scheduler_and_worker(tmp_path: Path, sched
         assert (tmp_path / "out" / folder.name / "PLAN.csv").is_file()
 
 
-def test_a_scheduler_that_does_not_answer_is_exit_1(tmp_path: Path) -> None:
+def test_a_scheduler_that_does_not_answer_is_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A scheduler address where nobody listens: one line and exit 1, no traceback."""
+    monkeypatch.setattr("matcher.scale.cluster.CONNECT_TIMEOUT", 2)
     demo_root(tmp_path / "root", 1)
     address = f"tcp://127.0.0.1:{_free_port()}"
     code, _, stderr = _plan_many(tmp_path / "root", tmp_path / "out", "--scheduler", address)
