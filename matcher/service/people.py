@@ -10,7 +10,7 @@ patient-level answer is written to the audit log as a read.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import pandas as pd
@@ -56,10 +56,23 @@ Body = dict[str, Any]
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
+def _is_day(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
 def plain(value: Any) -> Any:
     """``value`` (a summary, a frame's rows) as plain JSON data."""
     if isinstance(value, pd.DataFrame):
-        return json.loads(value.to_json(orient="records", date_format="iso", default_handler=str))
+        frame = value.copy()
+        for column in frame.columns:  # a day as YYYY-MM-DD, a moment with its time
+            stamps = frame[column]
+            if pd.api.types.is_datetime64_any_dtype(stamps):
+                days = stamps.dropna()
+                if (days == days.dt.normalize()).all():
+                    frame[column] = [None if pd.isna(t) else f"{t:%Y-%m-%d}" for t in stamps]
+            elif stamps.dtype == object and stamps.map(_is_day).any():
+                frame[column] = [v.isoformat() if _is_day(v) else v for v in stamps]
+        return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
     return json.loads(json.dumps(value, default=str))
 
 

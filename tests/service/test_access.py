@@ -106,3 +106,32 @@ def test_without_tokens_or_jwt_the_local_caller_has_every_role(tmp_path: Path) -
     http = client(config(tmp_path, signs_in=False))
     assert http.get("/tasks").status_code == 200
     assert http.get("/holding").status_code == 200
+
+
+def test_a_jwt_of_the_configured_issuer_signs_in_and_a_forged_one_does_not(
+    tmp_path: Path,
+) -> None:
+    """With JWT settings, a token signed with the key reaches its role's operations;
+    the same claims signed with another key are 401."""
+    import time
+
+    import jwt
+
+    from matcher.service import JwtSettings
+
+    key = "the organisation's shared secret for HS256 tokens"
+    settings = JwtSettings("https://login.example", "brobygger", key, algorithms=("HS256",))
+    http = client(config(tmp_path, signs_in=False, jwt=settings))
+    claims = {
+        "iss": "https://login.example",
+        "aud": "brobygger",
+        "exp": time.time() + 60,
+        "sub": "ana-1",
+        "role": "analyst",
+        "municipality": "0461",
+    }
+    good = jwt.encode(claims, key, algorithm="HS256")
+    forged = jwt.encode(claims, key + "?", algorithm="HS256")
+    assert http.get("/holding", headers=bearer(good)).status_code == 200
+    assert http.get("/tasks", headers=bearer(good)).status_code == 403
+    assert http.get("/holding", headers=bearer(forged)).status_code == 401
