@@ -9,6 +9,7 @@ patient-level answer is written to the audit log as a read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -146,7 +147,8 @@ def cancel_booking(booking_id: RowId, who: Physio, state: State) -> Body:
 def move(booking_id: RowId, ask: MoveRequest, who: Physio, state: State) -> Body:
     """Move a booking to another session: the new pair is checked first, then
     the booking is cancelled and the new one made (as in the app: cancel, book).
-    When the new session has filled meanwhile, the old place is booked again."""
+    When the new session has filled meanwhile (409), the old place is booked
+    again (as a new booking), if it is still free."""
     loaded = state.dataset(ask.dataset, who)
     state.own_store(who)
     actor = who.audit_actor()
@@ -158,9 +160,11 @@ def move(booking_id: RowId, ask: MoveRequest, who: Physio, state: State) -> Body
             state.store, loaded.dataset, old["patient_id"], ask.session_id, actor=actor
         )
     except (SessionFull, InputError) as exc:
-        book_from_dataset(
-            state.store, loaded.dataset, old["patient_id"], old["session_id"], actor=actor
-        )
+        # the old place again; when it has been taken meanwhile, the patient has none
+        with contextlib.suppress(SessionFull, InputError):
+            book_from_dataset(
+                state.store, loaded.dataset, old["patient_id"], old["session_id"], actor=actor
+            )
         if isinstance(exc, SessionFull):
             raise _full(exc, ask.session_id) from None
         raise

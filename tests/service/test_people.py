@@ -135,3 +135,28 @@ def test_tasks_and_statuses_are_read_and_set_and_every_read_audited(tmp_path: Pa
     cpr = http.get("/patients/010190-1234/status", headers=who)
     assert cpr.status_code == 422
     assert "010190" not in cpr.text
+
+
+def test_a_move_to_a_full_session_is_409_and_the_old_place_is_booked_again(
+    tmp_path: Path,
+) -> None:
+    """Moving into a session whose one place is taken is 409; the patient holds the
+    old session again."""
+    http, who, _ = _small(tmp_path)
+    mine = http.post(
+        "/bookings",
+        json={"dataset": "small", "patient_id": "P001", "session_id": "S2"},
+        headers=who,
+    ).json()
+    for pid in ("P002", "P003"):  # S1's two places
+        ask = {"dataset": "small", "patient_id": pid, "session_id": "S1"}
+        assert http.post("/bookings", json=ask, headers=who).status_code == 201
+    moved = http.post(
+        f"/bookings/{mine['booking_id']}/move",
+        json={"dataset": "small", "session_id": "S1"},
+        headers=who,
+    )
+    assert moved.status_code == 409
+    tasks = http.get("/tasks", headers=who).json()["tasks"]
+    held = {t["session_id"] for t in tasks if t["patient_id"] == "P001"}
+    assert held == {"S2"}
