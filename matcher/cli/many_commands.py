@@ -32,6 +32,7 @@ from .common import (
     err,
     handle_errors,
     out,
+    report_problems,
     report_warnings,
     say,
     say_code,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 _ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?/?$")
 #: The file of the national table, in OUT.
 SUMMARY = "summary.csv"
+#: Files that make a folder a dataset folder, never one to write results into.
+DATASET_FILES = ("offers.csv", "patients.csv", "offers.xlsx", "patients.xlsx")
 #: The figures of each job, in the order of summary.csv's columns.
 PLAN_FIGURES = ("patients", "placed", "priority_placed")
 
@@ -60,8 +63,8 @@ ThreadsOption = Annotated[
 
 
 def _folders(root: Path, out_dir: Path, scheduler: str | None) -> list[Path]:
-    """The dataset folders under ``root`` (sorted, hidden ones left out); every
-    problem with the arguments at once."""
+    """The dataset folders under ``root`` (sorted; hidden ones and ``out_dir`` left
+    out, so OUT may sit in ROOT); every problem with the arguments at once."""
     problems: list[Problem] = []
     if scheduler is not None and not _ADDRESS.match(scheduler):
         template = "'{value}' is not a scheduler address (tcp://host:port)"
@@ -72,13 +75,16 @@ def _folders(root: Path, out_dir: Path, scheduler: str | None) -> list[Path]:
     if not root.is_dir():
         problems.append(problem(str(root), None, None, "folder does not exist"))
     else:
+        resolved_out = out_dir.resolve()
         folders = sorted(
-            p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+            p
+            for p in root.iterdir()
+            if p.is_dir() and not p.name.startswith((".", "_")) and p.resolve() != resolved_out
         )
         if not folders:
             problems.append(problem(str(root), None, None, "holds no dataset folder"))
-    resolved_out = out_dir.resolve()
-    if any(resolved_out == f.resolve() for f in folders):
+    if out_dir.is_dir() and any((out_dir / name).exists() for name in DATASET_FILES):
+        # results written among a municipality's own files
         problems.append(problem(str(out_dir), None, None, "is one of the dataset folders"))
     if problems:
         raise InputError(problems)
@@ -192,9 +198,11 @@ def _fail(results: Sequence[JobResult]) -> None:
     failed = [r for r in results if r.status == FAILED]
     for result in failed:
         err.print(say("many_failed", folder=result.folder, error=result.error), soft_wrap=True)
-    problems = [p for r in results if r.status == BAD_INPUT for p in r.problems]
-    if problems:
-        raise InputError(problems)
+    bad = [r for r in results if r.status == BAD_INPUT]
+    if bad:
+        header = say("many_bad_header", folders=", ".join(r.folder for r in bad))
+        report_problems([p for r in bad for p in r.problems], header)
+        raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
 

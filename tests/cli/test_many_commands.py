@@ -77,6 +77,23 @@ def test_bad_arguments_are_refused_before_any_cluster_starts(tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
+def test_out_inside_root_is_no_dataset_folder_and_a_dataset_folder_is_no_out(
+    tmp_path: Path,
+) -> None:
+    """OUT may sit in ROOT (it is not planned as a municipality on the next run); a
+    dataset folder as OUT is refused (exit 2) before any cluster starts."""
+    from matcher.cli.many_commands import _folders
+
+    folders = demo_root(tmp_path / "root", 2)
+    (tmp_path / "root" / "results").mkdir()
+    listed = _folders(tmp_path / "root", tmp_path / "root" / "results", None)
+    assert [f.name for f in listed] == [f.name for f in folders]
+    code, _, stderr = _plan_many(tmp_path / "root", folders[0])
+    assert code == 2
+    assert f"{folders[0]}:-:-: is one of the dataset folders" in stderr
+    assert not (folders[0] / "summary.csv").exists()
+
+
 def test_gaps_many_writes_each_folder_s_gaps_and_a_summary(tmp_path: Path) -> None:
     """gaps-many writes OUT/<folder>/gaps.csv for each folder and one summary row each."""
     folders = demo_root(tmp_path / "root", 2)
