@@ -144,12 +144,18 @@ def _plan(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
 
 
 def _gaps(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
+    from ..dataset.export import atomic_path
     from ..domain import KINDS
+    from ..municipality.gapmap import gaps_png
     from ..municipality.gaps import gap_analysis
+    from ..municipality.geopackage import write_gpkg
     from ..municipality.suppression import MIN_COUNT
 
     analysis = gap_analysis(dataset, None, weights=_weights(options))
-    paths = analysis.write(target)
+    paths = [*analysis.write(target)]
+    with atomic_path(target / "gaps.png") as tmp:
+        tmp.write_bytes(gaps_png(analysis, None))
+    paths += [target / "gaps.png", write_gpkg(analysis, dataset, target / "gaps.gpkg")]
     summary = analysis.summary()
     patients = int(analysis.patients.sum())
     figures: list[tuple[str, int | float | None]] = [
@@ -170,7 +176,7 @@ def plan_job(folder: str, out: str, options: JobOptions) -> JobResult:
 
 
 def gaps_job(folder: str, out: str, options: JobOptions) -> JobResult:
-    """The gap analysis of ``folder``: gaps.csv, coverage.csv and gaps.geojson in
-    ``out``/<folder's name>/ (``brobygger gaps`` without districts or travel times),
-    counts below 5 hidden as there."""
+    """The gap analysis of ``folder``: gaps.csv, coverage.csv, gaps.geojson, gaps.png and
+    gaps.gpkg in ``out``/<folder's name>/ (``brobygger gaps`` without districts or travel
+    times), counts below 5 hidden as there."""
     return _run(_gaps, folder, out, options)

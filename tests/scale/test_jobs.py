@@ -64,14 +64,15 @@ def test_a_result_pickles_for_the_trip_back_from_a_worker(tmp_path: Path) -> Non
 
 
 def test_gaps_job_writes_the_gap_files_and_hides_a_count_below_5(tmp_path: Path) -> None:
-    """gaps_job writes gaps.csv, coverage.csv and gaps.geojson; fewer than 5 patients
-    in a municipality is a hidden count."""
+    """gaps_job writes the files of brobygger gaps (gaps.csv, coverage.csv, gaps.geojson,
+    gaps.png, gaps.gpkg); fewer than 5 patients in a municipality is a hidden count."""
     big = save_dataset(make_demo(patients=60, offers=16, seed=3), tmp_path / "root" / "big")
     few = save_dataset(make_demo(patients=3, offers=16, seed=4), tmp_path / "root" / "few")
     shown = gaps_job(str(big), str(tmp_path / "out"), JobOptions())
     hidden = gaps_job(str(few), str(tmp_path / "out"), JobOptions())
     assert shown.status == hidden.status == DONE
-    for name in ("gaps.csv", "coverage.csv", "gaps.geojson"):
+    assert len(shown.files) == 5
+    for name in ("gaps.csv", "coverage.csv", "gaps.geojson", "gaps.png", "gaps.gpkg"):
         assert (tmp_path / "out" / "big" / name).is_file()
     assert dict(shown.figures)["patients"] == 60
     assert dict(hidden.figures)["patients"] is None
