@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..words.problems import problem
 from .common import (
     ROW_NUMBER,
@@ -204,7 +204,7 @@ def book_group(
     ids = [p.strip() for p in patients.split(",") if p.strip()]
     check_contact(contact_name, contact_phone)
     dataset = load_dataset(directory)
-    refused = []
+    refused: list[Problem] = []
     for patient in ids:  # a member who breaks a rule writes nothing, not even a database
         try:
             check_booking(dataset, patient, session)
