@@ -164,7 +164,9 @@ def _run_many(
         try:
             client = stack.enter_context(open_client(split, scheduler))
         except OSError:
-            err.print(say("many_unreachable", address=scheduler or ""), soft_wrap=True)
+            if scheduler is None:  # the local cluster did not start: an error of its own
+                raise
+            err.print(say("many_unreachable", address=scheduler), soft_wrap=True)
             raise typer.Exit(1) from None
         bar = stack.enter_context(
             Progress(
