@@ -41,6 +41,18 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: group_tolerance: the largest group, people (CONTRACT.md: 1, 6, 12, any).
 GROUP_LIMIT = {"individual": 1, "small": 6, "medium": 12, "large": math.inf}
 INTENSITY = {"low": 0, "moderate": 1, "high": 2}
+#: talk_level and talk_level_max (README: little < some < social).
+TALK = {"little": 0, "some": 1, "social": 2}
+#: The documented defaults of empty optional cells of offers.csv read here.
+OFFER_DEFAULTS: dict[str, Any] = {
+    "interpreter": "none",
+    "interpreter_languages": (),
+    "accessibility": (),
+    "talk_level": "some",
+    "online": False,
+    "status": "open",
+    "paused_until": None,
+}
 OFFER_GENDER = {"men": "man", "women": "woman"}
 STATUSES = ("placed", "unplaced", "escalated")
 VULNERABILITY = ("lives_alone", "short_education", "low_income", "multimorbidity", "mental_health")
@@ -61,6 +73,9 @@ PATIENT_DEFAULTS: dict[str, Any] = {
     "interests": (),
     **dict.fromkeys(VULNERABILITY, False),
     "escalate": False,
+    "needs": (),
+    "talk_level_max": "social",
+    "online_ok": False,
 }
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:25832", always_xy=True)
@@ -254,7 +269,10 @@ class RuleChecker:
 
     def travel(self, patient_id: str, offer_id: str) -> tuple[float, str]:
         """Best one-way minutes and mode: the patient's modes, or for a home
-        visit the staff's drive (by car) from the base to the home."""
+        visit the staff's drive (by car) from the base to the home; an online
+        offer needs no travel (README: 0 minutes)."""
+        if _bool(self._offer(offer_id, "online")):
+            return 0.0, "online"
         if str(self.offers[offer_id]["kind"]) == "home_visit":
             return self.mode_minutes(patient_id, offer_id, "car"), "staff"
         modes = _items(self.patients[patient_id]["modes"])
@@ -263,6 +281,19 @@ class RuleChecker:
             default=(math.inf, ""),
         )
         return best
+
+    def _offer(self, offer_id: str, column: str) -> Any:
+        """An optional column of an offer, its documented default when empty or absent."""
+        value = self.offers[offer_id].get(column)
+        if isinstance(value, tuple | list):
+            return tuple(value) if value else OFFER_DEFAULTS[column]
+        return OFFER_DEFAULTS[column] if _missing(value) else value
+
+    def _patient(self, patient_id: str, column: str) -> Any:
+        value = self.patients[patient_id].get(column)
+        if isinstance(value, tuple | list):
+            return tuple(value)
+        return PATIENT_DEFAULTS[column] if _missing(value) else value
 
     def start_date(self, patient_id: str, session_id: str) -> date:
         s, p = self.sessions[session_id], self.patients[patient_id]
@@ -309,8 +340,38 @@ class RuleChecker:
         if o_diag != ("all",) and not set(o_diag) & set(p_diag):
             broken("diagnosis", f"offer for {o_diag}, patient has {p_diag}")
         o_lang, p_lang = _items(o["languages"]), _items(p["languages"])
-        if not set(o_lang) & set(p_lang):
+        interpreter = str(self._offer(offer_id, "interpreter"))
+        heard = _items(self._offer(offer_id, "interpreter_languages"))
+        # README: an interpreter at the first session or at all sessions who speaks
+        # one of the patient's languages passes the language rule
+        interpreted = interpreter in ("first_session", "all") and set(heard) & set(p_lang)
+        if not set(o_lang) & set(p_lang) and not interpreted:
             broken("language", f"offer speaks {o_lang}, patient {p_lang}")
+        needs = set(_items(self._patient(patient_id, "needs")))
+        access = set(_items(self._offer(offer_id, "accessibility")))
+        if not needs <= access:
+            broken("needs", f"patient needs {sorted(needs - access)}, not at the offer")
+        talk, most = (
+            str(self._offer(offer_id, "talk_level")),
+            self._patient(patient_id, "talk_level_max"),
+        )
+        if TALK[talk] > TALK[str(most)]:
+            broken("talk", f"talk level {talk} above the patient's {most}")
+        if _bool(self._offer(offer_id, "online")) and not _bool(
+            self._patient(patient_id, "online_ok")
+        ):
+            broken("online", "online offer for a patient who does not take part online")
+        status = str(self._offer(offer_id, "status"))
+        until = self._offer(offer_id, "paused_until")
+        if status == "closed":
+            broken("status", "closed offer")
+        elif status == "paused" and (
+            until is None or self.start_date(patient_id, session_id) <= as_date(until)
+        ):
+            broken(
+                "status",
+                f"paused until {until}, first session {self.start_date(patient_id, session_id)}",
+            )
         o_gender, p_gender = str(o["gender"]), str(p["gender"])
         if o_gender in OFFER_GENDER and OFFER_GENDER[o_gender] != p_gender:
             broken("gender", f"{o_gender}-only offer for a patient of gender {p_gender!r}")
@@ -473,14 +534,20 @@ class RuleChecker:
         mode = _text(r.get("travel_mode"))
         minutes = r.get("travel_min")
         limit = float(self.patients[pid]["max_travel_min"])
-        if str(o["kind"]) == "home_visit":
+        if _bool(self._offer(offer_id, "online")):
+            expected_mode = {"online"}
+        elif str(o["kind"]) == "home_visit":
             expected_mode = {"staff"}
         else:
             expected_mode = set(_items(self.patients[pid]["modes"]))
         if mode not in expected_mode:
             wrong("travel_mode", f"mode {mode!r}, patient travels by {sorted(expected_mode)}")
         elif not _missing(minutes):
-            own = self.mode_minutes(pid, offer_id, "car" if mode == "staff" else mode)
+            own = (
+                0.0
+                if mode == "online"
+                else self.mode_minutes(pid, offer_id, "car" if mode == "staff" else mode)
+            )
             if float(minutes) > limit + self.tolerance:
                 wrong("travel", f"row says {float(minutes):g} min, limit {limit:g}")
             if not abs(float(minutes) - own) <= max(self.tolerance, 0.01 * own):

@@ -33,6 +33,8 @@ LANGUAGES = ("da", "en", "ar", "tr")
 TAGS = ("walking", "strength", "dance", "choir", "social", "yoga")
 MODES = ("walk", "bike", "bus", "car", "flextrafik")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NEEDS = ("wheelchair", "visual", "hearing", "seated")
+TALK = ("little", "some", "social")
 FLAGS = ("lives_alone", "short_education", "low_income", "multimorbidity", "mental_health")
 DAY0 = date(2027, 1, 1)
 #: Fast runs are the same cases every time (CI); the slow runs draw new ones.
@@ -126,9 +128,29 @@ def offer_rows(c: Chooser, n: int) -> list[dict[str, Any]]:
                 "supervised": c.flag(),
                 "fee_dkk_month": money(c),
                 "tags": c.subset(TAGS),
+                **offer_options(c),
             }
         )
     return rows
+
+
+def offer_options(c: Chooser) -> dict[str, Any]:
+    """Interpreter, accessibility, talk level, online and status: empty (their defaults)
+    in most offers, drawn in about one in three."""
+    if not c.flag(3):
+        return dict.fromkeys(
+            ("interpreter", "interpreter_languages", "accessibility", "talk_level", "online"),
+            "",
+        ) | {"status": "", "paused_until": ""}
+    return {
+        "interpreter": c.pick(["none", "first_session", "all"]),
+        "interpreter_languages": c.subset(LANGUAGES),
+        "accessibility": c.subset(NEEDS),
+        "talk_level": c.pick(TALK),
+        "online": c.flag(3),
+        "status": c.pick(["open", "open", "paused", "closed"]),
+        "paused_until": "" if c.flag(3) else a_date(c),
+    }
 
 
 def session_rows(c: Chooser, n: int, offer_ids: list[str]) -> list[dict[str, Any]]:
@@ -186,6 +208,9 @@ def patient_rows(c: Chooser, n: int, offer_ids: list[str], prefix: str = "P") ->
                 **{flag: c.flag() for flag in FLAGS},
                 "escalate": c.flag(8),
                 "prior_offer_id": c.pick(["", "", *offer_ids]),
+                "needs": c.subset(NEEDS) if c.flag(3) else "",
+                "talk_level_max": c.pick(["", "", *TALK]),
+                "online_ok": c.flag(),
             }
         )
     return rows

@@ -70,6 +70,22 @@ def test_a_plan_within_the_rules_has_no_violation() -> None:
         ({}, {"home_bound": "true"}, "home_bound"),
         ({}, {"escalate": "true"}, "escalated"),
         ({"lat": LAT + 0.02}, {"max_travel_min": 30}, "travel"),  # 2.2 km on foot: 43 min
+        (
+            {"languages": "da", "interpreter": "none", "interpreter_languages": "ar"},
+            {"languages": "ar"},
+            "language",
+        ),
+        (
+            {"languages": "da", "interpreter": "all", "interpreter_languages": "so"},
+            {"languages": "ar"},
+            "language",
+        ),
+        ({"accessibility": "seated"}, {"needs": "wheelchair;seated"}, "needs"),
+        ({"talk_level": "social"}, {"talk_level_max": "some"}, "talk"),
+        ({}, {"talk_level_max": "little"}, "talk"),  # an offer that says nothing: some
+        ({"status": "closed"}, {}, "status"),
+        ({"status": "paused", "paused_until": "2027-01-04"}, {}, "status"),
+        ({"status": "paused"}, {}, "status"),
     ],
 )
 def test_each_broken_rule_of_a_pair_is_named(
@@ -79,6 +95,39 @@ def test_each_broken_rule_of_a_pair_is_named(
     ds = build([offer(**offer_change)], [session()], [patient(**patient_change)])
     found = broken(ds, row(fee_dkk_month=offer_change.get("fee_dkk_month", 0.0)))
     assert rule in found
+
+
+@pytest.mark.parametrize(
+    ("offer_change", "patient_change"),
+    [
+        (
+            {"languages": "da", "interpreter": "first_session", "interpreter_languages": "ar"},
+            {"languages": "ar"},
+        ),
+        ({"accessibility": "wheelchair;seated"}, {"needs": "wheelchair"}),
+        ({"talk_level": "little"}, {"talk_level_max": "little"}),
+        ({"status": "paused", "paused_until": "2027-01-03"}, {}),  # over before the start
+    ],
+)
+def test_the_new_columns_allow_what_the_readme_allows(
+    offer_change: dict[str, Any], patient_change: dict[str, Any]
+) -> None:
+    """An interpreter for the patient's language, needs within the accessibility, a
+    talk level within the patient's and a pause that ended break no rule."""
+    ds = build([offer(**offer_change)], [session()], [patient(**patient_change)])
+    assert broken(ds, row()) == set()
+
+
+def test_an_online_offer_is_zero_minutes_and_only_for_online_ok() -> None:
+    """An online offer 50 km away, placed with travel_mode online and 0 minutes, breaks
+    no rule for a patient with online_ok, and the online rule for one without."""
+    far = offer(online="true", lat=LAT + 0.45)
+    online_row = row(travel_mode="online", travel_min=0.0)
+    ds = build([far], [session()], [patient(online_ok="true", max_travel_min=5)])
+    assert broken(ds, online_row) == set()
+    ds = build([far], [session()], [patient(max_travel_min=5)])
+    assert broken(ds, online_row) == {"online"}
+    assert "travel_mode" in broken(ds, row())  # an online offer is not walked to
 
 
 def test_travel_follows_the_documented_estimate_per_mode() -> None:
