@@ -28,3 +28,24 @@ def test_reasons_read_like_the_issue(tmp_path: Path) -> None:
     danish = recommend(ds, "P1").table()
     assert "12 min på cykel" in danish["fits"].iloc[0]
     assert "starter om 9 dage" in danish["fits"].iloc[0]
+
+
+def test_an_interpreter_at_the_first_session_only_is_said(tmp_path: Path) -> None:
+    """Rule 'language' with an interpreter: the card says the interpreter comes the first
+    time only, or every time, and that an online offer needs no travel."""
+    ds = build(
+        [
+            offer(interpreter="first_session", interpreter_languages="ar", trial_free="true"),
+            offer(offer_id="O2", interpreter="all", interpreter_languages="ar", online="true"),
+        ],
+        [session(), session(session_id="S2", offer_id="O2")],
+        [patient(languages="ar", online_ok="true")],
+        tmp_path,
+    )
+    fits = recommend(ds, "P1", lang="en").table().set_index("offer_id")["fits"]
+    assert "an interpreter (Arabic) at the first session" in fits["O1"]
+    assert "the first time is free: try it first" in fits["O1"]
+    assert "an interpreter (Arabic) every time" in fits["O2"]
+    assert "online from home: no travel" in fits["O2"]
+    danish = recommend(ds, "P1").table().set_index("offer_id")["fits"]
+    assert "tolk (arabisk) første gang" in danish["O1"]

@@ -210,3 +210,33 @@ def test_a_profile_mapping_gets_the_same_suggestions_as_its_id(tmp_path: Path) -
     by_id = nothing_fits(recommender, "P1")
     by_map = nothing_fits(recommender, patient(max_travel_min=20))
     assert by_id.suggestions == by_map.suggestions and by_id.blockers == by_map.blockers
+
+
+def test_joining_online_is_suggested_and_counted_honestly(tmp_path: Path) -> None:
+    """What would open more: where the only offer meets online, 'online' is suggested
+    for a patient without online_ok, and applying it opens exactly what it says."""
+    ds = build([offer(online="true")], [session()], [patient()], tmp_path / "data")
+    found = nothing_fits(Recommender(ds), "P1", lang="en")
+    assert found.blockers[0].rule == "online"
+    assert found.suggestions[0].change == "online"
+    assert found.suggestions[0].options == 1
+    assert_promises_hold(ds, "P1", found, tmp_path / "changed")
+
+
+@pytest.mark.parametrize(
+    ("spoken", "offered", "opens"),
+    [
+        ("ar", "da", True),  # an interpreter between Arabic and Danish
+        ("da", "ar", True),  # and between Danish and Arabic
+        ("so", "ar", False),  # no interpreter between Somali and Arabic is assumed
+    ],
+)
+def test_an_interpreter_bridges_danish_and_the_patients_language_only(
+    tmp_path: Path, spoken: str, offered: str, opens: bool
+) -> None:
+    """What would open more: 'with an interpreter' counts offers in Danish for someone
+    who speaks no Danish (or any language for a Danish speaker), not every language."""
+    ds = build([offer(languages=offered)], [session()], [patient(languages=spoken)], tmp_path)
+    found = nothing_fits(Recommender(ds), "P1", lang="en")
+    changes = {s.change: s.options for s in found.tried}
+    assert (changes.get("interpreter", 0) > 0) is opens

@@ -106,3 +106,18 @@ def test_reasons_of_the_plan_are_said_in_danish() -> None:
     assert reason_in(ESCALATED_REASON, "da") == text("reason_escalated", "da")
     assert reason_in(taken_reason(2), "da").startswith("alle passende pladser er taget (2 hold")
     assert reason_in("something else entirely", "da") == "something else entirely"
+
+
+def test_a_patient_kept_from_online_offers_is_told_the_online_rule() -> None:
+    """Rule 'online' in a reason: the only offer meets online and the patient does not
+    take part online; the reason says so, also in Danish, and online_ok opens it."""
+    dataset = build(
+        [offer(online="true", lat=LAT + 0.3)],
+        [session()],
+        [patient(), patient(patient_id="P2", online_ok="true", max_travel_min=5)],
+    )
+    model = MatchModel.from_dataset(dataset)
+    (reason,) = reasons_for(model, np.array([0]))
+    assert text("reason_rule_online", "en") in reason
+    assert text("reason_rule_online", "da") in reason_in(reason, "da")
+    assert evaluate(model, np.array([1])).feasible.all()
