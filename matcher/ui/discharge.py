@@ -92,6 +92,9 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "away": "",
     "not_before": "",
     "ready_for": "",
+    "needs": (),
+    "talk_level_max": "social",
+    "online_ok": False,
 }
 
 

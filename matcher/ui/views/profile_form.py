@@ -1,9 +1,10 @@
 """The profile form of the closing conversation, in the order it goes.
 
 Where the person lives (an address or a postal code, found offline), how far
-and how they travel; when they can (a weekday × part-of-day grid, or Danish
-text such as "man-fre 12-17"); what size of group, money and language; then,
-folded, the rest. Every control is a native element with a label, so it is
+and how they travel (and whether they can join online); when they can (a
+weekday × part-of-day grid, or Danish text such as "man-fre 12-17"); what size
+of group, how much talking, what pace and what they need at the venue; money
+and language; then, folded, the rest. Every control is a native element with a label, so it is
 reached and operated by keyboard; each field's problem is shown right under
 it. The discharge date is typed day first ("3.12.2026"), read with Babel in
 the page's language, so it is one field, not the browser's three-part date
@@ -18,6 +19,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ...dataset.schema import ACCESS_NEEDS, TALK_LEVELS
 from ...dataset.weekly import PARTS, grid_cells, grid_text, weekly_words
 from ...domain import (
     AGE_BANDS,
@@ -51,6 +53,8 @@ _CODED: dict[str, tuple[tuple[str, ...], str]] = {
     "group_tolerance": (TOLERANCES, "tol"),
     "intensity_max": (INTENSITIES, "intensity"),
     "gender": (PATIENT_GENDERS, "gender"),
+    "talk_level_max": (TALK_LEVELS, "talk"),
+    "needs": (ACCESS_NEEDS, "need"),
 }
 #: Interests every dataset may use, besides those of its offers.
 _COMMON_TAGS = ("walking", "strength", "dance", "choir", "swimming", "social")
@@ -125,6 +129,7 @@ class ProfileForm(w.VBox):
             field("max_travel_min", w.BoundedIntText(min=5, max=180, step=5, style=_LABEL)),
             field("modes", Choices()),
             field("transport_help", w.Checkbox(indent=False)),
+            field("online_ok", w.Checkbox(indent=False)),
         ]
         self.date = w.Text(continuous_update=False, style=_LABEL)
         self.date.add_class("bb-date")
@@ -139,7 +144,9 @@ class ProfileForm(w.VBox):
         ]
         tolerates = [
             field("group_tolerance", w.ToggleButtons(style={"button_width": "auto"})),
+            field("talk_level_max", w.ToggleButtons(style={"button_width": "auto"})),
             field("intensity_max", w.ToggleButtons(style={"button_width": "auto"})),
+            field("needs", Choices()),
             field("needs_supervision", w.Checkbox(indent=False)),
             field("home_bound", w.Checkbox(indent=False)),
         ]

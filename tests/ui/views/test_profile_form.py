@@ -78,3 +78,38 @@ def test_the_profile_s_date_is_shown_in_the_page_s_language(data: DataState, db:
     assert form.date.value == "04.01.2027"
     form.date.value = "5.1.2027"
     assert state.profile["discharge_date"] == "2027-01-05"
+
+
+def test_the_new_questions_come_in_the_order_of_the_conversation(data: DataState, db: str) -> None:
+    """Form: online after how they travel; talking right after the group size, needs at
+    the venue after the pace, each with a plain Danish label and Danish choices."""
+    _, form = _form(data, db)
+    travel = list(form.sections[0].body.children)
+    assert travel.index(form.fields["online_ok"]) == travel.index(form.fields["transport_help"]) + 1
+    tolerates = list(form.sections[2].body.children)
+    order = [tolerates.index(form.fields[n]) for n in ("group_tolerance", "talk_level_max")]
+    assert order[1] == order[0] + 1
+    assert tolerates.index(form.fields["needs"]) > tolerates.index(form.fields["intensity_max"])
+    assert form.fields["online_ok"].description == "Kan være med online (video)"
+    assert form.fields["talk_level_max"].description == "Hvor meget snak er i orden"
+    assert ("lidt snak", "little") in form.fields["talk_level_max"].options
+    assert ("kørestolsadgang", "wheelchair") in form.fields["needs"].options
+
+
+def test_the_new_answers_reach_the_checked_profile(data: DataState, db: str) -> None:
+    """Form: ticking a need, little talking and online makes the checked patient row say
+    so; by default nothing is needed, any talk is fine and online is not asked for."""
+    state, form = _form(data, db)
+    state.set(patient_id="X1", discharge_date="2027-01-04")
+    row = state.check()
+    assert row is not None
+    assert tuple(row["needs"].iloc[0]) == () and row["talk_level_max"].iloc[0] == "social"
+    assert not bool(row["online_ok"].iloc[0])
+    form.fields["needs"].value = ("wheelchair", "seated")
+    form.fields["talk_level_max"].value = "little"
+    form.fields["online_ok"].value = True
+    row = state.check()
+    assert row is not None
+    assert set(row["needs"].iloc[0]) == {"wheelchair", "seated"}
+    assert row["talk_level_max"].iloc[0] == "little"
+    assert bool(row["online_ok"].iloc[0])
