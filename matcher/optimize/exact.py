@@ -24,6 +24,11 @@ twice the gap between the best plan known and that optimum: no other pair
 can lie on a path short enough to matter (each path a branch takes lowers a
 reduced cost by at most its own length, and the lengths add up to less than
 the gap).
+
+Before it branches, and in each branch that rules patients out of a day, a
+limited day's visits are capped at as many as its minutes can fit
+(``cover``): the flow bound then already counts the visits the minutes
+cannot pay for.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
+from .cover import fit_day, most_visits
 from .problem import DEFAULT_OPTIONS, AssignmentProblem, Scaling, SolverOptions
 
 __all__ = ["Search", "search"]
@@ -146,6 +152,18 @@ class _Tree:
         used[assigned[assigned >= 0]] = True
         arcs = self.limits[k][0]
         return arcs[used[arcs]].tolist()
+
+    def most_visits(
+        self, k: int, forbidden: frozenset[int] = frozenset(), placed: frozenset[int] = frozenset()
+    ) -> int:
+        """``cover.most_visits`` of limited day ``k`` without the ``forbidden`` pairs; the
+        ``placed`` patients left no pair on another day must be visited that day."""
+        arcs, minutes, limit = self.limits[k]
+        if forbidden:
+            allowed = ~np.isin(arcs, np.fromiter(forbidden, np.int64, len(forbidden)))
+            arcs, minutes = arcs[allowed], minutes[allowed]
+        must = [p for p in placed if forbidden.issuperset(self.day_pairs(p, k, that_day=False))]
+        return most_visits(self.pool.patient[arcs], minutes, limit, np.array(must, np.int64))
 
     def day_pairs(self, patient: int, k: int, that_day: bool = True) -> list[int]:
         """The pool pairs of ``patient`` on limited day ``k`` (or on every other day)."""
@@ -444,6 +462,11 @@ def _branch_and_bound(
     (a plan much better than the ceiling the pool of pairs was chosen for was
     found, so start again) or "time".
     """
+    for k in range(len(tree.limits)):  # no day visits more than its minutes fit
+        fitted = fit_day(tree, root, k, ceiling)
+        if fitted is None:
+            return best, ceiling, 0, "done"
+        root = fitted
     lower = root.value
     heap: list[tuple[int, int, int, _Branch]] = [(root.value, 0, 0, root)]
     seen = {root.key}
@@ -459,6 +482,8 @@ def _branch_and_bound(
         children += [tree.without(branch, e, k, visits[:i], upper) for i, e in enumerate(visits)]
         for child in children:
             count += 1
+            if child is not None and child.forbidden != branch.forbidden:
+                child = fit_day(tree, child, k, upper)
             if child is None or child.key in seen or child.value >= upper:
                 continue
             seen.add(child.key)

@@ -48,6 +48,13 @@ _PRICE_MARGIN = 0.0
 _PRICE_CHUNK = 2_000_000
 
 
+#: Share of the time limit the neighbourhood re-plan (and its CP-SAT) has when the exact
+#: search follows: half up to ``SMALL_PLAN`` patients, where CP-SAT proves the re-planned
+#: part quickly, and little beyond, where the exact search proves it sooner.
+SIDE_SHARE = 0.03
+SMALL_PLAN = 3_000
+
+
 def _pricer(store: Pairs, chosen: list[np.ndarray]) -> Callable[..., Arcs]:
     """A ``price`` function for ``solve_flow`` over every allowed pair in ``store``.
 
@@ -209,10 +216,13 @@ def solve(
             solution = solve_cpsat(problem, options, hint=solution.arc)
             solution = replace(solution, bound=max(solution.bound, flow.objective))
         elif broken:
+            # without labels no exact search follows, so CP-SAT finishes the plan; with
+            # them, on a large plan, the exact search does and the re-plan is its start
+            large = flow.labels is not None and model.n_patients > SMALL_PLAN
+            share = SIDE_SHARE if large else 0.5
             solution = solve_side(
                 problem,
-                # without labels no exact search follows, so CP-SAT finishes the plan
-                replace(options, time_limit=time_limit / 2, open_cpsat=flow.labels is None),
+                replace(options, time_limit=time_limit * share, open_cpsat=flow.labels is None),
                 start=solution,
             )
     pair = _store_pairs(position, solution.arc)
