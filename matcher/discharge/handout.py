@@ -250,6 +250,8 @@ def trip_text(words: Wording, visit: Visit) -> str:
     """How the person gets there (``Ca. 12 min på cykel fra dit hjem.``), or that staff come."""
     if visit.home_visit:
         return words("we_come")
+    if visit.mode == "online":
+        return words("online")
     return words("trip", minutes=visit.minutes, mode=words.names("modes")[visit.mode])
 
 

@@ -422,3 +422,15 @@ def test_cli_recommend_keeps_danish_and_english_only(town: Any) -> None:
     result = _cli("recommend", town.source, "--patient", "P1", "--lang", "ar")
     assert result.exit_code == 2
     assert "--lang" in result.stderr and "'ar' is not a known language (da, en)" in result.stderr
+
+
+def test_an_online_offer_s_hand_out_says_there_is_no_trip(tmp_path: Path) -> None:
+    """Rule 'online' on the hand-out: an online offer 20 km away reads as online from
+    home with no travel, in Danish and English, never as minutes by a mode."""
+    ds = build(
+        [offer(online="true", lat=LAT + 0.2)], [session()], [patient(online_ok="true")], tmp_path
+    )
+    danish = handout_html(ds, "P1", "S1", today="2027-01-01")
+    assert "online hjemmefra: ingen transport" in danish
+    assert "min til fods" not in danish
+    assert "online from home: no travel" in handout_html(ds, "P1", "S1", lang="en")
