@@ -63,6 +63,26 @@ def test_workers_start_with_the_thread_variables_of_a_job(client: Client, tmp_pa
     assert results[0].status == "1"
 
 
+def _trim_variable(folder: str, out: str, options: JobOptions) -> JobResult:
+    """A job that reports the worker's MALLOC_TRIM_THRESHOLD_ as its status."""
+    return JobResult(Path(folder).name, os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset"), 0.0)
+
+
+def test_workers_keep_glibc_s_own_memory_trimming(client: Client, tmp_path: Path) -> None:
+    """The local workers run without Dask's MALLOC_TRIM_THRESHOLD_ (which doubles a plan's time)."""
+    results = run_jobs(client, _trim_variable, [tmp_path / "a"], tmp_path, JobOptions())
+    assert results[0].status != "65536"
+
+
+def test_runs_over_folders_of_the_same_names_get_their_own_results(
+    client: Client, tmp_path: Path
+) -> None:
+    """Two runs over a folder of the same name on one cluster: each gets its own job's result."""
+    first = run_jobs(client, _thread_variable, [tmp_path / "same"], tmp_path, JobOptions())
+    second = run_jobs(client, _dies, [tmp_path / "same"], tmp_path, JobOptions())
+    assert first[0].status == "1" and second[0].status == FAILED
+
+
 def test_a_job_that_raises_is_failed_and_the_others_finish(client: Client, tmp_path: Path) -> None:
     """An exception out of a job (a lost worker) becomes FAILED; the run does not stop."""
     results = run_jobs(client, _dies, [tmp_path / "a", tmp_path / "b"], tmp_path, JobOptions())
