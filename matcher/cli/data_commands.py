@@ -72,6 +72,10 @@ def demo(
         bool,
         typer.Option("--danish", help=say("help_demo_danish")),
     ] = False,
+    tight_staff: Annotated[
+        bool,
+        typer.Option("--tight-staff", help=say("help_demo_tight_staff")),
+    ] = False,
     excel: ExcelOption = False,
     dialect: DialectOption = "utf8",
 ) -> None:
@@ -83,7 +87,7 @@ def demo(
     if problems:
         raise InputError(problems)
     chosen = "danish" if danish else table_dialect(dialect)
-    dataset = make_demo(patients=patients, offers=offers, seed=seed)
+    dataset = make_demo(patients=patients, offers=offers, seed=seed, tight_staff=tight_staff)
     save_dataset(dataset, out_dir, dialect=chosen, excel=excel)
     with after_writing():
         counts = dataset.summary()
