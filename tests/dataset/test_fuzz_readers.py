@@ -243,7 +243,13 @@ def _check_weights(weights: Weights) -> None:
             values = [getattr(costs, n) for n in (names if rest[-1] == "*" else rest[-1:])]
         elif section == "pathway":
             settings = weights.pathway
-            named = {"step_points", "complete_points", "candidates_per_step", "start_weeks", "accompany_km"}
+            named = {
+                "step_points",
+                "complete_points",
+                "candidates_per_step",
+                "start_weeks",
+                "accompany_km",
+            }
             names = [
                 f.name for f in dataclasses.fields(settings) if f.name not in named | {"grows"}
             ]
