@@ -774,6 +774,7 @@ def published_recoveries(case: Any, root: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_no_hidden_count_can_be_worked_out_from_published_tables(case: Any, tmp_path: Path) -> None:
     """No hidden count follows from totals, shares, scores, reasons or other cells of any table."""

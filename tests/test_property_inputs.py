@@ -170,6 +170,7 @@ def with_examples(test: Any) -> Any:
     return test
 
 
+@pytest.mark.slow
 @with_examples
 @settings(FAST, max_examples=260)
 @given(mutated())

@@ -373,6 +373,7 @@ def test_every_plan_and_recommendation_obeys_every_rule(data: dict[str, Any]) ->
     check_python_api(data)
 
 
+@pytest.mark.slow
 @settings(FAST, max_examples=10)
 @given(datasets(max_offers=3, max_sessions=4, max_patients=4))
 def test_plan_and_recommend_commands_obey_every_rule(data: dict[str, Any]) -> None:

@@ -129,6 +129,7 @@ def _settle(app: App, most: int, seconds: float) -> list[str]:
     return live
 
 
+@pytest.mark.slow
 def test_five_reloads_leave_one_kernel_per_open_page(app: App, browser: Any) -> None:
     """Reload one page 5 times: once the culler has looked (6 s idle here), the server
     has at most one kernel for the one open page, and that kernel is the page's own."""
