@@ -64,7 +64,7 @@ def test_the_app_stack_is_an_extra_and_what_brobygger_app_looks_for() -> None:
     assert not core & (app | {"jupyter", "jupyterlab", "notebook", "jupyter-server"})
     assert {_name(r) for r in EXTRAS["postgres"]} == {"psycopg2-binary"}
     assert {_name(r) for r in EXTRAS["api"]} == {"fastapi", "uvicorn", "pyjwt"}
-    assert "brobygger[app,postgres,api,scale]" in EXTRAS["dev"]
+    assert "brobygger[app,postgres,api,scale,fhir,docs]" in EXTRAS["dev"]
 
 
 def test_the_license_is_declared_and_shipped() -> None:
