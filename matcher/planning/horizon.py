@@ -41,7 +41,7 @@ from ..match.weights import Weights
 from ..optimize.flow import solve_flow
 from ..optimize.problem import Arcs, AssignmentProblem, Scaling, Solution
 
-__all__ = ["EXIT_TEAM", "Horizon", "HorizonModel", "Metrics"]
+__all__ = ["EXIT_TEAM", "Horizon", "HorizonModel", "Metrics", "cut_horizon"]
 
 EXIT_TEAM = KINDS.index("exit_team")
 
@@ -85,6 +85,26 @@ class Horizon:
     def week_of(self, days: np.ndarray) -> np.ndarray:
         """Week number (1 = the first week of the horizon) of each day."""
         return 1 + np.floor_divide(np.asarray(days, np.int64) - self.first_day, 7)
+
+
+def cut_horizon(
+    patients: pd.DataFrame,
+    *,
+    weeks: int,
+    start: str | np.datetime64 | pd.Timestamp | None = None,
+    guarantee_days: int = 28,
+    cohort_join_weeks: int = 2,
+) -> tuple[Horizon, np.ndarray]:
+    """The horizon of ``weeks`` whole weeks from ``start`` (default: the earliest
+    ``discharge_date`` of ``patients``, today when there is none), and which patients
+    are discharged inside it (a mask over the rows of ``patients``)."""
+    discharge = patients["discharge_date"].to_numpy(dtype="datetime64[D]")
+    if start is None:
+        first = discharge.min() if len(discharge) else np.datetime64("today", "D")
+    else:
+        first = pd.Timestamp(start).to_datetime64().astype("datetime64[D]")
+    horizon = Horizon(first, int(weeks), int(guarantee_days), int(cohort_join_weeks))
+    return horizon, (discharge >= horizon.start) & (discharge < horizon.end)
 
 
 def first_meeting(

@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..match.weights import Weights
 from ..words.problems import problem
 from .company import assign_companions
-from .horizon import Horizon
+from .horizon import Horizon, cut_horizon
 from .ladders import LASTING, Ladders
 from .pathway_solve import PathwaySolution, solve_pathways
 from .pathways import PathwayOptions, build_options
@@ -142,13 +142,13 @@ def plan_pathways(
             [problem("--weeks", None, None, "must be 1 to 104, not {weeks}", weeks=weeks)]
         )
     w = weights or Weights.load()
-    discharge = dataset.patients["discharge_date"].to_numpy(dtype="datetime64[D]")
-    if start is None:
-        first = discharge.min() if len(discharge) else np.datetime64("today", "D")
-    else:
-        first = pd.Timestamp(start).to_datetime64().astype("datetime64[D]")
-    horizon = Horizon(first, int(weeks), int(guarantee_days), int(cohort_join_weeks))
-    inside = (discharge >= horizon.start) & (discharge < horizon.end)
+    horizon, inside = cut_horizon(
+        dataset.patients,
+        weeks=weeks,
+        start=start,
+        guarantee_days=guarantee_days,
+        cohort_join_weeks=cohort_join_weeks,
+    )
     people = dataset.replace(patients=dataset.patients[inside].reset_index(drop=True))
     options = build_options(people, horizon, w, ladders or Ladders.load(), one_step=one_step)
     solution = solve_pathways(options, time_limit=time_limit, workers=workers, seed=seed)

@@ -39,7 +39,7 @@ from ..match.weights import Weights
 from ..words.notes import noted
 from ..words.problems import problem
 from .candidates import expand_candidates
-from .horizon import Horizon, HorizonModel
+from .horizon import Horizon, HorizonModel, cut_horizon
 from .report import (
     TRADEOFF_COLUMNS,
     breaches_frame,
@@ -354,13 +354,13 @@ def schedule(
                 )
             ]
         )
-    discharge = dataset.patients["discharge_date"].to_numpy(dtype="datetime64[D]")
-    if start is None:
-        first = discharge.min() if len(discharge) else np.datetime64("today", "D")
-    else:
-        first = pd.Timestamp(start).to_datetime64().astype("datetime64[D]")
-    horizon = Horizon(first, int(weeks), int(guarantee_days), int(cohort_join_weeks))
-    inside = (discharge >= horizon.start) & (discharge < horizon.end)
+    horizon, inside = cut_horizon(
+        dataset.patients,
+        weeks=weeks,
+        start=start,
+        guarantee_days=guarantee_days,
+        cohort_join_weeks=cohort_join_weeks,
+    )
     patients = dataset.patients[inside].reset_index(drop=True)
     teams = None
     offers, sessions = dataset.offers, dataset.sessions

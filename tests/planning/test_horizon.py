@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from builders import build, offer, patient, session
 
-from matcher.planning.horizon import Horizon, HorizonModel, first_meeting
+from matcher.planning.horizon import Horizon, HorizonModel, cut_horizon, first_meeting
 
 START = "2027-01-04"  # a Monday
 
@@ -107,3 +108,30 @@ def test_closed_candidates_get_no_places() -> None:
     hm = HorizonModel.build(ds, Horizon(np.datetime64(START), 4), s_candidate=np.array([-1, 0, 1]))
     assert hm.capacity_with(np.array([1])).tolist() == [5, 0, 2]
     assert hm.capacity_with(np.zeros(0, np.int64)).tolist() == [5, 0, 0]
+
+
+def _discharged(*dates: str) -> pd.DataFrame:
+    return pd.DataFrame({"discharge_date": pd.to_datetime(list(dates))})
+
+
+def test_the_horizon_cut_starts_at_the_earliest_discharge_by_default() -> None:
+    """Without a start the horizon begins on the earliest discharge date and keeps the
+    patients discharged before its end (exclusive), whatever their order."""
+    patients = _discharged("2027-01-20", START, "2027-01-31", "2027-02-01")
+    horizon, inside = cut_horizon(patients, weeks=4, guarantee_days=14, cohort_join_weeks=3)
+    assert str(horizon.start) == START
+    assert (horizon.weeks, horizon.guarantee_days, horizon.cohort_join_weeks) == (4, 14, 3)
+    assert inside.tolist() == [True, True, True, False]
+
+
+def test_the_horizon_cut_from_a_given_start_leaves_out_earlier_discharges() -> None:
+    """A given start (text or date) wins over the discharges; a discharge the day before
+    it is outside, one on it inside; no patients at all still give a horizon."""
+    patients = _discharged("2027-01-10", "2027-01-11", "2027-01-17")
+    for start in ("2027-01-11", np.datetime64("2027-01-11"), pd.Timestamp("2027-01-11")):
+        horizon, inside = cut_horizon(patients, weeks=1, start=start)
+        assert str(horizon.start) == "2027-01-11"
+        assert inside.tolist() == [False, True, True]
+    empty, none = cut_horizon(_discharged(), weeks=2)
+    assert none.tolist() == []
+    assert empty.end_day - empty.first_day == 14
