@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA := data/activities
 OUT := out
 
-.PHONY: test-slow run plan test lint format typecheck benchmark demo-data clean
+.PHONY: docs test-slow run plan test lint format typecheck benchmark demo-data clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m "slow and not benchmark" -q
 
+# the documentation site in site/ (mkdocs.yml, docs/): any warning fails it (CI runs it after make test)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 lint: $(STAMP)
 	$(BIN)/ruff check matcher tests benchmarks
 
@@ -53,4 +57,4 @@ demo-data: $(STAMP)
 	$(BIN)/brobygger demo --out $(DATA) --patients 400 --offers 150 --seed 0
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) site .pytest_cache .mypy_cache .ruff_cache
