@@ -219,6 +219,23 @@ def finite(value: float | None) -> float | None:
 SECONDS = {"min": 0, "max": 86_400, "callback": finite}
 WORKERS = {"min": 1, "max": 64}
 SEED = {"min": 0, "max": 2**31 - 1}
+
+#: The dataset folder a command reads.
+DirectoryArgument = Annotated[Path, typer.Argument(help=say("help_directory"))]
+#: ``--workers``: CP-SAT's search workers (each command keeps its own default).
+WorkersOption = Annotated[int, typer.Option("--workers", help=say("help_workers"), **WORKERS)]
+#: ``--seed``: CP-SAT's random seed.
+SeedOption = Annotated[int, typer.Option("--seed", help=say("help_seed"), **SEED)]
+#: ``--start``: the first day of a horizon over weeks (default: the earliest discharge).
+HorizonStartOption = Annotated[str | None, typer.Option("--start", help=say("help_schedule_start"))]
+#: ``--guarantee-days``: the waiting-time guarantee of a horizon, in days.
+GuaranteeDaysOption = Annotated[
+    int, typer.Option("--guarantee-days", help=say("help_guarantee_days"), min=1, max=3660)
+]
+#: ``--join-weeks``: the weeks in which an exit-team cohort takes newcomers.
+JoinWeeksOption = Annotated[
+    int, typer.Option("--join-weeks", help=say("help_join_weeks"), min=1, max=520)
+]
 #: Booking and task numbers, as the database stores them.
 ROW_NUMBER = {"min": 1, "max": 2**63 - 1}
 

@@ -12,10 +12,15 @@ from ..errors import InputError
 from ..words.problems import problem
 from .common import (
     SECONDS,
-    SEED,
-    WORKERS,
     DialectOption,
+    DirectoryArgument,
     ExcelOption,
+    GuaranteeDaysOption,
+    HorizonStartOption,
+    JoinWeeksOption,
+    SeedOption,
+    WeightsOption,
+    WorkersOption,
     app,
     check_outputs,
     handle_errors,
@@ -32,25 +37,20 @@ from .common import (
 @handle_errors
 def pathways(
     *,
-    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    directory: DirectoryArgument,
     weeks: Annotated[int, typer.Option("--weeks", help=say("help_weeks"), min=1, max=104)],
     out_dir: Annotated[Path, typer.Option("--out", help=say("help_pathways_out"))],
     ladders: Annotated[Path | None, typer.Option("--ladders", help=say("help_ladders"))] = None,
     one_step: Annotated[bool, typer.Option("--one-step", help=say("help_one_step"))] = False,
-    guarantee_days: Annotated[
-        int,
-        typer.Option("--guarantee-days", help=say("help_guarantee_days"), min=1, max=3660),
-    ] = 28,
-    start: Annotated[str | None, typer.Option("--start", help=say("help_schedule_start"))] = None,
-    join_weeks: Annotated[
-        int, typer.Option("--join-weeks", help=say("help_join_weeks"), min=1, max=520)
-    ] = 2,
+    guarantee_days: GuaranteeDaysOption = 28,
+    start: HorizonStartOption = None,
+    join_weeks: JoinWeeksOption = 2,
     time_limit: Annotated[
         float, typer.Option("--time-limit", help=say("help_pathways_time_limit"), **SECONDS)
     ] = 60.0,
-    workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 2,
-    weights: Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))] = None,
-    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+    workers: WorkersOption = 2,
+    weights: WeightsOption = None,
+    seed: SeedOption = 0,
     excel: ExcelOption = False,
     dialect: DialectOption = "utf8",
 ) -> None:

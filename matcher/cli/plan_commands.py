@@ -12,12 +12,13 @@ from ..errors import InputError
 from ..words.problems import problem
 from .common import (
     SECONDS,
-    SEED,
-    WORKERS,
     DialectOption,
+    DirectoryArgument,
     ExcelOption,
     FreshOnlyOption,
+    SeedOption,
     WeightsOption,
+    WorkersOption,
     after_writing,
     app,
     check_outputs,
@@ -39,16 +40,16 @@ from .store_commands import DbOption
 @handle_errors
 def plan(
     *,
-    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    directory: DirectoryArgument,
     out_path: Annotated[Path, typer.Option("--out", help=say("help_plan_out"))],
     time_limit: Annotated[
         float,
         typer.Option("--time-limit", help=say("help_plan_time_limit"), **SECONDS),
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 1,
+    workers: WorkersOption = 1,
     weights: WeightsOption = None,
     solver: Annotated[str, typer.Option(help=say("help_solver"))] = "auto",
-    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+    seed: SeedOption = 0,
     db: DbOption = None,
     excel: ExcelOption = False,
     dialect: DialectOption = "utf8",

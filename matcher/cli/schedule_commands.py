@@ -13,10 +13,15 @@ from ..words.cli import DEFAULT_LANG
 from ..words.problems import problem
 from .common import (
     SECONDS,
-    SEED,
-    WORKERS,
     DialectOption,
+    DirectoryArgument,
     ExcelOption,
+    GuaranteeDaysOption,
+    HorizonStartOption,
+    JoinWeeksOption,
+    SeedOption,
+    WeightsOption,
+    WorkersOption,
     app,
     check_outputs,
     err,
@@ -100,7 +105,7 @@ def _cell(value: object) -> str:
 @handle_errors
 def schedule(
     *,
-    directory: Annotated[Path, typer.Argument(help=say("help_directory"))],
+    directory: DirectoryArgument,
     weeks: Annotated[int, typer.Option("--weeks", help=say("help_weeks"), min=1, max=520)],
     out_dir: Annotated[
         Path,
@@ -120,23 +125,9 @@ def schedule(
             help=say("help_budgets"),
         ),
     ] = None,
-    guarantee_days: Annotated[
-        int,
-        typer.Option("--guarantee-days", help=say("help_guarantee_days"), min=1, max=3660),
-    ] = 28,
-    start: Annotated[
-        str | None,
-        typer.Option("--start", help=say("help_schedule_start")),
-    ] = None,
-    join_weeks: Annotated[
-        int,
-        typer.Option(
-            "--join-weeks",
-            help=say("help_join_weeks"),
-            min=1,
-            max=520,
-        ),
-    ] = 2,
+    guarantee_days: GuaranteeDaysOption = 28,
+    start: HorizonStartOption = None,
+    join_weeks: JoinWeeksOption = 2,
     schedule_budget: Annotated[
         float | None,
         typer.Option(
@@ -150,9 +141,9 @@ def schedule(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help=say("help_schedule_time_limit"), **SECONDS)
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help=say("help_workers"), **WORKERS)] = 1,
-    weights: Annotated[Path | None, typer.Option("--weights", help=say("help_weights"))] = None,
-    seed: Annotated[int, typer.Option(help=say("help_seed"), **SEED)] = 0,
+    workers: WorkersOption = 1,
+    weights: WeightsOption = None,
+    seed: SeedOption = 0,
     excel: ExcelOption = False,
     dialect: DialectOption = "utf8",
 ) -> None:

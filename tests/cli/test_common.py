@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from matcher.cli import app
@@ -132,3 +133,32 @@ def test_the_progress_bar_names_each_stage_in_the_language(
         note_text(budget, "da"),
     ]
     assert shown[2:] != shown[:2]
+
+
+def _shared(command: str, name: str) -> tuple[object, ...]:
+    """A parameter of a command as its help shows it: flags, help line, type and range."""
+    click_command = typer.main.get_command(app).commands[command]
+    param = next(p for p in click_command.params if p.name == name)
+    shown = param.display_type(click_command.context_class(click_command))
+    bounds = getattr(param, "min", None), getattr(param, "max", None)
+    return tuple(param.opts), getattr(param, "help", None), shown, bounds
+
+
+@pytest.mark.parametrize(
+    ("commands", "names"),
+    [
+        (("schedule", "pathways"), ("start", "guarantee_days", "join_weeks")),
+        (("schedule", "pathways", "plan"), ("directory", "workers", "weights", "seed")),
+    ],
+)
+def test_the_options_the_planning_commands_share_read_alike(
+    commands: tuple[str, ...], names: tuple[str, ...]
+) -> None:
+    """A shared option has one flag, help text, type and range in every command using it."""
+    for name in names:
+        seen = {_shared(command, name) for command in commands}
+        assert len(seen) == 1, (name, seen)
+        ((flags, help_text, _, _),) = seen
+        if name != "directory":
+            assert flags == ("--" + name.replace("_", "-"),)
+            assert help_text
