@@ -192,3 +192,38 @@ def run_in_process(target: Callable[..., None], *args: Any) -> int | None:
     process.start()
     process.join(120)
     return process.exitcode
+
+
+def pathway_town(directory: Path) -> Path:
+    """A folder where one ladder fits: weekly home visits ``SH`` from 2027-01-04 (four
+    weeks), an exit team ``SE`` from 2027-02-01 (eight weeks) and a club ``SA``, 5 places each; ``P1`` and ``P3`` manage only one-to-one to start with,
+    ``P2`` any group."""
+    directory.mkdir(parents=True, exist_ok=True)
+    write(
+        directory,
+        "offers.csv",
+        [
+            offer(offer_id="H", kind="home_visit", group_size=1),
+            offer(offer_id="E", kind="exit_team", group_size=6),
+            offer(offer_id="A", kind="association", group_size=6),
+        ],
+    )
+    write(
+        directory,
+        "sessions.csv",
+        [
+            session(session_id="SH", offer_id="H"),
+            session(session_id="SE", offer_id="E", first_date="2027-02-01", weeks=8),
+            session(session_id="SA", offer_id="A"),
+        ],
+    )
+    write(
+        directory,
+        "patients.csv",
+        [
+            patient(patient_id="P1", group_tolerance="individual"),
+            patient(patient_id="P2", group_tolerance="large"),
+            patient(patient_id="P3", group_tolerance="individual"),
+        ],
+    )
+    return directory

@@ -42,7 +42,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..store import Actor, ImportReport
+    from ..store import Actor, BookingInfo, ImportReport
 
 #: Exit status of ``book`` when every place of the session is taken.
 EXIT_FULL = 3
@@ -71,6 +71,29 @@ RoleOption = Annotated[
         help=say("help_role"),
     ),
 ]
+ContactNameOption = Annotated[
+    str | None, typer.Option("--contact-name", help=say("help_book_contact_name"))
+]
+ContactPhoneOption = Annotated[
+    str | None, typer.Option("--contact-phone", help=say("help_book_contact_phone"))
+]
+
+
+def _say_booked(booking: BookingInfo) -> None:
+    """One line per booking made: a pathway's later step says it is held until its
+    confirming call."""
+    key = "booked_held" if booking.provisional else "booked"
+    out.print(
+        say(
+            key,
+            booking=booking.booking_id,
+            patient=booking.patient_id,
+            session=booking.session_id,
+            offer=booking.offer_id,
+            start=booking.start_date,
+        ),
+        soft_wrap=True,
+    )
 
 
 def _actor(actor: str, role: str) -> Actor:
@@ -132,16 +155,16 @@ def book(
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
     *,
-    contact_name: Annotated[
-        str | None, typer.Option("--contact-name", help=say("help_book_contact_name"))
-    ] = None,
-    contact_phone: Annotated[
-        str | None, typer.Option("--contact-phone", help=say("help_book_contact_phone"))
-    ] = None,
+    contact_name: ContactNameOption = None,
+    contact_phone: ContactPhoneOption = None,
+    pathway: Annotated[bool, typer.Option("--pathway", help=say("help_book_pathway"))] = False,
 ) -> None:
-    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule)."""
+    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule);
+    with ``--pathway`` the whole ladder from the session, later steps held."""
     from ..dataset.load import load_dataset
     from ..store import SessionFull, book_from_dataset, check_booking, check_contact, open_store
+    from ..store.importer import import_catalogue as run_import
+    from ..store.pathway_bookings import book_pathway
 
     who = _actor(actor, role)
     check_contact(contact_name, contact_phone)
@@ -149,32 +172,36 @@ def book(
     check_booking(dataset, patient, session)  # a pair that breaks a rule writes nothing
     with open_store(db) as store:
         try:
-            booking, report = book_from_dataset(
-                store,
-                dataset,
-                patient,
-                session,
-                actor=who,
-                contact_name=contact_name,
-                contact_phone=contact_phone,
-            )
+            if pathway:
+                report = run_import(store, dataset, actor=who)
+                booked = book_pathway(
+                    store,
+                    dataset,
+                    patient,
+                    session,
+                    actor=who,
+                    contact_name=contact_name,
+                    contact_phone=contact_phone,
+                )
+            else:
+                booking, report = book_from_dataset(
+                    store,
+                    dataset,
+                    patient,
+                    session,
+                    actor=who,
+                    contact_name=contact_name,
+                    contact_phone=contact_phone,
+                )
+                booked = [booking]
         except SessionFull as full:
             said = say("nothing_booked", reason=full)
             err.print(styled((say("full"), "bold red"), " ", said), soft_wrap=True)
             raise typer.Exit(EXIT_FULL) from None
     with after_writing():  # the booking is made: reporting it cannot fail the command
         _report_import(report, directory)
-        out.print(
-            say(
-                "booked",
-                booking=booking.booking_id,
-                patient=booking.patient_id,
-                session=booking.session_id,
-                offer=booking.offer_id,
-                start=booking.start_date,
-            ),
-            soft_wrap=True,
-        )
+        for made in booked:
+            _say_booked(made)
 
 
 @app.command("book-group", help=say("cmd_book-group"))
@@ -187,12 +214,8 @@ def book_group(
     actor: ActorOption = "cli",
     role: RoleOption = "staff",
     *,
-    contact_name: Annotated[
-        str | None, typer.Option("--contact-name", help=say("help_book_contact_name"))
-    ] = None,
-    contact_phone: Annotated[
-        str | None, typer.Option("--contact-phone", help=say("help_book_contact_phone"))
-    ] = None,
+    contact_name: ContactNameOption = None,
+    contact_phone: ContactPhoneOption = None,
 ) -> None:
     """Book team-mates into one session together: all of them or none (exit 0 booked,
     3 too few places, 2 bad input or a broken rule)."""
@@ -229,17 +252,7 @@ def book_group(
             raise typer.Exit(EXIT_FULL) from None
     with after_writing():  # the bookings are made: reporting them cannot fail the command
         for booking in booked:
-            out.print(
-                say(
-                    "booked",
-                    booking=booking.booking_id,
-                    patient=booking.patient_id,
-                    session=booking.session_id,
-                    offer=booking.offer_id,
-                    start=booking.start_date,
-                ),
-                soft_wrap=True,
-            )
+            _say_booked(booking)
 
 
 @app.command(help=say("cmd_cancel"))

@@ -195,7 +195,8 @@ def record_attendance(
     Raises
     ------
     InputError
-        For an unknown or cancelled booking, or a date that is before its
+        For an unknown or cancelled booking, a pathway's step not confirmed yet
+        (``steps``), or a date that is before its
         start, not on the weekday of its session, after a course of ``weeks``
         weeks from its start is over, or after ``today`` (naming
         ``start_date``, ``weekday``, ``weeks`` or ``today``).
@@ -212,6 +213,19 @@ def record_attendance(
                         "booking {booking_id} is {what_status}",
                         booking_id=booking_id,
                         what_status=booking.status,
+                    )
+                ]
+            )
+        if booking.provisional:
+            raise InputError(
+                [
+                    problem(
+                        "--booking",
+                        None,
+                        None,
+                        "booking {booking_id} is a later step not confirmed yet: "
+                        "close its confirm call first",
+                        booking_id=booking_id,
                     )
                 ]
             )

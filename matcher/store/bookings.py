@@ -46,10 +46,10 @@ from .db import Store
 from .importer import ImportReport, import_catalogue
 from .models import Booking, CatalogueSession, CatalogueState, Place, utcnow
 from .referrals import follow_status
+from .steps import release, release_following, rule_confirm_step
 from .tasks import (
     DEFAULT_RULES,
     TaskRules,
-    cancel_for_booking,
     close_on_booking,
     rule_follow_up_after_booking,
 )
@@ -89,6 +89,12 @@ class BookingInfo:
     offer_id: str
     start_date: date
     status: str
+    #: a later step of a pathway, held until its confirming call (``steps``)
+    provisional: bool = False
+    #: the booking of the step before, for a step of a pathway
+    follows: int | None = None
+    #: the step's last meeting, when it ends
+    end_date: date | None = None
 
 
 def _info(booking: Booking) -> BookingInfo:
@@ -99,6 +105,9 @@ def _info(booking: Booking) -> BookingInfo:
         booking.offer_id,
         booking.start_date,
         booking.status,
+        bool(booking.provisional),
+        booking.follows_booking_id,
+        booking.end_date,
     )
 
 
@@ -143,6 +152,8 @@ def book(
     contact_phone: str | None = None,
     call_time: str | None = None,
     within: Session | None = None,
+    follows: BookingInfo | None = None,
+    end_date: date | None = None,
 ) -> BookingInfo:
     """Book a place in ``session_id`` for ``patient_id`` from ``start_date``,
     with the follow-up call and outcome checks as tasks; ``within`` an open write
@@ -150,7 +161,10 @@ def book(
 
     ``contact_name`` and ``contact_phone`` are the staff contact person for the
     booking (both or neither); ``call_time`` the patient's best part of the day to call
-    (``patients.csv``), which the follow-up calls are planned for.
+    (``patients.csv``), which the follow-up calls are planned for. ``follows``: the
+    booking of the step before, in the same transaction, when this is a provisional
+    later step of a pathway (``steps``): it holds the place, and a call to confirm it
+    is planned instead of the follow-up calls. ``end_date``: the step's last meeting.
 
     Raises
     ------
@@ -218,6 +232,9 @@ def book(
             import_id=state.import_id if state is not None else None,
             contact_name=contact_name,
             contact_phone=contact_phone,
+            provisional=follows is not None,
+            follows_booking_id=follows.booking_id if follows is not None else None,
+            end_date=end_date,
         )
         session.add(booking)
         try:
@@ -234,9 +251,13 @@ def book(
             patient_id=patient_id,
             detail=f"session {session_id} from {start_date}",
         )
-        close_on_booking(session, patient_id)
-        rule_follow_up_after_booking(session, booking, rules, call_time=call_time)
-        follow_status(session, patient_id, "booked", cause="booking", actor=actor)
+        if follows is not None:
+            before = (follows.start_date, follows.end_date)
+            rule_confirm_step(session, booking, before, rules, call_time=call_time, actor=actor)
+        else:
+            close_on_booking(session, patient_id)
+            rule_follow_up_after_booking(session, booking, rules, call_time=call_time)
+            follow_status(session, patient_id, "booked", cause="booking", actor=actor)
         info = _info(booking)
     log.info("booking %d: patient %s in session %s", info.booking_id, patient_id, session_id)
     return info
@@ -312,7 +333,8 @@ def _duplicate(patient_id: str, offer_id: str, booking_id: int | None) -> InputE
 
 
 def cancel(store: Store, booking_id: int, *, actor: Actor = SYSTEM) -> BookingInfo:
-    """Cancel an active booking: the place is free again, its open tasks cancelled.
+    """Cancel an active booking: the place is free again, its open tasks cancelled, and
+    the provisional later steps of a pathway that follow it cancelled with it.
 
     Raises
     ------
@@ -347,23 +369,8 @@ def cancel(store: Store, booking_id: int, *, actor: Actor = SYSTEM) -> BookingIn
                     )
                 ]
             )
-        booking.status, booking.cancelled_at = "cancelled", utcnow()
-        session.execute(
-            update(Place)
-            .where(Place.session_id == booking.session_id)
-            .values(booked=Place.booked - 1)
-            .execution_options(synchronize_session=False)
-        )
-        cancel_for_booking(session, booking_id)
-        record(
-            session,
-            actor,
-            "cancel",
-            "booking",
-            booking_id,
-            patient_id=booking.patient_id,
-            detail=f"session {booking.session_id}",
-        )
+        release_following(session, booking_id, actor)
+        release(session, booking, actor)
         info = _info(booking)
     log.info("booking %d cancelled", booking_id)
     return info

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -211,7 +212,12 @@ class Place(Base):
 
 
 class Booking(Base):
-    """A patient's place in a session, from ``start_date``."""
+    """A patient's place in a session, from ``start_date``.
+
+    A pathway booked at once is one booking per step: the first firm, each later one
+    ``provisional`` and ``follows_booking_id`` the step before; cancelling a step
+    cancels the provisional steps that follow it (``steps.release_following``).
+    """
 
     __tablename__ = "bookings"
     __table_args__ = (
@@ -239,6 +245,14 @@ class Booking(Base):
     #: the staff contact person for this booking, and their phone (migration 0004)
     contact_name: Mapped[str | None] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    #: a later step of a pathway, holding its place until the step before ends and a
+    #: ``confirm_step`` task confirms it (migration 0005); no reminders, no follow-up
+    #: calls and no attendance until then
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the booking of the step before, for a step of a pathway (migration 0005)
+    follows_booking_id: Mapped[int | None] = mapped_column(Integer)
+    #: the last meeting of a step that ends (an exit team's last session), if known
+    end_date: Mapped[date | None] = mapped_column(Date)
 
 
 class Attendance(Base):

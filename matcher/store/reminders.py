@@ -118,7 +118,8 @@ def _first_language(languages: object) -> str:
 
 
 def due_reminders(store: Store, dataset: Dataset, *, today: date, days: int) -> list[Reminder]:
-    """The active bookings whose start date is from ``today`` to ``days`` days later, by
+    """The active, firm bookings (a pathway's provisional step gets no reminder before it
+    is confirmed) whose start date is from ``today`` to ``days`` days later, by
     start date, each with the channel, best call time and language of ``dataset``'s
     patient (a patient it lacks: not given, Danish)."""
     from ..discharge.contact import Contact
@@ -129,6 +130,7 @@ def due_reminders(store: Store, dataset: Dataset, *, today: date, days: int) -> 
             select(Booking)
             .where(
                 Booking.status == "active",
+                Booking.provisional.is_(False),
                 Booking.start_date >= today,
                 Booking.start_date <= last,
             )

@@ -46,6 +46,7 @@ from .models import Attendance, Booking, Task, utcnow
 __all__ = [
     "CALL_KINDS",
     "CALL_TIMES",
+    "CONFIRM_STEP",
     "DEFAULT_RULES",
     "GP_LETTER",
     "INFORM_GP",
@@ -82,9 +83,18 @@ RE_OFFER = "re_offer"
 INFORM_GP = "inform_gp"
 #: Write to the GP about absences (needs the patient's ``gp_on_absence`` consent).
 GP_LETTER = "gp_letter"
+#: A call to confirm a provisional later step of a pathway (``steps``).
+CONFIRM_STEP = "confirm_step"
 
 #: Tasks that are phone calls: each can go unanswered and be tried again.
-CALL_KINDS: tuple[str, ...] = (CALL_MISSED, FOLLOW_UP_CALL, OUTCOME_3M, OUTCOME_6M, RE_OFFER)
+CALL_KINDS: tuple[str, ...] = (
+    CALL_MISSED,
+    FOLLOW_UP_CALL,
+    OUTCOME_3M,
+    OUTCOME_6M,
+    RE_OFFER,
+    CONFIRM_STEP,
+)
 #: Months after the start at which "still taking part" is checked, by task kind.
 OUTCOME_KINDS: dict[str, int] = {OUTCOME_3M: 3, OUTCOME_6M: 6}
 #: Outcomes of a call that reached nobody: the call is tried again (or escalated).
@@ -103,6 +113,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     PLAN_ESCALATED: ("done", "reached", "not_reached", "declined", "stopped"),
     INFORM_GP: ("done",),
     GP_LETTER: ("done",),
+    CONFIRM_STEP: ("confirmed", "dropped", "no_answer", "not_reached"),
 }
 
 
@@ -137,6 +148,9 @@ class TaskRules:
         Months after the start of the follow-up call.
     outcome_months
         Months after the start at which "still taking part" is checked.
+    confirm_days_before
+        Days before a provisional step starts that its confirming call is due at the
+        latest (it is due when the step before ends, if that is sooner).
     """
 
     missed_in_a_row: int = 2
@@ -145,6 +159,7 @@ class TaskRules:
     call_after_miss_days: int = 1
     follow_up_months: int = 2
     outcome_months: tuple[int, ...] = (3, 6)
+    confirm_days_before: int = 7
 
 
 #: The documented defaults (frozen, so safe to share).

@@ -26,9 +26,11 @@ from .audit import SYSTEM, Actor, record
 from .db import Store
 from .models import Booking, Outcome, Task, utcnow
 from .referrals import follow_status
+from .steps import settle_step
 from .task_rules import (
     CALL_KINDS,
     CALL_TIMES,
+    CONFIRM_STEP,
     DEFAULT_RULES,
     ESCALATE,
     OUTCOME_KINDS,
@@ -133,8 +135,10 @@ def complete_task(
     ``called``, the part of the day of the call just made (default: the part
     the task was planned for, else the part of the day it is now);
     ``taking_part``/``stopped`` on a 3- or 6-month check records the outcome of
-    the booking. An outcome in ``STATUS_OF_OUTCOME`` changes the referral
-    status when the change is allowed (``referrals.follow_status``).
+    the booking; ``confirmed``/``dropped`` on a ``confirm_step`` call makes a
+    pathway's provisional step firm or lets it go (``steps.settle_step``). An
+    outcome in ``STATUS_OF_OUTCOME`` changes the referral status when the change is
+    allowed (``referrals.follow_status``).
 
     Raises
     ------
@@ -214,6 +218,8 @@ def complete_task(
         if chosen in RETRY_OUTCOMES and task.kind in CALL_KINDS:
             when = called or task.call_time or part_of_day(datetime.now())
             follow = rule_call_again_or_escalate(session, task, today, rules, called=when)
+        elif task.kind == CONFIRM_STEP:
+            settle_step(session, task, chosen, rules, actor)
         elif task.kind in OUTCOME_KINDS and task.booking_id is not None and chosen in _HELD:
             months = OUTCOME_KINDS[task.kind]
             _record_outcome(session, task.booking_id, task.patient_id, months, chosen, actor)

@@ -217,7 +217,7 @@ def test_older_database_is_migrated_not_recreated(tmp_path: Path) -> None:
     engine.dispose()
 
     with open_store(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0004"
+        assert current_revision(store.engine) == head_revision() == "0005"
         assert "outcomes" in inspect(store.engine).get_table_names()
         trail = audit_trail(store)
         assert trail[["actor", "actor_role", "action"]].values.tolist() == [["AB", "staff", "book"]]

@@ -268,4 +268,4 @@ def test_statuses_and_consents_are_append_only_on_postgres(pg_url: str, table: s
         with store.engine.execution_options(brobygger_write=True).begin() as conn:
             command.downgrade(_alembic_config(conn), "0003")
         migrate(store.engine)
-        assert current_revision(store.engine) == head_revision() == "0004"
+        assert current_revision(store.engine) == head_revision() == "0005"

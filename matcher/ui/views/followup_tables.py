@@ -208,6 +208,8 @@ def task_words(
         )
     elif kind == "escalated":
         why = text("fu_why_escalated", lang)
+    elif kind == "confirm_step":
+        why = text("fu_why_confirm_step", lang, offer=offer, day=started)
     elif kind in ("re_offer", "inform_gp", "gp_letter"):
         why = text(f"fu_why_{kind}", lang)
     else:
