@@ -124,4 +124,10 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     """Put the reference where a page has the marker line."""
     if MARKER not in markdown:
         return markdown
-    return markdown.replace(MARKER, reference())
+    from mkdocs.exceptions import PluginError
+
+    try:
+        made = reference()
+    except Exception as error:  # a command module that does not import stops the build
+        raise PluginError(f"{page.file.src_uri}: cannot read the commands: {error!r}") from error
+    return markdown.replace(MARKER, made)
