@@ -89,7 +89,6 @@ class Horizon:
 
 def cut_horizon(
     patients: pd.DataFrame,
-    *,
     weeks: int,
     start: str | np.datetime64 | pd.Timestamp | None = None,
     guarantee_days: int = 28,

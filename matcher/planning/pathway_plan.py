@@ -142,13 +142,7 @@ def plan_pathways(
             [problem("--weeks", None, None, "must be 1 to 104, not {weeks}", weeks=weeks)]
         )
     w = weights or Weights.load()
-    horizon, inside = cut_horizon(
-        dataset.patients,
-        weeks=weeks,
-        start=start,
-        guarantee_days=guarantee_days,
-        cohort_join_weeks=cohort_join_weeks,
-    )
+    horizon, inside = cut_horizon(dataset.patients, weeks, start, guarantee_days, cohort_join_weeks)
     people = dataset.replace(patients=dataset.patients[inside].reset_index(drop=True))
     options = build_options(people, horizon, w, ladders or Ladders.load(), one_step=one_step)
     solution = solve_pathways(options, time_limit=time_limit, workers=workers, seed=seed)

@@ -354,13 +354,7 @@ def schedule(
                 )
             ]
         )
-    horizon, inside = cut_horizon(
-        dataset.patients,
-        weeks=weeks,
-        start=start,
-        guarantee_days=guarantee_days,
-        cohort_join_weeks=cohort_join_weeks,
-    )
+    horizon, inside = cut_horizon(dataset.patients, weeks, start, guarantee_days, cohort_join_weeks)
     patients = dataset.patients[inside].reset_index(drop=True)
     teams = None
     offers, sessions = dataset.offers, dataset.sessions
