@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     app_commands,
     data_commands,
+    exchange_commands,
     followup_commands,
     gaps_commands,
     many_commands,
@@ -38,6 +39,7 @@ _COMMAND_MODULES = (
     gaps_commands,
     serve_commands,
     many_commands,
+    exchange_commands,
 )
 
 
