@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from .auth_verify import router as verify_router
 from .config import ServiceConfig
 from .limits import BodyLimit, Guard
 from .people import router as people_router
@@ -56,6 +57,7 @@ def create_app(config: ServiceConfig | None = None) -> Any:
     install(api)
     api.include_router(people_router)
     api.include_router(planning_router)
+    api.include_router(verify_router)
 
     @api.get("/health", tags=["service"])
     def health() -> dict[str, str]:
