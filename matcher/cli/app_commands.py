@@ -8,12 +8,13 @@ import re
 import socket
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..dataset.demo import default_data_dir
 from ..errors import Problem
+from ..ui.signin import ROLE_HEADER, SUBJECT_HEADER
 from ..words.problems import problem
 from .common import app, err, handle_errors, out, say
 
@@ -24,6 +25,8 @@ DEFAULT_LISTEN = "127.0.0.1"
 #: What the app runs on, installed with Brobygger's ``app`` extra (``brobygger[app]``);
 #: a server that only plans goes without.
 APP_MODULES = ("voila", "ipywidgets", "ipyleaflet", "ipykernel", "anywidget")
+#: Set to 1 (or true): the app sits behind the sign-in's reverse proxy (``--behind-proxy``).
+ENV_BEHIND_PROXY = "BROBYGGER_BEHIND_PROXY"
 _HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
 
 
@@ -75,6 +78,30 @@ def _listen_problem(address: str) -> Problem | None:
         )
         return problem("--listen", None, None, template, value=address)
     return None
+
+
+def open_problem(listen: str, *, behind_proxy: bool, insecure_open: bool) -> Problem | None:
+    """Why the app may not listen on ``listen`` as asked, or None. Beyond this machine
+    (any address but a loopback one) it serves only behind the sign-in's reverse proxy
+    (``behind_proxy``) or when told to serve everyone who reaches it (``insecure_open``)."""
+    if behind_proxy and insecure_open:
+        template = (
+            "--insecure-open serves everyone, --behind-proxy only those the sign-in names: "
+            "give one of them"
+        )
+        return problem("--insecure-open", None, None, template)
+    try:
+        local = ipaddress.ip_address(listen).is_loopback
+    except ValueError:
+        return None  # not an address at all: _listen_problem says so
+    if local or behind_proxy or insecure_open:
+        return None
+    template = (
+        "{address} would serve the app, without sign-in, to everyone who reaches it; put it "
+        "behind the sign-in's reverse proxy (deploy/nginx.conf) and give --behind-proxy "
+        "(or {env}=1), listen on 127.0.0.1, or give --insecure-open to serve it open anyway"
+    )
+    return problem("--listen", None, None, template, address=listen, env=ENV_BEHIND_PROXY)
 
 
 def _finder_problems(addresses: Path | None, geocoder: str) -> list[Problem]:
@@ -137,6 +164,13 @@ def run_app(
     ] = None,
     geocoder: Annotated[str, typer.Option("--geocoder", help=say("help_geocoder"))] = "",
     listen: Annotated[str, typer.Option("--listen", help=say("help_listen"))] = DEFAULT_LISTEN,
+    behind_proxy: Annotated[
+        bool,
+        typer.Option("--behind-proxy", envvar=ENV_BEHIND_PROXY, help=say("help_behind_proxy")),
+    ] = False,
+    insecure_open: Annotated[
+        bool, typer.Option("--insecure-open", help=say("help_insecure_open"))
+    ] = False,
 ) -> None:
     """Start the app (Voila) for the physiotherapist, the planner and the municipality."""
     missing = missing_app_modules()
@@ -150,6 +184,9 @@ def run_app(
     listen_problem = _listen_problem(listen)
     if listen_problem is not None:
         raise InputError([listen_problem])
+    refused = open_problem(listen, behind_proxy=behind_proxy, insecure_open=insecure_open)
+    if refused is not None:
+        raise InputError([refused])
     folder = data or default_data_dir()
     load_dataset(folder)  # bad data: exit 2 with every problem, before starting a server
     problems = []
@@ -187,9 +224,15 @@ def run_app(
     else:
         chosen = port or _free_port()
     out.print(say("app_serving", port=chosen, folder=folder))
+    if behind_proxy:
+        out.print(say("app_behind_proxy", role=ROLE_HEADER, subject=SUBJECT_HEADER), soft_wrap=True)
+    if insecure_open:
+        err.print(say("app_insecure_open", address=listen, port=chosen), soft_wrap=True)
     tile_url = "" if tiles == "none" else tiles
     served = (folder, chosen, tile_url, lang, browser, hosts, roots)
-    if listen == DEFAULT_LISTEN:
-        run(*served, addresses=addresses, geocoder=geocoder)
-    else:  # another address than this machine's, asked for (a container)
-        run(*served, addresses=addresses, geocoder=geocoder, listen=listen)
+    finders: dict[str, Any] = {"addresses": addresses, "geocoder": geocoder}
+    if listen != DEFAULT_LISTEN:  # another address than this machine's, asked for (a container)
+        finders["listen"] = listen
+    if behind_proxy:
+        finders["behind_proxy"] = True
+    run(*served, **finders)

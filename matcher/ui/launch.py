@@ -18,7 +18,10 @@ closed (Voila's page asks for that, with the ``_xsrf`` cookie the server now
 sets) and any kernel left without a page for ``IDLE_KERNEL_MINUTES`` (or
 ``$BROBYGGER_IDLE_KERNEL_SECONDS``); it takes
 uploads up to ``UPLOAD_LIMIT_MB`` (the page refuses larger ones, with a
-message); and it serves on the port it was given or not at all.
+message); and it serves on the port it was given or not at all. Behind the
+sign-in's reverse proxy (``behind_proxy``) it also knows and requires the
+person the proxy signed in, and no page of it can be framed elsewhere
+(``matcher.ui.signin``).
 """
 
 from __future__ import annotations
@@ -247,9 +250,11 @@ def voila_command(
     *,
     idle_seconds: int | None = None,
     ip: str = BIND,
+    behind_proxy: bool = False,
 ) -> list[str]:
     """The command line that serves the app on ``port`` (localhost only, unless ``ip``
-    is another address to listen on: all of a container's, ``0.0.0.0``).
+    is another address to listen on: all of a container's, ``0.0.0.0``); with
+    ``behind_proxy``, only to the people the sign-in's reverse proxy names.
 
     The port is the one served or none (no retries on other ports); idle kernels
     without a page are culled (``cull_options``, after ``idle_seconds``);
@@ -268,6 +273,7 @@ def voila_command(
         "--VoilaConfiguration.show_tracebacks=False",
         *cull_options(idle_seconds),
         *(f"--BrobyggerVoila.allow_hosts={name}" for name in allow_hosts),
+        *(["--BrobyggerVoila.behind_proxy=True"] if behind_proxy else []),
         *([] if open_browser else ["--no-browser"]),
     ]
 
@@ -282,12 +288,18 @@ def serve() -> None:
     the ``_xsrf`` cookie, which Voila's page sends back when it is closed to end
     its kernel (without the cookie that request is refused and the kernel keeps
     running); and a websocket message may carry an upload of ``UPLOAD_LIMIT_MB``.
+    With ``behind_proxy`` the user is the one the proxy's headers name, every route
+    but Voila's static files refuses a request without them, and no page may be framed
+    (``matcher.ui.signin``).
     """
     import tornado.web
     from jupyter_server.base.handlers import JupyterHandler
-    from traitlets import List, Unicode
+    from traitlets import Bool, List, Unicode
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
+
+    # (this file runs outside its package, see VOILA_MAIN)
+    from matcher.ui.signin import FRAME_HEADERS, proxy_identity_provider, signed
 
     def guarded(handler: type, names: tuple[str, ...]) -> type:
         if issubclass(handler, TornadoVoilaHandler):
@@ -313,12 +325,19 @@ def serve() -> None:
         allow_hosts = List(
             Unicode(), help="Host names answered besides this machine's (a reverse proxy)."
         ).tag(config=True)
+        behind_proxy = Bool(
+            False, help="Behind the sign-in's reverse proxy: answer only whom it names."
+        ).tag(config=True)
 
         def _names(self) -> tuple[str, ...]:
             return local_hostnames(self.ip, self.allow_hosts)
 
         def init_settings(self) -> dict[str, Any]:
+            if self.behind_proxy:
+                self.identity_provider_class = proxy_identity_provider()
             settings: dict[str, Any] = super().init_settings()
+            if self.behind_proxy:
+                settings["headers"] = dict(FRAME_HEADERS)
             settings["allow_remote_access"] = False
             settings["local_hostnames"] = list(self._names())
             settings["websocket_max_message_size"] = WEBSOCKET_LIMIT_BYTES
@@ -326,7 +345,10 @@ def serve() -> None:
 
         def init_handlers(self) -> list[Any]:
             names = self._names()
-            return [(h[0], guarded(h[1], names), *h[2:]) for h in super().init_handlers()]
+            handlers = [(h[0], guarded(h[1], names), *h[2:]) for h in super().init_handlers()]
+            if self.behind_proxy:
+                handlers = [(h[0], signed(h[1]), *h[2:]) for h in handlers]
+            return handlers
 
     _cull_only_kernels_still_there()
     BrobyggerVoila.launch_instance()
@@ -359,12 +381,14 @@ def run(
     addresses: Path | None = None,
     geocoder: str = "",
     listen: str = BIND,
+    behind_proxy: bool = False,
 ) -> NoReturn:
     """Serve the app until interrupted: this process becomes Voila, so stopping it
     (Ctrl+C or a signal) stops the server and its kernels too. ``roots`` are the
     folders the page's data box may load from; ``addresses`` (the address
     register's CSV) and ``geocoder`` (``package.module:factory``) find the
-    addresses typed on the Discharge tab; ``listen`` is the address served on."""
+    addresses typed on the Discharge tab; ``listen`` is the address served on;
+    ``behind_proxy``: only to the people the sign-in's reverse proxy names."""
     jupyter_dir = prepare_template()
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -376,7 +400,7 @@ def run(
     env[ENV_LANG] = lang
     env[ENV_ADDRESSES] = str(Path(addresses).resolve()) if addresses else ""
     env[ENV_GEOCODER] = geocoder
-    command = voila_command(port, open_browser, allow_hosts, ip=listen)
+    command = voila_command(port, open_browser, allow_hosts, ip=listen, behind_proxy=behind_proxy)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(command[0], command, env)

@@ -147,10 +147,70 @@ def test_the_app_without_its_packages_says_how_to_install_them(
 
 def test_listen_takes_an_address_and_passes_it_on(launched: list[Any]) -> None:
     """--listen takes an IP address (exit 2 naming --listen otherwise); another than
-    127.0.0.1 reaches the server, as a container needs."""
+    127.0.0.1 reaches the server, as a container needs, behind the sign-in's proxy."""
     result = _app("--listen", "everywhere")
     assert result.exit_code == 2 and launched == [] and "Traceback" not in result.output
     assert "--listen:-:-: 'everywhere' is not an IP address to listen on" in result.output
-    result = _app("--listen", "0.0.0.0")
+    result = _app("--listen", "0.0.0.0", "--behind-proxy")
     assert result.exit_code == 0, result.output
     assert launched[0][-1]["listen"] == "0.0.0.0"
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "::", "10.0.0.5", "192.168.1.20"])
+def test_beyond_this_machine_without_the_proxy_or_insecure_open_is_refused(
+    launched: list[Any], address: str
+) -> None:
+    """Listening on an address that is not loopback without --behind-proxy or
+    --insecure-open is exit 2, naming --listen and both ways of doing it right."""
+    result = _app("--listen", address)
+    assert result.exit_code == 2, result.output
+    assert f"--listen:-:-: {address} would serve the app, without sign-in" in result.output
+    assert "--behind-proxy" in result.output and "deploy/nginx.conf" in result.output
+    assert "--insecure-open" in result.output and "BROBYGGER_BEHIND_PROXY=1" in result.output
+    assert "Traceback" not in result.output and launched == []
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "127.0.0.2"])
+def test_this_machine_needs_neither_flag(address: str) -> None:
+    """A loopback address is served as asked, without --behind-proxy or --insecure-open."""
+    from matcher.cli.app_commands import open_problem
+
+    assert open_problem(address, behind_proxy=False, insecure_open=False) is None
+    assert open_problem("0.0.0.0", behind_proxy=False, insecure_open=False) is not None
+
+
+def test_the_check_lets_the_proxy_or_an_explicit_open_app_listen_everywhere() -> None:
+    """0.0.0.0 is allowed behind the proxy or with --insecure-open, but not both at once."""
+    from matcher.cli.app_commands import open_problem
+
+    assert open_problem("0.0.0.0", behind_proxy=True, insecure_open=False) is None
+    assert open_problem("0.0.0.0", behind_proxy=False, insecure_open=True) is None
+    both = open_problem("127.0.0.1", behind_proxy=True, insecure_open=True)
+    assert both is not None and both.file == "--insecure-open"
+
+
+def test_behind_the_proxy_the_server_is_told_so_and_the_headers_are_named(
+    launched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--behind-proxy (or BROBYGGER_BEHIND_PROXY=1) reaches the server, and the command
+    names the headers it trusts; without it the server is not told."""
+    from matcher.ui.signin import ROLE_HEADER, SUBJECT_HEADER
+
+    assert _app().exit_code == 0 and "behind_proxy" not in launched[0][-1]
+    monkeypatch.setenv("BROBYGGER_BEHIND_PROXY", "1")
+    result = _app("--listen", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert launched[1][-1]["behind_proxy"] is True
+    assert ROLE_HEADER in result.output and SUBJECT_HEADER in result.output
+
+
+def test_insecure_open_serves_but_warns_loudly(launched: list[Any]) -> None:
+    """--insecure-open starts the server on 0.0.0.0 with a warning naming the address,
+    and does not put it behind the proxy; with --behind-proxy too it is exit 2."""
+    result = _app("--listen", "0.0.0.0", "--insecure-open", "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert "WARNING: the app is open, without sign-in" in result.output
+    assert "0.0.0.0:" in result.output and "behind_proxy" not in launched[0][-1]
+    result = _app("--listen", "0.0.0.0", "--insecure-open", "--behind-proxy")
+    assert result.exit_code == 2 and len(launched) == 1
+    assert "--insecure-open:-:-:" in result.output

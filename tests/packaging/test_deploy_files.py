@@ -103,18 +103,21 @@ def test_the_apps_port_host_name_and_health_check_fit_its_command(
     launched: list[Any], tmp_path: Path
 ) -> None:
     """compose.yaml's command for the app is one ``brobygger app`` accepts: it listens on
-    every address of the container, on the port published and checked for health, and
-    answers the configurable host name (localhost when none is set)."""
+    every address of the container behind the sign-in's proxy, on the port it exposes to
+    the proxy and checks for health, publishes none itself, and answers the configurable
+    host name (localhost when none is set)."""
     app = SERVICES["app"]
     command = [_defaults(str(a)) for a in app["command"]]
     result = _run_app(command, tmp_path)
     assert result.exit_code == 0, result.output
     (_, port, _, _, _, hosts, roots, finders) = launched[0]
     assert finders["listen"] == "0.0.0.0" and hosts == ["localhost"]
+    assert finders["behind_proxy"] is True
     assert tmp_path.resolve() in roots
     assert "${BROBYGGER_HOST:-localhost}" in app["command"]
-    bind, published, inside = _defaults(app["ports"][0]).split(":")
-    assert (bind, published, int(inside)) == ("127.0.0.1", "8866", port)
+    assert "ports" not in app and [int(p) for p in app["expose"]] == [port]
+    bind, published, _ = _defaults(SERVICES["proxy"]["ports"][0]).split(":")
+    assert (bind, published) == ("127.0.0.1", "8866")
     health = HEALTH_URL.search(" ".join(app["healthcheck"]["test"]))
     assert health and int(health.group(1)) == port
 
