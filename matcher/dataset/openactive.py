@@ -248,6 +248,18 @@ def _part(record: Any, key: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _list(record: dict[str, Any], key: str, at: Source, imported: Imported) -> list[Any]:
+    """``record[key]`` when it is a list (missing: an empty one); anything else is
+    a problem at the record."""
+    found = record.get(key)
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        imported.problems.append(problem(at.file, at.row, key, "is not a list"))
+        return []
+    return found
+
+
 def _label(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("prefLabel", ""))
@@ -256,13 +268,13 @@ def _label(value: Any) -> str:
 
 def _sessions(series: dict[str, Any], offer_id: str, at: Source, imported: Imported) -> None:
     schedules = {}
-    for schedule in series.get("eventSchedule") or []:
+    for schedule in _list(series, "eventSchedule", at, imported):
         if isinstance(schedule, dict):
             key = (
                 str(schedule.get("idTemplate", "")).removesuffix("/{startDate}").rsplit("/", 1)[-1]
             )
             schedules[key] = schedule
-    for event in series.get("subEvent") or []:
+    for event in _list(series, "subEvent", at, imported):
         if not isinstance(event, dict):
             imported.problems.append(
                 problem(at.file, at.row, "subEvent", "is not a ScheduledSession")
@@ -275,7 +287,7 @@ def _sessions(series: dict[str, Any], offer_id: str, at: Source, imported: Impor
             weekday = WEEKDAYS[pd.Timestamp(start[:10]).weekday()]
         except (ValueError, TypeError):
             weekday = ""  # the checker names the empty weekday
-        exceptions = sorted({str(d)[:10] for d in schedule.get("exceptDate") or []})
+        exceptions = sorted({str(d)[:10] for d in _list(schedule, "exceptDate", at, imported)})
         imported.add_session(
             {
                 "session_id": session_id,
@@ -316,12 +328,12 @@ def _offer(series: dict[str, Any], at: Source, imported: Imported) -> str:
             str(address.get(k, "")) for k in ("streetAddress", "postalCode", "addressLocality")
         )
         address = f"{street}, {postal} {town}" if postal and town else street
-    offers = [o for o in series.get("offers") or [] if isinstance(o, dict)]
+    offers = [o for o in _list(series, "offers", at, imported) if isinstance(o, dict)]
     if any(str(o.get("priceCurrency", "DKK")) != "DKK" for o in offers):
         imported.problems.append(problem(at.file, at.row, "offers", "cost options must be in DKK"))
     categories = dict(
         str(c).removeprefix("brobygger:").split("=", 1)
-        for c in series.get("category") or []
+        for c in _list(series, "category", at, imported)
         if str(c).startswith("brobygger:") and "=" in str(c)
     )
     gender = {v: k for k, v in _GENDER.items()}.get(str(series.get("genderRestriction", "")), "")
@@ -336,11 +348,13 @@ def _offer(series: dict[str, Any], at: Source, imported: Imported) -> str:
         "gender": gender,
         "group_size": _text(series.get("maximumAttendeeCapacity", "")),
         "fee_dkk_month": _text(offers[0].get("price", "")) if offers else "",
-        "tags": ";".join(_label(a) for a in series.get("activity") or []),
+        "tags": ";".join(_label(a) for a in _list(series, "activity", at, imported)),
         "address": str(address),
         "phone": str(place.get("telephone", "")),
         "description": str(series.get("description", "")),
-        "accessibility": ";".join(_label(a) for a in series.get("accessibilitySupport") or []),
+        "accessibility": ";".join(
+            _label(a) for a in _list(series, "accessibilitySupport", at, imported)
+        ),
         "trial_free": _text(bool(series.get("beta:isFirstSessionAccessibleForFree", False))),
         "online": _text(
             str(series.get("eventAttendanceMode", "")).endswith("OnlineEventAttendanceMode")
@@ -373,7 +387,7 @@ def read_openactive(path: Path) -> Imported:
         _sessions(series, offer_id, at, imported)
         unmapped.update(
             f"category {c}"
-            for c in series.get("category") or []
+            for c in (series["category"] if isinstance(series.get("category"), list) else [])
             if not str(c).startswith("brobygger:") or str(c)[10:].split("=")[0] not in CATEGORIES
         )
     imported.unmapped_fields(label, unmapped)

@@ -137,3 +137,25 @@ def test_the_facts_go_where_hsds_has_a_field_for_them(rich: Dataset) -> None:
 def test_ids_are_the_same_in_every_export(rich: Dataset) -> None:
     """Two exports of the same catalogue are byte for byte the same (stable UUIDs)."""
     assert hsds_files(rich) == hsds_files(rich)
+
+
+@pytest.mark.parametrize("which", ["demo", "rich"])
+def test_frictionless_finds_the_package_and_its_data_valid(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Frictionless validates the written package, data included (types, formats,
+    required cells, primary and foreign keys), and finds a service id that is no
+    UUID, with the rows pointing at it."""
+    frictionless = pytest.importorskip("frictionless", reason="the dev extra's frictionless")
+    from matcher.dataset.exchange import write_folder
+
+    write_folder(hsds_files(request.getfixturevalue(which)), tmp_path / "hsds")
+    report = frictionless.validate(tmp_path / "hsds" / "datapackage.json")
+    assert report.valid, [(t.name, [e.note for e in t.errors[:3]]) for t in report.tasks]
+    services = tmp_path / "hsds" / "services.csv"
+    lines = services.read_text(encoding="utf-8").splitlines()
+    lines[1] = "not-a-uuid" + lines[1][36:]
+    services.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = frictionless.validate(tmp_path / "hsds" / "datapackage.json")
+    failed = {t.name: {e.type for e in t.errors} for t in broken.tasks if not t.valid}
+    assert "type-error" in failed["service"] and "foreign-key" in failed["service_at_location"]

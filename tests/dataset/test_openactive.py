@@ -244,3 +244,31 @@ def test_properties_without_a_brobygger_column_are_listed(rich: Dataset, tmp_pat
         "page.json: leader (2)",
     ]
     assert len(imported.offers) == len(rich.offers)
+
+
+@pytest.mark.parametrize("odd", [5, "x", None, {}, [], [5], True])
+def test_any_odd_value_is_bad_input_never_a_crash(
+    odd: object, rich: Dataset, tmp_path: Path
+) -> None:
+    """Each property of a SessionSeries, of its place and of its first session, given
+    an odd value in turn, is either read or refused as bad input (InputError)."""
+    base = series_of(rich)[0]
+    paths = [(k,) for k in base] + [("location", k) for k in base["location"]]
+    paths += [("subEvent", 0, k) for k in base["subEvent"][0]]
+    paths += [("eventSchedule", 0, k) for k in base["eventSchedule"][0]]
+    crashed = []
+    for path in paths:
+        record = json.loads(json.dumps(base))
+        holder = record
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = odd
+        file = tmp_path / "odd.jsonld"
+        file.write_text(json.dumps([record]), encoding="utf-8")
+        try:
+            write_catalogue(read_openactive(file), tmp_path / "back")
+        except InputError:
+            pass
+        except Exception as exc:
+            crashed.append(f"{path}: {type(exc).__name__}: {exc}")
+    assert crashed == []
