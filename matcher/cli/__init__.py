@@ -10,6 +10,7 @@ from . import (
     app_commands,
     data_commands,
     exchange_commands,
+    fhir_commands,
     followup_commands,
     gaps_commands,
     many_commands,
@@ -40,6 +41,7 @@ _COMMAND_MODULES = (
     serve_commands,
     many_commands,
     exchange_commands,
+    fhir_commands,
 )
 
 
