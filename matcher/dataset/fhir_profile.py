@@ -48,7 +48,8 @@ code of it (``urn:oid:1.2.208.176.2.4``, ``DI21`` is ICD-10 ``I21``) by
 CPR numbers are mapped to pseudonyms before a referral reaches Brobygger:
 ``cpr_problems`` finds an identifier of the CPR system (``CPR_SYSTEM``,
 ``urn:oid:1.2.208.176.1.2``) and any identifier value, reference or name holding
-something shaped like a CPR number (``matcher.privacy.looks_like_cpr``), and never
+something shaped like a CPR number (``matcher.privacy.looks_like_cpr``; a
+reference's ``display`` too), and never
 repeats the value. ``fhir.resources`` (the ``fhir`` extra) is imported only by
 ``fhir_class``, so Brobygger imports without it.
 """
@@ -198,7 +199,7 @@ def _cpr_fields(resource: dict[str, Any]) -> list[tuple[object, ...]]:
                 found.append((*path, "system"))
             elif isinstance(value.get("value"), str) and looks_like_cpr(value["value"]):
                 found.append((*path, "value"))
-        elif key == "name" and not isinstance(value, list):
+        elif key in ("name", "display") and not isinstance(value, list):
             found += [where for where, text in _strings(value, path) if looks_like_cpr(text)]
         elif path and path[-1] == "reference" and isinstance(value, str) and looks_like_cpr(value):
             found.append(path)

@@ -39,7 +39,8 @@ every other column                        its extension on the ``ServiceRequest`
 A ``ServiceRequest`` of status ``completed``, ``revoked``, ``entered-in-error``
 or ``unknown`` is skipped. Nothing is dropped silently: every field, code and
 extension that is not read is a note in ``ReferralImport.notes`` (names and
-contact details are never read; ``note`` is free text and is not imported).
+contact details are never read; ``note`` and the narrative ``text`` are free
+text and are not imported).
 A CPR number anywhere (``fhir_profile.cpr_problems``), a file that is not JSON,
 a resource ``fhir.resources`` refuses (its field named as FHIRPath,
 ``occurrencePeriod.start``) or a referral without a pseudonym, date or home is
@@ -80,23 +81,23 @@ SKIPPED_STATUSES = ("completed", "revoked", "entered-in-error", "unknown")
 #: Fields of each resource type Brobygger reads (the others are noted).
 READ_FIELDS = {
     "ServiceRequest": frozenset(
-        {"resourceType", "id", "meta", "text", "status", "intent", "subject", "code"}
+        {"resourceType", "id", "meta", "status", "intent", "subject", "code"}
         | {"occurrenceDateTime", "occurrencePeriod", "authoredOn", "reason", "category"}
         | {"extension", "identifier"}
     ),
     "Patient": frozenset(
-        {"resourceType", "id", "meta", "text", "identifier", "gender", "birthDate"}
+        {"resourceType", "id", "meta", "identifier", "gender", "birthDate"}
         | {"address", "communication"}
     ),
     "Condition": frozenset(
-        {"resourceType", "id", "meta", "text", "code", "subject", "clinicalStatus"}
+        {"resourceType", "id", "meta", "code", "subject", "clinicalStatus"}
         | {"verificationStatus", "category"}
     ),
 }
 #: Fields never read: a person's name, contact details and the like.
 NEVER_READ = frozenset({"name", "telecom", "photo", "contact", "link"})
 #: Free text, which may name people.
-FREE_TEXT = frozenset({"note", "patientInstruction"})
+FREE_TEXT = frozenset({"note", "patientInstruction", "text"})
 #: FHIR administrative gender → the gender column.
 GENDERS = {"female": "woman", "male": "man", "other": "other"}
 _AGE_BANDS = ((18, "18-39"), (40, "40-64"), (65, "65-79"), (80, "80+"))
@@ -179,8 +180,8 @@ def _file_entries(path: Path) -> list[Entry]:
     except UnicodeDecodeError:
         raise InputError([problem(label, None, None, "is not UTF-8 text")]) from None
     if path.suffix.lower() == ".ndjson":
-        found = [(i, _json(path, label, t, i)) for i, t in enumerate(text.splitlines(), 1)]
-        raw = [(i, r) for i, r in found if r is not None or text.splitlines()[i - 1].strip()]
+        lines = enumerate(text.splitlines(), 1)
+        raw = [(i, _json(path, label, t, i)) for i, t in lines if t.strip()]
     else:
         whole = _json(path, label, text, 1)
         if isinstance(whole, dict) and whole.get("resourceType") == "Bundle":
@@ -221,10 +222,9 @@ def _validate(entry: Entry) -> list[Problem]:
     from pydantic import ValidationError
 
     kind = entry.label[0]
-    try:
-        model = fhir_class(kind)
-    except (ImportError, AttributeError):
-        return []  # a type fhir.resources does not know: noted, not read
+    if kind not in READ_FIELDS:
+        return []  # a type Brobygger does not read: noted, not checked
+    model = fhir_class(kind)
     try:
         model.model_validate(entry.resource)
     except ValidationError as exc:

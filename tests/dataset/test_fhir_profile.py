@@ -78,6 +78,7 @@ def test_the_cpr_system_is_refused_without_the_value() -> None:
         ({"subject": {"identifier": {"value": "0101901234"}}}, "subject.identifier.value"),
         ({"name": [{"family": "Hansen", "given": ["010190 1234"]}]}, "name[0].given[0]"),
         ({"subject": {"reference": "Patient/0101901234"}}, "subject.reference"),
+        ({"subject": {"display": "Jens 0101901234"}}, "subject.display"),
     ],
 )
 def test_a_cpr_shaped_value_is_refused_where_it_is(resource: dict[str, object], field: str) -> None:

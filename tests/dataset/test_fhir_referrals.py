@@ -102,10 +102,13 @@ def test_invalid_json_is_named_with_its_line(tmp_path: Path) -> None:
 
 
 def test_a_folder_of_json_and_ndjson_is_read(tmp_path: Path) -> None:
-    """Every .json and .ndjson file of a folder is read, in name order."""
+    """Every .json and .ndjson file of a folder is read, in name order (blank lines skipped)."""
     write_json(tmp_path / "a.json", referral("sr-a", "P9201"))
     (tmp_path / "b.ndjson").write_text(
-        json.dumps(referral("sr-b", "P9202")) + "\n" + json.dumps(referral("sr-c", "P9203")),
+        json.dumps(referral("sr-b", "P9202"))
+        + "\n\n"
+        + json.dumps(referral("sr-c", "P9203"))
+        + "\n",
         encoding="utf-8",
     )
     (tmp_path / "notes.txt").write_text("not read", encoding="utf-8")
