@@ -169,3 +169,28 @@ def test_a_folder_without_services_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as refused:
         read_hsds(tmp_path / "empty")
     assert "services.csv" in refused.value.problems[0].message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("odd", ["", "x", "-1", "1e999", "MO,XX", "99:99:00"])
+def test_any_odd_cell_is_bad_input_never_a_crash(odd: str, tmp_path: Path) -> None:
+    """Each cell of the first row of every table, given an odd value in turn, is either
+    read or refused as bad input (InputError)."""
+    rich = rich_catalogue(tmp_path / "rich")
+    write_folder(hsds_files(rich), tmp_path / "hsds")
+    crashed = []
+    for path in sorted((tmp_path / "hsds").glob("*.csv")):
+        original = path.read_text(encoding="utf-8")
+        header = next(csv.reader(io.StringIO(original)))
+        if original.count("\n") < 2:
+            continue
+        for column in header:
+            edit(path, 2, column, odd)
+            try:
+                write_catalogue(read_hsds(tmp_path / "hsds"), tmp_path / "back")
+            except InputError:
+                pass
+            except Exception as exc:
+                crashed.append(f"{path.name}:{column}: {type(exc).__name__}: {exc}")
+            path.write_text(original, encoding="utf-8")
+    assert crashed == []
