@@ -136,6 +136,11 @@ class DischargeState(Handover):
     #: Problems of one field of the form (``address``, ``available``) or of a
     #: booking (``booking``), kept apart so the page shows each beside its cause.
     field_problems = Dict()
+    #: Per offer's first session among the options, the ladder that could follow it
+    #: (``planning.pathway_one.LadderStep``s), worked out after the cards are shown.
+    ladders = Dict()
+    #: The bookings of a pathway booked at once (the first is ``booking``), else empty.
+    steps_booked = List()
 
     def __init__(
         self,
@@ -153,8 +158,6 @@ class DischargeState(Handover):
         self._found: dict[str, Any] | None = None  # the profile the options are for
         self._top = 5
         self._with_profile: Any = None  # the dataset the hand-out was made from
-        #: per offer's first session among the options, the ladder that could follow it
-        self.ladders: dict[str, list[Any]] = {}
         self.profile = self._defaults()
         data.observe(self._new_data, names="version")
         data.observe(self._reword, names="lang")
@@ -243,6 +246,7 @@ class DischargeState(Handover):
         self.nothing_fits = None
         self._problems([])
         self.error = ""
+        self.steps_booked = []
         self.booking = None
         self.booking_message = ""
         self.handout = ""
@@ -317,8 +321,8 @@ class DischargeState(Handover):
         self._top = top
         self.nothing_fits = chosen.nothing_fits
         table = chosen.table()
+        self.options = table  # the cards are shown now; the ladders follow on them
         self.ladders = self._ladders(row, table)
-        self.options = table
 
     def _ladders(self, row: pd.DataFrame, options: pd.DataFrame) -> dict[str, list[Any]]:
         """For each offer's first session among ``options``, the ladder that could
@@ -367,7 +371,17 @@ class DischargeState(Handover):
         """Hold a place in ``session_id`` for this patient, with the staff contact
         person and the consents given, and make the hand-out in the person's
         language."""
+        return self._book(session_id, pathway=False)
+
+    def book_pathway(self, session_id: str) -> bool:
+        """Book the whole ladder shown from ``session_id`` (``store.book_pathway``): the
+        first step as ``book`` does, each later step held with a call to confirm it;
+        refused whole when the ladder found now is not the one shown."""
+        return self._book(session_id, pathway=True)
+
+    def _book(self, session_id: str, *, pathway: bool) -> bool:
         from ..store import SessionFull, book_from_dataset, open_store
+        from ..store.pathway_bookings import book_pathway
 
         row = self.check()
         ds = self.data.dataset
@@ -381,17 +395,29 @@ class DischargeState(Handover):
             return False
         others = ds.patients[ds.patients["patient_id"] != pid].drop(columns="geometry")
         with_profile = ds.replace(patients=points(pd.concat([others, row], ignore_index=True)))
+        contact = {
+            "contact_name": self.contact_name.strip() or None,
+            "contact_phone": self.contact_phone.strip() or None,
+        }
         try:
             with open_store(self.db_url) as store:
-                booking, _ = book_from_dataset(
-                    store,
-                    with_profile,
-                    pid,
-                    session_id,
-                    actor=self.actor(),
-                    contact_name=self.contact_name.strip() or None,
-                    contact_phone=self.contact_phone.strip() or None,
-                )
+                if pathway:
+                    shown = [step.session_id for step in self.ladders.get(session_id, [])]
+                    booked = book_pathway(
+                        store,
+                        with_profile,
+                        pid,
+                        session_id,
+                        expected=shown,
+                        actor=self.actor(),
+                        lang=self.data.lang,
+                        **contact,
+                    )
+                else:
+                    one, _ = book_from_dataset(
+                        store, with_profile, pid, session_id, actor=self.actor(), **contact
+                    )
+                    booked = [one]
                 self._record_consents(store, pid)
         except SessionFull:
             self.booking_message = "full"
@@ -403,7 +429,8 @@ class DischargeState(Handover):
             self.booking_message = session_id
             return False
         self._field("booking")
-        self.booking = booking
+        self.steps_booked = booked if pathway else []
+        self.booking = booked[0]
         self.booking_message = "booked"
         self._recommender = None  # the place is taken now
         self._with_profile = with_profile
@@ -411,8 +438,9 @@ class DischargeState(Handover):
         return True
 
     def cancel(self) -> bool:
-        """Cancel the booking made here: the place is free again and the
-        options are shown as before, so another can be booked (a move)."""
+        """Cancel the booking made here (with the held later steps of a pathway): the
+        places are free again and the options are shown as before, so another can be
+        booked (a move)."""
         from ..store import cancel, open_store
 
         if self.booking is None:
@@ -424,6 +452,7 @@ class DischargeState(Handover):
             self._field("booking", exc.problems)
             return False
         self._field("booking")
+        self.steps_booked = []
         self.booking = None
         self.booking_message = "cancelled"
         self.handout = ""

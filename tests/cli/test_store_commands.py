@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import inspect, select, text
-from store_support import PRIVATE, dataset_dir, leaks
+from store_support import PRIVATE, dataset_dir, leaks, pathway_town
 from typer.testing import CliRunner
 
 from matcher.cli import app
@@ -91,6 +91,24 @@ def test_book_group_books_everyone_or_nobody(
         return
     with open_store(db) as store:
         assert len(active_bookings(store)) == stored
+
+
+def test_book_pathway_books_every_step_and_says_which_are_held(tmp_path: Path, db: str) -> None:
+    """book --pathway books the home visits, and holds the exit team and the club, each
+    said on its own line (exit 0); from a club, which nothing follows, it books nothing and
+    says to book the first step alone (exit 2)."""
+    town = pathway_town(tmp_path / "town")
+    code, output = run("book", town, "--patient", "P1", "--session", "SH", "--pathway", "--db", db)
+    assert code == 0, output
+    assert "booked 1: patient P1 in session SH (offer H) from 2027-01-04" in output
+    assert "held 2: patient P1 in session SE (offer E) from 2027-02-01, provisionally" in output
+    assert "held 3: patient P1 in session SA" in output
+    code, output = run("book", town, "--patient", "P2", "--session", "SA", "--pathway", "--db", db)
+    assert code == 2 and "book the first step alone" in output and "Traceback" not in output
+    with open_store(db) as store:
+        assert sorted(active_bookings(store)["patient_id"]) == ["P1", "P1", "P1"]
+        tasks = list_tasks(store)
+        assert (tasks["kind"] == "confirm_step").sum() == 2
 
 
 def test_bad_dataset_writes_no_database(tmp_path: Path, db: str) -> None:

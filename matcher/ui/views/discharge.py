@@ -89,6 +89,8 @@ class DischargeView(w.Box):
         # a hand-out made again (another language, a contact person) redraws only the
         # booking panel, so the control just used keeps the focus
         state.observe(lambda _: self.cards.render_booking(), names="handout")
+        # the ladders are found after the cards are shown, and fill them in place
+        state.observe(lambda _: self.cards.show_ladders(), names="ladders")
         data.observe(self._new_data, names="version")
         data.observe(self._relabel, names="lang")
         start = w.HBox([self.start_from, self.use_button, self.new_button])

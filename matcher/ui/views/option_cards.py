@@ -56,6 +56,10 @@ class OptionCards(w.VBox):
         self.page = page
         self.lang = "da"
         self.book_buttons: dict[str, w.Button] = {}
+        #: per card's first session, where its ladder is shown (filled when found)
+        self.ladder_slots: dict[str, w.VBox] = {}
+        #: per card's first session, its "book the whole pathway" button, when shown
+        self.pathway_buttons: dict[str, w.Button] = {}
         #: How many times the cards were drawn: each drawing's cards carry the class
         #: ``bb-gen-N``, so the page can wait for this drawing's, not the last one's.
         self.generation = 0
@@ -96,6 +100,7 @@ class OptionCards(w.VBox):
         self.lang = lang
         options = self.state.options
         self.book_buttons = {}
+        self.ladder_slots, self.pathway_buttons = {}, {}
         self.generation += 1
         cards: list[w.Widget] = []
         if options is not None and len(options):
@@ -140,9 +145,11 @@ class OptionCards(w.VBox):
             f"{_escape(first['name'])}</h3>"
             f"<div class='bb-kind'>{_escape(code_text('kind', first['kind'], lang))}</div>"
             f"{address}<div>{self._facts(first)}</div><ul>{fits}{less}</ul>"
-            f"{self._ladder(str(first['session_id']))}"
         )
-        lines: list[w.Widget] = [w.HTML(head)]
+        slot = w.VBox()
+        self.ladder_slots[str(first["session_id"])] = slot
+        self._fill_ladder(str(first["session_id"]))
+        lines: list[w.Widget] = [w.HTML(head), slot]
         for _, row in rows.iterrows():
             lines.append(self._session_line(row))
         booking = self.state.booking
@@ -158,33 +165,63 @@ class OptionCards(w.VBox):
         card.add_class(f"bb-gen-{self.generation}")
         return card
 
-    def _ladder(self, session_id: str) -> str:
+    def show_ladders(self) -> None:
+        """Fill each card's ladder, found after the cards were shown."""
+        for session_id in self.ladder_slots:
+            self._fill_ladder(session_id)
+
+    def _fill_ladder(self, session_id: str) -> None:
         """This card's first session and the steps that could follow it, numbered
-        ("1. Udslusningshold: Hjertehold Øst fra 18. jan."), and that the later ones
-        are booked when the step before ends."""
+        ("1. Udslusningshold: Hjertehold Øst fra 18. jan."), with the button that books
+        them all; once booked, each step says whether it is booked or held."""
+        slot = self.ladder_slots.get(session_id)
         steps = self.state.ladders.get(session_id, [])
         dataset = self.state.data.dataset
+        if slot is None:
+            return
         if len(steps) < 2 or dataset is None:
-            return ""
+            slot.children = []
+            return
         lang = self.lang
         names = dataset.offers.set_index("offer_id")["name"]
-        said = [
-            text(
-                "card_step",
-                lang,
-                kind=code_text("kind", step.kind, lang),
-                name=str(names.get(step.offer_id, "")),
-                date=day_month(pd.Timestamp(step.start).date(), lang),
+        booked = list(self.state.steps_booked)
+        mine = bool(booked) and booked[0].session_id == session_id
+        said = []
+        for i, step in enumerate(steps):
+            key = "card_step"
+            if mine and i < len(booked):
+                key = "card_step_held" if booked[i].provisional else "card_step_booked"
+            said.append(
+                text(
+                    key,
+                    lang,
+                    kind=code_text("kind", step.kind, lang),
+                    name=str(names.get(step.offer_id, "")),
+                    date=day_month(pd.Timestamp(step.start).date(), lang),
+                )
             )
-            for step in steps
-        ]
         items = "".join(f"<li>{_escape(line)}</li>" for line in said)
-        title = _escape(text("card_pathway", lang))
-        hint = _escape(text("card_pathway_hint", lang))
-        return (
-            f"<div class='bb-ladder'><strong>{title}</strong><ol>{items}</ol>"
-            f"<div class='bb-hint'>{hint}</div></div>"
-        )
+        title = _escape(text("card_pathway_booked" if mine else "card_pathway", lang))
+        hint = _escape(text("card_pathway_hint_book", lang))
+        parts: list[w.Widget] = [
+            w.HTML(
+                f"<div class='bb-ladder'><strong>{title}</strong><ol>{items}</ol>"
+                f"<div class='bb-hint'>{hint}</div></div>"
+            )
+        ]
+        if not mine:
+            button = w.Button(
+                description=text("card_book_pathway", lang),
+                tooltip=text("card_book_pathway_this", lang, n=len(steps)),
+                icon="list-ol",
+                layout=w.Layout(width="auto", align_self="flex-start"),
+                disabled=self.state.booking is not None,
+            )
+            button.add_class("bb-book-pathway")
+            button.on_click(lambda _: self._book(session_id, pathway=True))
+            self.pathway_buttons[session_id] = button
+            parts.append(button)
+        slot.children = parts
 
     def _session_line(self, row: pd.Series) -> w.Widget:
         lang = self.lang
@@ -242,6 +279,9 @@ class OptionCards(w.VBox):
             if len(match):
                 name = str(match.iloc[0]["name"])
         booked = text("booked", lang, name=name, date=long_date(booking.start_date, lang))
+        later = len(state.steps_booked) - 1
+        if later > 0:
+            booked += " " + text("booked_pathway", lang, n=later)
         title = _escape(text("handout", lang))
         self.print_button.description = text("print", lang)
         pid = _escape(booking.patient_id)
@@ -293,10 +333,12 @@ class OptionCards(w.VBox):
         if not getattr(self, "_choosing", False) and change["new"]:
             self.state.set_handout_lang(str(change["new"]))
 
-    def _book(self, session_id: str) -> None:
-        """Book, bring the confirmation on the card into view and put the focus on its
-        print button, the next step (the confirmation itself is read out as a status)."""
-        if self.state.book(session_id) and self.page is not None:
+    def _book(self, session_id: str, *, pathway: bool = False) -> None:
+        """Book (with ``pathway``, the card's whole ladder), bring the confirmation on the
+        card into view and put the focus on its print button, the next step (the
+        confirmation itself is read out as a status)."""
+        done = self.state.book_pathway(session_id) if pathway else self.state.book(session_id)
+        if done and self.page is not None:
             card = f".bb-gen-{self.generation}.bb-card:has(.bb-booking)"
             self.page.show(card, focus=f"{card} .bb-print")
 

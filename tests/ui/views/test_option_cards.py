@@ -118,8 +118,8 @@ def test_a_card_shows_the_pathway_that_could_follow_its_first_step(
     data: DataState, db: str
 ) -> None:
     """Where a ladder can follow a card's first session, the card lists each step with
-    its kind, offer name and first date, and says the later steps are booked when the
-    step before ends; a card without one lists none."""
+    its kind, offer name and first date, says how the later steps are held and
+    confirmed, and has a button that books them all; a card without one lists none."""
     state = DischargeState(data, db)
     found = None
     for pid in data.dataset.patients["patient_id"].astype(str):
@@ -139,6 +139,63 @@ def test_a_card_shows_the_pathway_that_could_follow_its_first_step(
         if steps is None:
             assert "bb-ladder" not in shown
             continue
-        assert "Et muligt forløb" in shown and "bookes, når trinnet før slutter" in shown
+        assert "Et muligt forløb" in shown and "bekræfter hvert trin, når trinnet før" in shown
         for step in steps:
             assert f"{names[step.offer_id]} fra" in shown
+        assert cards.pathway_buttons[sid].description == "Book hele forløbet"
+
+
+def _with_ladder(data: DataState, db: str) -> tuple[DischargeState, OptionCards, str]:
+    """The first person of the demo with a card whose first step has a ladder."""
+    state = DischargeState(data, db)
+    for pid in data.dataset.patients["patient_id"].astype(str):
+        state.start_from(pid)
+        state.find(top=8)
+        if state.ladders:
+            cards = OptionCards(state)
+            cards.render("da")
+            return state, cards, next(iter(state.ladders))
+    raise AssertionError("no person of the demo has a card with a ladder")
+
+
+def test_the_ladder_fills_a_card_shown_before_it_was_found(data: DataState, db: str) -> None:
+    """Cards are shown as soon as the options are found; the ladder found after them
+    fills its card in place, without drawing the cards again."""
+    state, cards, sid = _with_ladder(data, db)
+    ladders = state.ladders
+    state.ladders = {}
+    cards.render("da")
+    drawn = cards.generation
+    assert not cards.pathway_buttons
+    state.ladders = ladders
+    cards.show_ladders()
+    assert cards.generation == drawn and sid in cards.pathway_buttons
+    assert "Et muligt forløb" in _text(cards.ladder_slots[sid])
+
+
+def test_booking_the_whole_pathway_marks_each_step_booked_or_held(data: DataState, db: str) -> None:
+    """The card's pathway button books every step: the card then says which step is
+    booked and which are held, and the confirmation says how many are held."""
+    state, cards, sid = _with_ladder(data, db)
+    steps = state.ladders[sid]
+    cards.pathway_buttons[sid].click()
+    assert [b.session_id for b in state.steps_booked] == [s.session_id for s in steps]
+    assert [b.provisional for b in state.steps_booked] == [False] + [True] * (len(steps) - 1)
+    cards.render("da")
+    shown = _text(cards)
+    assert shown.count("(booket)") == 1
+    assert shown.count("(holdt foreløbigt)") == len(steps) - 1
+    assert f"Senere trin holdt foreløbigt: {len(steps) - 1}." in shown
+    assert all(button.disabled for button in cards.book_buttons.values())
+    assert state.cancel() and state.steps_booked == []
+
+
+def test_a_pathway_not_the_one_shown_is_refused_on_its_card(data: DataState, db: str) -> None:
+    """When the steps found at booking are not the ones the card showed, nothing is
+    booked and the card says to find the next steps again."""
+    state, cards, sid = _with_ladder(data, db)
+    state.ladders = {sid: state.ladders[sid][:1] * 2}
+    assert not state.book_pathway(sid)
+    assert state.booking is None
+    cards.render("da")
+    assert "find de næste skridt igen" in _text(cards)
