@@ -174,6 +174,7 @@ class _Tables:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, str]]] = {t: [] for t in TABLES}
         self.terms: dict[str, str] = {}
+        self.organizations: set[str] = set()
 
     def add(self, table: str, **cells: str) -> None:
         self.rows[table].append(cells)
@@ -216,7 +217,8 @@ def _offer(tables: _Tables, offer: Any) -> str:
     service, location = stable_id("service", offer_id), stable_id("location", offer_id)
     provider = offer["provider"] or UNNAMED_PROVIDER
     organization = stable_id("organization", offer["provider"])
-    if not any(o["id"] == organization for o in tables.rows["organization"]):
+    if organization not in tables.organizations:
+        tables.organizations.add(organization)
         tables.add("organization", id=organization, name=provider, description=provider)
     helped = joined(offer["interpreter_languages"]) or "-"
     interpreter = _INTERPRETER_WORDS.get(offer["interpreter"], "").format(languages=helped)
