@@ -140,7 +140,7 @@ class DischargeState(Handover):
     #: (``planning.pathway_one.LadderStep``s), worked out after the cards are shown.
     ladders = Dict()
     #: The bookings of a pathway booked at once (the first is ``booking``), else empty.
-    steps_booked = List()
+    steps_booked: List[Any] = List()
 
     def __init__(
         self,
@@ -395,10 +395,7 @@ class DischargeState(Handover):
             return False
         others = ds.patients[ds.patients["patient_id"] != pid].drop(columns="geometry")
         with_profile = ds.replace(patients=points(pd.concat([others, row], ignore_index=True)))
-        contact = {
-            "contact_name": self.contact_name.strip() or None,
-            "contact_phone": self.contact_phone.strip() or None,
-        }
+        name, phone = self.contact_name.strip() or None, self.contact_phone.strip() or None
         try:
             with open_store(self.db_url) as store:
                 if pathway:
@@ -411,11 +408,18 @@ class DischargeState(Handover):
                         expected=shown,
                         actor=self.actor(),
                         lang=self.data.lang,
-                        **contact,
+                        contact_name=name,
+                        contact_phone=phone,
                     )
                 else:
                     one, _ = book_from_dataset(
-                        store, with_profile, pid, session_id, actor=self.actor(), **contact
+                        store,
+                        with_profile,
+                        pid,
+                        session_id,
+                        actor=self.actor(),
+                        contact_name=name,
+                        contact_phone=phone,
                     )
                     booked = [one]
                 self._record_consents(store, pid)
