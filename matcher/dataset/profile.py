@@ -4,6 +4,13 @@ At the closing conversation a profile may be typed in rather than read from
 a file. ``check_patient`` turns a mapping of ``patients.csv`` columns (Python
 values or cell text) into the same typed row ``load_dataset`` would give, or
 raises ``InputError`` naming every column with a problem.
+
+A cell's typed value depends on its column and its text alone, so
+``check_patient`` keeps what the loader's checks made of each (column, text)
+it has seen and runs the checks only on the cells it has not: one profile
+after another at the conversation shares most of its cells (modes, times,
+languages, yes and no). A profile with any problem is checked whole, as the
+file would be, so its problems are exactly the loader's.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -22,9 +30,17 @@ from ..words.problems import problem
 from .cells import Dialect
 from .checker import Checker
 from .load import project
-from .schema import PATIENTS
+from .schema import PATIENTS, Column
 
-__all__ = ["PATIENT_SOURCE", "check_patient", "check_patient_rows", "patient_cells"]
+__all__ = [
+    "CELLS_KEPT",
+    "PATIENT_SOURCE",
+    "check_patient",
+    "check_patient_rows",
+    "checked_columns",
+    "forget_cells",
+    "patient_cells",
+]
 
 #: Where the patient is given as a mapping, the problems name this "file".
 PATIENT_SOURCE = "patient"
@@ -111,6 +127,94 @@ def check_patient(patient: Mapping[str, Any]) -> pd.DataFrame:
     InputError
         Naming every column with a problem (``patient:-:max_travel_min: ...``).
     """
+    return pd.DataFrame(checked_columns(patient))
+
+
+def checked_columns(patient: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """``check_patient``'s row as its columns, each a one-value array (read-only),
+    without building the frame; raises ``InputError`` as ``check_patient`` does."""
     cells = patient_cells(patient)
     cells.setdefault("patient_id", "new")
-    return check_patient_rows([cells], PATIENT_SOURCE)
+    typed = _typed_cells(cells)
+    if typed is None:  # a problem, or a column the file does not have: the whole check
+        row = check_patient_rows([cells], PATIENT_SOURCE)
+        return {str(c): row[c].to_numpy() for c in row.columns}
+    typed["x"], typed["y"] = _metres(float(typed["lon"][0]), float(typed["lat"][0]))
+    return typed
+
+
+# -- what the checks made of each cell, kept ----------------------------------
+#: How many (column, text) cells are kept at most; all are dropped when more come.
+CELLS_KEPT = 20_000
+#: (column, cell text) -> the typed one-row arrays that column gives (a clock column
+#: also gives its minutes, ``weekday`` its day number).
+_KEPT: dict[tuple[str, str], dict[str, np.ndarray]] = {}
+
+
+def forget_cells() -> None:
+    """Drop the kept typed cells (``check_patient`` then checks every cell again)."""
+    _KEPT.clear()
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(c.name for c in PATIENTS.columns)
+
+
+def _typed_cells(cells: Mapping[str, str]) -> dict[str, np.ndarray] | None:
+    """The typed arrays of a one-row table of ``cells``, in the loader's column order,
+    or None when a cell has a problem (or a column is unknown or a required one missing)."""
+    known = _known()
+    if any(k not in known for k in cells) or any(n not in cells for n in _required()):
+        return None
+    wanted = [(c, cells.get(c.name, "")) for c in PATIENTS.columns]
+    typed = {c.name: _KEPT.get((c.name, text)) for c, text in wanted}
+    new = [(c, text) for c, text in wanted if typed[c.name] is None]
+    if new:
+        spec = replace(PATIENTS, columns=tuple(c for c, _ in new), key=None)
+        arrays = {c.name: np.array([text], dtype=object) for c, text in new}
+        checker = Checker(spec, arrays, np.arange(2, 3), Dialect("utf-8", ","))
+        table = checker.parse()
+        if checker.problems or table is None:
+            return None
+        if len(_KEPT) + len(new) > CELLS_KEPT:
+            _KEPT.clear()
+        for c, text in new:
+            made = {n: table[n].to_numpy() for n in (c.name, *_derived(c))}
+            for value in made.values():
+                value.flags.writeable = False
+            _KEPT[(c.name, text)] = typed[c.name] = made
+    out: dict[str, np.ndarray] = {}
+    for kept in typed.values():
+        assert kept is not None
+        out.update(kept)
+    return out
+
+
+@cache
+def _required() -> tuple[str, ...]:
+    return tuple(c.name for c in PATIENTS.columns if c.required)
+
+
+def _derived(column: Column) -> tuple[str, ...]:
+    """The columns the checker derives from ``column`` (a clock's minutes, a weekday's
+    number), after it."""
+    if column.type == "clock":
+        return (f"{column.name}_min",)
+    if column.type == "enum" and column.name == "weekday":
+        return ("day",)
+    return ()
+
+
+@cache
+def _metres_of(lon: float, lat: float) -> tuple[float, float]:
+    x, y = project(np.array([lon]), np.array([lat]))
+    return float(x[0]), float(y[0])
+
+
+def _metres(lon: float, lat: float) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:25832 metres of one point, as arrays (as ``check_patient_rows`` gives them)."""
+    if _metres_of.cache_info().currsize > CELLS_KEPT:
+        _metres_of.cache_clear()
+    x, y = _metres_of(lon, lat)
+    return np.array([x]), np.array([y])

@@ -85,6 +85,9 @@ class Recommender(Evaluator):
     the day of the conversation) and ranks what fits.
     """
 
+    #: The table of no options, once made (``frame``).
+    _no_options: pd.DataFrame | None = None
+
     def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> Recommendation:
         """Every session that fits, cheapest first, without the variety rule."""
         found = self.evaluate(patient)
@@ -215,54 +218,48 @@ class Recommender(Evaluator):
         """Options at these session positions, in this order, as ``OPTION_COLUMNS``."""
         m, ev = found.model, found.evaluation
         s = np.asarray(sessions, dtype=np.int64)
+        if len(s) == 0 and self._no_options is not None:
+            return self._no_options.copy()
         o = m.s_offer[s]
         start_day = ev.start_day[0, s]
         mode_index = ev.mode[0, s].astype(np.int64)
-        mode = mode_names(mode_index)
+        offers = [{k: v[int(x)] for k, v in self._offer.items()} for x in o.tolist()]
         reasons = [
-            option_reasons(
-                m,
-                ev,
-                int(x),
-                found.row,
-                {k: v[int(m.s_offer[x])] for k, v in self._offer.items()},
-                found.today,
-                words,
-            )
-            for x in s
+            option_reasons(m, ev, int(x), found.row, offer, found.today, words)
+            for x, offer in zip(s.tolist(), offers, strict=True)
         ]
         first = start_day.astype("datetime64[D]")
-        frame = pd.DataFrame(
-            {
-                "rank": np.arange(1, len(s) + 1),
-                "offer_id": m.offer_ids[o].astype(str),
-                "name": self._offer["name"][o].astype(str),
-                "session_id": m.session_ids[s].astype(str),
-                "kind": np.array(KINDS, dtype=object)[m.o_kind[o]].astype(str),
-                "first_date": first.astype("datetime64[ns]"),
-                "weekday": np.array(WEEKDAYS, dtype=object)[m.s_day[s]].astype(str),
-                "start": self._session["start"][s].astype(str),
-                "end": self._session["end"][s].astype(str),
-                "when": [
-                    f"{words.date(pd.Timestamp(d).date())} "
-                    f"{words('clock_span', start=words.clock(a), end=words.clock(b))}"
-                    for d, a, b in zip(first, m.s_start[s], m.s_end[s], strict=True)
-                ],
-                "days_until_start": (start_day - found.today.astype(np.int64)).astype(np.int64),
-                "wait_days": ev.wait_days[0, s].astype(np.int64),
-                "travel_min": np.round(ev.travel_min[0, s].astype(float), 1),
-                "travel_mode": mode.astype(str),
-                "fee_dkk_month": m.o_fee[o].astype(float),
-                "transport_dkk_month": np.round(ev.term("transport_dkk")[0, s], 0),
-                "ride_task": ride_task(mode_index, m.p_transport_help[found.index]),
-                "group_size": m.o_group[o].astype(np.int64),
-                "places_left": m.s_capacity[s].astype(np.int64),
-                "cost": np.round(ev.cost[0, s].astype(float), 2),
-                "fits": [r[0] for r in reasons],
-                "less_good": [r[1] for r in reasons],
-            },
-            columns=list(OPTION_COLUMNS),
-        )
+        columns = {
+            "rank": np.arange(1, len(s) + 1),
+            "offer_id": m.offer_ids[o].astype(str),
+            "name": self._offer["name"][o].astype(str),
+            "session_id": m.session_ids[s].astype(str),
+            "kind": np.array(KINDS, dtype=object)[m.o_kind[o]].astype(str),
+            "first_date": first.astype("datetime64[ns]"),
+            "weekday": np.array(WEEKDAYS, dtype=object)[m.s_day[s]].astype(str),
+            "start": self._session["start"][s].astype(str),
+            "end": self._session["end"][s].astype(str),
+            "when": [
+                f"{words.date(pd.Timestamp(d).date())} "
+                f"{words('clock_span', start=words.clock(a), end=words.clock(b))}"
+                for d, a, b in zip(first, m.s_start[s], m.s_end[s], strict=True)
+            ],
+            "days_until_start": (start_day - found.today.astype(np.int64)).astype(np.int64),
+            "wait_days": ev.wait_days[0, s].astype(np.int64),
+            "travel_min": np.round(ev.travel_min[0, s].astype(float), 1),
+            "travel_mode": mode_names(mode_index).astype(str),
+            "fee_dkk_month": m.o_fee[o].astype(float),
+            "transport_dkk_month": np.round(ev.term("transport_dkk")[0, s], 0),
+            "ride_task": ride_task(mode_index, m.p_transport_help[found.index]),
+            "group_size": m.o_group[o].astype(np.int64),
+            "places_left": m.s_capacity[s].astype(np.int64),
+            "cost": np.round(ev.cost[0, s].astype(float), 2),
+            "fits": [r[0] for r in reasons],
+            "less_good": [r[1] for r in reasons],
+        }
+        frame = pd.DataFrame(columns)  # in the order of OPTION_COLUMNS
+        if len(s) == 0 and self.fast:  # the same empty table for everyone: kept
+            self._no_options = frame.copy()
         return frame
 
 

@@ -8,6 +8,12 @@ all genders, a home visit) is a modified copy of the patient's row; all the
 copies are evaluated at once with the same rules and free places as the
 recommendations, and each suggestion states exactly how many sessions, at how
 many places, the change opens.
+
+The quick way (a ``fast`` recommender) builds the changed copies as arrays from
+the patient's own typed columns, lets them travel from the patient's own home
+in the patient's own model, and asks only which sessions the rules allow; the
+straightforward way builds them as a frame and evaluates everything. Both give
+the same counts.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import pandas as pd
 
 from ..dataset.profile import patient_cells
 from ..domain import GROUP_LIMIT, TOLERANCES
-from ..match.costs import HOME_VISIT, RULES, evaluate
+from ..geo import TravelTimeSource
+from ..match.costs import HOME_VISIT, RULES, evaluate, rule_failures
 from ..match.explain import exclusion_counts
 from ..words.patient import Wording, wording
 from .evaluate import Evaluated, Evaluator
@@ -183,7 +190,7 @@ def _candidates(row: pd.Series, recommender: Evaluator) -> list[_Change]:
                     )
                 )
     spoken = tuple(row["languages"])
-    offered = sorted({c for v in recommender.dataset.offers["languages"] for c in v})
+    offered = recommender.offered_languages
     # an interpreter translates between Danish and the patient's language: someone who
     # speaks no Danish gains Danish, not every other language of the offers
     more = [c for c in offered if c not in spoken and (c == BRIDGE or BRIDGE in spoken)]
@@ -196,9 +203,7 @@ def _candidates(row: pd.Series, recommender: Evaluator) -> list[_Change]:
                 "if_interpreter",
             )
         )
-    offers = recommender.dataset.offers
-    online = "online" in offers.columns and bool(offers["online"].astype(bool).any())
-    if online and not bool(row.get("online_ok", False)):
+    if recommender.has_online and not bool(row.get("online_ok", False)):
         out.append(_Change("online", "online", {"online_ok": True}, "if_online"))
     budget = float(row["budget_dkk_month"])
     for extra in BUDGET_STEPS_DKK:
@@ -262,6 +267,43 @@ def what_would_open(
     candidates = _candidates(row, recommender)
     if not candidates:
         return (), ()
+    if _fast(recommender) and found is not None:
+        opened = _quickly(recommender, found, candidates)[1]
+    else:
+        opened = _opened(recommender, row, candidates)
+    return _ranked(candidates, opened, words, limit)
+
+
+def _fast(recommender: Evaluator) -> bool:
+    return bool(getattr(recommender, "fast", False))
+
+
+def _ranked(
+    candidates: list[_Change], opened: list[tuple[int, int]], words: Wording, limit: int
+) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
+    """``what_would_open``'s answer from the sessions and offers each change opens."""
+    if not candidates:
+        return (), ()
+    tried = []
+    for change, (options, places) in zip(candidates, opened, strict=True):
+        text = change.text(words, options, places)
+        tried.append(Suggestion(change.key, change.group, change.cells, options, places, text))
+    best: dict[str, tuple[int, Suggestion]] = {}
+    for i, s in enumerate(tried):
+        if s.options > 0 and (s.group not in best or s.options > best[s.group][1].options):
+            best[s.group] = (i, s)
+    home = best.pop("home_visit", None)
+    ranked = sorted(best.values(), key=lambda item: (-item[1].options, item[0]))[:limit]
+    if home is not None:
+        ranked.append(home)
+    return tuple(s for _, s in ranked), tuple(tried)
+
+
+def _opened(
+    recommender: Evaluator, row: pd.Series, candidates: list[_Change]
+) -> list[tuple[int, int]]:
+    """Sessions and offers each change opens: the changed rows as a frame, each
+    evaluated in full against every session."""
     # each changed copy gets its own id; a router's travel times follow the patient
     own_id = str(row["patient_id"])
     ids = [f"{own_id}~{change.key}" for change in candidates]
@@ -274,22 +316,62 @@ def what_would_open(
     )
     model = recommender.model_for(rows, travel_times=_travel_for(recommender, own_id, ids))
     ev = evaluate(model, np.arange(len(rows)))
-    tried = []
-    for i, change in enumerate(candidates):
-        sessions = np.flatnonzero(ev.feasible[i])
-        options = len(sessions)
-        places = len(np.unique(model.s_offer[sessions]))
-        text = change.text(words, options, places)
-        tried.append(Suggestion(change.key, change.group, change.cells, options, places, text))
-    best: dict[str, tuple[int, Suggestion]] = {}
-    for i, s in enumerate(tried):
-        if s.options > 0 and (s.group not in best or s.options > best[s.group][1].options):
-            best[s.group] = (i, s)
-    home = best.pop("home_visit", None)
-    ranked = sorted(best.values(), key=lambda item: (-item[1].options, item[0]))[:limit]
-    if home is not None:
-        ranked.append(home)
-    return tuple(s for _, s in ranked), tuple(tried)
+    return [_counted(model.s_offer, ev.feasible[i]) for i in range(len(candidates))]
+
+
+def _quickly(
+    recommender: Evaluator, found: Evaluated, candidates: list[_Change]
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The patient's own rule failures (``evaluate``'s ``fails`` with ``explain``) and
+    what ``_opened`` gives, in one pass over the rules: the patient's typed columns
+    and one copy per change with its new values, all travelling as the patient
+    does; no costs."""
+    base = recommender.columns_of(found)
+    n = len(candidates)
+    columns = {name: np.repeat(values, n + 1) for name, values in base.items()}
+    for i, change in enumerate(candidates, start=1):
+        for name, value in change.typed.items():
+            columns[name][i] = value
+    own_id = str(found.row["patient_id"])
+    ids = [own_id, *(f"{own_id}~{c.key}" for c in candidates)]
+    columns["patient_id"] = np.array(ids, dtype=object)
+    model = found.model.with_patients(columns, _SameHome(found.model.travel, found.index))
+    fails = rule_failures(model, np.arange(n + 1))
+    allowed = ~np.asarray(fails[:, 1:].any(axis=0), dtype=bool)
+    return fails[:, :1], [_counted(model.s_offer, allowed[i]) for i in range(n)]
+
+
+def _counted(s_offer: np.ndarray, allowed: np.ndarray) -> tuple[int, int]:
+    """How many sessions are allowed, and at how many offers."""
+    sessions = np.flatnonzero(allowed)
+    return len(sessions), len(np.unique(s_offer[sessions]))
+
+
+class _SameHome:
+    """The travel of patient ``index`` of ``source`` for every origin asked: copies of
+    one patient travel as the patient does (changes never move the home). The
+    patient's trips (a router's among them) are worked out once and repeated for
+    each origin; the fastest by allowed modes, per origin."""
+
+    def __init__(self, source: TravelTimeSource, index: int) -> None:
+        self.source = source
+        self.own = np.array([int(index)], dtype=np.int64)
+        fastest = getattr(source, "best_minutes", None)
+        if fastest is not None:
+
+            def best_minutes(
+                origins: np.ndarray, destinations: np.ndarray, allowed: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+                # per origin and offer alone (no table of trips by origin to overwrite)
+                same = np.repeat(self.own, len(origins))
+                best: tuple[np.ndarray, np.ndarray] = fastest(same, destinations, allowed)
+                return best
+
+            self.best_minutes = best_minutes
+
+    def minutes(self, origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        found: np.ndarray = self.source.minutes(self.own, destinations)
+        return np.repeat(found, len(origins), axis=0)
 
 
 def _travel_for(recommender: Evaluator, own_id: str, ids: list[str]) -> pd.DataFrame | None:
@@ -315,6 +397,8 @@ def nothing_fits(
     ``found`` is the patient already evaluated (then it is not checked again).
     """
     words = wording(lang)
+    if found is not None and found.evaluation.fails is None and _fast(recommender):
+        return _nothing_fits_quickly(recommender, found, words, limit)
     if found is None:
         found = recommender.evaluate(patient, explain=True)
     elif found.evaluation.fails is None:
@@ -326,6 +410,28 @@ def nothing_fits(
     if found.model.n_sessions == 0:
         return NothingFits(found.patient_id, words("no_sessions"))
     suggestions, tried = what_would_open(recommender, patient, lang=lang, limit=limit, found=found)
+    return NothingFits(
+        found.patient_id,
+        words("nothing_fits"),
+        blockers(found, words),
+        suggestions,
+        tried,
+    )
+
+
+def _nothing_fits_quickly(
+    recommender: Evaluator, found: Evaluated, words: Wording, limit: int
+) -> NothingFits:
+    """``nothing_fits`` of a patient evaluated without ``explain``: the patient's rule
+    failures and every change in one pass (``_quickly``)."""
+    if found.model.p_escalate[found.index]:
+        return NothingFits(found.patient_id, words("escalated"))
+    if found.model.n_sessions == 0:
+        return NothingFits(found.patient_id, words("no_sessions"))
+    candidates = _candidates(found.row, recommender)
+    fails, opened = _quickly(recommender, found, candidates)
+    found = replace(found, evaluation=replace(found.evaluation, fails=fails))
+    suggestions, tried = _ranked(candidates, opened, words, limit)
     return NothingFits(
         found.patient_id,
         words("nothing_fits"),

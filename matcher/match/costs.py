@@ -53,6 +53,7 @@ __all__ = [
     "allowed_pairs",
     "cost_weights",
     "evaluate",
+    "rule_failures",
     "skips_holidays",
 ]
 
@@ -314,6 +315,16 @@ def evaluate(m: MatchModel, patients: np.ndarray, *, explain: bool = False) -> E
         terms=terms,
         fails=np.stack(fails) if explain else None,
     )
+
+
+def rule_failures(m: MatchModel, patients: np.ndarray) -> np.ndarray:
+    """Where each rule forbids the patients at ``patients`` each session: ``evaluate``'s
+    ``fails`` (len(RULES), patients, sessions) with ``explain``, without the costs."""
+    p = np.asarray(patients, dtype=np.int64)
+    block, _, fails = _offer_stage(m, p, True)
+    fails = [f[:, m.s_offer] for f in fails]
+    check_rules(m, p, block, "session", failures=fails)
+    return np.stack(fails)
 
 
 def allowed_pairs(m: MatchModel, patients: np.ndarray) -> Pairs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -37,12 +37,15 @@ __all__ = [
     "HOME_VISIT",
     "NEVER",
     "MatchModel",
+    "PatientRows",
     "offer_options",
     "staff_minutes",
     "staffed_sessions",
 ]
 
 HOME_VISIT = KINDS.index("home_visit")
+#: Typed ``patients.csv`` rows: a frame, or its columns as equally long arrays.
+PatientRows: TypeAlias = pd.DataFrame | Mapping[str, np.ndarray]
 _GENDER = {"any": 0, "men": 1, "women": 2, "man": 1, "woman": 2, "other": 3}
 
 
@@ -287,9 +290,10 @@ class MatchModel:
             slots=slots.reshape(-1, 3),
         )
 
-    def with_patients(self, patients: pd.DataFrame, travel: TravelTimeSource) -> MatchModel:
+    def with_patients(self, patients: PatientRows, travel: TravelTimeSource) -> MatchModel:
         """The same offers, sessions and free places with other patients (typed
-        ``patients.csv`` rows); ``travel`` covers (these patients, the offers).
+        ``patients.csv`` rows, as a frame or as its columns); ``travel`` covers
+        (these patients, the offers).
 
         A language or interest the model has never seen is served by no offer,
         so leaving its bit out changes nothing.
@@ -305,48 +309,50 @@ class MatchModel:
 
 
 def patient_arrays(
-    pat: pd.DataFrame,
+    pat: PatientRows,
     languages: tuple[str, ...],
     interests: tuple[str, ...],
     slots: np.ndarray,
     offer_ids: np.ndarray,
 ) -> dict[str, Any]:
-    """The patient arrays of ``MatchModel`` for typed ``patients.csv`` rows, with bits
-    for ``languages`` and ``interests``, availability per time slot of ``slots`` and
-    the prior offer as a position in ``offer_ids``."""
+    """The patient arrays of ``MatchModel`` for typed ``patients.csv`` rows (a frame,
+    or its columns as arrays), with bits for ``languages`` and ``interests``,
+    availability per time slot of ``slots`` and the prior offer as a position in
+    ``offer_ids``."""
     priors = [str(v) for v in pat["prior_offer_id"]]
     named = set(priors) - {""}
     offer_pos = {str(o): i for i, o in enumerate(offer_ids) if str(o) in named} if named else {}
-    flags = (
-        pat[list(VULNERABILITY_FLAGS)]
-        .to_numpy(dtype=bool)
-        .reshape(len(pat), len(VULNERABILITY_FLAGS))
-    )
-    tolerance = pat["group_tolerance"].to_numpy(dtype=object)
+    n = len(priors)
+    flags = np.column_stack(
+        [np.asarray(pat[f], dtype=bool).reshape(n) for f in VULNERABILITY_FLAGS]
+    ).reshape(n, len(VULNERABILITY_FLAGS))
+    tolerance = np.asarray(pat["group_tolerance"], dtype=object)
     return {
-        "patient_ids": pat["patient_id"].to_numpy(dtype=object),
+        "patient_ids": np.asarray(pat["patient_id"], dtype=object),
         "p_discharge": _days(pat["discharge_date"]),
         "p_diag": _bits(pat["diagnoses"], list(DIAGNOSES)),
         "p_lang": _bits(pat["languages"], list(languages)),
         "p_gender": np.array([_GENDER[g] for g in pat["gender"]], dtype=np.int8),
-        "p_same_gender": pat["gender_pref"].to_numpy(dtype=object) == "same",
+        "p_same_gender": np.asarray(pat["gender_pref"], dtype=object) == "same",
         "p_modes": np.array([[m in v for m in MODES] for v in pat["modes"]], dtype=bool).reshape(
             -1, len(MODES)
         ),
-        "p_max_travel": pat["max_travel_min"].to_numpy(dtype=np.float32),
+        "p_max_travel": np.asarray(pat["max_travel_min"], dtype=np.float32),
         "p_group_limit": np.array([GROUP_LIMIT[t] for t in tolerance], dtype=np.int64),
         "p_individual": tolerance == "individual",
-        "p_budget": pat["budget_dkk_month"].to_numpy(dtype=float),
+        "p_budget": np.asarray(pat["budget_dkk_month"], dtype=float),
         "p_intensity": np.array([INTENSITY_LEVEL[i] for i in pat["intensity_max"]], dtype=np.int8),
-        "p_needs_supervision": pat["needs_supervision"].to_numpy(dtype=bool),
-        "p_home_bound": pat["home_bound"].to_numpy(dtype=bool),
+        "p_needs_supervision": np.asarray(pat["needs_supervision"], dtype=bool),
+        "p_home_bound": np.asarray(pat["home_bound"], dtype=bool),
         "p_interests": _bits(pat["interests"], list(interests)),
         "p_has_interests": np.array([len(v) > 0 for v in pat["interests"]], dtype=bool),
-        "p_escalate": pat["escalate"].to_numpy(dtype=bool),
+        "p_escalate": np.asarray(pat["escalate"], dtype=bool),
         "p_priority": priority(flags),
         "p_prior_offer": np.array([offer_pos.get(v, -1) for v in priors], dtype=np.int64),
-        "p_slot_ok": _slot_ok(pat["available"].to_numpy(), slots),
-        "p_xy": pat[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2),
+        "p_slot_ok": _slot_ok(np.asarray(pat["available"]), slots),
+        "p_xy": np.column_stack(
+            [np.asarray(pat["x"], dtype=float), np.asarray(pat["y"], dtype=float)]
+        ).reshape(-1, 2),
         "p_transport_help": _flag(pat, "transport_help"),
         "p_away": _periods(pat, "away"),
         "p_not_before": _not_before(pat),
@@ -380,11 +386,21 @@ def offer_options(off: pd.DataFrame, languages: tuple[str, ...]) -> dict[str, An
     }
 
 
-def _column(table: pd.DataFrame, column: str, default: Any) -> list[Any]:
+def _has(table: PatientRows, column: str) -> bool:
+    return column in (table.columns if isinstance(table, pd.DataFrame) else table)
+
+
+def _rows(table: PatientRows) -> int:
+    if isinstance(table, pd.DataFrame):
+        return len(table)
+    return len(next(iter(table.values()))) if len(table) else 0
+
+
+def _column(table: PatientRows, column: str, default: Any) -> list[Any]:
     """The values of an optional column, ``default`` where it is absent or empty."""
-    if column not in table.columns:
-        return [default] * len(table)
-    values = table[column].tolist()
+    if not _has(table, column):
+        return [default] * _rows(table)
+    values = list(np.asarray(table[column], dtype=object))
     return [default if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
 
 
@@ -398,30 +414,38 @@ def _access_bits(lists: list[Any]) -> np.ndarray:
     return _bits(lists, list(ACCESS_NEEDS))[:, 0].astype(np.uint8)
 
 
-def _periods(table: pd.DataFrame, column: str) -> Spans:
+def _periods(table: PatientRows, column: str) -> Spans:
     """The periods of an optional ``date_ranges`` column, one owner per row."""
-    if column not in table.columns:
+    if not _has(table, column):
         return Spans.none()
-    return Spans.of(v if isinstance(v, tuple) else () for v in table[column].tolist())
+    values = np.asarray(table[column], dtype=object)
+    return Spans.of(v if isinstance(v, tuple) else () for v in values)
 
 
 #: ``p_not_before`` of a patient who gave no date: before any date.
 NO_DATE = np.iinfo(np.int64).min // 2
 
 
-def _not_before(pat: pd.DataFrame) -> np.ndarray:
+def _not_before(pat: PatientRows) -> np.ndarray:
     """Per patient, the first day they can start (``not_before``), or ``NO_DATE``."""
-    if "not_before" not in pat.columns:
-        return np.full(len(pat), NO_DATE, np.int64)
-    days = pat["not_before"].to_numpy(dtype="datetime64[D]")
+    if not _has(pat, "not_before"):
+        return np.full(_rows(pat), NO_DATE, np.int64)
+    days = np.asarray(pat["not_before"], dtype="datetime64[D]")
     return np.where(np.isnat(days), NO_DATE, days.astype(np.int64))
 
 
-def _flag(pat: pd.DataFrame, column: str) -> np.ndarray:
-    """An optional yes/no column of typed patient rows; all false when absent."""
-    if column not in pat.columns:
-        return np.zeros(len(pat), dtype=bool)
-    return pat[column].fillna(False).to_numpy(dtype=bool)
+def _flag(pat: PatientRows, column: str) -> np.ndarray:
+    """An optional yes/no column of typed patient rows (or offers); all false when
+    absent, false where empty."""
+    if not _has(pat, column):
+        return np.zeros(_rows(pat), dtype=bool)
+    values = pat[column]
+    if isinstance(values, pd.Series):
+        return values.fillna(False).to_numpy(dtype=bool)
+    values = np.asarray(values)
+    if values.dtype == bool:
+        return values
+    return np.where(pd.isna(values), False, values).astype(bool)
 
 
 def _slot_ok(available: np.ndarray, slots: np.ndarray) -> np.ndarray:

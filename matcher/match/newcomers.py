@@ -10,11 +10,12 @@ to every offer, with the same ``EstimatedTravel`` and ``travel_times.csv``.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
 from ..geo import EstimatedTravel, MatrixTravel, TravelTimeSource
-from .model import MatchModel
+from .model import MatchModel, PatientRows
 
 __all__ = ["Newcomers"]
 
@@ -35,10 +36,10 @@ class Newcomers:
         self.model = model
 
     def model_for(
-        self, rows: pd.DataFrame, *, travel_times: pd.DataFrame | None = None
+        self, rows: PatientRows, *, travel_times: pd.DataFrame | None = None
     ) -> MatchModel:
         """The dataset's model with ``rows`` (typed patient rows, ``x``, ``y`` in
-        EPSG:25832 metres) as its patients.
+        EPSG:25832 metres; a frame or its columns as arrays) as its patients.
 
         ``travel_times`` replaces the dataset's router table (e.g. with rows
         copied for other patient ids).
@@ -46,12 +47,10 @@ class Newcomers:
         table = self.dataset.travel_times if travel_times is None else travel_times
         return self.model.with_patients(rows, self._travel(rows, table))
 
-    def _travel(self, rows: pd.DataFrame, table: pd.DataFrame | None) -> TravelTimeSource:
-        travel: TravelTimeSource = EstimatedTravel(
-            rows[["x", "y"]].to_numpy(dtype=float), self.model.o_xy, self.model.weights.travel
-        )
+    def _travel(self, rows: PatientRows, table: pd.DataFrame | None) -> TravelTimeSource:
+        xy = np.column_stack([np.asarray(rows["x"], float), np.asarray(rows["y"], float)])
+        travel: TravelTimeSource = EstimatedTravel(xy, self.model.o_xy, self.model.weights.travel)
         if table is not None and len(table):
-            travel = MatrixTravel(
-                travel, table, rows["patient_id"].to_numpy(), self.model.offer_ids
-            )
+            ids = np.asarray(rows["patient_id"])
+            travel = MatrixTravel(travel, table, ids, self.model.offer_ids)
         return travel
