@@ -18,6 +18,7 @@ from .limits import BodyLimit, Guard
 from .people import router as people_router
 from .planning import router as planning_router
 from .problems import install
+from .signin_page import router as signin_router
 from .state import ServiceState
 
 __all__ = ["create_app"]
@@ -58,6 +59,7 @@ def create_app(config: ServiceConfig | None = None) -> Any:
     api.include_router(people_router)
     api.include_router(planning_router)
     api.include_router(verify_router)
+    api.include_router(signin_router)
 
     @api.get("/health", tags=["service"])
     def health() -> dict[str, str]:

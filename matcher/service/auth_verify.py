@@ -36,6 +36,7 @@ __all__ = [
     "MUNICIPALITY_HEADER",
     "ROLE_HEADER",
     "SUBJECT_HEADER",
+    "known_principal",
     "router",
 ]
 
@@ -65,7 +66,8 @@ def _token(request: Request) -> str:
     return request.cookies.get(COOKIE, "").strip()
 
 
-def _principal(state: ServiceState, token: str) -> Principal | None:
+def known_principal(state: ServiceState, token: str) -> Principal | None:
+    """The caller holding ``token`` (of the token file, or a JWT), or ``None``."""
     config = state.config
     found = config.tokens.principal(token) if config.tokens is not None else None
     if found is None and config.jwt is not None and token.count(".") == 2:
@@ -90,7 +92,7 @@ def verify(request: Request, state: State) -> Response:
     token = _token(request)
     if not token:
         raise _not_signed_in("a bearer token is needed")
-    found = _principal(state, token)
+    found = known_principal(state, token)
     if found is None:
         raise _not_signed_in("the token is not known, or has expired")
     roles = [role for role in APP_ROLES if role in found.roles]

@@ -67,6 +67,17 @@ def test_the_app_gets_the_role_and_subject_the_service_named_and_never_the_token
     assert "proxy_set_header Upgrade $http_upgrade;" in app  # the app's websockets
 
 
+def test_a_request_without_sign_in_is_sent_to_the_services_sign_in_page() -> None:
+    """A 401 of the check sends the browser to /auth/sign-in, and that page and signing
+    out are passed to the service without the check."""
+    locations = _blocks("location")
+    named = re.search(r"error_page\s+401\s+=\s*(@\w+);", locations["/"])
+    assert named and "return 303 /auth/sign-in;" in locations[named.group(1)]
+    for path in ("/auth/sign-in", "/auth/sign-out"):
+        assert re.search(r"proxy_pass\s+http://brobygger_service;", locations[path]), path
+        assert "auth_request" not in locations[path]
+
+
 def test_no_page_behind_the_proxy_can_be_framed_elsewhere() -> None:
     """Every answer of the proxy (errors too) forbids framing by another site."""
     assert re.search(
