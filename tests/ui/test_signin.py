@@ -198,3 +198,12 @@ def test_the_real_app_behind_the_proxy_answers_only_whom_the_headers_name(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+def test_the_server_is_put_behind_the_proxy_only_when_asked() -> None:
+    """The server's command carries ``behind_proxy`` only when the app is started so."""
+    from matcher.ui.launch import voila_command
+
+    flag = "--BrobyggerVoila.behind_proxy=True"
+    assert flag in voila_command(8866, ip="0.0.0.0", behind_proxy=True)
+    assert flag not in voila_command(8866, ip="0.0.0.0")
