@@ -23,7 +23,7 @@ from .threads import Split, thread_env
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["Job", "dask_missing", "open_client", "run_jobs"]
+__all__ = ["Job", "dask_missing", "open_client", "run_calls", "run_jobs"]
 
 Job = Callable[[str, str, JobOptions], JobResult]
 #: Seconds to wait for a scheduler that does not answer.
@@ -45,9 +45,13 @@ def dask_missing() -> bool:
 
 
 @contextlib.contextmanager
-def open_client(split: Split, scheduler: str | None = None) -> Iterator[Client]:
+def open_client(
+    split: Split, scheduler: str | None = None, *, processes: bool = True
+) -> Iterator[Client]:
     """A client of a new ``LocalCluster`` (``split.workers`` processes, one job each at
-    a time) or of the scheduler at ``scheduler``; closed when the block ends."""
+    a time) or of the scheduler at ``scheduler``; closed when the block ends. Without
+    ``processes`` the local workers are threads of this process (for tests: what is
+    patched here holds in the jobs too)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -60,14 +64,46 @@ def open_client(split: Split, scheduler: str | None = None) -> Iterator[Client]:
         LocalCluster(
             n_workers=split.workers,
             threads_per_worker=1,
-            processes=True,
+            processes=processes,
             dashboard_address=None,
             silence_logs=logging.ERROR,
-            env=thread_env(split.threads),
+            # threads share this process's environment; processes start with the job's
+            **({"env": thread_env(split.threads)} if processes else {}),
         ) as cluster,
         Client(cluster) as client,
     ):
         yield client
+
+
+def run_calls(
+    client: Client,
+    function: Callable[..., JobResult],
+    calls: Sequence[tuple[str, tuple[object, ...]]],
+    *,
+    done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """``function(*arguments)`` for every ``(name, arguments)`` of ``calls`` on
+    ``client``'s workers; ``done`` is called with each result as it arrives. Results
+    in the order of ``calls``; a call whose worker died comes back ``FAILED`` under
+    its name."""
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex  # keys of their own: a scheduler keeps results of other runs by key
+    futures = {
+        client.submit(function, *arguments, key=f"{name}-{run}-{i}"): i
+        for i, (name, arguments) in enumerate(calls)
+    }
+    results: list[JobResult | None] = [None] * len(calls)
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker itself failed (killed, out of memory)
+            result = JobResult(calls[index][0], FAILED, 0.0, error=f"{type(exc).__name__}")
+        results[index] = result
+        if done is not None:
+            done(result)
+    return [r for r in results if r is not None]
 
 
 def run_jobs(
@@ -82,21 +118,5 @@ def run_jobs(
     """``job(folder, out, options)`` for every folder on ``client``'s workers; ``done``
     is called with each result as it arrives. Results in the order of ``folders``; a
     job whose worker died comes back ``FAILED``."""
-    from distributed import as_completed
-
-    run = uuid.uuid4().hex  # keys of their own: a scheduler keeps results of other runs by key
-    futures = {
-        client.submit(job, str(folder), str(out), options, key=f"{folder.name}-{run}-{i}"): i
-        for i, folder in enumerate(folders)
-    }
-    results: list[JobResult | None] = [None] * len(folders)
-    for future in as_completed(futures):
-        index = futures[future]
-        try:
-            result = future.result()
-        except Exception as exc:  # the worker itself failed (killed, out of memory)
-            result = JobResult(folders[index].name, FAILED, 0.0, error=f"{type(exc).__name__}")
-        results[index] = result
-        if done is not None:
-            done(result)
-    return [r for r in results if r is not None]
+    calls = [(folder.name, (str(folder), str(out), options)) for folder in folders]
+    return run_calls(client, job, calls, done=done)

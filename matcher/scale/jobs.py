@@ -24,8 +24,21 @@ from .threads import limit_threads
 if TYPE_CHECKING:
     from ..dataset.load import Dataset
     from ..match.weights import Weights
+    from ..planning.result import Plan
 
-__all__ = ["BAD_INPUT", "DONE", "FAILED", "JobOptions", "JobResult", "gaps_job", "plan_job"]
+__all__ = [
+    "BAD_INPUT",
+    "DONE",
+    "FAILED",
+    "Figures",
+    "JobOptions",
+    "JobResult",
+    "Outcome",
+    "gaps_job",
+    "plan_for",
+    "plan_job",
+    "run_work",
+]
 
 #: The status of a job whose folder had bad input (exit status 2 of the command).
 BAD_INPUT = "BAD_INPUT"
@@ -37,13 +50,16 @@ DONE = "DONE"
 
 @dataclass(frozen=True, slots=True)
 class JobOptions:
-    """What every job of a run is given: the plan's options and its thread count."""
+    """What every job of a run is given: the plan's options and its thread count.
+    ``weights`` is a weights file's path; ``weights_text``, when given, the text of a
+    weights file to use instead (a sweep's scenario, checked before the run)."""
 
     threads: int = 1
     time_limit: float = 30.0
     solver: str = "auto"
     seed: int = 0
     weights: str | None = None
+    weights_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +103,17 @@ class Outcome:
 Work = Callable[["Dataset", Path, JobOptions], Outcome]
 
 
-def _run(work: Work, folder: str, out: str, options: JobOptions) -> JobResult:
-    """Load ``folder`` and run ``work(dataset, target folder, options)``, caught and timed."""
+def run_work(
+    work: Work, folder: str, out: str, options: JobOptions, *, name: str | None = None
+) -> JobResult:
+    """Load ``folder`` and run ``work(dataset, target folder, options)``, caught and
+    timed. The result and its target folder in ``out`` are called ``name`` (by default
+    the folder's name); problems name their file inside the folder."""
     from ..dataset.load import load_dataset
 
     limit_threads(options.threads)
     source = Path(folder)
-    name = source.name
+    name = name or source.name
     start = time.perf_counter()
     try:
         if not source.is_dir():
@@ -102,7 +122,7 @@ def _run(work: Work, folder: str, out: str, options: JobOptions) -> JobResult:
         outcome = work(dataset, Path(out) / name, options)
     except InputError as exc:
         seconds = time.perf_counter() - start
-        return JobResult(name, BAD_INPUT, seconds, problems=_inside(name, exc.problems))
+        return JobResult(name, BAD_INPUT, seconds, problems=_inside(source.name, exc.problems))
     except Exception as exc:  # one folder's failure must not stop the others
         seconds = time.perf_counter() - start
         return JobResult(name, FAILED, seconds, error=f"{type(exc).__name__}: {exc}")
@@ -111,7 +131,7 @@ def _run(work: Work, folder: str, out: str, options: JobOptions) -> JobResult:
         outcome.status,
         time.perf_counter() - start,
         figures=outcome.figures,
-        warnings=_inside(name, tuple(dataset.warnings)),
+        warnings=_inside(source.name, tuple(dataset.warnings)),
         files=outcome.files,
     )
 
@@ -119,13 +139,19 @@ def _run(work: Work, folder: str, out: str, options: JobOptions) -> JobResult:
 def _weights(options: JobOptions) -> Weights:
     from ..match.weights import Weights
 
+    if options.weights_text is not None:
+        from .scenarios import weights_from_text
+
+        return weights_from_text(options.weights_text)
     return Weights.load(Path(options.weights) if options.weights else None)
 
 
-def _plan(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
+def plan_for(dataset: Dataset, options: JobOptions) -> Plan:
+    """The plan of ``dataset`` with the options of a job (``brobygger plan`` without
+    bookings)."""
     from ..planning.plan import plan
 
-    result = plan(
+    return plan(
         dataset,
         time_limit=options.time_limit,
         workers=options.threads,
@@ -133,6 +159,10 @@ def _plan(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
         solver=options.solver,
         seed=options.seed,
     )
+
+
+def _plan(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
+    result = plan_for(dataset, options)
     csv_path, json_path = result.write(target / "PLAN.csv")
     summary = result.summary()
     figures: Figures = (
@@ -172,11 +202,11 @@ def _gaps(dataset: Dataset, target: Path, options: JobOptions) -> Outcome:
 def plan_job(folder: str, out: str, options: JobOptions) -> JobResult:
     """Plan the dataset in ``folder`` and write PLAN.csv and PLAN.json into
     ``out``/<folder's name>/ (``brobygger plan`` without bookings)."""
-    return _run(_plan, folder, out, options)
+    return run_work(_plan, folder, out, options)
 
 
 def gaps_job(folder: str, out: str, options: JobOptions) -> JobResult:
     """The gap analysis of ``folder``: gaps.csv, coverage.csv, gaps.geojson, gaps.png and
     gaps.gpkg in ``out``/<folder's name>/ (``brobygger gaps`` without districts or travel
     times), counts below 5 hidden as there."""
-    return _run(_gaps, folder, out, options)
+    return run_work(_gaps, folder, out, options)

@@ -12,21 +12,25 @@ from .jobs import JobResult
 __all__ = ["summary_frame", "write_summary"]
 
 
-def summary_frame(results: Sequence[JobResult], figures: Sequence[str]) -> pd.DataFrame:
-    """``folder``, the ``figures`` (empty for a job that wrote nothing), ``status`` and
-    ``seconds``, one row per job in the order given."""
+def summary_frame(
+    results: Sequence[JobResult], figures: Sequence[str], *, first: str = "folder"
+) -> pd.DataFrame:
+    """``folder`` (or the column ``first`` names), the ``figures`` (empty for a job
+    that wrote nothing, or a hidden count), ``status`` and ``seconds``, one row per
+    job in the order given."""
     rows = []
     for result in results:
         values = dict(result.figures)
-        row: dict[str, object] = {"folder": result.folder}
+        row: dict[str, object] = {first: result.folder}
         row.update({name: values.get(name) for name in figures})
         row["status"] = result.status
         row["seconds"] = round(result.seconds, 2)
         rows.append(row)
-    columns = ["folder", *figures, "status", "seconds"]
+    columns = [first, *figures, "status", "seconds"]
     frame = pd.DataFrame(rows, columns=columns)
     for name in figures:
-        if all(isinstance(dict(r.figures).get(name), int) for r in results if r.ok):
+        shown = [dict(r.figures).get(name) for r in results if r.ok]
+        if all(isinstance(v, int | None) for v in shown) and any(v is not None for v in shown):
             frame[name] = frame[name].astype("Int64")
     return frame
 

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -200,3 +201,116 @@ def test_a_scheduler_that_does_not_answer_is_exit_1(
     assert code == 1
     assert f"no Dask scheduler answered at {address}" in stderr
     assert "Traceback" not in stderr
+
+
+SWEEP_SCENARIOS = """[baseline]
+
+[slow]
+travel.walk.speed_kmh = 1.0
+travel.bus.speed_kmh = 3.0
+"""
+
+
+def _sweep(data: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    run = RUNNER.invoke(app, ["sweep", str(data), "--out", str(out), *extra])
+    return run.exit_code, run.stdout, run.stderr
+
+
+def test_sweep_plans_every_scenario_and_prints_its_table(tmp_path: Path) -> None:
+    """sweep --scenarios FILE --vary KEY=V on 2 workers: one plan per scenario under
+    OUT/<scenario>/, sweep.csv with a row each, the table printed."""
+    (data,) = demo_root(tmp_path / "root", 1)
+    scenarios = tmp_path / "scenarios.toml"
+    scenarios.write_text(SWEEP_SCENARIOS, encoding="utf-8")
+    code, stdout, stderr = _sweep(
+        data, tmp_path / "out", "--scenarios", str(scenarios), "--vary",
+        "plan.together_bonus=10", "--workers", "2", "--time-limit", "5",
+    )  # fmt: skip
+    assert code == 0, stderr
+    table = pd.read_csv(tmp_path / "out" / "sweep.csv")
+    assert list(table.columns) == [
+        "scenario", "patients", "placed", "unplaced", "vulnerable", "vulnerable_placed",
+        "mean_travel_min", "cost", "status", "seconds",
+    ]  # fmt: skip
+    names = ["baseline+plan.together_bonus=10", "slow+plan.together_bonus=10"]
+    assert table["scenario"].tolist() == names
+    for row in table.itertuples():
+        plan = pd.read_csv(tmp_path / "out" / row.scenario / "PLAN.csv")
+        assert row.placed == int((plan["status"] == "placed").sum())
+    assert table.loc[1, "placed"] < table.loc[0, "placed"]
+    assert "2 of 2 scenarios done" in stdout
+    first_cells = "".join(line.split("│")[1].strip() for line in stdout.splitlines() if "│" in line)
+    assert "".join(names) in first_cells  # each name whole, folded over lines if need be
+    assert "2 worker processes" in stderr
+
+
+def test_sweep_refuses_a_bad_key_before_any_cluster_starts(tmp_path: Path) -> None:
+    """An unknown key in the scenarios file and a --vary value out of range: exit 2, the
+    file, line and key named, no cluster started and nothing written."""
+    (data,) = demo_root(tmp_path / "root", 1)
+    scenarios = tmp_path / "bad.toml"
+    scenarios.write_text("[fine]\n\n[wrong.pathway]\nladder_bonus = 4\n", encoding="utf-8")
+    code, _, stderr = _sweep(
+        data, tmp_path / "out", "--scenarios", str(scenarios), "--vary", "weights.wait_day=1,-1"
+    )
+    assert code == 2
+    assert "bad.toml:4:pathway.ladder_bonus: unknown key" in stderr
+    assert "--vary:-:weights.wait_day: must be at least 0, not -1" in stderr
+    assert "local cluster" not in stderr
+    assert not (tmp_path / "out").exists()
+    code, _, stderr = _sweep(data, tmp_path / "out")
+    assert code == 2 and "give --scenarios FILE, --vary" in stderr
+
+
+def test_sweep_reports_a_failed_scenario_and_writes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario whose plan fails: exit 1, its error printed and its row empty in
+    sweep.csv; the other scenarios are planned and written (jobs in threads here, so
+    the failure can be patched in)."""
+    import matcher.planning.plan as planning
+    import matcher.scale.cluster as cluster
+
+    opened, real = cluster.open_client, planning.plan
+
+    def threads(split: Any, scheduler: Any = None) -> Any:
+        return opened(split, scheduler, processes=False)
+
+    def plan(dataset: Any, **options: Any) -> Any:
+        if options["weights"].wait_day == 3.0:
+            raise RuntimeError("the solver gave up")
+        return real(dataset, **options)
+
+    monkeypatch.setattr(cluster, "open_client", threads)
+    monkeypatch.setattr(planning, "plan", plan)
+    (data,) = demo_root(tmp_path / "root", 1)
+    code, stdout, stderr = _sweep(
+        data, tmp_path / "out", "--vary", "weights.wait_day=0.5,3,1", "--workers", "2"
+    )
+    assert code == 1
+    assert "weights.wait_day=3: failed: RuntimeError: the solver gave up" in stderr
+    table = pd.read_csv(tmp_path / "out" / "sweep.csv").set_index("scenario")
+    assert table.loc["weights.wait_day=3", "status"] == "FAILED"
+    assert pd.isna(table.loc["weights.wait_day=3", "placed"])
+    for name in ("weights.wait_day=0.5", "weights.wait_day=1"):
+        assert table.loc[name, "status"] == "OPTIMAL"
+        assert (tmp_path / "out" / name / "PLAN.csv").is_file()
+    assert "2 of 3 scenarios done" in stdout
+
+
+def test_the_many_commands_share_one_declaration_of_each_common_option() -> None:
+    """plan-many, gaps-many and sweep take --scheduler, --workers, --threads-per-job and
+    --weights alike, and plan-many and sweep --time-limit, --solver and --seed alike."""
+    import typer.main
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+    def option(command: str, name: str) -> tuple[Any, ...]:
+        (found,) = [p for p in commands[command].params if name in p.opts]
+        return (found.opts, found.help, found.default, found.min, found.max)
+
+    for name in ("--scheduler", "--workers", "--threads-per-job", "--weights"):
+        assert option("plan-many", name) == option("gaps-many", name) == option("sweep", name)
+    for name in ("--time-limit", "--solver", "--seed"):
+        assert option("plan-many", name) == option("sweep", name)
+    assert option("plan-many", "--threads-per-job")[2] == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scale_support import demo_root
 
-from matcher.scale.cluster import dask_missing, open_client, run_jobs
+from matcher.scale.cluster import dask_missing, open_client, run_calls, run_jobs
 from matcher.scale.jobs import BAD_INPUT, FAILED, JobOptions, JobResult, plan_job
 from matcher.scale.threads import Split
 
@@ -88,3 +88,15 @@ def test_a_job_that_raises_is_failed_and_the_others_finish(client: Client, tmp_p
     results = run_jobs(client, _dies, [tmp_path / "a", tmp_path / "b"], tmp_path, JobOptions())
     assert [r.status for r in results] == [FAILED, FAILED]
     assert [r.folder for r in results] == ["a", "b"]
+
+
+def test_calls_come_back_in_their_order_under_their_names(client: Client, tmp_path: Path) -> None:
+    """run_calls returns one result per call in the calls' order; a call whose job raises
+    is FAILED under the call's own name (a sweep's scenario, not a folder)."""
+    calls = [
+        ("first", (str(tmp_path / "a"), str(tmp_path), JobOptions())),
+        ("second", (str(tmp_path / "b"), str(tmp_path), JobOptions())),
+    ]
+    assert [r.status for r in run_calls(client, _thread_variable, calls)] == ["1", "1"]
+    lost = run_calls(client, _dies, calls)
+    assert [(r.folder, r.status) for r in lost] == [("first", FAILED), ("second", FAILED)]
