@@ -19,12 +19,14 @@ from .people import router as people_router
 from .planning import router as planning_router
 from .problems import install
 from .signin_page import router as signin_router
+from .sites import router as sites_router
 from .state import ServiceState
 
 __all__ = ["create_app"]
 
 _DESCRIPTION = """Brobygger as a service: recommend, book and follow up one patient,
-plan and schedule in the background, and gaps per district.
+plan and schedule in the background, gaps per district, and the sites where a new
+activity would help most.
 
 Sign in with `Authorization: Bearer TOKEN` (a token of the service's token file,
 or a JWT of the organisation's sign-in). Roles: `physiotherapist` (recommend,
@@ -58,6 +60,7 @@ def create_app(config: ServiceConfig | None = None) -> Any:
     install(api)
     api.include_router(people_router)
     api.include_router(planning_router)
+    api.include_router(sites_router)
     api.include_router(verify_router)
     api.include_router(signin_router)
 
