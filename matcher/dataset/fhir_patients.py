@@ -65,6 +65,10 @@ def write_patients(
 ) -> Merged:
     """Merge the rows into ``directory/patients.csv`` (created when missing), written
     whole or not at all. A pseudonym already in the file is refused unless ``replace``."""
+    if Path(directory).exists() and not Path(directory).is_dir():
+        raise InputError(
+            [problem(str(directory), None, None, "is not a folder; give a dataset folder")]
+        )
     new = _checked(found)
     path = Path(directory) / PATIENTS.name
     old = None

@@ -75,3 +75,13 @@ def test_a_broken_patients_file_is_refused(folder: Path, tmp_path: Path) -> None
         write_patients(read_referrals(REFERRALS), folder)
     assert any(p.column == "max_travel_min" for p in caught.value.problems)
     assert (folder / "patients.csv").read_bytes() == before
+
+
+def test_a_file_given_as_the_folder_is_refused(tmp_path: Path) -> None:
+    """DIR naming a file is bad input naming it, and the file is left as it was."""
+    target = tmp_path / "not-a-folder"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        write_patients(read_referrals(REFERRALS), target)
+    assert caught.value.problems[0].file == str(target)
+    assert target.read_text(encoding="utf-8") == "mine"
