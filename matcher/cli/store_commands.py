@@ -159,8 +159,7 @@ def book(
     contact_phone: ContactPhoneOption = None,
     pathway: Annotated[bool, typer.Option("--pathway", help=say("help_book_pathway"))] = False,
 ) -> None:
-    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule);
-    with ``--pathway`` the whole ladder from the session, later steps held."""
+    """Book a place for a patient (exit 0 booked, 3 full, 2 bad input or a broken rule)."""
     from ..dataset.load import load_dataset
     from ..store import SessionFull, book_from_dataset, check_booking, check_contact, open_store
     from ..store.importer import import_catalogue as run_import
