@@ -98,6 +98,8 @@ STYLE = w.HTML(
 .bb-cell input { width: 20px; height: 20px; margin: 4px; }
 .bb-hint { font-size: 12px; color: #444; }
 .bb-ladder { margin: 4px 0; }
+.bb-stale { color: #6b3a00; background: #fff6e0; padding: 2px 6px; border-radius: 4px;
+  margin: 4px 0; }
 .bb-figures { border-collapse: collapse; margin: 6px 0; }
 .bb-figures th { text-align: left; font-weight: 600; padding: 2px 1.5em 2px 0; }
 .bb-figures td { text-align: right; padding: 2px 0; }

@@ -11,6 +11,7 @@ and any refusal, in the page's language.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 
 import ipywidgets as w
@@ -27,6 +28,14 @@ __all__ = ["OptionCards", "grouped"]
 
 #: The element id of the hand-out frame the print button prints.
 HANDOUT_FRAME = "bb-handout-frame"
+
+
+@functools.cache
+def _stale_months() -> int:
+    """The packaged ``[freshness] stale_months``."""
+    from ...match.weights import Weights
+
+    return Weights.load().stale_months
 
 
 def grouped(options: pd.DataFrame) -> list[pd.DataFrame]:
@@ -144,7 +153,8 @@ class OptionCards(w.VBox):
             f"<h3><span class='bb-number' aria-hidden='true'>{number}</span> "
             f"{_escape(first['name'])}</h3>"
             f"<div class='bb-kind'>{_escape(code_text('kind', first['kind'], lang))}</div>"
-            f"{address}<div>{self._facts(first)}</div><ul>{fits}{less}</ul>"
+            f"{address}<div>{self._facts(first)}</div>{self._stale(first)}"
+            f"<ul>{fits}{less}</ul>"
         )
         slot = w.VBox()
         self.ladder_slots[str(first["session_id"])] = slot
@@ -164,6 +174,21 @@ class OptionCards(w.VBox):
         card.add_class(f"bb-card-{number}")
         card.add_class(f"bb-gen-{self.generation}")
         return card
+
+    def _stale(self, first: pd.Series) -> str:
+        """A mark on an offer nobody has checked for more than ``stale_months`` months
+        (``[freshness]``): when it was last checked, and to check it still runs."""
+        from ...dataset.freshness import stale_offers
+
+        dataset = self.state.data.dataset
+        if dataset is None or "verified_date" not in dataset.offers.columns:
+            return ""
+        offer = dataset.offers[dataset.offers["offer_id"] == first["offer_id"]]
+        if not len(offer) or not stale_offers(offer, _stale_months()).any():
+            return ""
+        checked = long_date(pd.Timestamp(offer["verified_date"].iloc[0]).date(), self.lang)
+        said = _escape(text("card_stale", self.lang, date=checked))
+        return f"<div class='bb-stale' role='note'>{said}</div>"
 
     def show_ladders(self) -> None:
         """Fill each card's ladder, found after the cards were shown."""

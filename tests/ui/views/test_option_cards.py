@@ -199,3 +199,22 @@ def test_a_pathway_not_the_one_shown_is_refused_on_its_card(data: DataState, db:
     assert state.booking is None
     cards.render("da")
     assert "find de næste skridt igen" in _text(cards)
+
+
+def test_an_offer_nobody_has_checked_for_long_is_marked_on_its_card(
+    data: DataState, db: str
+) -> None:
+    """A card's offer last verified more than the stale months ago says when it was
+    checked and to check it still runs; a recently checked one says nothing of it."""
+    state, cards = _found(data, db)
+    offers = data.dataset.offers.copy()
+    first = str(grouped(state.options)[0].iloc[0]["offer_id"])
+    second = str(grouped(state.options)[1].iloc[0]["offer_id"])
+    offers["verified_date"] = pd.NaT
+    today = pd.Timestamp.today().normalize()
+    offers.loc[offers["offer_id"] == first, "verified_date"] = today - pd.DateOffset(years=3)
+    offers.loc[offers["offer_id"] == second, "verified_date"] = today - pd.DateOffset(months=1)
+    state.data.dataset = data.dataset.replace(offers=offers)
+    cards.render("da")
+    assert "Sidst tjekket" in _text(cards.children[0]) and "bb-stale" in _text(cards.children[0])
+    assert "Sidst tjekket" not in _text(cards.children[1])
