@@ -87,6 +87,19 @@ class Recommender(Evaluator):
 
     #: The table of no options, once made (``frame``).
     _no_options: pd.DataFrame | None = None
+    #: The first meetings worded so far (``_when``): the same few dates and times recur.
+    _worded: dict[tuple[Any, ...], str] | None = None
+
+    def _when(self, words: Wording, day: np.datetime64, start: int, end: int) -> str:
+        """``_when_text``, each (language, date, times) worded once."""
+        if not self.fast:
+            return _when_text(words, day, start, end)
+        if self._worded is None or len(self._worded) > 10_000:
+            self._worded = {}
+        key = (words.lang, id(words.table), day, start, end)
+        if key not in self._worded:
+            self._worded[key] = _when_text(words, day, start, end)
+        return self._worded[key]
 
     def ranked(self, patient: str | Mapping[str, Any], *, lang: str = "da") -> Recommendation:
         """Every session that fits, cheapest first, without the variety rule."""
@@ -240,8 +253,7 @@ class Recommender(Evaluator):
             "start": self._session["start"][s].astype(str),
             "end": self._session["end"][s].astype(str),
             "when": [
-                f"{words.date(pd.Timestamp(d).date())} "
-                f"{words('clock_span', start=words.clock(a), end=words.clock(b))}"
+                self._when(words, d, int(a), int(b))
                 for d, a, b in zip(first, m.s_start[s], m.s_end[s], strict=True)
             ],
             "days_until_start": (start_day - found.today.astype(np.int64)).astype(np.int64),
@@ -261,6 +273,12 @@ class Recommender(Evaluator):
         if len(s) == 0 and self.fast:  # the same empty table for everyone: kept
             self._no_options = frame.copy()
         return frame
+
+
+def _when_text(words: Wording, day: np.datetime64, start: int, end: int) -> str:
+    """The first meeting in words: its date, and from and to on the clock."""
+    span = words("clock_span", start=words.clock(start), end=words.clock(end))
+    return f"{words.date(pd.Timestamp(day).date())} {span}"
 
 
 def varied(options: np.ndarray, s_offer: np.ndarray, o_kind: np.ndarray, top: int) -> np.ndarray:

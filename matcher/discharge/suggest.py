@@ -28,7 +28,7 @@ import pandas as pd
 from ..dataset.profile import patient_cells
 from ..domain import GROUP_LIMIT, TOLERANCES
 from ..geo import TravelTimeSource
-from ..match.costs import HOME_VISIT, RULES, evaluate, rule_failures
+from ..match.costs import HOME_VISIT, RULES, evaluate, explained
 from ..match.explain import exclusion_counts
 from ..words.patient import Wording, wording
 from .evaluate import Evaluated, Evaluator
@@ -336,9 +336,8 @@ def _quickly(
     ids = [own_id, *(f"{own_id}~{c.key}" for c in candidates)]
     columns["patient_id"] = np.array(ids, dtype=object)
     model = found.model.with_patients(columns, _SameHome(found.model.travel, found.index))
-    fails = rule_failures(model, np.arange(n + 1))
-    allowed = ~np.asarray(fails[:, 1:].any(axis=0), dtype=bool)
-    return fails[:, :1], [_counted(model.s_offer, allowed[i]) for i in range(n)]
+    allowed, fails = explained(model, np.arange(n + 1))
+    return fails, [_counted(model.s_offer, allowed[i]) for i in range(1, n + 1)]
 
 
 def _counted(s_offer: np.ndarray, allowed: np.ndarray) -> tuple[int, int]:

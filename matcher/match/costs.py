@@ -53,7 +53,7 @@ __all__ = [
     "allowed_pairs",
     "cost_weights",
     "evaluate",
-    "rule_failures",
+    "explained",
     "skips_holidays",
 ]
 
@@ -317,14 +317,17 @@ def evaluate(m: MatchModel, patients: np.ndarray, *, explain: bool = False) -> E
     )
 
 
-def rule_failures(m: MatchModel, patients: np.ndarray) -> np.ndarray:
-    """Where each rule forbids the patients at ``patients`` each session: ``evaluate``'s
-    ``fails`` (len(RULES), patients, sessions) with ``explain``, without the costs."""
+def explained(m: MatchModel, patients: np.ndarray, first: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``evaluate``'s ``feasible`` (patients, sessions) for the patients at ``patients``,
+    and its ``fails`` with ``explain`` (len(RULES), first, sessions) for the ``first``
+    of them only, without the costs."""
     p = np.asarray(patients, dtype=np.int64)
-    block, _, fails = _offer_stage(m, p, True)
-    fails = [f[:, m.s_offer] for f in fails]
-    check_rules(m, p, block, "session", failures=fails)
-    return np.stack(fails)
+    block, ok_offer, offer_fails = _offer_stage(m, p, True)
+    session_fails: list[np.ndarray] = []
+    session_ok = check_rules(m, p, block, "session", failures=session_fails)
+    fails = [f[:first, m.s_offer] for f in offer_fails] + [f[:first] for f in session_fails]
+    allowed: np.ndarray = ok_offer[:, m.s_offer] & session_ok
+    return allowed, np.stack(fails)
 
 
 def allowed_pairs(m: MatchModel, patients: np.ndarray) -> Pairs:
