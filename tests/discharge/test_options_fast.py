@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from matcher import Recommender, load_dataset
+from matcher import Recommender, load_dataset, recommend
 from matcher.dataset.demo import make_demo
 from matcher.dataset.export import save_dataset
+from matcher.discharge.options import kept_recommender
 
 
 def _profiles(seed: int, n: int) -> list[dict[str, Any]]:
@@ -109,3 +110,25 @@ def test_the_town_s_people_and_their_changed_profiles(town: Any) -> None:
     ]
     profiles = [{**p, **c, "patient_id": f"T{i}"} for i, p in enumerate(people) for c in changes]
     _same(quick, plain, [str(p) for p in town.patients["patient_id"]] + profiles)
+
+
+def test_the_kept_quick_way_follows_a_changed_dataset(town: Any) -> None:
+    """Rebuilt: an offers table swapped on the dataset, or every place booked in place,
+    gives a kept recommender whose quick answers follow the change."""
+    dataset = town.replace(offers=town.offers.copy(), sessions=town.sessions.copy())
+    pid = str(dataset.patients["patient_id"].iloc[0])
+    first = kept_recommender(dataset)
+    assert "uk" not in first.offered_languages
+    offers = dataset.offers.copy()
+    offers["languages"] = [(*v, "uk") for v in offers["languages"]]
+    object.__setattr__(dataset, "offers", offers)
+    second = kept_recommender(dataset)
+    assert second is not first and "uk" in second.offered_languages
+    assert len(recommend(dataset, pid)) > 0
+    dataset.sessions["capacity"] = 0  # every place taken, edited in place
+    quick = recommend(dataset, pid)
+    plain = Recommender(dataset, fast=False).recommend(pid)
+    assert len(quick) == 0 and quick.nothing_fits is not None
+    assert quick.nothing_fits == plain.nothing_fits
+    assert quick.nothing_fits.tried
+    assert all(s.options == 0 for s in quick.nothing_fits.tried)
