@@ -269,7 +269,7 @@ class Recommender(Evaluator):
             "fits": [r[0] for r in reasons],
             "less_good": [r[1] for r in reasons],
         }
-        frame = pd.DataFrame(columns)  # in the order of OPTION_COLUMNS
+        frame = pd.DataFrame(columns, copy=False)  # in the order of OPTION_COLUMNS
         if len(s) == 0 and self.fast:  # the same empty table for everyone: kept
             self._no_options = frame.copy()
         return frame
