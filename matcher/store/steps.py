@@ -26,6 +26,8 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..errors import InputError
+from ..words.problems import problem
 from .audit import SYSTEM, Actor, record
 from .models import Booking, Place, Task, utcnow
 from .task_rules import (
@@ -132,6 +134,22 @@ def settle_step(
     if booking is None or booking.status != "active" or not booking.provisional:
         return []
     if outcome == "confirmed":
+        before = session.get(Booking, booking.follows_booking_id or -1)
+        if before is not None and before.status == "active" and before.provisional:
+            # a firm step after a held one would outlive it when that one is dropped
+            raise InputError(
+                [
+                    problem(
+                        "--outcome",
+                        None,
+                        None,
+                        "booking {booking_id} follows booking {before_id}, which is not "
+                        "confirmed yet: confirm that step first",
+                        booking_id=booking.id,
+                        before_id=before.id,
+                    )
+                ]
+            )
         booking.provisional = False
         record(
             session,

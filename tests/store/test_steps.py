@@ -74,7 +74,11 @@ def test_a_confirmed_step_becomes_firm_with_its_follow_up(
     """Confirming the team makes its booking firm and plans its follow-up call and checks;
     the club stays held."""
     complete_task(store, _confirm_task(store, booked[1]), "confirmed")
-    assert _state(store) == [("SH", "active", False), ("SE", "active", False), ("SA", "active", True)]
+    assert _state(store) == [
+        ("SH", "active", False),
+        ("SE", "active", False),
+        ("SA", "active", True),
+    ]
     tasks = list_tasks(store)
     team = tasks[tasks["booking_id"] == booked[1].booking_id]["kind"].tolist()
     assert sorted(team) == ["follow_up_call", "outcome_3m", "outcome_6m"]
@@ -135,3 +139,17 @@ def test_a_step_that_is_not_held_any_more_is_left_alone(
     with pytest.raises(InputError, match="cancelled"):
         complete_task(store, task, "confirmed")
     assert _state(store)[2] == ("SA", "cancelled", True)
+
+
+def test_a_step_is_not_confirmed_before_the_step_it_follows(
+    store: Store, booked: list[BookingInfo]
+) -> None:
+    """The club cannot be confirmed while the team before it is held: nothing changes, and
+    once the team is confirmed the club can be."""
+    club = _confirm_task(store, booked[2])
+    with pytest.raises(InputError, match="not confirmed yet: confirm that step first"):
+        complete_task(store, club, "confirmed")
+    assert _state(store)[1:] == [("SE", "active", True), ("SA", "active", True)]
+    complete_task(store, _confirm_task(store, booked[1]), "confirmed")
+    complete_task(store, club, "confirmed")
+    assert _state(store)[1:] == [("SE", "active", False), ("SA", "active", False)]
