@@ -6,12 +6,20 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import builders
 import pytest
 from sqlalchemy import select
-from store_support import pathway_town
+from store_support import pathway_town, run_cli_processes
 
 from matcher import Dataset, InputError, load_dataset
-from matcher.store import SessionFull, book_from_dataset, cancel, list_tasks, open_store
+from matcher.store import (
+    SessionFull,
+    book_from_dataset,
+    cancel,
+    import_catalogue,
+    list_tasks,
+    open_store,
+)
 from matcher.store.db import Store
 from matcher.store.models import Booking, Place
 from matcher.store.pathway_bookings import book_pathway, pathway_steps
@@ -125,3 +133,70 @@ def test_cancelling_the_first_step_lets_the_later_steps_go(store: Store, town: D
     assert list_tasks(store)["kind"].tolist() == []
     cancelled = list_tasks(store, statuses=("cancelled",))
     assert (cancelled["kind"] == "confirm_step").sum() == 2
+
+
+def _busy_town(directory: Path, bookers: int, team_places: int) -> Path:
+    """Weekly home visits ``SH`` with room for every booker, then an exit team ``SE`` with
+    ``team_places`` places: the only ladder from ``SH``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    builders.write(
+        directory,
+        "offers.csv",
+        [
+            builders.offer(offer_id="H", kind="home_visit", group_size=1),
+            builders.offer(offer_id="E", kind="exit_team", group_size=6),
+        ],
+    )
+    builders.write(
+        directory,
+        "sessions.csv",
+        [
+            builders.session(session_id="SH", offer_id="H", capacity=bookers),
+            builders.session(
+                session_id="SE",
+                offer_id="E",
+                first_date="2027-02-01",
+                weeks=8,
+                capacity=team_places,
+            ),
+        ],
+    )
+    patients = [
+        builders.patient(patient_id=f"P{i}", group_tolerance="individual") for i in range(bookers)
+    ]
+    builders.write(directory, "patients.csv", patients)
+    return directory
+
+
+@pytest.mark.slow
+def test_many_processes_booking_pathways_never_overbook_nor_book_half(tmp_path: Path) -> None:
+    """Six processes book the pathway home visits then team at once, with two team places:
+    two pathways are booked whole, the others nothing, and no session holds more than its
+    places."""
+    bookers, team_places = 6, 2
+    folder = _busy_town(tmp_path / "data", bookers, team_places)
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with open_store(url) as store:
+        import_catalogue(store, load_dataset(folder))
+    argvs = [
+        ["book", str(folder), "--patient", f"P{i}", "--session", "SH", "--pathway", "--db", url]
+        for i in range(bookers)
+    ]
+    codes = run_cli_processes(argvs, timeout=300)
+    assert codes.count(0) == team_places, codes
+    assert all(code in (2, 3) for code in codes if code != 0), codes
+    with open_store(url) as store, store.read() as session:
+        bookings = session.scalars(select(Booking).where(Booking.status == "active")).all()
+        places = {p.session_id: p.booked for p in session.scalars(select(Place))}
+        steps: dict[str, list[tuple[str, bool, int | None]]] = {}
+        ids = {b.id: b for b in bookings}
+        for b in sorted(bookings, key=lambda b: b.id):
+            steps.setdefault(b.patient_id, []).append(
+                (b.session_id, b.provisional, b.follows_booking_id)
+            )
+    assert places == {"SH": team_places, "SE": team_places}
+    assert len(steps) == team_places
+    for patient_id, made in steps.items():
+        assert [(s, held) for s, held, _ in made] == [("SH", False), ("SE", True)]
+        before = ids[made[1][2]]  # type: ignore[index]
+        assert (before.session_id, before.patient_id) == ("SH", patient_id)
