@@ -196,8 +196,9 @@ def run_in_process(target: Callable[..., None], *args: Any) -> int | None:
 
 def pathway_town(directory: Path) -> Path:
     """A folder where one ladder fits: weekly home visits ``SH`` from 2027-01-04 (four
-    weeks), an exit team ``SE`` from 2027-02-01 (eight weeks) and a club ``SA``, 5 places each; ``P1`` and ``P3`` manage only one-to-one to start with,
-    ``P2`` any group."""
+    weeks), an exit team ``SE`` from 2027-02-01 (eight weeks) and a club ``SA``, 5
+    places each; ``P1`` and ``P3`` manage only one-to-one to start with, ``P2`` any
+    group."""
     directory.mkdir(parents=True, exist_ok=True)
     write(
         directory,

@@ -53,8 +53,9 @@ def _database_at_0003(url: str) -> None:
 
 
 def test_a_database_at_0003_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
-    """Opening a 0003 database migrates it to the newest revision: its booking, task and audit entry stay
-    as they were (no contact, no call time, no status), and the new tables work."""
+    """Opening a 0003 database migrates it to the newest revision: its booking, task and
+    audit entry stay as they were (no contact, no call time, no status), and the new
+    tables work."""
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     _database_at_0003(url)
     with open_store(url) as store:
