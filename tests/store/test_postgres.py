@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from store_support import dataset_dir, run_cli_processes
+from store_support import dataset_dir, pathway_town, run_cli_processes
 
 from matcher import InputError, load_dataset
 from matcher.store import (
@@ -38,11 +38,14 @@ from matcher.store import (
     book_from_dataset,
     booked_counts,
     cancel,
+    complete_task,
     import_catalogue,
+    list_tasks,
     migrate,
     open_store,
 )
 from matcher.store.db import _make_engine, current_revision, head_revision, with_driver
+from matcher.store.pathway_bookings import book_pathway
 
 pytestmark = pytest.mark.slow
 _NAMES = itertools.count(1)
@@ -269,3 +272,84 @@ def test_statuses_and_consents_are_append_only_on_postgres(pg_url: str, table: s
             command.downgrade(_alembic_config(conn), "0003")
         migrate(store.engine)
         assert current_revision(store.engine) == head_revision() == "0005"
+
+
+def _confirm_call(url: str, booking_id: int) -> int:
+    with open_store(url) as store:
+        tasks = list_tasks(store)
+    row = tasks[(tasks["kind"] == "confirm_step") & (tasks["booking_id"] == booking_id)]
+    return int(row["task_id"].iloc[0])
+
+
+def test_a_pathway_is_booked_confirmed_dropped_and_cancelled_on_postgres(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Booking whole pathways, confirming a step, dropping one and cancelling a step with a
+    held step after it behave as on SQLite: the held steps hold their places, a second
+    pathway on the same offers is refused while one is active and allowed once it is gone."""
+    town = load_dataset(pathway_town(tmp_path / "data"))
+    with open_store(pg_url) as store:
+        one = book_pathway(store, town, "P1", "SH")
+        three = book_pathway(store, town, "P3", "SH")
+    assert [(b.session_id, b.provisional) for b in one] == [
+        ("SH", False),
+        ("SE", True),
+        ("SA", True),
+    ]
+    assert one[1].follows == one[0].booking_id and one[2].follows == one[1].booking_id
+    assert booked_counts(pg_url) == {"SH": 2, "SE": 2, "SA": 2}
+    with open_store(pg_url) as store:
+        complete_task(store, _confirm_call(pg_url, one[1].booking_id), "confirmed")
+        complete_task(store, _confirm_call(pg_url, three[1].booking_id), "dropped")
+        assert booked_counts(pg_url) == {"SH": 2, "SE": 1, "SA": 1}
+        with pytest.raises(InputError, match="already booked for offer H"):
+            book_pathway(store, town, "P1", "SH")
+        cancel(store, one[1].booking_id)  # the confirmed team: the held club goes with it
+        kept = active_bookings(store)
+        assert sorted(kept["booking_id"]) == [one[0].booking_id, three[0].booking_id]
+        cancel(store, one[0].booking_id)
+        again = book_pathway(store, town, "P1", "SH")
+        trail = audit_trail(store)
+    assert [b.session_id for b in again] == ["SH", "SE", "SA"]
+    assert booked_counts(pg_url) == {"SH": 2, "SE": 1, "SA": 1}
+    assert trail["action"].tolist().count("book_pathway") == 3
+    assert trail["action"].tolist().count("confirm") == 1
+
+
+def test_a_database_at_0004_is_upgraded_to_pathway_steps_on_postgres(pg_url: str) -> None:
+    """A PostgreSQL database at revision 0004 with a booking is upgraded: the booking is
+    firm and follows nothing; 0005 can be taken back and applied again, keeping it."""
+    from alembic import command
+
+    from matcher.store.db import _alembic_config
+
+    engine = _make_engine(pg_url)
+    migrate(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO places (session_id, offer_id, capacity, booked, listed) "
+                "VALUES ('S1', 'O1', 4, 1, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO bookings (patient_id, session_id, offer_id, start_date, status, "
+                "booked_at) VALUES ('P001', 'S1', 'O1', '2027-01-04', 'active', now())"
+            )
+        )
+    engine.dispose()
+    with open_store(pg_url) as store:
+        assert current_revision(store.engine) == head_revision()
+        with store.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT provisional, follows_booking_id, end_date FROM bookings")
+            ).one()
+        assert tuple(row) == (False, None, None)
+        with store.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "0004")
+        assert current_revision(store.engine) == "0004"
+        migrate(store.engine)
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT patient_id, provisional FROM bookings")).all()
+    assert [tuple(r) for r in rows] == [("P001", False)]
