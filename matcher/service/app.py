@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from .auth_verify import router as verify_router
 from .config import ServiceConfig
 from .limits import BodyLimit, Guard
+from .pathway_booking import router as pathway_router
 from .people import router as people_router
 from .planning import router as planning_router
 from .problems import install
@@ -59,6 +60,7 @@ def create_app(config: ServiceConfig | None = None) -> Any:
     api.state.brobygger = state
     install(api)
     api.include_router(people_router)
+    api.include_router(pathway_router)
     api.include_router(planning_router)
     api.include_router(sites_router)
     api.include_router(verify_router)
