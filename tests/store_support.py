@@ -228,3 +228,34 @@ def pathway_town(directory: Path) -> Path:
         ],
     )
     return directory
+
+
+def busy_pathway_town(directory: Path, bookers: int, team_places: int) -> Path:
+    """Weekly home visits ``SH`` with room for every booker, then an exit team ``SE`` with
+    ``team_places`` places: the only ladder from ``SH``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    write(
+        directory,
+        "offers.csv",
+        [
+            offer(offer_id="H", kind="home_visit", group_size=1),
+            offer(offer_id="E", kind="exit_team", group_size=6),
+        ],
+    )
+    write(
+        directory,
+        "sessions.csv",
+        [
+            session(session_id="SH", offer_id="H", capacity=bookers),
+            session(
+                session_id="SE",
+                offer_id="E",
+                first_date="2027-02-01",
+                weeks=8,
+                capacity=team_places,
+            ),
+        ],
+    )
+    patients = [patient(patient_id=f"P{i}", group_tolerance="individual") for i in range(bookers)]
+    write(directory, "patients.csv", patients)
+    return directory

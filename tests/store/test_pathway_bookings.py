@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import builders
 import pytest
 from sqlalchemy import select
-from store_support import pathway_town, run_cli_processes
+from store_support import busy_pathway_town, pathway_town, run_cli_processes
 
 from matcher import Dataset, InputError, load_dataset
 from matcher.store import (
@@ -135,46 +134,13 @@ def test_cancelling_the_first_step_lets_the_later_steps_go(store: Store, town: D
     assert (cancelled["kind"] == "confirm_step").sum() == 2
 
 
-def _busy_town(directory: Path, bookers: int, team_places: int) -> Path:
-    """Weekly home visits ``SH`` with room for every booker, then an exit team ``SE`` with
-    ``team_places`` places: the only ladder from ``SH``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    builders.write(
-        directory,
-        "offers.csv",
-        [
-            builders.offer(offer_id="H", kind="home_visit", group_size=1),
-            builders.offer(offer_id="E", kind="exit_team", group_size=6),
-        ],
-    )
-    builders.write(
-        directory,
-        "sessions.csv",
-        [
-            builders.session(session_id="SH", offer_id="H", capacity=bookers),
-            builders.session(
-                session_id="SE",
-                offer_id="E",
-                first_date="2027-02-01",
-                weeks=8,
-                capacity=team_places,
-            ),
-        ],
-    )
-    patients = [
-        builders.patient(patient_id=f"P{i}", group_tolerance="individual") for i in range(bookers)
-    ]
-    builders.write(directory, "patients.csv", patients)
-    return directory
-
-
 @pytest.mark.slow
 def test_many_processes_booking_pathways_never_overbook_nor_book_half(tmp_path: Path) -> None:
     """Six processes book the pathway home visits then team at once, with two team places:
     two pathways are booked whole, the others nothing, and no session holds more than its
     places."""
     bookers, team_places = 6, 2
-    folder = _busy_town(tmp_path / "data", bookers, team_places)
+    folder = busy_pathway_town(tmp_path / "data", bookers, team_places)
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     with open_store(url) as store:
         import_catalogue(store, load_dataset(folder))

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from store_support import dataset_dir, pathway_town, run_cli_processes
+from store_support import busy_pathway_town, dataset_dir, pathway_town, run_cli_processes
 
 from matcher import InputError, load_dataset
 from matcher.store import (
@@ -353,3 +353,30 @@ def test_a_database_at_0004_is_upgraded_to_pathway_steps_on_postgres(pg_url: str
         with store.engine.connect() as conn:
             rows = conn.execute(text("SELECT patient_id, provisional FROM bookings")).all()
     assert [tuple(r) for r in rows] == [("P001", False)]
+
+
+def test_many_processes_booking_pathways_on_postgres_book_each_whole_or_not(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Eight processes book the pathway home visits then team at once, with three team
+    places, on PostgreSQL: three pathways are booked whole, the others nothing, and each
+    place counter equals its active bookings."""
+    bookers, team_places = 8, 3
+    folder = busy_pathway_town(tmp_path / "data", bookers, team_places)
+    with open_store(pg_url) as store:
+        import_catalogue(store, load_dataset(folder))
+    argvs = [
+        ["book", str(folder), "--patient", f"P{i}", "--session", "SH", "--pathway", "--db", pg_url]
+        for i in range(bookers)
+    ]
+    codes = run_cli_processes(argvs, timeout=300)
+    assert codes.count(0) == team_places, codes
+    assert all(code in (2, 3) for code in codes if code != 0), codes
+    with open_store(pg_url) as store:
+        kept = active_bookings(store)
+        with store.engine.connect() as conn:
+            counters = dict(conn.execute(text("SELECT session_id, booked FROM places")).all())
+    assert booked_counts(pg_url) == {"SH": team_places, "SE": team_places} == counters
+    steps = kept.groupby("patient_id")["session_id"].apply(list)
+    assert len(steps) == team_places
+    assert all(made == ["SH", "SE"] for made in steps)
