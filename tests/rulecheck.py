@@ -16,6 +16,13 @@ more than ``tolerance_min`` minutes (rounding of travel times); ``eligible``
 with ``strict=True`` keeps that margin on the other side, so a bound computed
 from it never asks more of a plan than the rules allow.
 
+A start date (README, sessions.csv) is the first day of the session's weekday
+on or after its ``first_date``, the patient's ``discharge_date`` and
+``not_before``, that is not one of the session's ``exceptions``, not in one of
+the patient's periods ``away`` and, for the kinds of offer ``[holidays]`` of the
+weights file sets, not a Danish public holiday (``holidays.Denmark``, the
+calendar the README names); the wait counts from ``discharge_date``.
+
 Travel rows of ``travel_times.csv`` with a district as origin are not applied
 (the checked datasets have no districts).
 """
@@ -32,11 +39,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import holidays
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "matcher" / "match" / "weights.toml"
+#: The kinds of offer that skip public holidays when ``[holidays]`` is absent (README).
+HOLIDAY_KINDS = ("exit_team", "home_visit")
+#: Day 0 of the loaded tables' date periods (days since 1970-01-01).
+EPOCH = date(1970, 1, 1)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: group_tolerance: the largest group, people (CONTRACT.md: 1, 6, 12, any).
 GROUP_LIMIT = {"individual": 1, "small": 6, "medium": 12, "large": math.inf}
@@ -125,6 +137,64 @@ def documented_travel(path: Path = WEIGHTS_FILE) -> tuple[dict[str, ModeEstimate
     return modes, float(data["plan"]["home_visit_min"])
 
 
+def documented_holiday_kinds(path: Path = WEIGHTS_FILE) -> frozenset[str]:
+    """The kinds of offer that do not meet on a Danish public holiday (``[holidays]``)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = data.get("holidays", dict.fromkeys(HOLIDAY_KINDS, True))
+    return frozenset(kind for kind, on in table.items() if on)
+
+
+_HOLIDAY_YEARS: dict[int, frozenset[date]] = {}
+
+
+def is_danish_holiday(day: date) -> bool:
+    """Whether ``day`` is a public holiday in Denmark's calendar of ``holidays``."""
+    if day.year not in _HOLIDAY_YEARS:
+        _HOLIDAY_YEARS[day.year] = frozenset(holidays.Denmark(years=day.year))
+    return day in _HOLIDAY_YEARS[day.year]
+
+
+def date_periods(value: Any) -> tuple[tuple[date, date], ...]:
+    """The dates and periods of an ``exceptions`` or ``away`` cell (both days included):
+    text ``YYYY-MM-DD`` or ``YYYY-MM-DD..YYYY-MM-DD`` joined by ``;``, or the loaded
+    table's pairs of days since 1970-01-01."""
+    if value is None or (not isinstance(value, tuple | list | np.ndarray) and _missing(value)):
+        return ()
+    parts = re.split(r"[;|]", value) if isinstance(value, str) else list(value)
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part.strip():
+                continue
+            first, _, last = part.strip().partition("..")
+            out.append(
+                (
+                    date.fromisoformat(first.strip()),
+                    date.fromisoformat(last.strip() or first.strip()),
+                )
+            )
+        else:
+            a, b = (int(v) for v in part)
+            out.append((EPOCH + timedelta(days=a), EPOCH + timedelta(days=b)))
+    return tuple(out)
+
+
+def first_meeting(
+    earliest: date,
+    weekday: str,
+    *,
+    skip_holidays: bool = False,
+    blocked: Iterable[tuple[date, date]] = (),
+) -> date:
+    """The first day of ``weekday`` on or after ``earliest`` that is in none of the
+    ``blocked`` periods and, with ``skip_holidays``, no Danish public holiday."""
+    periods = list(blocked)
+    day = earliest + timedelta(days=(WEEKDAYS.index(weekday) - earliest.weekday()) % 7)
+    while (skip_holidays and is_danish_holiday(day)) or any(a <= day <= b for a, b in periods):
+        day += timedelta(weeks=1)
+    return day
+
+
 def clock(text: Any) -> int:
     """Minutes after midnight of ``HH:MM`` (also ``H:MM``, ``HH.MM``)."""
     match = _CLOCK.match(str(text))
@@ -206,6 +276,7 @@ class RuleChecker:
     ) -> None:
         self.tolerance = tolerance_min
         self.modes, self.home_visit_min = documented_travel(weights_file)
+        self.holiday_kinds = documented_holiday_kinds(weights_file)
         self.patients = {str(r["patient_id"]): r for r in _records(dataset.patients)}
         self.offers = {str(r["offer_id"]): r for r in _records(dataset.offers)}
         self.sessions = {str(r["session_id"]): r for r in _records(dataset.sessions)}
@@ -296,8 +367,35 @@ class RuleChecker:
         return PATIENT_DEFAULTS[column] if _missing(value) else value
 
     def start_date(self, patient_id: str, session_id: str) -> date:
+        """The patient's first meeting at the session (README: start date)."""
         s, p = self.sessions[session_id], self.patients[patient_id]
-        return first_start(as_date(s["first_date"]), as_date(p["discharge_date"]), s["weekday"])
+        earliest = max(as_date(s["first_date"]), as_date(p["discharge_date"]))
+        not_before = p.get("not_before")
+        if not _missing(not_before):
+            earliest = max(earliest, as_date(not_before))
+        blocked = date_periods(s.get("exceptions")) + date_periods(p.get("away"))
+        return first_meeting(
+            earliest,
+            str(s["weekday"]),
+            skip_holidays=self.skips_holidays(session_id),
+            blocked=blocked,
+        )
+
+    def skips_holidays(self, session_id: str) -> bool:
+        """The session's offer is of a kind that does not meet on a public holiday."""
+        kind = str(self.offers[str(self.sessions[session_id]["offer_id"])]["kind"])
+        return kind in self.holiday_kinds
+
+    def cohort_start(self, session_id: str) -> date:
+        """The first meeting of the session on or after its ``first_date`` that is not
+        one of its ``exceptions`` nor a skipped holiday (an exit team's cohort start)."""
+        s = self.sessions[session_id]
+        return first_meeting(
+            as_date(s["first_date"]),
+            str(s["weekday"]),
+            skip_holidays=self.skips_holidays(session_id),
+            blocked=date_periods(s.get("exceptions")),
+        )
 
     def visit_minutes(self, patient_id: str, offer_id: str) -> float:
         """Staff minutes of one home visit: at the home plus the drive there and back."""

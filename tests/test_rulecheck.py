@@ -3,14 +3,26 @@ below breaks one documented rule, and the checker names exactly that rule."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from builders import LAT, LON, build, offer, patient, session
-from rulecheck import RuleChecker, placed_priority, rules_broken
+from rulecheck import (
+    WEIGHTS_FILE,
+    RuleChecker,
+    as_date,
+    first_start,
+    is_danish_holiday,
+    placed_priority,
+    rules_broken,
+)
 
 import matcher
+from matcher.dataset.demo import write_demo
+from matcher.discharge.options import as_dict
 
 HOME = offer(offer_id="H1", kind="home_visit", group_size=1)
 STAFF_MON = [
@@ -293,3 +305,158 @@ def test_far_from_the_centre_is_outside_a_short_walk() -> None:
     ds = build([offer(lon=LON + 0.0159)], [session()], [patient()])
     minutes, _ = RuleChecker(ds).travel("P1", "O1")
     assert 18 < minutes < 22
+
+
+EXIT = offer(offer_id="E1", kind="exit_team")
+
+
+def start_of(ds: matcher.Dataset, **kwargs: Any) -> date:
+    return RuleChecker(ds, **kwargs).start_date("P1", "S1")
+
+
+def test_a_first_meeting_on_a_public_holiday_moves_to_the_next_meeting() -> None:
+    """An exit team's Monday meeting on Easter Monday 2027-03-29 moves to 2027-04-05."""
+    ds = build(
+        [EXIT],
+        [session(offer_id="E1", first_date="2027-03-22")],
+        [patient(discharge_date="2027-03-23")],
+    )
+    assert start_of(ds) == date(2027, 4, 5)
+    team = {"offer_id": "E1", "kind": "exit_team"}
+    assert {"start_date", "wait_days"} <= broken(
+        ds, row(start_date="2027-03-29", wait_days=6, **team)
+    )
+    assert broken(ds, row(start_date="2027-04-05", wait_days=13, **team)) == set()
+
+
+def test_only_the_kinds_of_the_holidays_table_skip_holidays(tmp_path: Path) -> None:
+    """An association meets on Easter Monday, and so does an exit team when
+    ``[holidays]`` of the weights file the checker reads turns exit teams off."""
+    dates = {"first_date": "2027-03-22"}
+    association = build(
+        sessions=[session(**dates)], patients=[patient(discharge_date="2027-03-23")]
+    )
+    assert start_of(association) == date(2027, 3, 29)
+    text = WEIGHTS_FILE.read_text(encoding="utf-8").replace("exit_team = true", "exit_team = false")
+    assert "exit_team = false" in text
+    weights = tmp_path / "weights.toml"
+    weights.write_text(text, encoding="utf-8")
+    team = build([EXIT], [session(offer_id="E1", **dates)], [patient(discharge_date="2027-03-23")])
+    assert start_of(team) == date(2027, 4, 5)
+    assert start_of(team, weights_file=weights) == date(2027, 3, 29)
+
+
+def test_a_first_meeting_skips_the_sessions_exceptions() -> None:
+    """Without meetings 2027-01-04 to 2027-01-11 and on 2027-01-18, a Monday session
+    first meets 2027-01-25, 21 days after discharge."""
+    ds = build(
+        sessions=[session(exceptions="2027-01-04..2027-01-11;2027-01-18")], patients=[patient()]
+    )
+    assert start_of(ds) == date(2027, 1, 25)
+    assert "start_date" in broken(ds, row())
+    assert broken(ds, row(start_date="2027-01-25", wait_days=21)) == set()
+
+
+def test_a_first_meeting_comes_after_the_patients_time_away() -> None:
+    """A patient away 2027-01-01 to 2027-01-05 and on 2027-01-11 first meets Monday
+    2027-01-18; the wait still counts from discharge."""
+    ds = build(patients=[patient(away="2027-01-01..2027-01-05;2027-01-11")])
+    assert start_of(ds) == date(2027, 1, 18)
+    assert "start_date" in broken(ds, row())
+    assert broken(ds, row(start_date="2027-01-18", wait_days=14)) == set()
+
+
+def test_a_first_meeting_is_not_before_the_patients_not_before() -> None:
+    """A patient discharged 2027-01-04 who starts no earlier than Tuesday 2027-01-12
+    first meets Monday 2027-01-18, 14 days after discharge."""
+    ds = build(patients=[patient(not_before="2027-01-12")])
+    assert start_of(ds) == date(2027, 1, 18)
+    assert {"start_date", "wait_days"} <= broken(ds, row(start_date="2027-01-11", wait_days=7))
+    assert broken(ds, row(start_date="2027-01-18", wait_days=14)) == set()
+
+
+def test_a_pause_is_judged_at_the_first_meeting_after_time_away() -> None:
+    """An offer paused to 2027-01-10 takes a patient away until 2027-01-10 (first
+    meeting 2027-01-11), not one who could start 2027-01-04."""
+    paused = offer(status="paused", paused_until="2027-01-10")
+    ds = build([paused], patients=[patient(away="2027-01-01..2027-01-10")])
+    assert broken(ds, row(start_date="2027-01-11", wait_days=7)) == set()
+    assert "status" in broken(build([paused], patients=[patient()]), row())
+
+
+def _easter_and_christmas_demo(root: Path) -> matcher.Dataset:
+    """The demo with discharges around Easter, Ascension and Christmas 2027, some
+    sessions' exceptions, some patients away and some not before a later date."""
+    write_demo(root, patients=120, offers=30, seed=3)
+    people = pd.read_csv(root / "patients.csv", dtype=str, keep_default_na=False)
+    # within a week before Maundy Thursday, Easter Monday, Ascension Day, Whit Monday
+    # and Christmas Day 2027
+    feasts = [date(2027, 3, 25), date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17)]
+    feasts.append(date(2027, 12, 25))
+    discharges = [feasts[i % 5] - timedelta(days=i // 5 % 7) for i in range(len(people))]
+    people["discharge_date"] = [d.isoformat() for d in discharges]
+    people["away"] = ["2027-03-29..2027-04-04" if i % 5 == 1 else "" for i in range(len(people))]
+    people["not_before"] = [
+        (d + timedelta(days=9)).isoformat() if i % 7 == 2 else "" for i, d in enumerate(discharges)
+    ]
+    people.to_csv(root / "patients.csv", index=False)
+    meetings = pd.read_csv(root / "sessions.csv", dtype=str, keep_default_na=False)
+    meetings["exceptions"] = [
+        "2027-12-20..2027-12-31;2027-03-25" if i % 4 == 0 else "" for i in range(len(meetings))
+    ]
+    meetings.to_csv(root / "sessions.csv", index=False)
+    return matcher.load_dataset(root)
+
+
+@pytest.fixture(scope="module")
+def feast_demo(tmp_path_factory: pytest.TempPathFactory) -> matcher.Dataset:
+    return _easter_and_christmas_demo(tmp_path_factory.mktemp("feasts"))
+
+
+def test_the_plan_keeps_the_documented_start_dates_past_holidays(
+    feast_demo: matcher.Dataset,
+) -> None:
+    """brobygger plan's start dates around Easter and Christmas follow the documented
+    rule (holidays, exceptions, away, not_before), and a start date put back on the
+    naive first weekday is caught."""
+    ds = feast_demo
+    checker = RuleChecker(ds)
+    frame = matcher.plan(ds, time_limit=10).assignments
+    assert checker.check_plan(frame) == []
+    placed = frame[frame["status"] == "placed"]
+    moved, feasts = [], []
+    for r in placed.itertuples():
+        pid, sid = str(r.patient_id), str(r.session_id)
+        s, p = checker.sessions[sid], checker.patients[pid]
+        naive = first_start(as_date(s["first_date"]), as_date(p["discharge_date"]), s["weekday"])
+        if naive != checker.start_date(pid, sid):
+            moved.append(naive)
+            if checker.skips_holidays(sid) and is_danish_holiday(naive):
+                feasts.append((r.Index, naive))
+    assert len(moved) >= 5 and feasts, "the instance should move first meetings"
+    index, naive = feasts[0]
+    corrupted = frame.copy()
+    corrupted.loc[index, "start_date"] = naive.isoformat()
+    assert "start_date" in rules_broken(checker.check_plan(corrupted))
+
+
+def test_recommendations_keep_the_documented_start_dates_past_holidays(
+    feast_demo: matcher.Dataset,
+) -> None:
+    """Every patient's recommended first dates around Easter and Christmas follow the
+    documented rule, and so do the waits and every other rule of a match."""
+    checker = RuleChecker(feast_demo)
+    recommender = matcher.Recommender(feast_demo)
+    past_feasts = 0
+    for pid in checker.patients:
+        options = as_dict(recommender.recommend(pid, 3, suggest=False))["options"]
+        found = checker.check_recommendations(pid, options, top=3)
+        assert not found, "\n".join(map(str, found))
+        for option in options:
+            sid = str(option["session_id"])
+            s, p = checker.sessions[sid], checker.patients[pid]
+            naive = first_start(
+                as_date(s["first_date"]), as_date(p["discharge_date"]), s["weekday"]
+            )
+            past_feasts += checker.skips_holidays(sid) and is_danish_holiday(naive)
+    assert past_feasts > 0, "some options should start after a public holiday"
