@@ -33,7 +33,6 @@ cannot pay for.
 
 from __future__ import annotations
 
-import heapq
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -42,8 +41,10 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from .cover import fit_day, most_visits
-from .problem import DEFAULT_OPTIONS, AssignmentProblem, Scaling, SolverOptions
+from .best_first import branch_and_bound
+from .capped import capped_root
+from .cover import most_visits
+from .problem import DEFAULT_OPTIONS, AssignmentProblem, Scaling, SolverOptions, _repair
 
 __all__ = ["Search", "search"]
 
@@ -295,13 +296,11 @@ class _Tree:
         nodes = np.flatnonzero(present)
         local = np.full(self.n_nodes, -1, np.int64)
         local[nodes] = np.arange(len(nodes))
-        rows, cols = local[tail], local[head]
-        order = np.argsort(rows * len(nodes) + cols)  # by row, columns sorted within each
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(nodes)))])
-        matrix = sparse.csr_matrix(
-            (length[order].astype(float) + _EPS, cols[order], indptr),
+        # no two arcs join the same nodes, so the conversion adds nothing up
+        matrix = sparse.coo_matrix(
+            (length.astype(float) + _EPS, (local[tail], local[head])),
             shape=(len(nodes), len(nodes)),
-        )
+        ).tocsr()
         near, step = dijkstra(
             matrix,
             directed=True,
@@ -376,26 +375,55 @@ def search(
         Pair per patient of a plan within the limits (the best known).
     """
     deadline = time.perf_counter() + max(0.0, options.time_limit)
-    scaling = problem.scaling
+    scaling, value_of = problem.scaling, problem.objective
+    capped = capped_root(problem, labels)
+    proven = value_of(flow)
+    if capped.labels is not None:  # start from the capped optimum: a higher bound
+        repaired = capped.arc.copy()
+        _repair(problem.sessions_of(repaired), repaired, problem.arcs, problem.side)
+        incumbent = min(incumbent, repaired, key=value_of)
+        proven = max(proven, capped.value)
+        try:
+            start = (capped.arc, capped.labels)
+            found = _run(problem, start, incumbent, capped.caps, deadline)
+        except ArithmeticError:  # labels drifted in a branch: search from the flow instead
+            found = None
+    if capped.labels is None or found is None:
+        found = _run(problem, (flow, labels), incumbent, None, deadline)
+    best, bound, branches, outcome = found
+    value, proven = value_of(best), max(proven, bound)
+    if outcome != "time" or proven >= value:
+        return Search(best, "OPTIMAL", value, value, branches, _note(branches, 0, scaling))
+    notes = _note(branches, value - proven, scaling)
+    return Search(best, "FEASIBLE", value, proven, branches, notes)
+
+
+def _run(
+    problem: AssignmentProblem,
+    start: tuple[np.ndarray, np.ndarray],
+    best: np.ndarray,
+    caps: np.ndarray | None,
+    deadline: float,
+) -> tuple[np.ndarray, int, int, str]:
+    """Branch and bound from ``start`` (pair per patient and labels of an optimum with
+    the limited days capped at ``caps``, or the flow optimum without caps), under ever
+    higher ceilings: (best plan, proven bound, branches, "done" or "time")."""
     value_of = problem.objective
-    lower = value_of(flow)
-    branches, best, proven = 0, incumbent, lower
+    lower = value_of(start[0])
+    branches, proven = 0, lower
     # look below a low ceiling first: far fewer pairs can matter there
     step = max(1, (value_of(best) - lower) // 16)
     while True:
         upper = value_of(best)
         if proven >= upper:
-            return Search(best, "OPTIMAL", upper, upper, branches, _note(branches, 0, scaling))
+            return best, upper, branches, "done"
         ceiling = min(upper, lower + step)
-        tree, root = _start(problem, (flow, labels), best, ceiling - lower)
-        best, bound, count, outcome = _branch_and_bound(tree, root, best, ceiling, deadline)
+        tree, root = _start(problem, start, best, ceiling - lower, caps)
+        best, bound, count, outcome = branch_and_bound(tree, root, best, ceiling, deadline)
         branches += count
         proven = max(proven, bound)
         if outcome == "time":
-            value = value_of(best)
-            return Search(
-                best, "FEASIBLE", value, proven, branches, _note(branches, value - proven, scaling)
-            )
+            return best, proven, branches, "time"
         # "better": a much better plan, so start again on fewer pairs; "done": nothing
         # else below the ceiling, so raise it
         step = value_of(best) - lower if outcome == "better" else 4 * step
@@ -413,10 +441,12 @@ def _start(
     optimum: tuple[np.ndarray, np.ndarray],
     incumbent: np.ndarray,
     gap: int,
+    caps: np.ndarray | None = None,
 ) -> tuple[_Tree, _Branch]:
     """The search tree over the pairs that can matter in plans less than ``gap`` above
     the flow optimum, and its root (the flow optimum): ``optimum`` is that flow's pair
-    per patient and its labels."""
+    per patient and its labels (with the limited days' labels when it is the optimum
+    with the days capped at ``caps`` visits)."""
     flow, labels = optimum
     capacity, unplaced, side = problem.capacity, problem.unplaced_cost, problem.side
     patient, session = problem.arcs.patient, problem.arcs.session
@@ -438,60 +468,9 @@ def _start(
         where = np.searchsorted(at, c.arcs[inside])
         limits.append((where, c.use[inside].astype(np.int64), int(c.limit)))
     tree = _Tree(pool, capacity, unplaced, limits, day_of)
-    # a limited day's node starts at the sink's label: its arcs cost nothing
-    sink_label = labels[n_patients + n_sessions]
+    if len(labels) == n_patients + n_sessions + 1:  # a limited day starts at the sink's
+        labels = np.concatenate([labels, np.full(len(side), labels[n_patients + n_sessions])])
     start = np.where(flow >= 0, np.searchsorted(at, np.maximum(flow, 0)), -1)
-    root = _Branch(
-        tree.value(start),
-        start,
-        np.concatenate([labels, np.full(len(side), sink_label)]).astype(np.int64),
-        frozenset(),
-        np.full(len(side), np.iinfo(np.int64).max // 4),
-    )
+    days = np.full(len(side), np.iinfo(np.int64).max // 4) if caps is None else caps.copy()
+    root = _Branch(tree.value(start), start, labels.astype(np.int64), frozenset(), days)
     return tree, root
-
-
-def _branch_and_bound(
-    tree: _Tree, root: _Branch, best: np.ndarray, ceiling: int, deadline: float
-) -> tuple[np.ndarray, int, int, str]:
-    """Best-first search from ``root`` for plans within the limits below ``ceiling``.
-
-    Returns the best plan (store positions; ``best`` if none is found), a
-    proven lower bound on every plan within the limits, the branches made, and
-    how it ended: "done" (nothing better below the ceiling is left), "better"
-    (a plan much better than the ceiling the pool of pairs was chosen for was
-    found, so start again) or "time".
-    """
-    for k in range(len(tree.limits)):  # no day visits more than its minutes fit
-        fitted = fit_day(tree, root, k, ceiling)
-        if fitted is None:
-            return best, ceiling, 0, "done"
-        root = fitted
-    lower = root.value
-    heap: list[tuple[int, int, int, _Branch]] = [(root.value, 0, 0, root)]
-    seen = {root.key}
-    count = 0
-    upper = ceiling
-    while heap and heap[0][0] < upper:
-        if time.perf_counter() > deadline:
-            return best, min(upper, heap[0][0]), count, "time"
-        branch = heapq.heappop(heap)[-1]
-        k = tree.over(branch.assigned)
-        children = [tree.fewer(branch, k, upper)]
-        visits = tree.visits(branch.assigned, k)
-        children += [tree.without(branch, e, k, visits[:i], upper) for i, e in enumerate(visits)]
-        for child in children:
-            count += 1
-            if child is not None and child.forbidden != branch.forbidden:
-                child = fit_day(tree, child, k, upper)
-            if child is None or child.key in seen or child.value >= upper:
-                continue
-            seen.add(child.key)
-            if tree.over(child.assigned) < 0:  # within every limit: the best plan so far
-                upper = child.value
-                best = np.where(child.assigned >= 0, tree.pool.position[child.assigned], -1)
-            else:
-                heapq.heappush(heap, (child.value, -child.depth, count, child))
-        if upper - lower <= (ceiling - lower) // 4 and heap and heap[0][0] < upper:
-            return best, lower, count, "better"
-    return best, upper, count, "done"

@@ -21,11 +21,13 @@ from matcher.optimize.problem import (
 )
 
 
-def _instance(seed: int, patients: int) -> AssignmentProblem:
+def _instance(seed: int, patients: int, *, tight: bool = False) -> AssignmentProblem:
     """Random pairs: each patient may use about eight sessions. Six sessions are home
     visits on three limited days (two sessions a day); a visit's minutes
     depend on the patient and the day (a drive); each limit is 5 to 60 minutes below
-    what the flow plan spends that day, so every limited day binds."""
+    what the flow plan spends that day, so every limited day binds. With ``tight`` each
+    limit is 150-260 minutes instead, room for two to five visits (as tight staff
+    minutes leave)."""
     rng = np.random.default_rng([seed, patients])
     sessions = max(20, patients // 8)
     home = 6
@@ -49,14 +51,18 @@ def _instance(seed: int, patients: int) -> AssignmentProblem:
         use = minutes[patient[mine], day].astype(np.int64)
         chosen = np.isin(mine, flow.arc[flow.arc >= 0])
         limit = max(0, int(use[chosen].sum()) - int(rng.integers(5, 60)))
+        if tight:
+            limit = min(limit, int(rng.integers(150, 261)))
         side.append(SideConstraint(f"day {day}", mine, use, limit))
     return AssignmentProblem(patients, capacity, priority, arcs, scaling, tuple(side))
 
 
-def _cross_check(seed: int, patients: int, time_limit: float) -> tuple[str, float]:
+def _cross_check(
+    seed: int, patients: int, time_limit: float, *, tight: bool = False
+) -> tuple[str, float]:
     """The search's plan keeps every limit and place count, its bound is true, and when
     it is proven it is CP-SAT's optimum: (the search's status, its seconds)."""
-    problem = _instance(seed, patients)
+    problem = _instance(seed, patients, tight=tight)
     flow, _ = solve_flow(problem)
     labels = node_labels(problem, flow.arc)
     assert labels is not None
@@ -100,6 +106,13 @@ def test_search_finds_the_cpsat_optimum_on_small_instances() -> None:
     true (limits, places, bound) and nearly always proven at CP-SAT's optimum."""
     statuses = [_cross_check(seed, 200, time_limit=20)[0] for seed in range(10)]
     assert statuses.count("OPTIMAL") >= 8, statuses
+
+
+def test_search_is_true_and_proven_under_tight_staff_minutes() -> None:
+    """Exact: on six instances of 200 patients whose days fit two to five visits the
+    search's plan is true (limits, places, bound) and mostly proven at CP-SAT's optimum."""
+    statuses = [_cross_check(seed, 200, time_limit=20, tight=True)[0] for seed in range(6)]
+    assert statuses.count("OPTIMAL") >= 4, statuses
 
 
 @pytest.mark.slow
