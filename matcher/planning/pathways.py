@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from ..dataset.load import Dataset
+from ..dates import next_free_meeting
 from ..domain import GROUP_LIMIT, KINDS, TOLERANCES
-from ..match.costs import Evaluation, MatchModel, block_size, evaluate
+from ..match.costs import Evaluation, MatchModel, block_size, evaluate, skips_holidays
 from ..match.weights import Weights
 from .horizon import EXIT_TEAM, Horizon, first_meeting
 from .ladders import LASTING, Ladders, ready_kinds
@@ -129,13 +130,19 @@ class _Builder:
         m = self.model
         self.s_kind = m.o_kind[m.s_offer]
         self.cohort = self.s_kind == EXIT_TEAM
-        self.join_by = first_meeting(m.s_first, m.s_day) + 7 * self.horizon.cohort_join_weeks
+        self.skips = skips_holidays(m)
+        # a cohort's join weeks count from its first real meeting, as the schedule's do
+        meeting = first_meeting(m.s_first, m.s_day, self.skips, m.s_exceptions)
+        self.join_by = meeting + 7 * self.horizon.cohort_join_weeks
 
-    def starts(self, s: int, spans: list[tuple[int, int]], discharge: int) -> list[int]:
-        """The meeting days of session ``s`` inside ``spans``, on or after its first
-        date and the discharge, inside the horizon (and a cohort's join weeks)."""
+    def starts(self, p: int, s: int, spans: list[tuple[int, int]]) -> list[int]:
+        """The meeting days of session ``s`` inside ``spans`` on which person ``p`` can
+        start: on or after its first date, the discharge and ``not_before``, inside the
+        horizon (and a cohort's join weeks), and, as every start date, no public holiday
+        where the session skips them, none of its ``exceptions`` and not in ``p``'s time
+        ``away`` (``match.rules.start_days``)."""
         m = self.model
-        lo_day = max(int(m.s_first[s]), discharge)
+        lo_day = max(int(m.s_first[s]), int(m.p_discharge[p]), int(m.p_not_before[p]))
         hi_day = self.horizon.end_day - 1
         if self.cohort[s]:
             hi_day = min(hi_day, int(self.join_by[s]) - 1)
@@ -143,7 +150,12 @@ class _Builder:
         for a, b in spans:
             found = _meetings(int(m.s_first[s]), int(m.s_day[s]), max(a, lo_day), min(b, hi_day))
             days.update(found.tolist())
-        return sorted(days)
+        if not days:
+            return []
+        week = np.array(sorted(days), np.int64)
+        blocked = ((m.s_exceptions, np.full(len(week), s)), (m.p_away, np.full(len(week), p)))
+        free = next_free_meeting(week, int(m.s_day[s]), bool(self.skips[s]), blocked) == week
+        return week[free].tolist()
 
     def step(
         self, p: int, row: int, ev: Evaluation, kind: str, spans: list[tuple[int, int]] | None
@@ -161,11 +173,11 @@ class _Builder:
         for j in np.argsort(cost, kind="stable")[: settings.candidates_per_step]:
             s = int(ok[j])
             if first:
-                lo_day = max(int(self.model.s_first[s]), discharge)
+                lo_day = max(int(self.model.s_first[s]), discharge, int(self.model.p_not_before[p]))
                 spans_here = [(lo_day, lo_day + 6 + 7 * settings.start_weeks)]
             allowed = spans_here if first else spans or []
             earliest = min(a for a, _ in allowed)
-            for day in self.starts(s, allowed, discharge):
+            for day in self.starts(p, s, allowed):
                 end = day + 7 * (int(self.weeks[s]) - 1) if self.weeks[s] > 0 else -1
                 wait = day - discharge
                 # a first step's days after its first possible meeting; a later step,

@@ -55,6 +55,35 @@ def test_first_steps_start_at_the_first_meetings_after_discharge() -> None:
     assert not (options.first_ok & (options.patient == 0) & exit_team).any()
 
 
+def test_no_step_starts_on_a_holiday_an_exception_before_not_before_or_while_away() -> None:
+    """Home visits on Mondays skip Easter Monday 2027; a later not_before, time away and
+    a session's exception each move the first possible meeting on, as every start
+    date does."""
+    easter = np.datetime64("2027-03-22")
+    cases = {
+        (): "2027-04-05",  # 29 March is Easter Monday
+        (("not_before", "2027-04-06"),): "2027-04-12",
+        (("away", "2027-04-01..2027-04-10"),): "2027-04-12",
+    }
+    for extra, first in cases.items():
+        ds = build(
+            [offer(offer_id="H", kind="home_visit", group_size=1)],
+            [session(session_id="SH", offer_id="H", first_date="2027-03-22")],
+            [patient(discharge_date="2027-03-23", group_tolerance="individual", **dict(extra))],
+        )
+        options = build_options(ds, Horizon(easter, 8), Weights.load(), Ladders.load())
+        starts = options.start[options.first_ok]
+        assert str(np.datetime64(int(starts.min()), "D")) == first, extra
+    ds = build(
+        [offer(offer_id="H", kind="home_visit", group_size=1)],
+        [session(session_id="SH", offer_id="H", exceptions="2027-01-11")],
+        [patient(discharge_date="2027-01-05", group_tolerance="individual")],
+    )
+    options = build_options(ds, Horizon(START, 8), Weights.load(), Ladders.load())
+    days = {str(np.datetime64(int(d), "D")) for d in options.start[options.first_ok]}
+    assert "2027-01-11" not in days and "2027-01-18" in days
+
+
 def test_a_later_step_starts_inside_its_rung_s_gap() -> None:
     """After four home visits ending 25 January (rung 0-14 days) the exit team can start
     1 or 8 February; a club after the team (rung -14 to 0) in its last two weeks too."""
