@@ -24,6 +24,7 @@ from ..store.pathway_bookings import book_pathway
 from ..words.problems import problem
 from .access import allowed, service
 from .auth import Principal
+from .people import booking_body
 from .problems import PROBLEM_RESPONSES, Refused
 from .state import ServiceState
 
@@ -49,16 +50,13 @@ class PathwayBookRequest(BaseModel):
 
 
 def _step(info: BookingInfo) -> Body:
+    """A booking as ``POST /bookings`` answers it, with its place in the pathway."""
+    end = None if info.end_date is None else info.end_date.isoformat()
     return {
-        "booking_id": info.booking_id,
-        "patient_id": info.patient_id,
-        "session_id": info.session_id,
-        "offer_id": info.offer_id,
-        "start_date": info.start_date.isoformat(),
-        "status": info.status,
+        **booking_body(info),
         "provisional": info.provisional,
         "follows": info.follows,
-        "end_date": None if info.end_date is None else info.end_date.isoformat(),
+        "end_date": end,
     }
 
 

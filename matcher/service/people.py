@@ -77,7 +77,8 @@ def plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _booking(info: Any) -> Body:
+def booking_body(info: Any) -> Body:
+    """A booking as the service answers it."""
     return {
         "booking_id": info.booking_id,
         "patient_id": info.patient_id,
@@ -133,14 +134,14 @@ def book(ask: BookRequest, who: Physio, state: State) -> Body:
         )
     except SessionFull as full:
         raise _full(full, ask.session_id) from None
-    return _booking(info)
+    return booking_body(info)
 
 
 @router.delete("/bookings/{booking_id}", tags=["bookings"])
 def cancel_booking(booking_id: RowId, who: Physio, state: State) -> Body:
     """Cancel a booking; its place is free again."""
     state.own_store(who)
-    return _booking(cancel(state.store, booking_id, actor=who.audit_actor()))
+    return booking_body(cancel(state.store, booking_id, actor=who.audit_actor()))
 
 
 @router.post("/bookings/{booking_id}/move", tags=["bookings"])
@@ -168,7 +169,7 @@ def move(booking_id: RowId, ask: MoveRequest, who: Physio, state: State) -> Body
         if isinstance(exc, SessionFull):
             raise _full(exc, ask.session_id) from None
         raise
-    return {"cancelled": booking_id, "booking": _booking(info)}
+    return {"cancelled": booking_id, "booking": booking_body(info)}
 
 
 def _active(state: ServiceState, booking_id: int) -> dict[str, str]:

@@ -71,6 +71,18 @@ def active_bookings(store: Store) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
+def held_places(store: Store) -> dict[str, int]:
+    """Active bookings per session id in ``store``: firm ones and a pathway's held
+    later steps, which keep their places too."""
+    with store.read() as session:
+        rows = session.execute(
+            select(Booking.session_id, func.count())
+            .where(Booking.status == "active")
+            .group_by(Booking.session_id)
+        ).all()
+    return {str(sid): int(n) for sid, n in rows}
+
+
 def booked_counts(url: str | None = None, dataset: Dataset | None = None) -> dict[str, int]:
     """Active bookings per session id in the database at ``url``.
 
@@ -86,13 +98,8 @@ def booked_counts(url: str | None = None, dataset: Dataset | None = None) -> dic
     resolved = resolve_db_url(url)
     if not database_exists(resolved):
         return {}
-    with open_store(resolved) as store, store.read() as session:
-        rows = session.execute(
-            select(Booking.session_id, func.count())
-            .where(Booking.status == "active")
-            .group_by(Booking.session_id)
-        ).all()
-    counts = {str(sid): int(n) for sid, n in rows}
+    with open_store(resolved) as store:
+        counts = held_places(store)
     if dataset is not None:
         known = set(dataset.sessions["session_id"])
         counts = {sid: n for sid, n in counts.items() if sid in known}

@@ -17,32 +17,20 @@ import logging
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import func, select
 
 from ..dataset.load import Dataset
 from ..errors import InputError
 from ..words.problems import problem
 from .audit import SYSTEM, Actor, record
+from .booked import held_places
 from .bookings import BookingInfo, SessionFull, book, check_booking, check_contact
 from .db import Store
 from .importer import import_catalogue
-from .models import Booking
 from .task_rules import DEFAULT_RULES, TaskRules
 
 __all__ = ["book_pathway", "pathway_steps"]
 
 log = logging.getLogger(__name__)
-
-
-def _held(store: Store) -> dict[str, int]:
-    """The places held per session in the store (firm and provisional bookings)."""
-    with store.read() as session:
-        rows = session.execute(
-            select(Booking.session_id, func.count())
-            .where(Booking.status == "active")
-            .group_by(Booking.session_id)
-        ).all()
-    return {str(sid): int(n) for sid, n in rows}
 
 
 def pathway_steps(
@@ -68,7 +56,7 @@ def pathway_steps(
     from ..planning.pathway_one import ladder_from
 
     start = check_booking(dataset, patient_id, session_id, lang=lang)
-    held = _held(store)
+    held = held_places(store)
     free = dataset.less_capacity(held)
     left = free.sessions.loc[free.sessions["session_id"] == session_id, "capacity"]
     if len(left) and int(left.iloc[0]) <= 0:

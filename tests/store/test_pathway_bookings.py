@@ -81,7 +81,7 @@ def test_a_step_whose_place_goes_meanwhile_leaves_nothing_booked(
 
     small = town.replace(sessions=town.sessions.assign(capacity=[5, 5, 1]))
     book_from_dataset(store, small, "P2", "SA")
-    monkeypatch.setattr(pathway_bookings, "_held", lambda _store: {})  # the shown ladder
+    monkeypatch.setattr(pathway_bookings, "held_places", lambda _store: {})  # the shown ladder
     with pytest.raises(SessionFull):
         book_pathway(store, small, "P1", "SH")
     assert [s for s, status, *_ in _bookings(store) if status == "active"] == ["SA"]
